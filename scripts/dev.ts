@@ -1,0 +1,19 @@
+/**
+ * `npm run dev`: the whole platform on this machine. Seeds the local database
+ * when it is empty, then serves both workers at http://localhost:8787 — the
+ * menu edge in front, relaying everything else to the api worker.
+ */
+import { spawn } from "node:child_process";
+import { ensureDevVars, PERSIST_DIR } from "./local";
+
+ensureDevVars();
+await import("./seed");
+
+const port = process.env.PORT ?? "8787";
+const dev = spawn(
+	"wrangler",
+	["dev", "-c", "workers/menu-edge/wrangler.toml", "-c", "wrangler.toml", "--persist-to", PERSIST_DIR, "--port", port],
+	{ stdio: "inherit" },
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));

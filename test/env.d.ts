@@ -1,0 +1,8 @@
+/** Bindings that exist only in tests (see vitest.config.ts). */
+declare namespace Cloudflare {
+	interface Env {
+		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+		TEST_DB: D1Database;
+		TEST_STAFF_TOKEN: string;
+	}
+}

@@ -1,0 +1,34 @@
+/**
+ * The api worker's HTTP surface: request ids, D1 sessions, the error envelope,
+ * and each bounded context mounted under /api/v1.
+ */
+import { requestId } from "hono/request-id";
+import { menuRoutes } from "./menu/routes";
+import { staffMenuRoutes } from "./menu/staff-routes";
+import { createRouter } from "./platform/app";
+import { d1Session } from "./platform/d1-session";
+import { ApiError, errorResponse, handleError } from "./platform/errors";
+
+export const API_PREFIX = "/api/v1";
+
+const api = createRouter().route("/", menuRoutes).route("/", staffMenuRoutes);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "staffToken", {
+	type: "http",
+	scheme: "bearer",
+	description: "Staff token (temporary, from the worker's STAFF_TOKEN secret)",
+});
+
+api.doc31("/openapi.json", {
+	openapi: "3.1.0",
+	info: { title: "GoodFood API", version: "1.0.0" },
+});
+
+export const app = createRouter()
+	.use(requestId({ headerName: "x-request-id" }))
+	.get("/health", (c) => c.json({ status: "ok", worker: "api" }))
+	.use(`${API_PREFIX}/*`, d1Session)
+	.route(API_PREFIX, api);
+
+app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
+app.onError(handleError);

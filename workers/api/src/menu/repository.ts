@@ -1,0 +1,380 @@
+/**
+ * Catalogue storage in D1. Reads take any D1 session (replica or primary);
+ * every write is one `batch()` that also bumps the location's menu version, so
+ * a change and its new version land together or not at all.
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import type { LocationSummary, MenuCategory, MenuDocument, MenuItem } from "./domain/document";
+import { money } from "./domain/money";
+import type { CategoryInput, ItemInput, ModifierGroupInput } from "./schemas";
+
+export type CatalogueDb = DrizzleD1Database<typeof schema>;
+type LocationRow = typeof schema.locations.$inferSelect;
+
+export function catalogueDb(d1: D1Database | D1DatabaseSession): CatalogueDb {
+	return drizzle(d1 as D1Database, { schema });
+}
+
+export function toLocationSummary(row: LocationRow): LocationSummary {
+	return {
+		slug: row.slug,
+		name: row.name,
+		address: { line: row.addressLine, city: row.city, postcode: row.postcode, country: row.country },
+		coordinates: { latitude: row.latitude, longitude: row.longitude },
+		timeZone: row.timeZone,
+		currency: row.currency,
+		taxRateBps: row.taxRateBps,
+		openingHours: row.openingHours,
+		fulfilment: {
+			pickup: row.pickupEnabled,
+			delivery: row.deliveryEnabled
+				? { radiusMeters: row.deliveryRadiusMeters, fee: money(row.deliveryFeeMinor, row.currency) }
+				: null,
+		},
+	};
+}
+
+export async function listLocations(db: CatalogueDb): Promise<LocationRow[]> {
+	return db.select().from(schema.locations).orderBy(asc(schema.locations.name));
+}
+
+export async function findLocation(db: CatalogueDb, slug: string): Promise<LocationRow | undefined> {
+	return db.select().from(schema.locations).where(eq(schema.locations.slug, slug)).get();
+}
+
+/** Loads a location's whole menu in one round trip; undefined for an unknown location. */
+export async function loadMenuDocument(db: CatalogueDb, slug: string): Promise<MenuDocument | undefined> {
+	const [locationRows, categoryRows, itemRows, groupRows, optionRows] = await db.batch([
+		db.select().from(schema.locations).where(eq(schema.locations.slug, slug)),
+		db
+			.select()
+			.from(schema.categories)
+			.where(eq(schema.categories.locationSlug, slug))
+			.orderBy(asc(schema.categories.position), asc(schema.categories.name)),
+		db
+			.select()
+			.from(schema.items)
+			.where(eq(schema.items.locationSlug, slug))
+			.orderBy(asc(schema.items.position), asc(schema.items.name)),
+		db
+			.select({ group: schema.modifierGroups })
+			.from(schema.modifierGroups)
+			.innerJoin(schema.items, eq(schema.items.id, schema.modifierGroups.itemId))
+			.where(eq(schema.items.locationSlug, slug))
+			.orderBy(asc(schema.modifierGroups.position)),
+		db
+			.select({ option: schema.modifierOptions })
+			.from(schema.modifierOptions)
+			.innerJoin(schema.modifierGroups, eq(schema.modifierGroups.id, schema.modifierOptions.groupId))
+			.innerJoin(schema.items, eq(schema.items.id, schema.modifierGroups.itemId))
+			.where(eq(schema.items.locationSlug, slug))
+			.orderBy(asc(schema.modifierOptions.position)),
+	]);
+	const location = locationRows[0];
+	if (!location) return undefined;
+	const currency = location.currency;
+
+	const optionsByGroup = groupBy(
+		optionRows.map((row) => row.option),
+		(option) => option.groupId,
+	);
+	const groupsByItem = groupBy(
+		groupRows.map((row) => row.group),
+		(group) => group.itemId,
+	);
+	const itemsByCategory = groupBy(itemRows, (item) => item.categoryId);
+
+	const categories: MenuCategory[] = categoryRows.map((category) => ({
+		id: category.id,
+		name: category.name,
+		description: category.description,
+		availability: category.availability,
+		items: (itemsByCategory.get(category.id) ?? []).map(
+			(item): MenuItem => ({
+				id: item.id,
+				categoryId: item.categoryId,
+				name: item.name,
+				description: item.description,
+				price: money(item.priceMinor, currency),
+				imageKey: item.imageKey,
+				allergens: item.allergens,
+				dietaryTags: item.dietaryTags,
+				calories: item.calories,
+				availability: item.availability,
+				soldOut: item.soldOut,
+				modifierGroups: (groupsByItem.get(item.id) ?? []).map((group) => ({
+					id: group.id,
+					name: group.name,
+					minSelections: group.minSelections,
+					maxSelections: group.maxSelections,
+					options: (optionsByGroup.get(group.id) ?? []).map((option) => ({
+						id: option.id,
+						name: option.name,
+						priceDelta: money(option.priceDeltaMinor, currency),
+						allergens: option.allergens,
+					})),
+				})),
+			}),
+		),
+	}));
+
+	return {
+		location: toLocationSummary(location),
+		version: location.menuVersion,
+		generatedAt: new Date().toISOString(),
+		categories,
+	};
+}
+
+export interface SearchHit {
+	itemId: string;
+	locationSlug: string;
+	rank: number;
+}
+
+/** Turns free text into an FTS5 query of quoted prefix terms, so no input is FTS syntax. */
+export function ftsQuery(text: string): string | undefined {
+	const terms = text
+		.toLowerCase()
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter(Boolean)
+		.slice(0, 8);
+	if (terms.length === 0) return undefined;
+	return terms.map((term) => `"${term}"*`).join(" ");
+}
+
+export async function searchItems(
+	d1: D1Database | D1DatabaseSession,
+	text: string,
+	locationSlug: string | undefined,
+	limit: number,
+): Promise<SearchHit[]> {
+	const match = ftsQuery(text);
+	if (!match) return [];
+	const where = locationSlug ? "items_fts MATCH ?1 AND location_slug = ?2" : "items_fts MATCH ?1";
+	const statement = d1
+		.prepare(
+			`SELECT item_id AS itemId, location_slug AS locationSlug, bm25(items_fts, 0, 0, 10.0, 2.0, 1.0) AS rank
+			 FROM items_fts WHERE ${where} ORDER BY rank LIMIT ?3`,
+		)
+		.bind(match, locationSlug ?? null, limit);
+	const { results } = await statement.all<SearchHit>();
+	return results;
+}
+
+const bumpVersion = (db: CatalogueDb, slug: string) =>
+	db
+		.update(schema.locations)
+		.set({
+			menuVersion: sql`${schema.locations.menuVersion} + 1`,
+			updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+		})
+		.where(eq(schema.locations.slug, slug))
+		.returning({ menuVersion: schema.locations.menuVersion });
+
+/** Runs the statements and the version bump as one atomic batch and returns the new version. */
+async function writeWithVersion(db: CatalogueDb, slug: string, statements: BatchItem<"sqlite">[]): Promise<number> {
+	const results = await db.batch([bumpVersion(db, slug), ...statements]);
+	const [bumped] = results[0];
+	return bumped.menuVersion;
+}
+
+/** Statements that insert one modifier group with its options; options are priced in the location's currency. */
+function insertModifierGroup(
+	db: CatalogueDb,
+	itemId: string,
+	group: ModifierGroupInput,
+	position: number,
+	currency: string,
+	groupId: string,
+	fieldPrefix: string,
+): BatchItem<"sqlite">[] {
+	return [
+		db.insert(schema.modifierGroups).values({
+			id: groupId,
+			itemId,
+			name: group.name,
+			minSelections: group.minSelections,
+			maxSelections: group.maxSelections,
+			position,
+		}),
+		...group.options.map((option, optionIndex) => {
+			assertCurrency(option.priceDelta?.currency, currency, `${fieldPrefix}options.${optionIndex}.priceDelta.currency`);
+			return db.insert(schema.modifierOptions).values({
+				id: newId("opt"),
+				groupId,
+				name: option.name,
+				priceDeltaMinor: option.priceDelta?.amount ?? 0,
+				allergens: option.allergens,
+				position: optionIndex,
+			});
+		}),
+	];
+}
+
+function insertModifierGroups(db: CatalogueDb, itemId: string, groups: ModifierGroupInput[], currency: string) {
+	return groups.flatMap((group, index) =>
+		insertModifierGroup(db, itemId, group, index, currency, newId("grp"), `modifierGroups.${index}.`),
+	);
+}
+
+export class CurrencyMismatch extends Error {
+	constructor(
+		readonly field: string,
+		readonly expected: string,
+	) {
+		super(`${field} must be ${expected}, the location's currency`);
+	}
+}
+
+function assertCurrency(given: string | undefined, expected: string, field: string): void {
+	if (given !== undefined && given !== expected) throw new CurrencyMismatch(field, expected);
+}
+
+export function newId(prefix: string): string {
+	return `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+export async function createCategory(db: CatalogueDb, slug: string, input: CategoryInput) {
+	const id = newId("cat");
+	const version = await writeWithVersion(db, slug, [
+		db.insert(schema.categories).values({ id, locationSlug: slug, ...input }),
+	]);
+	return { id, version };
+}
+
+export async function findCategory(db: CatalogueDb, slug: string, id: string) {
+	return db
+		.select()
+		.from(schema.categories)
+		.where(and(eq(schema.categories.id, id), eq(schema.categories.locationSlug, slug)))
+		.get();
+}
+
+export async function updateCategory(db: CatalogueDb, slug: string, id: string, patch: Partial<CategoryInput>) {
+	return writeWithVersion(db, slug, [
+		db
+			.update(schema.categories)
+			.set({ ...patch, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+			.where(and(eq(schema.categories.id, id), eq(schema.categories.locationSlug, slug))),
+	]);
+}
+
+export async function deleteCategory(db: CatalogueDb, slug: string, id: string) {
+	return writeWithVersion(db, slug, [
+		db.delete(schema.categories).where(and(eq(schema.categories.id, id), eq(schema.categories.locationSlug, slug))),
+	]);
+}
+
+export async function findItem(db: CatalogueDb, slug: string, id: string) {
+	return db
+		.select()
+		.from(schema.items)
+		.where(and(eq(schema.items.id, id), eq(schema.items.locationSlug, slug)))
+		.get();
+}
+
+export async function createItem(db: CatalogueDb, slug: string, currency: string, input: ItemInput) {
+	assertCurrency(input.price.currency, currency, "price.currency");
+	const { modifierGroups, price, ...fields } = input;
+	const id = newId("itm");
+	const version = await writeWithVersion(db, slug, [
+		db.insert(schema.items).values({ id, locationSlug: slug, priceMinor: price.amount, ...fields }),
+		...insertModifierGroups(db, id, modifierGroups, currency),
+	]);
+	return { id, version };
+}
+
+export async function updateItem(
+	db: CatalogueDb,
+	slug: string,
+	currency: string,
+	id: string,
+	patch: Partial<ItemInput>,
+) {
+	assertCurrency(patch.price?.currency, currency, "price.currency");
+	const { modifierGroups, price, ...fields } = patch;
+	const statements: BatchItem<"sqlite">[] = [
+		db
+			.update(schema.items)
+			.set({
+				...fields,
+				...(price ? { priceMinor: price.amount } : {}),
+				updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+			})
+			.where(and(eq(schema.items.id, id), eq(schema.items.locationSlug, slug))),
+	];
+	if (modifierGroups) {
+		statements.push(db.delete(schema.modifierGroups).where(eq(schema.modifierGroups.itemId, id)));
+		statements.push(...insertModifierGroups(db, id, modifierGroups, currency));
+	}
+	return writeWithVersion(db, slug, statements);
+}
+
+export async function deleteItem(db: CatalogueDb, slug: string, id: string) {
+	return writeWithVersion(db, slug, [
+		db.delete(schema.items).where(and(eq(schema.items.id, id), eq(schema.items.locationSlug, slug))),
+	]);
+}
+
+export async function addModifierGroup(
+	db: CatalogueDb,
+	slug: string,
+	currency: string,
+	itemId: string,
+	group: ModifierGroupInput,
+) {
+	const existing = await db
+		.select({ count: sql<number>`count(*)` })
+		.from(schema.modifierGroups)
+		.where(eq(schema.modifierGroups.itemId, itemId))
+		.get();
+	const id = newId("grp");
+	const version = await writeWithVersion(
+		db,
+		slug,
+		insertModifierGroup(db, itemId, group, existing?.count ?? 0, currency, id, ""),
+	);
+	return { id, version };
+}
+
+/** Replaces a group and its options in place, keeping its id and position. */
+export async function replaceModifierGroup(
+	db: CatalogueDb,
+	slug: string,
+	currency: string,
+	existing: typeof schema.modifierGroups.$inferSelect,
+	group: ModifierGroupInput,
+) {
+	return writeWithVersion(db, slug, [
+		db.delete(schema.modifierGroups).where(eq(schema.modifierGroups.id, existing.id)),
+		...insertModifierGroup(db, existing.itemId, group, existing.position, currency, existing.id, ""),
+	]);
+}
+
+export async function findModifierGroup(db: CatalogueDb, slug: string, groupId: string) {
+	const row = await db
+		.select({ group: schema.modifierGroups })
+		.from(schema.modifierGroups)
+		.innerJoin(schema.items, eq(schema.items.id, schema.modifierGroups.itemId))
+		.where(and(eq(schema.modifierGroups.id, groupId), eq(schema.items.locationSlug, slug)))
+		.get();
+	return row?.group;
+}
+
+export async function deleteModifierGroup(db: CatalogueDb, slug: string, groupId: string) {
+	return writeWithVersion(db, slug, [db.delete(schema.modifierGroups).where(eq(schema.modifierGroups.id, groupId))]);
+}
+
+function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+	const groups = new Map<K, T[]>();
+	for (const row of rows) {
+		const list = groups.get(key(row));
+		if (list) list.push(row);
+		else groups.set(key(row), [row]);
+	}
+	return groups;
+}

@@ -1,0 +1,122 @@
+/** Public menu reads: locations, a location's menu, and search. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter } from "../platform/app";
+import { ApiError } from "../platform/errors";
+import { errorResponses, jsonContent } from "../platform/openapi";
+import { isOpenAt, localClock } from "./domain/availability";
+import { presentMenu } from "./domain/document";
+import { nearestFirst } from "./domain/geo";
+import {
+	catalogueDb,
+	findLocation,
+	listLocations,
+	loadMenuDocument,
+	searchItems,
+	toLocationSummary,
+} from "./repository";
+import { LocationSchema, LocationsQuery, MenuSchema, SearchQuery, SearchResultSchema, SlugParam } from "./schemas";
+
+type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
+
+function describeLocation(row: LocationRow, now: Date) {
+	const summary = toLocationSummary(row);
+	return {
+		...summary,
+		openNow: isOpenAt(summary.openingHours, localClock(now, summary.timeZone)),
+		menuVersion: row.menuVersion,
+	};
+}
+
+export const menuRoutes = createRouter()
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/locations",
+			tags: ["Menu"],
+			summary: "List locations, nearest first when lat and lng are given",
+			request: { query: LocationsQuery },
+			responses: {
+				200: jsonContent(z.object({ locations: z.array(LocationSchema) }), "Locations"),
+				...errorResponses(400),
+			},
+		}),
+		async (c) => {
+			const { lat, lng } = c.req.valid("query");
+			const now = new Date();
+			const locations = (await listLocations(catalogueDb(c.var.d1))).map((row) => describeLocation(row, now));
+			const ordered =
+				lat !== undefined && lng !== undefined ? nearestFirst(locations, { latitude: lat, longitude: lng }) : locations;
+			return c.json({ locations: ordered }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/locations/{slug}",
+			tags: ["Menu"],
+			summary: "One location",
+			request: { params: SlugParam },
+			responses: { 200: jsonContent(LocationSchema, "The location"), ...errorResponses(400, 404) },
+		}),
+		async (c) => {
+			const row = await findLocation(catalogueDb(c.var.d1), c.req.valid("param").slug);
+			if (!row) throw ApiError.notFound("Location");
+			return c.json(describeLocation(row, new Date()), 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/locations/{slug}/menu",
+			tags: ["Menu"],
+			summary: "A location's whole menu, with what can be ordered now",
+			request: { params: SlugParam },
+			responses: { 200: jsonContent(MenuSchema, "The menu"), ...errorResponses(400, 404) },
+		}),
+		async (c) => {
+			const document = await loadMenuDocument(catalogueDb(c.var.d1), c.req.valid("param").slug);
+			if (!document) throw ApiError.notFound("Location");
+			c.header("cache-control", "no-store");
+			return c.json(presentMenu(document, new Date()), 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/menu/search",
+			tags: ["Menu"],
+			summary: "Full-text search over menu items",
+			request: { query: SearchQuery },
+			responses: { 200: jsonContent(SearchResultSchema, "Matching items, best first"), ...errorResponses(400, 404) },
+		}),
+		async (c) => {
+			const { q, location, limit } = c.req.valid("query");
+			const db = catalogueDb(c.var.d1);
+			if (location && !(await findLocation(db, location))) throw ApiError.notFound("Location");
+			const hits = await searchItems(c.var.d1, q, location, limit);
+			const slugs = [...new Set(hits.map((hit) => hit.locationSlug))];
+			const documents = new Map(
+				await Promise.all(slugs.map(async (slug) => [slug, await loadMenuDocument(db, slug)] as const)),
+			);
+			const now = new Date();
+			const results = hits.flatMap((hit) => {
+				const document = documents.get(hit.locationSlug);
+				if (!document) return [];
+				const menu = presentMenu(document, now);
+				for (const category of menu.categories) {
+					const item = category.items.find((candidate) => candidate.id === hit.itemId);
+					if (item) {
+						return [
+							{
+								location: { slug: menu.location.slug, name: menu.location.name },
+								category: { id: category.id, name: category.name },
+								item,
+							},
+						];
+					}
+				}
+				return [];
+			});
+			return c.json({ query: q, results }, 200);
+		},
+	);

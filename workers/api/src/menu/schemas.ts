@@ -1,0 +1,207 @@
+/** Request and response schemas of the menu context, for validation and the API document. */
+import { z } from "@hono/zod-openapi";
+import { isClockTime, WEEKDAYS } from "./domain/availability";
+import { DIETARY_TAGS, EU_ALLERGENS } from "./domain/dietary";
+
+export const SlugParam = z.object({
+	slug: z
+		.string()
+		.regex(/^[a-z0-9-]{1,64}$/, "must be lower-case letters, digits and dashes")
+		.openapi({ param: { name: "slug", in: "path" }, example: "london-soho" }),
+});
+
+export const IdParam = z.string().min(1).max(100);
+
+const clockTime = z.string().refine(isClockTime, "must be a time HH:MM on a 24-hour clock");
+
+export const MoneySchema = z
+	.object({
+		amount: z.number().int("must be whole minor units").min(0).max(10_000_000),
+		currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
+	})
+	.openapi("Money", { example: { amount: 1250, currency: "GBP" } });
+
+export const AvailabilityWindowSchema = z
+	.object({
+		from: clockTime,
+		until: clockTime,
+		days: z.array(z.enum(WEEKDAYS)).min(1).optional(),
+	})
+	.refine((window) => window.from !== window.until, { message: "must differ from from", path: ["until"] })
+	.openapi("AvailabilityWindow", { example: { from: "07:00", until: "11:00" } });
+
+const AllergenList = z.array(z.enum(EU_ALLERGENS)).max(EU_ALLERGENS.length);
+const DietaryTagList = z.array(z.enum(DIETARY_TAGS)).max(DIETARY_TAGS.length);
+
+export const ModifierOptionInput = z.object({
+	name: z.string().trim().min(1).max(80),
+	priceDelta: MoneySchema.optional(),
+	allergens: AllergenList.default([]),
+});
+
+export const ModifierGroupInput = z
+	.object({
+		name: z.string().trim().min(1).max(80),
+		minSelections: z.number().int().min(0).max(20),
+		maxSelections: z.number().int().min(1).max(20),
+		options: z.array(ModifierOptionInput).min(1).max(30),
+	})
+	.superRefine((group, ctx) => {
+		if (group.minSelections > group.maxSelections) {
+			ctx.addIssue({ code: "custom", path: ["minSelections"], message: "must not exceed maxSelections" });
+		}
+		if (group.minSelections > group.options.length) {
+			ctx.addIssue({ code: "custom", path: ["minSelections"], message: "must not exceed the number of options" });
+		}
+		const names = group.options.map((option) => option.name.toLowerCase());
+		if (new Set(names).size !== names.length) {
+			ctx.addIssue({ code: "custom", path: ["options"], message: "option names must be unique" });
+		}
+	})
+	.openapi("ModifierGroupInput");
+
+export const CategoryInput = z
+	.object({
+		name: z.string().trim().min(1).max(80),
+		description: z.string().max(500).default(""),
+		position: z.number().int().min(0).max(10_000).default(0),
+		availability: z.array(AvailabilityWindowSchema).max(10).default([]),
+	})
+	.openapi("CategoryInput");
+
+export const CategoryPatch = CategoryInput.partial().openapi("CategoryPatch");
+
+export const ItemInput = z
+	.object({
+		categoryId: IdParam,
+		name: z.string().trim().min(1).max(120),
+		description: z.string().max(1000).default(""),
+		price: MoneySchema,
+		imageKey: z.string().max(200).nullable().default(null),
+		allergens: AllergenList.default([]),
+		dietaryTags: DietaryTagList.default([]),
+		calories: z.number().int().min(0).max(10_000).nullable().default(null),
+		availability: z.array(AvailabilityWindowSchema).max(10).default([]),
+		soldOut: z.boolean().default(false),
+		position: z.number().int().min(0).max(10_000).default(0),
+		modifierGroups: z.array(ModifierGroupInput).max(10).default([]),
+	})
+	.openapi("ItemInput");
+
+/** Fields left out are unchanged; `modifierGroups`, when given, replaces them all. */
+export const ItemPatch = ItemInput.partial().openapi("ItemPatch");
+
+export const SoldOutInput = z.object({ soldOut: z.boolean() }).openapi("SoldOutInput");
+
+export const LocationsQuery = z
+	.object({
+		lat: z.coerce.number().min(-90).max(90).optional(),
+		lng: z.coerce.number().min(-180).max(180).optional(),
+	})
+	.refine((query) => (query.lat === undefined) === (query.lng === undefined), {
+		message: "lat and lng must be given together",
+		path: ["lng"],
+	});
+
+export const SearchQuery = z.object({
+	q: z.string().trim().min(1, "must not be empty").max(100),
+	location: z
+		.string()
+		.regex(/^[a-z0-9-]{1,64}$/)
+		.optional(),
+	limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export type CategoryInput = z.infer<typeof CategoryInput>;
+export type ItemInput = z.infer<typeof ItemInput>;
+export type ModifierGroupInput = z.infer<typeof ModifierGroupInput>;
+
+const TimeRangeSchema = z.object({ opens: z.string(), closes: z.string() });
+
+export const LocationSchema = z
+	.object({
+		slug: z.string(),
+		name: z.string(),
+		address: z.object({ line: z.string(), city: z.string(), postcode: z.string(), country: z.string() }),
+		coordinates: z.object({ latitude: z.number(), longitude: z.number() }),
+		timeZone: z.string().openapi({ example: "Europe/London" }),
+		currency: z.string().openapi({ example: "GBP" }),
+		taxRateBps: z.number().int().openapi({ description: "Tax rate in basis points: 2000 = 20%" }),
+		openingHours: z.record(z.enum(WEEKDAYS), z.array(TimeRangeSchema)),
+		fulfilment: z.object({
+			pickup: z.boolean(),
+			delivery: z.object({ radiusMeters: z.number().int(), fee: MoneySchema }).nullable(),
+		}),
+		openNow: z.boolean(),
+		menuVersion: z.number().int(),
+		distanceMeters: z.number().int().optional(),
+	})
+	.openapi("Location");
+
+const MenuOptionSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	priceDelta: MoneySchema,
+	allergens: z.array(z.string()),
+});
+
+const MenuModifierGroupSchema = z.object({
+	id: z.string(),
+	name: z.string(),
+	minSelections: z.number().int(),
+	maxSelections: z.number().int(),
+	options: z.array(MenuOptionSchema),
+});
+
+export const MenuItemSchema = z
+	.object({
+		id: z.string(),
+		categoryId: z.string(),
+		name: z.string(),
+		description: z.string(),
+		price: MoneySchema,
+		imageKey: z.string().nullable(),
+		allergens: z.array(z.string()),
+		dietaryTags: z.array(z.string()),
+		calories: z.number().int().nullable(),
+		availability: z.array(AvailabilityWindowSchema),
+		soldOut: z.boolean(),
+		modifierGroups: z.array(MenuModifierGroupSchema),
+		availableNow: z.boolean(),
+		unavailableReason: z.enum(["sold_out", "outside_hours", "closed"]).nullable(),
+	})
+	.openapi("MenuItem");
+
+export const MenuSchema = z
+	.object({
+		location: LocationSchema.omit({ openNow: true, menuVersion: true, distanceMeters: true }),
+		version: z.number().int(),
+		generatedAt: z.string(),
+		openNow: z.boolean(),
+		categories: z.array(
+			z.object({
+				id: z.string(),
+				name: z.string(),
+				description: z.string(),
+				availability: z.array(AvailabilityWindowSchema),
+				availableNow: z.boolean(),
+				items: z.array(MenuItemSchema),
+			}),
+		),
+	})
+	.openapi("Menu");
+
+export const SearchResultSchema = z
+	.object({
+		query: z.string(),
+		results: z.array(
+			z.object({
+				location: z.object({ slug: z.string(), name: z.string() }),
+				category: z.object({ id: z.string(), name: z.string() }),
+				item: MenuItemSchema,
+			}),
+		),
+	})
+	.openapi("SearchResult");
+
+export const WriteResultSchema = z.object({ id: z.string(), menuVersion: z.number().int() }).openapi("MenuWriteResult");

@@ -1,0 +1,260 @@
+/**
+ * Staff writes to the catalogue. Each write is atomic with its menu version
+ * bump, then the new document is published to KV before the answer goes out,
+ * so the change is visible at once where it was made.
+ */
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { type AppEnv, createRouter } from "../platform/app";
+import { ApiError } from "../platform/errors";
+import { errorResponses, jsonContent, staffSecurity } from "../platform/openapi";
+import { requireStaff } from "../platform/staff-auth";
+import { formatMenuVersionHeader, MENU_VERSION_HEADER } from "./contract";
+import { publishMenu } from "./publication";
+import * as catalogue from "./repository";
+import {
+	CategoryInput,
+	CategoryPatch,
+	IdParam,
+	ItemInput,
+	ItemPatch,
+	ModifierGroupInput,
+	SlugParam,
+	SoldOutInput,
+	WriteResultSchema,
+} from "./schemas";
+
+const CategoryParams = SlugParam.extend({ categoryId: IdParam });
+const ItemParams = SlugParam.extend({ itemId: IdParam });
+const GroupParams = SlugParam.extend({ groupId: IdParam });
+
+const writeResponses = {
+	200: jsonContent(WriteResultSchema, "Changed; menuVersion is the location's new menu version"),
+	...errorResponses(400, 401, 404),
+};
+const createResponses = {
+	201: jsonContent(WriteResultSchema, "Created; menuVersion is the location's new menu version"),
+	...errorResponses(400, 401, 404),
+};
+
+function staffRoute<M extends "post" | "patch" | "put" | "delete", P extends string>(
+	method: M,
+	path: P,
+	summary: string,
+) {
+	return { method, path, summary, tags: ["Menu (staff)"], security: staffSecurity, middleware: [requireStaff] };
+}
+
+async function locationOr404(c: Context<AppEnv>, slug: string) {
+	const location = await catalogue.findLocation(catalogue.catalogueDb(c.var.d1), slug);
+	if (!location) throw ApiError.notFound("Location");
+	return location;
+}
+
+/** Publishes the new menu and tells the relaying edge which version the change made. */
+async function published(c: Context<AppEnv>, slug: string, version: number) {
+	const document = await publishMenu(c.env, slug);
+	const menuVersion = Math.max(version, document?.version ?? 0);
+	c.header(MENU_VERSION_HEADER, formatMenuVersionHeader(slug, menuVersion));
+	return menuVersion;
+}
+
+function currencyMismatchAsValidation(error: unknown): never {
+	if (error instanceof catalogue.CurrencyMismatch) {
+		throw new ApiError("validation_failed", error.message, [{ field: error.field, message: error.message }]);
+	}
+	throw error;
+}
+
+async function categoryOr404(c: Context<AppEnv>, slug: string, categoryId: string) {
+	const category = await catalogue.findCategory(catalogue.catalogueDb(c.var.d1), slug, categoryId);
+	if (!category) throw ApiError.notFound("Category");
+	return category;
+}
+
+async function itemOr404(c: Context<AppEnv>, slug: string, itemId: string) {
+	const item = await catalogue.findItem(catalogue.catalogueDb(c.var.d1), slug, itemId);
+	if (!item) throw ApiError.notFound("Item");
+	return item;
+}
+
+export const staffMenuRoutes = createRouter()
+	.openapi(
+		createRoute({
+			...staffRoute("post", "/locations/{slug}/categories", "Create a category"),
+			request: {
+				params: SlugParam,
+				body: { content: { "application/json": { schema: CategoryInput } }, required: true },
+			},
+			responses: createResponses,
+		}),
+		async (c) => {
+			const { slug } = c.req.valid("param");
+			await locationOr404(c, slug);
+			const { id, version } = await catalogue.createCategory(
+				catalogue.catalogueDb(c.var.d1),
+				slug,
+				c.req.valid("json"),
+			);
+			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("patch", "/locations/{slug}/categories/{categoryId}", "Update a category"),
+			request: {
+				params: CategoryParams,
+				body: { content: { "application/json": { schema: CategoryPatch } }, required: true },
+			},
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, categoryId } = c.req.valid("param");
+			await categoryOr404(c, slug, categoryId);
+			const version = await catalogue.updateCategory(
+				catalogue.catalogueDb(c.var.d1),
+				slug,
+				categoryId,
+				c.req.valid("json"),
+			);
+			return c.json({ id: categoryId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("delete", "/locations/{slug}/categories/{categoryId}", "Delete a category and its items"),
+			request: { params: CategoryParams },
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, categoryId } = c.req.valid("param");
+			await categoryOr404(c, slug, categoryId);
+			const version = await catalogue.deleteCategory(catalogue.catalogueDb(c.var.d1), slug, categoryId);
+			return c.json({ id: categoryId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("post", "/locations/{slug}/items", "Create an item with its modifier groups"),
+			request: { params: SlugParam, body: { content: { "application/json": { schema: ItemInput } }, required: true } },
+			responses: createResponses,
+		}),
+		async (c) => {
+			const { slug } = c.req.valid("param");
+			const input = c.req.valid("json");
+			const location = await locationOr404(c, slug);
+			await categoryOr404(c, slug, input.categoryId);
+			const { id, version } = await catalogue
+				.createItem(catalogue.catalogueDb(c.var.d1), slug, location.currency, input)
+				.catch(currencyMismatchAsValidation);
+			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute(
+				"patch",
+				"/locations/{slug}/items/{itemId}",
+				"Update an item; modifierGroups, when given, replaces them all",
+			),
+			request: { params: ItemParams, body: { content: { "application/json": { schema: ItemPatch } }, required: true } },
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, itemId } = c.req.valid("param");
+			const patch = c.req.valid("json");
+			const location = await locationOr404(c, slug);
+			await itemOr404(c, slug, itemId);
+			if (patch.categoryId) await categoryOr404(c, slug, patch.categoryId);
+			const version = await catalogue
+				.updateItem(catalogue.catalogueDb(c.var.d1), slug, location.currency, itemId, patch)
+				.catch(currencyMismatchAsValidation);
+			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("delete", "/locations/{slug}/items/{itemId}", "Delete an item"),
+			request: { params: ItemParams },
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, itemId } = c.req.valid("param");
+			await itemOr404(c, slug, itemId);
+			const version = await catalogue.deleteItem(catalogue.catalogueDb(c.var.d1), slug, itemId);
+			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("put", "/locations/{slug}/items/{itemId}/sold-out", "Mark an item sold out, or back"),
+			request: {
+				params: ItemParams,
+				body: { content: { "application/json": { schema: SoldOutInput } }, required: true },
+			},
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, itemId } = c.req.valid("param");
+			const location = await locationOr404(c, slug);
+			await itemOr404(c, slug, itemId);
+			const version = await catalogue.updateItem(catalogue.catalogueDb(c.var.d1), slug, location.currency, itemId, {
+				soldOut: c.req.valid("json").soldOut,
+			});
+			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("post", "/locations/{slug}/items/{itemId}/modifier-groups", "Add a modifier group to an item"),
+			request: {
+				params: ItemParams,
+				body: { content: { "application/json": { schema: ModifierGroupInput } }, required: true },
+			},
+			responses: createResponses,
+		}),
+		async (c) => {
+			const { slug, itemId } = c.req.valid("param");
+			const location = await locationOr404(c, slug);
+			await itemOr404(c, slug, itemId);
+			const { id, version } = await catalogue
+				.addModifierGroup(catalogue.catalogueDb(c.var.d1), slug, location.currency, itemId, c.req.valid("json"))
+				.catch(currencyMismatchAsValidation);
+			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("put", "/locations/{slug}/modifier-groups/{groupId}", "Replace a modifier group and its options"),
+			request: {
+				params: GroupParams,
+				body: { content: { "application/json": { schema: ModifierGroupInput } }, required: true },
+			},
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, groupId } = c.req.valid("param");
+			const location = await locationOr404(c, slug);
+			const db = catalogue.catalogueDb(c.var.d1);
+			const group = await catalogue.findModifierGroup(db, slug, groupId);
+			if (!group) throw ApiError.notFound("Modifier group");
+			const version = await catalogue
+				.replaceModifierGroup(db, slug, location.currency, group, c.req.valid("json"))
+				.catch(currencyMismatchAsValidation);
+			return c.json({ id: groupId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...staffRoute("delete", "/locations/{slug}/modifier-groups/{groupId}", "Delete a modifier group"),
+			request: { params: GroupParams },
+			responses: writeResponses,
+		}),
+		async (c) => {
+			const { slug, groupId } = c.req.valid("param");
+			const db = catalogue.catalogueDb(c.var.d1);
+			if (!(await catalogue.findModifierGroup(db, slug, groupId))) throw ApiError.notFound("Modifier group");
+			const version = await catalogue.deleteModifierGroup(db, slug, groupId);
+			return c.json({ id: groupId, menuVersion: await published(c, slug, version) }, 200);
+		},
+	);

@@ -1,0 +1,40 @@
+/** Pieces every route's OpenAPI declaration shares. */
+import { z } from "@hono/zod-openapi";
+
+export const ErrorSchema = z
+	.object({
+		error: z.object({
+			code: z.string().openapi({ example: "validation_failed" }),
+			message: z.string(),
+			details: z.unknown().optional(),
+			requestId: z.string(),
+		}),
+	})
+	.openapi("Error");
+
+const errorMeanings = {
+	400: "Malformed input; details name the fields",
+	401: "Missing or invalid credentials",
+	404: "Not found",
+	409: "Conflicts with the current state",
+	422: "Well-formed but not acceptable",
+} as const;
+
+/** The error responses a route can give, all in the one envelope. */
+export function errorResponses(...statuses: (keyof typeof errorMeanings)[]) {
+	return Object.fromEntries(
+		statuses.map((status) => [
+			status,
+			{ description: errorMeanings[status], content: { "application/json": { schema: ErrorSchema } } },
+		]),
+	) as Record<
+		keyof typeof errorMeanings,
+		{ description: string; content: { "application/json": { schema: typeof ErrorSchema } } }
+	>;
+}
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+	return { description, content: { "application/json": { schema } } };
+}
+
+export const staffSecurity = [{ staffToken: [] }];

@@ -1,0 +1,28 @@
+/**
+ * Temporary staff authentication: a bearer token from the worker's env
+ * (`STAFF_TOKEN`, a documented local default in `.dev.vars`). The accounts
+ * and roles issue replaces it.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "./app";
+import { ApiError } from "./errors";
+
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+	const encoder = new TextEncoder();
+	const [a, b] = await Promise.all([
+		crypto.subtle.digest("SHA-256", encoder.encode(given)),
+		crypto.subtle.digest("SHA-256", encoder.encode(expected)),
+	]);
+	// Comparing digests keeps the comparison constant-time whatever the lengths.
+	return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export const requireStaff = createMiddleware<AppEnv>(async (c, next) => {
+	const header = c.req.header("authorization") ?? "";
+	const token = header.match(/^Bearer\s+(.+)$/i)?.[1];
+	const expected = c.env.STAFF_TOKEN;
+	if (!token || !expected || !(await sameSecret(token, expected))) {
+		throw new ApiError("unauthorized", "A staff bearer token is required");
+	}
+	await next();
+});

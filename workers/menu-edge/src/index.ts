@@ -1,0 +1,92 @@
+/**
+ * The edge front door. Menus are served from layered caches keyed by location
+ * and menu version; everything else is relayed to the api worker, and menu
+ * writes relayed here update this isolate's idea of the current version at once.
+ */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/contract";
+import { ApiError, errorResponse, handleError } from "../../api/src/platform/errors";
+import { MenuLayers } from "./layers";
+import { type LocationPoint, nearestLocation } from "./nearest";
+import { clearRendered, etagMatches, renderMenu, versionSeenByClient } from "./render";
+
+interface EdgeApp {
+	Bindings: EdgeEnv;
+	Variables: { requestId: string };
+}
+
+let layers: MenuLayers | undefined;
+let locationIndex: { points: LocationPoint[]; loadedAt: number } | undefined;
+const LOCATION_INDEX_TTL_MS = 5 * 60_000;
+
+function menuLayers(env: EdgeEnv): MenuLayers {
+	layers ??= new MenuLayers(env.MENU_KV, caches.default, {
+		fetchFromOrigin: (slug) => env.MENU_ORIGIN.menuDocument(slug),
+	});
+	return layers;
+}
+
+/** Forgets everything this isolate holds in memory; the Cache API and KV keep theirs. */
+export function clearIsolateMemory(): void {
+	layers?.clearMemory();
+	locationIndex = undefined;
+	clearRendered();
+}
+
+async function locations(env: EdgeEnv): Promise<LocationPoint[]> {
+	if (!locationIndex || Date.now() - locationIndex.loadedAt > LOCATION_INDEX_TTL_MS) {
+		locationIndex = { points: await env.MENU_ORIGIN.locationIndex(), loadedAt: Date.now() };
+	}
+	return locationIndex.points;
+}
+
+const SLUG = /^[a-z0-9-]{1,64}$/;
+
+async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: string | undefined): Promise<Response> {
+	let slug: string | undefined = requestedSlug;
+	if (slug !== undefined && !SLUG.test(slug)) {
+		throw new ApiError("validation_failed", "Invalid location", [
+			{ field: "location", message: "must be a location slug: lower-case letters, digits and dashes" },
+		]);
+	}
+	if (slug === undefined) {
+		const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
+		slug = nearestLocation(await locations(c.env), cf?.latitude, cf?.longitude) ?? c.env.DEFAULT_LOCATION;
+	}
+
+	const ifNoneMatch = c.req.header("if-none-match");
+	const lookup = await menuLayers(c.env).current(slug, versionSeenByClient(ifNoneMatch, slug));
+	if (!lookup) throw ApiError.notFound("Location");
+
+	const menu = renderMenu(lookup.document, new Date());
+	const headers = {
+		etag: menu.etag,
+		// Clients keep the menu but ask again each time; the ETag makes that a cheap 304.
+		"cache-control": "public, no-cache",
+		"x-cache-layer": lookup.layer,
+		"x-menu-location": slug,
+		"content-type": "application/json; charset=utf-8",
+	};
+	if (etagMatches(ifNoneMatch, menu.etag)) return c.body(null, 304, headers);
+	return c.body(menu.body, 200, headers);
+}
+
+const app = new Hono<EdgeApp>()
+	.use(requestId({ headerName: "x-request-id" }))
+	.get("/health", (c) => c.json({ status: "ok", worker: "menu-edge" }))
+	.get("/menu", (c) => serveMenu(c, c.req.query("location")))
+	.get("/api/menu/:slug", (c) => serveMenu(c, c.req.param("slug")))
+	.all("*", async (c) => {
+		const request = new Request(c.req.raw);
+		request.headers.set("x-request-id", c.get("requestId"));
+		const response = await c.env.API.fetch(request);
+		const written = parseMenuVersionHeader(response.headers.get(MENU_VERSION_HEADER));
+		if (written) menuLayers(c.env).observeVersion(written.slug, written.version);
+		return response;
+	});
+
+app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
+app.onError(handleError);
+
+export default { fetch: app.fetch } satisfies ExportedHandler<EdgeEnv>;

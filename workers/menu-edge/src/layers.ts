@@ -1,0 +1,136 @@
+/**
+ * The menu's cache layers, fastest first: isolate memory → Cache API → KV →
+ * origin. Documents are immutable per version, so only the small "current
+ * version" pointer can go stale; it lives in memory for a few seconds and in
+ * KV, and never moves backwards in an isolate.
+ */
+
+import { menuKeys } from "../../api/src/menu/contract";
+import type { MenuDocument } from "../../api/src/menu/domain/document";
+
+export type CacheLayer = "memory" | "cache" | "kv" | "origin";
+
+/** How long an isolate trusts its idea of a location's current menu version. */
+export const POINTER_TTL_MS = 2_000;
+/** KV's own edge caching of the pointer; 30 s is the minimum KV accepts. */
+export const POINTER_KV_CACHE_TTL_SECONDS = 30;
+const MAX_DOCUMENTS_IN_MEMORY = 64;
+const CACHE_API_ORIGIN = "https://menu-edge.cache";
+
+/** The Cache API key of one immutable menu document version. */
+export function documentCacheKey(slug: string, version: number): Request {
+	return new Request(`${CACHE_API_ORIGIN}/${encodeURIComponent(menuKeys.document(slug, version))}`);
+}
+
+export interface MenuSource {
+	/** The current document from the origin, which also writes it to KV. */
+	fetchFromOrigin(slug: string): Promise<MenuDocument | null>;
+}
+
+interface Pointer {
+	version: number;
+	checkedAt: number;
+}
+
+export interface Lookup {
+	document: MenuDocument;
+	layer: CacheLayer;
+}
+
+export class MenuLayers {
+	private readonly pointers = new Map<string, Pointer>();
+	private readonly documents = new Map<string, MenuDocument>();
+	private readonly inFlight = new Map<string, Promise<Lookup | null>>();
+
+	constructor(
+		private readonly kv: KVNamespace,
+		private readonly cache: Cache,
+		private readonly origin: MenuSource,
+	) {}
+
+	/**
+	 * The location's current menu, never older than `atLeastVersion` (a version
+	 * the client has already seen) nor than any version this isolate has seen.
+	 */
+	async current(slug: string, atLeastVersion = 0): Promise<Lookup | null> {
+		const version = await this.currentVersion(slug);
+		if (version !== undefined && version >= atLeastVersion) {
+			const found = await this.byVersion(slug, version);
+			if (found) return found;
+		}
+		return this.singleFlight(`origin:${slug}`, () => this.fromOrigin(slug));
+	}
+
+	/** Records a version learned from a write relayed through this edge. */
+	observeVersion(slug: string, version: number): void {
+		const known = this.pointers.get(slug);
+		if (!known || version >= known.version) this.pointers.set(slug, { version, checkedAt: Date.now() });
+	}
+
+	/** Drops everything held in isolate memory (the other layers stay). */
+	clearMemory(): void {
+		this.pointers.clear();
+		this.documents.clear();
+	}
+
+	private async currentVersion(slug: string): Promise<number | undefined> {
+		const known = this.pointers.get(slug);
+		if (known && Date.now() - known.checkedAt < POINTER_TTL_MS) return known.version;
+		const stored = await this.kv.get(menuKeys.current(slug), { cacheTtl: POINTER_KV_CACHE_TTL_SECONDS });
+		if (stored === null) return known?.version;
+		this.observeVersion(slug, Number(stored));
+		// Never move backwards: a lagging KV replica must not undo a newer version seen here.
+		return Math.max(Number(stored), known?.version ?? 0);
+	}
+
+	private async byVersion(slug: string, version: number): Promise<Lookup | null> {
+		const key = menuKeys.document(slug, version);
+		const inMemory = this.documents.get(key);
+		if (inMemory) return { document: inMemory, layer: "memory" };
+		return this.singleFlight(key, async () => {
+			const cacheKey = documentCacheKey(slug, version);
+			const cached = await this.cache.match(cacheKey);
+			if (cached) return { document: this.remember(key, await cached.json<MenuDocument>()), layer: "cache" };
+			const stored = await this.kv.get<MenuDocument>(key, { type: "json", cacheTtl: 3600 });
+			if (!stored) return null;
+			await this.putInCache(cacheKey, stored);
+			return { document: this.remember(key, stored), layer: "kv" };
+		});
+	}
+
+	private async fromOrigin(slug: string): Promise<Lookup | null> {
+		const document = await this.origin.fetchFromOrigin(slug);
+		if (!document) return null;
+		const key = menuKeys.document(slug, document.version);
+		this.observeVersion(slug, document.version);
+		await this.putInCache(documentCacheKey(slug, document.version), document);
+		return { document: this.remember(key, document), layer: "origin" };
+	}
+
+	private async putInCache(cacheKey: Request, document: MenuDocument): Promise<void> {
+		// A versioned document never changes, so the Cache API may keep it for a day.
+		const response = new Response(JSON.stringify(document), {
+			headers: { "content-type": "application/json", "cache-control": "public, max-age=86400" },
+		});
+		await this.cache.put(cacheKey, response);
+	}
+
+	private remember(key: string, document: MenuDocument): MenuDocument {
+		if (this.documents.size >= MAX_DOCUMENTS_IN_MEMORY) {
+			const oldest = this.documents.keys().next().value;
+			if (oldest !== undefined) this.documents.delete(oldest);
+		}
+		this.documents.set(key, document);
+		return document;
+	}
+
+	/** One lookup per key at a time in this isolate, so a burst of misses makes one call. */
+	private singleFlight(key: string, load: () => Promise<Lookup | null>): Promise<Lookup | null> {
+		let pending = this.inFlight.get(key);
+		if (!pending) {
+			pending = load().finally(() => this.inFlight.delete(key));
+			this.inFlight.set(key, pending);
+		}
+		return pending;
+	}
+}

@@ -1,0 +1,52 @@
+/**
+ * Turning a cached menu document into a response body for this moment. The
+ * body depends only on the document version and which availability windows
+ * are open, so bodies are kept per (version, availability key) and the ETag
+ * names both.
+ */
+import { availabilityKey, type MenuDocument, presentMenu } from "../../api/src/menu/domain/document";
+
+export interface RenderedMenu {
+	body: string;
+	etag: string;
+}
+
+const MAX_RENDERED = 256;
+const rendered = new Map<string, RenderedMenu>();
+
+export function menuEtag(document: MenuDocument, now: Date): string {
+	return `"menu.${document.location.slug}.v${document.version}.${availabilityKey(document, now)}"`;
+}
+
+export function renderMenu(document: MenuDocument, now: Date): RenderedMenu {
+	const etag = menuEtag(document, now);
+	let menu = rendered.get(etag);
+	if (!menu) {
+		if (rendered.size >= MAX_RENDERED) rendered.clear();
+		menu = { body: JSON.stringify(presentMenu(document, now)), etag };
+		rendered.set(etag, menu);
+	}
+	return menu;
+}
+
+export function clearRendered(): void {
+	rendered.clear();
+}
+
+/** The highest menu version of `slug` named by an If-None-Match header: what the client has already seen. */
+export function versionSeenByClient(ifNoneMatch: string | undefined, slug: string): number {
+	if (!ifNoneMatch) return 0;
+	let highest = 0;
+	for (const match of ifNoneMatch.matchAll(/"menu\.([a-z0-9-]+)\.v(\d+)\.[a-z0-9]*"/g)) {
+		if (match[1] === slug) highest = Math.max(highest, Number(match[2]));
+	}
+	return highest;
+}
+
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+	if (!ifNoneMatch) return false;
+	return ifNoneMatch
+		.split(",")
+		.map((tag) => tag.trim().replace(/^W\//, ""))
+		.some((tag) => tag === etag || tag === "*");
+}
