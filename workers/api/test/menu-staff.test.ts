@@ -110,6 +110,19 @@ describe("items", () => {
 		expect(updated?.modifierGroups.map((group) => group.name)).toEqual(["Bread"]);
 	});
 
+	it("changes only the fields a patch names", async () => {
+		const before = (await menuItems()).find((item) => item.id === "itm-ldn-flat-white");
+		const response = await send(
+			"PATCH",
+			`/api/v1/locations/${LOCATION}/items/itm-ldn-flat-white`,
+			{ description: "Velvety" },
+			STAFF,
+		);
+		expect(response.status).toBe(200);
+		const after = (await menuItems()).find((item) => item.id === "itm-ldn-flat-white");
+		expect(after).toEqual({ ...before, description: "Velvety" });
+	});
+
 	it("marks an item sold out and back", async () => {
 		const path = `/api/v1/locations/${LOCATION}/items/itm-ldn-full-english/sold-out`;
 		expect((await send("PUT", path, { soldOut: true }, STAFF)).status).toBe(200);

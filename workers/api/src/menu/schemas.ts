@@ -60,36 +60,57 @@ export const ModifierGroupInput = z
 	})
 	.openapi("ModifierGroupInput");
 
+const categoryFields = {
+	name: z.string().trim().min(1).max(80),
+	description: z.string().max(500),
+	position: z.number().int().min(0).max(10_000),
+	availability: z.array(AvailabilityWindowSchema).max(10),
+};
+
 export const CategoryInput = z
 	.object({
-		name: z.string().trim().min(1).max(80),
-		description: z.string().max(500).default(""),
-		position: z.number().int().min(0).max(10_000).default(0),
-		availability: z.array(AvailabilityWindowSchema).max(10).default([]),
+		...categoryFields,
+		description: categoryFields.description.default(""),
+		position: categoryFields.position.default(0),
+		availability: categoryFields.availability.default([]),
 	})
 	.openapi("CategoryInput");
 
-export const CategoryPatch = CategoryInput.partial().openapi("CategoryPatch");
+/** Fields left out are unchanged (no defaults here, unlike CategoryInput). */
+export const CategoryPatch = z.object(categoryFields).partial().openapi("CategoryPatch");
+
+const itemFields = {
+	categoryId: IdParam,
+	name: z.string().trim().min(1).max(120),
+	description: z.string().max(1000),
+	price: MoneySchema,
+	imageKey: z.string().max(200).nullable(),
+	allergens: AllergenList,
+	dietaryTags: DietaryTagList,
+	calories: z.number().int().min(0).max(10_000).nullable(),
+	availability: z.array(AvailabilityWindowSchema).max(10),
+	soldOut: z.boolean(),
+	position: z.number().int().min(0).max(10_000),
+	modifierGroups: z.array(ModifierGroupInput).max(10),
+};
 
 export const ItemInput = z
 	.object({
-		categoryId: IdParam,
-		name: z.string().trim().min(1).max(120),
-		description: z.string().max(1000).default(""),
-		price: MoneySchema,
-		imageKey: z.string().max(200).nullable().default(null),
-		allergens: AllergenList.default([]),
-		dietaryTags: DietaryTagList.default([]),
-		calories: z.number().int().min(0).max(10_000).nullable().default(null),
-		availability: z.array(AvailabilityWindowSchema).max(10).default([]),
-		soldOut: z.boolean().default(false),
-		position: z.number().int().min(0).max(10_000).default(0),
-		modifierGroups: z.array(ModifierGroupInput).max(10).default([]),
+		...itemFields,
+		description: itemFields.description.default(""),
+		imageKey: itemFields.imageKey.default(null),
+		allergens: itemFields.allergens.default([]),
+		dietaryTags: itemFields.dietaryTags.default([]),
+		calories: itemFields.calories.default(null),
+		availability: itemFields.availability.default([]),
+		soldOut: itemFields.soldOut.default(false),
+		position: itemFields.position.default(0),
+		modifierGroups: itemFields.modifierGroups.default([]),
 	})
 	.openapi("ItemInput");
 
 /** Fields left out are unchanged; `modifierGroups`, when given, replaces them all. */
-export const ItemPatch = ItemInput.partial().openapi("ItemPatch");
+export const ItemPatch = z.object(itemFields).partial().openapi("ItemPatch");
 
 export const SoldOutInput = z.object({ soldOut: z.boolean() }).openapi("SoldOutInput");
 
@@ -127,6 +148,9 @@ export const LocationSchema = z
 		timeZone: z.string().openapi({ example: "Europe/London" }),
 		currency: z.string().openapi({ example: "GBP" }),
 		taxRateBps: z.number().int().openapi({ description: "Tax rate in basis points: 2000 = 20%" }),
+		pricesIncludeTax: z
+			.boolean()
+			.openapi({ description: "Whether prices include tax (VAT) or tax is added at checkout" }),
 		openingHours: z.record(z.enum(WEEKDAYS), z.array(TimeRangeSchema)),
 		fulfilment: z.object({
 			pickup: z.boolean(),
