@@ -121,6 +121,7 @@ const LONDON_SOHO: SeedLocation = {
 	timeZone: "Europe/London",
 	currency: "GBP",
 	taxRateBps: 2000,
+	pricesIncludeTax: true,
 	openingHours: {
 		mon: [{ opens: "07:00", closes: "22:00" }],
 		tue: [{ opens: "07:00", closes: "22:00" }],
@@ -623,6 +624,7 @@ const NEW_YORK_CHELSEA: SeedLocation = {
 	timeZone: "America/New_York",
 	currency: "USD",
 	taxRateBps: 888,
+	pricesIncludeTax: false,
 	openingHours: {
 		mon: [{ opens: "07:00", closes: "22:00" }],
 		tue: [{ opens: "07:00", closes: "22:00" }],
@@ -1113,6 +1115,7 @@ const TOKYO_SHIBUYA: SeedLocation = {
 	timeZone: "Asia/Tokyo",
 	currency: "JPY",
 	taxRateBps: 1000,
+	pricesIncludeTax: true,
 	openingHours: {
 		mon: [{ opens: "07:00", closes: "21:00" }],
 		tue: [{ opens: "07:00", closes: "21:00" }],

@@ -29,6 +29,7 @@ export function locationStatements(location: SeedLocation): string[] {
 			time_zone: location.timeZone,
 			currency: location.currency,
 			tax_rate_bps: location.taxRateBps,
+			prices_include_tax: location.pricesIncludeTax,
 			opening_hours: location.openingHours,
 			pickup_enabled: location.pickupEnabled,
 			delivery_enabled: location.deliveryEnabled,

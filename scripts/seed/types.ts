@@ -51,6 +51,7 @@ export interface SeedLocation {
 	timeZone: string;
 	currency: string;
 	taxRateBps: number;
+	pricesIncludeTax: boolean;
 	openingHours: WeeklyOpeningHours;
 	pickupEnabled: boolean;
 	deliveryEnabled: boolean;

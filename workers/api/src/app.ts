@@ -3,20 +3,34 @@
  * and each bounded context mounted under /api/v1.
  */
 import { requestId } from "hono/request-id";
+import { cartRoutes } from "./cart/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
+import { orderRoutes } from "./ordering/routes";
+import { staffOrderRoutes } from "./ordering/staff-order-routes";
 import { createRouter } from "./platform/app";
 import { d1Session } from "./platform/d1-session";
 import { ApiError, errorResponse, handleError } from "./platform/errors";
 
 export const API_PREFIX = "/api/v1";
 
-const api = createRouter().route("/", menuRoutes).route("/", staffMenuRoutes);
+const api = createRouter()
+	.route("/", menuRoutes)
+	.route("/", staffMenuRoutes)
+	.route("/", cartRoutes)
+	.route("/", orderRoutes)
+	.route("/", staffOrderRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "staffToken", {
 	type: "http",
 	scheme: "bearer",
 	description: "Staff token (temporary, from the worker's STAFF_TOKEN secret)",
+});
+api.openAPIRegistry.registerComponent("securitySchemes", "trackingToken", {
+	type: "apiKey",
+	in: "header",
+	name: "X-Tracking-Token",
+	description: "An order's tracking token, also accepted as ?token=",
 });
 
 api.doc31("/openapi.json", {

@@ -24,3 +24,69 @@ export async function errorOf(response: Response): Promise<ErrorEnvelope["error"
 	const body = (await response.json()) as ErrorEnvelope;
 	return body.error;
 }
+
+export const CONTACT = { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000" };
+
+/** Soho, well inside the London location's delivery radius. */
+export const NEARBY_ADDRESS = {
+	line1: "12 Greek Street",
+	city: "London",
+	postcode: "W1D 4DL",
+	latitude: 51.5142,
+	longitude: -0.1318,
+};
+
+export async function json<T>(response: Response): Promise<T> {
+	return (await response.json()) as T;
+}
+
+export interface CartBody {
+	id: string;
+	status: string;
+	orderId: string | null;
+	lines: {
+		lineId: string;
+		itemId: string;
+		quantity: number;
+		unitPrice: { amount: number; currency: string };
+		options: { optionId: string }[];
+	}[];
+	itemCount: number;
+	totals: Record<string, { amount: number; currency: string } | boolean>;
+}
+
+export async function newCart(locationSlug = "london-soho"): Promise<CartBody> {
+	const response = await send("POST", "/api/v1/carts", { locationSlug });
+	if (response.status !== 201) throw new Error(`cart not created: ${response.status} ${await response.text()}`);
+	return json<CartBody>(response);
+}
+
+export async function addItem(cartId: string, line: Record<string, unknown>) {
+	return send("POST", `/api/v1/carts/${cartId}/items`, line);
+}
+
+/** A cart holding one flat white with oat milk, ready to check out. */
+export async function cartWithFlatWhite(): Promise<CartBody> {
+	const cart = await newCart();
+	const added = await addItem(cart.id, {
+		itemId: "itm-ldn-flat-white",
+		quantity: 2,
+		options: ["opt-ldn-flat-white-milk-oat"],
+	});
+	if (added.status !== 201) throw new Error(`line not added: ${added.status} ${await added.text()}`);
+	return cart;
+}
+
+export function checkout(cartId: string, body: Record<string, unknown>, key = crypto.randomUUID()) {
+	return send("POST", `/api/v1/carts/${cartId}/checkout`, body, { "idempotency-key": key });
+}
+
+export const PICKUP = { fulfilment: "pickup", contact: CONTACT, requestedTime: "asap" };
+
+/** Tomorrow at 12:00 UTC: 12:00 or 13:00 in London, when it is open every day of the week. */
+export function londonLunchTomorrow(): string {
+	const tomorrow = new Date(Date.now() + 24 * 3600_000);
+	return `${tomorrow.toISOString().slice(0, 10)}T12:00:00Z`;
+}
+
+export const PICKUP_TOMORROW = () => ({ ...PICKUP, requestedTime: londonLunchTomorrow() });

@@ -4,8 +4,10 @@
  * triggers live in a hand-written migration because drizzle cannot express them.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../menu/domain/availability";
+import type { OrderStatus } from "../ordering/domain/order";
+import type { DeliveryAddress, Fulfilment, OrderLineSnapshot } from "../ordering/events";
 
 const timestamps = {
 	createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
@@ -26,6 +28,8 @@ export const locations = sqliteTable("locations", {
 	currency: text("currency").notNull(),
 	/** Tax rate in basis points: 2000 = 20%. */
 	taxRateBps: integer("tax_rate_bps").notNull(),
+	/** Whether menu prices already include tax (VAT in the UK and Japan) or tax is added on top (US sales tax). */
+	pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
 	openingHours: text("opening_hours", { mode: "json" }).$type<WeeklyOpeningHours>().notNull(),
 	pickupEnabled: integer("pickup_enabled", { mode: "boolean" }).notNull().default(true),
 	deliveryEnabled: integer("delivery_enabled", { mode: "boolean" }).notNull().default(false),
@@ -113,4 +117,162 @@ export const modifierOptions = sqliteTable(
 		index("modifier_options_group_idx").on(table.groupId, table.position),
 		uniqueIndex("modifier_options_group_name_idx").on(table.groupId, table.name),
 	],
+);
+
+/**
+ * Order read models, projected from the order-events queue (`ordering/projections.ts`).
+ * The Cart Durable Object's event stream is the record; these tables can be rebuilt from it.
+ */
+export const orders = sqliteTable(
+	"orders",
+	{
+		id: text("id").primaryKey(),
+		locationSlug: text("location_slug").notNull(),
+		status: text("status").$type<OrderStatus>().notNull(),
+		fulfilment: text("fulfilment").$type<Fulfilment>().notNull(),
+		/** `customer:<id>` for account holders, `email:<lower-cased email>` for guests. */
+		customerRef: text("customer_ref"),
+		contactName: text("contact_name").notNull(),
+		contactEmail: text("contact_email").notNull(),
+		contactPhone: text("contact_phone").notNull(),
+		deliveryAddress: text("delivery_address", { mode: "json" }).$type<DeliveryAddress>(),
+		requestedFor: text("requested_for"),
+		currency: text("currency").notNull(),
+		subtotalMinor: integer("subtotal_minor").notNull(),
+		taxMinor: integer("tax_minor").notNull(),
+		taxIncluded: integer("tax_included", { mode: "boolean" }).notNull(),
+		deliveryFeeMinor: integer("delivery_fee_minor").notNull(),
+		tipMinor: integer("tip_minor").notNull(),
+		totalMinor: integer("total_minor").notNull(),
+		placedAt: text("placed_at").notNull(),
+		/** The location's local date at placement; daily sales are counted on it. */
+		businessDate: text("business_date").notNull(),
+		estimatedReadyAt: text("estimated_ready_at"),
+		confirmedAt: text("confirmed_at"),
+		readyAt: text("ready_at"),
+		completedAt: text("completed_at"),
+		cancelReason: text("cancel_reason"),
+		/** Whether the order's lines are still in the daily sales; cleared when a cancellation subtracts them. */
+		countedInSales: integer("counted_in_sales", { mode: "boolean" }).notNull().default(true),
+		/** Sequence of the latest status event applied; older ones arriving late must not regress the status. */
+		lastSequence: integer("last_sequence").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(table) => [index("orders_location_status_idx").on(table.locationSlug, table.status, table.placedAt)],
+);
+
+export const orderLines = sqliteTable(
+	"order_lines",
+	{
+		orderId: text("order_id").notNull(),
+		lineId: text("line_id").notNull(),
+		position: integer("position").notNull(),
+		itemId: text("item_id").notNull(),
+		categoryId: text("category_id").notNull(),
+		name: text("name").notNull(),
+		quantity: integer("quantity").notNull(),
+		unitPriceMinor: integer("unit_price_minor").notNull(),
+		lineTotalMinor: integer("line_total_minor").notNull(),
+		options: text("options", { mode: "json" }).$type<OrderLineSnapshot["options"]>().notNull(),
+		note: text("note"),
+	},
+	(table) => [primaryKey({ columns: [table.orderId, table.lineId] })],
+);
+
+export const orderStatusHistory = sqliteTable(
+	"order_status_history",
+	{
+		orderId: text("order_id").notNull(),
+		sequence: integer("sequence").notNull(),
+		status: text("status").$type<OrderStatus>().notNull(),
+		occurredAt: text("occurred_at").notNull(),
+		estimatedReadyAt: text("estimated_ready_at"),
+		reason: text("reason"),
+	},
+	(table) => [primaryKey({ columns: [table.orderId, table.sequence] })],
+);
+
+export const customerOrderHistory = sqliteTable(
+	"customer_order_history",
+	{
+		customerRef: text("customer_ref").notNull(),
+		orderId: text("order_id").notNull(),
+		locationSlug: text("location_slug").notNull(),
+		placedAt: text("placed_at").notNull(),
+		status: text("status").$type<OrderStatus>().notNull(),
+		totalMinor: integer("total_minor").notNull(),
+		currency: text("currency").notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.customerRef, table.orderId] }),
+		index("customer_order_history_recent_idx").on(table.customerRef, table.placedAt),
+		index("customer_order_history_order_idx").on(table.orderId),
+	],
+);
+
+/** Sales per item and local business date, for forecasting; revenue is the sum of line totals. */
+export const dailyItemSales = sqliteTable(
+	"daily_item_sales",
+	{
+		locationSlug: text("location_slug").notNull(),
+		businessDate: text("business_date").notNull(),
+		itemId: text("item_id").notNull(),
+		categoryId: text("category_id").notNull(),
+		quantity: integer("quantity").notNull(),
+		orders: integer("orders").notNull(),
+		revenueMinor: integer("revenue_minor").notNull(),
+		currency: text("currency").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.businessDate, table.itemId] })],
+);
+
+export const dailyCategorySales = sqliteTable(
+	"daily_category_sales",
+	{
+		locationSlug: text("location_slug").notNull(),
+		businessDate: text("business_date").notNull(),
+		categoryId: text("category_id").notNull(),
+		quantity: integer("quantity").notNull(),
+		orders: integer("orders").notNull(),
+		revenueMinor: integer("revenue_minor").notNull(),
+		currency: text("currency").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.businessDate, table.categoryId] })],
+);
+
+export const dailyLocationSales = sqliteTable(
+	"daily_location_sales",
+	{
+		locationSlug: text("location_slug").notNull(),
+		businessDate: text("business_date").notNull(),
+		orders: integer("orders").notNull(),
+		revenueMinor: integer("revenue_minor").notNull(),
+		currency: text("currency").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.businessDate] })],
+);
+
+/** How often two distinct items were ordered together; each pair is stored once, with itemA < itemB. */
+export const itemPairs = sqliteTable(
+	"item_pairs",
+	{
+		locationSlug: text("location_slug").notNull(),
+		itemA: text("item_a").notNull(),
+		itemB: text("item_b").notNull(),
+		ordersTogether: integer("orders_together").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.itemA, table.itemB] })],
+);
+
+/** The projections' idempotency ledger: one row per event applied. */
+export const processedEvents = sqliteTable(
+	"processed_events",
+	{
+		eventId: text("event_id").primaryKey(),
+		orderId: text("order_id").notNull(),
+		sequence: integer("sequence").notNull(),
+		processedAt: text("processed_at").notNull(),
+	},
+	// A position in an order's stream is applied once, even if it were re-published under a new event id.
+	(table) => [uniqueIndex("processed_events_stream_idx").on(table.orderId, table.sequence)],
 );

@@ -27,6 +27,7 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 		timeZone: row.timeZone,
 		currency: row.currency,
 		taxRateBps: row.taxRateBps,
+		pricesIncludeTax: row.pricesIncludeTax,
 		openingHours: row.openingHours,
 		fulfilment: {
 			pickup: row.pickupEnabled,

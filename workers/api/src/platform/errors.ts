@@ -5,17 +5,42 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { type RuleViolation, RuleViolationError } from "../shared/rule-violation";
 
 export const ERROR_CODES = {
 	bad_request: 400,
 	validation_failed: 400,
+	idempotency_key_required: 400,
 	unauthorized: 401,
 	forbidden: 403,
 	not_found: 404,
+	cart_not_found: 404,
+	line_not_found: 404,
 	method_not_allowed: 405,
 	conflict: 409,
+	illegal_transition: 409,
+	cart_checked_out: 409,
+	cart_empty: 409,
+	cart_full: 409,
+	item_sold_out: 409,
+	item_unavailable: 409,
+	location_closed: 409,
+	prices_changed: 409,
+	idempotency_key_in_use: 409,
 	payload_too_large: 413,
 	unprocessable: 422,
+	unknown_item: 422,
+	item_not_at_location: 422,
+	unknown_option: 422,
+	option_required: 422,
+	too_many_options: 422,
+	quantity_exceeded: 422,
+	currency_mismatch: 422,
+	pickup_not_offered: 422,
+	delivery_not_offered: 422,
+	outside_delivery_radius: 422,
+	slot_unavailable: 422,
+	idempotency_key_reused: 422,
 	rate_limited: 429,
 	internal_error: 500,
 	unavailable: 503,
@@ -47,6 +72,10 @@ export class ApiError extends Error {
 
 	static notFound(what: string): ApiError {
 		return new ApiError("not_found", `${what} not found`);
+	}
+
+	static fromViolation(violation: RuleViolation): ApiError {
+		return new ApiError(violation.code, violation.message, violation.details);
 	}
 }
 
@@ -83,6 +112,7 @@ export function errorResponse(c: Context, error: ApiError): Response {
 /** Expected failures answer in the envelope; anything else is a bug, logged and answered 500. */
 export function handleError(error: Error, c: Context): Response {
 	if (error instanceof ApiError) return errorResponse(c, error);
+	if (error instanceof RuleViolationError) return errorResponse(c, ApiError.fromViolation(error.violation));
 	if (error instanceof SyntaxError && /JSON/i.test(error.message)) {
 		return errorResponse(c, new ApiError("bad_request", "Request body is not valid JSON"));
 	}

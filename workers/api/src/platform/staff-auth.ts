@@ -3,6 +3,7 @@
  * (`STAFF_TOKEN`, a documented local default in `.dev.vars`). The accounts
  * and roles issue replaces it.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app";
 import { ApiError } from "./errors";
@@ -17,12 +18,14 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
 	return crypto.subtle.timingSafeEqual(a, b);
 }
 
-export const requireStaff = createMiddleware<AppEnv>(async (c, next) => {
-	const header = c.req.header("authorization") ?? "";
-	const token = header.match(/^Bearer\s+(.+)$/i)?.[1];
+/** Whether the request carries the staff bearer token. */
+export async function isStaff(c: Context<AppEnv>): Promise<boolean> {
+	const token = c.req.header("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1];
 	const expected = c.env.STAFF_TOKEN;
-	if (!token || !expected || !(await sameSecret(token, expected))) {
-		throw new ApiError("unauthorized", "A staff bearer token is required");
-	}
+	return Boolean(token && expected && (await sameSecret(token, expected)));
+}
+
+export const requireStaff = createMiddleware<AppEnv>(async (c, next) => {
+	if (!(await isStaff(c))) throw new ApiError("unauthorized", "A staff bearer token is required");
 	await next();
 });

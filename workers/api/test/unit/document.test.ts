@@ -38,6 +38,7 @@ const document: MenuDocument = {
 		timeZone: "Asia/Tokyo",
 		currency: "JPY",
 		taxRateBps: 1000,
+		pricesIncludeTax: true,
 		openingHours: hours,
 		fulfilment: { pickup: true, delivery: null },
 	},

@@ -22,6 +22,7 @@ export interface LocationSummary {
 	timeZone: string;
 	currency: string;
 	taxRateBps: number;
+	pricesIncludeTax: boolean;
 	openingHours: WeeklyOpeningHours;
 	fulfilment: {
 		pickup: boolean;

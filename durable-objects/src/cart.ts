@@ -1,0 +1,859 @@
+/**
+ * The Cart Durable Object: one per cart, holding the cart and then the order
+ * it becomes. The order is event-sourced: its state is folded from its event
+ * stream, and every event is stored with an outbox row in one transaction; the
+ * alarm drains the outbox to the order-events queue with backoff.
+ *
+ * Public methods are the RPC API. They return `Outcome`s rather than throwing
+ * for refusals, because only plain data crosses RPC intact.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { loadCartItems, loadLocation } from "../../workers/api/src/cart/catalogue";
+import { checkFulfilment, checkOrderable, resolveFulfilmentTime } from "../../workers/api/src/cart/domain/checkout";
+import {
+	type CatalogueItem,
+	type ChosenOption,
+	MAX_QUANTITY,
+	priceLine,
+} from "../../workers/api/src/cart/domain/pricing";
+import { computeTotals, type Totals } from "../../workers/api/src/cart/domain/totals";
+import { matchesHash, newTrackingToken, sha256Hex } from "../../workers/api/src/cart/identity";
+import type {
+	AddLineInput,
+	CartView,
+	CheckoutInput,
+	OneShotOrderInput,
+	PlacedOrderView,
+	UpdateLineInput,
+} from "../../workers/api/src/cart/schemas";
+import { localClock } from "../../workers/api/src/menu/domain/availability";
+import type { LocationSummary } from "../../workers/api/src/menu/domain/document";
+import { money } from "../../workers/api/src/menu/domain/money";
+import { catalogueDb } from "../../workers/api/src/menu/repository";
+import {
+	type Actor,
+	decideStatusChange,
+	foldOrder,
+	IllegalTransition,
+	nextStatuses,
+	type OrderState,
+	type RecordedEvent,
+	type StatusChange,
+} from "../../workers/api/src/ordering/domain/order";
+import type {
+	Fulfilment,
+	OrderEventData,
+	OrderEventEnvelope,
+	OrderLineSnapshot,
+} from "../../workers/api/src/ordering/events";
+import type { OrderEventsView, OrderView } from "../../workers/api/src/ordering/order-views";
+import {
+	type Outcome,
+	type RuleViolation,
+	RuleViolationError,
+	violation,
+} from "../../workers/api/src/shared/rule-violation";
+import { migrate } from "./schema";
+
+/** An open cart nobody touched for this long is deleted. */
+export const CART_IDLE_TTL_MS = 7 * 24 * 3600_000;
+export const MAX_LINES = 100;
+const OUTBOX_BATCH = 100;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** Who is asking to read or change an order. Customers' own access arrives with accounts. */
+export type OrderAccess = { kind: "staff" } | { kind: "tracking"; token: string };
+
+export interface Idempotency {
+	key: string;
+	fingerprint: string;
+}
+
+type CartRow = {
+	cart_id: string;
+	order_id: string;
+	location_slug: string;
+	status: "open" | "checked_out";
+	revision: number;
+	tracking_token_hash: string | null;
+	expires_at: number;
+};
+
+type LineRow = {
+	line_id: string;
+	item_id: string;
+	category_id: string;
+	name: string;
+	quantity: number;
+	unit_price: number;
+	options: string;
+	option_key: string;
+	note: string | null;
+	position: number;
+};
+
+/** A line as the checkout sees it, whether stored in the cart or given in a one-shot order. */
+interface DraftLine {
+	lineId: string;
+	itemId: string;
+	categoryId: string;
+	name: string;
+	quantity: number;
+	unitPrice: number;
+	options: ChosenOption[];
+	optionKey: string;
+	note: string | null;
+}
+
+function newLineId(): string {
+	return `ln_${[...crypto.getRandomValues(new Uint8Array(8))].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function optionKey(optionIds: string[]): string {
+	return [...optionIds].sort().join(",");
+}
+
+function backoffMs(attempts: number): number {
+	return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Runs a command, turning a rule violation into a refused outcome. */
+async function outcome<T>(run: () => Promise<T> | T): Promise<Outcome<T>> {
+	try {
+		return { ok: true, value: await run() };
+	} catch (error) {
+		if (error instanceof RuleViolationError) return { ok: false, violation: error.violation };
+		if (error instanceof IllegalTransition) {
+			return {
+				ok: false,
+				violation: {
+					code: "illegal_transition",
+					message: error.message,
+					details: { current: error.current, requested: error.requested, allowed: error.allowed },
+				},
+			};
+		}
+		throw error;
+	}
+}
+
+export class CartDurableObject extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+	private readonly pendingCheckouts = new Map<
+		string,
+		{ fingerprint: string; result: Promise<Outcome<PlacedOrderView>> }
+	>();
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		ctx.blockConcurrencyWhile(async () => migrate(this.sql));
+	}
+
+	/** Creates the cart for a location, or returns it when it exists already. */
+	async open(cartId: string, orderId: string, locationSlug: string): Promise<Outcome<CartView>> {
+		return outcome(async () => {
+			const location = await this.location(this.cartRow()?.location_slug ?? locationSlug);
+			// Another call may have created it while we read the location.
+			if (!this.cartRow()) this.createCart(cartId, orderId, location.slug);
+			return this.cartView(cartId, location);
+		});
+	}
+
+	async view(cartId: string, fulfilment: Fulfilment = "pickup", tip = 0): Promise<Outcome<CartView>> {
+		return outcome(async () => {
+			const location = await this.location(this.knownCart(cartId).location_slug);
+			return this.cartView(cartId, location, fulfilment, tip);
+		});
+	}
+
+	/** Adds a line priced from D1, merging it into an identical line (same item, options and note). */
+	async addLine(cartId: string, input: AddLineInput): Promise<Outcome<{ lineId: string; cart: CartView }>> {
+		return outcome(async () => {
+			const cart = this.openCart(cartId);
+			const [location, items] = await Promise.all([
+				this.location(cart.location_slug),
+				loadCartItems(this.db(), [input.itemId]),
+			]);
+			const draft = this.draftLine(location, items.get(input.itemId), input, "");
+			// No awaits from here on: the merge below cannot interleave with another add.
+			const current = this.openCart(cartId);
+			const same = this.sql
+				.exec<LineRow>(
+					"SELECT * FROM cart_lines WHERE item_id = ? AND option_key = ? AND note IS ?",
+					draft.itemId,
+					draft.optionKey,
+					draft.note,
+				)
+				.toArray()[0];
+			let lineId: string;
+			if (same) {
+				const quantity = same.quantity + draft.quantity;
+				if (quantity > MAX_QUANTITY) {
+					throw violation("quantity_exceeded", `A line holds at most ${MAX_QUANTITY} of an item`, [
+						{ field: "quantity", message: `would make ${quantity}` },
+					]);
+				}
+				this.sql.exec(
+					"UPDATE cart_lines SET quantity = ?, unit_price = ? WHERE line_id = ?",
+					quantity,
+					draft.unitPrice,
+					same.line_id,
+				);
+				lineId = same.line_id;
+			} else {
+				const count = this.sql.exec<{ count: number }>("SELECT count(*) AS count FROM cart_lines").one().count;
+				if (count >= MAX_LINES) throw violation("cart_full", `A cart holds at most ${MAX_LINES} lines`);
+				lineId = newLineId();
+				this.insertLine({ ...draft, lineId }, count);
+			}
+			this.touch(current);
+			return { lineId, cart: this.cartView(cartId, location) };
+		});
+	}
+
+	async updateLine(cartId: string, lineId: string, patch: UpdateLineInput): Promise<Outcome<CartView>> {
+		return outcome(async () => {
+			const cart = this.openCart(cartId);
+			const line = this.line(lineId);
+			let options = JSON.parse(line.options) as ChosenOption[];
+			let unitPrice = line.unit_price;
+			const location = await this.location(cart.location_slug);
+			if (patch.options) {
+				const items = await loadCartItems(this.db(), [line.item_id]);
+				const draft = this.draftLine(
+					location,
+					items.get(line.item_id),
+					{ itemId: line.item_id, quantity: patch.quantity ?? line.quantity, options: patch.options },
+					"",
+				);
+				options = draft.options;
+				unitPrice = draft.unitPrice;
+			}
+			const current = this.openCart(cartId);
+			this.line(lineId);
+			this.sql.exec(
+				"UPDATE cart_lines SET quantity = ?, options = ?, option_key = ?, unit_price = ?, note = ? WHERE line_id = ?",
+				patch.quantity ?? line.quantity,
+				JSON.stringify(options),
+				optionKey(options.map((option) => option.optionId)),
+				unitPrice,
+				patch.note === undefined ? line.note : (patch.note ?? null),
+				lineId,
+			);
+			this.touch(current);
+			return this.cartView(cartId, location);
+		});
+	}
+
+	async removeLine(cartId: string, lineId: string): Promise<Outcome<CartView>> {
+		return outcome(async () => {
+			const location = await this.location(this.knownCart(cartId).location_slug);
+			const cart = this.openCart(cartId);
+			this.line(lineId);
+			this.sql.exec("DELETE FROM cart_lines WHERE line_id = ?", lineId);
+			this.touch(cart);
+			return this.cartView(cartId, location);
+		});
+	}
+
+	/** Turns the cart into an order, exactly once per idempotency key. */
+	async checkout(cartId: string, input: CheckoutInput, idempotency: Idempotency): Promise<Outcome<PlacedOrderView>> {
+		return this.once(idempotency, () =>
+			outcome(async () => {
+				const cart = this.openCart(cartId);
+				const lines = this.lines().map(toDraft);
+				if (lines.length === 0) throw violation("cart_empty", "The cart is empty");
+				return this.placeOrder(cart, lines, input, idempotency);
+			}),
+		);
+	}
+
+	/** The one-shot order: lines in the body, validated whole before anything is stored. */
+	async placeOneShot(
+		cartId: string,
+		orderId: string,
+		input: OneShotOrderInput,
+		idempotency: Idempotency,
+	): Promise<Outcome<PlacedOrderView>> {
+		return this.once(idempotency, () =>
+			outcome(async () => {
+				if (this.cartRow()) throw violation("cart_checked_out", "This order was placed already", { orderId });
+				const [location, items] = await Promise.all([
+					this.location(input.locationSlug),
+					loadCartItems(
+						this.db(),
+						input.items.map((item) => item.itemId),
+					),
+				]);
+				const lines = input.items.map((item, index) =>
+					this.draftLine(location, items.get(item.itemId), item, `items.${index}.`),
+				);
+				const cart: CartRow = {
+					cart_id: cartId,
+					order_id: orderId,
+					location_slug: location.slug,
+					status: "open",
+					revision: 0,
+					tracking_token_hash: null,
+					expires_at: 0,
+				};
+				return this.placeOrder(cart, lines, input, idempotency, () => {
+					this.createCart(cartId, orderId, location.slug);
+					lines.forEach((line, position) => {
+						this.insertLine(line, position);
+					});
+				});
+			}),
+		);
+	}
+
+	async readOrder(access: OrderAccess): Promise<OrderView | null> {
+		const order = await this.authorisedOrder(access);
+		return order && this.orderView(order, access);
+	}
+
+	async readEvents(access: OrderAccess): Promise<OrderEventsView | null> {
+		const order = await this.authorisedOrder(access);
+		if (!order) return null;
+		return {
+			orderId: order.orderId,
+			events: this.sql
+				.exec<{ sequence: number; event_id: string; type: string; occurred_at: string; payload: string }>(
+					"SELECT sequence, event_id, type, occurred_at, payload FROM order_events ORDER BY sequence",
+				)
+				.toArray()
+				.map((row) => ({
+					sequence: row.sequence,
+					id: row.event_id,
+					type: row.type,
+					occurredAt: row.occurred_at,
+					payload: JSON.parse(row.payload) as Record<string, unknown>,
+				})),
+		};
+	}
+
+	/** Moves the order on; null when the caller may not see it. */
+	async changeStatus(access: OrderAccess, change: StatusChange): Promise<Outcome<OrderView> | null> {
+		const order = await this.authorisedOrder(access);
+		if (!order) return null;
+		const actor: Actor = access.kind === "staff" ? "staff" : "customer";
+		return outcome(() => {
+			const event = decideStatusChange(order, change, actor, new Date());
+			this.ctx.storage.transactionSync(() => this.append(order.orderId, event, new Date()));
+			this.scheduleAlarm();
+			const updated = this.order();
+			if (!updated) throw new Error("order vanished after an append");
+			return this.orderView(updated, access);
+		});
+	}
+
+	/** Drains the outbox, then expires the cart if it sat idle too long. */
+	override async alarm(): Promise<void> {
+		await this.drainOutbox();
+		const cart = this.cartRow();
+		if (cart?.status === "open" && Date.now() >= cart.expires_at) {
+			await this.ctx.storage.deleteAll();
+			// deleteAll drops the tables too; this instance may serve again, as an unknown cart.
+			migrate(this.sql);
+			return;
+		}
+		this.scheduleAlarm();
+	}
+
+	private async placeOrder(
+		cart: CartRow,
+		lines: DraftLine[],
+		input: CheckoutInput,
+		idempotency: Idempotency,
+		createFirst?: () => void,
+	): Promise<PlacedOrderView> {
+		const now = new Date();
+		const revision = cart.revision;
+		const location = await this.location(cart.location_slug, { fresh: true });
+		checkFulfilment(location, input.fulfilment, input.deliveryAddress);
+		const when = resolveFulfilmentTime(location, input.requestedTime, now);
+		if (input.tip && input.tip.currency !== location.currency) {
+			throw violation("currency_mismatch", `The tip must be in ${location.currency}`, [
+				{ field: "tip.currency", message: `must be ${location.currency}` },
+			]);
+		}
+
+		const items = await loadCartItems(
+			this.db(),
+			lines.map((line) => line.itemId),
+		);
+		checkOrderable(
+			location,
+			lines.map((line) => ({ lineId: line.lineId, item: items.get(line.itemId) })),
+			when.at,
+		);
+		const changed = this.repriced(lines, items);
+		if (changed.length > 0) {
+			if (!createFirst) {
+				for (const line of changed) {
+					this.sql.exec("UPDATE cart_lines SET unit_price = ? WHERE line_id = ?", line.newUnitPrice, line.lineId);
+				}
+			}
+			throw violation("prices_changed", "Prices changed since these lines were added; review the cart", {
+				lines: changed.map((line) => ({
+					lineId: line.lineId,
+					previousUnitPrice: money(line.oldUnitPrice, location.currency),
+					unitPrice: money(line.newUnitPrice, location.currency),
+				})),
+			});
+		}
+
+		const snapshots: OrderLineSnapshot[] = lines.map((line) => ({
+			lineId: line.lineId,
+			itemId: line.itemId,
+			categoryId: line.categoryId,
+			name: line.name,
+			quantity: line.quantity,
+			unitPrice: line.unitPrice,
+			lineTotal: line.unitPrice * line.quantity,
+			options: line.options,
+			note: line.note,
+		}));
+		const totals = this.totals(location, snapshots, input.fulfilment, input.tip?.amount ?? 0);
+		const trackingToken = newTrackingToken();
+		const trackingTokenHash = await sha256Hex(trackingToken);
+		const placed: PlacedOrderView = { orderId: cart.order_id, status: "placed", trackingToken };
+
+		// Everything below is one transaction with no awaits: the order, its outbox row,
+		// the idempotency record and the cart's new status land together or not at all.
+		const latest = this.cartRow();
+		if (createFirst ? latest : latest?.status !== "open" || latest.revision !== revision) {
+			throw violation("conflict", "The cart changed while checking out; try again");
+		}
+		this.ctx.storage.transactionSync(() => {
+			createFirst?.();
+			this.append(
+				cart.order_id,
+				{
+					type: "OrderPlaced",
+					payload: {
+						locationSlug: location.slug,
+						timeZone: location.timeZone,
+						businessDate: localClock(now, location.timeZone).date,
+						fulfilment: input.fulfilment,
+						deliveryAddress:
+							input.fulfilment === "delivery" && input.deliveryAddress
+								? { ...input.deliveryAddress, line2: input.deliveryAddress.line2 ?? null }
+								: null,
+						requestedFor: when.requestedFor,
+						contact: input.contact,
+						customerId: null,
+						lines: snapshots,
+						totals,
+					},
+				},
+				now,
+			);
+			this.sql.exec(
+				"UPDATE cart SET status = 'checked_out', tracking_token_hash = ?, updated_at = ? WHERE id = 1",
+				trackingTokenHash,
+				now.toISOString(),
+			);
+			this.sql.exec(
+				"INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
+				idempotency.key,
+				idempotency.fingerprint,
+				JSON.stringify(placed),
+				now.toISOString(),
+			);
+		});
+		this.scheduleAlarm();
+		return placed;
+	}
+
+	/** Replays the stored answer for a known key; joins a checkout already running with the same key. */
+	private async once(
+		idempotency: Idempotency,
+		run: () => Promise<Outcome<PlacedOrderView>>,
+	): Promise<Outcome<PlacedOrderView>> {
+		const reused: RuleViolation = {
+			code: "idempotency_key_reused",
+			message: "This Idempotency-Key was used with a different request",
+		};
+		const stored = this.sql
+			.exec<{ fingerprint: string; response: string }>(
+				"SELECT fingerprint, response FROM idempotency WHERE key = ?",
+				idempotency.key,
+			)
+			.toArray()[0];
+		if (stored) {
+			if (stored.fingerprint !== idempotency.fingerprint) return { ok: false, violation: reused };
+			return { ok: true, value: JSON.parse(stored.response) as PlacedOrderView };
+		}
+		const pending = this.pendingCheckouts.get(idempotency.key);
+		if (pending) {
+			return pending.fingerprint === idempotency.fingerprint ? pending.result : { ok: false, violation: reused };
+		}
+		const result = run();
+		this.pendingCheckouts.set(idempotency.key, { fingerprint: idempotency.fingerprint, result });
+		try {
+			return await result;
+		} finally {
+			this.pendingCheckouts.delete(idempotency.key);
+		}
+	}
+
+	private repriced(lines: DraftLine[], items: Map<string, CatalogueItem>) {
+		const changed: { lineId: string; oldUnitPrice: number; newUnitPrice: number }[] = [];
+		for (const line of lines) {
+			const item = items.get(line.itemId);
+			if (!item) continue;
+			let unitPrice: number;
+			try {
+				unitPrice = priceLine(
+					item,
+					line.options.map((option) => option.optionId),
+				).unitPrice;
+			} catch (error) {
+				if (error instanceof RuleViolationError) {
+					throw violation("item_unavailable", `The options of ${line.name} changed; choose them again`, {
+						lines: [line.lineId],
+					});
+				}
+				throw error;
+			}
+			if (unitPrice !== line.unitPrice) {
+				changed.push({ lineId: line.lineId, oldUnitPrice: line.unitPrice, newUnitPrice: unitPrice });
+			}
+		}
+		return changed;
+	}
+
+	private draftLine(
+		location: LocationSummary,
+		item: CatalogueItem | undefined,
+		input: { itemId: string; quantity: number; options: string[]; note?: string | null },
+		fieldPrefix: string,
+	): DraftLine {
+		if (!item) {
+			throw violation("unknown_item", `There is no item ${input.itemId}`, [
+				{ field: `${fieldPrefix}itemId`, message: "is not on any menu" },
+			]);
+		}
+		if (item.locationSlug !== location.slug) {
+			throw violation("item_not_at_location", `${item.name} is not on the menu of ${location.name}`, [
+				{ field: `${fieldPrefix}itemId`, message: "belongs to another location" },
+			]);
+		}
+		if (item.soldOut) {
+			throw violation("item_sold_out", `${item.name} is sold out`, [
+				{ field: `${fieldPrefix}itemId`, message: "is sold out" },
+			]);
+		}
+		const priced = priceLine(item, input.options, `${fieldPrefix}options`);
+		return {
+			lineId: newLineId(),
+			itemId: item.id,
+			categoryId: item.categoryId,
+			name: item.name,
+			quantity: input.quantity,
+			unitPrice: priced.unitPrice,
+			options: priced.options,
+			optionKey: optionKey(input.options),
+			note: input.note ?? null,
+		};
+	}
+
+	private append(orderId: string, event: OrderEventData, now: Date): void {
+		const sequence =
+			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
+		const envelope = {
+			id: crypto.randomUUID(),
+			type: event.type,
+			occurredAt: now.toISOString(),
+			orderId,
+			sequence: sequence + 1,
+			payload: event.payload,
+		} as OrderEventEnvelope;
+		this.sql.exec(
+			"INSERT INTO order_events (sequence, event_id, type, occurred_at, payload) VALUES (?, ?, ?, ?, ?)",
+			envelope.sequence,
+			envelope.id,
+			envelope.type,
+			envelope.occurredAt,
+			JSON.stringify(envelope.payload),
+		);
+		this.sql.exec(
+			"INSERT INTO outbox (sequence, message, next_attempt_at) VALUES (?, ?, ?)",
+			envelope.sequence,
+			JSON.stringify(envelope),
+			now.getTime(),
+		);
+	}
+
+	/** Sends due outbox rows in one batch; on failure they wait with exponential backoff. */
+	private async drainOutbox(): Promise<void> {
+		const due = this.sql
+			.exec<{ sequence: number; message: string; attempts: number }>(
+				"SELECT sequence, message, attempts FROM outbox WHERE next_attempt_at <= ? ORDER BY sequence LIMIT ?",
+				Date.now(),
+				OUTBOX_BATCH,
+			)
+			.toArray();
+		if (due.length === 0) return;
+		try {
+			await this.env.ORDER_EVENTS.sendBatch(
+				due.map((row) => ({ body: JSON.parse(row.message) as OrderEventEnvelope, contentType: "json" as const })),
+			);
+			for (const row of due) this.sql.exec("DELETE FROM outbox WHERE sequence = ?", row.sequence);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			for (const row of due) {
+				this.sql.exec(
+					"UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE sequence = ?",
+					row.attempts + 1,
+					Date.now() + backoffMs(row.attempts + 1),
+					reason,
+					row.sequence,
+				);
+			}
+			console.error(JSON.stringify({ level: "error", message: "outbox send failed", events: due.length, reason }));
+		}
+	}
+
+	/** One alarm serves both jobs: the next outbox retry and the idle cart's expiry. */
+	private scheduleAlarm(): void {
+		const nextSend = this.sql
+			.exec<{ next: number | null }>("SELECT min(next_attempt_at) AS next FROM outbox")
+			.one().next;
+		const cart = this.cartRow();
+		const expiry = cart?.status === "open" ? cart.expires_at : null;
+		const candidates = [nextSend, expiry].filter((time): time is number => time !== null);
+		if (candidates.length === 0) {
+			void this.ctx.storage.deleteAlarm();
+			return;
+		}
+		void this.ctx.storage.setAlarm(Math.min(...candidates));
+	}
+
+	private createCart(cartId: string, orderId: string, locationSlug: string): void {
+		const now = new Date();
+		this.sql.exec(
+			`INSERT INTO cart (id, cart_id, order_id, location_slug, status, created_at, updated_at, expires_at)
+			 VALUES (1, ?, ?, ?, 'open', ?, ?, ?)`,
+			cartId,
+			orderId,
+			locationSlug,
+			now.toISOString(),
+			now.toISOString(),
+			now.getTime() + CART_IDLE_TTL_MS,
+		);
+		this.scheduleAlarm();
+	}
+
+	private insertLine(line: DraftLine, position: number): void {
+		this.sql.exec(
+			`INSERT INTO cart_lines (line_id, item_id, category_id, name, quantity, unit_price, options, option_key, note, position)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			line.lineId,
+			line.itemId,
+			line.categoryId,
+			line.name,
+			line.quantity,
+			line.unitPrice,
+			JSON.stringify(line.options),
+			line.optionKey,
+			line.note,
+			position,
+		);
+	}
+
+	private touch(cart: CartRow): void {
+		const now = Date.now();
+		this.sql.exec(
+			"UPDATE cart SET revision = ?, updated_at = ?, expires_at = ? WHERE id = 1",
+			cart.revision + 1,
+			new Date(now).toISOString(),
+			now + CART_IDLE_TTL_MS,
+		);
+		this.scheduleAlarm();
+	}
+
+	private cartRow(): CartRow | undefined {
+		return this.sql.exec<CartRow>("SELECT * FROM cart WHERE id = 1").toArray()[0];
+	}
+
+	/** The cart, if the caller named it by its own id; otherwise it does not exist for them. */
+	private knownCart(cartId: string): CartRow {
+		const cart = this.cartRow();
+		if (!cart || cart.cart_id !== cartId) throw violation("cart_not_found", "Cart not found");
+		return cart;
+	}
+
+	private openCart(cartId: string): CartRow {
+		const cart = this.knownCart(cartId);
+		if (cart.status !== "open") {
+			throw violation("cart_checked_out", "This cart has been checked out", { orderId: cart.order_id });
+		}
+		return cart;
+	}
+
+	private lines(): LineRow[] {
+		return this.sql.exec<LineRow>("SELECT * FROM cart_lines ORDER BY position, rowid").toArray();
+	}
+
+	private line(lineId: string): LineRow {
+		const line = this.sql.exec<LineRow>("SELECT * FROM cart_lines WHERE line_id = ?", lineId).toArray()[0];
+		if (!line) throw violation("line_not_found", "There is no such line in this cart");
+		return line;
+	}
+
+	private locationCache?: { location: LocationSummary; loadedAt: number };
+
+	/** The cart's location; cached briefly for browsing, read fresh from the primary at checkout. */
+	private async location(slug: string, { fresh = false } = {}): Promise<LocationSummary> {
+		const cached = this.locationCache;
+		if (!fresh && cached && cached.location.slug === slug && Date.now() - cached.loadedAt < 30_000) {
+			return cached.location;
+		}
+		const location = await loadLocation(this.db(), slug);
+		if (!location) throw violation("not_found", "Location not found");
+		this.locationCache = { location, loadedAt: Date.now() };
+		return location;
+	}
+
+	private db() {
+		return catalogueDb(this.env.DB.withSession("first-primary"));
+	}
+
+	private totals(
+		location: LocationSummary,
+		lines: { lineTotal: number }[],
+		fulfilment: Fulfilment,
+		tip: number,
+	): Totals {
+		return computeTotals({
+			currency: location.currency,
+			lineTotals: lines.map((line) => line.lineTotal),
+			taxRateBps: location.taxRateBps,
+			pricesIncludeTax: location.pricesIncludeTax,
+			deliveryFee: fulfilment === "delivery" ? (location.fulfilment.delivery?.fee.amount ?? 0) : 0,
+			tip,
+		});
+	}
+
+	private cartView(cartId: string, location: LocationSummary, fulfilment: Fulfilment = "pickup", tip = 0): CartView {
+		const cart = this.knownCart(cartId);
+		const { currency } = location;
+		const lines = this.lines().map((row) => {
+			const options = JSON.parse(row.options) as ChosenOption[];
+			return {
+				lineId: row.line_id,
+				itemId: row.item_id,
+				name: row.name,
+				quantity: row.quantity,
+				unitPrice: money(row.unit_price, currency),
+				options: options.map((option) => ({ ...option, priceDelta: money(option.priceDelta, currency) })),
+				note: row.note,
+				lineTotal: money(row.unit_price * row.quantity, currency),
+			};
+		});
+		const totals = this.totals(
+			location,
+			lines.map((line) => ({ lineTotal: line.lineTotal.amount })),
+			fulfilment,
+			tip,
+		);
+		return {
+			id: cart.cart_id,
+			locationSlug: cart.location_slug,
+			currency,
+			status: cart.status,
+			orderId: cart.status === "checked_out" ? cart.order_id : null,
+			lines,
+			itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
+			fulfilment,
+			totals: totalsView(totals),
+			expiresAt: cart.status === "open" ? new Date(cart.expires_at).toISOString() : null,
+		};
+	}
+
+	private events(): RecordedEvent[] {
+		return this.sql
+			.exec<{ sequence: number; type: string; occurred_at: string; payload: string }>(
+				"SELECT sequence, type, occurred_at, payload FROM order_events ORDER BY sequence",
+			)
+			.toArray()
+			.map((row) => ({
+				sequence: row.sequence,
+				occurredAt: row.occurred_at,
+				event: { type: row.type, payload: JSON.parse(row.payload) } as OrderEventData,
+			}));
+	}
+
+	private order(): OrderState | undefined {
+		const cart = this.cartRow();
+		return cart ? foldOrder(cart.order_id, this.events()) : undefined;
+	}
+
+	private async authorisedOrder(access: OrderAccess): Promise<OrderState | null> {
+		const cart = this.cartRow();
+		const order = this.order();
+		if (!cart || !order) return null;
+		if (access.kind === "staff") return order;
+		const hash = cart.tracking_token_hash;
+		return hash && (await matchesHash(access.token, hash)) ? order : null;
+	}
+
+	private orderView(order: OrderState, access: OrderAccess): OrderView {
+		const currency = order.totals.currency;
+		const staff = access.kind === "staff";
+		return {
+			id: order.orderId,
+			status: order.status,
+			locationSlug: order.locationSlug,
+			timeZone: order.timeZone,
+			fulfilment: order.fulfilment,
+			deliveryAddress: order.deliveryAddress,
+			requestedFor: order.requestedFor,
+			contact: staff ? order.contact : { name: order.contact.name },
+			lines: order.lines.map((line) => ({
+				lineId: line.lineId,
+				itemId: line.itemId,
+				name: line.name,
+				quantity: line.quantity,
+				unitPrice: money(line.unitPrice, currency),
+				options: line.options.map((option) => ({ name: option.name, priceDelta: money(option.priceDelta, currency) })),
+				note: line.note,
+				lineTotal: money(line.lineTotal, currency),
+			})),
+			totals: totalsView(order.totals),
+			placedAt: order.placedAt,
+			estimatedReadyAt: order.estimatedReadyAt,
+			timeline: order.timeline,
+			allowedNext: nextStatuses(order.status, order.fulfilment, staff ? "staff" : "customer"),
+		};
+	}
+}
+
+function toDraft(row: LineRow): DraftLine {
+	return {
+		lineId: row.line_id,
+		itemId: row.item_id,
+		categoryId: row.category_id,
+		name: row.name,
+		quantity: row.quantity,
+		unitPrice: row.unit_price,
+		options: JSON.parse(row.options) as ChosenOption[],
+		optionKey: row.option_key,
+		note: row.note,
+	};
+}
+
+function totalsView(totals: Totals) {
+	const { currency } = totals;
+	return {
+		subtotal: money(totals.subtotal, currency),
+		tax: money(totals.tax, currency),
+		taxIncluded: totals.taxIncluded,
+		deliveryFee: money(totals.deliveryFee, currency),
+		tip: money(totals.tip, currency),
+		total: money(totals.total, currency),
+	};
+}

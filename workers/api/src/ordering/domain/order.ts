@@ -1,0 +1,183 @@
+/**
+ * The order aggregate's rules: its state is a fold over its events, and a
+ * status change is decided against that state. Pure: no storage, no HTTP.
+ */
+import type {
+	DeliveryAddress,
+	Fulfilment,
+	OrderEventData,
+	OrderEventType,
+	OrderLineSnapshot,
+	OrderTotals,
+} from "../events";
+
+export const ORDER_STATUSES = [
+	"placed",
+	"confirmed",
+	"preparing",
+	"ready",
+	"picked_up",
+	"out_for_delivery",
+	"delivered",
+	"rejected",
+	"cancelled",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The status each event moves the order into. */
+export const STATUS_AFTER: Record<OrderEventType, OrderStatus> = {
+	OrderPlaced: "placed",
+	OrderConfirmed: "confirmed",
+	OrderPreparationStarted: "preparing",
+	OrderReady: "ready",
+	OrderPickedUp: "picked_up",
+	OrderOutForDelivery: "out_for_delivery",
+	OrderDelivered: "delivered",
+	OrderRejected: "rejected",
+	OrderCancelled: "cancelled",
+};
+
+export type Actor = "customer" | "staff";
+
+export interface TimelineEntry {
+	sequence: number;
+	status: OrderStatus;
+	occurredAt: string;
+	estimatedReadyAt?: string;
+	reason?: string;
+}
+
+export interface OrderState {
+	orderId: string;
+	status: OrderStatus;
+	locationSlug: string;
+	timeZone: string;
+	fulfilment: Fulfilment;
+	deliveryAddress: DeliveryAddress | null;
+	requestedFor: string | null;
+	contact: { name: string; email: string; phone: string };
+	customerId: string | null;
+	lines: OrderLineSnapshot[];
+	totals: OrderTotals;
+	placedAt: string;
+	estimatedReadyAt: string | null;
+	timeline: TimelineEntry[];
+	version: number;
+}
+
+export interface RecordedEvent {
+	sequence: number;
+	occurredAt: string;
+	event: OrderEventData;
+}
+
+/** Rebuilds the order from its stream; undefined when nothing was placed yet. */
+export function foldOrder(orderId: string, events: RecordedEvent[]): OrderState | undefined {
+	let state: OrderState | undefined;
+	for (const { sequence, occurredAt, event } of events) {
+		if (event.type === "OrderPlaced") {
+			const placed = event.payload;
+			state = {
+				orderId,
+				status: "placed",
+				locationSlug: placed.locationSlug,
+				timeZone: placed.timeZone,
+				fulfilment: placed.fulfilment,
+				deliveryAddress: placed.deliveryAddress,
+				requestedFor: placed.requestedFor,
+				contact: placed.contact,
+				customerId: placed.customerId,
+				lines: placed.lines,
+				totals: placed.totals,
+				placedAt: occurredAt,
+				estimatedReadyAt: null,
+				timeline: [],
+				version: 0,
+			};
+		}
+		if (!state) continue;
+		const entry: TimelineEntry = { sequence, status: STATUS_AFTER[event.type], occurredAt };
+		if (event.type === "OrderConfirmed" || event.type === "OrderPreparationStarted") {
+			state.estimatedReadyAt = event.payload.estimatedReadyAt;
+			entry.estimatedReadyAt = event.payload.estimatedReadyAt;
+		}
+		if (event.type === "OrderRejected" || event.type === "OrderCancelled") entry.reason = event.payload.reason;
+		state.status = entry.status;
+		state.timeline.push(entry);
+		state.version = sequence;
+	}
+	return state;
+}
+
+/** What staff may move an order to next, given how it is fulfilled. */
+export function nextStatuses(status: OrderStatus, fulfilment: Fulfilment, actor: Actor): OrderStatus[] {
+	if (actor === "customer") return status === "placed" ? ["cancelled"] : [];
+	switch (status) {
+		case "placed":
+			return ["confirmed", "rejected", "cancelled"];
+		case "confirmed":
+			return ["preparing", "cancelled"];
+		case "preparing":
+			return ["ready", "cancelled"];
+		case "ready":
+			return fulfilment === "pickup" ? ["picked_up"] : ["out_for_delivery"];
+		case "out_for_delivery":
+			return ["delivered"];
+		default:
+			return [];
+	}
+}
+
+export type StatusChange =
+	| { status: "confirmed"; etaMinutes: number }
+	| { status: "preparing"; etaMinutes?: number }
+	| { status: "ready" | "picked_up" | "out_for_delivery" | "delivered" }
+	| { status: "rejected" | "cancelled"; reason: string };
+
+export class IllegalTransition extends Error {
+	constructor(
+		readonly current: OrderStatus,
+		readonly requested: OrderStatus,
+		readonly allowed: OrderStatus[],
+	) {
+		super(
+			`An order that is ${current} cannot become ${requested}; allowed next: ${allowed.length ? allowed.join(", ") : "none"}`,
+		);
+	}
+}
+
+function etaFrom(now: Date, minutes: number): string {
+	return new Date(now.getTime() + minutes * 60_000).toISOString();
+}
+
+/** Decides the event a requested change produces, or throws IllegalTransition. */
+export function decideStatusChange(state: OrderState, change: StatusChange, actor: Actor, now: Date): OrderEventData {
+	const allowed = nextStatuses(state.status, state.fulfilment, actor);
+	if (!allowed.includes(change.status)) throw new IllegalTransition(state.status, change.status, allowed);
+	switch (change.status) {
+		case "confirmed":
+			return { type: "OrderConfirmed", payload: { estimatedReadyAt: etaFrom(now, change.etaMinutes) } };
+		case "preparing":
+			return {
+				type: "OrderPreparationStarted",
+				payload: {
+					estimatedReadyAt:
+						change.etaMinutes === undefined
+							? (state.estimatedReadyAt ?? etaFrom(now, 15))
+							: etaFrom(now, change.etaMinutes),
+				},
+			};
+		case "ready":
+			return { type: "OrderReady", payload: {} };
+		case "picked_up":
+			return { type: "OrderPickedUp", payload: {} };
+		case "out_for_delivery":
+			return { type: "OrderOutForDelivery", payload: {} };
+		case "delivered":
+			return { type: "OrderDelivered", payload: {} };
+		case "rejected":
+			return { type: "OrderRejected", payload: { reason: change.reason } };
+		case "cancelled":
+			return { type: "OrderCancelled", payload: { reason: change.reason, cancelledBy: actor } };
+	}
+}

@@ -1,0 +1,111 @@
+/**
+ * Order events: past-tense facts about one order, declared once. The Cart
+ * Durable Object appends them to the order's stream and publishes each, in
+ * this envelope, to the order-events queue; consumers `safeParse` every message.
+ */
+import { z } from "zod";
+
+const MoneyAmount = z.number().int();
+
+export const OrderLineSnapshot = z.object({
+	lineId: z.string(),
+	itemId: z.string(),
+	categoryId: z.string(),
+	name: z.string(),
+	quantity: z.number().int().min(1),
+	unitPrice: MoneyAmount,
+	lineTotal: MoneyAmount,
+	options: z.array(z.object({ groupId: z.string(), optionId: z.string(), name: z.string(), priceDelta: MoneyAmount })),
+	note: z.string().nullable(),
+});
+export type OrderLineSnapshot = z.infer<typeof OrderLineSnapshot>;
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const OrderTotals = z.object({
+	currency: z.string().regex(/^[A-Z]{3}$/),
+	subtotal: MoneyAmount,
+	tax: MoneyAmount,
+	taxIncluded: z.boolean(),
+	deliveryFee: MoneyAmount,
+	tip: MoneyAmount,
+	total: MoneyAmount,
+});
+export type OrderTotals = z.infer<typeof OrderTotals>;
+
+export const DeliveryAddress = z.object({
+	line1: z.string(),
+	line2: z.string().nullish(),
+	city: z.string(),
+	postcode: z.string(),
+	latitude: z.number(),
+	longitude: z.number(),
+});
+export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
+
+export const Fulfilment = z.enum(["pickup", "delivery"]);
+export type Fulfilment = z.infer<typeof Fulfilment>;
+
+export const OrderPlacedPayload = z.object({
+	locationSlug: z.string(),
+	timeZone: z.string(),
+	/** The location's local calendar date when the order was placed; sales are counted on it. */
+	businessDate: z.iso.date(),
+	fulfilment: Fulfilment,
+	deliveryAddress: DeliveryAddress.nullable(),
+	requestedFor: Timestamp.nullable(),
+	contact: z.object({ name: z.string(), email: z.email(), phone: z.string() }),
+	customerId: z.string().nullable(),
+	lines: z.array(OrderLineSnapshot).min(1),
+	totals: OrderTotals,
+});
+export type OrderPlacedPayload = z.infer<typeof OrderPlacedPayload>;
+
+const Eta = z.object({ estimatedReadyAt: Timestamp });
+const Empty = z.object({});
+const Reason = z.object({ reason: z.string() });
+
+export const OrderEventPayloads = {
+	OrderPlaced: OrderPlacedPayload,
+	OrderConfirmed: Eta,
+	OrderPreparationStarted: Eta,
+	OrderReady: Empty,
+	OrderPickedUp: Empty,
+	OrderOutForDelivery: Empty,
+	OrderDelivered: Empty,
+	OrderRejected: Reason,
+	OrderCancelled: Reason.extend({ cancelledBy: z.enum(["customer", "staff"]) }),
+} as const;
+
+export type OrderEventType = keyof typeof OrderEventPayloads;
+export const ORDER_EVENT_TYPES = Object.keys(OrderEventPayloads) as OrderEventType[];
+
+export type OrderEventPayload<T extends OrderEventType> = z.infer<(typeof OrderEventPayloads)[T]>;
+
+/** An event as the domain sees it: a type and its payload. */
+export type OrderEventData = { [T in OrderEventType]: { type: T; payload: OrderEventPayload<T> } }[OrderEventType];
+
+const envelope = <T extends OrderEventType>(type: T) =>
+	z.object({
+		id: z.string().uuid(),
+		type: z.literal(type),
+		occurredAt: Timestamp,
+		orderId: z.string(),
+		sequence: z.number().int().min(1),
+		traceparent: z.string().optional(),
+		payload: OrderEventPayloads[type],
+	});
+
+/** The integration event envelope on the order-events queue. */
+export const OrderEventEnvelope = z.discriminatedUnion("type", [
+	envelope("OrderPlaced"),
+	envelope("OrderConfirmed"),
+	envelope("OrderPreparationStarted"),
+	envelope("OrderReady"),
+	envelope("OrderPickedUp"),
+	envelope("OrderOutForDelivery"),
+	envelope("OrderDelivered"),
+	envelope("OrderRejected"),
+	envelope("OrderCancelled"),
+]);
+export type OrderEventEnvelope = z.infer<typeof OrderEventEnvelope>;

@@ -1,0 +1,80 @@
+/** What clients see of an order and its event stream. */
+import { z } from "@hono/zod-openapi";
+import { TotalsView } from "../cart/schemas";
+import { MoneySchema } from "../menu/schemas";
+import { ORDER_STATUSES } from "./domain/order";
+import { DeliveryAddress, Fulfilment, ORDER_EVENT_TYPES } from "./events";
+
+const Status = z.enum(ORDER_STATUSES);
+
+export const OrderView = z
+	.object({
+		id: z.string(),
+		status: Status,
+		locationSlug: z.string(),
+		timeZone: z.string(),
+		fulfilment: Fulfilment,
+		deliveryAddress: DeliveryAddress.nullable(),
+		requestedFor: z.string().nullable(),
+		contact: z.object({
+			name: z.string(),
+			email: z.string().optional(),
+			phone: z.string().optional(),
+		}),
+		lines: z.array(
+			z.object({
+				lineId: z.string(),
+				itemId: z.string(),
+				name: z.string(),
+				quantity: z.number().int(),
+				unitPrice: MoneySchema,
+				options: z.array(z.object({ name: z.string(), priceDelta: MoneySchema })),
+				note: z.string().nullable(),
+				lineTotal: MoneySchema,
+			}),
+		),
+		totals: TotalsView,
+		placedAt: z.string(),
+		estimatedReadyAt: z.string().nullable(),
+		timeline: z.array(
+			z.object({
+				sequence: z.number().int(),
+				status: Status,
+				occurredAt: z.string(),
+				estimatedReadyAt: z.string().optional(),
+				reason: z.string().optional(),
+			}),
+		),
+		allowedNext: z.array(Status).openapi({ description: "Statuses the caller may move the order to next" }),
+	})
+	.openapi("Order");
+export type OrderView = z.infer<typeof OrderView>;
+
+export const OrderEventsView = z
+	.object({
+		orderId: z.string(),
+		events: z.array(
+			z.object({
+				sequence: z.number().int(),
+				id: z.string(),
+				type: z.enum(ORDER_EVENT_TYPES as [string, ...string[]]),
+				occurredAt: z.string(),
+				payload: z.record(z.string(), z.unknown()),
+			}),
+		),
+	})
+	.openapi("OrderEvents");
+export type OrderEventsView = z.infer<typeof OrderEventsView>;
+
+export const StatusChangeInput = z
+	.discriminatedUnion("status", [
+		z.object({ status: z.literal("confirmed"), etaMinutes: z.number().int().min(1).max(240) }),
+		z.object({ status: z.literal("preparing"), etaMinutes: z.number().int().min(1).max(240).optional() }),
+		z.object({ status: z.enum(["ready", "picked_up", "out_for_delivery", "delivered"]) }),
+		z.object({ status: z.enum(["rejected", "cancelled"]), reason: z.string().trim().min(1).max(300) }),
+	])
+	.openapi("StatusChange");
+
+export const CancelInput = z
+	.object({ reason: z.string().trim().min(1).max(300).default("Cancelled by the customer") })
+	.openapi("CancelInput");

@@ -1,0 +1,377 @@
+/**
+ * Projections of order events into the D1 read models. Each event becomes the
+ * statements of ONE `batch()`, led by its row in the `processed_events` ledger:
+ * a duplicate delivery fails that plain INSERT and with it the whole batch, so
+ * an event has its effect exactly once.
+ */
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import * as schema from "../db/schema";
+import { STATUS_AFTER } from "./domain/order";
+import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
+
+export type ReadModelDb = DrizzleD1Database<typeof schema>;
+
+export function readModelDb(d1: D1Database | D1DatabaseSession): ReadModelDb {
+	return drizzle(d1 as D1Database, { schema });
+}
+
+/** A batch that always starts with the ledger insert. */
+export type ProjectionBatch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
+
+type OrderPlacedEnvelope = Extract<OrderEventEnvelope, { type: "OrderPlaced" }>;
+type StatusEventEnvelope = Exclude<OrderEventEnvelope, { type: "OrderPlaced" }>;
+
+/** D1 binds at most 100 parameters per statement, so multi-row inserts are cut to fit. */
+const MAX_BOUND_PARAMETERS = 100;
+
+function chunks<T>(rows: T[], columns: number): T[][] {
+	const size = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns));
+	const result: T[][] = [];
+	for (let start = 0; start < rows.length; start += size) result.push(rows.slice(start, start + size));
+	return result;
+}
+
+/** How the read models name a customer: by account, else by e-mail for guests. */
+export function customerRefOf(customerId: string | null, email: string): string {
+	return customerId ? `customer:${customerId}` : `email:${email.trim().toLowerCase()}`;
+}
+
+/** Every unordered pair of distinct items, each as [a, b] with a < b. */
+export function itemPairsOf(itemIds: string[]): [string, string][] {
+	const distinct = [...new Set(itemIds)].sort();
+	const pairs: [string, string][] = [];
+	for (let i = 0; i < distinct.length; i++) {
+		for (let j = i + 1; j < distinct.length; j++) pairs.push([distinct[i], distinct[j]]);
+	}
+	return pairs;
+}
+
+interface SalesRow {
+	quantity: number;
+	revenueMinor: number;
+}
+
+function totalsBy<K extends string>(lines: OrderLineSnapshot[], key: (line: OrderLineSnapshot) => K) {
+	const totals = new Map<K, SalesRow & { line: OrderLineSnapshot }>();
+	for (const line of lines) {
+		const current = totals.get(key(line)) ?? { quantity: 0, revenueMinor: 0, line };
+		current.quantity += line.quantity;
+		current.revenueMinor += line.lineTotal;
+		totals.set(key(line), current);
+	}
+	return totals;
+}
+
+/** Adds the inserted row's counts to an existing one instead of failing on the primary key. */
+const addExcluded = {
+	quantity: sql`quantity + excluded.quantity`,
+	orders: sql`orders + excluded.orders`,
+	revenueMinor: sql`revenue_minor + excluded.revenue_minor`,
+};
+
+function projectOrderPlaced(db: ReadModelDb, event: OrderPlacedEnvelope, processedAt: string): BatchItem<"sqlite">[] {
+	const placed = event.payload;
+	const { totals, lines } = placed;
+	const orderId = event.orderId;
+	const location = placed.locationSlug;
+	const day = { locationSlug: location, businessDate: placed.businessDate, currency: totals.currency };
+	const customerRef = customerRefOf(placed.customerId, placed.contact.email);
+	const statements: BatchItem<"sqlite">[] = [
+		db.insert(schema.orders).values({
+			id: orderId,
+			locationSlug: location,
+			status: "placed",
+			fulfilment: placed.fulfilment,
+			customerRef,
+			contactName: placed.contact.name,
+			contactEmail: placed.contact.email,
+			contactPhone: placed.contact.phone,
+			deliveryAddress: placed.deliveryAddress,
+			requestedFor: placed.requestedFor,
+			currency: totals.currency,
+			subtotalMinor: totals.subtotal,
+			taxMinor: totals.tax,
+			taxIncluded: totals.taxIncluded,
+			deliveryFeeMinor: totals.deliveryFee,
+			tipMinor: totals.tip,
+			totalMinor: totals.total,
+			placedAt: event.occurredAt,
+			businessDate: placed.businessDate,
+			countedInSales: true,
+			lastSequence: event.sequence,
+			updatedAt: processedAt,
+		}),
+		db.insert(schema.orderStatusHistory).values({
+			orderId,
+			sequence: event.sequence,
+			status: "placed",
+			occurredAt: event.occurredAt,
+		}),
+		db.insert(schema.customerOrderHistory).values({
+			customerRef,
+			orderId,
+			locationSlug: location,
+			placedAt: event.occurredAt,
+			status: "placed",
+			totalMinor: totals.total,
+			currency: totals.currency,
+		}),
+	];
+
+	const lineRows = lines.map((line, position) => ({
+		orderId,
+		lineId: line.lineId,
+		position,
+		itemId: line.itemId,
+		categoryId: line.categoryId,
+		name: line.name,
+		quantity: line.quantity,
+		unitPriceMinor: line.unitPrice,
+		lineTotalMinor: line.lineTotal,
+		options: line.options,
+		note: line.note,
+	}));
+	for (const rows of chunks(lineRows, 11)) statements.push(db.insert(schema.orderLines).values(rows));
+
+	const itemRows = [...totalsBy(lines, (line) => line.itemId).entries()].map(([itemId, sold]) => ({
+		...day,
+		itemId,
+		categoryId: sold.line.categoryId,
+		quantity: sold.quantity,
+		orders: 1,
+		revenueMinor: sold.revenueMinor,
+	}));
+	for (const rows of chunks(itemRows, 8)) {
+		statements.push(
+			db
+				.insert(schema.dailyItemSales)
+				.values(rows)
+				.onConflictDoUpdate({
+					target: [
+						schema.dailyItemSales.locationSlug,
+						schema.dailyItemSales.businessDate,
+						schema.dailyItemSales.itemId,
+					],
+					set: addExcluded,
+				}),
+		);
+	}
+
+	const categoryRows = [...totalsBy(lines, (line) => line.categoryId).entries()].map(([categoryId, sold]) => ({
+		...day,
+		categoryId,
+		quantity: sold.quantity,
+		orders: 1,
+		revenueMinor: sold.revenueMinor,
+	}));
+	for (const rows of chunks(categoryRows, 7)) {
+		statements.push(
+			db
+				.insert(schema.dailyCategorySales)
+				.values(rows)
+				.onConflictDoUpdate({
+					target: [
+						schema.dailyCategorySales.locationSlug,
+						schema.dailyCategorySales.businessDate,
+						schema.dailyCategorySales.categoryId,
+					],
+					set: addExcluded,
+				}),
+		);
+	}
+
+	statements.push(
+		db
+			.insert(schema.dailyLocationSales)
+			.values({ ...day, orders: 1, revenueMinor: lines.reduce((sum, line) => sum + line.lineTotal, 0) })
+			.onConflictDoUpdate({
+				target: [schema.dailyLocationSales.locationSlug, schema.dailyLocationSales.businessDate],
+				set: { orders: addExcluded.orders, revenueMinor: addExcluded.revenueMinor },
+			}),
+	);
+
+	const pairRows = itemPairsOf(lines.map((line) => line.itemId)).map(([itemA, itemB]) => ({
+		locationSlug: location,
+		itemA,
+		itemB,
+		ordersTogether: 1,
+	}));
+	for (const rows of chunks(pairRows, 4)) {
+		statements.push(
+			db
+				.insert(schema.itemPairs)
+				.values(rows)
+				.onConflictDoUpdate({
+					target: [schema.itemPairs.locationSlug, schema.itemPairs.itemA, schema.itemPairs.itemB],
+					set: { ordersTogether: sql`orders_together + excluded.orders_together` },
+				}),
+		);
+	}
+	return statements;
+}
+
+/**
+ * Takes a cancelled or rejected order back out of the daily sales, once: the
+ * subtractions read its lines only while `counted_in_sales` is set, and the
+ * last statement clears it.
+ */
+function reverseSales(db: ReadModelDb, orderId: string): BatchItem<"sqlite">[] {
+	const { orders, orderLines, dailyItemSales, dailyCategorySales, dailyLocationSales } = schema;
+	const countedLines = and(eq(orderLines.orderId, orderId), eq(orders.countedInSales, true));
+	const linesBy = <K extends "itemId" | "categoryId">(key: K, alias: string) =>
+		db
+			.select({
+				locationSlug: orders.locationSlug,
+				businessDate: orders.businessDate,
+				key: orderLines[key],
+				quantity: sql<number>`sum(${orderLines.quantity})`.as("reversed_quantity"),
+				revenueMinor: sql<number>`sum(${orderLines.lineTotalMinor})`.as("reversed_revenue_minor"),
+			})
+			.from(orderLines)
+			.innerJoin(orders, eq(orders.id, orderLines.orderId))
+			.where(countedLines)
+			.groupBy(orderLines[key])
+			.as(alias);
+	const byItem = linesBy("itemId", "reversed_items");
+	const byCategory = linesBy("categoryId", "reversed_categories");
+	const byOrder = db
+		.select({
+			locationSlug: orders.locationSlug,
+			businessDate: orders.businessDate,
+			revenueMinor: sql<number>`sum(${orderLines.lineTotalMinor})`.as("reversed_revenue_minor"),
+		})
+		.from(orderLines)
+		.innerJoin(orders, eq(orders.id, orderLines.orderId))
+		.where(countedLines)
+		.groupBy(orders.id)
+		.as("reversed_order");
+
+	return [
+		db
+			.update(dailyItemSales)
+			.set({
+				quantity: sql`${dailyItemSales.quantity} - ${byItem.quantity}`,
+				orders: sql`${dailyItemSales.orders} - 1`,
+				revenueMinor: sql`${dailyItemSales.revenueMinor} - ${byItem.revenueMinor}`,
+			})
+			.from(byItem)
+			.where(
+				and(
+					eq(dailyItemSales.locationSlug, byItem.locationSlug),
+					eq(dailyItemSales.businessDate, byItem.businessDate),
+					eq(dailyItemSales.itemId, byItem.key),
+				),
+			),
+		db
+			.update(dailyCategorySales)
+			.set({
+				quantity: sql`${dailyCategorySales.quantity} - ${byCategory.quantity}`,
+				orders: sql`${dailyCategorySales.orders} - 1`,
+				revenueMinor: sql`${dailyCategorySales.revenueMinor} - ${byCategory.revenueMinor}`,
+			})
+			.from(byCategory)
+			.where(
+				and(
+					eq(dailyCategorySales.locationSlug, byCategory.locationSlug),
+					eq(dailyCategorySales.businessDate, byCategory.businessDate),
+					eq(dailyCategorySales.categoryId, byCategory.key),
+				),
+			),
+		db
+			.update(dailyLocationSales)
+			.set({
+				orders: sql`${dailyLocationSales.orders} - 1`,
+				revenueMinor: sql`${dailyLocationSales.revenueMinor} - ${byOrder.revenueMinor}`,
+			})
+			.from(byOrder)
+			.where(
+				and(
+					eq(dailyLocationSales.locationSlug, byOrder.locationSlug),
+					eq(dailyLocationSales.businessDate, byOrder.businessDate),
+				),
+			),
+		db.update(orders).set({ countedInSales: false }).where(eq(orders.id, orderId)),
+	];
+}
+
+/** The milestone each event records, kept at its first value whatever order events arrive in. */
+function milestoneOf(event: StatusEventEnvelope): SQLiteUpdateSetSource<typeof schema.orders> {
+	const first = (column: AnySQLiteColumn) => sql`coalesce(${column}, ${event.occurredAt})`;
+	switch (event.type) {
+		case "OrderConfirmed":
+			return { confirmedAt: first(schema.orders.confirmedAt) };
+		case "OrderReady":
+			return { readyAt: first(schema.orders.readyAt) };
+		case "OrderPickedUp":
+		case "OrderDelivered":
+			return { completedAt: first(schema.orders.completedAt) };
+		case "OrderRejected":
+		case "OrderCancelled":
+			return { cancelReason: event.payload.reason };
+		default:
+			return {};
+	}
+}
+
+function projectStatusChange(db: ReadModelDb, event: StatusEventEnvelope, processedAt: string): BatchItem<"sqlite">[] {
+	const { orders, orderStatusHistory, customerOrderHistory } = schema;
+	const status = STATUS_AFTER[event.type];
+	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : undefined;
+	const reason = "reason" in event.payload ? event.payload.reason : undefined;
+	const statements: BatchItem<"sqlite">[] = [
+		db.insert(orderStatusHistory).values({
+			orderId: event.orderId,
+			sequence: event.sequence,
+			status,
+			occurredAt: event.occurredAt,
+			estimatedReadyAt: eta ?? null,
+			reason: reason ?? null,
+		}),
+		// The guard: an event older than the last one applied is history, not the current status.
+		db
+			.update(orders)
+			.set({
+				status,
+				lastSequence: event.sequence,
+				updatedAt: processedAt,
+				...(eta === undefined ? {} : { estimatedReadyAt: eta }),
+			})
+			.where(and(eq(orders.id, event.orderId), lt(orders.lastSequence, event.sequence))),
+	];
+	const milestone = milestoneOf(event);
+	if (Object.keys(milestone).length > 0) {
+		statements.push(db.update(orders).set(milestone).where(eq(orders.id, event.orderId)));
+	}
+	statements.push(
+		db
+			.update(customerOrderHistory)
+			.set({ status: sql`(select ${orders.status} from ${orders} where ${orders.id} = ${event.orderId})` })
+			.where(eq(customerOrderHistory.orderId, event.orderId)),
+	);
+	if (event.type === "OrderCancelled" || event.type === "OrderRejected") {
+		statements.push(...reverseSales(db, event.orderId));
+	}
+	return statements;
+}
+
+/**
+ * The statements that apply one event to the read models, to run as one
+ * `batch()`. Pure apart from building queries: nothing runs until the caller
+ * batches them, so the ledger row and the effects land together or not at all.
+ */
+export function projectOrderEvent(db: ReadModelDb, event: OrderEventEnvelope, processedAt: string): ProjectionBatch {
+	const ledger = db.insert(schema.processedEvents).values({
+		eventId: event.id,
+		orderId: event.orderId,
+		sequence: event.sequence,
+		processedAt,
+	});
+	const effects =
+		event.type === "OrderPlaced"
+			? projectOrderPlaced(db, event, processedAt)
+			: projectStatusChange(db, event, processedAt);
+	return [ledger, ...effects];
+}

@@ -1,0 +1,136 @@
+/**
+ * Order HTTP routes. An order is read by staff or with its tracking token
+ * (`?token=` or `X-Tracking-Token`); without access it does not exist (404).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { OrderAccess } from "../../../../durable-objects/src/cart";
+import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
+import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
+import { IdempotencyHeader, OneShotOrderInput, PlacedOrderView } from "../cart/schemas";
+import { type AppEnv, createRouter } from "../platform/app";
+import { ApiError } from "../platform/errors";
+import { errorResponses, jsonContent, staffSecurity } from "../platform/openapi";
+import { isStaff, requireStaff } from "../platform/staff-auth";
+import { CancelInput, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
+
+const OrderIdParam = z.object({
+	orderId: z
+		.string()
+		.regex(ORDER_ID_PATTERN, "must be an order id")
+		.openapi({ param: { name: "orderId", in: "path" } }),
+});
+const TrackingQuery = z.object({
+	token: z.string().max(200).optional().openapi({ description: "The order's tracking token (or X-Tracking-Token)" }),
+});
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const tracked: { [scheme: string]: string[] }[] = [{ trackingToken: [] }, { staffToken: [] }];
+
+/** Staff see every order; anyone else needs the order's tracking token. */
+async function accessOf(c: Context<AppEnv>, token: string | undefined): Promise<OrderAccess | null> {
+	if (await isStaff(c)) return { kind: "staff" };
+	const presented = token ?? c.req.header("x-tracking-token");
+	return presented ? { kind: "tracking", token: presented } : null;
+}
+
+function orderNotFound(): never {
+	throw ApiError.notFound("Order");
+}
+
+export const orderRoutes = createRouter()
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/orders",
+			tags: ["Orders"],
+			summary: "Place an order in one call, with its items in the body",
+			request: { headers: IdempotencyHeader, body: json(OneShotOrderInput) },
+			responses: { 201: jsonContent(PlacedOrderView, "The order was placed"), ...errorResponses(400, 404, 409, 422) },
+		}),
+		async (c) => {
+			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
+			const input = c.req.valid("json");
+			const cartId = await cartIdForOneShot(key);
+			const orderId = await orderIdForCart(cartId);
+			const placed = unwrap(
+				await cartObject(c.env, orderId).placeOneShot(cartId, orderId, input, {
+					key,
+					fingerprint: await fingerprint(input),
+				}),
+			);
+			return c.json(placed, 201);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/orders/{orderId}",
+			tags: ["Orders"],
+			summary: "The order: status, lines, totals and timeline",
+			security: tracked,
+			request: { params: OrderIdParam, query: TrackingQuery },
+			responses: { 200: jsonContent(OrderView, "The order"), ...errorResponses(400, 404) },
+		}),
+		async (c) => {
+			const access = await accessOf(c, c.req.valid("query").token);
+			if (!access) orderNotFound();
+			const order = await cartObject(c.env, c.req.valid("param").orderId).readOrder(access);
+			return order ? c.json(order, 200) : orderNotFound();
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/orders/{orderId}/events",
+			tags: ["Orders"],
+			summary: "The order's event stream, with sequence numbers",
+			security: tracked,
+			request: { params: OrderIdParam, query: TrackingQuery },
+			responses: { 200: jsonContent(OrderEventsView, "The events in order"), ...errorResponses(400, 404) },
+		}),
+		async (c) => {
+			const access = await accessOf(c, c.req.valid("query").token);
+			if (!access) orderNotFound();
+			const events = await cartObject(c.env, c.req.valid("param").orderId).readEvents(access);
+			return events ? c.json(events, 200) : orderNotFound();
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/orders/{orderId}/status",
+			tags: ["Orders"],
+			summary: "Move the order through the kitchen (staff)",
+			security: staffSecurity,
+			middleware: [requireStaff],
+			request: { params: OrderIdParam, body: json(StatusChangeInput) },
+			responses: { 200: jsonContent(OrderView, "The order after the change"), ...errorResponses(400, 401, 404, 409) },
+		}),
+		async (c) => {
+			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(
+				{ kind: "staff" },
+				c.req.valid("json"),
+			);
+			return changed ? c.json(unwrap(changed), 200) : orderNotFound();
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/orders/{orderId}/cancel",
+			tags: ["Orders"],
+			summary: "Cancel the order: customers before it is confirmed, staff until it is ready",
+			security: tracked,
+			request: { params: OrderIdParam, query: TrackingQuery, body: json(CancelInput) },
+			responses: { 200: jsonContent(OrderView, "The cancelled order"), ...errorResponses(400, 404, 409) },
+		}),
+		async (c) => {
+			const access = await accessOf(c, c.req.valid("query").token);
+			if (!access) orderNotFound();
+			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(access, {
+				status: "cancelled",
+				reason: c.req.valid("json").reason,
+			});
+			return changed ? c.json(unwrap(changed), 200) : orderNotFound();
+		},
+	);

@@ -1,0 +1,108 @@
+/**
+ * The staff order list a kitchen board polls: a location's orders from the
+ * read models, newest first, read through the request's D1 session so a
+ * client holding a bookmark sees at least what it last saw.
+ */
+import { createRoute, type z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import * as schema from "../db/schema";
+import { money } from "../menu/domain/money";
+import { SlugParam } from "../menu/schemas";
+import { createRouter } from "../platform/app";
+import { ApiError } from "../platform/errors";
+import { errorResponses, jsonContent, staffSecurity } from "../platform/openapi";
+import { requireStaff } from "../platform/staff-auth";
+import type { OrderStatus } from "./domain/order";
+import { type ReadModelDb, readModelDb } from "./projections";
+import { StaffOrderListSchema, StaffOrdersQuery, statusesOf } from "./schemas";
+
+type StaffOrder = z.infer<typeof StaffOrderListSchema>["orders"][number];
+
+/** A location's latest orders with their lines, in one round trip; undefined for an unknown location. */
+async function listOrders(
+	db: ReadModelDb,
+	slug: string,
+	statuses: OrderStatus[] | undefined,
+	limit: number,
+): Promise<StaffOrder[] | undefined> {
+	const { locations, orders, orderLines } = schema;
+	const filters: SQL[] = [eq(orders.locationSlug, slug)];
+	if (statuses) filters.push(inArray(orders.status, statuses));
+	const latest = db
+		.select({ id: orders.id })
+		.from(orders)
+		.where(and(...filters))
+		.orderBy(desc(orders.placedAt), desc(orders.id))
+		.limit(limit);
+	const [locationRows, orderRows, lineRows] = await db.batch([
+		db.select({ slug: locations.slug }).from(locations).where(eq(locations.slug, slug)),
+		db
+			.select()
+			.from(orders)
+			.where(and(...filters))
+			.orderBy(desc(orders.placedAt), desc(orders.id))
+			.limit(limit),
+		db
+			.select()
+			.from(orderLines)
+			.where(inArray(orderLines.orderId, latest))
+			.orderBy(asc(orderLines.orderId), asc(orderLines.position)),
+	]);
+	if (locationRows.length === 0) return undefined;
+
+	const linesByOrder = new Map<string, StaffOrder["lines"]>();
+	for (const line of lineRows) {
+		const lines = linesByOrder.get(line.orderId) ?? [];
+		lines.push({
+			lineId: line.lineId,
+			itemId: line.itemId,
+			name: line.name,
+			quantity: line.quantity,
+			options: line.options.map((option) => option.name),
+			note: line.note,
+		});
+		linesByOrder.set(line.orderId, lines);
+	}
+	return orderRows.map((order) => ({
+		id: order.id,
+		status: order.status,
+		fulfilment: order.fulfilment,
+		placedAt: order.placedAt,
+		requestedFor: order.requestedFor,
+		estimatedReadyAt: order.estimatedReadyAt,
+		contact: { name: order.contactName },
+		totals: {
+			subtotal: money(order.subtotalMinor, order.currency),
+			tax: money(order.taxMinor, order.currency),
+			taxIncluded: order.taxIncluded,
+			deliveryFee: money(order.deliveryFeeMinor, order.currency),
+			tip: money(order.tipMinor, order.currency),
+			total: money(order.totalMinor, order.currency),
+		},
+		lines: linesByOrder.get(order.id) ?? [],
+	}));
+}
+
+export const staffOrderRoutes = createRouter().openapi(
+	createRoute({
+		method: "get",
+		path: "/locations/{slug}/orders",
+		tags: ["Orders (staff)"],
+		summary: "A location's orders, newest first, optionally only those in the given statuses",
+		security: staffSecurity,
+		middleware: [requireStaff],
+		request: { params: SlugParam, query: StaffOrdersQuery },
+		responses: {
+			200: jsonContent(StaffOrderListSchema, "Orders with their lines"),
+			...errorResponses(400, 401, 404),
+		},
+	}),
+	async (c) => {
+		const { slug } = c.req.valid("param");
+		const { status, limit } = c.req.valid("query");
+		const orders = await listOrders(readModelDb(c.var.d1), slug, statusesOf(status), limit);
+		if (!orders) throw ApiError.notFound("Location");
+		c.header("cache-control", "no-store");
+		return c.json({ orders }, 200);
+	},
+);

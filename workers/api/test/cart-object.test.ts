@@ -1,0 +1,110 @@
+/**
+ * The Cart Durable Object from the inside: events stored with their outbox
+ * rows, the alarm draining them (and backing off when the queue fails), and
+ * idle carts expiring.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { CartDurableObject } from "../../../durable-objects/src/cart";
+import { orderIdForCart } from "../src/cart/identity";
+import { call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF, send } from "./helpers";
+
+async function placed() {
+	const cart = await cartWithFlatWhite();
+	const response = await checkout(cart.id, PICKUP_TOMORROW());
+	const { orderId } = await json<{ orderId: string }>(response);
+	return { cart, orderId, stub: env.CARTS.get(env.CARTS.idFromName(orderId)) };
+}
+
+function outboxOf(stub: DurableObjectStub<CartDurableObject>) {
+	return runInDurableObject(stub, (_, state) =>
+		state.storage.sql
+			.exec<{ sequence: number; attempts: number; last_error: string | null }>(
+				"SELECT sequence, attempts, last_error FROM outbox ORDER BY sequence",
+			)
+			.toArray(),
+	);
+}
+
+describe("event store and outbox", () => {
+	it("stores each event with an outbox row in the same transaction, and the alarm drains it", async () => {
+		const { stub } = await placed();
+		await runInDurableObject(stub, (_, state) => {
+			const events = state.storage.sql.exec("SELECT sequence, type FROM order_events").toArray();
+			expect(events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
+		});
+		await runDurableObjectAlarm(stub);
+		expect(await outboxOf(stub)).toEqual([]);
+	});
+
+	it("keeps events when the queue refuses them, retries with backoff, and sends them later", async () => {
+		const { orderId, stub } = await placed();
+		await runDurableObjectAlarm(stub);
+
+		const failing = {
+			sendBatch: async () => {
+				throw new Error("queue unavailable");
+			},
+		};
+		await runInDurableObject(stub, async (instance: CartDurableObject) => {
+			const bindings = (instance as unknown as { env: Env }).env;
+			const original = bindings.ORDER_EVENTS;
+			Object.assign(bindings, { ORDER_EVENTS: failing });
+			try {
+				await instance.changeStatus({ kind: "staff" }, { status: "confirmed", etaMinutes: 10 });
+				await instance.alarm();
+			} finally {
+				Object.assign(bindings, { ORDER_EVENTS: original });
+			}
+		});
+		const [waiting] = await outboxOf(stub);
+		expect(waiting).toMatchObject({ sequence: 2, last_error: "queue unavailable" });
+		expect(waiting.attempts).toBeGreaterThanOrEqual(1);
+		const alarmAt = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
+		expect(alarmAt).toBeGreaterThan(Date.now());
+
+		// Pretend the backoff has passed: the next alarm sends it.
+		await runInDurableObject(stub, (_, state) => {
+			state.storage.sql.exec("UPDATE outbox SET next_attempt_at = 0");
+		});
+		await runDurableObjectAlarm(stub);
+		expect(await outboxOf(stub)).toEqual([]);
+
+		// The events survived: the order is still confirmed.
+		const order = await json<{ status: string }>(await call(`/api/v1/orders/${orderId}`, { headers: STAFF }));
+		expect(order.status).toBe("confirmed");
+	});
+});
+
+describe("expiry", () => {
+	it("deletes an idle open cart when its alarm fires", async () => {
+		const cart = await cartWithFlatWhite();
+		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
+		await runInDurableObject(stub, (_, state) => {
+			state.storage.sql.exec("UPDATE cart SET expires_at = ?", Date.now() - 1);
+		});
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect((await call(`/api/v1/carts/${cart.id}`)).status).toBe(404);
+	});
+
+	it("keeps a placed order however old its cart is", async () => {
+		const { orderId, stub } = await placed();
+		await runInDurableObject(stub, (_, state) => {
+			state.storage.sql.exec("UPDATE cart SET expires_at = ?", Date.now() - 1);
+		});
+		await runDurableObjectAlarm(stub);
+		expect((await call(`/api/v1/orders/${orderId}`, { headers: STAFF })).status).toBe(200);
+	});
+
+	it("keeps an open cart that is still being used", async () => {
+		const cart = await cartWithFlatWhite();
+		await send("POST", `/api/v1/carts/${cart.id}/items`, {
+			itemId: "itm-ldn-flat-white",
+			options: ["opt-ldn-flat-white-milk-whole"],
+		});
+		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
+		await runDurableObjectAlarm(stub);
+		expect((await call(`/api/v1/carts/${cart.id}`)).status).toBe(200);
+	});
+});
