@@ -15,7 +15,16 @@ const migrations = await readD1Migrations(path.join(root, "migrations"));
 const D1_DATABASE_ID = "00000000-0000-4000-8000-000000000001";
 const MENU_KV_ID = "00000000000040008000000000000002";
 const COMPATIBILITY_DATE = "2026-11-01";
-const TEST_STAFF_TOKEN = "test-staff-token";
+const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
+const CORS_ORIGINS = "http://localhost:8787,http://localhost:5173";
+
+// Test requests mostly share one client IP, so the production limits would throttle the suite.
+const TEST_RATE_LIMITS = {
+	RATE_LIMIT_ANONYMOUS: { namespace_id: "1001", simple: { limit: 100_000, period: 60 } },
+	RATE_LIMIT_ACCOUNT: { namespace_id: "1002", simple: { limit: 100_000, period: 60 } },
+} as const;
+// A small limit the gateway tests swap in to exhaust.
+const TEST_RATE_LIMIT = { namespace_id: "1901", simple: { limit: 3, period: 60 } } as const;
 
 const apiBundle = path.join(root, ".build/test/api/index.js");
 await build({
@@ -33,6 +42,8 @@ await build({
 
 export default defineConfig({
 	test: {
+		// The api worker logs a line per request; in tests that would bury everything else.
+		onConsoleLog: (log) => !log.startsWith('{"level":"info","message":"request"'),
 		projects: [
 			{
 				test: {
@@ -46,7 +57,8 @@ export default defineConfig({
 					cloudflareTest({
 						wrangler: { configPath: path.join(root, "wrangler.toml") },
 						miniflare: {
-							bindings: { TEST_MIGRATIONS: migrations, STAFF_TOKEN: TEST_STAFF_TOKEN },
+							bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: TEST_JWT_SECRET },
+							ratelimits: { ...TEST_RATE_LIMITS, TEST_RATE_LIMIT },
 						},
 					}),
 				],
@@ -63,7 +75,7 @@ export default defineConfig({
 						wrangler: { configPath: path.join(root, "workers/menu-edge/wrangler.toml") },
 						miniflare: {
 							d1Databases: { TEST_DB: D1_DATABASE_ID },
-							bindings: { TEST_MIGRATIONS: migrations, TEST_STAFF_TOKEN },
+							bindings: { TEST_MIGRATIONS: migrations, TEST_JWT_SECRET },
 							workers: [
 								{
 									name: "goodfood-api",
@@ -71,8 +83,13 @@ export default defineConfig({
 									scriptPath: apiBundle,
 									compatibilityDate: COMPATIBILITY_DATE,
 									d1Databases: { DB: D1_DATABASE_ID },
+									queueProducers: { ORDER_EVENTS: "goodfood-order-events" },
 									kvNamespaces: { MENU_KV: MENU_KV_ID },
-									bindings: { STAFF_TOKEN: TEST_STAFF_TOKEN, ENVIRONMENT: "test" },
+									bindings: { JWT_SECRET: TEST_JWT_SECRET, ENVIRONMENT: "test", CORS_ORIGINS },
+									ratelimits: {
+										...TEST_RATE_LIMITS,
+										RATE_LIMIT_SIGN_IN: { namespace_id: "1003", simple: { limit: 5, period: 60 } },
+									},
 								},
 							],
 						},

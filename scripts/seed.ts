@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { DATABASE, PERSIST_DIR, wrangler } from "./local";
 import { demoSeedStatements } from "./seed/sql";
+import { demoAccountStatements } from "./seed/staff";
 
 const reset = process.argv.includes("--reset");
 const local = ["--local", "--persist-to", PERSIST_DIR];
@@ -20,7 +21,11 @@ const count = (JSON.parse(counted) as { results: { count: number }[] }[])[0].res
 if (count > 0 && !reset) {
 	console.log(`Local database already holds ${count} locations; not seeding (use --reset to reload).`);
 } else {
-	const statements = [...(reset ? ["DELETE FROM locations;"] : []), ...demoSeedStatements()];
+	const statements = [
+		...(reset ? ["DELETE FROM locations;", "DELETE FROM accounts;"] : []),
+		...demoSeedStatements(),
+		...(await demoAccountStatements()),
+	];
 	mkdirSync(".wrangler/seed", { recursive: true });
 	const file = ".wrangler/seed/demo.sql";
 	writeFileSync(file, `${statements.join("\n")}\n`);

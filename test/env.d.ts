@@ -3,6 +3,7 @@ declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
 		TEST_DB: D1Database;
-		TEST_STAFF_TOKEN: string;
+		TEST_JWT_SECRET: string;
+		TEST_RATE_LIMIT: RateLimit;
 	}
 }

@@ -53,16 +53,22 @@ import {
 	RuleViolationError,
 	violation,
 } from "../../workers/api/src/shared/rule-violation";
+import type { KitchenMessage } from "./kitchen-feed";
+import { eventMessage, type LiveMessage, localTime, resumeAfter, sseFrame } from "./live";
 import { migrate } from "./schema";
 
 /** An open cart nobody touched for this long is deleted. */
 export const CART_IDLE_TTL_MS = 7 * 24 * 3600_000;
 export const MAX_LINES = 100;
+const ANONYMOUS_CONTACT = { name: "Deleted customer", email: "deleted@invalid.example", phone: "" };
 const OUTBOX_BATCH = 100;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-/** Who is asking to read or change an order. Customers' own access arrives with accounts. */
-export type OrderAccess = { kind: "staff" } | { kind: "tracking"; token: string };
+/** Who is asking to read or change an order. */
+export type OrderAccess =
+	| { kind: "staff"; locations: "all" | string[] }
+	| { kind: "customer"; customerId: string }
+	| { kind: "tracking"; token: string };
 
 export interface Idempotency {
 	key: string;
@@ -77,6 +83,7 @@ type CartRow = {
 	revision: number;
 	tracking_token_hash: string | null;
 	expires_at: number;
+	owner_id: string | null;
 };
 
 type LineRow = {
@@ -139,6 +146,7 @@ async function outcome<T>(run: () => Promise<T> | T): Promise<Outcome<T>> {
 
 export class CartDurableObject extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
+	private readonly eventStreams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
 	private readonly pendingCheckouts = new Map<
 		string,
 		{ fingerprint: string; result: Promise<Outcome<PlacedOrderView>> }
@@ -150,34 +158,48 @@ export class CartDurableObject extends DurableObject<Env> {
 		ctx.blockConcurrencyWhile(async () => migrate(this.sql));
 	}
 
-	/** Creates the cart for a location, or returns it when it exists already. */
-	async open(cartId: string, orderId: string, locationSlug: string): Promise<Outcome<CartView>> {
+	/** Creates the cart for a location, owned by a signed-in customer or by whoever holds its id. */
+	async open(
+		cartId: string,
+		orderId: string,
+		locationSlug: string,
+		ownerId: string | null,
+	): Promise<Outcome<CartView>> {
 		return outcome(async () => {
 			const location = await this.location(this.cartRow()?.location_slug ?? locationSlug);
 			// Another call may have created it while we read the location.
-			if (!this.cartRow()) this.createCart(cartId, orderId, location.slug);
-			return this.cartView(cartId, location);
+			if (!this.cartRow()) this.createCart(cartId, orderId, location.slug, ownerId);
+			return this.cartView(cartId, ownerId, location);
 		});
 	}
 
-	async view(cartId: string, fulfilment: Fulfilment = "pickup", tip = 0): Promise<Outcome<CartView>> {
+	async view(
+		cartId: string,
+		customerId: string | null,
+		fulfilment: Fulfilment = "pickup",
+		tip = 0,
+	): Promise<Outcome<CartView>> {
 		return outcome(async () => {
-			const location = await this.location(this.knownCart(cartId).location_slug);
-			return this.cartView(cartId, location, fulfilment, tip);
+			const location = await this.location(this.knownCart(cartId, customerId).location_slug);
+			return this.cartView(cartId, customerId, location, fulfilment, tip);
 		});
 	}
 
 	/** Adds a line priced from D1, merging it into an identical line (same item, options and note). */
-	async addLine(cartId: string, input: AddLineInput): Promise<Outcome<{ lineId: string; cart: CartView }>> {
+	async addLine(
+		cartId: string,
+		customerId: string | null,
+		input: AddLineInput,
+	): Promise<Outcome<{ lineId: string; cart: CartView }>> {
 		return outcome(async () => {
-			const cart = this.openCart(cartId);
+			const cart = this.openCart(cartId, customerId);
 			const [location, items] = await Promise.all([
 				this.location(cart.location_slug),
 				loadCartItems(this.db(), [input.itemId]),
 			]);
 			const draft = this.draftLine(location, items.get(input.itemId), input, "");
 			// No awaits from here on: the merge below cannot interleave with another add.
-			const current = this.openCart(cartId);
+			const current = this.openCart(cartId, customerId);
 			const same = this.sql
 				.exec<LineRow>(
 					"SELECT * FROM cart_lines WHERE item_id = ? AND option_key = ? AND note IS ?",
@@ -208,13 +230,18 @@ export class CartDurableObject extends DurableObject<Env> {
 				this.insertLine({ ...draft, lineId }, count);
 			}
 			this.touch(current);
-			return { lineId, cart: this.cartView(cartId, location) };
+			return { lineId, cart: this.cartView(cartId, customerId, location) };
 		});
 	}
 
-	async updateLine(cartId: string, lineId: string, patch: UpdateLineInput): Promise<Outcome<CartView>> {
+	async updateLine(
+		cartId: string,
+		customerId: string | null,
+		lineId: string,
+		patch: UpdateLineInput,
+	): Promise<Outcome<CartView>> {
 		return outcome(async () => {
-			const cart = this.openCart(cartId);
+			const cart = this.openCart(cartId, customerId);
 			const line = this.line(lineId);
 			let options = JSON.parse(line.options) as ChosenOption[];
 			let unitPrice = line.unit_price;
@@ -230,7 +257,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				options = draft.options;
 				unitPrice = draft.unitPrice;
 			}
-			const current = this.openCart(cartId);
+			const current = this.openCart(cartId, customerId);
 			this.line(lineId);
 			this.sql.exec(
 				"UPDATE cart_lines SET quantity = ?, options = ?, option_key = ?, unit_price = ?, note = ? WHERE line_id = ?",
@@ -242,26 +269,31 @@ export class CartDurableObject extends DurableObject<Env> {
 				lineId,
 			);
 			this.touch(current);
-			return this.cartView(cartId, location);
+			return this.cartView(cartId, customerId, location);
 		});
 	}
 
-	async removeLine(cartId: string, lineId: string): Promise<Outcome<CartView>> {
+	async removeLine(cartId: string, customerId: string | null, lineId: string): Promise<Outcome<CartView>> {
 		return outcome(async () => {
-			const location = await this.location(this.knownCart(cartId).location_slug);
-			const cart = this.openCart(cartId);
+			const location = await this.location(this.knownCart(cartId, customerId).location_slug);
+			const cart = this.openCart(cartId, customerId);
 			this.line(lineId);
 			this.sql.exec("DELETE FROM cart_lines WHERE line_id = ?", lineId);
 			this.touch(cart);
-			return this.cartView(cartId, location);
+			return this.cartView(cartId, customerId, location);
 		});
 	}
 
 	/** Turns the cart into an order, exactly once per idempotency key. */
-	async checkout(cartId: string, input: CheckoutInput, idempotency: Idempotency): Promise<Outcome<PlacedOrderView>> {
+	async checkout(
+		cartId: string,
+		customerId: string | null,
+		input: CheckoutInput,
+		idempotency: Idempotency,
+	): Promise<Outcome<PlacedOrderView>> {
 		return this.once(idempotency, () =>
 			outcome(async () => {
-				const cart = this.openCart(cartId);
+				const cart = this.openCart(cartId, customerId);
 				const lines = this.lines().map(toDraft);
 				if (lines.length === 0) throw violation("cart_empty", "The cart is empty");
 				return this.placeOrder(cart, lines, input, idempotency);
@@ -273,6 +305,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	async placeOneShot(
 		cartId: string,
 		orderId: string,
+		customerId: string | null,
 		input: OneShotOrderInput,
 		idempotency: Idempotency,
 	): Promise<Outcome<PlacedOrderView>> {
@@ -297,9 +330,10 @@ export class CartDurableObject extends DurableObject<Env> {
 					revision: 0,
 					tracking_token_hash: null,
 					expires_at: 0,
+					owner_id: customerId,
 				};
 				return this.placeOrder(cart, lines, input, idempotency, () => {
-					this.createCart(cartId, orderId, location.slug);
+					this.createCart(cartId, orderId, location.slug, customerId);
 					lines.forEach((line, position) => {
 						this.insertLine(line, position);
 					});
@@ -340,12 +374,128 @@ export class CartDurableObject extends DurableObject<Env> {
 		const actor: Actor = access.kind === "staff" ? "staff" : "customer";
 		return outcome(() => {
 			const event = decideStatusChange(order, change, actor, new Date());
-			this.ctx.storage.transactionSync(() => this.append(order.orderId, event, new Date()));
+			const recorded = this.ctx.storage.transactionSync(() => this.append(order.orderId, event, new Date()));
 			this.scheduleAlarm();
+			this.announce(recorded);
 			const updated = this.order();
 			if (!updated) throw new Error("order vanished after an append");
 			return this.orderView(updated, access);
 		});
+	}
+
+	/**
+	 * Removes a deleted customer's personal data from this order's events: the
+	 * order stays (for the restaurant's books), the person does not.
+	 */
+	async forgetCustomer(customerId: string): Promise<boolean> {
+		const cart = this.cartRow();
+		if (!cart || cart.owner_id !== customerId) return false;
+		const placed = this.sql
+			.exec<{ sequence: number; payload: string }>(
+				"SELECT sequence, payload FROM order_events WHERE type = 'OrderPlaced'",
+			)
+			.toArray()[0];
+		this.ctx.storage.transactionSync(() => {
+			if (placed) {
+				const payload = JSON.parse(placed.payload) as Record<string, unknown>;
+				const redacted = { ...payload, contact: ANONYMOUS_CONTACT, deliveryAddress: null, customerId: null };
+				this.sql.exec(
+					"UPDATE order_events SET payload = ? WHERE sequence = ?",
+					JSON.stringify(redacted),
+					placed.sequence,
+				);
+			}
+			this.sql.exec("UPDATE cart SET owner_id = NULL WHERE id = 1");
+		});
+		return true;
+	}
+
+	/**
+	 * Live tracking: a WebSocket (hibernatable) or a Server-Sent Events stream.
+	 * The api worker has validated the request; the access it forwards is
+	 * checked here, where the tracking token's hash lives.
+	 */
+	override async fetch(request: Request): Promise<Response> {
+		const access = JSON.parse(request.headers.get("x-order-access") ?? "null") as OrderAccess | null;
+		const order = access && (await this.authorisedOrder(access));
+		if (!access || !order) return new Response(null, { status: 404 });
+		const after = resumeAfter(new URL(request.url), request.headers.get("last-event-id"));
+		const catchUp: LiveMessage[] = [
+			{ type: "snapshot", sequence: order.version, order: this.orderView(order, access) },
+			...this.events()
+				.filter((recorded) => recorded.sequence > after)
+				.map((recorded) => eventMessage(order.orderId, recorded, order.timeZone)),
+		];
+
+		if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+			const { 0: client, 1: server } = new WebSocketPair();
+			this.ctx.acceptWebSocket(server);
+			server.serializeAttachment({ access: access.kind, after, connectedAt: Date.now() });
+			for (const message of catchUp) server.send(JSON.stringify(message));
+			return new Response(null, { status: 101, webSocket: client });
+		}
+
+		// SSE streams cannot hibernate: they hold this object in memory while open.
+		const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+		const writer = writable.getWriter();
+		this.eventStreams.add(writer);
+		for (const message of catchUp) void writer.write(sseFrame(message)).catch(() => this.eventStreams.delete(writer));
+		return new Response(readable, {
+			headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform" },
+		});
+	}
+
+	override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+		if (message === "ping") socket.send("pong");
+	}
+
+	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+		// 1005 and 1006 report a close without a code; they cannot be sent back.
+		if (code === 1005 || code === 1006) socket.close();
+		else socket.close(code, reason);
+	}
+
+	/** Tells this order's live clients and its location's kitchen about an event just committed. */
+	private announce(recorded: RecordedEvent): void {
+		const order = this.order();
+		if (!order) return;
+		const message = eventMessage(order.orderId, recorded, order.timeZone);
+		const text = JSON.stringify(message);
+		for (const socket of this.ctx.getWebSockets()) {
+			try {
+				socket.send(text);
+			} catch {
+				// The socket is closing; the runtime drops it.
+			}
+		}
+		const frame = sseFrame(message);
+		for (const writer of this.eventStreams) void writer.write(frame).catch(() => this.eventStreams.delete(writer));
+
+		const feed = this.env.KITCHEN_FEEDS.get(this.env.KITCHEN_FEEDS.idFromName(order.locationSlug));
+		const kitchenMessage: KitchenMessage = {
+			...message,
+			type: "order",
+			order:
+				recorded.event.type === "OrderPlaced"
+					? {
+							fulfilment: order.fulfilment,
+							requestedFor: order.requestedFor,
+							contactName: order.contact.name,
+							lines: order.lines.map((line) => ({
+								name: line.name,
+								quantity: line.quantity,
+								options: line.options.map((option) => option.name),
+								note: line.note,
+							})),
+						}
+					: undefined,
+		};
+		// Best effort: the board also reloads the list from the read model.
+		this.ctx.waitUntil(
+			feed.publish(kitchenMessage).catch((error: unknown) => {
+				console.error(JSON.stringify({ level: "error", message: "kitchen feed publish failed", error: String(error) }));
+			}),
+		);
 	}
 
 	/** Drains the outbox, then expires the cart if it sat idle too long. */
@@ -426,9 +576,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		if (createFirst ? latest : latest?.status !== "open" || latest.revision !== revision) {
 			throw violation("conflict", "The cart changed while checking out; try again");
 		}
-		this.ctx.storage.transactionSync(() => {
+		const recorded = this.ctx.storage.transactionSync(() => {
 			createFirst?.();
-			this.append(
+			const placedEvent = this.append(
 				cart.order_id,
 				{
 					type: "OrderPlaced",
@@ -443,7 +593,7 @@ export class CartDurableObject extends DurableObject<Env> {
 								: null,
 						requestedFor: when.requestedFor,
 						contact: input.contact,
-						customerId: null,
+						customerId: cart.owner_id,
 						lines: snapshots,
 						totals,
 					},
@@ -462,8 +612,10 @@ export class CartDurableObject extends DurableObject<Env> {
 				JSON.stringify(placed),
 				now.toISOString(),
 			);
+			return placedEvent;
 		});
 		this.scheduleAlarm();
+		this.announce(recorded);
 		return placed;
 	}
 
@@ -560,7 +712,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		};
 	}
 
-	private append(orderId: string, event: OrderEventData, now: Date): void {
+	private append(orderId: string, event: OrderEventData, now: Date): RecordedEvent {
 		const sequence =
 			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
 		const envelope = {
@@ -585,6 +737,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			JSON.stringify(envelope),
 			now.getTime(),
 		);
+		return { sequence: envelope.sequence, occurredAt: envelope.occurredAt, event };
 	}
 
 	/** Sends due outbox rows in one batch; on failure they wait with exponential backoff. */
@@ -632,17 +785,18 @@ export class CartDurableObject extends DurableObject<Env> {
 		void this.ctx.storage.setAlarm(Math.min(...candidates));
 	}
 
-	private createCart(cartId: string, orderId: string, locationSlug: string): void {
+	private createCart(cartId: string, orderId: string, locationSlug: string, ownerId: string | null): void {
 		const now = new Date();
 		this.sql.exec(
-			`INSERT INTO cart (id, cart_id, order_id, location_slug, status, created_at, updated_at, expires_at)
-			 VALUES (1, ?, ?, ?, 'open', ?, ?, ?)`,
+			`INSERT INTO cart (id, cart_id, order_id, location_slug, status, created_at, updated_at, expires_at, owner_id)
+			 VALUES (1, ?, ?, ?, 'open', ?, ?, ?, ?)`,
 			cartId,
 			orderId,
 			locationSlug,
 			now.toISOString(),
 			now.toISOString(),
 			now.getTime() + CART_IDLE_TTL_MS,
+			ownerId,
 		);
 		this.scheduleAlarm();
 	}
@@ -679,15 +833,20 @@ export class CartDurableObject extends DurableObject<Env> {
 		return this.sql.exec<CartRow>("SELECT * FROM cart WHERE id = 1").toArray()[0];
 	}
 
-	/** The cart, if the caller named it by its own id; otherwise it does not exist for them. */
-	private knownCart(cartId: string): CartRow {
+	/**
+	 * The cart, if the caller named it by its id and, for a customer's cart, is
+	 * that customer; otherwise it does not exist for them.
+	 */
+	private knownCart(cartId: string, customerId: string | null): CartRow {
 		const cart = this.cartRow();
-		if (!cart || cart.cart_id !== cartId) throw violation("cart_not_found", "Cart not found");
+		if (!cart || cart.cart_id !== cartId || (cart.owner_id !== null && cart.owner_id !== customerId)) {
+			throw violation("cart_not_found", "Cart not found");
+		}
 		return cart;
 	}
 
-	private openCart(cartId: string): CartRow {
-		const cart = this.knownCart(cartId);
+	private openCart(cartId: string, customerId: string | null): CartRow {
+		const cart = this.knownCart(cartId, customerId);
 		if (cart.status !== "open") {
 			throw violation("cart_checked_out", "This cart has been checked out", { orderId: cart.order_id });
 		}
@@ -738,8 +897,14 @@ export class CartDurableObject extends DurableObject<Env> {
 		});
 	}
 
-	private cartView(cartId: string, location: LocationSummary, fulfilment: Fulfilment = "pickup", tip = 0): CartView {
-		const cart = this.knownCart(cartId);
+	private cartView(
+		cartId: string,
+		customerId: string | null,
+		location: LocationSummary,
+		fulfilment: Fulfilment = "pickup",
+		tip = 0,
+	): CartView {
+		const cart = this.knownCart(cartId, customerId);
 		const { currency } = location;
 		const lines = this.lines().map((row) => {
 			const options = JSON.parse(row.options) as ChosenOption[];
@@ -796,14 +961,22 @@ export class CartDurableObject extends DurableObject<Env> {
 		const cart = this.cartRow();
 		const order = this.order();
 		if (!cart || !order) return null;
-		if (access.kind === "staff") return order;
-		const hash = cart.tracking_token_hash;
-		return hash && (await matchesHash(access.token, hash)) ? order : null;
+		switch (access.kind) {
+			case "staff":
+				return access.locations === "all" || access.locations.includes(order.locationSlug) ? order : null;
+			case "customer":
+				return order.customerId === access.customerId ? order : null;
+			case "tracking": {
+				const hash = cart.tracking_token_hash;
+				return hash && (await matchesHash(access.token, hash)) ? order : null;
+			}
+		}
 	}
 
 	private orderView(order: OrderState, access: OrderAccess): OrderView {
 		const currency = order.totals.currency;
 		const staff = access.kind === "staff";
+		const owner = access.kind === "customer";
 		return {
 			id: order.orderId,
 			status: order.status,
@@ -812,7 +985,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			fulfilment: order.fulfilment,
 			deliveryAddress: order.deliveryAddress,
 			requestedFor: order.requestedFor,
-			contact: staff ? order.contact : { name: order.contact.name },
+			contact: staff || owner ? order.contact : { name: order.contact.name },
 			lines: order.lines.map((line) => ({
 				lineId: line.lineId,
 				itemId: line.itemId,
@@ -826,6 +999,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			totals: totalsView(order.totals),
 			placedAt: order.placedAt,
 			estimatedReadyAt: order.estimatedReadyAt,
+			estimatedReadyAtLocal: order.estimatedReadyAt ? localTime(order.estimatedReadyAt, order.timeZone) : null,
 			timeline: order.timeline,
 			allowedNext: nextStatuses(order.status, order.fulfilment, staff ? "staff" : "customer"),
 		};

@@ -49,6 +49,8 @@ export const CART_MIGRATIONS: string[][] = [
 			created_at TEXT NOT NULL
 		)`,
 	],
+	// Carts started by a signed-in customer belong to that customer.
+	["ALTER TABLE cart ADD COLUMN owner_id TEXT"],
 ];
 
 /** Applies the migrations this object has not run yet; called inside blockConcurrencyWhile. */

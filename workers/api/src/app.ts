@@ -1,30 +1,53 @@
 /**
- * The api worker's HTTP surface: request ids, D1 sessions, the error envelope,
- * and each bounded context mounted under /api/v1.
+ * The api worker's HTTP surface: the gateway (request ids, logs, CORS, security
+ * headers, body limit, auth, rate limits, 405), D1 sessions, the error
+ * envelope, and each bounded context mounted under /api/v1.
  */
 import { requestId } from "hono/request-id";
+import { accountRoutes } from "./accounts/routes";
+import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
+import { notificationRoutes } from "./notifications/routes";
+import { liveRoutes } from "./ordering/live-routes";
 import { orderRoutes } from "./ordering/routes";
 import { staffOrderRoutes } from "./ordering/staff-order-routes";
+import { REFERENCE_PATH, serveApiDocument } from "./platform/api-document";
 import { createRouter } from "./platform/app";
+import { authenticate } from "./platform/auth";
 import { d1Session } from "./platform/d1-session";
 import { ApiError, errorResponse, handleError } from "./platform/errors";
+import {
+	answerMethodNotAllowed,
+	corsAllowlist,
+	echoRequestId,
+	limitBody,
+	REQUEST_ID_HEADER,
+	securityHeaders,
+} from "./platform/gateway";
+import { rateLimit } from "./platform/rate-limit";
+import { apiProbes, checkReadiness } from "./platform/readiness";
+import { requestLog } from "./platform/request-log";
 
 export const API_PREFIX = "/api/v1";
 
 const api = createRouter()
+	.route("/", accountRoutes)
+	.route("/", staffAccountRoutes)
 	.route("/", menuRoutes)
 	.route("/", staffMenuRoutes)
 	.route("/", cartRoutes)
 	.route("/", orderRoutes)
-	.route("/", staffOrderRoutes);
+	.route("/", liveRoutes)
+	.route("/", staffOrderRoutes)
+	.route("/", notificationRoutes);
 
-api.openAPIRegistry.registerComponent("securitySchemes", "staffToken", {
+api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 	type: "http",
 	scheme: "bearer",
-	description: "Staff token (temporary, from the worker's STAFF_TOKEN secret)",
+	bearerFormat: "JWT",
+	description: "An access token from POST /api/v1/auth/login (customers and staff)",
 });
 api.openAPIRegistry.registerComponent("securitySchemes", "trackingToken", {
 	type: "apiKey",
@@ -33,16 +56,26 @@ api.openAPIRegistry.registerComponent("securitySchemes", "trackingToken", {
 	description: "An order's tracking token, also accepted as ?token=",
 });
 
-api.doc31("/openapi.json", {
-	openapi: "3.1.0",
-	info: { title: "GoodFood API", version: "1.0.0" },
-});
+serveApiDocument(api, API_PREFIX);
 
 export const app = createRouter()
-	.use(requestId({ headerName: "x-request-id" }))
+	.use(requestId({ headerName: REQUEST_ID_HEADER }))
+	.use(echoRequestId)
+	.use(requestLog)
+	.use(corsAllowlist)
+	.use(securityHeaders([`${API_PREFIX}${REFERENCE_PATH}`]))
+	.use(limitBody)
 	.get("/health", (c) => c.json({ status: "ok", worker: "api" }))
+	.get("/ready", async (c) => {
+		const readiness = await checkReadiness(apiProbes(c.env));
+		return c.json({ worker: "api", ...readiness }, readiness.status === "ready" ? 200 : 503);
+	})
 	.use(`${API_PREFIX}/*`, d1Session)
+	.use(`${API_PREFIX}/*`, authenticate)
+	// After authenticate, so signed-in callers are limited per account rather than per IP.
+	.use(rateLimit)
 	.route(API_PREFIX, api);
 
+app.use(answerMethodNotAllowed(app));
 app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
 app.onError(handleError);

@@ -1,11 +1,13 @@
-/** Entry point of the api worker: HTTP, the order-events consumer, the menu origin and the Cart Durable Object. */
+/** Entry point of the api worker: HTTP, the queue consumers, the menu origin and the Durable Objects. */
 import { app } from "./app";
-import { handleOrderEvents } from "./ordering/consumer";
+import { rewriteLegacyPaths } from "./platform/legacy-paths";
+import { handleQueue } from "./queues";
 
 export { CartDurableObject } from "../../../durable-objects/src/cart";
+export { KitchenFeed } from "../../../durable-objects/src/kitchen-feed";
 export { MenuOrigin } from "./menu/origin";
 
 export default {
-	fetch: app.fetch,
-	queue: handleOrderEvents,
+	fetch: (request, env, ctx) => app.fetch(rewriteLegacyPaths(request), env, ctx),
+	queue: handleQueue,
 } satisfies ExportedHandler<Env>;

@@ -52,7 +52,7 @@ describe("event store and outbox", () => {
 			const original = bindings.ORDER_EVENTS;
 			Object.assign(bindings, { ORDER_EVENTS: failing });
 			try {
-				await instance.changeStatus({ kind: "staff" }, { status: "confirmed", etaMinutes: 10 });
+				await instance.changeStatus({ kind: "staff", locations: "all" }, { status: "confirmed", etaMinutes: 10 });
 				await instance.alarm();
 			} finally {
 				Object.assign(bindings, { ORDER_EVENTS: original });

@@ -1,7 +1,24 @@
 /** Calls into the api worker exactly as a client would, through its fetch handler. */
 import { env, exports } from "cloudflare:workers";
+import { issueAccessToken } from "../src/accounts/tokens";
+import type { Principal } from "../src/platform/app";
 
-export const STAFF = { authorization: `Bearer ${env.STAFF_TOKEN}` };
+/** A bearer header for a principal, signed as the login route would sign it. */
+export async function bearer(principal: Principal): Promise<{ authorization: string }> {
+	return { authorization: `Bearer ${await issueAccessToken(env, principal)}` };
+}
+
+/** The seeded demo accounts, one per role (see scripts/seed/staff.ts). */
+export const PRINCIPALS = {
+	admin: { id: "acc-demo-admin", role: "admin", locations: [] },
+	manager: { id: "acc-demo-manager-soho", role: "manager", locations: ["london-soho"] },
+	kitchen: { id: "acc-demo-kitchen-soho", role: "kitchen", locations: ["london-soho"] },
+	otherKitchen: { id: "acc-demo-kitchen-chelsea", role: "kitchen", locations: ["new-york-chelsea"] },
+	customer: { id: "acc-demo-customer", role: "customer", locations: [] },
+} satisfies Record<string, Principal>;
+
+/** Staff who may do everything: the admin. */
+export const STAFF = await bearer(PRINCIPALS.admin);
 
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
 	return exports.default.fetch(new Request(`https://goodfood.test${path}`, init));

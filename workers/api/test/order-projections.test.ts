@@ -12,11 +12,7 @@ import * as schema from "../src/db/schema";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope, OrderEventPayload, OrderEventType, OrderPlacedPayload } from "../src/ordering/events";
 import { readModelDb } from "../src/ordering/projections";
-import { staffOrderRoutes } from "../src/ordering/staff-order-routes";
-import { createRouter } from "../src/platform/app";
-import { d1Session } from "../src/platform/d1-session";
-import { handleError } from "../src/platform/errors";
-import { errorOf, STAFF } from "./helpers";
+import { call, errorOf, STAFF } from "./helpers";
 
 const LOCATION = "london-soho";
 const FLAT_WHITE = { itemId: "itm-ldn-flat-white", categoryId: "cat-ldn-drinks" };
@@ -584,11 +580,8 @@ describe("cancellation", () => {
 });
 
 describe("staff order list", () => {
-	const app = createRouter().use(d1Session).route("/api/v1", staffOrderRoutes);
-	app.onError(handleError);
-
 	function list(path: string, headers: Record<string, string> = STAFF) {
-		return app.request(`https://goodfood.test/api/v1${path}`, { headers }, env);
+		return call(`/api/v1${path}`, { headers });
 	}
 
 	interface Listed {

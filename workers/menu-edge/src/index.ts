@@ -4,9 +4,12 @@
  * writes relayed here update this isolate's idea of the current version at once.
  */
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/contract";
 import { ApiError, errorResponse, handleError } from "../../api/src/platform/errors";
+import { allowedOrigins } from "../../api/src/platform/gateway";
+import { checkReadiness } from "../../api/src/platform/readiness";
 import { MenuLayers } from "./layers";
 import { type LocationPoint, nearestLocation } from "./nearest";
 import { clearRendered, etagMatches, renderMenu, versionSeenByClient } from "./render";
@@ -43,6 +46,15 @@ async function locations(env: EdgeEnv): Promise<LocationPoint[]> {
 
 const SLUG = /^[a-z0-9-]{1,64}$/;
 
+/** The edge answers menus itself, so it applies the same origin allowlist as the api worker. */
+const menuCors = cors({
+	origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
+	allowMethods: ["GET", "HEAD"],
+	allowHeaders: ["if-none-match"],
+	exposeHeaders: ["etag", "x-cache-layer", "x-menu-location", "x-request-id"],
+	maxAge: 600,
+});
+
 async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: string | undefined): Promise<Response> {
 	let slug: string | undefined = requestedSlug;
 	if (slug !== undefined && !SLUG.test(slug)) {
@@ -75,6 +87,18 @@ async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: stri
 const app = new Hono<EdgeApp>()
 	.use(requestId({ headerName: "x-request-id" }))
 	.get("/health", (c) => c.json({ status: "ok", worker: "menu-edge" }))
+	.get("/ready", async (c) => {
+		const readiness = await checkReadiness({
+			kv: () => c.env.MENU_KV.get("readiness-probe"),
+			api: async () => {
+				const response = await c.env.API.fetch("https://api.internal/ready");
+				if (!response.ok) throw new Error(`api worker answered ${response.status}`);
+			},
+		});
+		return c.json({ worker: "menu-edge", ...readiness }, readiness.status === "ready" ? 200 : 503);
+	})
+	.use("/menu", menuCors)
+	.use("/api/menu/*", menuCors)
 	.get("/menu", (c) => serveMenu(c, c.req.query("location")))
 	.get("/api/menu/:slug", (c) => serveMenu(c, c.req.param("slug")))
 	.all("*", async (c) => {

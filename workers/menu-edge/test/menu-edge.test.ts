@@ -5,11 +5,17 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { issueAccessToken } from "../../api/src/accounts/tokens";
 import { menuKeys } from "../../api/src/menu/contract";
 import { clearIsolateMemory } from "../src/index";
 import { documentCacheKey, POINTER_TTL_MS } from "../src/layers";
 
 const SLUG = "london-soho";
+const ADMIN = `Bearer ${await issueAccessToken({ JWT_SECRET: env.TEST_JWT_SECRET } as Env, {
+	id: "acc-demo-admin",
+	role: "admin",
+	locations: [],
+})}`;
 
 function edge(path: string, init: RequestInit & { cf?: Record<string, unknown> } = {}): Promise<Response> {
 	return exports.default.fetch(new Request(`https://goodfood.test${path}`, init));
@@ -35,7 +41,7 @@ function writeAtOrigin(method: string, path: string, body: unknown): Promise<Res
 	return env.API.fetch(
 		new Request(`https://goodfood.test${path}`, {
 			method,
-			headers: { authorization: `Bearer ${env.TEST_STAFF_TOKEN}`, "content-type": "application/json" },
+			headers: { authorization: ADMIN, "content-type": "application/json" },
 			body: JSON.stringify(body),
 		}),
 	);
@@ -95,7 +101,7 @@ describe("invalidation", () => {
 		const before = (await menu()).body?.version ?? 0;
 		const write = await edge(`/api/v1/locations/${SLUG}/items/itm-ldn-flat-white`, {
 			method: "PATCH",
-			headers: { authorization: `Bearer ${env.TEST_STAFF_TOKEN}`, "content-type": "application/json" },
+			headers: { authorization: ADMIN, "content-type": "application/json" },
 			body: JSON.stringify({ name: "Flat white (relayed)" }),
 		});
 		expect(write.status).toBe(200);
@@ -216,5 +222,25 @@ describe("the front door", () => {
 		const response = await edge("/api/v1/locations/london-soho", { headers: { "x-request-id": "edge-req-1" } });
 		expect(response.status).toBe(200);
 		expect(((await response.json()) as { slug: string }).slug).toBe("london-soho");
+	});
+});
+
+describe("browsers", () => {
+	it("may read menus from an allowed origin, and only from one", async () => {
+		const allowed = await edge(`/menu?location=${SLUG}`, { headers: { origin: "http://localhost:5173" } });
+		expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+		expect(allowed.headers.get("access-control-expose-headers")).toContain("etag");
+		const other = await edge(`/menu?location=${SLUG}`, { headers: { origin: "https://evil.example" } });
+		expect(other.headers.get("access-control-allow-origin")).toBeNull();
+	});
+});
+
+describe("readiness", () => {
+	it("answers /ready with KV and the api worker checked", async () => {
+		const response = await edge("/ready");
+		expect(response.status).toBe(200);
+		const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+		expect(body.status).toBe("ready");
+		expect(Object.keys(body.checks).sort()).toEqual(["api", "kv"]);
 	});
 });

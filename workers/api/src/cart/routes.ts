@@ -1,6 +1,7 @@
 /** Cart HTTP routes: each call goes to the cart's own Durable Object. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../platform/app";
+import { customerIdOf } from "../platform/auth";
 import { errorResponses, jsonContent } from "../platform/openapi";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "./carts";
 import { newCartId, orderIdForCart } from "./identity";
@@ -37,7 +38,9 @@ export const cartRoutes = createRouter()
 		async (c) => {
 			const cartId = newCartId();
 			const orderId = await orderIdForCart(cartId);
-			const cart = unwrap(await cartObject(c.env, orderId).open(cartId, orderId, c.req.valid("json").locationSlug));
+			const cart = unwrap(
+				await cartObject(c.env, orderId).open(cartId, orderId, c.req.valid("json").locationSlug, customerIdOf(c)),
+			);
 			return c.json(cart, 201);
 		},
 	)
@@ -53,7 +56,7 @@ export const cartRoutes = createRouter()
 		async (c) => {
 			const { cartId } = c.req.valid("param");
 			const { fulfilment, tip } = c.req.valid("query");
-			return c.json(unwrap(await (await cartFor(c.env, cartId)).view(cartId, fulfilment, tip)), 200);
+			return c.json(unwrap(await (await cartFor(c.env, cartId)).view(cartId, customerIdOf(c), fulfilment, tip)), 200);
 		},
 	)
 	.openapi(
@@ -70,7 +73,10 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId } = c.req.valid("param");
-			return c.json(unwrap(await (await cartFor(c.env, cartId)).addLine(cartId, c.req.valid("json"))), 201);
+			return c.json(
+				unwrap(await (await cartFor(c.env, cartId)).addLine(cartId, customerIdOf(c), c.req.valid("json"))),
+				201,
+			);
 		},
 	)
 	.openapi(
@@ -84,7 +90,10 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId, lineId } = c.req.valid("param");
-			return c.json(unwrap(await (await cartFor(c.env, cartId)).updateLine(cartId, lineId, c.req.valid("json"))), 200);
+			return c.json(
+				unwrap(await (await cartFor(c.env, cartId)).updateLine(cartId, customerIdOf(c), lineId, c.req.valid("json"))),
+				200,
+			);
 		},
 	)
 	.openapi(
@@ -98,7 +107,7 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId, lineId } = c.req.valid("param");
-			return c.json(unwrap(await (await cartFor(c.env, cartId)).removeLine(cartId, lineId)), 200);
+			return c.json(unwrap(await (await cartFor(c.env, cartId)).removeLine(cartId, customerIdOf(c), lineId)), 200);
 		},
 	)
 	.openapi(
@@ -115,7 +124,10 @@ export const cartRoutes = createRouter()
 			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
 			const input = c.req.valid("json");
 			const placed = unwrap(
-				await (await cartFor(c.env, cartId)).checkout(cartId, input, { key, fingerprint: await fingerprint(input) }),
+				await (await cartFor(c.env, cartId)).checkout(cartId, customerIdOf(c), input, {
+					key,
+					fingerprint: await fingerprint(input),
+				}),
 			);
 			return c.json(placed, 201);
 		},

@@ -111,7 +111,7 @@ export const IdempotencyHeader = z.object({
 		.max(128)
 		.regex(/^[\x21-\x7e]+$/, "must be printable ASCII")
 		.optional()
-		.openapi({ param: { name: "Idempotency-Key", in: "header" }, description: "Required. A fresh UUID per order." }),
+		.openapi({ param: { name: "idempotency-key", in: "header" }, description: "Required. A fresh UUID per order." }),
 });
 
 const CartLineView = z.object({

@@ -6,8 +6,9 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../menu/domain/availability";
+import type { NotificationChannel, NotificationStatus } from "../notifications/domain/jobs";
 import type { OrderStatus } from "../ordering/domain/order";
-import type { DeliveryAddress, Fulfilment, OrderLineSnapshot } from "../ordering/events";
+import type { DeliveryAddress, Fulfilment, OrderEventType, OrderLineSnapshot } from "../ordering/events";
 
 const timestamps = {
 	createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
@@ -275,4 +276,124 @@ export const processedEvents = sqliteTable(
 	},
 	// A position in an order's stream is applied once, even if it were re-published under a new event id.
 	(table) => [uniqueIndex("processed_events_stream_idx").on(table.orderId, table.sequence)],
+);
+
+/** Customers and staff. Staff roles are limited to `locations`; customers keep their profile here. */
+export const accounts = sqliteTable(
+	"accounts",
+	{
+		id: text("id").primaryKey(),
+		email: text("email").notNull(),
+		role: text("role", { enum: ["customer", "kitchen", "manager", "admin"] }).notNull(),
+		/** PBKDF2-SHA256: `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`. */
+		passwordHash: text("password_hash").notNull(),
+		name: text("name").notNull(),
+		phone: text("phone"),
+		locations: text("locations", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		addresses: text("addresses", { mode: "json" }).$type<SavedAddress[]>().notNull().default(sql`'[]'`),
+		dietaryPreferences: text("dietary_preferences", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		avoidAllergens: text("avoid_allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		favouriteLocation: text("favourite_location"),
+		notificationPreferences: text("notification_preferences", { mode: "json" })
+			.$type<NotificationPreferences>()
+			.notNull()
+			.default(sql`'{"orderUpdates":true,"marketing":false}'`),
+		...timestamps,
+	},
+	(table) => [uniqueIndex("accounts_email_idx").on(table.email)],
+);
+
+export interface SavedAddress {
+	label: string;
+	line1: string;
+	line2?: string | null;
+	city: string;
+	postcode: string;
+	latitude: number;
+	longitude: number;
+}
+
+export interface NotificationPreferences {
+	orderUpdates: boolean;
+	marketing: boolean;
+}
+
+/** Rotating refresh tokens, stored hashed; a family is one sign-in and dies whole when a used token comes back. */
+export const refreshTokens = sqliteTable(
+	"refresh_tokens",
+	{
+		id: text("id").primaryKey(),
+		familyId: text("family_id").notNull(),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id, { onDelete: "cascade" }),
+		tokenHash: text("token_hash").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		usedAt: integer("used_at"),
+		revokedAt: integer("revoked_at"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [
+		uniqueIndex("refresh_tokens_hash_idx").on(table.tokenHash),
+		index("refresh_tokens_family_idx").on(table.familyId),
+	],
+);
+
+/** Restaurant integrations that receive a location's order events, signed with their secret. */
+export const webhooks = sqliteTable(
+	"webhooks",
+	{
+		id: text("id").primaryKey(),
+		locationSlug: text("location_slug")
+			.notNull()
+			.references(() => locations.slug, { onDelete: "cascade" }),
+		url: text("url").notNull(),
+		/** The HMAC key, shown once at registration; kept in clear because every delivery is signed with it. */
+		secret: text("secret").notNull(),
+		/** The event types delivered; null means every type, including ones added later. */
+		events: text("events", { mode: "json" }).$type<OrderEventType[]>(),
+		/** Set when the webhook is removed; the row stays so the notification log can name it. */
+		disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+		createdAt: timestamps.createdAt,
+	},
+	(table) => [index("webhooks_location_idx").on(table.locationSlug, table.disabled)],
+);
+
+/** One row per event, channel and recipient: the delivery record, and the claim that makes sending idempotent. */
+export const notificationLog = sqliteTable(
+	"notification_log",
+	{
+		eventId: text("event_id").notNull(),
+		channel: text("channel").$type<NotificationChannel>().notNull(),
+		/** An e-mail address, or a webhook id. */
+		recipient: text("recipient").notNull(),
+		orderId: text("order_id").notNull(),
+		eventType: text("event_type").$type<OrderEventType>().notNull(),
+		status: text("status").$type<NotificationStatus>().notNull(),
+		attempts: integer("attempts").notNull().default(0),
+		lastError: text("last_error"),
+		providerMessageId: text("provider_message_id"),
+		...timestamps,
+	},
+	(table) => [
+		primaryKey({ columns: [table.eventId, table.channel, table.recipient] }),
+		index("notification_log_order_idx").on(table.orderId),
+		index("notification_log_status_idx").on(table.status, table.updatedAt),
+	],
+);
+
+/** The development e-mail sink: every message the app would have sent, kept locally instead. */
+export const devOutbox = sqliteTable(
+	"dev_outbox",
+	{
+		id: text("id").primaryKey(),
+		toAddress: text("to_address").notNull(),
+		fromAddress: text("from_address").notNull(),
+		subject: text("subject").notNull(),
+		text: text("text").notNull(),
+		html: text("html").notNull(),
+		idempotencyKey: text("idempotency_key"),
+		createdAt: text("created_at").notNull(),
+	},
+	(table) => [index("dev_outbox_to_idx").on(table.toAddress)],
 );

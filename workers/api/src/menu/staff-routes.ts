@@ -5,10 +5,10 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type AppEnv, createRouter } from "../platform/app";
+import { type AppEnv, createRouter, type Role } from "../platform/app";
+import { bearerSecurity, staffAtLocation } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent, staffSecurity } from "../platform/openapi";
-import { requireStaff } from "../platform/staff-auth";
+import { errorResponses, jsonContent } from "../platform/openapi";
 import { formatMenuVersionHeader, MENU_VERSION_HEADER } from "./contract";
 import { publishMenu } from "./publication";
 import * as catalogue from "./repository";
@@ -30,11 +30,11 @@ const GroupParams = SlugParam.extend({ groupId: IdParam });
 
 const writeResponses = {
 	200: jsonContent(WriteResultSchema, "Changed; menuVersion is the location's new menu version"),
-	...errorResponses(400, 401, 404),
+	...errorResponses(400, 401, 403, 404),
 };
 const createResponses = {
 	201: jsonContent(WriteResultSchema, "Created; menuVersion is the location's new menu version"),
-	...errorResponses(400, 401, 404),
+	...errorResponses(400, 401, 403, 404),
 };
 
 function staffRoute<M extends "post" | "patch" | "put" | "delete", P extends string>(
@@ -42,7 +42,15 @@ function staffRoute<M extends "post" | "patch" | "put" | "delete", P extends str
 	path: P,
 	summary: string,
 ) {
-	return { method, path, summary, tags: ["Menu (staff)"], security: staffSecurity, middleware: [requireStaff] };
+	const roles: Role[] = path.endsWith("/sold-out") ? ["kitchen", "manager", "admin"] : ["manager", "admin"];
+	return {
+		method,
+		path,
+		summary,
+		tags: ["Menu (staff)"],
+		security: bearerSecurity,
+		middleware: [staffAtLocation(roles)],
+	};
 }
 
 async function locationOr404(c: Context<AppEnv>, slug: string) {

@@ -5,6 +5,7 @@
  */
 import { inArray } from "drizzle-orm";
 import * as schema from "../db/schema";
+import { enqueueNotifications } from "../notifications/fan-out";
 import { OrderEventEnvelope } from "./events";
 import { projectOrderEvent, type ReadModelDb, readModelDb } from "./projections";
 
@@ -67,8 +68,13 @@ async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Kn
 	return known;
 }
 
-async function project(db: ReadModelDb, { message, event }: Parsed, known: Known): Promise<void> {
+async function project(env: Env, db: ReadModelDb, { message, event }: Parsed, known: Known): Promise<void> {
 	if (known.processedEvents.has(event.id)) {
+		// A redelivery may follow a run that stopped between projection and fan-out; the notification log absorbs a second fan-out.
+		if (message.attempts > 1 && !(await enqueueNotifications(env, event))) {
+			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+			return;
+		}
 		message.ack();
 		return;
 	}
@@ -101,6 +107,10 @@ async function project(db: ReadModelDb, { message, event }: Parsed, known: Known
 	}
 	known.processedEvents.add(event.id);
 	if (event.type === "OrderPlaced") known.placedOrders.add(event.orderId);
+	if (!(await enqueueNotifications(env, event))) {
+		message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		return;
+	}
 	message.ack();
 }
 
@@ -146,7 +156,7 @@ export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env):
 	await Promise.all(
 		[...byOrder.values()].map(async (group) => {
 			group.sort((a, b) => a.event.sequence - b.event.sequence);
-			for (const entry of group) await project(db, entry, known);
+			for (const entry of group) await project(env, db, entry, known);
 		}),
 	);
 }

@@ -36,6 +36,10 @@ export const OrderView = z
 		totals: TotalsView,
 		placedAt: z.string(),
 		estimatedReadyAt: z.string().nullable(),
+		estimatedReadyAtLocal: z
+			.string()
+			.nullable()
+			.openapi({ description: "The expected ready time on the location's clock (HH:MM, in timeZone)" }),
 		timeline: z.array(
 			z.object({
 				sequence: z.number().int(),

@@ -1,6 +1,7 @@
 /**
- * Order HTTP routes. An order is read by staff or with its tracking token
- * (`?token=` or `X-Tracking-Token`); without access it does not exist (404).
+ * Order HTTP routes. An order is read by staff of its location, by the customer
+ * who placed it, or with its tracking token (`?token=` or `X-Tracking-Token`);
+ * without access it does not exist (404).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -9,12 +10,12 @@ import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, PlacedOrderView } from "../cart/schemas";
 import { type AppEnv, createRouter } from "../platform/app";
+import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent, staffSecurity } from "../platform/openapi";
-import { isStaff, requireStaff } from "../platform/staff-auth";
+import { errorResponses, jsonContent } from "../platform/openapi";
 import { CancelInput, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
 
-const OrderIdParam = z.object({
+export const OrderIdParam = z.object({
 	orderId: z
 		.string()
 		.regex(ORDER_ID_PATTERN, "must be an order id")
@@ -24,13 +25,17 @@ const TrackingQuery = z.object({
 	token: z.string().max(200).optional().openapi({ description: "The order's tracking token (or X-Tracking-Token)" }),
 });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
-const tracked: { [scheme: string]: string[] }[] = [{ trackingToken: [] }, { staffToken: [] }];
+const tracked: { [scheme: string]: string[] }[] = [{ trackingToken: [] }, { bearerAuth: [] }];
 
-/** Staff see every order; anyone else needs the order's tracking token. */
-async function accessOf(c: Context<AppEnv>, token: string | undefined): Promise<OrderAccess | null> {
-	if (await isStaff(c)) return { kind: "staff" };
+/** Who is asking, as the order's Durable Object judges access; null when nobody can be told apart. */
+export function accessOf(c: Context<AppEnv>, token: string | undefined): OrderAccess | null {
+	const principal = c.get("principal");
 	const presented = token ?? c.req.header("x-tracking-token");
-	return presented ? { kind: "tracking", token: presented } : null;
+	if (principal && isStaffRole(principal.role)) {
+		return { kind: "staff", locations: principal.role === "admin" ? "all" : principal.locations };
+	}
+	if (presented) return { kind: "tracking", token: presented };
+	return principal ? { kind: "customer", customerId: principal.id } : null;
 }
 
 function orderNotFound(): never {
@@ -53,7 +58,7 @@ export const orderRoutes = createRouter()
 			const cartId = await cartIdForOneShot(key);
 			const orderId = await orderIdForCart(cartId);
 			const placed = unwrap(
-				await cartObject(c.env, orderId).placeOneShot(cartId, orderId, input, {
+				await cartObject(c.env, orderId).placeOneShot(cartId, orderId, customerIdOf(c), input, {
 					key,
 					fingerprint: await fingerprint(input),
 				}),
@@ -72,7 +77,7 @@ export const orderRoutes = createRouter()
 			responses: { 200: jsonContent(OrderView, "The order"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const access = await accessOf(c, c.req.valid("query").token);
+			const access = accessOf(c, c.req.valid("query").token);
 			if (!access) orderNotFound();
 			const order = await cartObject(c.env, c.req.valid("param").orderId).readOrder(access);
 			return order ? c.json(order, 200) : orderNotFound();
@@ -89,7 +94,7 @@ export const orderRoutes = createRouter()
 			responses: { 200: jsonContent(OrderEventsView, "The events in order"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const access = await accessOf(c, c.req.valid("query").token);
+			const access = accessOf(c, c.req.valid("query").token);
 			if (!access) orderNotFound();
 			const events = await cartObject(c.env, c.req.valid("param").orderId).readEvents(access);
 			return events ? c.json(events, 200) : orderNotFound();
@@ -101,16 +106,18 @@ export const orderRoutes = createRouter()
 			path: "/orders/{orderId}/status",
 			tags: ["Orders"],
 			summary: "Move the order through the kitchen (staff)",
-			security: staffSecurity,
-			middleware: [requireStaff],
+			security: bearerSecurity,
+			middleware: [requireRole(...STAFF_ROLES)],
 			request: { params: OrderIdParam, body: json(StatusChangeInput) },
-			responses: { 200: jsonContent(OrderView, "The order after the change"), ...errorResponses(400, 401, 404, 409) },
+			responses: {
+				200: jsonContent(OrderView, "The order after the change"),
+				...errorResponses(400, 401, 403, 404, 409),
+			},
 		}),
 		async (c) => {
-			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(
-				{ kind: "staff" },
-				c.req.valid("json"),
-			);
+			const access = accessOf(c, undefined);
+			if (!access) orderNotFound();
+			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(access, c.req.valid("json"));
 			return changed ? c.json(unwrap(changed), 200) : orderNotFound();
 		},
 	)
@@ -125,7 +132,7 @@ export const orderRoutes = createRouter()
 			responses: { 200: jsonContent(OrderView, "The cancelled order"), ...errorResponses(400, 404, 409) },
 		}),
 		async (c) => {
-			const access = await accessOf(c, c.req.valid("query").token);
+			const access = accessOf(c, c.req.valid("query").token);
 			if (!access) orderNotFound();
 			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(access, {
 				status: "cancelled",

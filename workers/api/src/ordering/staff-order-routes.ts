@@ -9,9 +9,9 @@ import * as schema from "../db/schema";
 import { money } from "../menu/domain/money";
 import { SlugParam } from "../menu/schemas";
 import { createRouter } from "../platform/app";
+import { bearerSecurity, staffAtLocation } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent, staffSecurity } from "../platform/openapi";
-import { requireStaff } from "../platform/staff-auth";
+import { errorResponses, jsonContent } from "../platform/openapi";
 import type { OrderStatus } from "./domain/order";
 import { type ReadModelDb, readModelDb } from "./projections";
 import { StaffOrderListSchema, StaffOrdersQuery, statusesOf } from "./schemas";
@@ -89,12 +89,12 @@ export const staffOrderRoutes = createRouter().openapi(
 		path: "/locations/{slug}/orders",
 		tags: ["Orders (staff)"],
 		summary: "A location's orders, newest first, optionally only those in the given statuses",
-		security: staffSecurity,
-		middleware: [requireStaff],
+		security: bearerSecurity,
+		middleware: [staffAtLocation()],
 		request: { params: SlugParam, query: StaffOrdersQuery },
 		responses: {
 			200: jsonContent(StaffOrderListSchema, "Orders with their lines"),
-			...errorResponses(400, 401, 404),
+			...errorResponses(400, 401, 403, 404),
 		},
 	}),
 	async (c) => {

@@ -5,9 +5,19 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "./errors";
 
+export type Role = "customer" | "kitchen" | "manager" | "admin";
+
+/** Who is calling, from a verified access token; absent for anonymous callers. */
+export interface Principal {
+	id: string;
+	role: Role;
+	/** Location slugs a kitchen or manager account works at; empty for customers and admins. */
+	locations: string[];
+}
+
 export interface AppEnv {
 	Bindings: Env;
-	Variables: { requestId: string; d1: D1DatabaseSession };
+	Variables: { requestId: string; d1: D1DatabaseSession; principal: Principal | undefined };
 }
 
 export function createRouter() {

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
 	line_not_found: 404,
 	method_not_allowed: 405,
 	conflict: 409,
+	email_taken: 409,
 	illegal_transition: 409,
 	cart_checked_out: 409,
 	cart_empty: 409,

@@ -15,6 +15,7 @@ export const ErrorSchema = z
 const errorMeanings = {
 	400: "Malformed input; details name the fields",
 	401: "Missing or invalid credentials",
+	403: "Signed in, but not allowed",
 	404: "Not found",
 	409: "Conflicts with the current state",
 	422: "Well-formed but not acceptable",
@@ -36,5 +37,3 @@ export function errorResponses(...statuses: (keyof typeof errorMeanings)[]) {
 export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
 	return { description, content: { "application/json": { schema } } };
 }
-
-export const staffSecurity = [{ staffToken: [] }];

@@ -1,0 +1,103 @@
+/** Request and response schemas of accounts, sign-in and profiles. */
+import { z } from "@hono/zod-openapi";
+import { DeliveryAddressInput } from "../cart/schemas";
+import { DIETARY_TAGS, EU_ALLERGENS } from "../menu/domain/dietary";
+
+const Email = z
+	.email()
+	.max(200)
+	.transform((email) => email.trim().toLowerCase());
+const Name = z.string().trim().min(1).max(100);
+const Phone = z
+	.string()
+	.trim()
+	.regex(/^\+?[0-9][0-9 ()-]{5,19}$/, "must be a phone number");
+
+export const RegisterInput = z
+	.object({ email: Email, password: z.string().max(200), name: Name, phone: Phone.optional() })
+	.openapi("RegisterInput");
+
+export const LoginInput = z.object({ email: Email, password: z.string().max(200) }).openapi("LoginInput");
+
+export const RefreshInput = z.object({ refreshToken: z.string().min(1).max(200) }).openapi("RefreshInput");
+
+export const TokensView = z
+	.object({
+		accessToken: z.string(),
+		refreshToken: z.string(),
+		expiresIn: z.number().int().openapi({ description: "Seconds until the access token expires" }),
+		tokenType: z.literal("Bearer"),
+	})
+	.openapi("Tokens");
+
+export const SavedAddressSchema = DeliveryAddressInput.extend({ label: z.string().trim().min(1).max(40) }).openapi(
+	"SavedAddress",
+);
+
+const NotificationPreferences = z.object({ orderUpdates: z.boolean(), marketing: z.boolean() });
+
+export const ProfilePatch = z
+	.object({
+		name: Name,
+		phone: Phone.nullable(),
+		addresses: z.array(SavedAddressSchema).max(10),
+		dietaryPreferences: z.array(z.enum(DIETARY_TAGS)).max(DIETARY_TAGS.length),
+		avoidAllergens: z.array(z.enum(EU_ALLERGENS)).max(EU_ALLERGENS.length),
+		favouriteLocation: z
+			.string()
+			.regex(/^[a-z0-9-]{1,64}$/)
+			.nullable(),
+		notificationPreferences: NotificationPreferences,
+	})
+	.partial()
+	.openapi("ProfilePatch");
+
+export const ProfileView = z
+	.object({
+		id: z.string(),
+		email: z.string(),
+		role: z.enum(["customer", "kitchen", "manager", "admin"]),
+		name: z.string(),
+		phone: z.string().nullable(),
+		locations: z.array(z.string()),
+		addresses: z.array(SavedAddressSchema),
+		dietaryPreferences: z.array(z.string()),
+		avoidAllergens: z.array(z.string()),
+		favouriteLocation: z.string().nullable(),
+		notificationPreferences: NotificationPreferences,
+		createdAt: z.string(),
+	})
+	.openapi("Profile");
+export type ProfileView = z.infer<typeof ProfileView>;
+
+export const OrderHistoryView = z
+	.object({
+		orders: z.array(
+			z.object({
+				orderId: z.string(),
+				locationSlug: z.string(),
+				placedAt: z.string(),
+				status: z.string(),
+				total: z.object({ amount: z.number().int(), currency: z.string() }),
+			}),
+		),
+	})
+	.openapi("OrderHistory");
+
+export const StaffInput = z
+	.object({
+		email: Email,
+		password: z.string().max(200),
+		name: Name,
+		role: z.enum(["kitchen", "manager", "admin"]),
+		locations: z
+			.array(z.string().regex(/^[a-z0-9-]{1,64}$/))
+			.max(50)
+			.default([]),
+	})
+	.superRefine((staff, ctx) => {
+		if (staff.role !== "admin" && staff.locations.length === 0) {
+			ctx.addIssue({ code: "custom", path: ["locations"], message: "kitchen and manager accounts need a location" });
+		}
+	})
+	.openapi("StaffInput");

@@ -1,0 +1,251 @@
+/**
+ * The notifications queue consumer and its dead-letter consumer. Each job is
+ * one e-mail or one webhook delivery; its row in the notification log is
+ * claimed before anything is sent, so a job delivered twice sends once. A
+ * failed send is retried with backoff and, after the queue's last retry, the
+ * dead-letter consumer marks the row `dead` with the reason it kept failing.
+ */
+import type { OrderEventEnvelope } from "../ordering/events";
+import {
+	CUSTOMER_EMAIL_KIND,
+	type CustomerEmailKind,
+	NotificationJob,
+	notificationRetryDelaySeconds,
+} from "./domain/jobs";
+import { type OrderEmailInput, renderOrderEmail } from "./domain/templates";
+import { type EmailSender, emailSenderFor } from "./email";
+import {
+	claimSend,
+	findWebhook,
+	markDead,
+	markFailed,
+	markSent,
+	markSkipped,
+	type NotificationsDb,
+	notificationsDb,
+	type OrderForEmail,
+	orderForEmail,
+} from "./repository";
+import { deliverWebhook } from "./webhook-delivery";
+
+/** A `sending` row untouched for this long belongs to a delivery that died mid-send (sends time out after 10 s). */
+const LEASE_SECONDS = 60;
+/** Jobs of one batch in flight at once: enough to overlap slow receivers, few enough for a provider's rate limit. */
+const CONCURRENCY = 5;
+
+interface Context {
+	db: NotificationsDb;
+	email: () => EmailSender;
+}
+
+/** Either a reason not to send, or how to send and get the provider's message id. */
+type Plan = { skip: string } | { send: () => Promise<string | null> };
+
+function log(level: "info" | "warn" | "error", message: string, fields: Record<string, unknown>): void {
+	const line = JSON.stringify({ level, message, ...fields });
+	if (level === "error") console.error(line);
+	else if (level === "warn") console.warn(line);
+	else console.log(line);
+}
+
+function errorText(error: unknown): string {
+	const parts: string[] = [];
+	for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
+	return parts.length > 0 ? parts.join(": ") : String(error);
+}
+
+/** Who a log line may name: a webhook id, but never a customer's address. */
+function logFields(job: NotificationJob) {
+	return {
+		eventId: job.event.id,
+		type: job.event.type,
+		orderId: job.event.orderId,
+		channel: job.channel,
+		...(job.channel === "webhook" ? { webhookId: job.recipient } : {}),
+	};
+}
+
+function cancellationOf(event: OrderEventEnvelope): OrderEmailInput["cancellation"] {
+	if (event.type === "OrderCancelled") {
+		return { reason: event.payload.reason, by: event.payload.cancelledBy === "customer" ? "customer" : "restaurant" };
+	}
+	if (event.type === "OrderRejected") return { reason: event.payload.reason, by: "restaurant" };
+	return null;
+}
+
+function emailInputOf(
+	{ order, location, lines }: OrderForEmail,
+	event: OrderEventEnvelope,
+	kind: CustomerEmailKind,
+): OrderEmailInput {
+	return {
+		kind,
+		orderId: order.id,
+		customerName: order.contactName,
+		location,
+		fulfilment: order.fulfilment,
+		deliveryAddress: order.deliveryAddress,
+		currency: order.currency,
+		lines: lines.map((line) => ({
+			name: line.name,
+			quantity: line.quantity,
+			lineTotal: line.lineTotalMinor,
+			options: line.options.map((option) => option.name),
+			note: line.note,
+		})),
+		totals: {
+			subtotal: order.subtotalMinor,
+			tax: order.taxMinor,
+			taxIncluded: order.taxIncluded,
+			deliveryFee: order.deliveryFeeMinor,
+			tip: order.tipMinor,
+			total: order.totalMinor,
+		},
+		placedAt: order.placedAt,
+		requestedFor: order.requestedFor,
+		// The ETA this confirmation announced, not a later one the read model may already hold.
+		estimatedReadyAt: event.type === "OrderConfirmed" ? event.payload.estimatedReadyAt : order.estimatedReadyAt,
+		cancellation: cancellationOf(event),
+	};
+}
+
+async function planEmail(context: Context, job: NotificationJob): Promise<Plan> {
+	const kind = CUSTOMER_EMAIL_KIND[job.event.type];
+	if (!kind) return { skip: `customers are not e-mailed about ${job.event.type}` };
+	const found = await orderForEmail(context.db, job.event.orderId);
+	if (!found) throw new Error(`order ${job.event.orderId} is not in the read model`);
+	if (!found.order.customerRef || found.order.contactEmail !== job.recipient) {
+		return { skip: "the order's contact was erased" };
+	}
+	if (found.order.customerRef.startsWith("customer:")) {
+		if (!found.account) return { skip: "the customer's account no longer exists" };
+		if (!found.account.preferences.orderUpdates) return { skip: "the customer opted out of order updates" };
+	}
+	const rendered = renderOrderEmail(emailInputOf(found, job.event, kind));
+	const sender = context.email();
+	return {
+		send: async () => {
+			const sent = await sender.send({
+				to: job.recipient,
+				...rendered,
+				idempotencyKey: `goodfood/${job.event.id}/email`,
+			});
+			return sent.id;
+		},
+	};
+}
+
+async function planWebhook(context: Context, job: NotificationJob): Promise<Plan> {
+	const webhook = await findWebhook(context.db, job.recipient);
+	if (!webhook || webhook.disabled) return { skip: "the webhook was removed" };
+	return {
+		send: async () => {
+			await deliverWebhook(webhook, job.event, new Date());
+			return null;
+		},
+	};
+}
+
+async function handleJob(context: Context, message: Message<unknown>, job: NotificationJob): Promise<void> {
+	let claimed = false;
+	try {
+		const plan = job.channel === "email" ? await planEmail(context, job) : await planWebhook(context, job);
+		if ("skip" in plan) {
+			await markSkipped(context.db, job, plan.skip, new Date());
+			log("info", "notification skipped", { ...logFields(job), reason: plan.skip });
+			message.ack();
+			return;
+		}
+		const claim = await claimSend(context.db, job, new Date(), LEASE_SECONDS);
+		if (claim === "settled") {
+			message.ack();
+			return;
+		}
+		if (claim === "busy") {
+			// Another delivery of this job is sending; look again once its claim would have lapsed.
+			message.retry({ delaySeconds: LEASE_SECONDS });
+			return;
+		}
+		claimed = true;
+		const providerMessageId = await plan.send();
+		await markSent(context.db, job, providerMessageId, new Date());
+		message.ack();
+	} catch (error) {
+		const reason = errorText(error);
+		const delaySeconds = notificationRetryDelaySeconds(message.attempts);
+		log("warn", "notification failed", { ...logFields(job), attempts: message.attempts, delaySeconds, error: reason });
+		try {
+			await markFailed(context.db, job, reason, claimed, new Date());
+		} catch (logFailure) {
+			log("error", "notification log write failed", { ...logFields(job), error: errorText(logFailure) });
+		}
+		message.retry({ delaySeconds });
+	}
+}
+
+async function eachConcurrently<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) await run(items[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Queue handler for `goodfood-notifications`. Every message is acked or
+ * retried on its own; copies of one job in the same batch are acked at once,
+ * as the first copy carries the job.
+ */
+export async function handleNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+	const db = notificationsDb(env.DB);
+	let sender: EmailSender | undefined;
+	const context: Context = { db, email: () => (sender ??= emailSenderFor(env, db)) };
+
+	const jobs: { message: Message<unknown>; job: NotificationJob }[] = [];
+	const seen = new Set<string>();
+	for (const message of batch.messages) {
+		const parsed = NotificationJob.safeParse(message.body);
+		if (!parsed.success) {
+			// The same bytes fail the same way on every attempt: retrying would only delay the DLQ.
+			log("error", "malformed notification job", { messageId: message.id, issues: parsed.error.issues });
+			message.ack();
+			continue;
+		}
+		const key = JSON.stringify([parsed.data.event.id, parsed.data.channel, parsed.data.recipient]);
+		if (seen.has(key)) {
+			message.ack();
+			continue;
+		}
+		seen.add(key);
+		jobs.push({ message, job: parsed.data });
+	}
+	await eachConcurrently(jobs, CONCURRENCY, ({ message, job }) => handleJob(context, message, job));
+}
+
+/**
+ * Queue handler for `goodfood-notifications-dlq`: jobs whose retries ran out.
+ * Their log rows end `dead`, keeping the last failure as the reason, unless
+ * another delivery settled them meanwhile.
+ */
+export async function handleDeadNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+	const db = notificationsDb(env.DB);
+	for (const message of batch.messages) {
+		const parsed = NotificationJob.safeParse(message.body);
+		if (!parsed.success) {
+			log("error", "malformed dead-lettered notification job", { messageId: message.id, issues: parsed.error.issues });
+			message.ack();
+			continue;
+		}
+		const job = parsed.data;
+		try {
+			const row = await markDead(db, job, new Date());
+			const fields = { ...logFields(job), status: row?.status, attempts: row?.attempts, lastError: row?.lastError };
+			if (row?.status === "dead") log("error", "notification dead-lettered", fields);
+			else log("info", "dead-lettered notification was settled by another delivery", fields);
+			message.ack();
+		} catch (error) {
+			log("error", "dead-lettered notification not recorded", { ...logFields(job), error: errorText(error) });
+			message.retry({ delaySeconds: notificationRetryDelaySeconds(message.attempts) });
+		}
+	}
+}

@@ -1,0 +1,57 @@
+/** From a projected order event to notification jobs on the notifications queue. */
+import type { OrderEventEnvelope } from "../ordering/events";
+import { type NotificationJob, notificationJobsFor } from "./domain/jobs";
+import { notificationsDb, recipientsOf } from "./repository";
+
+/** Queues takes at most 100 messages and 256 KB per `sendBatch`; an OrderPlaced of a full cart is tens of KB. */
+const MAX_MESSAGES_PER_SEND = 100;
+const MAX_BYTES_PER_SEND = 200_000;
+
+const encoder = new TextEncoder();
+
+function sendChunks(jobs: NotificationJob[]): MessageSendRequest<NotificationJob>[][] {
+	const chunks: MessageSendRequest<NotificationJob>[][] = [];
+	let chunk: MessageSendRequest<NotificationJob>[] = [];
+	let bytes = 0;
+	for (const job of jobs) {
+		const size = encoder.encode(JSON.stringify(job)).length;
+		if (chunk.length > 0 && (chunk.length === MAX_MESSAGES_PER_SEND || bytes + size > MAX_BYTES_PER_SEND)) {
+			chunks.push(chunk);
+			chunk = [];
+			bytes = 0;
+		}
+		chunk.push({ body: job, contentType: "json" });
+		bytes += size;
+	}
+	if (chunk.length > 0) chunks.push(chunk);
+	return chunks;
+}
+
+/**
+ * Queues the notifications an event causes: the customer's e-mail and one
+ * delivery per subscribed webhook of the order's location, read from the
+ * read models the event was just projected into. Resolves false, having
+ * logged why, when they could not all be queued; the caller then retries the
+ * event, and the notification log absorbs the jobs queued twice.
+ */
+export async function enqueueNotifications(env: Env, event: OrderEventEnvelope): Promise<boolean> {
+	try {
+		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;
+		const recipients = await recipientsOf(notificationsDb(env.DB), event.orderId, locationSlug);
+		const jobs = notificationJobsFor(event, recipients.contactEmail, recipients.webhooks);
+		for (const chunk of sendChunks(jobs)) await env.NOTIFICATIONS.sendBatch(chunk);
+		return true;
+	} catch (error) {
+		console.error(
+			JSON.stringify({
+				level: "error",
+				message: "notification fan-out failed",
+				eventId: event.id,
+				type: event.type,
+				orderId: event.orderId,
+				error: error instanceof Error ? error.message : String(error),
+			}),
+		);
+		return false;
+	}
+}

@@ -1,0 +1,244 @@
+/**
+ * D1 storage of the notifications context: registered webhooks, the
+ * notification log (whose rows are also the claims that keep a job from being
+ * sent twice), the development e-mail sink, and what a job reads of an order.
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import type { OrderEventType } from "../ordering/events";
+import { type NotificationJob, SETTLED_STATUSES, type WebhookSubscription } from "./domain/jobs";
+
+export type NotificationsDb = DrizzleD1Database<typeof schema>;
+
+export function notificationsDb(d1: D1Database | D1DatabaseSession): NotificationsDb {
+	return drizzle(d1 as D1Database, { schema });
+}
+
+const { notificationLog, webhooks, devOutbox } = schema;
+
+function keyOf(job: NotificationJob) {
+	return and(
+		eq(notificationLog.eventId, job.event.id),
+		eq(notificationLog.channel, job.channel),
+		eq(notificationLog.recipient, job.recipient),
+	);
+}
+
+const LOG_KEY = [notificationLog.eventId, notificationLog.channel, notificationLog.recipient];
+
+function newRow(job: NotificationJob, at: string) {
+	return {
+		eventId: job.event.id,
+		channel: job.channel,
+		recipient: job.recipient,
+		orderId: job.event.orderId,
+		eventType: job.event.type,
+		createdAt: at,
+		updatedAt: at,
+	};
+}
+
+export type LogRow = typeof notificationLog.$inferSelect;
+
+export function findLogRow(db: NotificationsDb, job: NotificationJob): Promise<LogRow | undefined> {
+	return db.select().from(notificationLog).where(keyOf(job)).get();
+}
+
+/**
+ * `claimed`: this delivery owns the send. `settled`: it was sent, skipped or
+ * given up already. `busy`: another delivery of the same job is sending now.
+ */
+export type Claim = "claimed" | "settled" | "busy";
+
+/**
+ * Claims the job's log row for one send. A row left `sending` longer than
+ * `leaseSeconds` belongs to a delivery that died mid-send and may be taken over.
+ */
+export async function claimSend(
+	db: NotificationsDb,
+	job: NotificationJob,
+	now: Date,
+	leaseSeconds: number,
+): Promise<Claim> {
+	const at = now.toISOString();
+	const staleBefore = new Date(now.getTime() - leaseSeconds * 1000).toISOString();
+	const claimed = await db
+		.insert(notificationLog)
+		.values({ ...newRow(job, at), status: "sending", attempts: 1 })
+		.onConflictDoUpdate({
+			target: LOG_KEY,
+			set: { status: "sending", attempts: sql`attempts + 1`, updatedAt: at },
+			setWhere: sql`${notificationLog.status} = 'failed' or (${notificationLog.status} = 'sending' and ${notificationLog.updatedAt} < ${staleBefore})`,
+		})
+		.returning({ attempts: notificationLog.attempts });
+	if (claimed.length > 0) return "claimed";
+	const row = await findLogRow(db, job);
+	return row && SETTLED_STATUSES.includes(row.status) ? "settled" : "busy";
+}
+
+export async function markSent(db: NotificationsDb, job: NotificationJob, providerMessageId: string | null, now: Date) {
+	await db
+		.update(notificationLog)
+		.set({ status: "sent", providerMessageId, lastError: null, updatedAt: now.toISOString() })
+		.where(keyOf(job));
+}
+
+/**
+ * Records why an attempt failed. After a claim it releases the row for the
+ * next attempt; before one it only notes the reason, never touching a row
+ * another delivery holds.
+ */
+export async function markFailed(
+	db: NotificationsDb,
+	job: NotificationJob,
+	reason: string,
+	claimed: boolean,
+	now: Date,
+) {
+	const at = now.toISOString();
+	if (claimed) {
+		await db
+			.update(notificationLog)
+			.set({ status: "failed", lastError: reason, updatedAt: at })
+			.where(and(keyOf(job), eq(notificationLog.status, "sending")));
+		return;
+	}
+	await db
+		.insert(notificationLog)
+		.values({ ...newRow(job, at), status: "failed", attempts: 0, lastError: reason })
+		.onConflictDoUpdate({
+			target: LOG_KEY,
+			set: { lastError: reason, updatedAt: at },
+			setWhere: eq(notificationLog.status, "failed"),
+		});
+}
+
+/** Logs a job that must not be sent (opted out, webhook removed), unless it was settled already. */
+export async function markSkipped(db: NotificationsDb, job: NotificationJob, reason: string, now: Date) {
+	const at = now.toISOString();
+	await db
+		.insert(notificationLog)
+		.values({ ...newRow(job, at), status: "skipped", attempts: 0, lastError: reason })
+		.onConflictDoUpdate({
+			target: LOG_KEY,
+			set: { status: "skipped", lastError: reason, updatedAt: at },
+			setWhere: eq(notificationLog.status, "failed"),
+		});
+}
+
+/**
+ * Gives a job up after its last retry, keeping the last failure's reason. A
+ * row that another delivery settled meanwhile keeps its status.
+ */
+export async function markDead(db: NotificationsDb, job: NotificationJob, now: Date): Promise<LogRow | undefined> {
+	const at = now.toISOString();
+	await db
+		.insert(notificationLog)
+		.values({ ...newRow(job, at), status: "dead", attempts: 0, lastError: "retries exhausted before any attempt" })
+		.onConflictDoUpdate({
+			target: LOG_KEY,
+			set: {
+				status: "dead",
+				lastError: sql`coalesce(${notificationLog.lastError}, excluded.last_error)`,
+				updatedAt: at,
+			},
+			setWhere: sql`${notificationLog.status} not in ('sent', 'skipped', 'dead')`,
+		});
+	return findLogRow(db, job);
+}
+
+/** What fan-out needs of an order: its contact (null once erased) and its location's live webhooks. */
+export async function recipientsOf(db: NotificationsDb, orderId: string, locationSlug: string | null) {
+	const slug =
+		locationSlug ??
+		sql`(select ${schema.orders.locationSlug} from ${schema.orders} where ${schema.orders.id} = ${orderId})`;
+	const [order, hooks] = await db.batch([
+		db
+			.select({ contactEmail: schema.orders.contactEmail, customerRef: schema.orders.customerRef })
+			.from(schema.orders)
+			.where(eq(schema.orders.id, orderId)),
+		db
+			.select({ id: webhooks.id, events: webhooks.events })
+			.from(webhooks)
+			.where(and(eq(webhooks.locationSlug, slug), eq(webhooks.disabled, false)))
+			.orderBy(asc(webhooks.createdAt), asc(webhooks.id)),
+	]);
+	// Erasing an account clears the reference and replaces the contact on its orders.
+	const contactEmail = order[0]?.customerRef ? order[0].contactEmail : null;
+	return { contactEmail, webhooks: hooks as WebhookSubscription[] };
+}
+
+/** The order, its lines and location, and the customer's preferences (null for guests), from the read models. */
+export async function orderForEmail(db: NotificationsDb, orderId: string) {
+	const { orders, orderLines, locations, accounts } = schema;
+	const [found, lines, account] = await db.batch([
+		db
+			.select({ order: orders, location: locations })
+			.from(orders)
+			.innerJoin(locations, eq(locations.slug, orders.locationSlug))
+			.where(eq(orders.id, orderId)),
+		db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position)),
+		db
+			.select({ id: accounts.id, preferences: accounts.notificationPreferences })
+			.from(orders)
+			.innerJoin(accounts, eq(accounts.id, sql`substr(${orders.customerRef}, ${"customer:".length + 1})`))
+			.where(eq(orders.id, orderId)),
+	]);
+	if (found.length === 0) return undefined;
+	return { ...found[0], lines, account: account[0] ?? null };
+}
+export type OrderForEmail = NonNullable<Awaited<ReturnType<typeof orderForEmail>>>;
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+
+export function findWebhook(db: NotificationsDb, id: string): Promise<WebhookRow | undefined> {
+	return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+}
+
+/** A location's live webhooks, oldest first; undefined for an unknown location. */
+export async function webhooksAt(db: NotificationsDb, locationSlug: string): Promise<WebhookRow[] | undefined> {
+	const [location, rows] = await db.batch([
+		db.select({ slug: schema.locations.slug }).from(schema.locations).where(eq(schema.locations.slug, locationSlug)),
+		db
+			.select()
+			.from(webhooks)
+			.where(and(eq(webhooks.locationSlug, locationSlug), eq(webhooks.disabled, false)))
+			.orderBy(asc(webhooks.createdAt), asc(webhooks.id)),
+	]);
+	return location.length > 0 ? rows : undefined;
+}
+
+export async function insertWebhook(
+	db: NotificationsDb,
+	webhook: { id: string; locationSlug: string; url: string; secret: string; events: OrderEventType[] | null },
+): Promise<WebhookRow> {
+	const [row] = await db.insert(webhooks).values(webhook).returning();
+	return row;
+}
+
+/** Removes a webhook from delivery; its secret is wiped, as nothing will be signed with it again. */
+export async function disableWebhook(db: NotificationsDb, locationSlug: string, id: string): Promise<boolean> {
+	const removed = await db
+		.update(webhooks)
+		.set({ disabled: true, secret: "" })
+		.where(and(eq(webhooks.id, id), eq(webhooks.locationSlug, locationSlug), eq(webhooks.disabled, false)))
+		.returning({ id: webhooks.id });
+	return removed.length > 0;
+}
+
+export type OutboxRow = typeof devOutbox.$inferSelect;
+
+export async function recordInOutbox(db: NotificationsDb, row: OutboxRow): Promise<void> {
+	await db.insert(devOutbox).values(row);
+}
+
+/** The sink's messages, newest first (by insertion order, which timestamps cannot break ties in). */
+export function outbox(db: NotificationsDb, options: { to?: string; limit: number }): Promise<OutboxRow[]> {
+	return db
+		.select()
+		.from(devOutbox)
+		.where(options.to ? eq(devOutbox.toAddress, options.to) : undefined)
+		.orderBy(sql`rowid desc`)
+		.limit(options.limit);
+}

@@ -1,0 +1,147 @@
+/**
+ * Webhook registration for a location's managers and admins, and the
+ * development e-mail sink's mailbox, which exists only in development and tests.
+ */
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, createRouter } from "../platform/app";
+import { bearerSecurity, staffAtLocation } from "../platform/auth";
+import { ApiError } from "../platform/errors";
+import { errorResponses, jsonContent } from "../platform/openapi";
+import { isDevelopment } from "./email";
+import { disableWebhook, insertWebhook, notificationsDb, outbox, type WebhookRow, webhooksAt } from "./repository";
+import { DevEmailsQuery, DevEmailsView, WebhookCreated, WebhookInput, WebhookListView, WebhookParams } from "./schemas";
+
+const MAX_WEBHOOKS_PER_LOCATION = 10;
+
+const webhookAccess = {
+	tags: ["Webhooks"],
+	security: bearerSecurity,
+	middleware: [staffAtLocation(["manager", "admin"])],
+};
+
+function base64url(bytes: Uint8Array): string {
+	return btoa(String.fromCharCode(...bytes))
+		.replaceAll("+", "-")
+		.replaceAll("/", "_")
+		.replaceAll("=", "");
+}
+
+function hex(bytes: Uint8Array): string {
+	return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function viewOf(row: WebhookRow) {
+	return { id: row.id, url: row.url, events: row.events ?? ("all" as const), createdAt: row.createdAt };
+}
+
+/** Elsewhere than development and tests the route answers exactly as if it did not exist, before validating anything. */
+const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
+	if (!isDevelopment(c.env)) throw new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`);
+	await next();
+});
+
+async function webhooksOr404(c: Context<AppEnv>, slug: string): Promise<WebhookRow[]> {
+	const rows = await webhooksAt(notificationsDb(c.var.d1), slug);
+	if (!rows) throw ApiError.notFound("Location");
+	return rows;
+}
+
+export const notificationRoutes = createRouter()
+	.openapi(
+		createRoute({
+			...webhookAccess,
+			method: "post",
+			path: "/locations/{slug}/webhooks",
+			summary: "Register a webhook for the location's order events; its signing secret is shown once",
+			request: {
+				params: WebhookParams.pick({ slug: true }),
+				body: { content: { "application/json": { schema: WebhookInput } }, required: true },
+			},
+			responses: {
+				201: jsonContent(WebhookCreated, "Registered; keep the secret, it is not shown again"),
+				...errorResponses(400, 401, 403, 404, 409),
+			},
+		}),
+		async (c) => {
+			const { slug } = c.req.valid("param");
+			const input = c.req.valid("json");
+			const existing = await webhooksOr404(c, slug);
+			if (existing.length >= MAX_WEBHOOKS_PER_LOCATION) {
+				throw new ApiError("conflict", `A location has at most ${MAX_WEBHOOKS_PER_LOCATION} webhooks`);
+			}
+			const row = await insertWebhook(notificationsDb(c.var.d1), {
+				id: `whk_${hex(crypto.getRandomValues(new Uint8Array(16)))}`,
+				locationSlug: slug,
+				url: input.url,
+				secret: base64url(crypto.getRandomValues(new Uint8Array(32))),
+				events: input.events === "all" ? null : [...new Set(input.events)],
+			});
+			return c.json({ ...viewOf(row), secret: row.secret }, 201);
+		},
+	)
+	.openapi(
+		createRoute({
+			...webhookAccess,
+			method: "get",
+			path: "/locations/{slug}/webhooks",
+			summary: "List the location's webhooks (without their secrets)",
+			request: { params: WebhookParams.pick({ slug: true }) },
+			responses: {
+				200: jsonContent(WebhookListView, "The live webhooks, oldest first"),
+				...errorResponses(401, 403, 404),
+			},
+		}),
+		async (c) => {
+			const rows = await webhooksOr404(c, c.req.valid("param").slug);
+			return c.json({ webhooks: rows.map(viewOf) }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...webhookAccess,
+			method: "delete",
+			path: "/locations/{slug}/webhooks/{id}",
+			summary: "Remove a webhook; deliveries still queued for it are dropped",
+			request: { params: WebhookParams },
+			responses: { 204: { description: "Removed" }, ...errorResponses(401, 403, 404) },
+		}),
+		async (c) => {
+			const { slug, id } = c.req.valid("param");
+			if (!(await disableWebhook(notificationsDb(c.var.d1), slug, id))) throw ApiError.notFound("Webhook");
+			return c.body(null, 204);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/dev/emails",
+			tags: ["Development"],
+			middleware: [developmentOnly],
+			summary: "The development e-mail sink: every e-mail the app sent, newest first (development and tests only)",
+			request: { query: DevEmailsQuery },
+			responses: {
+				200: jsonContent(DevEmailsView, "The sink's messages"),
+				...errorResponses(400, 404),
+			},
+		}),
+		async (c) => {
+			const rows = await outbox(notificationsDb(c.var.d1), c.req.valid("query"));
+			return c.json(
+				{
+					emails: rows.map((row) => ({
+						id: row.id,
+						to: row.toAddress,
+						from: row.fromAddress,
+						subject: row.subject,
+						text: row.text,
+						html: row.html,
+						idempotencyKey: row.idempotencyKey,
+						createdAt: row.createdAt,
+					})),
+				},
+				200,
+			);
+		},
+	);

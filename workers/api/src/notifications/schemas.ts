@@ -1,0 +1,68 @@
+/** Request and response schemas of the notifications context, for validation and the API document. */
+import { z } from "@hono/zod-openapi";
+import { IdParam, SlugParam } from "../menu/schemas";
+import { ORDER_EVENT_TYPES } from "../ordering/events";
+import { isAllowedWebhookUrl } from "./domain/webhooks";
+
+const WebhookEvents = z
+	.union([z.literal("all"), z.array(z.enum(ORDER_EVENT_TYPES)).min(1).max(ORDER_EVENT_TYPES.length)])
+	.openapi({
+		description: '"all" (every event type, including ones added later) or a list of event types',
+		example: ["OrderPlaced", "OrderCancelled"],
+	});
+
+export const WebhookInput = z
+	.object({
+		url: z
+			.string()
+			.trim()
+			.max(2048)
+			.refine(isAllowedWebhookUrl, "must be an absolute https:// URL")
+			.openapi({ format: "uri", example: "https://pos.example.com/goodfood/events" }),
+		events: WebhookEvents.default("all"),
+	})
+	.openapi("WebhookInput");
+
+export const WebhookView = z
+	.object({
+		id: z.string().openapi({ example: "whk_4f1c2a9be0d34c7e8a1b5d6f7a8b9c0d" }),
+		url: z.string(),
+		events: WebhookEvents,
+		createdAt: z.string(),
+	})
+	.openapi("Webhook");
+
+export const WebhookCreated = WebhookView.extend({
+	secret: z.string().openapi({
+		description:
+			"The signing secret, shown only now. x-goodfood-signature is v1= and the hex HMAC-SHA256, keyed with this secret, of the x-goodfood-timestamp value, a dot and the raw body",
+	}),
+}).openapi("WebhookCreated");
+
+export const WebhookListView = z.object({ webhooks: z.array(WebhookView) }).openapi("WebhookList");
+
+export const WebhookParams = SlugParam.extend({
+	id: IdParam.openapi({ param: { name: "id", in: "path" }, example: "whk_4f1c2a9be0d34c7e8a1b5d6f7a8b9c0d" }),
+});
+
+export const DevEmailsQuery = z.object({
+	to: z.email().optional().openapi({ description: "Only messages to this address" }),
+	limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const DevEmailsView = z
+	.object({
+		emails: z.array(
+			z.object({
+				id: z.string(),
+				to: z.string(),
+				from: z.string(),
+				subject: z.string(),
+				text: z.string(),
+				html: z.string(),
+				idempotencyKey: z.string().nullable(),
+				createdAt: z.string(),
+			}),
+		),
+	})
+	.openapi("DevEmails");

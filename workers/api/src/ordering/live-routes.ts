@@ -1,0 +1,100 @@
+/**
+ * Live tracking: an order's changes over a WebSocket or Server-Sent Events,
+ * served by its Durable Object, and a location's kitchen feed over a WebSocket.
+ * Bad input is refused here, before any upgrade.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { cartObject } from "../cart/carts";
+import { SlugParam } from "../menu/schemas";
+import { createRouter } from "../platform/app";
+import { bearerSecurity, staffAtLocation } from "../platform/auth";
+import { ApiError } from "../platform/errors";
+import { errorResponses } from "../platform/openapi";
+import { accessOf, OrderIdParam } from "./routes";
+
+const LiveQuery = z.object({
+	after: z.coerce
+		.number()
+		.int("must be a whole event sequence number")
+		.min(0, "must not be negative")
+		.optional()
+		.openapi({ description: "Resume after this event sequence number" }),
+	token: z.string().max(200).optional().openapi({ description: "The order's tracking token (or X-Tracking-Token)" }),
+});
+
+const TRACKED: { [scheme: string]: string[] }[] = [{ trackingToken: [] }, { bearerAuth: [] }];
+
+/**
+ * A Durable Object's response has immutable headers; the gateway adds its own
+ * (request id, security headers), so pass on a copy, WebSocket included.
+ */
+function relayed(response: Response): Response {
+	if (response.webSocket)
+		return new Response(null, { status: 101, webSocket: response.webSocket, headers: response.headers });
+	return new Response(response.body, response);
+}
+
+function wantsWebSocket(request: Request): boolean {
+	return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+export const liveRoutes = createRouter()
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/orders/{orderId}/live",
+			tags: ["Orders"],
+			summary: "Follow the order live: a WebSocket, or Server-Sent Events with Accept: text/event-stream",
+			description:
+				"First a `snapshot` message with the current order, then one `event` message per change, each with its sequence number. Reconnect with `?after={sequence}` (or SSE's Last-Event-ID) to get what was missed.",
+			security: TRACKED,
+			request: { params: OrderIdParam, query: LiveQuery },
+			responses: {
+				101: { description: "Switching to a WebSocket" },
+				200: {
+					description: "A text/event-stream of the order's changes",
+					content: { "text/event-stream": { schema: z.string() } },
+				},
+				...errorResponses(400, 404),
+			},
+		}),
+		async (c) => {
+			const { after, token } = c.req.valid("query");
+			const sse = (c.req.header("accept") ?? "").includes("text/event-stream");
+			if (!wantsWebSocket(c.req.raw) && !sse) {
+				throw new ApiError("bad_request", "Ask for a WebSocket upgrade or send Accept: text/event-stream");
+			}
+			const access = accessOf(c, token);
+			if (!access) throw ApiError.notFound("Order");
+			const headers = new Headers({ "x-order-access": JSON.stringify(access) });
+			for (const name of ["upgrade", "accept", "last-event-id"]) {
+				const value = c.req.header(name);
+				if (value) headers.set(name, value);
+			}
+			const url = `https://cart.internal/live${after === undefined ? "" : `?after=${after}`}`;
+			const response = await cartObject(c.env, c.req.valid("param").orderId).fetch(url, { headers });
+			if (response.status === 404) throw ApiError.notFound("Order");
+			return relayed(response);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/locations/{slug}/orders/live",
+			tags: ["Orders (staff)"],
+			summary: "The kitchen feed: new orders and status changes at this location, over a WebSocket",
+			security: bearerSecurity,
+			middleware: [staffAtLocation()],
+			request: { params: SlugParam },
+			responses: { 101: { description: "Switching to a WebSocket" }, ...errorResponses(400, 401, 403) },
+		}),
+		async (c) => {
+			if (!wantsWebSocket(c.req.raw)) throw new ApiError("bad_request", "Ask for a WebSocket upgrade");
+			const { slug } = c.req.valid("param");
+			const feed = c.env.KITCHEN_FEEDS.get(c.env.KITCHEN_FEEDS.idFromName(slug));
+			const response = await feed.fetch("https://kitchen.internal/live", {
+				headers: { upgrade: "websocket", "x-staff-id": c.get("principal")?.id ?? "", "x-location": slug },
+			});
+			return relayed(response);
+		},
+	);

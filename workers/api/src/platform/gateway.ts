@@ -1,0 +1,133 @@
+/**
+ * The gateway's HTTP hygiene around every route: CORS for the allowed browser
+ * origins, security headers, a request body limit, and 405 for a known path
+ * called with the wrong method. Each answers in the error envelope.
+ */
+import type { Hono, Schema } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./app";
+import { BOOKMARK_HEADER } from "./d1-session";
+import { ApiError, errorResponse } from "./errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** Browser origins allowed to call the API, from the comma-separated `CORS_ORIGINS` var. */
+export function allowedOrigins(setting: string | undefined): Set<string> {
+	return new Set(
+		(setting ?? "")
+			.split(",")
+			.map((origin) => origin.trim())
+			.filter(Boolean),
+	);
+}
+
+const corsForAllowedOrigin = cors({
+	origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
+	allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+	allowHeaders: [
+		"authorization",
+		"content-type",
+		"idempotency-key",
+		"x-tracking-token",
+		BOOKMARK_HEADER,
+		REQUEST_ID_HEADER,
+	],
+	exposeHeaders: [REQUEST_ID_HEADER, BOOKMARK_HEADER, "etag", "retry-after", "x-menu-version"],
+	maxAge: 600,
+});
+
+/**
+ * CORS for the allowlisted origins only. Other origins get no CORS headers at
+ * all, so their preflight fails (it reaches routing and answers 405).
+ */
+export const corsAllowlist = createMiddleware<AppEnv>(async (c, next) => {
+	const origin = c.req.header("origin");
+	if (origin && allowedOrigins(c.env.CORS_ORIGINS).has(origin)) return corsForAllowedOrigin(c, next);
+	await next();
+	// The answer differs by Origin, so shared caches must keep them apart.
+	c.header("vary", "Origin", { append: true });
+});
+
+const STRICT_TRANSPORT = "max-age=63072000; includeSubDomains";
+
+const apiSecureHeaders = secureHeaders({
+	contentSecurityPolicy: {
+		defaultSrc: ["'none'"],
+		frameAncestors: ["'none'"],
+		baseUri: ["'none'"],
+		formAction: ["'none'"],
+	},
+	xFrameOptions: "DENY",
+	referrerPolicy: "no-referrer",
+	strictTransportSecurity: STRICT_TRANSPORT,
+});
+
+// The API reference page loads Scalar's script from jsDelivr and runs an inline bootstrap script.
+const referenceSecureHeaders = secureHeaders({
+	contentSecurityPolicy: {
+		defaultSrc: ["'self'"],
+		scriptSrc: ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+		styleSrc: ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net", "https://fonts.scalar.com"],
+		fontSrc: ["'self'", "data:", "https://cdn.jsdelivr.net", "https://fonts.scalar.com"],
+		imgSrc: ["'self'", "data:", "https:"],
+		connectSrc: ["'self'"],
+		workerSrc: ["'self'", "blob:"],
+		objectSrc: ["'none'"],
+		frameAncestors: ["'none'"],
+		baseUri: ["'none'"],
+	},
+	xFrameOptions: "DENY",
+	referrerPolicy: "no-referrer",
+	strictTransportSecurity: STRICT_TRANSPORT,
+});
+
+/** Security headers for a JSON API on every response; `relaxedPaths` (the HTML reference) may load its UI. */
+export function securityHeaders(relaxedPaths: string[]) {
+	return createMiddleware<AppEnv>((c, next) => {
+		const secure = relaxedPaths.includes(c.req.path) ? referenceSecureHeaders : apiSecureHeaders;
+		return secure(c, async () => {
+			await next();
+			// A response passed through from a fetch (a Durable Object's event stream or WebSocket) has immutable headers.
+			c.res = new Response(c.res.body, c.res);
+		});
+	});
+}
+
+/**
+ * Returns the request id on every response. hono's `requestId` only puts it on
+ * responses the app builds itself, not on one passed through from a fetch.
+ */
+export const echoRequestId = createMiddleware<AppEnv>(async (c, next) => {
+	await next();
+	c.header(REQUEST_ID_HEADER, c.get("requestId"));
+});
+
+/** Refuses request bodies over `MAX_BODY_BYTES` with 413, declared or streamed. */
+export const limitBody = bodyLimit({
+	maxSize: MAX_BODY_BYTES,
+	onError: (c) =>
+		errorResponse(c, new ApiError("payload_too_large", `The request body is over ${MAX_BODY_BYTES / 1024} KiB`)),
+});
+
+/**
+ * Turns the 404 for a known path called with another method into 405 with an
+ * `Allow` header. Mount it after every route: it then runs only when none matched.
+ */
+export function answerMethodNotAllowed(app: Hono<AppEnv, Schema, string>) {
+	return methodNotAllowed<AppEnv>({
+		app,
+		onMethodNotAllowed: (c, methods) => {
+			const allow = methods.join(", ");
+			c.header("allow", allow);
+			return errorResponse(
+				c,
+				new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow}`),
+			);
+		},
+	});
+}

@@ -1,0 +1,23 @@
+/** The api worker's one queue handler: each queue's batches go to that queue's consumer. */
+import { handleDeadNotifications, handleNotifications } from "./notifications/consumer";
+import { handleOrderEvents } from "./ordering/consumer";
+
+export const QUEUE_NAMES = {
+	orderEvents: "goodfood-order-events",
+	notifications: "goodfood-notifications",
+	notificationsDeadLetter: "goodfood-notifications-dlq",
+} as const;
+
+/** Dispatches by `batch.queue`; a batch from a queue nobody consumes throws, so it is retried rather than lost. */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+	switch (batch.queue) {
+		case QUEUE_NAMES.orderEvents:
+			return handleOrderEvents(batch, env);
+		case QUEUE_NAMES.notifications:
+			return handleNotifications(batch, env);
+		case QUEUE_NAMES.notificationsDeadLetter:
+			return handleDeadNotifications(batch, env);
+		default:
+			throw new Error(`No consumer for queue ${batch.queue}`);
+	}
+}

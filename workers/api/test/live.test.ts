@@ -1,0 +1,195 @@
+/**
+ * Live tracking: a WebSocket sees confirmed → preparing (ETA) → ready in order,
+ * also after its Durable Object was evicted; reconnecting with `after` gets
+ * what was missed; SSE carries the same; the kitchen feed sees new orders.
+ */
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+	bearer,
+	call,
+	cartWithFlatWhite,
+	checkout,
+	errorOf,
+	json,
+	PICKUP_TOMORROW,
+	PRINCIPALS,
+	STAFF,
+	send,
+} from "./helpers";
+
+interface Message {
+	type: string;
+	sequence: number;
+	event?: string;
+	status?: string;
+	estimatedReadyAt?: string;
+	estimatedReadyAtLocal?: string;
+	order?: { status: string; lines?: unknown[] };
+}
+
+async function placed() {
+	const cart = await cartWithFlatWhite();
+	return json<{ orderId: string; trackingToken: string }>(await checkout(cart.id, PICKUP_TOMORROW()));
+}
+
+/** Opens a WebSocket through the worker and collects what arrives. */
+async function connect(path: string, headers: Record<string, string> = {}) {
+	const response = await call(path, { headers: { upgrade: "websocket", ...headers } });
+	expect(response.status).toBe(101);
+	const socket = response.webSocket;
+	if (!socket) throw new Error("no WebSocket in the response");
+	const messages: Message[] = [];
+	const waiters: (() => void)[] = [];
+	socket.addEventListener("message", (event) => {
+		messages.push(JSON.parse(event.data as string) as Message);
+		for (const wake of waiters.splice(0)) wake();
+	});
+	socket.accept();
+	return {
+		socket,
+		messages,
+		/** Resolves once `count` messages have arrived, or fails after two seconds. */
+		async received(count: number): Promise<Message[]> {
+			const deadline = Date.now() + 2000;
+			while (messages.length < count) {
+				if (Date.now() > deadline)
+					throw new Error(`got ${messages.length} of ${count} messages: ${JSON.stringify(messages)}`);
+				await new Promise<void>((resolve) => {
+					waiters.push(resolve);
+					setTimeout(resolve, 50);
+				});
+			}
+			return messages.slice(0, count);
+		},
+	};
+}
+
+const move = (orderId: string, body: Record<string, unknown>) =>
+	send("POST", `/api/v1/orders/${orderId}/status`, body, STAFF);
+
+describe("an order's WebSocket", () => {
+	it("gets the current state, then confirmed → preparing (with ETA) → ready in order", async () => {
+		const { orderId, trackingToken } = await placed();
+		const live = await connect(`/api/v1/orders/${orderId}/live?token=${trackingToken}`);
+		const [snapshot, placedEvent] = await live.received(2);
+		expect(snapshot).toMatchObject({ type: "snapshot", sequence: 1, order: { status: "placed" } });
+		expect(placedEvent).toMatchObject({ type: "event", sequence: 1, event: "OrderPlaced", status: "placed" });
+
+		await move(orderId, { status: "confirmed", etaMinutes: 20 });
+		await move(orderId, { status: "preparing", etaMinutes: 15 });
+		await move(orderId, { status: "ready" });
+		const changes = (await live.received(5)).slice(2);
+		expect(changes.map((message) => [message.sequence, message.status])).toEqual([
+			[2, "confirmed"],
+			[3, "preparing"],
+			[4, "ready"],
+		]);
+		expect(changes[1].estimatedReadyAtLocal).toMatch(/^\d{2}:\d{2}$/);
+		expect(Date.parse(changes[1].estimatedReadyAt ?? "")).toBeGreaterThan(Date.now() + 14 * 60_000);
+		live.socket.close();
+	});
+
+	it("keeps receiving after the object was evicted and its socket hibernated", async () => {
+		const { orderId, trackingToken } = await placed();
+		const live = await connect(`/api/v1/orders/${orderId}/live`, { "x-tracking-token": trackingToken });
+		await live.received(2);
+		await evictDurableObject(env.CARTS.get(env.CARTS.idFromName(orderId)));
+		await move(orderId, { status: "confirmed", etaMinutes: 10 });
+		const [, , confirmed] = await live.received(3);
+		expect(confirmed).toMatchObject({ sequence: 2, status: "confirmed" });
+		live.socket.close();
+	});
+
+	it("sends only what was missed to a client reconnecting with after", async () => {
+		const { orderId, trackingToken } = await placed();
+		await move(orderId, { status: "confirmed", etaMinutes: 10 });
+		await move(orderId, { status: "preparing" });
+		const live = await connect(`/api/v1/orders/${orderId}/live?token=${trackingToken}&after=2`);
+		const [snapshot, missed] = await live.received(2);
+		expect(snapshot).toMatchObject({ type: "snapshot", sequence: 3, order: { status: "preparing" } });
+		expect(missed).toMatchObject({ type: "event", sequence: 3, status: "preparing" });
+		expect(live.messages).toHaveLength(2);
+		live.socket.close();
+	});
+
+	it("refuses a bad after with 400 before upgrading, and strangers with 404", async () => {
+		const { orderId, trackingToken } = await placed();
+		const bad = await call(`/api/v1/orders/${orderId}/live?token=${trackingToken}&after=-1`, {
+			headers: { upgrade: "websocket" },
+		});
+		expect(bad.status).toBe(400);
+		expect((await errorOf(bad)).details?.[0].field).toBe("after");
+		const stranger = await call(`/api/v1/orders/${orderId}/live?token=wrong`, { headers: { upgrade: "websocket" } });
+		expect(stranger.status).toBe(404);
+		expect((await call(`/api/v1/orders/${orderId}/live`, { headers: { upgrade: "websocket" } })).status).toBe(404);
+	});
+});
+
+describe("an order's event stream (SSE)", () => {
+	it("streams the snapshot and each change as Server-Sent Events", async () => {
+		const { orderId, trackingToken } = await placed();
+		const response = await call(`/api/v1/orders/${orderId}/live?token=${trackingToken}`, {
+			headers: { accept: "text/event-stream" },
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get("content-type")).toContain("text/event-stream");
+		const reader = response.body?.getReader();
+		if (!reader) throw new Error("no body");
+		await move(orderId, { status: "confirmed", etaMinutes: 5 });
+		let text = "";
+		const decoder = new TextDecoder();
+		while (!text.includes("id: 2\n")) {
+			const { value, done } = await reader.read();
+			if (done) break;
+			text += decoder.decode(value);
+		}
+		await reader.cancel();
+		expect(text).toContain("event: snapshot");
+		expect(text).toMatch(/id: 2\nevent: order-event\ndata: \{[^\n]*"status":"confirmed"/);
+	});
+});
+
+describe("the kitchen feed", () => {
+	it("tells the location's staff about a new order the moment it is placed", async () => {
+		const feed = await connect("/api/v1/locations/london-soho/orders/live", await bearer(PRINCIPALS.kitchen));
+		await feed.received(1);
+		const { orderId } = await placed();
+		const [, newOrder] = await feed.received(2);
+		expect(newOrder).toMatchObject({
+			type: "order",
+			orderId,
+			event: "OrderPlaced",
+			order: { lines: [{ quantity: 2 }] },
+		});
+		feed.socket.close();
+	});
+
+	it("is closed to staff of other locations and to customers", async () => {
+		const other = await call("/api/v1/locations/london-soho/orders/live", {
+			headers: { upgrade: "websocket", ...(await bearer(PRINCIPALS.otherKitchen)) },
+		});
+		expect(other.status).toBe(403);
+		const customer = await call("/api/v1/locations/london-soho/orders/live", {
+			headers: { upgrade: "websocket", ...(await bearer(PRINCIPALS.customer)) },
+		});
+		expect(customer.status).toBe(403);
+	});
+});
+
+describe("the order view", () => {
+	it("shows the expected ready time on the location's clock", async () => {
+		const { orderId } = await placed();
+		const confirmed = await json<{ estimatedReadyAt: string; estimatedReadyAtLocal: string; timeZone: string }>(
+			await move(orderId, { status: "confirmed", etaMinutes: 30 }),
+		);
+		const expected = new Intl.DateTimeFormat("en-GB", {
+			timeZone: "Europe/London",
+			hour: "2-digit",
+			minute: "2-digit",
+			hourCycle: "h23",
+		}).format(new Date(confirmed.estimatedReadyAt));
+		expect(confirmed).toMatchObject({ timeZone: "Europe/London", estimatedReadyAtLocal: expected });
+	});
+});
