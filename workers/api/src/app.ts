@@ -7,6 +7,7 @@ import { requestId } from "hono/request-id";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
+import { intelligenceRoutes } from "./intelligence/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
 import { notificationRoutes } from "./notifications/routes";
@@ -41,7 +42,8 @@ const api = createRouter()
 	.route("/", orderRoutes)
 	.route("/", liveRoutes)
 	.route("/", staffOrderRoutes)
-	.route("/", notificationRoutes);
+	.route("/", notificationRoutes)
+	.route("/", intelligenceRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 	type: "http",

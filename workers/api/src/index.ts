@@ -1,5 +1,6 @@
-/** Entry point of the api worker: HTTP, the queue consumers, the menu origin and the Durable Objects. */
+/** Entry point of the api worker: HTTP, the queue consumers, the nightly forecasts, the menu origin and the Durable Objects. */
 import { app } from "./app";
+import { handleScheduled } from "./intelligence/scheduled";
 import { rewriteLegacyPaths } from "./platform/legacy-paths";
 import { handleQueue } from "./queues";
 
@@ -10,4 +11,5 @@ export { MenuOrigin } from "./menu/origin";
 export default {
 	fetch: (request, env, ctx) => app.fetch(rewriteLegacyPaths(request), env, ctx),
 	queue: handleQueue,
+	scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ForecastModel } from "../intelligence/domain/forecast";
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../menu/domain/availability";
 import type { NotificationChannel, NotificationStatus } from "../notifications/domain/jobs";
 import type { OrderStatus } from "../ordering/domain/order";
@@ -396,4 +397,28 @@ export const devOutbox = sqliteTable(
 		createdAt: text("created_at").notNull(),
 	},
 	(table) => [index("dev_outbox_to_idx").on(table.toAddress)],
+);
+
+/**
+ * Daily demand forecasts per category and location-local date, precomputed
+ * each night by the cron trigger (`intelligence/scheduled.ts`); units, with
+ * 80% and 95% prediction intervals.
+ */
+export const demandForecasts = sqliteTable(
+	"demand_forecasts",
+	{
+		locationSlug: text("location_slug").notNull(),
+		categoryId: text("category_id").notNull(),
+		date: text("date").notNull(),
+		predicted: real("predicted").notNull(),
+		lower80: real("lower80").notNull(),
+		upper80: real("upper80").notNull(),
+		lower95: real("lower95").notNull(),
+		upper95: real("upper95").notNull(),
+		model: text("model").$type<ForecastModel>().notNull(),
+		/** The chosen model's backtest MASE; null when the history was too short to backtest. */
+		mase: real("mase"),
+		generatedAt: text("generated_at").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.categoryId, table.date] })],
 );

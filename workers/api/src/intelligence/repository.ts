@@ -1,0 +1,250 @@
+/**
+ * What recommendations and forecasts read from the order read models in D1,
+ * and the precomputed forecasts they write. Reads take any D1 session.
+ */
+import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import * as schema from "../db/schema";
+import { type ReadModelDb, readModelDb } from "../ordering/projections";
+import type { DailyUnits, DatedForecast } from "./domain/demand";
+import type { CoOccurrence, CustomerHistory } from "./domain/recommend";
+import { coOccurrenceFrom } from "./domain/recommend";
+
+export type IntelligenceDb = ReadModelDb;
+export const intelligenceDb = readModelDb;
+
+/** D1 binds at most 100 parameters per statement. */
+const MAX_BOUND_PARAMETERS = 100;
+/** A customer's latest orders are enough to know their taste. */
+const HISTORY_ORDERS = 50;
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+	const result: T[][] = [];
+	for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
+	return result;
+}
+
+export interface CustomerInputs {
+	history: CustomerHistory;
+	/** Names of the items in that history, as they were ordered. */
+	names: Map<string, string>;
+	avoidAllergens: string[];
+}
+
+/** A customer's latest orders at the location (not cancelled or rejected), and the allergens they avoid. */
+export async function loadCustomerInputs(
+	db: IntelligenceDb,
+	customerId: string,
+	slug: string,
+): Promise<CustomerInputs> {
+	const { customerOrderHistory, orderLines, accounts } = schema;
+	const latest = db
+		.select({ orderId: customerOrderHistory.orderId })
+		.from(customerOrderHistory)
+		.where(
+			and(
+				eq(customerOrderHistory.customerRef, `customer:${customerId}`),
+				eq(customerOrderHistory.locationSlug, slug),
+				notInArray(customerOrderHistory.status, ["cancelled", "rejected"]),
+			),
+		)
+		.orderBy(desc(customerOrderHistory.placedAt))
+		.limit(HISTORY_ORDERS);
+	const [lines, account] = await db.batch([
+		db
+			.select({ orderId: orderLines.orderId, itemId: orderLines.itemId, name: orderLines.name })
+			.from(orderLines)
+			.where(inArray(orderLines.orderId, latest)),
+		db.select({ avoidAllergens: accounts.avoidAllergens }).from(accounts).where(eq(accounts.id, customerId)),
+	]);
+	const itemsByOrder = new Map<string, Set<string>>();
+	const names = new Map<string, string>();
+	for (const line of lines) {
+		const items = itemsByOrder.get(line.orderId) ?? new Set();
+		items.add(line.itemId);
+		itemsByOrder.set(line.orderId, items);
+		names.set(line.itemId, line.name);
+	}
+	const itemOrders = new Map<string, number>();
+	for (const items of itemsByOrder.values())
+		for (const item of items) itemOrders.set(item, (itemOrders.get(item) ?? 0) + 1);
+	return {
+		history: { orders: itemsByOrder.size, itemOrders },
+		names,
+		avoidAllergens: account[0]?.avoidAllergens ?? [],
+	};
+}
+
+/**
+ * The co-occurrence model the recommender needs: every item's order count at
+ * the location, and the pairs that involve one of the seeds (all that can score).
+ */
+export async function loadCoOccurrence(
+	db: IntelligenceDb,
+	slug: string,
+	seeds: readonly string[],
+): Promise<CoOccurrence> {
+	const { dailyItemSales, itemPairs } = schema;
+	const popularity = db
+		.select({ itemId: dailyItemSales.itemId, orders: sql<number>`sum(${dailyItemSales.orders})`.mapWith(Number) })
+		.from(dailyItemSales)
+		.where(eq(dailyItemSales.locationSlug, slug))
+		.groupBy(dailyItemSales.itemId);
+	// Each seed is bound twice (as item A and as item B), beside the location.
+	const pairQueries = chunks([...new Set(seeds)], Math.floor((MAX_BOUND_PARAMETERS - 1) / 2)).map((some) =>
+		db
+			.select({ itemA: itemPairs.itemA, itemB: itemPairs.itemB, ordersTogether: itemPairs.ordersTogether })
+			.from(itemPairs)
+			.where(and(eq(itemPairs.locationSlug, slug), or(inArray(itemPairs.itemA, some), inArray(itemPairs.itemB, some)))),
+	);
+	const [orders, ...pairs] = await db.batch([popularity, ...pairQueries]);
+	return coOccurrenceFrom(
+		orders.map((row) => [row.itemId, row.orders] as const),
+		pairs.flat(),
+	);
+}
+
+export type LocationRow = typeof schema.locations.$inferSelect;
+export type CategoryRow = typeof schema.categories.$inferSelect;
+
+export function findLocation(db: IntelligenceDb, slug: string): Promise<LocationRow | undefined> {
+	return db.select().from(schema.locations).where(eq(schema.locations.slug, slug)).get();
+}
+
+export function findCategory(db: IntelligenceDb, slug: string, categoryId: string): Promise<CategoryRow | undefined> {
+	return db
+		.select()
+		.from(schema.categories)
+		.where(and(eq(schema.categories.locationSlug, slug), eq(schema.categories.id, categoryId)))
+		.get();
+}
+
+/** Daily units sold of every category at a location, before `end`, by category. */
+export async function loadCategorySales(
+	db: IntelligenceDb,
+	slug: string,
+	end: string,
+	categoryId?: string,
+): Promise<Map<string, DailyUnits[]>> {
+	const { dailyCategorySales } = schema;
+	const rows = await db
+		.select({
+			categoryId: dailyCategorySales.categoryId,
+			date: dailyCategorySales.businessDate,
+			units: dailyCategorySales.quantity,
+		})
+		.from(dailyCategorySales)
+		.where(
+			and(
+				eq(dailyCategorySales.locationSlug, slug),
+				lt(dailyCategorySales.businessDate, end),
+				categoryId === undefined ? undefined : eq(dailyCategorySales.categoryId, categoryId),
+			),
+		)
+		.orderBy(asc(dailyCategorySales.businessDate));
+	const byCategory = new Map<string, DailyUnits[]>();
+	for (const row of rows) {
+		const series = byCategory.get(row.categoryId) ?? [];
+		series.push({ date: row.date, units: row.units });
+		byCategory.set(row.categoryId, series);
+	}
+	return byCategory;
+}
+
+export type ForecastRow = typeof schema.demandForecasts.$inferSelect;
+
+export function findForecast(
+	db: IntelligenceDb,
+	slug: string,
+	categoryId: string,
+	date: string,
+): Promise<ForecastRow | undefined> {
+	const { demandForecasts } = schema;
+	return db
+		.select()
+		.from(demandForecasts)
+		.where(
+			and(
+				eq(demandForecasts.locationSlug, slug),
+				eq(demandForecasts.categoryId, categoryId),
+				eq(demandForecasts.date, date),
+			),
+		)
+		.get();
+}
+
+/** A location's precomputed forecasts between two dates (inclusive), with category names, by date then menu order. */
+export function listForecasts(db: IntelligenceDb, slug: string, from: string, to: string) {
+	const { demandForecasts, categories } = schema;
+	return db
+		.select({ forecast: demandForecasts, categoryName: categories.name })
+		.from(demandForecasts)
+		.innerJoin(categories, eq(categories.id, demandForecasts.categoryId))
+		.where(and(eq(demandForecasts.locationSlug, slug), gte(demandForecasts.date, from), lte(demandForecasts.date, to)))
+		.orderBy(asc(demandForecasts.date), asc(categories.position), asc(categories.name));
+}
+
+export interface ForecastPlan {
+	locationSlug: string;
+	categoryId: string;
+	forecasts: DatedForecast[];
+}
+
+/**
+ * Writes forecasts over any made before for the same dates, and drops those
+ * for dates before `keepFrom`, in one batch so a location's set changes at once.
+ */
+export async function saveForecasts(
+	d1: D1Database,
+	slug: string,
+	plans: readonly ForecastPlan[],
+	generatedAt: string,
+	keepFrom: string,
+): Promise<number> {
+	const db = readModelDb(d1);
+	const { demandForecasts } = schema;
+	const rows = plans.flatMap((plan) =>
+		plan.forecasts.map((forecast) => ({
+			locationSlug: plan.locationSlug,
+			categoryId: plan.categoryId,
+			...forecast,
+			generatedAt,
+		})),
+	);
+	const upserts = chunks(rows, Math.floor(MAX_BOUND_PARAMETERS / 11)).map((some) =>
+		db
+			.insert(demandForecasts)
+			.values(some)
+			.onConflictDoUpdate({
+				target: [demandForecasts.locationSlug, demandForecasts.categoryId, demandForecasts.date],
+				set: {
+					predicted: sql`excluded.predicted`,
+					lower80: sql`excluded.lower80`,
+					upper80: sql`excluded.upper80`,
+					lower95: sql`excluded.lower95`,
+					upper95: sql`excluded.upper95`,
+					model: sql`excluded.model`,
+					mase: sql`excluded.mase`,
+					generatedAt: sql`excluded.generated_at`,
+				},
+			}),
+	);
+	await db.batch([
+		db.delete(demandForecasts).where(and(eq(demandForecasts.locationSlug, slug), lt(demandForecasts.date, keepFrom))),
+		...upserts,
+	]);
+	return rows.length;
+}
+
+/** Every location with its time zone and the ids of its categories. */
+export async function listLocationCategories(db: IntelligenceDb) {
+	const [locations, categories] = await db.batch([
+		db.select({ slug: schema.locations.slug, timeZone: schema.locations.timeZone }).from(schema.locations),
+		db.select({ id: schema.categories.id, locationSlug: schema.categories.locationSlug }).from(schema.categories),
+	]);
+	return locations.map((location) => ({
+		...location,
+		categoryIds: categories
+			.filter((category) => category.locationSlug === location.slug)
+			.map((category) => category.id),
+	}));
+}

@@ -1,0 +1,74 @@
+/**
+ * The nightly cron (`[triggers]` in wrangler.toml): forecasts every category of
+ * every location for its local today and the 14 days after, into
+ * `demand_forecasts`. Rerunning replaces the same rows, so a retried or
+ * doubled run has one effect.
+ */
+import { localClock } from "../menu/domain/availability";
+import { addDays } from "./domain/calendar";
+import { forecastDates, upcomingDates } from "./domain/demand";
+import {
+	type ForecastPlan,
+	intelligenceDb,
+	listLocationCategories,
+	loadCategorySales,
+	saveForecasts,
+} from "./repository";
+
+/** Past forecasts are kept this long, to compare with what sold. */
+const KEEP_PAST_DAYS = 90;
+
+export interface PrecomputeSummary {
+	locations: number;
+	series: number;
+	rows: number;
+	failures: string[];
+}
+
+/**
+ * Forecasts each location from its own local today, so a day's sales count
+ * only once the day is over there. A location that fails is logged and
+ * reported; the others still run.
+ */
+export async function precomputeForecasts(d1: D1Database, now: Date): Promise<PrecomputeSummary> {
+	const db = intelligenceDb(d1);
+	const summary: PrecomputeSummary = { locations: 0, series: 0, rows: 0, failures: [] };
+	const generatedAt = now.toISOString();
+	for (const location of await listLocationCategories(db)) {
+		try {
+			const today = localClock(now, location.timeZone).date;
+			const sales = await loadCategorySales(db, location.slug, today);
+			const plans: ForecastPlan[] = [];
+			for (const categoryId of location.categoryIds) {
+				const rows = sales.get(categoryId);
+				if (!rows || rows.length === 0) continue;
+				plans.push({
+					locationSlug: location.slug,
+					categoryId,
+					forecasts: forecastDates(rows, today, upcomingDates(today)).forecasts,
+				});
+			}
+			summary.rows += await saveForecasts(d1, location.slug, plans, generatedAt, addDays(today, -KEEP_PAST_DAYS));
+			summary.series += plans.length;
+			summary.locations += 1;
+		} catch (error) {
+			summary.failures.push(location.slug);
+			console.error(
+				JSON.stringify({
+					level: "error",
+					message: "forecast precompute failed",
+					location: location.slug,
+					error: error instanceof Error ? error.message : String(error),
+				}),
+			);
+		}
+	}
+	return summary;
+}
+
+/** The worker's `scheduled` handler. Throws when a location failed, so the run shows as failed in the dashboard. */
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+	const summary = await precomputeForecasts(env.DB, new Date(controller.scheduledTime));
+	console.log(JSON.stringify({ level: "info", message: "forecasts precomputed", cron: controller.cron, ...summary }));
+	if (summary.failures.length > 0) throw new Error(`Forecast precompute failed for ${summary.failures.join(", ")}`);
+}
