@@ -26,6 +26,8 @@ const TEST_RATE_LIMITS = {
 // A small limit the gateway tests swap in to exhaust.
 const TEST_RATE_LIMIT = { namespace_id: "1901", simple: { limit: 3, period: 60 } } as const;
 
+const ROUTINE_LOG_LINE = /^\{"level":"info","message":"(request|rpc call|order event recorded|order event projected)"/;
+
 const apiBundle = path.join(root, ".build/test/api/index.js");
 await build({
 	entryPoints: [path.join(root, "workers/api/src/index.ts")],
@@ -42,8 +44,15 @@ await build({
 
 export default defineConfig({
 	test: {
-		// The api worker logs a line per request; in tests that would bury everything else.
-		onConsoleLog: (log) => !log.startsWith('{"level":"info","message":"request"'),
+		// The workers log a line per request, RPC call and event; in tests that would bury everything else.
+		onConsoleLog: (log) => !ROUTINE_LOG_LINE.test(log),
+		// Istanbul, because V8 coverage cannot be collected inside workerd; `npm run test:coverage` enforces the threshold.
+		coverage: {
+			provider: "istanbul",
+			include: ["workers/*/src/**/*.ts", "durable-objects/src/**/*.ts"],
+			reporter: ["text-summary", "text", "json-summary"],
+			thresholds: { lines: 90 },
+		},
 		projects: [
 			{
 				test: {

@@ -3,11 +3,14 @@
  * when it is empty, then serves both workers at http://localhost:8787 — the
  * menu edge in front, relaying everything else to the api worker.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { ensureDevVars, PERSIST_DIR } from "./local";
 
 ensureDevVars();
 await import("./seed");
+
+// The web app the edge serves as static assets (`npm run dev:web` serves it with hot reload instead).
+if (spawnSync("vite", ["build", "web"], { stdio: "inherit" }).status !== 0) process.exit(1);
 
 const port = process.env.PORT ?? "8787";
 const dev = spawn(

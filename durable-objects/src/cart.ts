@@ -5,7 +5,9 @@
  * alarm drains the outbox to the order-events queue with backoff.
  *
  * Public methods are the RPC API. They return `Outcome`s rather than throwing
- * for refusals, because only plain data crosses RPC intact.
+ * for refusals, because only plain data crosses RPC intact. Each takes, last,
+ * the caller's `CallContext` (trace and request id): the call is a span of the
+ * request's trace, and the events it records carry that span to the queue.
  */
 import { DurableObject } from "cloudflare:workers";
 import { loadCartItems, loadLocation } from "../../workers/api/src/cart/catalogue";
@@ -47,6 +49,14 @@ import type {
 	OrderLineSnapshot,
 } from "../../workers/api/src/ordering/events";
 import type { OrderEventsView, OrderView } from "../../workers/api/src/ordering/order-views";
+import { errorText, spanLogger } from "../../workers/api/src/platform/log";
+import { type CallSpan, tracedCall } from "../../workers/api/src/platform/rpc-span";
+import {
+	type CallContext,
+	continueTrace,
+	formatTraceparent,
+	type TraceContext,
+} from "../../workers/api/src/platform/trace";
 import {
 	type Outcome,
 	type RuleViolation,
@@ -63,6 +73,8 @@ export const MAX_LINES = 100;
 const ANONYMOUS_CONTACT = { name: "Deleted customer", email: "deleted@invalid.example", phone: "" };
 const OUTBOX_BATCH = 100;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** The OTLP service this object's spans belong to: it runs inside the api worker. */
+const SERVICE_NAME = "goodfood-api";
 
 /** Who is asking to read or change an order. */
 export type OrderAccess =
@@ -144,6 +156,12 @@ async function outcome<T>(run: () => Promise<T> | T): Promise<Outcome<T>> {
 	}
 }
 
+/** The violation code of a refused outcome, for the call's log line. */
+function refusalOf(result: unknown): string | undefined {
+	const refused = result as { ok?: boolean; violation?: { code: string } } | null;
+	return refused?.ok === false ? refused.violation?.code : undefined;
+}
+
 export class CartDurableObject extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private readonly eventStreams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
@@ -164,8 +182,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		orderId: string,
 		locationSlug: string,
 		ownerId: string | null,
+		call: CallContext = {},
 	): Promise<Outcome<CartView>> {
-		return outcome(async () => {
+		return this.command("open", call, async () => {
 			const location = await this.location(this.cartRow()?.location_slug ?? locationSlug);
 			// Another call may have created it while we read the location.
 			if (!this.cartRow()) this.createCart(cartId, orderId, location.slug, ownerId);
@@ -178,8 +197,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		customerId: string | null,
 		fulfilment: Fulfilment = "pickup",
 		tip = 0,
+		call: CallContext = {},
 	): Promise<Outcome<CartView>> {
-		return outcome(async () => {
+		return this.command("view", call, async () => {
 			const location = await this.location(this.knownCart(cartId, customerId).location_slug);
 			return this.cartView(cartId, customerId, location, fulfilment, tip);
 		});
@@ -190,8 +210,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		cartId: string,
 		customerId: string | null,
 		input: AddLineInput,
+		call: CallContext = {},
 	): Promise<Outcome<{ lineId: string; cart: CartView }>> {
-		return outcome(async () => {
+		return this.command("addLine", call, async () => {
 			const cart = this.openCart(cartId, customerId);
 			const [location, items] = await Promise.all([
 				this.location(cart.location_slug),
@@ -239,8 +260,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		customerId: string | null,
 		lineId: string,
 		patch: UpdateLineInput,
+		call: CallContext = {},
 	): Promise<Outcome<CartView>> {
-		return outcome(async () => {
+		return this.command("updateLine", call, async () => {
 			const cart = this.openCart(cartId, customerId);
 			const line = this.line(lineId);
 			let options = JSON.parse(line.options) as ChosenOption[];
@@ -273,8 +295,13 @@ export class CartDurableObject extends DurableObject<Env> {
 		});
 	}
 
-	async removeLine(cartId: string, customerId: string | null, lineId: string): Promise<Outcome<CartView>> {
-		return outcome(async () => {
+	async removeLine(
+		cartId: string,
+		customerId: string | null,
+		lineId: string,
+		call: CallContext = {},
+	): Promise<Outcome<CartView>> {
+		return this.command("removeLine", call, async () => {
 			const location = await this.location(this.knownCart(cartId, customerId).location_slug);
 			const cart = this.openCart(cartId, customerId);
 			this.line(lineId);
@@ -290,13 +317,14 @@ export class CartDurableObject extends DurableObject<Env> {
 		customerId: string | null,
 		input: CheckoutInput,
 		idempotency: Idempotency,
+		call: CallContext = {},
 	): Promise<Outcome<PlacedOrderView>> {
-		return this.once(idempotency, () =>
+		return this.once("checkout", call, idempotency, (span) =>
 			outcome(async () => {
 				const cart = this.openCart(cartId, customerId);
 				const lines = this.lines().map(toDraft);
 				if (lines.length === 0) throw violation("cart_empty", "The cart is empty");
-				return this.placeOrder(cart, lines, input, idempotency);
+				return this.placeOrder(cart, lines, input, idempotency, span);
 			}),
 		);
 	}
@@ -308,8 +336,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		customerId: string | null,
 		input: OneShotOrderInput,
 		idempotency: Idempotency,
+		call: CallContext = {},
 	): Promise<Outcome<PlacedOrderView>> {
-		return this.once(idempotency, () =>
+		return this.once("placeOneShot", call, idempotency, (span) =>
 			outcome(async () => {
 				if (this.cartRow()) throw violation("cart_checked_out", "This order was placed already", { orderId });
 				const [location, items] = await Promise.all([
@@ -332,7 +361,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					expires_at: 0,
 					owner_id: customerId,
 				};
-				return this.placeOrder(cart, lines, input, idempotency, () => {
+				return this.placeOrder(cart, lines, input, idempotency, span, () => {
 					this.createCart(cartId, orderId, location.slug, customerId);
 					lines.forEach((line, position) => {
 						this.insertLine(line, position);
@@ -342,44 +371,56 @@ export class CartDurableObject extends DurableObject<Env> {
 		);
 	}
 
-	async readOrder(access: OrderAccess): Promise<OrderView | null> {
-		const order = await this.authorisedOrder(access);
-		return order && this.orderView(order, access);
+	async readOrder(access: OrderAccess, call: CallContext = {}): Promise<OrderView | null> {
+		return this.traced("readOrder", call, async () => {
+			const order = await this.authorisedOrder(access);
+			return order && this.orderView(order, access);
+		});
 	}
 
-	async readEvents(access: OrderAccess): Promise<OrderEventsView | null> {
-		const order = await this.authorisedOrder(access);
-		if (!order) return null;
-		return {
-			orderId: order.orderId,
-			events: this.sql
-				.exec<{ sequence: number; event_id: string; type: string; occurred_at: string; payload: string }>(
-					"SELECT sequence, event_id, type, occurred_at, payload FROM order_events ORDER BY sequence",
-				)
-				.toArray()
-				.map((row) => ({
-					sequence: row.sequence,
-					id: row.event_id,
-					type: row.type,
-					occurredAt: row.occurred_at,
-					payload: JSON.parse(row.payload) as Record<string, unknown>,
-				})),
-		};
+	async readEvents(access: OrderAccess, call: CallContext = {}): Promise<OrderEventsView | null> {
+		return this.traced("readEvents", call, async () => {
+			const order = await this.authorisedOrder(access);
+			if (!order) return null;
+			return {
+				orderId: order.orderId,
+				events: this.sql
+					.exec<{ sequence: number; event_id: string; type: string; occurred_at: string; payload: string }>(
+						"SELECT sequence, event_id, type, occurred_at, payload FROM order_events ORDER BY sequence",
+					)
+					.toArray()
+					.map((row) => ({
+						sequence: row.sequence,
+						id: row.event_id,
+						type: row.type,
+						occurredAt: row.occurred_at,
+						payload: JSON.parse(row.payload) as Record<string, unknown>,
+					})),
+			};
+		});
 	}
 
 	/** Moves the order on; null when the caller may not see it. */
-	async changeStatus(access: OrderAccess, change: StatusChange): Promise<Outcome<OrderView> | null> {
-		const order = await this.authorisedOrder(access);
-		if (!order) return null;
-		const actor: Actor = access.kind === "staff" ? "staff" : "customer";
-		return outcome(() => {
-			const event = decideStatusChange(order, change, actor, new Date());
-			const recorded = this.ctx.storage.transactionSync(() => this.append(order.orderId, event, new Date()));
-			this.scheduleAlarm();
-			this.announce(recorded);
-			const updated = this.order();
-			if (!updated) throw new Error("order vanished after an append");
-			return this.orderView(updated, access);
+	async changeStatus(
+		access: OrderAccess,
+		change: StatusChange,
+		call: CallContext = {},
+	): Promise<Outcome<OrderView> | null> {
+		return this.traced("changeStatus", call, async (span) => {
+			const order = await this.authorisedOrder(access);
+			if (!order) return null;
+			const actor: Actor = access.kind === "staff" ? "staff" : "customer";
+			return outcome(() => {
+				const event = decideStatusChange(order, change, actor, new Date());
+				const recorded = this.ctx.storage.transactionSync(() =>
+					this.append(order.orderId, event, new Date(), span.trace),
+				);
+				this.scheduleAlarm();
+				this.announce(recorded, span);
+				const updated = this.order();
+				if (!updated) throw new Error("order vanished after an append");
+				return this.orderView(updated, access);
+			});
 		});
 	}
 
@@ -387,27 +428,29 @@ export class CartDurableObject extends DurableObject<Env> {
 	 * Removes a deleted customer's personal data from this order's events: the
 	 * order stays (for the restaurant's books), the person does not.
 	 */
-	async forgetCustomer(customerId: string): Promise<boolean> {
-		const cart = this.cartRow();
-		if (!cart || cart.owner_id !== customerId) return false;
-		const placed = this.sql
-			.exec<{ sequence: number; payload: string }>(
-				"SELECT sequence, payload FROM order_events WHERE type = 'OrderPlaced'",
-			)
-			.toArray()[0];
-		this.ctx.storage.transactionSync(() => {
-			if (placed) {
-				const payload = JSON.parse(placed.payload) as Record<string, unknown>;
-				const redacted = { ...payload, contact: ANONYMOUS_CONTACT, deliveryAddress: null, customerId: null };
-				this.sql.exec(
-					"UPDATE order_events SET payload = ? WHERE sequence = ?",
-					JSON.stringify(redacted),
-					placed.sequence,
-				);
-			}
-			this.sql.exec("UPDATE cart SET owner_id = NULL WHERE id = 1");
+	async forgetCustomer(customerId: string, call: CallContext = {}): Promise<boolean> {
+		return this.traced("forgetCustomer", call, async () => {
+			const cart = this.cartRow();
+			if (!cart || cart.owner_id !== customerId) return false;
+			const placed = this.sql
+				.exec<{ sequence: number; payload: string }>(
+					"SELECT sequence, payload FROM order_events WHERE type = 'OrderPlaced'",
+				)
+				.toArray()[0];
+			this.ctx.storage.transactionSync(() => {
+				if (placed) {
+					const payload = JSON.parse(placed.payload) as Record<string, unknown>;
+					const redacted = { ...payload, contact: ANONYMOUS_CONTACT, deliveryAddress: null, customerId: null };
+					this.sql.exec(
+						"UPDATE order_events SET payload = ? WHERE sequence = ?",
+						JSON.stringify(redacted),
+						placed.sequence,
+					);
+				}
+				this.sql.exec("UPDATE cart SET owner_id = NULL WHERE id = 1");
+			});
+			return true;
 		});
-		return true;
 	}
 
 	/**
@@ -456,9 +499,15 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	/** Tells this order's live clients and its location's kitchen about an event just committed. */
-	private announce(recorded: RecordedEvent): void {
+	private announce(recorded: RecordedEvent, span: CallSpan): void {
 		const order = this.order();
 		if (!order) return;
+		span.log.info("order event recorded", {
+			orderId: order.orderId,
+			type: recorded.event.type,
+			sequence: recorded.sequence,
+			locationSlug: order.locationSlug,
+		});
 		const message = eventMessage(order.orderId, recorded, order.timeZone);
 		const text = JSON.stringify(message);
 		for (const socket of this.ctx.getWebSockets()) {
@@ -493,7 +542,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		// Best effort: the board also reloads the list from the read model.
 		this.ctx.waitUntil(
 			feed.publish(kitchenMessage).catch((error: unknown) => {
-				console.error(JSON.stringify({ level: "error", message: "kitchen feed publish failed", error: String(error) }));
+				span.log.error("kitchen feed publish failed", { orderId: order.orderId, error: errorText(error) });
 			}),
 		);
 	}
@@ -516,6 +565,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		lines: DraftLine[],
 		input: CheckoutInput,
 		idempotency: Idempotency,
+		span: CallSpan,
 		createFirst?: () => void,
 	): Promise<PlacedOrderView> {
 		const now = new Date();
@@ -599,6 +649,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					},
 				},
 				now,
+				span.trace,
 			);
 			this.sql.exec(
 				"UPDATE cart SET status = 'checked_out', tracking_token_hash = ?, updated_at = ? WHERE id = 1",
@@ -615,40 +666,58 @@ export class CartDurableObject extends DurableObject<Env> {
 			return placedEvent;
 		});
 		this.scheduleAlarm();
-		this.announce(recorded);
+		this.announce(recorded, span);
 		return placed;
 	}
 
 	/** Replays the stored answer for a known key; joins a checkout already running with the same key. */
-	private async once(
+	private once(
+		method: string,
+		call: CallContext,
 		idempotency: Idempotency,
-		run: () => Promise<Outcome<PlacedOrderView>>,
+		run: (span: CallSpan) => Promise<Outcome<PlacedOrderView>>,
 	): Promise<Outcome<PlacedOrderView>> {
-		const reused: RuleViolation = {
-			code: "idempotency_key_reused",
-			message: "This Idempotency-Key was used with a different request",
-		};
-		const stored = this.sql
-			.exec<{ fingerprint: string; response: string }>(
-				"SELECT fingerprint, response FROM idempotency WHERE key = ?",
-				idempotency.key,
-			)
-			.toArray()[0];
-		if (stored) {
-			if (stored.fingerprint !== idempotency.fingerprint) return { ok: false, violation: reused };
-			return { ok: true, value: JSON.parse(stored.response) as PlacedOrderView };
-		}
-		const pending = this.pendingCheckouts.get(idempotency.key);
-		if (pending) {
-			return pending.fingerprint === idempotency.fingerprint ? pending.result : { ok: false, violation: reused };
-		}
-		const result = run();
-		this.pendingCheckouts.set(idempotency.key, { fingerprint: idempotency.fingerprint, result });
-		try {
-			return await result;
-		} finally {
-			this.pendingCheckouts.delete(idempotency.key);
-		}
+		return this.traced(method, call, async (span) => {
+			const reused: RuleViolation = {
+				code: "idempotency_key_reused",
+				message: "This Idempotency-Key was used with a different request",
+			};
+			const stored = this.sql
+				.exec<{ fingerprint: string; response: string }>(
+					"SELECT fingerprint, response FROM idempotency WHERE key = ?",
+					idempotency.key,
+				)
+				.toArray()[0];
+			if (stored) {
+				if (stored.fingerprint !== idempotency.fingerprint) return { ok: false, violation: reused };
+				return { ok: true, value: JSON.parse(stored.response) as PlacedOrderView };
+			}
+			const pending = this.pendingCheckouts.get(idempotency.key);
+			if (pending) {
+				return pending.fingerprint === idempotency.fingerprint ? pending.result : { ok: false, violation: reused };
+			}
+			const result = run(span);
+			this.pendingCheckouts.set(idempotency.key, { fingerprint: idempotency.fingerprint, result });
+			try {
+				return await result;
+			} finally {
+				this.pendingCheckouts.delete(idempotency.key);
+			}
+		});
+	}
+
+	/** Runs one RPC call as a span of the caller's trace; its log line names a refusal's code. */
+	private traced<T>(method: string, call: CallContext, run: (span: CallSpan) => Promise<T>): Promise<T> {
+		const target = { service: SERVICE_NAME, object: "CartDurableObject", settings: this.env, ctx: this.ctx };
+		return tracedCall(target, method, call, run, (result) => {
+			const refused = refusalOf(result);
+			return refused ? { refused } : {};
+		});
+	}
+
+	/** A traced RPC command whose rule violations become a refused outcome. */
+	private command<T>(method: string, call: CallContext, run: (span: CallSpan) => Promise<T>): Promise<Outcome<T>> {
+		return this.traced(method, call, (span) => outcome(() => run(span)));
 	}
 
 	private repriced(lines: DraftLine[], items: Map<string, CatalogueItem>) {
@@ -712,7 +781,8 @@ export class CartDurableObject extends DurableObject<Env> {
 		};
 	}
 
-	private append(orderId: string, event: OrderEventData, now: Date): RecordedEvent {
+	/** Stores the event and its outbox row; the envelope carries the call's span, so consumers join its trace. */
+	private append(orderId: string, event: OrderEventData, now: Date, trace: TraceContext): RecordedEvent {
 		const sequence =
 			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
 		const envelope = {
@@ -721,6 +791,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			occurredAt: now.toISOString(),
 			orderId,
 			sequence: sequence + 1,
+			traceparent: formatTraceparent(trace),
 			payload: event.payload,
 		} as OrderEventEnvelope;
 		this.sql.exec(
@@ -766,7 +837,16 @@ export class CartDurableObject extends DurableObject<Env> {
 					row.sequence,
 				);
 			}
-			console.error(JSON.stringify({ level: "error", message: "outbox send failed", events: due.length, reason }));
+			// One line per event, in its own trace, so the order's journey shows where it stalled.
+			for (const row of due) {
+				const event = JSON.parse(row.message) as OrderEventEnvelope;
+				spanLogger(continueTrace(event.traceparent)).error("outbox send failed", {
+					orderId: event.orderId,
+					sequence: event.sequence,
+					attempts: row.attempts + 1,
+					reason,
+				});
+			}
 		}
 	}
 

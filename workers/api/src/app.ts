@@ -11,11 +11,12 @@ import { intelligenceRoutes } from "./intelligence/routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
 import { notificationRoutes } from "./notifications/routes";
+import { operationsRoutes } from "./operations/routes";
 import { liveRoutes } from "./ordering/live-routes";
 import { orderRoutes } from "./ordering/routes";
 import { staffOrderRoutes } from "./ordering/staff-order-routes";
 import { REFERENCE_PATH, serveApiDocument } from "./platform/api-document";
-import { createRouter } from "./platform/app";
+import { type AppEnv, createRouter } from "./platform/app";
 import { authenticate } from "./platform/auth";
 import { d1Session } from "./platform/d1-session";
 import { ApiError, errorResponse, handleError } from "./platform/errors";
@@ -43,7 +44,8 @@ const api = createRouter()
 	.route("/", liveRoutes)
 	.route("/", staffOrderRoutes)
 	.route("/", notificationRoutes)
-	.route("/", intelligenceRoutes);
+	.route("/", intelligenceRoutes)
+	.route("/", operationsRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 	type: "http",
@@ -63,7 +65,7 @@ serveApiDocument(api, API_PREFIX);
 export const app = createRouter()
 	.use(requestId({ headerName: REQUEST_ID_HEADER }))
 	.use(echoRequestId)
-	.use(requestLog)
+	.use(requestLog<AppEnv>("api", (c) => ({ principalId: c.get("principal")?.id })))
 	.use(corsAllowlist)
 	.use(securityHeaders([`${API_PREFIX}${REFERENCE_PATH}`]))
 	.use(limitBody)

@@ -8,11 +8,19 @@ export const QUEUE_NAMES = {
 	notificationsDeadLetter: "goodfood-notifications-dlq",
 } as const;
 
+/** Staging and production queues carry their environment's name after the development one (wrangler.toml). */
+const ENVIRONMENT_SUFFIX = /-(staging|production)$/;
+
+/** The development name of a queue of any environment: `goodfood-order-events-staging` → `goodfood-order-events`. */
+export function queueBaseName(queue: string): string {
+	return queue.replace(ENVIRONMENT_SUFFIX, "");
+}
+
 /** Dispatches by `batch.queue`; a batch from a queue nobody consumes throws, so it is retried rather than lost. */
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	switch (batch.queue) {
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: ExecutionContext): Promise<void> {
+	switch (queueBaseName(batch.queue)) {
 		case QUEUE_NAMES.orderEvents:
-			return handleOrderEvents(batch, env);
+			return handleOrderEvents(batch, env, ctx);
 		case QUEUE_NAMES.notifications:
 			return handleNotifications(batch, env);
 		case QUEUE_NAMES.notificationsDeadLetter:

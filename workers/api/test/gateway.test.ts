@@ -392,7 +392,10 @@ describe("request logs", () => {
 			{
 				level: "info",
 				message: "request",
+				traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+				spanId: expect.stringMatching(/^[0-9a-f]{16}$/),
 				requestId: "log-line-cart",
+				worker: "api",
 				method: "GET",
 				path: "/api/v1/carts/:cartId",
 				status: response.status,

@@ -10,13 +10,15 @@ import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/
 import { ApiError, errorResponse, handleError } from "../../api/src/platform/errors";
 import { allowedOrigins } from "../../api/src/platform/gateway";
 import { checkReadiness } from "../../api/src/platform/readiness";
+import { callContext, requestLog } from "../../api/src/platform/request-log";
+import { type CallContext, TRACEPARENT_HEADER, type TraceContext } from "../../api/src/platform/trace";
 import { MenuLayers } from "./layers";
 import { type LocationPoint, nearestLocation } from "./nearest";
-import { clearRendered, etagMatches, renderMenu, versionSeenByClient } from "./render";
+import { clearRendered, etagMatches, gzipEtag, renderMenu, versionSeenByClient } from "./render";
 
 interface EdgeApp {
 	Bindings: EdgeEnv;
-	Variables: { requestId: string };
+	Variables: { requestId: string; trace: TraceContext };
 }
 
 let layers: MenuLayers | undefined;
@@ -25,7 +27,7 @@ const LOCATION_INDEX_TTL_MS = 5 * 60_000;
 
 function menuLayers(env: EdgeEnv): MenuLayers {
 	layers ??= new MenuLayers(env.MENU_KV, caches.default, {
-		fetchFromOrigin: (slug) => env.MENU_ORIGIN.menuDocument(slug),
+		fetchFromOrigin: (slug, call) => env.MENU_ORIGIN.menuDocument(slug, call),
 	});
 	return layers;
 }
@@ -37,9 +39,9 @@ export function clearIsolateMemory(): void {
 	clearRendered();
 }
 
-async function locations(env: EdgeEnv): Promise<LocationPoint[]> {
+async function locations(env: EdgeEnv, call: CallContext): Promise<LocationPoint[]> {
 	if (!locationIndex || Date.now() - locationIndex.loadedAt > LOCATION_INDEX_TTL_MS) {
-		locationIndex = { points: await env.MENU_ORIGIN.locationIndex(), loadedAt: Date.now() };
+		locationIndex = { points: await env.MENU_ORIGIN.locationIndex(call), loadedAt: Date.now() };
 	}
 	return locationIndex.points;
 }
@@ -64,28 +66,39 @@ async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: stri
 	}
 	if (slug === undefined) {
 		const cf = c.req.raw.cf as { latitude?: string; longitude?: string } | undefined;
-		slug = nearestLocation(await locations(c.env), cf?.latitude, cf?.longitude) ?? c.env.DEFAULT_LOCATION;
+		slug =
+			nearestLocation(await locations(c.env, callContext(c)), cf?.latitude, cf?.longitude) ?? c.env.DEFAULT_LOCATION;
 	}
 
 	const ifNoneMatch = c.req.header("if-none-match");
-	const lookup = await menuLayers(c.env).current(slug, versionSeenByClient(ifNoneMatch, slug));
+	const lookup = await menuLayers(c.env).current(slug, versionSeenByClient(ifNoneMatch, slug), callContext(c));
 	if (!lookup) throw ApiError.notFound("Location");
 
 	const menu = renderMenu(lookup.document, new Date());
+	const gzipped = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+	const etag = gzipped ? gzipEtag(menu.etag) : menu.etag;
 	const headers = {
-		etag: menu.etag,
+		etag,
 		// Clients keep the menu but ask again each time; the ETag makes that a cheap 304.
 		"cache-control": "public, no-cache",
+		vary: "accept-encoding",
 		"x-cache-layer": lookup.layer,
 		"x-menu-location": slug,
 		"content-type": "application/json; charset=utf-8",
 	};
-	if (etagMatches(ifNoneMatch, menu.etag)) return c.body(null, 304, headers);
-	return c.body(menu.body, 200, headers);
+	if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, headers);
+	if (!gzipped) return c.body(menu.body, 200, headers);
+	// Already compressed: the runtime must send these bytes as they are.
+	return new Response(await menu.gzipped(), {
+		status: 200,
+		headers: { ...headers, "content-encoding": "gzip" },
+		encodeBody: "manual",
+	});
 }
 
 const app = new Hono<EdgeApp>()
 	.use(requestId({ headerName: "x-request-id" }))
+	.use(requestLog<EdgeApp>("menu-edge"))
 	.get("/health", (c) => c.json({ status: "ok", worker: "menu-edge" }))
 	.get("/ready", async (c) => {
 		const readiness = await checkReadiness({
@@ -103,7 +116,10 @@ const app = new Hono<EdgeApp>()
 	.get("/api/menu/:slug", (c) => serveMenu(c, c.req.param("slug")))
 	.all("*", async (c) => {
 		const request = new Request(c.req.raw);
-		request.headers.set("x-request-id", c.get("requestId"));
+		const call = callContext(c);
+		request.headers.set("x-request-id", call.requestId);
+		// The api worker's span becomes a child of this one; any tracestate from the client passes through.
+		request.headers.set(TRACEPARENT_HEADER, call.traceparent);
 		const response = await c.env.API.fetch(request);
 		const written = parseMenuVersionHeader(response.headers.get(MENU_VERSION_HEADER));
 		if (written) menuLayers(c.env).observeVersion(written.slug, written.version);

@@ -7,6 +7,7 @@
 
 import { menuKeys } from "../../api/src/menu/contract";
 import type { MenuDocument } from "../../api/src/menu/domain/document";
+import type { CallContext } from "../../api/src/platform/trace";
 
 export type CacheLayer = "memory" | "cache" | "kv" | "origin";
 
@@ -23,8 +24,8 @@ export function documentCacheKey(slug: string, version: number): Request {
 }
 
 export interface MenuSource {
-	/** The current document from the origin, which also writes it to KV. */
-	fetchFromOrigin(slug: string): Promise<MenuDocument | null>;
+	/** The current document from the origin, which also writes it to KV; `call` carries the request's trace. */
+	fetchFromOrigin(slug: string, call: CallContext): Promise<MenuDocument | null>;
 }
 
 interface Pointer {
@@ -51,14 +52,16 @@ export class MenuLayers {
 	/**
 	 * The location's current menu, never older than `atLeastVersion` (a version
 	 * the client has already seen) nor than any version this isolate has seen.
+	 * A trip to the origin joins the trace in `call` (the first caller's, when
+	 * concurrent misses share one trip).
 	 */
-	async current(slug: string, atLeastVersion = 0): Promise<Lookup | null> {
+	async current(slug: string, atLeastVersion = 0, call: CallContext = {}): Promise<Lookup | null> {
 		const version = await this.currentVersion(slug);
 		if (version !== undefined && version >= atLeastVersion) {
 			const found = await this.byVersion(slug, version);
 			if (found) return found;
 		}
-		return this.singleFlight(`origin:${slug}`, () => this.fromOrigin(slug));
+		return this.singleFlight(`origin:${slug}`, () => this.fromOrigin(slug, call));
 	}
 
 	/** Records a version learned from a write relayed through this edge. */
@@ -98,8 +101,8 @@ export class MenuLayers {
 		});
 	}
 
-	private async fromOrigin(slug: string): Promise<Lookup | null> {
-		const document = await this.origin.fetchFromOrigin(slug);
+	private async fromOrigin(slug: string, call: CallContext): Promise<Lookup | null> {
+		const document = await this.origin.fetchFromOrigin(slug, call);
 		if (!document) return null;
 		const key = menuKeys.document(slug, document.version);
 		this.observeVersion(slug, document.version);

@@ -9,6 +9,18 @@ import { availabilityKey, type MenuDocument, presentMenu } from "../../api/src/m
 export interface RenderedMenu {
 	body: string;
 	etag: string;
+	/** The body gzipped once, on first demand; most clients accept it and it is a fraction of the size. */
+	gzipped(): Promise<Uint8Array>;
+}
+
+async function gzip(text: string): Promise<Uint8Array> {
+	const compressed = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+	return new Uint8Array(await new Response(compressed).arrayBuffer());
+}
+
+/** A strong ETag names one encoding of the body, so the gzipped representation gets its own. */
+export function gzipEtag(etag: string): string {
+	return etag.replace(/"$/, '-gz"');
 }
 
 const MAX_RENDERED = 256;
@@ -23,7 +35,9 @@ export function renderMenu(document: MenuDocument, now: Date): RenderedMenu {
 	let menu = rendered.get(etag);
 	if (!menu) {
 		if (rendered.size >= MAX_RENDERED) rendered.clear();
-		menu = { body: JSON.stringify(presentMenu(document, now)), etag };
+		const body = JSON.stringify(presentMenu(document, now));
+		let compressed: Promise<Uint8Array> | undefined;
+		menu = { body, etag, gzipped: () => (compressed ??= gzip(body)) };
 		rendered.set(etag, menu);
 	}
 	return menu;
@@ -37,7 +51,7 @@ export function clearRendered(): void {
 export function versionSeenByClient(ifNoneMatch: string | undefined, slug: string): number {
 	if (!ifNoneMatch) return 0;
 	let highest = 0;
-	for (const match of ifNoneMatch.matchAll(/"menu\.([a-z0-9-]+)\.v(\d+)\.[a-z0-9]*"/g)) {
+	for (const match of ifNoneMatch.matchAll(/"menu\.([a-z0-9-]+)\.v(\d+)\.[a-z0-9]*(?:-gz)?"/g)) {
 		if (match[1] === slug) highest = Math.max(highest, Number(match[2]));
 	}
 	return highest;

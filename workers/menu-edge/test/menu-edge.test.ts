@@ -244,3 +244,21 @@ describe("readiness", () => {
 		expect(Object.keys(body.checks).sort()).toEqual(["api", "kv"]);
 	});
 });
+
+describe("compression", () => {
+	it("serves the same menu gzipped to clients that accept it, with its own ETag", async () => {
+		const plain = await edge(`/menu?location=${SLUG}`);
+		const plainBody = await plain.text();
+		const zipped = await edge(`/menu?location=${SLUG}`, { headers: { "accept-encoding": "gzip, br" } });
+		expect(zipped.headers.get("content-encoding")).toBe("gzip");
+		expect(zipped.headers.get("vary")).toContain("accept-encoding");
+		expect(zipped.headers.get("etag")).toBe(plain.headers.get("etag")?.replace(/"$/, '-gz"'));
+		// The runtime's fetch decodes the gzip body on the way in, as a browser would.
+		expect(await zipped.text()).toBe(plainBody);
+
+		const revalidated = await edge(`/menu?location=${SLUG}`, {
+			headers: { "accept-encoding": "gzip", "if-none-match": zipped.headers.get("etag") ?? "" },
+		});
+		expect(revalidated.status).toBe(304);
+	});
+});

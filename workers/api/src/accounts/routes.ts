@@ -12,6 +12,7 @@ import { type AppEnv, createRouter } from "../platform/app";
 import { bearerSecurity, signedIn } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonContent } from "../platform/openapi";
+import { callContext } from "../platform/request-log";
 import { DUMMY_HASH, verifyPassword } from "./domain/passwords";
 import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
 import {
@@ -233,7 +234,9 @@ export const accountRoutes = createRouter()
 			const customerRef = `customer:${account.id}`;
 			const owned = await orderHistory(c, account.id);
 			// The orders' own streams first, so a failure leaves the account to retry the deletion with.
-			await Promise.all(owned.map(({ orderId }) => cartObject(c.env, orderId).forgetCustomer(account.id)));
+			await Promise.all(
+				owned.map(({ orderId }) => cartObject(c.env, orderId).forgetCustomer(account.id, callContext(c))),
+			);
 			await db.batch([
 				db
 					.update(schema.orders)

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter } from "../platform/app";
 import { customerIdOf } from "../platform/auth";
 import { errorResponses, jsonContent } from "../platform/openapi";
+import { callContext } from "../platform/request-log";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "./carts";
 import { newCartId, orderIdForCart } from "./identity";
 import {
@@ -39,7 +40,13 @@ export const cartRoutes = createRouter()
 			const cartId = newCartId();
 			const orderId = await orderIdForCart(cartId);
 			const cart = unwrap(
-				await cartObject(c.env, orderId).open(cartId, orderId, c.req.valid("json").locationSlug, customerIdOf(c)),
+				await cartObject(c.env, orderId).open(
+					cartId,
+					orderId,
+					c.req.valid("json").locationSlug,
+					customerIdOf(c),
+					callContext(c),
+				),
 			);
 			return c.json(cart, 201);
 		},
@@ -56,7 +63,8 @@ export const cartRoutes = createRouter()
 		async (c) => {
 			const { cartId } = c.req.valid("param");
 			const { fulfilment, tip } = c.req.valid("query");
-			return c.json(unwrap(await (await cartFor(c.env, cartId)).view(cartId, customerIdOf(c), fulfilment, tip)), 200);
+			const cart = await cartFor(c.env, cartId);
+			return c.json(unwrap(await cart.view(cartId, customerIdOf(c), fulfilment, tip, callContext(c))), 200);
 		},
 	)
 	.openapi(
@@ -74,7 +82,9 @@ export const cartRoutes = createRouter()
 		async (c) => {
 			const { cartId } = c.req.valid("param");
 			return c.json(
-				unwrap(await (await cartFor(c.env, cartId)).addLine(cartId, customerIdOf(c), c.req.valid("json"))),
+				unwrap(
+					await (await cartFor(c.env, cartId)).addLine(cartId, customerIdOf(c), c.req.valid("json"), callContext(c)),
+				),
 				201,
 			);
 		},
@@ -91,7 +101,15 @@ export const cartRoutes = createRouter()
 		async (c) => {
 			const { cartId, lineId } = c.req.valid("param");
 			return c.json(
-				unwrap(await (await cartFor(c.env, cartId)).updateLine(cartId, customerIdOf(c), lineId, c.req.valid("json"))),
+				unwrap(
+					await (await cartFor(c.env, cartId)).updateLine(
+						cartId,
+						customerIdOf(c),
+						lineId,
+						c.req.valid("json"),
+						callContext(c),
+					),
+				),
 				200,
 			);
 		},
@@ -107,7 +125,8 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId, lineId } = c.req.valid("param");
-			return c.json(unwrap(await (await cartFor(c.env, cartId)).removeLine(cartId, customerIdOf(c), lineId)), 200);
+			const cart = await cartFor(c.env, cartId);
+			return c.json(unwrap(await cart.removeLine(cartId, customerIdOf(c), lineId, callContext(c))), 200);
 		},
 	)
 	.openapi(
@@ -124,10 +143,13 @@ export const cartRoutes = createRouter()
 			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
 			const input = c.req.valid("json");
 			const placed = unwrap(
-				await (await cartFor(c.env, cartId)).checkout(cartId, customerIdOf(c), input, {
-					key,
-					fingerprint: await fingerprint(input),
-				}),
+				await (await cartFor(c.env, cartId)).checkout(
+					cartId,
+					customerIdOf(c),
+					input,
+					{ key, fingerprint: await fingerprint(input) },
+					callContext(c),
+				),
 			);
 			return c.json(placed, 201);
 		},

@@ -16,6 +16,7 @@ import { type AppEnv, createRouter } from "../platform/app";
 import { assertStaffAt, bearerSecurity, customerIdOf, signedIn, staffAtLocation } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonContent } from "../platform/openapi";
+import { callContext } from "../platform/request-log";
 import { addDays, daysBetween } from "./domain/calendar";
 import { firstSalesDate, forecastDates, MAX_DAYS_AHEAD } from "./domain/demand";
 import { type Candidate, recommend } from "./domain/recommend";
@@ -51,7 +52,8 @@ function invalid(field: string, message: string): ApiError {
 
 /** The cart's item ids, if the caller may see the cart: another customer's cart is not found, as everywhere. */
 async function cartItems(c: Context<AppEnv>, cartId: string, slug: string): Promise<string[]> {
-	const cart = unwrap(await cartObject(c.env, await orderIdForCart(cartId)).view(cartId, customerIdOf(c)));
+	const object = cartObject(c.env, await orderIdForCart(cartId));
+	const cart = unwrap(await object.view(cartId, customerIdOf(c), undefined, undefined, callContext(c)));
 	if (cart.locationSlug !== slug) throw invalid("cart", `is a cart at ${cart.locationSlug}, not ${slug}`);
 	return cart.lines.map((line) => line.itemId);
 }

@@ -5,6 +5,8 @@
  * doubled run has one effect.
  */
 import { localClock } from "../menu/domain/availability";
+import { errorText, type Logger, spanLogger } from "../platform/log";
+import { continueTrace } from "../platform/trace";
 import { addDays } from "./domain/calendar";
 import { forecastDates, upcomingDates } from "./domain/demand";
 import {
@@ -30,7 +32,11 @@ export interface PrecomputeSummary {
  * only once the day is over there. A location that fails is logged and
  * reported; the others still run.
  */
-export async function precomputeForecasts(d1: D1Database, now: Date): Promise<PrecomputeSummary> {
+export async function precomputeForecasts(
+	d1: D1Database,
+	now: Date,
+	log: Logger = spanLogger(continueTrace(undefined)),
+): Promise<PrecomputeSummary> {
 	const db = intelligenceDb(d1);
 	const summary: PrecomputeSummary = { locations: 0, series: 0, rows: 0, failures: [] };
 	const generatedAt = now.toISOString();
@@ -53,14 +59,7 @@ export async function precomputeForecasts(d1: D1Database, now: Date): Promise<Pr
 			summary.locations += 1;
 		} catch (error) {
 			summary.failures.push(location.slug);
-			console.error(
-				JSON.stringify({
-					level: "error",
-					message: "forecast precompute failed",
-					location: location.slug,
-					error: error instanceof Error ? error.message : String(error),
-				}),
-			);
+			log.error("forecast precompute failed", { location: location.slug, error: errorText(error) });
 		}
 	}
 	return summary;
@@ -68,7 +67,9 @@ export async function precomputeForecasts(d1: D1Database, now: Date): Promise<Pr
 
 /** The worker's `scheduled` handler. Throws when a location failed, so the run shows as failed in the dashboard. */
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-	const summary = await precomputeForecasts(env.DB, new Date(controller.scheduledTime));
-	console.log(JSON.stringify({ level: "info", message: "forecasts precomputed", cron: controller.cron, ...summary }));
+	// Each run is the root of its own trace, so its lines can be found together.
+	const log = spanLogger(continueTrace(undefined));
+	const summary = await precomputeForecasts(env.DB, new Date(controller.scheduledTime), log);
+	log.info("forecasts precomputed", { cron: controller.cron, ...summary });
 	if (summary.failures.length > 0) throw new Error(`Forecast precompute failed for ${summary.failures.join(", ")}`);
 }

@@ -6,6 +6,7 @@
  * dead-letter consumer marks the row `dead` with the reason it kept failing.
  */
 import type { OrderEventEnvelope } from "../ordering/events";
+import { continueTrace, type TraceContext, traceFields } from "../platform/trace";
 import {
 	CUSTOMER_EMAIL_KIND,
 	type CustomerEmailKind,
@@ -54,9 +55,22 @@ function errorText(error: unknown): string {
 	return parts.length > 0 ? parts.join(": ") : String(error);
 }
 
+/** Each delivery's span, a child of the span that recorded its event; kept per job so all its lines share it. */
+const jobSpans = new WeakMap<NotificationJob, TraceContext>();
+
+function jobSpan(job: NotificationJob): TraceContext {
+	let span = jobSpans.get(job);
+	if (!span) {
+		span = continueTrace(job.event.traceparent);
+		jobSpans.set(job, span);
+	}
+	return span;
+}
+
 /** Who a log line may name: a webhook id, but never a customer's address. */
 function logFields(job: NotificationJob) {
 	return {
+		...traceFields(jobSpan(job)),
 		eventId: job.event.id,
 		type: job.event.type,
 		orderId: job.event.orderId,

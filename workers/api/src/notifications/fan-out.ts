@@ -1,5 +1,7 @@
 /** From a projected order event to notification jobs on the notifications queue. */
 import type { OrderEventEnvelope } from "../ordering/events";
+import { errorText, type Logger, spanLogger } from "../platform/log";
+import { continueTrace } from "../platform/trace";
 import { type NotificationJob, notificationJobsFor } from "./domain/jobs";
 import { notificationsDb, recipientsOf } from "./repository";
 
@@ -34,7 +36,11 @@ function sendChunks(jobs: NotificationJob[]): MessageSendRequest<NotificationJob
  * logged why, when they could not all be queued; the caller then retries the
  * event, and the notification log absorbs the jobs queued twice.
  */
-export async function enqueueNotifications(env: Env, event: OrderEventEnvelope): Promise<boolean> {
+export async function enqueueNotifications(
+	env: Env,
+	event: OrderEventEnvelope,
+	log: Logger = spanLogger(continueTrace(event.traceparent)),
+): Promise<boolean> {
 	try {
 		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;
 		const recipients = await recipientsOf(notificationsDb(env.DB), event.orderId, locationSlug);
@@ -42,16 +48,12 @@ export async function enqueueNotifications(env: Env, event: OrderEventEnvelope):
 		for (const chunk of sendChunks(jobs)) await env.NOTIFICATIONS.sendBatch(chunk);
 		return true;
 	} catch (error) {
-		console.error(
-			JSON.stringify({
-				level: "error",
-				message: "notification fan-out failed",
-				eventId: event.id,
-				type: event.type,
-				orderId: event.orderId,
-				error: error instanceof Error ? error.message : String(error),
-			}),
-		);
+		log.error("notification fan-out failed", {
+			eventId: event.id,
+			type: event.type,
+			orderId: event.orderId,
+			error: errorText(error),
+		});
 		return false;
 	}
 }

@@ -1,11 +1,16 @@
 /**
  * The order-events queue consumer: projects each event into the D1 read models
  * and acknowledges or retries every message on its own, so one bad message
- * never replays the rest of its batch.
+ * never replays the rest of its batch. Each message is a span in the trace its
+ * envelope names, and each event projected writes an Analytics Engine point.
  */
 import { inArray } from "drizzle-orm";
 import * as schema from "../db/schema";
 import { enqueueNotifications } from "../notifications/fan-out";
+import { type Logger, spanLogger } from "../platform/log";
+import { orderEventDataPoint, writeDataPoint } from "../platform/metrics";
+import { SpanBatch } from "../platform/otlp";
+import { continueTrace, type TraceContext } from "../platform/trace";
 import { OrderEventEnvelope } from "./events";
 import { projectOrderEvent, type ReadModelDb, readModelDb } from "./projections";
 
@@ -15,16 +20,21 @@ const LOOKUP_CHUNK = 100;
 interface Parsed {
 	message: Message<unknown>;
 	event: OrderEventEnvelope;
+	/** This message's span, a child of the span that recorded the event. */
+	trace: TraceContext;
+	log: Logger;
+}
+
+/** Where and when a projected order was placed, for the order-event metrics. */
+interface PlacedOrder {
+	placedAt: string;
+	locationSlug: string;
 }
 
 /** What the read models already hold, learned once per batch and kept current while it is processed. */
 interface Known {
 	processedEvents: Set<string>;
-	placedOrders: Set<string>;
-}
-
-function logError(message: string, fields: Record<string, unknown>): void {
-	console.error(JSON.stringify({ level: "error", message, ...fields }));
+	placedOrders: Map<string, PlacedOrder>;
 }
 
 /** Backoff for a failed projection: 2, 4, 8 … seconds, capped at five minutes. */
@@ -51,7 +61,7 @@ function isDuplicateDelivery(error: unknown): boolean {
 async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Known> {
 	const eventIds = [...new Set(events.map((event) => event.id))];
 	const orderIds = [...new Set(events.map((event) => event.orderId))];
-	const known: Known = { processedEvents: new Set(), placedOrders: new Set() };
+	const known: Known = { processedEvents: new Set(), placedOrders: new Map() };
 	for (let start = 0; start < Math.max(eventIds.length, orderIds.length); start += LOOKUP_CHUNK) {
 		const someEvents = eventIds.slice(start, start + LOOKUP_CHUNK);
 		const someOrders = orderIds.slice(start, start + LOOKUP_CHUNK);
@@ -60,18 +70,39 @@ async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Kn
 				.select({ id: schema.processedEvents.eventId })
 				.from(schema.processedEvents)
 				.where(inArray(schema.processedEvents.eventId, someEvents)),
-			db.select({ id: schema.orders.id }).from(schema.orders).where(inArray(schema.orders.id, someOrders)),
+			db
+				.select({ id: schema.orders.id, placedAt: schema.orders.placedAt, locationSlug: schema.orders.locationSlug })
+				.from(schema.orders)
+				.where(inArray(schema.orders.id, someOrders)),
 		]);
 		for (const row of processed) known.processedEvents.add(row.id);
-		for (const row of placed) known.placedOrders.add(row.id);
+		for (const row of placed)
+			known.placedOrders.set(row.id, { placedAt: row.placedAt, locationSlug: row.locationSlug });
 	}
 	return known;
 }
 
-async function project(env: Env, db: ReadModelDb, { message, event }: Parsed, known: Known): Promise<void> {
+/** The event's data point: every event counts, and OrderReady's seconds since placement is the placed-to-ready time. */
+function recordMetric(env: Env, { event, trace }: Parsed, placed: PlacedOrder): void {
+	const seconds = Math.max(0, (Date.parse(event.occurredAt) - Date.parse(placed.placedAt)) / 1000);
+	writeDataPoint(
+		env.ORDER_METRICS,
+		orderEventDataPoint({
+			type: event.type,
+			locationSlug: placed.locationSlug,
+			orderId: event.orderId,
+			sequence: event.sequence,
+			secondsSincePlaced: event.type === "OrderPlaced" ? 0 : seconds,
+			traceId: trace.traceId,
+		}),
+	);
+}
+
+async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): Promise<void> {
+	const { message, event, log } = entry;
 	if (known.processedEvents.has(event.id)) {
 		// A redelivery may follow a run that stopped between projection and fan-out; the notification log absorbs a second fan-out.
-		if (message.attempts > 1 && !(await enqueueNotifications(env, event))) {
+		if (message.attempts > 1 && !(await enqueueNotifications(env, event, log))) {
 			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 			return;
 		}
@@ -91,7 +122,7 @@ async function project(env: Env, db: ReadModelDb, { message, event }: Parsed, kn
 			return;
 		}
 		const delaySeconds = retryDelaySeconds(message.attempts);
-		logError("order event projection failed", {
+		log.error("order event projection failed", {
 			messageId: message.id,
 			eventId: event.id,
 			type: event.type,
@@ -99,15 +130,25 @@ async function project(env: Env, db: ReadModelDb, { message, event }: Parsed, kn
 			sequence: event.sequence,
 			attempts: message.attempts,
 			delaySeconds,
-			traceparent: event.traceparent,
 			error: errorText(error),
 		});
 		message.retry({ delaySeconds });
 		return;
 	}
 	known.processedEvents.add(event.id);
-	if (event.type === "OrderPlaced") known.placedOrders.add(event.orderId);
-	if (!(await enqueueNotifications(env, event))) {
+	if (event.type === "OrderPlaced") {
+		known.placedOrders.set(event.orderId, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
+	}
+	const placed = known.placedOrders.get(event.orderId);
+	if (placed) recordMetric(env, entry, placed);
+	log.info("order event projected", {
+		eventId: event.id,
+		type: event.type,
+		orderId: event.orderId,
+		sequence: event.sequence,
+		attempts: message.attempts,
+	});
+	if (!(await enqueueNotifications(env, event, log))) {
 		message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 		return;
 	}
@@ -119,21 +160,56 @@ async function project(env: Env, db: ReadModelDb, { message, event }: Parsed, kn
  * in stream order (an OrderPlaced before its status changes in the same
  * batch); different orders are projected concurrently.
  */
-export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env, ctx?: ExecutionContext): Promise<void> {
 	const parsed: Parsed[] = [];
 	for (const message of batch.messages) {
 		const result = OrderEventEnvelope.safeParse(message.body);
 		if (result.success) {
-			parsed.push({ message, event: result.data });
+			const trace = continueTrace(result.data.traceparent);
+			parsed.push({ message, event: result.data, trace, log: spanLogger(trace) });
 			continue;
 		}
 		// Acked, not retried: the same bytes fail the same schema on every attempt, and
 		// a retry would only hold a poisoned message for ten deliveries before the DLQ.
-		logError("malformed order event", { messageId: message.id, issues: result.error.issues });
+		// Its trace, if the envelope still names one, shows where the bad message came from.
+		const traceparent = (message.body as { traceparent?: unknown } | null)?.traceparent;
+		spanLogger(continueTrace(typeof traceparent === "string" ? traceparent : undefined)).error(
+			"malformed order event",
+			{ messageId: message.id, issues: result.error.issues },
+		);
 		message.ack();
 	}
 	if (parsed.length === 0) return;
+	const spans = new SpanBatch("goodfood-api", env);
+	const started = Date.now();
+	try {
+		await projectBatch(batch, env, parsed);
+	} finally {
+		if (spans.enabled) {
+			const ended = Date.now();
+			for (const { message, event, trace } of parsed) {
+				spans.add({
+					name: `${batch.queue} process`,
+					kind: "consumer",
+					trace,
+					startMs: started,
+					endMs: ended,
+					attributes: {
+						"messaging.system": "cloudflare_queues",
+						"messaging.operation.type": "process",
+						"messaging.destination.name": batch.queue,
+						"messaging.message.id": message.id,
+						"goodfood.event_type": event.type,
+						"goodfood.order_id": event.orderId,
+					},
+				});
+			}
+			spans.flush(ctx);
+		}
+	}
+}
 
+async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Parsed[]): Promise<void> {
 	const db = readModelDb(env.DB);
 	let known: Known;
 	try {
@@ -142,8 +218,10 @@ export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env):
 			parsed.map(({ event }) => event),
 		);
 	} catch (error) {
-		logError("order event lookup failed", { queue: batch.queue, error: errorText(error) });
-		for (const { message } of parsed) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		for (const { message, event, log } of parsed) {
+			log.error("order event lookup failed", { queue: batch.queue, eventId: event.id, error: errorText(error) });
+			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		}
 		return;
 	}
 

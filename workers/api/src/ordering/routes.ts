@@ -13,6 +13,7 @@ import { type AppEnv, createRouter } from "../platform/app";
 import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonContent } from "../platform/openapi";
+import { callContext } from "../platform/request-log";
 import { CancelInput, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
 
 export const OrderIdParam = z.object({
@@ -58,10 +59,14 @@ export const orderRoutes = createRouter()
 			const cartId = await cartIdForOneShot(key);
 			const orderId = await orderIdForCart(cartId);
 			const placed = unwrap(
-				await cartObject(c.env, orderId).placeOneShot(cartId, orderId, customerIdOf(c), input, {
-					key,
-					fingerprint: await fingerprint(input),
-				}),
+				await cartObject(c.env, orderId).placeOneShot(
+					cartId,
+					orderId,
+					customerIdOf(c),
+					input,
+					{ key, fingerprint: await fingerprint(input) },
+					callContext(c),
+				),
 			);
 			return c.json(placed, 201);
 		},
@@ -79,7 +84,7 @@ export const orderRoutes = createRouter()
 		async (c) => {
 			const access = accessOf(c, c.req.valid("query").token);
 			if (!access) orderNotFound();
-			const order = await cartObject(c.env, c.req.valid("param").orderId).readOrder(access);
+			const order = await cartObject(c.env, c.req.valid("param").orderId).readOrder(access, callContext(c));
 			return order ? c.json(order, 200) : orderNotFound();
 		},
 	)
@@ -96,7 +101,7 @@ export const orderRoutes = createRouter()
 		async (c) => {
 			const access = accessOf(c, c.req.valid("query").token);
 			if (!access) orderNotFound();
-			const events = await cartObject(c.env, c.req.valid("param").orderId).readEvents(access);
+			const events = await cartObject(c.env, c.req.valid("param").orderId).readEvents(access, callContext(c));
 			return events ? c.json(events, 200) : orderNotFound();
 		},
 	)
@@ -117,7 +122,11 @@ export const orderRoutes = createRouter()
 		async (c) => {
 			const access = accessOf(c, undefined);
 			if (!access) orderNotFound();
-			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(access, c.req.valid("json"));
+			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(
+				access,
+				c.req.valid("json"),
+				callContext(c),
+			);
 			return changed ? c.json(unwrap(changed), 200) : orderNotFound();
 		},
 	)
@@ -134,10 +143,11 @@ export const orderRoutes = createRouter()
 		async (c) => {
 			const access = accessOf(c, c.req.valid("query").token);
 			if (!access) orderNotFound();
-			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(access, {
-				status: "cancelled",
-				reason: c.req.valid("json").reason,
-			});
+			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(
+				access,
+				{ status: "cancelled", reason: c.req.valid("json").reason },
+				callContext(c),
+			);
 			return changed ? c.json(unwrap(changed), 200) : orderNotFound();
 		},
 	);

@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "./errors";
+import type { TraceContext } from "./trace";
 
 export type Role = "customer" | "kitchen" | "manager" | "admin";
 
@@ -17,7 +18,7 @@ export interface Principal {
 
 export interface AppEnv {
 	Bindings: Env;
-	Variables: { requestId: string; d1: D1DatabaseSession; principal: Principal | undefined };
+	Variables: { requestId: string; trace: TraceContext; d1: D1DatabaseSession; principal: Principal | undefined };
 }
 
 export function createRouter() {

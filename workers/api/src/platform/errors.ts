@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { type RuleViolation, RuleViolationError } from "../shared/rule-violation";
+import { requestLogger } from "./request-log";
 
 export const ERROR_CODES = {
 	bad_request: 400,
@@ -121,14 +122,6 @@ export function handleError(error: Error, c: Context): Response {
 	if (typeof status === "number" && status >= 400 && status < 500) {
 		return errorResponse(c, new ApiError("bad_request", error.message, undefined, status as ContentfulStatusCode));
 	}
-	console.error(
-		JSON.stringify({
-			level: "error",
-			message: "unhandled error",
-			requestId: requestIdOf(c),
-			error: error.message,
-			stack: error.stack,
-		}),
-	);
+	requestLogger(c).error("unhandled error", { error: error.message, stack: error.stack });
 	return errorResponse(c, new ApiError("internal_error", "Something went wrong on our side"));
 }

@@ -6,6 +6,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app";
 import { ApiError, errorResponse } from "./errors";
+import { errorText } from "./log";
+import { requestLogger } from "./request-log";
 
 /** Each binding's window in seconds, as its `[[ratelimits]]` entry in wrangler.toml says; the binding does not expose it. */
 export const RATE_LIMIT_PERIODS = { RATE_LIMIT_ANONYMOUS: 60, RATE_LIMIT_ACCOUNT: 60 } as const;
@@ -26,15 +28,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
 		allowed = (await c.env[binding].limit({ key })).success;
 	} catch (error) {
 		// A limiter outage must not take the API down with it.
-		console.warn(
-			JSON.stringify({
-				level: "warn",
-				message: "rate limiter unavailable",
-				requestId: c.get("requestId"),
-				binding,
-				error: error instanceof Error ? error.message : String(error),
-			}),
-		);
+		requestLogger(c).warn("rate limiter unavailable", { binding, error: errorText(error) });
 		allowed = true;
 	}
 	if (allowed) return next();

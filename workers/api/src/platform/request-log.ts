@@ -1,34 +1,125 @@
-/** One structured JSON log line per request, written once the response is ready. */
-import type { Context } from "hono";
+/**
+ * Request telemetry for both workers: the request's span, continued from the
+ * caller's `traceparent` or started here; then, once the response is ready,
+ * one structured log line, one Analytics Engine data point, and the span
+ * exported when OTLP export is configured.
+ */
+import type { Context, Env as HonoEnv } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "./app";
+import { type LogFields, type Logger, logger, spanLogger } from "./log";
+import { requestDataPoint, type WorkerName, writeDataPoint } from "./metrics";
+import { exportSpan, type TelemetrySettings, type WaitUntil } from "./otlp";
+import { type CallContext, continueTrace, formatTraceparent, TRACEPARENT_HEADER, type TraceContext } from "./trace";
+
+/** What request telemetry needs from a worker's app: its settings and metrics binding, the request id and the span. */
+export interface TracedEnv extends HonoEnv {
+	Bindings: TelemetrySettings & { REQUEST_METRICS?: AnalyticsEngineDataset };
+	Variables: { requestId: string; trace: TraceContext };
+}
+
+const SERVICE_NAMES: Record<WorkerName, string> = { api: "goodfood-api", "menu-edge": "goodfood-menu-edge" };
 
 /**
  * The route pattern that answered (`/api/v1/carts/:cartId`), so logs group by
  * route and never hold the ids in the path (a cart id is its secret); the raw
- * path only when no route matched.
+ * path only when no route matched. The handler that answered wins, a
+ * catch-all (`.all("*", (c) => …)`, the edge's relay) included; when a
+ * middleware answered (401, 429), the route the request was headed for.
  */
-function routeOf(c: Context<AppEnv>): string {
-	const route = matchedRoutes(c).findLast((candidate) => candidate.method !== "ALL");
-	return route?.path ?? c.req.path;
+function routeOf(c: Context): string {
+	const routes = matchedRoutes(c);
+	const answered = routes[c.req.routeIndex];
+	// Middleware takes `next`; a handler does not.
+	if (answered && (answered.method !== "ALL" || answered.handler.length < 2)) return answered.path;
+	return routes.findLast((route) => route.method !== "ALL")?.path ?? c.req.path;
 }
 
-export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
-	// Workers' clock moves only across I/O: this is the time spent waiting, not CPU time.
-	const started = Date.now();
-	await next();
-	const status = c.res.status;
-	console.log(
-		JSON.stringify({
-			level: status >= 500 ? "error" : "info",
-			message: "request",
-			requestId: c.get("requestId"),
+/** The GoodFood location a request was about: as the edge answered it, else a `:slug` path parameter or `?location=`. */
+function locationOf(c: Context): string | undefined {
+	const params = c.req.param() as Record<string, string | undefined>;
+	return c.res.headers.get("x-menu-location") ?? params.slug ?? c.req.query("location") ?? undefined;
+}
+
+function executionContextOf(c: Context): WaitUntil | undefined {
+	try {
+		return c.executionCtx;
+	} catch {
+		// A handler called directly (app.request in tests) has no execution context.
+		return undefined;
+	}
+}
+
+/**
+ * The request telemetry middleware for `worker`; mount it right after the
+ * request id. `extraFields` adds worker-specific fields to the log line (the
+ * api worker's principal).
+ */
+export function requestLog<E extends TracedEnv>(worker: WorkerName, extraFields?: (c: Context<E>) => LogFields) {
+	return createMiddleware<E>(async (c, next) => {
+		const trace = continueTrace(c.req.header(TRACEPARENT_HEADER));
+		c.set("trace", trace);
+		// Workers' clock moves only across I/O: this is the time spent waiting, not CPU time.
+		const started = Date.now();
+		await next();
+		const ended = Date.now();
+		const status = c.res.status;
+		const route = routeOf(c);
+		const cacheLayer = c.res.headers.get("x-cache-layer") ?? undefined;
+		const location = locationOf(c);
+		spanLogger(trace, c.get("requestId"))[status >= 500 ? "error" : "info"]("request", {
+			worker,
 			method: c.req.method,
-			path: routeOf(c),
+			path: route,
 			status,
-			durationMs: Date.now() - started,
-			principalId: c.get("principal")?.id,
-		}),
-	);
-});
+			durationMs: ended - started,
+			...(cacheLayer ? { cacheLayer } : {}),
+			...extraFields?.(c),
+		});
+		writeDataPoint(
+			c.env.REQUEST_METRICS,
+			requestDataPoint({
+				worker,
+				method: c.req.method,
+				route,
+				status,
+				durationMs: ended - started,
+				cacheLayer,
+				location,
+				colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo,
+				traceId: trace.traceId,
+			}),
+		);
+		exportSpan(SERVICE_NAMES[worker], c.env, executionContextOf(c), {
+			name: `${c.req.method} ${route}`,
+			kind: "server",
+			trace,
+			startMs: started,
+			endMs: ended,
+			attributes: {
+				"http.request.method": c.req.method,
+				"http.route": route,
+				"http.response.status_code": status,
+				"goodfood.request_id": c.get("requestId"),
+				"goodfood.cache_layer": cacheLayer,
+				"goodfood.location": location,
+			},
+			error: status >= 500 ? `answered ${status}` : undefined,
+		});
+	});
+}
+
+/** The request's span and id, for a call into a Durable Object or another worker. */
+export function callContext(c: { var: TracedEnv["Variables"] }): Required<CallContext> {
+	return { traceparent: formatTraceparent(c.var.trace), requestId: c.var.requestId };
+}
+
+/**
+ * A logger for this request: its trace, span and request id. Safe before the
+ * telemetry middleware has run (an error thrown earlier), when only the id is known.
+ */
+export function requestLogger(c: Context): Logger {
+	const trace = c.get("trace") as TraceContext | undefined;
+	const requestId = (c.get("requestId") as string | undefined) ?? c.req.header("x-request-id");
+	return trace ? spanLogger(trace, requestId) : logger(requestId ? { requestId } : {});
+}

@@ -1,0 +1,62 @@
+/**
+ * Operational figures from the order read models: how many orders are in each
+ * status, how long the kitchen takes from placement to ready, how many orders
+ * end unfulfilled, and what sells. Pure: rows in, figures out.
+ */
+import { ORDER_STATUSES, type OrderStatus } from "../../ordering/domain/order";
+
+/** Statuses of orders that will not be fulfilled. */
+export const UNFULFILLED: OrderStatus[] = ["cancelled", "rejected"];
+
+/**
+ * The `p`-th percentile (0–100) of ascending `sorted` values, interpolating
+ * linearly between the two nearest ranks, so the 50th of an even count is the
+ * mean of the middle two; null for no values.
+ */
+export function percentile(sorted: number[], p: number): number | null {
+	if (sorted.length === 0) return null;
+	const rank = (p / 100) * (sorted.length - 1);
+	const lower = Math.floor(rank);
+	const upper = Math.ceil(rank);
+	return sorted[lower] + (sorted[upper] - sorted[lower]) * (rank - lower);
+}
+
+/** Seconds from placement to ready for each order that has both, ascending. */
+export function placedToReadySeconds(orders: { placedAt: string; readyAt: string | null }[]): number[] {
+	return orders
+		.filter((order): order is { placedAt: string; readyAt: string } => order.readyAt !== null)
+		.map((order) => (Date.parse(order.readyAt) - Date.parse(order.placedAt)) / 1000)
+		.filter((seconds) => Number.isFinite(seconds) && seconds >= 0)
+		.sort((a, b) => a - b);
+}
+
+/** Counts per status, every status present (zero when none). */
+export function countByStatus(rows: { status: OrderStatus; count: number }[]): Record<OrderStatus, number> {
+	const counts = Object.fromEntries(ORDER_STATUSES.map((status) => [status, 0])) as Record<OrderStatus, number>;
+	for (const row of rows) counts[row.status] += row.count;
+	return counts;
+}
+
+/** The share of orders cancelled or rejected, rounded to four places; null when there were no orders. */
+export function unfulfilledRate(byStatus: Record<OrderStatus, number>): number | null {
+	const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
+	if (total === 0) return null;
+	const unfulfilled = UNFULFILLED.reduce((sum, status) => sum + byStatus[status], 0);
+	return Math.round((unfulfilled / total) * 10_000) / 10_000;
+}
+
+export interface PlacedToReady {
+	orders: number;
+	medianSeconds: number | null;
+	p90Seconds: number | null;
+}
+
+/** Median and 90th percentile of placed-to-ready times, to the second. */
+export function placedToReady(sortedSeconds: number[]): PlacedToReady {
+	const round = (value: number | null) => (value === null ? null : Math.round(value));
+	return {
+		orders: sortedSeconds.length,
+		medianSeconds: round(percentile(sortedSeconds, 50)),
+		p90Seconds: round(percentile(sortedSeconds, 90)),
+	};
+}

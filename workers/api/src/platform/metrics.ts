@@ -1,0 +1,78 @@
+/**
+ * Workers Analytics Engine data points: one per request in `goodfood_requests`
+ * (both workers) and one per order event in `goodfood_order_events`. The
+ * layouts below are the contract the README documents and dashboards query
+ * (`blob1`… and `double1`… by position), so fields are only ever appended.
+ */
+import { writeLog } from "./log";
+
+export type WorkerName = "api" | "menu-edge";
+
+export interface RequestMetric {
+	worker: WorkerName;
+	method: string;
+	/** The route pattern, never the raw path: paths hold cart ids, which are secrets. */
+	route: string;
+	status: number;
+	durationMs: number;
+	/** Which menu cache layer answered (`memory`, `cache`, `kv`, `origin`); empty for other requests. */
+	cacheLayer?: string;
+	/** The GoodFood location the request was about, when it named one. */
+	location?: string;
+	/** The Cloudflare data centre that served it (`request.cf.colo`). */
+	colo?: string;
+	traceId: string;
+}
+
+export interface OrderEventMetric {
+	type: string;
+	locationSlug: string;
+	orderId: string;
+	sequence: number;
+	/** Seconds from OrderPlaced to this event: 0 for the placement, placed-to-ready for OrderReady. */
+	secondsSincePlaced: number;
+	traceId: string;
+}
+
+/**
+ * `index1` worker · `blob1` worker, `blob2` method, `blob3` route, `blob4` cache
+ * layer, `blob5` location, `blob6` colo, `blob7` trace id · `double1` status,
+ * `double2` latency in ms.
+ */
+export function requestDataPoint(metric: RequestMetric): AnalyticsEngineDataPoint {
+	return {
+		indexes: [metric.worker],
+		blobs: [
+			metric.worker,
+			metric.method,
+			metric.route,
+			metric.cacheLayer ?? "",
+			metric.location ?? "",
+			metric.colo ?? "",
+			metric.traceId,
+		],
+		doubles: [metric.status, metric.durationMs],
+	};
+}
+
+/**
+ * `index1` location · `blob1` event type, `blob2` location, `blob3` order id,
+ * `blob4` trace id · `double1` sequence, `double2` seconds since placed.
+ */
+export function orderEventDataPoint(metric: OrderEventMetric): AnalyticsEngineDataPoint {
+	return {
+		indexes: [metric.locationSlug],
+		blobs: [metric.type, metric.locationSlug, metric.orderId, metric.traceId],
+		doubles: [metric.sequence, metric.secondsSincePlaced],
+	};
+}
+
+/** Writes a point; metrics are never worth failing a request or an event for, so a failure is only logged. */
+export function writeDataPoint(dataset: AnalyticsEngineDataset | undefined, point: AnalyticsEngineDataPoint): void {
+	if (!dataset) return;
+	try {
+		dataset.writeDataPoint(point);
+	} catch (error) {
+		writeLog("warn", "metrics write failed", { error: error instanceof Error ? error.message : String(error) });
+	}
+}
