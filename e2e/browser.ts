@@ -1,0 +1,102 @@
+/**
+ * Debian's Chromium driven by playwright-core (never a browser downloaded by a
+ * test tool), and the few waits the scenarios need.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOTS = path.resolve(import.meta.dirname, "screenshots");
+
+/** Without these, Chromium on a machine with no outside network hangs on its background connections. */
+const QUIET_CHROMIUM = [
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+	"--disable-quic",
+];
+
+export function launchBrowser(): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM, args: QUIET_CHROMIUM, timeout: 30_000 });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * A page in a fresh context (its own storage, as another person's browser),
+ * that records uncaught errors and Content-Security-Policy violations.
+ */
+export async function openPage(
+	browser: Browser,
+	baseURL: string,
+	options: BrowserContextOptions = {},
+): Promise<{ page: Page; problems: string[] }> {
+	const context = await browser.newContext({
+		baseURL,
+		viewport: DESKTOP,
+		locale: "en-GB",
+		timezoneId: "Europe/London",
+		reducedMotion: "reduce",
+		...options,
+	});
+	context.setDefaultTimeout(15_000);
+	const page = await context.newPage();
+	const problems: string[] = [];
+	page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+	page.on("console", (message) => {
+		if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+			problems.push(`csp: ${message.text()}`);
+		}
+	});
+	return { page, problems };
+}
+
+/** Waits until the locator's text matches; answers the text. */
+export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	let last = "";
+	while (Date.now() < deadline) {
+		last = (await locator.textContent({ timeout: timeoutMs }).catch(() => null)) ?? "";
+		if (pattern.test(last)) return last;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`expected text matching ${pattern}, last saw ${JSON.stringify(last)}`);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	// A pointer left over a button would show it hovered.
+	await page.mouse.move(0, 0);
+	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: "disabled", caret: "hide" });
+}
+
+/** Tomorrow at 12:00 UTC: 12:00 or 13:00 in London, when the Soho location is open every day. */
+export function londonLunchTomorrow(): Date {
+	const tomorrow = new Date(Date.now() + 24 * 3600_000);
+	return new Date(`${tomorrow.toISOString().slice(0, 10)}T12:00:00.000Z`);
+}
+
+/** The London calendar date of an instant, as the checkout's day picker names it (YYYY-MM-DD). */
+export function londonDate(instant: Date): string {
+	return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(instant);
+}
+
+/** Chooses a pickup or delivery slot on the checkout page. */
+export async function chooseSlot(page: Page, at: Date): Promise<void> {
+	await page.getByLabel("At a time").check();
+	await page.getByLabel("Day").selectOption(londonDate(at));
+	await page.getByLabel(/^Time/).selectOption(at.toISOString());
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+	await page.goto("/sign-in");
+	await page.getByLabel("Email").fill(email);
+	await page.getByLabel("Password").fill(password);
+	await page.getByRole("button", { name: "Sign in" }).click();
+	await page.getByRole("button", { name: "Sign out" }).waitFor();
+}

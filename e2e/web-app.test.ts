@@ -1,0 +1,289 @@
+/**
+ * The web app end to end, in Debian's Chromium against the whole platform
+ * (edge, api worker, Durable Objects, queues) on a fresh local database:
+ * a signed-in customer's delivery order, a guest's pickup order followed live
+ * while the kitchen moves it along, and an item sold out by a manager.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import {
+	chooseSlot,
+	launchBrowser,
+	londonLunchTomorrow,
+	openPage,
+	PHONE,
+	screenshot,
+	signIn,
+	waitForText,
+} from "./browser";
+import { type Platform, startPlatform } from "./platform";
+
+const SOHO_MENU = "/locations/london-soho";
+const SCENARIO_TIMEOUT_MS = 90_000;
+/** Soho, well inside the London location's 3 km delivery radius. */
+const GREEK_STREET = { latitude: 51.5142, longitude: -0.1318 };
+
+let platform: Platform;
+let browser: Browser;
+const problems: string[][] = [];
+
+/** E2E_BASE_URL points the tests at a platform already running on a freshly seeded database. */
+async function platformUnderTest(): Promise<Platform> {
+	const url = process.env.E2E_BASE_URL;
+	return url ? { url, stop: async () => undefined } : startPlatform();
+}
+
+before(
+	async () => {
+		const started = Date.now();
+		[platform, browser] = await Promise.all([platformUnderTest(), launchBrowser()]);
+		console.log(`platform and browser up in ${Date.now() - started} ms at ${platform.url}`);
+	},
+	{ timeout: 120_000 },
+);
+
+after(async () => {
+	await browser?.close();
+	await platform?.stop();
+	assert.deepEqual(problems.flat(), [], "no uncaught errors or CSP violations in any page");
+});
+
+/** The little of the DOM the in-page checks touch; this file is typed for Node, not the browser. */
+interface InPage {
+	document: { querySelector(selector: string): unknown };
+}
+
+/** Milliseconds from the navigation's start to the first enabled Add button, checked on every animation frame. */
+async function interactiveAfter(target: Page): Promise<number> {
+	const handle = await target.waitForFunction(
+		() =>
+			(globalThis as unknown as InPage).document.querySelector("button[data-add-item]:not([disabled])")
+				? performance.now()
+				: false,
+		undefined,
+		{ polling: "raf" },
+	);
+	return Math.round(Number(await handle.jsonValue()));
+}
+
+async function page(options: Parameters<typeof openPage>[2] = {}) {
+	const opened = await openPage(browser, platform.url, options);
+	problems.push(opened.problems);
+	return opened.page;
+}
+
+test("a signed-in customer orders for delivery, then finds it in their history and reorders", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const customer = await page({ geolocation: GREEK_STREET, permissions: ["geolocation"] });
+	await signIn(customer, "customer@goodfood.local", "customer-local-only-1");
+
+	// Geolocation is allowed, so the locations page lists the nearest first.
+	await customer.goto("/");
+	await waitForText(customer.getByRole("status").filter({ hasText: "first" }), /Nearest first/);
+	const first = customer.getByRole("list", { name: "Locations" }).getByRole("listitem").first();
+	await waitForText(first, /GoodFood Soho.*m away/s);
+	await screenshot(customer, "locations");
+	await first.getByRole("link", { name: "GoodFood Soho" }).click();
+
+	await customer.getByRole("button", { name: "Add Pad Thai Bowl" }).click();
+	const dialog = customer.getByRole("dialog", { name: "Pad Thai Bowl" });
+	await dialog.getByLabel("Crispy tofu").check();
+	await dialog.getByLabel("Fresh chilli").check();
+	await dialog.getByRole("button", { name: /Add to order/ }).click();
+	await dialog.waitFor({ state: "hidden" });
+	await waitForText(customer.getByRole("complementary", { name: "Your order" }), /1 × Pad Thai Bowl.*£11\.80/s);
+
+	await customer.getByRole("link", { name: "Go to checkout" }).click();
+	await customer.getByLabel(/^Delivery within/).check();
+	await customer.getByLabel("Address line 1").fill("12 Greek Street");
+	await customer.getByLabel("Town or city").fill("London");
+	await customer.getByLabel("Postcode").fill("W1D 4DL");
+	await customer.getByRole("button", { name: "Use my current location" }).click();
+	await waitForText(customer.getByText(/Delivery point set/), /51\.5142, -0\.1318/);
+	await customer.getByLabel("Save this address to my account").check();
+	await chooseSlot(customer, londonLunchTomorrow());
+	assert.equal(await customer.getByLabel("Name", { exact: true }).inputValue(), "Casey Customer");
+	await customer.getByLabel("Phone").fill("+44 20 7946 0000");
+	await customer.getByLabel("10%").check();
+	// Delivery fee £2.99 and a 10% tip (£1.18) on £11.80 of food, priced by the server.
+	await waitForText(customer.getByTestId("cart-total"), /£15\.97/);
+	await screenshot(customer, "checkout-delivery");
+	await customer.getByRole("button", { name: /Place order · £15\.97/ }).click();
+
+	await waitForText(customer.getByTestId("order-status"), /Order placed/);
+	await waitForText(customer.getByRole("region", { name: "Details" }), /Delivery at .*12 Greek Street/s);
+	const orderId = customer.url().split("/orders/")[1];
+	assert.match(orderId, /^ord_[0-9a-f]{32}$/);
+
+	// The history is a read model the queue consumer fills a moment later.
+	await customer.getByRole("link", { name: "Account" }).click();
+	const history = customer.getByRole("region", { name: "Your orders" });
+	const ref = orderId.slice(-6).toUpperCase();
+	for (let attempt = 0; attempt < 20 && !(await history.getByRole("link", { name: ref }).count()); attempt++) {
+		await customer.waitForTimeout(500);
+		await customer.reload();
+	}
+	await history.getByRole("link", { name: ref }).waitFor();
+	await waitForText(customer.getByRole("region", { name: "Delivery addresses" }), /12 Greek Street/);
+	await screenshot(customer, "account");
+
+	await history.getByRole("button", { name: `Reorder ${ref}` }).click();
+	await customer.waitForURL(/\/locations\/london-soho\/checkout$/);
+	await waitForText(
+		customer.getByRole("list", { name: "Items in your order" }),
+		/1 × Pad Thai Bowl.*Crispy tofu, Fresh chilli/s,
+	);
+});
+
+test("a guest orders a flat white for pickup and follows it live as the kitchen confirms it and marks it ready", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const guest = await page();
+
+	await guest.goto(SOHO_MENU);
+	const coldMs = await interactiveAfter(guest);
+	await guest.reload();
+	const warmMs = await interactiveAfter(guest);
+	console.log(
+		`menu page interactive (navigation start → first enabled Add button): ${coldMs} ms cold, ${warmMs} ms warm`,
+	);
+
+	await guest.getByRole("button", { name: "Add Flat White" }).click();
+	const dialog = guest.getByRole("dialog", { name: "Flat White" });
+	// Milk is "choose 1": the dialog refuses to add without it and says so by the group.
+	await dialog.getByRole("button", { name: /Add to order · £3\.40/ }).click();
+	await waitForText(dialog.getByRole("group", { name: /Milk/ }), /Choose 1 milk/);
+	await dialog.getByLabel("Oat milk").check();
+	await dialog.getByLabel("Extra shot").check();
+	await dialog.getByLabel("Vanilla syrup").check();
+	// Extras allow at most two: the third is disabled once two are chosen.
+	assert.equal(await dialog.getByLabel("Caramel syrup").isDisabled(), true);
+	await dialog.getByLabel("Vanilla syrup").uncheck();
+	await screenshot(guest, "item-options");
+	await dialog.getByRole("button", { name: /Add to order · £4\.40/ }).click();
+	await dialog.waitFor({ state: "hidden" });
+	const cart = guest.getByRole("complementary", { name: "Your order" });
+	await waitForText(cart, /1 × Flat White.*Oat milk, Extra shot.*£4\.40/s);
+	await guest.evaluate("window.scrollTo(0, 0)");
+	await screenshot(guest, "storefront");
+
+	const phone = await page({ viewport: PHONE, isMobile: true, hasTouch: true });
+	await phone.goto(SOHO_MENU);
+	await phone.getByRole("button", { name: "Add Flat White" }).waitFor();
+	assert.equal(
+		await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"),
+		true,
+		"no sideways scroll",
+	);
+	await screenshot(phone, "storefront-phone");
+
+	await cart.getByRole("link", { name: "Go to checkout" }).click();
+	const lunch = londonLunchTomorrow();
+	await chooseSlot(guest, lunch);
+	// Every refusal is shown by the control it concerns: here the contact details.
+	await guest.getByLabel("Email").fill("not-an-email");
+	await guest.getByRole("button", { name: /Place order/ }).click();
+	await waitForText(guest.getByRole("alert").first(), /Invalid contact/);
+	assert.equal(await guest.getByLabel("Email").getAttribute("aria-invalid"), "true");
+	await screenshot(guest, "checkout-refused");
+	await guest.getByLabel("Name", { exact: true }).fill("Ada Lovelace");
+	await guest.getByLabel("Email").fill("ada@example.com");
+	await guest.getByLabel("Phone").fill("+44 20 7946 0000");
+	await guest.getByRole("button", { name: /Place order · £4\.40/ }).click();
+
+	const status = guest.getByTestId("order-status");
+	await waitForText(status, /Order placed/);
+	await waitForText(guest.getByText(/^Live:/), /updates by itself/);
+	const orderId = guest.url().split("/orders/")[1];
+	const ref = orderId.slice(-6).toUpperCase();
+	// Survives only if the page is never reloaded.
+	await guest.evaluate("window.stillTheSamePage = true");
+	await screenshot(guest, "order-placed");
+
+	const kitchen = await page();
+	await signIn(kitchen, "kitchen.soho@goodfood.local", "kitchen-local-only-1");
+	await kitchen.waitForURL(/\/kitchen$/);
+	const card = kitchen.getByRole("article", { name: new RegExp(ref) });
+	await card.waitFor();
+	assert.match((await card.textContent()) ?? "", /1 ×\s*Flat White · Oat milk, Extra shot/);
+	await waitForText(kitchen.getByRole("region", { name: /^New/ }), new RegExp(ref));
+
+	await card.getByLabel("ETA (minutes)").fill("20");
+	await card.getByRole("button", { name: `Confirm order ${ref}` }).click();
+	await waitForText(status, /Confirmed by the kitchen\. Ready around \d\d:\d\d\./);
+	await waitForText(kitchen.getByRole("region", { name: /^Confirmed/ }), new RegExp(ref));
+	await screenshot(kitchen, "kitchen-board");
+	await screenshot(guest, "order-confirmed");
+
+	await card.getByRole("button", { name: `Start preparing order ${ref}` }).click();
+	await waitForText(status, /Being prepared now/);
+	await card.getByRole("button", { name: `Mark ready order ${ref}` }).click();
+	await waitForText(status, /Ready for pickup/);
+	const steps = guest.getByRole("list", { name: "Order progress" });
+	await waitForText(steps.locator('[aria-current="step"]'), /Ready/);
+	await screenshot(guest, "order-ready");
+
+	await card.getByRole("button", { name: `Handed over order ${ref}` }).click();
+	await waitForText(status, /Picked up/);
+	await card.waitFor({ state: "detached" });
+	assert.equal(await guest.evaluate("window.stillTheSamePage"), true, "the order page never reloaded");
+});
+
+test("an item a manager marks sold out can no longer be added", { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+	const guest = await page();
+	await guest.goto(SOHO_MENU);
+	await guest.getByRole("button", { name: "Add Carrot Cake" }).waitFor();
+
+	// By keyboard: Enter opens an item's dialog, Escape closes it and gives focus back to the button.
+	await guest.getByRole("button", { name: "Add Latte" }).focus();
+	await guest.keyboard.press("Enter");
+	const latte = guest.getByRole("dialog", { name: "Latte" });
+	await latte.waitFor();
+	await guest.keyboard.press("Escape");
+	await latte.waitFor({ state: "hidden" });
+	assert.equal(await guest.evaluate("document.activeElement.getAttribute('aria-label')"), "Add Latte");
+
+	const manager = await page();
+	await signIn(manager, "manager.soho@goodfood.local", "manager-local-only-1");
+	await manager.getByRole("link", { name: "Menu and sold out" }).click();
+	const soldOut = manager.getByRole("switch", { name: "Carrot Cake sold out" });
+	assert.equal(await soldOut.getAttribute("aria-checked"), "false");
+	await soldOut.click();
+	await waitForText(soldOut, /Sold out/);
+	assert.equal(await soldOut.getAttribute("aria-checked"), "true");
+	await screenshot(manager, "kitchen-menu");
+
+	// The guest's page was loaded before: the server refuses, and the page says why and catches up.
+	await guest.getByRole("button", { name: "Add Carrot Cake" }).click();
+	const dialog = guest.getByRole("dialog", { name: "Carrot Cake" });
+	await dialog.getByRole("button", { name: /Add to order/ }).click();
+	await waitForText(dialog.getByRole("alert"), /Carrot Cake is sold out/);
+	await dialog.getByRole("button", { name: "Close" }).click();
+	const gone = guest.getByRole("button", { name: "Carrot Cake is sold out" });
+	assert.equal(await gone.isDisabled(), true);
+
+	await guest.reload();
+	assert.equal(await guest.getByRole("button", { name: "Carrot Cake is sold out" }).isDisabled(), true);
+	assert.equal(await guest.getByRole("button", { name: "Add Carrot Cake" }).count(), 0);
+});
+
+test("the edge serves the app's pages and still answers the API, menus and health checks itself", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const page = await fetch(`${platform.url}/locations/london-soho/checkout`);
+	assert.equal(page.status, 200);
+	assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+	assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+	assert.match(await page.text(), /<div id="app">/);
+
+	const health = await fetch(`${platform.url}/health`);
+	assert.deepEqual(await health.json(), { status: "ok", worker: "menu-edge" });
+	const menu = await fetch(`${platform.url}/menu?location=london-soho`);
+	assert.equal(menu.status, 200);
+	assert.ok(menu.headers.get("etag"));
+	const unknown = await fetch(`${platform.url}/api/v1/no-such-route`);
+	assert.equal(unknown.status, 404);
+	assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, "not_found");
+});

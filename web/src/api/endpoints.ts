@@ -1,0 +1,155 @@
+/** The API routes the app calls, one function each (see /api/v1/openapi.json). */
+import { request } from "./http";
+import type {
+	Cart,
+	CheckoutInput,
+	Fulfilment,
+	ItemInput,
+	Location,
+	Menu,
+	Order,
+	OrderSummary,
+	PlacedOrder,
+	Profile,
+	ProfilePatch,
+	StaffOrder,
+	StatusChange,
+	Tokens,
+} from "./types";
+
+const V1 = "/api/v1";
+const enc = encodeURIComponent;
+
+export function listLocations(near?: { latitude: number; longitude: number }): Promise<{ locations: Location[] }> {
+	const query = near ? `?lat=${near.latitude}&lng=${near.longitude}` : "";
+	return request(`${V1}/locations${query}`, { authenticated: false });
+}
+
+/** A location's menu from the edge's caches; the browser revalidates it with its ETag. */
+export function fetchMenu(slug: string): Promise<Menu> {
+	return request(`/menu?location=${enc(slug)}`, { authenticated: false });
+}
+
+/** The same menu from the origin, for staff screens that must see their own writes. */
+export function fetchMenuFromOrigin(slug: string): Promise<Menu> {
+	return request(`${V1}/locations/${enc(slug)}/menu`);
+}
+
+export function createCart(locationSlug: string): Promise<Cart> {
+	return request(`${V1}/carts`, { method: "POST", body: { locationSlug } });
+}
+
+export function getCart(cartId: string, fulfilment: Fulfilment = "pickup", tipMinor = 0): Promise<Cart> {
+	return request(`${V1}/carts/${enc(cartId)}?fulfilment=${fulfilment}&tip=${tipMinor}`);
+}
+
+export interface NewLine {
+	itemId: string;
+	quantity: number;
+	options: string[];
+	note?: string | null;
+}
+
+export function addLine(cartId: string, line: NewLine): Promise<{ lineId: string; cart: Cart }> {
+	return request(`${V1}/carts/${enc(cartId)}/items`, { method: "POST", body: line });
+}
+
+export function updateLine(cartId: string, lineId: string, change: { quantity: number }): Promise<Cart> {
+	return request(`${V1}/carts/${enc(cartId)}/items/${enc(lineId)}`, { method: "PATCH", body: change });
+}
+
+export function removeLine(cartId: string, lineId: string): Promise<Cart> {
+	return request(`${V1}/carts/${enc(cartId)}/items/${enc(lineId)}`, { method: "DELETE" });
+}
+
+export function checkout(cartId: string, input: CheckoutInput, idempotencyKey: string): Promise<PlacedOrder> {
+	return request(`${V1}/carts/${enc(cartId)}/checkout`, {
+		method: "POST",
+		body: input,
+		headers: { "idempotency-key": idempotencyKey },
+	});
+}
+
+function tokenQuery(token: string | undefined): string {
+	return token ? `?token=${enc(token)}` : "";
+}
+
+export function getOrder(orderId: string, trackingToken?: string): Promise<Order> {
+	return request(`${V1}/orders/${enc(orderId)}${tokenQuery(trackingToken)}`);
+}
+
+export function cancelOrder(orderId: string, trackingToken?: string): Promise<Order> {
+	return request(`${V1}/orders/${enc(orderId)}/cancel${tokenQuery(trackingToken)}`, { method: "POST", body: {} });
+}
+
+/** The WebSocket that follows an order; `after` resumes after the last event seen. */
+export function liveOrderUrl(orderId: string, trackingToken: string, after?: number): string {
+	const url = new URL(`${V1}/orders/${enc(orderId)}/live`, window.location.href);
+	url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+	url.searchParams.set("token", trackingToken);
+	if (after !== undefined) url.searchParams.set("after", String(after));
+	return url.toString();
+}
+
+export function login(email: string, password: string): Promise<Tokens> {
+	return request(`${V1}/auth/login`, { method: "POST", body: { email, password }, authenticated: false });
+}
+
+export function register(input: {
+	email: string;
+	password: string;
+	name: string;
+	phone?: string;
+}): Promise<Tokens & { account: Profile }> {
+	return request(`${V1}/auth/register`, { method: "POST", body: input, authenticated: false });
+}
+
+export function refresh(refreshToken: string): Promise<Tokens> {
+	return request(`${V1}/auth/refresh`, { method: "POST", body: { refreshToken }, authenticated: false });
+}
+
+export function logout(refreshToken: string): Promise<void> {
+	return request(`${V1}/auth/logout`, { method: "POST", body: { refreshToken } });
+}
+
+export function getProfile(): Promise<Profile> {
+	return request(`${V1}/customers/me`);
+}
+
+export function updateProfile(patch: ProfilePatch): Promise<Profile> {
+	return request(`${V1}/customers/me`, { method: "PATCH", body: patch });
+}
+
+export function myOrders(): Promise<{ orders: OrderSummary[] }> {
+	return request(`${V1}/customers/me/orders`);
+}
+
+export const ACTIVE_STATUSES = "placed,confirmed,preparing,ready,out_for_delivery";
+
+export function staffOrders(slug: string): Promise<{ orders: StaffOrder[] }> {
+	return request(`${V1}/locations/${enc(slug)}/orders?status=${ACTIVE_STATUSES}&limit=100`);
+}
+
+export function changeStatus(orderId: string, change: StatusChange): Promise<Order> {
+	return request(`${V1}/orders/${enc(orderId)}/status`, { method: "POST", body: change });
+}
+
+export function setSoldOut(slug: string, itemId: string, soldOut: boolean): Promise<{ menuVersion: number }> {
+	return request(`${V1}/locations/${enc(slug)}/items/${enc(itemId)}/sold-out`, { method: "PUT", body: { soldOut } });
+}
+
+export function createItem(slug: string, item: ItemInput): Promise<{ id: string; menuVersion: number }> {
+	return request(`${V1}/locations/${enc(slug)}/items`, { method: "POST", body: item });
+}
+
+export function updateItem(
+	slug: string,
+	itemId: string,
+	patch: Partial<ItemInput>,
+): Promise<{ id: string; menuVersion: number }> {
+	return request(`${V1}/locations/${enc(slug)}/items/${enc(itemId)}`, { method: "PATCH", body: patch });
+}
+
+export function deleteItem(slug: string, itemId: string): Promise<void> {
+	return request(`${V1}/locations/${enc(slug)}/items/${enc(itemId)}`, { method: "DELETE" });
+}

@@ -1,0 +1,103 @@
+/**
+ * JSON over fetch to the public API. Every refusal arrives in one envelope,
+ * `{ error: { code, message, details } }`, and becomes an `ApiFailure` that
+ * forms can spread over the controls its details name.
+ */
+
+export interface FieldIssue {
+	field: string;
+	message: string;
+}
+
+export class ApiFailure extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly details?: unknown,
+	) {
+		super(message);
+	}
+
+	/** Messages by field path (`contact.email`, `deliveryAddress`), from validation details. */
+	get fields(): Record<string, string> {
+		const fields: Record<string, string> = {};
+		if (Array.isArray(this.details)) {
+			for (const issue of this.details as FieldIssue[]) {
+				if (issue && typeof issue.field === "string") fields[issue.field] ??= issue.message;
+			}
+		}
+		return fields;
+	}
+
+	/** Cart lines the refusal names (sold out, not served at that time, price changed). */
+	get lineIds(): string[] {
+		const details = this.details as { lines?: unknown } | undefined;
+		if (details && Array.isArray(details.lines)) {
+			return details.lines.map((line) => (typeof line === "string" ? line : (line as { lineId: string }).lineId));
+		}
+		return [];
+	}
+}
+
+/** Where requests get their bearer token, and how they renew it once when it has expired. */
+export interface Credentials {
+	accessToken(): string | undefined;
+	renew(): Promise<boolean>;
+}
+
+let credentials: Credentials = { accessToken: () => undefined, renew: async () => false };
+
+export function setCredentials(source: Credentials): void {
+	credentials = source;
+}
+
+export interface RequestOptions {
+	method?: string;
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** Send the signed-in account's token (default true). */
+	authenticated?: boolean;
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+	const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+	if (options.body !== undefined) headers["content-type"] = "application/json";
+	const token = options.authenticated === false ? undefined : credentials.accessToken();
+	if (token) headers.authorization = `Bearer ${token}`;
+	try {
+		return await fetch(path, {
+			method: options.method ?? "GET",
+			headers,
+			body: options.body === undefined ? undefined : JSON.stringify(options.body),
+		});
+	} catch {
+		throw new ApiFailure(0, "network", "GoodFood cannot be reached. Check your connection and try again.");
+	}
+}
+
+async function failureOf(response: Response): Promise<ApiFailure> {
+	try {
+		const body = (await response.json()) as { error?: { code: string; message: string; details?: unknown } };
+		if (body.error) return new ApiFailure(response.status, body.error.code, body.error.message, body.error.details);
+	} catch {
+		// Not the envelope: a proxy or the runtime answered.
+	}
+	return new ApiFailure(response.status, "unexpected", `Something went wrong (HTTP ${response.status}). Try again.`);
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+	let response = await send(path, options);
+	if (response.status === 401 && options.authenticated !== false && credentials.accessToken()) {
+		if (await credentials.renew()) response = await send(path, options);
+	}
+	if (!response.ok) throw await failureOf(response);
+	if (response.status === 204) return undefined as T;
+	return (await response.json()) as T;
+}
+
+/** A message for anything thrown while talking to the API. */
+export function messageOf(error: unknown): string {
+	if (error instanceof ApiFailure) return error.message;
+	return error instanceof Error ? error.message : "Something went wrong. Try again.";
+}

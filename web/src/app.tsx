@@ -1,0 +1,56 @@
+/** The pages by path. Customers' storefront and staff's kitchen share one app and one sign-in. */
+import type { JSX } from "preact";
+import { Layout } from "./components/layout";
+import { PageHeading } from "./components/page";
+import { AccountPage } from "./pages/account-page";
+import { CheckoutPage } from "./pages/checkout-page";
+import { KitchenBoardPage } from "./pages/kitchen-board-page";
+import { KitchenMenuPage } from "./pages/kitchen-menu-page";
+import { LocationsPage } from "./pages/locations-page";
+import { MenuPage } from "./pages/menu-page";
+import { OrderPage } from "./pages/order-page";
+import { RegisterPage } from "./pages/register-page";
+import { SignInPage } from "./pages/sign-in-page";
+import { Link, match, useRoute } from "./router";
+
+type Params = Record<string, string>;
+
+const ROUTES: [string, (params: Params) => JSX.Element][] = [
+	["/", () => <LocationsPage />],
+	["/locations/:slug", ({ slug }) => <MenuPage key={slug} slug={slug} />],
+	["/locations/:slug/checkout", ({ slug }) => <CheckoutPage key={slug} slug={slug} />],
+	["/orders/:orderId", ({ orderId }) => <OrderPage key={orderId} orderId={orderId} />],
+	["/sign-in", () => <SignInPage />],
+	["/register", () => <RegisterPage />],
+	["/account", () => <AccountPage />],
+	["/kitchen", () => <KitchenBoardPage />],
+	["/kitchen/menu", () => <KitchenMenuPage />],
+];
+
+function NotFound() {
+	return (
+		<section class="narrow">
+			<PageHeading title="Page not found">Page not found</PageHeading>
+			<p>
+				There is nothing at this address. <Link href="/">Choose a location</Link> to order.
+			</p>
+		</section>
+	);
+}
+
+function Page() {
+	const { pathname } = useRoute();
+	for (const [pattern, page] of ROUTES) {
+		const params = pattern === "/" ? (pathname === "/" ? {} : null) : match(pattern, pathname);
+		if (params) return page(params);
+	}
+	return <NotFound />;
+}
+
+export function App() {
+	return (
+		<Layout>
+			<Page />
+		</Layout>
+	);
+}

@@ -1,0 +1,272 @@
+/** The signed-in customer's profile (allergens to avoid, diets, addresses), order history and reorder. */
+import { useEffect, useState } from "preact/hooks";
+import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
+import { fetchMenu, getOrder, myOrders, updateProfile } from "../api/endpoints";
+import { ApiFailure, messageOf } from "../api/http";
+import type { Allergen, DietaryTag, OrderSummary, Profile } from "../api/types";
+import { CheckboxGroup, TextField } from "../components/field";
+import { ErrorMessage, Loading, PageHeading } from "../components/page";
+import { formatMoney, STATUS_LABELS, shortOrderId, tagLabel } from "../format";
+import { Link, navigate } from "../router";
+import { addToCart, loadCart } from "../state/cart";
+import { isStaff, replaceProfile, useSession } from "../state/session";
+
+function ProfileForm({ profile }: { profile: Profile }) {
+	const [name, setName] = useState(profile.name);
+	const [phone, setPhone] = useState(profile.phone ?? "");
+	const [avoid, setAvoid] = useState<Allergen[]>(profile.avoidAllergens);
+	const [diets, setDiets] = useState<DietaryTag[]>(profile.dietaryPreferences);
+	const [orderUpdates, setOrderUpdates] = useState(profile.notificationPreferences.orderUpdates);
+	const [fields, setFields] = useState<Record<string, string>>({});
+	const [error, setError] = useState<string | null>(null);
+	const [saved, setSaved] = useState("");
+	const [busy, setBusy] = useState(false);
+
+	const save = async (event: Event) => {
+		event.preventDefault();
+		setBusy(true);
+		setError(null);
+		setFields({});
+		setSaved("");
+		try {
+			const updated = await updateProfile({
+				name: name.trim(),
+				phone: phone.trim() || null,
+				avoidAllergens: avoid,
+				dietaryPreferences: diets,
+				notificationPreferences: { ...profile.notificationPreferences, orderUpdates },
+			});
+			replaceProfile(updated);
+			setSaved("Your profile is saved.");
+		} catch (failure) {
+			setError(messageOf(failure));
+			if (failure instanceof ApiFailure) setFields(failure.fields);
+		} finally {
+			setBusy(false);
+		}
+	};
+
+	return (
+		<form onSubmit={save} noValidate aria-labelledby="profile-heading" class="card">
+			<h2 id="profile-heading">Profile</h2>
+			<ErrorMessage message={error} takeFocus />
+			<p class="muted">{profile.email}</p>
+			<TextField
+				id="profile-name"
+				label="Name"
+				autoComplete="name"
+				value={name}
+				onValue={setName}
+				error={fields.name}
+			/>
+			<TextField
+				id="profile-phone"
+				label="Phone"
+				type="tel"
+				autoComplete="tel"
+				value={phone}
+				onValue={setPhone}
+				error={fields.phone}
+			/>
+			<CheckboxGroup
+				legend="Allergens to avoid (the menu hides items with them)"
+				name="avoid"
+				values={EU_ALLERGENS}
+				selected={avoid}
+				onChange={setAvoid}
+				label={tagLabel}
+			/>
+			<CheckboxGroup
+				legend="Dietary preferences"
+				name="diets"
+				values={DIETARY_TAGS}
+				selected={diets}
+				onChange={setDiets}
+				label={tagLabel}
+			/>
+			<label class="check">
+				<input
+					type="checkbox"
+					checked={orderUpdates}
+					onChange={(event) => setOrderUpdates(event.currentTarget.checked)}
+				/>
+				E-mail me when my order changes
+			</label>
+			<button type="submit" class="primary" disabled={busy}>
+				{busy ? "Saving…" : "Save profile"}
+			</button>
+			<p role="status" class="success">
+				{saved}
+			</p>
+		</form>
+	);
+}
+
+function SavedAddresses({ profile }: { profile: Profile }) {
+	const [error, setError] = useState<string | null>(null);
+	const remove = async (label: string) => {
+		try {
+			replaceProfile(await updateProfile({ addresses: profile.addresses.filter((entry) => entry.label !== label) }));
+		} catch (failure) {
+			setError(messageOf(failure));
+		}
+	};
+	return (
+		<section class="card" aria-labelledby="addresses-heading">
+			<h2 id="addresses-heading">Delivery addresses</h2>
+			{profile.addresses.length === 0 ? (
+				<p class="muted">None yet. Tick “Save this address” at checkout to keep one.</p>
+			) : (
+				<ul class="plain-list">
+					{profile.addresses.map((entry) => (
+						<li key={entry.label}>
+							{entry.line1}, {entry.city} {entry.postcode}{" "}
+							<button type="button" class="link-button" onClick={() => remove(entry.label)}>
+								Remove <span class="visually-hidden">{entry.line1}</span>
+							</button>
+						</li>
+					))}
+				</ul>
+			)}
+			<ErrorMessage message={error} />
+		</section>
+	);
+}
+
+/** Puts an earlier order's items back in a cart, matching its options by name on today's menu. */
+async function reorder(summary: OrderSummary): Promise<string[]> {
+	const [order, menu] = await Promise.all([getOrder(summary.orderId), fetchMenu(summary.locationSlug)]);
+	await loadCart(summary.locationSlug);
+	const items = new Map(menu.categories.flatMap((category) => category.items).map((item) => [item.id, item]));
+	const skipped: string[] = [];
+	for (const line of order.lines) {
+		const item = items.get(line.itemId);
+		if (!item || item.soldOut) {
+			skipped.push(`${line.name} is not available`);
+			continue;
+		}
+		const choices = item.modifierGroups.flatMap((group) => group.options);
+		const options = line.options
+			.map((option) => choices.find((choice) => choice.name === option.name)?.id)
+			.filter((id): id is string => id !== undefined);
+		try {
+			await addToCart(summary.locationSlug, { itemId: item.id, quantity: line.quantity, options, note: line.note });
+		} catch (failure) {
+			skipped.push(`${line.name}: ${messageOf(failure)}`);
+		}
+	}
+	return skipped;
+}
+
+function OrderHistory() {
+	const [orders, setOrders] = useState<OrderSummary[] | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const [notes, setNotes] = useState<{ slug: string; skipped: string[] } | null>(null);
+
+	useEffect(() => {
+		myOrders()
+			.then(({ orders }) => setOrders(orders))
+			.catch((failure) => setError(messageOf(failure)));
+	}, []);
+
+	const again = async (summary: OrderSummary) => {
+		setError(null);
+		try {
+			const skipped = await reorder(summary);
+			if (skipped.length === 0) navigate(`/locations/${summary.locationSlug}/checkout`);
+			else setNotes({ slug: summary.locationSlug, skipped });
+		} catch (failure) {
+			setError(messageOf(failure));
+		}
+	};
+
+	return (
+		<section class="card wide" aria-labelledby="history-heading">
+			<h2 id="history-heading">Your orders</h2>
+			<ErrorMessage message={error} />
+			{notes && (
+				<div class="notice" role="alert">
+					<p>Some items could not be added again:</p>
+					<ul>
+						{notes.skipped.map((note) => (
+							<li key={note}>{note}</li>
+						))}
+					</ul>
+					<Link href={`/locations/${notes.slug}/checkout`}>Go to checkout</Link>
+				</div>
+			)}
+			{!orders && !error && <Loading what="your orders" />}
+			{orders?.length === 0 && <p class="muted">No orders yet.</p>}
+			{orders && orders.length > 0 && (
+				<table class="table">
+					<thead>
+						<tr>
+							<th scope="col">Order</th>
+							<th scope="col">Placed</th>
+							<th scope="col">Status</th>
+							<th scope="col">Total</th>
+							<th scope="col">
+								<span class="visually-hidden">Actions</span>
+							</th>
+						</tr>
+					</thead>
+					<tbody>
+						{orders.map((order) => (
+							<tr key={order.orderId}>
+								<td>
+									<Link href={`/orders/${order.orderId}`}>{shortOrderId(order.orderId)}</Link>
+								</td>
+								<td>
+									{new Date(order.placedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+								</td>
+								<td>{STATUS_LABELS[order.status] ?? order.status}</td>
+								<td>{formatMoney(order.total)}</td>
+								<td>
+									<button type="button" onClick={() => again(order)}>
+										Reorder <span class="visually-hidden">{shortOrderId(order.orderId)}</span>
+									</button>
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
+		</section>
+	);
+}
+
+export function AccountPage() {
+	const { profile } = useSession();
+	if (!profile) {
+		return (
+			<section class="narrow">
+				<PageHeading title="Your account">Your account</PageHeading>
+				<p>
+					<Link href="/sign-in?next=/account">Sign in</Link> or <Link href="/register">create an account</Link> to see
+					your orders and preferences.
+				</p>
+			</section>
+		);
+	}
+	if (isStaff(profile.role)) {
+		return (
+			<section class="narrow">
+				<PageHeading title="Your account">{profile.name}</PageHeading>
+				<p>
+					Signed in as {profile.role} at {profile.locations.join(", ") || "every location"}.{" "}
+					<Link href="/kitchen">Open the kitchen board</Link>.
+				</p>
+			</section>
+		);
+	}
+	return (
+		<section>
+			<PageHeading title="Your account">Hello, {profile.name}</PageHeading>
+			<div class="account-grid">
+				<OrderHistory />
+				<ProfileForm profile={profile} />
+				<SavedAddresses profile={profile} />
+			</div>
+		</section>
+	);
+}

@@ -1,0 +1,470 @@
+/**
+ * Checkout: pickup or delivery, when, contact details and a tip, with totals
+ * priced by the server as they change. Every refusal is shown by the control
+ * it concerns, and a retry of the same order reuses its Idempotency-Key.
+ */
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { checkout, fetchMenu, getCart, updateProfile } from "../api/endpoints";
+import { ApiFailure, messageOf } from "../api/http";
+import type { Cart, CheckoutInput, DeliveryAddress, Fulfilment, Menu } from "../api/types";
+import { CartLines, TotalsTable } from "../components/cart-summary";
+import { TextField } from "../components/field";
+import { ErrorMessage, Loading, PageHeading } from "../components/page";
+import { formatMoney, toMinor } from "../format";
+import { timeSlots } from "../hours";
+import { Link, navigate } from "../router";
+import { forgetCart, loadCart, useCart } from "../state/cart";
+import { replaceProfile, useSession } from "../state/session";
+import { newIdempotencyKey, rememberTrackingToken } from "../state/tracking";
+
+type TipChoice = "0" | "10" | "15" | "custom";
+
+interface AddressForm {
+	line1: string;
+	line2: string;
+	city: string;
+	postcode: string;
+	latitude?: number;
+	longitude?: number;
+}
+
+const EMPTY_ADDRESS: AddressForm = { line1: "", line2: "", city: "", postcode: "" };
+
+/** Tip in minor units: a share of the subtotal, or an amount typed in the currency's major units. */
+function tipMinor(choice: TipChoice, custom: string, cart: Cart | null): number {
+	if (!cart) return 0;
+	if (choice === "custom") {
+		const major = Number.parseFloat(custom.replace(",", "."));
+		return Number.isFinite(major) && major > 0 ? toMinor(major, cart.currency) : 0;
+	}
+	return Math.round((cart.totals.subtotal.amount * Number(choice)) / 100);
+}
+
+function locate(): Promise<{ latitude: number; longitude: number }> {
+	return new Promise((resolve, reject) =>
+		navigator.geolocation.getCurrentPosition(
+			({ coords }) => resolve({ latitude: coords.latitude, longitude: coords.longitude }),
+			() => reject(new Error("Your location is not shared; choose a saved address or allow location access.")),
+			{ timeout: 10_000 },
+		),
+	);
+}
+
+function AddressFields({
+	address,
+	onChange,
+	errors,
+}: {
+	address: AddressForm;
+	onChange: (address: AddressForm) => void;
+	errors: Record<string, string>;
+}) {
+	const { profile } = useSession();
+	const [locating, setLocating] = useState(false);
+	const [locateError, setLocateError] = useState<string | null>(null);
+	const pinned = address.latitude !== undefined && address.longitude !== undefined;
+	const pin = async () => {
+		setLocating(true);
+		setLocateError(null);
+		try {
+			onChange({ ...address, ...(await locate()) });
+		} catch (failure) {
+			setLocateError(messageOf(failure));
+		} finally {
+			setLocating(false);
+		}
+	};
+	const set = (field: keyof AddressForm) => (value: string) => onChange({ ...address, [field]: value });
+	const saved = profile?.addresses ?? [];
+	const addressError = errors.deliveryAddress;
+	return (
+		<fieldset
+			id="deliveryAddress"
+			class={addressError ? "field-invalid" : undefined}
+			aria-describedby={addressError ? "deliveryAddress-error" : undefined}
+		>
+			<legend>Delivery address</legend>
+			{saved.length > 0 && (
+				<div class="field">
+					<label for="saved-address">Saved addresses</label>
+					<select
+						id="saved-address"
+						onChange={(event) => {
+							const chosen = saved[Number(event.currentTarget.value)];
+							if (chosen) onChange({ ...chosen, line2: chosen.line2 ?? "" });
+						}}
+					>
+						<option value="">Choose a saved address…</option>
+						{saved.map((entry, index) => (
+							<option key={entry.label} value={index}>
+								{entry.label}: {entry.line1}, {entry.postcode}
+							</option>
+						))}
+					</select>
+				</div>
+			)}
+			<TextField
+				id="deliveryAddress-line1"
+				label="Address line 1"
+				autoComplete="address-line1"
+				required
+				value={address.line1}
+				onValue={set("line1")}
+				error={errors["deliveryAddress.line1"]}
+			/>
+			<TextField
+				id="deliveryAddress-line2"
+				label="Address line 2 (optional)"
+				autoComplete="address-line2"
+				value={address.line2}
+				onValue={set("line2")}
+			/>
+			<div class="field-row">
+				<TextField
+					id="deliveryAddress-city"
+					label="Town or city"
+					autoComplete="address-level2"
+					required
+					value={address.city}
+					onValue={set("city")}
+					error={errors["deliveryAddress.city"]}
+				/>
+				<TextField
+					id="deliveryAddress-postcode"
+					label="Postcode"
+					autoComplete="postal-code"
+					required
+					value={address.postcode}
+					onValue={set("postcode")}
+					error={errors["deliveryAddress.postcode"]}
+				/>
+			</div>
+			<div class="pin">
+				<button type="button" onClick={pin} disabled={locating}>
+					{locating ? "Finding you…" : "Use my current location"}
+				</button>
+				<p class="muted small" role="status">
+					{pinned
+						? `Delivery point set (${address.latitude?.toFixed(4)}, ${address.longitude?.toFixed(4)}).`
+						: "We need your location or a saved address to check the delivery distance."}
+				</p>
+			</div>
+			<ErrorMessage message={locateError} />
+			{addressError && (
+				<p class="field-error" id="deliveryAddress-error">
+					{addressError}
+				</p>
+			)}
+		</fieldset>
+	);
+}
+
+export function CheckoutPage({ slug }: { slug: string }) {
+	const { profile } = useSession();
+	const cart = useCart();
+	const [menu, setMenu] = useState<Menu | null>(null);
+	const [priced, setPriced] = useState<Cart | null>(null);
+	const [loadError, setLoadError] = useState<string | null>(null);
+	const [fulfilment, setFulfilment] = useState<Fulfilment>("pickup");
+	const [address, setAddress] = useState<AddressForm>(EMPTY_ADDRESS);
+	const [saveAddress, setSaveAddress] = useState(false);
+	const [when, setWhen] = useState<"asap" | "later">("asap");
+	const [day, setDay] = useState<string>("");
+	const [slot, setSlot] = useState<string>("");
+	const [contact, setContact] = useState({
+		name: profile?.name ?? "",
+		email: profile?.email ?? "",
+		phone: profile?.phone ?? "",
+	});
+	const [tip, setTip] = useState<TipChoice>("0");
+	const [customTip, setCustomTip] = useState("");
+	const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+	const [lineProblems, setLineProblems] = useState<Record<string, string>>({});
+	const [error, setError] = useState<string | null>(null);
+	const [placing, setPlacing] = useState(false);
+	const attempt = useRef<{ body: string; key: string } | null>(null);
+
+	useEffect(() => {
+		fetchMenu(slug)
+			.then((loaded) => {
+				setMenu(loaded);
+				if (!loaded.openNow) setWhen("later");
+			})
+			.catch((failure) => setLoadError(messageOf(failure)));
+		loadCart(slug).catch((failure) => setLoadError(messageOf(failure)));
+	}, [slug]);
+
+	const days = useMemo(() => (menu ? timeSlots(menu.location) : []), [menu]);
+	const slotsOfDay = days.find((entry) => entry.date === day) ?? days[0];
+	const chosenSlot = slotsOfDay?.slots.some((entry) => entry.value === slot) ? slot : slotsOfDay?.slots[0]?.value;
+	const tipAmount = tipMinor(tip, customTip, cart);
+
+	// Totals depend on the fulfilment (delivery fee) and the tip, so the server prices them again.
+	useEffect(() => {
+		if (!cart || cart.lines.length === 0) return;
+		const timer = setTimeout(() => {
+			getCart(cart.id, fulfilment, tipAmount)
+				.then(setPriced)
+				.catch((failure) => setError(messageOf(failure)));
+		}, 150);
+		return () => clearTimeout(timer);
+	}, [cart, fulfilment, tipAmount]);
+
+	if (loadError) {
+		return (
+			<section class="narrow">
+				<PageHeading title="Checkout">Checkout</PageHeading>
+				<ErrorMessage message={loadError} />
+			</section>
+		);
+	}
+	if (!menu) return <Loading what="checkout" />;
+	if (!cart || cart.lines.length === 0) {
+		return (
+			<section class="narrow">
+				<PageHeading title="Checkout">Checkout</PageHeading>
+				<p>
+					Your order is empty. <Link href={`/locations/${slug}`}>Back to the menu</Link>
+				</p>
+			</section>
+		);
+	}
+
+	const delivery = menu.location.fulfilment.delivery;
+	const totals = priced?.totals ?? cart.totals;
+
+	const place = async (event: Event) => {
+		event.preventDefault();
+		setError(null);
+		setFieldErrors({});
+		setLineProblems({});
+		let deliveryAddress: DeliveryAddress | undefined;
+		if (fulfilment === "delivery") {
+			if (address.latitude === undefined || address.longitude === undefined) {
+				setFieldErrors({
+					deliveryAddress: "Use your current location or a saved address so we can check the distance.",
+				});
+				setError("We need to know where to deliver.");
+				return;
+			}
+			deliveryAddress = {
+				line1: address.line1.trim(),
+				line2: address.line2.trim() || null,
+				city: address.city.trim(),
+				postcode: address.postcode.trim(),
+				latitude: address.latitude,
+				longitude: address.longitude,
+			};
+		}
+		const input: CheckoutInput = {
+			fulfilment,
+			contact: { name: contact.name.trim(), email: contact.email.trim(), phone: contact.phone.trim() },
+			requestedTime: when === "asap" ? "asap" : (chosenSlot ?? ""),
+			tip: { amount: tipAmount, currency: cart.currency },
+			...(deliveryAddress ? { deliveryAddress } : {}),
+		};
+		const body = JSON.stringify(input);
+		if (attempt.current?.body !== body) attempt.current = { body, key: newIdempotencyKey() };
+		setPlacing(true);
+		try {
+			const placed = await checkout(cart.id, input, attempt.current.key);
+			rememberTrackingToken(placed.orderId, placed.trackingToken);
+			if (saveAddress && profile && deliveryAddress) {
+				const label = `${deliveryAddress.line1}`.slice(0, 40);
+				updateProfile({ addresses: [...profile.addresses, { ...deliveryAddress, label }] })
+					.then(replaceProfile)
+					.catch(() => undefined);
+			}
+			forgetCart(slug);
+			navigate(`/orders/${placed.orderId}`);
+		} catch (failure) {
+			setError(messageOf(failure));
+			if (failure instanceof ApiFailure) {
+				setFieldErrors(failure.fields);
+				const problems: Record<string, string> = {};
+				for (const lineId of failure.lineIds) problems[lineId] = failure.message;
+				setLineProblems(problems);
+				// The cart now holds the new prices; show them.
+				if (failure.code === "prices_changed") loadCart(slug).catch(() => undefined);
+			}
+		} finally {
+			setPlacing(false);
+		}
+	};
+
+	const contactField = (
+		field: "name" | "email" | "phone",
+		label: string,
+		type: "text" | "email" | "tel",
+		autoComplete: string,
+	) => (
+		<TextField
+			id={`contact-${field}`}
+			label={label}
+			type={type}
+			autoComplete={autoComplete}
+			required
+			value={contact[field]}
+			onValue={(value) => setContact({ ...contact, [field]: value })}
+			error={fieldErrors[`contact.${field}`]}
+		/>
+	);
+
+	return (
+		<div class="checkout">
+			<form class="checkout-form" onSubmit={place} noValidate aria-labelledby="checkout-title">
+				<PageHeading title="Checkout">
+					<span id="checkout-title">Checkout at {menu.location.name}</span>
+				</PageHeading>
+				<ErrorMessage message={error} id="checkout-error" takeFocus />
+
+				<fieldset id="fulfilment">
+					<legend>Pickup or delivery</legend>
+					<label class="check">
+						<input
+							type="radio"
+							name="fulfilment"
+							checked={fulfilment === "pickup"}
+							disabled={!menu.location.fulfilment.pickup}
+							onChange={() => setFulfilment("pickup")}
+						/>
+						Pickup from {menu.location.address.line}
+					</label>
+					<label class="check">
+						<input
+							type="radio"
+							name="fulfilment"
+							checked={fulfilment === "delivery"}
+							disabled={!delivery}
+							onChange={() => setFulfilment("delivery")}
+						/>
+						{delivery
+							? `Delivery within ${(delivery.radiusMeters / 1000).toFixed(1)} km (${formatMoney(delivery.fee)})`
+							: "Delivery (not offered here)"}
+					</label>
+				</fieldset>
+
+				{fulfilment === "delivery" && (
+					<>
+						<AddressFields address={address} onChange={setAddress} errors={fieldErrors} />
+						{profile?.role === "customer" && (
+							<label class="check">
+								<input
+									type="checkbox"
+									checked={saveAddress}
+									onChange={(event) => setSaveAddress(event.currentTarget.checked)}
+								/>
+								Save this address to my account
+							</label>
+						)}
+					</>
+				)}
+
+				<fieldset
+					id="requestedTime"
+					class={fieldErrors.requestedTime ? "field-invalid" : undefined}
+					aria-describedby={fieldErrors.requestedTime ? "requestedTime-error" : undefined}
+				>
+					<legend>When</legend>
+					<label class="check">
+						<input
+							type="radio"
+							name="when"
+							checked={when === "asap"}
+							disabled={!menu.openNow}
+							onChange={() => setWhen("asap")}
+						/>
+						As soon as possible{!menu.openNow && " (we are closed now)"}
+					</label>
+					<label class="check">
+						<input type="radio" name="when" checked={when === "later"} onChange={() => setWhen("later")} />
+						At a time
+					</label>
+					{when === "later" && (
+						<div class="field-row">
+							<div class="field">
+								<label for="slot-day">Day</label>
+								<select
+									id="slot-day"
+									value={slotsOfDay?.date}
+									onChange={(event) => {
+										setDay(event.currentTarget.value);
+										setSlot("");
+									}}
+								>
+									{days.map((entry) => (
+										<option key={entry.date} value={entry.date}>
+											{entry.label}
+										</option>
+									))}
+								</select>
+							</div>
+							<div class="field">
+								<label for="slot-time">Time ({menu.location.timeZone.split("/").pop()?.replace("_", " ")} time)</label>
+								<select id="slot-time" value={chosenSlot} onChange={(event) => setSlot(event.currentTarget.value)}>
+									{slotsOfDay?.slots.map((entry) => (
+										<option key={entry.value} value={entry.value}>
+											{entry.label}
+										</option>
+									))}
+								</select>
+							</div>
+						</div>
+					)}
+					{fieldErrors.requestedTime && (
+						<p class="field-error" id="requestedTime-error">
+							{fieldErrors.requestedTime}
+						</p>
+					)}
+				</fieldset>
+
+				<fieldset>
+					<legend>Contact details</legend>
+					{contactField("name", "Name", "text", "name")}
+					{contactField("email", "Email", "email", "email")}
+					{contactField("phone", "Phone", "tel", "tel")}
+				</fieldset>
+
+				<fieldset id="tip">
+					<legend>Tip for the team</legend>
+					<div class="segmented">
+						{(
+							[
+								["0", "No tip"],
+								["10", "10%"],
+								["15", "15%"],
+								["custom", "Other"],
+							] as const
+						).map(([value, label]) => (
+							<label key={value} class="check">
+								<input type="radio" name="tip" checked={tip === value} onChange={() => setTip(value)} />
+								{label}
+							</label>
+						))}
+					</div>
+					{tip === "custom" && (
+						<TextField
+							id="tip-amount"
+							label={`Tip amount (${cart.currency})`}
+							inputMode="decimal"
+							value={customTip}
+							onValue={setCustomTip}
+							error={fieldErrors["tip.amount"] ?? fieldErrors.tip}
+						/>
+					)}
+				</fieldset>
+
+				<button type="submit" class="primary large" disabled={placing}>
+					{placing ? "Placing your order…" : `Place order · ${formatMoney(totals.total)}`}
+				</button>
+			</form>
+
+			<aside class="cart-panel" aria-labelledby="summary-heading">
+				<h2 id="summary-heading">Your order</h2>
+				<CartLines cart={cart} problems={lineProblems} />
+				<TotalsTable totals={totals} fulfilment={fulfilment} />
+				<Link href={`/locations/${slug}`}>Add more from the menu</Link>
+			</aside>
+		</div>
+	);
+}

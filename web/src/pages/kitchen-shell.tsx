@@ -1,0 +1,108 @@
+/** What the kitchen's pages share: staff only, the location they work at, and tabs between board and menu. */
+import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { listLocations } from "../api/endpoints";
+import { messageOf } from "../api/http";
+import type { Location, Profile } from "../api/types";
+import { ErrorMessage, Loading, PageHeading } from "../components/page";
+import { Link, navigate, useRoute } from "../router";
+import { isStaff, useSession } from "../state/session";
+
+export interface KitchenContext {
+	location: Location;
+	profile: Profile;
+}
+
+function Tabs({ slug, current }: { slug: string; current: "board" | "menu" }) {
+	return (
+		<nav aria-label="Kitchen" class="tabs">
+			<Link href={`/kitchen?location=${slug}`} aria-current={current === "board" ? "page" : undefined}>
+				Orders
+			</Link>
+			<Link href={`/kitchen/menu?location=${slug}`} aria-current={current === "menu" ? "page" : undefined}>
+				Menu and sold out
+			</Link>
+		</nav>
+	);
+}
+
+export function KitchenShell({
+	title,
+	current,
+	children,
+}: {
+	title: string;
+	current: "board" | "menu";
+	children: (context: KitchenContext) => ComponentChildren;
+}) {
+	const { profile } = useSession();
+	const { pathname, query } = useRoute();
+	const [locations, setLocations] = useState<Location[] | null>(null);
+	const [error, setError] = useState<string | null>(null);
+
+	useEffect(() => {
+		listLocations()
+			.then(({ locations }) => setLocations(locations))
+			.catch((failure) => setError(messageOf(failure)));
+	}, []);
+
+	if (!profile || !isStaff(profile.role)) {
+		return (
+			<section class="narrow">
+				<PageHeading title={title}>{title}</PageHeading>
+				<p>
+					The kitchen is for GoodFood staff. <Link href={`/sign-in?next=${pathname}`}>Sign in</Link> with a staff
+					account.
+				</p>
+			</section>
+		);
+	}
+	if (!locations) {
+		return (
+			<section>
+				<PageHeading title={title}>{title}</PageHeading>
+				{error ? <ErrorMessage message={error} /> : <Loading what="locations" />}
+			</section>
+		);
+	}
+
+	const mine =
+		profile.role === "admin" ? locations : locations.filter((location) => profile.locations.includes(location.slug));
+	const location = mine.find((candidate) => candidate.slug === query.get("location")) ?? mine[0];
+	if (!location) {
+		return (
+			<section class="narrow">
+				<PageHeading title={title}>{title}</PageHeading>
+				<p>Your account is not assigned to a location yet.</p>
+			</section>
+		);
+	}
+
+	return (
+		<section class="kitchen">
+			<div class="kitchen-header">
+				<PageHeading title={`${title} · ${location.name}`}>
+					{title} <span class="muted">· {location.name}</span>
+				</PageHeading>
+				{mine.length > 1 && (
+					<div class="field inline-field">
+						<label for="kitchen-location">Location</label>
+						<select
+							id="kitchen-location"
+							value={location.slug}
+							onChange={(event) => navigate(`${pathname}?location=${event.currentTarget.value}`)}
+						>
+							{mine.map((candidate) => (
+								<option key={candidate.slug} value={candidate.slug}>
+									{candidate.name}
+								</option>
+							))}
+						</select>
+					</div>
+				)}
+				<Tabs slug={location.slug} current={current} />
+			</div>
+			{children({ location, profile })}
+		</section>
+	);
+}

@@ -1,0 +1,281 @@
+/**
+ * The order page: a timeline of the order's statuses with its ETA, kept up to
+ * date over the order's WebSocket (resuming after the last event seen when it
+ * reconnects), or by polling when there is no tracking token to open it with.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { cancelOrder, getOrder, liveOrderUrl } from "../api/endpoints";
+import { ApiFailure, messageOf } from "../api/http";
+import type { LiveMessage, Order, OrderStatus } from "../api/types";
+import { TotalsTable } from "../components/cart-summary";
+import { ErrorMessage, Loading, PageHeading } from "../components/page";
+import { formatClock, formatDayTime, formatMoney, STATUS_LABELS, shortOrderId } from "../format";
+import { Link, navigate, useRoute } from "../router";
+import { rememberTrackingToken, trackingTokenFor } from "../state/tracking";
+
+const FINAL: OrderStatus[] = ["picked_up", "delivered", "rejected", "cancelled"];
+const POLL_MS = 5_000;
+
+type Connection = "connecting" | "live" | "reconnecting" | "polling" | "done";
+
+function applyEvent(order: Order, message: Extract<LiveMessage, { type: "event" }>): Order {
+	if (order.timeline.some((entry) => entry.sequence >= message.sequence)) return order;
+	return {
+		...order,
+		status: message.status,
+		estimatedReadyAt: message.estimatedReadyAt ?? order.estimatedReadyAt,
+		estimatedReadyAtLocal: message.estimatedReadyAtLocal ?? order.estimatedReadyAtLocal,
+		timeline: [
+			...order.timeline,
+			{
+				sequence: message.sequence,
+				status: message.status,
+				occurredAt: message.occurredAt,
+				estimatedReadyAt: message.estimatedReadyAt,
+				reason: message.reason,
+			},
+		],
+		// Only a placed order may still be cancelled by its customer.
+		allowedNext: message.status === "placed" ? order.allowedNext : [],
+	};
+}
+
+function eta(order: Order): string | null {
+	if (order.estimatedReadyAtLocal) return order.estimatedReadyAtLocal;
+	return order.estimatedReadyAt ? formatClock(order.estimatedReadyAt, order.timeZone) : null;
+}
+
+/** One sentence for where the order is now. */
+export function statusSentence(order: Order): string {
+	const readyAround = eta(order) ? ` Ready around ${eta(order)}.` : "";
+	const reason = order.timeline.at(-1)?.reason;
+	switch (order.status) {
+		case "placed":
+			return "Order placed. Waiting for the kitchen to confirm it.";
+		case "confirmed":
+			return `Confirmed by the kitchen.${readyAround}`;
+		case "preparing":
+			return `Being prepared now.${readyAround}`;
+		case "ready":
+			return order.fulfilment === "pickup" ? "Ready for pickup." : "Ready, waiting for the courier.";
+		case "picked_up":
+			return "Picked up. Enjoy your meal!";
+		case "out_for_delivery":
+			return "On its way to you.";
+		case "delivered":
+			return "Delivered. Enjoy your meal!";
+		case "rejected":
+			return `The restaurant could not take this order${reason ? `: ${reason}` : "."}`;
+		case "cancelled":
+			return `Cancelled${reason ? `: ${reason}` : "."}`;
+	}
+}
+
+function stepsFor(order: Order): OrderStatus[] {
+	const happy: OrderStatus[] =
+		order.fulfilment === "pickup"
+			? ["placed", "confirmed", "preparing", "ready", "picked_up"]
+			: ["placed", "confirmed", "preparing", "ready", "out_for_delivery", "delivered"];
+	if (order.status !== "rejected" && order.status !== "cancelled") return happy;
+	const reached = order.timeline.map((entry) => entry.status);
+	return [...happy.filter((status) => reached.includes(status)), order.status];
+}
+
+function Timeline({ order }: { order: Order }) {
+	const steps = stepsFor(order);
+	const current = steps.indexOf(order.status);
+	const finished = FINAL.includes(order.status);
+	return (
+		<ol class="timeline" aria-label="Order progress">
+			{steps.map((status, index) => {
+				const entry = [...order.timeline].reverse().find((candidate) => candidate.status === status);
+				const state =
+					index < current || (finished && index === current) ? "done" : index === current ? "current" : "upcoming";
+				return (
+					<li
+						key={status}
+						class={`step step-${state} step-${status}`}
+						aria-current={index === current ? "step" : undefined}
+					>
+						<span class="step-marker" aria-hidden="true" />
+						<span class="step-label">{STATUS_LABELS[status]}</span>
+						<span class="muted small">
+							{entry ? formatClock(entry.occurredAt, order.timeZone) : state === "upcoming" ? "Not yet" : ""}
+						</span>
+					</li>
+				);
+			})}
+		</ol>
+	);
+}
+
+/** Follows the order: a WebSocket with a tracking token, else polling with the account's token. */
+function useLiveOrder(orderId: string, token: string | undefined) {
+	const [order, setOrder] = useState<Order | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const [connection, setConnection] = useState<Connection>("connecting");
+
+	useEffect(() => {
+		let stopped = false;
+		let socket: WebSocket | undefined;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		let lastSequence: number | undefined;
+		let retries = 0;
+		let latest: Order | null = null;
+
+		const show = (next: Order) => {
+			latest = next;
+			lastSequence = next.timeline.at(-1)?.sequence ?? lastSequence;
+			setOrder(next);
+			if (FINAL.includes(next.status)) {
+				stopped = true;
+				setConnection("done");
+				socket?.close(1000, "final");
+			}
+		};
+
+		const connect = () => {
+			if (stopped || !token) return;
+			socket = new WebSocket(liveOrderUrl(orderId, token, lastSequence));
+			socket.onopen = () => {
+				retries = 0;
+				setConnection("live");
+			};
+			socket.onmessage = (event) => {
+				const message = JSON.parse(String(event.data)) as LiveMessage;
+				if (message.type === "snapshot") show(message.order);
+				else if (latest) show(applyEvent(latest, message));
+			};
+			socket.onclose = () => {
+				if (stopped) return;
+				setConnection("reconnecting");
+				timer = setTimeout(connect, Math.min(15_000, 1_000 * 2 ** retries++));
+			};
+		};
+
+		const poll = async () => {
+			try {
+				show(await getOrder(orderId, token));
+			} catch (failure) {
+				setError(messageOf(failure));
+			}
+			if (!stopped) timer = setTimeout(poll, POLL_MS);
+		};
+
+		getOrder(orderId, token)
+			.then((loaded) => {
+				show(loaded);
+				if (stopped) return;
+				if (token) connect();
+				else {
+					setConnection("polling");
+					timer = setTimeout(poll, POLL_MS);
+				}
+			})
+			.catch((failure) => {
+				setError(
+					failure instanceof ApiFailure && failure.status === 404
+						? "We cannot find this order. If you placed it on another device, sign in or use the link in your e-mail."
+						: messageOf(failure),
+				);
+			});
+
+		return () => {
+			stopped = true;
+			clearTimeout(timer);
+			socket?.close(1000, "left the page");
+		};
+	}, [orderId, token]);
+
+	return { order, setOrder, error, connection };
+}
+
+const CONNECTION_TEXT: Record<Connection, string> = {
+	connecting: "Connecting for live updates…",
+	live: "Live: this page updates by itself.",
+	reconnecting: "Reconnecting for live updates…",
+	polling: "This page checks for updates every few seconds.",
+	done: "",
+};
+
+export function OrderPage({ orderId }: { orderId: string }) {
+	const { query } = useRoute();
+	const fromLink = query.get("token") ?? undefined;
+	if (fromLink) rememberTrackingToken(orderId, fromLink);
+	const token = fromLink ?? trackingTokenFor(orderId);
+	// The token is a secret: keep it out of the address bar and the history.
+	useEffect(() => {
+		if (fromLink) navigate(`/orders/${orderId}`, { replace: true });
+	}, [fromLink, orderId]);
+	const { order, setOrder, error, connection } = useLiveOrder(orderId, token);
+	const [cancelError, setCancelError] = useState<string | null>(null);
+
+	const title = `Order ${shortOrderId(orderId)}`;
+	if (!order) {
+		return (
+			<section class="narrow">
+				<PageHeading title={title}>{title}</PageHeading>
+				{error ? <ErrorMessage message={error} /> : <Loading what="your order" />}
+			</section>
+		);
+	}
+
+	const cancel = async () => {
+		setCancelError(null);
+		try {
+			setOrder(await cancelOrder(orderId, token));
+		} catch (failure) {
+			setCancelError(messageOf(failure));
+		}
+	};
+
+	return (
+		<div class="order-page">
+			<section class="order-status" aria-labelledby="order-title">
+				<PageHeading title={title}>
+					<span id="order-title">{title}</span>
+				</PageHeading>
+				<p class={`status-sentence status-${order.status}`} aria-live="polite" data-testid="order-status">
+					{statusSentence(order)}
+				</p>
+				<Timeline order={order} />
+				<p class="muted small">{CONNECTION_TEXT[connection]}</p>
+				{order.allowedNext.includes("cancelled") && (
+					<button type="button" onClick={cancel}>
+						Cancel order
+					</button>
+				)}
+				<ErrorMessage message={cancelError ?? error} />
+			</section>
+			<section class="cart-panel" aria-labelledby="details-heading">
+				<h2 id="details-heading">Details</h2>
+				<p>
+					{order.fulfilment === "pickup" ? "Pickup" : "Delivery"}
+					{order.requestedFor ? ` at ${formatDayTime(order.requestedFor, order.timeZone)}` : ", as soon as possible"}
+				</p>
+				{order.deliveryAddress && (
+					<p>
+						{order.deliveryAddress.line1}, {order.deliveryAddress.city} {order.deliveryAddress.postcode}
+					</p>
+				)}
+				<ul class="cart-lines" aria-label="Items">
+					{order.lines.map((line) => (
+						<li key={line.lineId} class="cart-line">
+							<div class="cart-line-text">
+								<span class="cart-line-name">
+									{line.quantity} × {line.name}
+								</span>
+								{line.options.length > 0 && (
+									<span class="muted small">{line.options.map((option) => option.name).join(", ")}</span>
+								)}
+							</div>
+							<span class="cart-line-price">{formatMoney(line.lineTotal)}</span>
+						</li>
+					))}
+				</ul>
+				<TotalsTable totals={order.totals} fulfilment={order.fulfilment} />
+				<Link href={`/locations/${order.locationSlug}`}>Order something else</Link>
+			</section>
+		</div>
+	);
+}

@@ -1,0 +1,101 @@
+/**
+ * Who is signed in. Tokens live in sessionStorage (this tab only, gone when it
+ * closes); the access token is renewed once with the refresh token when the
+ * API says it has expired.
+ */
+import * as api from "../api/endpoints";
+import { setCredentials } from "../api/http";
+import type { Profile, Role, Tokens } from "../api/types";
+import { createStore, useStore } from "./store";
+
+interface Session {
+	tokens: Tokens | null;
+	profile: Profile | null;
+}
+
+const STORAGE_KEY = "goodfood.session";
+
+function restore(): Session {
+	try {
+		const saved = sessionStorage.getItem(STORAGE_KEY);
+		if (saved) return JSON.parse(saved) as Session;
+	} catch {
+		// Storage unavailable or corrupt: start signed out.
+	}
+	return { tokens: null, profile: null };
+}
+
+export const session = createStore<Session>(restore());
+
+session.subscribe(() => {
+	try {
+		const value = session.get();
+		if (value.tokens) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+		else sessionStorage.removeItem(STORAGE_KEY);
+	} catch {
+		// Private mode without storage: the session lasts as long as the page.
+	}
+});
+
+let renewing: Promise<boolean> | undefined;
+
+setCredentials({
+	accessToken: () => session.get().tokens?.accessToken,
+	renew() {
+		const refreshToken = session.get().tokens?.refreshToken;
+		if (!refreshToken) return Promise.resolve(false);
+		renewing ??= api
+			.refresh(refreshToken)
+			.then((tokens) => {
+				session.set((current) => ({ ...current, tokens }));
+				return true;
+			})
+			.catch(() => {
+				session.set({ tokens: null, profile: null });
+				return false;
+			})
+			.finally(() => {
+				renewing = undefined;
+			});
+		return renewing;
+	},
+});
+
+async function start(tokens: Tokens): Promise<Profile> {
+	session.set({ tokens, profile: null });
+	const profile = await api.getProfile();
+	session.set({ tokens, profile });
+	return profile;
+}
+
+export async function signIn(email: string, password: string): Promise<Profile> {
+	return start(await api.login(email, password));
+}
+
+export async function signUp(input: { email: string; password: string; name: string; phone?: string }) {
+	const { account, ...tokens } = await api.register(input);
+	session.set({ tokens, profile: account });
+	return account;
+}
+
+export async function signOut(): Promise<void> {
+	const refreshToken = session.get().tokens?.refreshToken;
+	session.set({ tokens: null, profile: null });
+	if (refreshToken) await api.logout(refreshToken).catch(() => undefined);
+}
+
+export function replaceProfile(profile: Profile): void {
+	session.set((current) => ({ ...current, profile }));
+}
+
+export function useSession(): Session {
+	return useStore(session);
+}
+
+export function isStaff(role: Role | undefined): boolean {
+	return role === "kitchen" || role === "manager" || role === "admin";
+}
+
+export function canEditMenu(role: Role | undefined): boolean {
+	return role === "manager" || role === "admin";
+}
