@@ -1,0 +1,124 @@
+/** One measured load run with its warm-up, CPU use and response checks; the building block of every scenario. */
+import { type CpuUse, measureCpu, waitForQuiet } from "./cpu";
+import { type LoadOptions, type LoadResult, runLoad } from "./load";
+import type { Runtime } from "./platform";
+
+export interface Settings {
+	/** Seconds of each measured run (BENCH_SECONDS). */
+	seconds: number;
+	/** Seconds of load before each measured run, discarded (BENCH_WARMUP_SECONDS). */
+	warmupSeconds: number;
+	/** Concurrent connections for the max-throughput runs, the same for every target (BENCH_CONNECTIONS). */
+	connections: number;
+	/** Alternating rounds of the max-throughput comparison (BENCH_ROUNDS). */
+	rounds: number;
+	/** The fixed request rate of the latency run (BENCH_RATE). */
+	rate: number;
+	/** Connections the fixed rate is spread over (BENCH_RATE_CONNECTIONS). */
+	rateConnections: number;
+	/** Seconds each run may wait for other processes to quiet down first; 0 does not wait (BENCH_QUIET_WAIT). */
+	quietWaitSeconds: number;
+}
+
+/** Average CPU of other processes, in cores, above which the machine counts as busy and a run as disturbed. */
+export const OTHER_CPU_THRESHOLD = 0.1;
+
+function envNumber(name: string, fallback: number, min = 1): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === "") return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number ≥ ${min}, got "${raw}"`);
+	return value;
+}
+
+/** Bench settings from the environment, with defaults sized for a 2-core machine. */
+export function settingsFromEnv(): Settings {
+	return {
+		seconds: envNumber("BENCH_SECONDS", 10),
+		warmupSeconds: envNumber("BENCH_WARMUP_SECONDS", 2),
+		connections: envNumber("BENCH_CONNECTIONS", 32),
+		rounds: envNumber("BENCH_ROUNDS", 3),
+		rate: envNumber("BENCH_RATE", 1000),
+		rateConnections: envNumber("BENCH_RATE_CONNECTIONS", 4),
+		quietWaitSeconds: envNumber("BENCH_QUIET_WAIT", 0, 0),
+	};
+}
+
+export interface Measurement extends LoadResult {
+	name: string;
+	url: string;
+	connections: number;
+	overallRate?: number;
+	/** Count of each value of the checked response header ("(none)" when absent). */
+	headerValues: Record<string, number>;
+	/** Lines the workers logged per request answered. */
+	logLinesPerRequest: number;
+	cpu?: CpuUse;
+}
+
+export interface MeasureOptions extends Omit<LoadOptions, "seconds" | "onHeaders"> {
+	name: string;
+	/** The runtime serving the target, for its CPU use and log lines. */
+	runtime: Runtime;
+	/** Response header whose values are counted, e.g. x-cache-layer. */
+	countHeader: string;
+}
+
+/**
+ * Warms the target up, then measures it. Every run counts the same response
+ * header, whichever the target, so the load generator does the same work for
+ * the Worker under test and for the yardstick.
+ */
+export async function measure(settings: Settings, options: MeasureOptions): Promise<Measurement> {
+	const { name, runtime, countHeader, ...load } = options;
+	const wanted = countHeader.toLowerCase();
+	let headerValues: Record<string, number> = {};
+	const onHeaders = (headers: string[]) => {
+		let value = "(none)";
+		for (let i = 0; i < headers.length; i += 2) {
+			if (headers[i].toLowerCase() === wanted) {
+				value = headers[i + 1];
+				break;
+			}
+		}
+		headerValues[value] = (headerValues[value] ?? 0) + 1;
+	};
+
+	if (settings.quietWaitSeconds > 0) {
+		const waited = await waitForQuiet(settings.quietWaitSeconds, OTHER_CPU_THRESHOLD);
+		if (waited === undefined)
+			console.log(`  (${name}: machine still busy after ${settings.quietWaitSeconds} s; running anyway)`);
+		else if (waited > 1.5) console.log(`  (${name}: waited ${Math.round(waited)} s for other processes to quiet down)`);
+	}
+	await runLoad({ ...load, seconds: settings.warmupSeconds, onHeaders });
+	headerValues = {};
+	const cpu = measureCpu(runtime.pids);
+	const logLinesBefore = runtime.logLines();
+	const result = await runLoad({ ...load, seconds: settings.seconds, onHeaders });
+	const logLines = runtime.logLines() - logLinesBefore;
+	return {
+		name,
+		url: load.url,
+		connections: load.connections,
+		overallRate: load.overallRate,
+		...result,
+		headerValues,
+		logLinesPerRequest: result.requests > 0 ? logLines / result.requests : 0,
+		cpu: cpu(),
+	};
+}
+
+/** The run with the median throughput: robust to one lucky or unlucky round. */
+export function medianByRps(runs: Measurement[]): Measurement {
+	const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+	return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** Whether a run's figures can be trusted: every request answered, with a 2xx. */
+export function failures(run: Measurement): string[] {
+	const problems: string[] = [];
+	if (run.non2xx > 0) problems.push(`${run.non2xx} non-2xx responses (${JSON.stringify(run.statusCodes)})`);
+	if (run.errors > 0) problems.push(`${run.errors} errors (${run.timeouts} of them timeouts)`);
+	if (run.requests === 0) problems.push("no responses at all");
+	return problems;
+}

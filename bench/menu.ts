@@ -1,0 +1,212 @@
+/**
+ * GET /menu served from the edge's memory layer, against a bare hello Worker
+ * on the same runtime: max throughput of both, their ratio, and latency at a
+ * fixed request rate.
+ */
+import { failures, type Measurement, measure, medianByRps, OTHER_CPU_THRESHOLD, type Settings } from "./measure";
+import type { Bench } from "./platform";
+
+export const MENU_PATH = "/menu?location=london-soho";
+const CACHE_HEADER = "x-cache-layer";
+
+/** Targets from the issue. */
+export const MENU_TARGETS = { minThroughputRatio: 0.7, maxP99AtFixedRateMs: 25 };
+
+export interface MenuReport {
+	scenario: "menu";
+	settings: Settings;
+	hello: Measurement;
+	menu: Measurement;
+	/** Median menu throughput over median hello throughput. */
+	throughputRatio: number;
+	fixedRate: Measurement;
+	rounds: { hello: Measurement[]; menu: Measurement[] };
+	targets: typeof MENU_TARGETS;
+	verdict: { throughput: "PASS" | "MISS"; fixedRateP99: "PASS" | "MISS" };
+	/** Whether other processes were busy during the runs behind each verdict, making it unreliable. */
+	disturbed: { throughput: boolean; fixedRateP99: boolean };
+	/** Anything that makes the figures untrustworthy: errors, non-2xx, responses not from memory. */
+	problems: string[];
+	/** Anything that may have skewed them: other load on the machine, a rate not reached. */
+	warnings: string[];
+}
+
+/** Fails loudly unless the edge answers the menu from isolate memory once warmed up. */
+export async function assertMemoryHit(baseUrl: URL): Promise<void> {
+	const url = new URL(MENU_PATH, baseUrl);
+	const first = await fetch(url);
+	const firstBody = await first.text();
+	if (!first.ok) throw new Error(`Warm-up GET ${MENU_PATH} answered ${first.status}: ${firstBody.slice(0, 500)}`);
+	const second = await fetch(url);
+	await second.arrayBuffer();
+	const layer = second.headers.get(CACHE_HEADER);
+	if (!second.ok || layer !== "memory") {
+		throw new Error(
+			`GET ${MENU_PATH} after warm-up: status ${second.status}, ${CACHE_HEADER}: ${layer} (expected 200 from "memory"); the bench would not measure a cache hit`,
+		);
+	}
+}
+
+/**
+ * The comparison alternates hello and menu runs (hello, menu, hello, menu, …)
+ * so slow drift of the machine affects both alike, and reports each target's
+ * median round. Every run uses the same connections and duration.
+ */
+export async function runMenuScenario(bench: Bench, settings: Settings): Promise<MenuReport> {
+	await assertMemoryHit(bench.platform.url);
+	const helloUrl = new URL("/", bench.hello.url).href;
+	const menuUrl = new URL(MENU_PATH, bench.platform.url).href;
+
+	const rounds: MenuReport["rounds"] = { hello: [], menu: [] };
+	for (let round = 1; round <= settings.rounds; round++) {
+		for (const target of ["hello", "menu"] as const) {
+			const run = await measure(settings, {
+				name: `${target} (round ${round})`,
+				url: target === "hello" ? helloUrl : menuUrl,
+				connections: settings.connections,
+				runtime: target === "hello" ? bench.hello : bench.platform,
+				countHeader: CACHE_HEADER,
+			});
+			rounds[target].push(run);
+			console.log(`  ${run.name}: ${Math.round(run.rps)} req/s, p50 ${ms(run.p50)}, p99 ${ms(run.p99)}`);
+		}
+	}
+
+	// autocannon paces overallRate as a quota per connection per second, sent back to back from the
+	// start of each second, so every second opens with one stream of requests per connection. A few
+	// connections keep a few requests in flight; the 32 of the throughput runs would open every
+	// second at saturation and measure queueing behind that burst rather than latency at this rate.
+	const fixedRate = await measure(settings, {
+		name: `menu at ${settings.rate} req/s`,
+		url: menuUrl,
+		connections: settings.rateConnections,
+		overallRate: settings.rate,
+		runtime: bench.platform,
+		countHeader: CACHE_HEADER,
+	});
+	console.log(
+		`  ${fixedRate.name}: ${Math.round(fixedRate.rps)} req/s achieved, p50 ${ms(fixedRate.p50)}, p99 ${ms(fixedRate.p99)}`,
+	);
+
+	const hello = medianByRps(rounds.hello);
+	const menu = medianByRps(rounds.menu);
+	const throughputRatio = menu.rps / hello.rps;
+
+	const problems: string[] = [];
+	const warnings: string[] = [];
+	for (const run of [...rounds.hello, ...rounds.menu, fixedRate]) {
+		for (const problem of failures(run)) problems.push(`${run.name}: ${problem}`);
+		if (run.cpu && disturbed(run)) {
+			warnings.push(
+				`${run.name}: other processes used ${Math.round(run.cpu.others * 100)}% of a core meanwhile; the machine was not quiet`,
+			);
+		}
+	}
+	for (const run of [...rounds.menu, fixedRate]) {
+		const misses = Object.entries(run.headerValues).filter(([layer]) => layer !== "memory");
+		if (misses.length > 0) problems.push(`${run.name}: responses not from memory: ${JSON.stringify(run.headerValues)}`);
+	}
+	if (Math.abs(fixedRate.rps - settings.rate) > settings.rate * 0.05) {
+		warnings.push(`${fixedRate.name}: achieved ${Math.round(fixedRate.rps)} req/s, not the ${settings.rate} asked for`);
+	}
+
+	return {
+		scenario: "menu",
+		settings,
+		hello,
+		menu,
+		throughputRatio,
+		fixedRate,
+		rounds,
+		targets: MENU_TARGETS,
+		verdict: {
+			throughput: throughputRatio >= MENU_TARGETS.minThroughputRatio ? "PASS" : "MISS",
+			fixedRateP99: fixedRate.p99 <= MENU_TARGETS.maxP99AtFixedRateMs ? "PASS" : "MISS",
+		},
+		disturbed: {
+			throughput: [...rounds.hello, ...rounds.menu].some(disturbed),
+			fixedRateP99: disturbed(fixedRate),
+		},
+		problems,
+		warnings,
+	};
+}
+
+function disturbed(run: Measurement): boolean {
+	return (run.cpu?.others ?? 0) > OTHER_CPU_THRESHOLD;
+}
+
+export function ms(value: number): string {
+	return `${value.toFixed(2)} ms`;
+}
+
+function cpuText(run: Measurement): string {
+	if (!run.cpu) return "n/a";
+	const { runtime, client, others } = run.cpu;
+	return [runtime, client, others].map((cores) => `${Math.round(cores * 100)}%`).join(" / ");
+}
+
+/** The human-readable report: one table, the ratio, the fixed-rate latency and the verdicts. */
+export function printMenuReport(report: MenuReport): void {
+	const { settings, hello, menu, fixedRate } = report;
+	const rows = [
+		["hello Worker (max)", hello],
+		["GET /menu, memory hit (max)", menu],
+		[`GET /menu at ${settings.rate} req/s`, fixedRate],
+	] as const;
+	const header = [
+		"scenario",
+		"req/s",
+		"p50",
+		"p99",
+		"non-2xx",
+		"errors",
+		"CPU workerd / client / other",
+		"workerd CPU/req",
+		"log lines/req",
+	];
+	const table = [
+		header,
+		...rows.map(([label, run]) => [
+			label,
+			Math.round(run.rps).toLocaleString("en-GB"),
+			ms(run.p50),
+			ms(run.p99),
+			String(run.non2xx),
+			String(run.errors),
+			cpuText(run),
+			run.cpu ? ms((run.cpu.runtime / run.rps) * 1000) : "n/a",
+			run.logLinesPerRequest.toFixed(2),
+		]),
+	];
+	const widths = header.map((_, column) => Math.max(...table.map((row) => row[column].length)));
+	const line = (row: string[]) =>
+		row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ");
+
+	console.log("");
+	console.log(
+		`GET ${MENU_PATH} vs a bare hello Worker — ${settings.connections} connections, ${settings.seconds} s per run after ${settings.warmupSeconds} s warm-up, median of ${settings.rounds} alternating rounds`,
+	);
+	console.log(line(table[0]));
+	console.log(widths.map((width) => "-".repeat(width)).join("  "));
+	for (const row of table.slice(1)) console.log(line(row));
+	console.log("");
+	const caveat = (isDisturbed: boolean) => (isDisturbed ? " (unreliable: the machine was busy, see warnings)" : "");
+	console.log(
+		`menu / hello throughput: ${(report.throughputRatio * 100).toFixed(1)}%  (target ≥ ${report.targets.minThroughputRatio * 100}%)  ${report.verdict.throughput}${caveat(report.disturbed.throughput)}`,
+	);
+	console.log(
+		`p99 at ${settings.rate} req/s: ${ms(fixedRate.p99)}  (target ≤ ${report.targets.maxP99AtFixedRateMs} ms; achieved ${Math.round(fixedRate.rps)} req/s over ${settings.rateConnections} connections)  ${report.verdict.fixedRateP99}${caveat(report.disturbed.fixedRateP99)}`,
+	);
+	console.log("");
+	if (report.problems.length > 0) {
+		console.log("PROBLEMS — these figures are not a clean measurement:");
+		for (const problem of report.problems) console.log(`  - ${problem}`);
+	} else {
+		console.log("No errors, no non-2xx responses; every menu response came from the memory layer.");
+	}
+	if (report.warnings.length > 0) {
+		console.log("Warnings:");
+		for (const warning of report.warnings) console.log(`  - ${warning}`);
+	}
+}

@@ -1,0 +1,237 @@
+/**
+ * The platform on the local runtime, started through Miniflare's own API (no
+ * `wrangler dev` and its proxy in front): the menu edge serving HTTP, the api
+ * worker behind it, and separately a bare hello Worker on the same runtime as
+ * the yardstick.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import {
+	convertV4MiniflareOptions,
+	Log,
+	LogLevel,
+	Miniflare,
+	type MiniflareOptions,
+	type WorkerdStructuredLog,
+} from "miniflare";
+import { demoSeedStatements } from "../scripts/seed/sql";
+import { ROOT, type WorkerBundle } from "./build";
+import { workerdProcesses } from "./cpu";
+
+export const API_WORKER = "goodfood-api";
+const HELLO_SCRIPT = `export default { fetch() { return new Response("hello") } }`;
+
+type WorkerOptions = MiniflareOptions["workers"][number];
+type Env = NonNullable<WorkerOptions["config"]["env"]>;
+
+/** The bench's request limit per key and window, in place of the configured ones. */
+const BENCH_RATE_LIMIT = 1_000_000_000;
+
+/** Where the bench departs from the wrangler configs, by worker name; required secrets get bench values too. */
+const OVERRIDES: Record<string, Env> = {
+	"goodfood-menu-edge": { DEFAULT_LOCATION: { type: "text", value: "london-soho" } },
+	[API_WORKER]: { ENVIRONMENT: { type: "text", value: "bench" } },
+};
+
+/** The slice of D1's client API the bench uses; Miniflare's own typing comes from packages not installed here. */
+export interface BenchD1 {
+	prepare(query: string): unknown;
+	batch(statements: unknown[]): Promise<unknown[]>;
+}
+
+export interface Runtime {
+	/** Base URL of the entry worker, on 127.0.0.1 and a port picked by the OS. */
+	url: URL;
+	miniflare: Miniflare;
+	/** The workerd processes this instance started (empty where /proc is unavailable). */
+	pids: number[];
+	/** The entry worker's compatibility date. */
+	compatibilityDate: string;
+	/** Lines the workers have logged so far (console.log and friends). */
+	logLines(): number;
+}
+
+/** Warnings and errors the workers log are shown, up to this many per runtime. */
+const SHOWN_WORKER_PROBLEMS = 20;
+
+/**
+ * Counts the workers' log lines instead of printing them (Miniflare's default):
+ * a log line per request would bury the report and cost this process, which
+ * is also the load generator. The first warnings and errors are still shown.
+ */
+function workerLogSink() {
+	let lines = 0;
+	let shown = 0;
+	return {
+		lines: () => lines,
+		handle: ({ level, message }: WorkerdStructuredLog) => {
+			lines++;
+			if ((level === "error" || level === "warn") && shown++ < SHOWN_WORKER_PROBLEMS) {
+				console.error(`[worker ${level}] ${message}`);
+			}
+		},
+	};
+}
+
+/** Everything a scenario may load: the platform, and the hello Worker as its yardstick. */
+export interface Bench {
+	platform: Runtime;
+	hello: Runtime;
+}
+
+/**
+ * Options shared by every instance: a free port on loopback only, ephemeral
+ * storage (no `resourcePersistencePath`: Miniflare's temp dir, removed on
+ * dispose, never .wrangler/state), and no per-request work for Node — no
+ * request log relayed back to it, no dev registry, no telemetry.
+ */
+function sharedOptions(): Omit<MiniflareOptions, "workers"> {
+	return {
+		host: "127.0.0.1",
+		port: 0,
+		log: new Log(LogLevel.WARN),
+		// A placeholder `request.cf`, rather than fetching a real one from Cloudflare.
+		cf: false,
+		logRequests: false,
+		enableDevRegistry: false,
+		telemetry: { enabled: false },
+	};
+}
+
+/**
+ * One worker as `wrangler dev` would configure it from its wrangler config —
+ * wrangler's own translation, so every binding the config declares is there
+ * without the bench listing them — but running the prebuilt bundle. The
+ * options come out in Miniflare 4's shape and are converted to 5's below.
+ */
+async function workerFromConfig(configPath: string, bundle: WorkerBundle) {
+	const wrangler = await import("wrangler");
+	// Quiet wrangler's "Using secrets defined in .dev.vars"; the bench sets its own secret values.
+	const logLevel = process.env.WRANGLER_LOG;
+	process.env.WRANGLER_LOG = "error";
+	try {
+		const config = wrangler.unstable_readConfig({ config: path.join(ROOT, configPath) }, { hideWarnings: true });
+		// The bundle is a single ES module, so wrangler's rules for finding more modules do not apply.
+		const { modulesRules: _, ...options } = wrangler.unstable_getMiniflareWorkerOptions(config).workerOptions;
+		return {
+			options: {
+				...options,
+				name: config.name,
+				modules: [{ type: "ESModule" as const, path: bundle.entry }],
+				modulesRoot: bundle.dir,
+			},
+			secrets: config.secrets?.required ?? [],
+		};
+	} finally {
+		if (logLevel === undefined) delete process.env.WRANGLER_LOG;
+		else process.env.WRANGLER_LOG = logLevel;
+	}
+}
+
+/** The value the bench gives a required secret, e.g. JWT_SECRET, so a scenario can sign staff tokens. */
+export function benchSecret(name: string): string {
+	return `bench-${name.toLowerCase()}-0123456789abcdef0123456789abcdef`;
+}
+
+/** The config's bindings plus bench values for its required secrets (long enough for any key) and the overrides. */
+function withOverrides(worker: WorkerOptions, secrets: string[]): WorkerOptions {
+	const env: Env = { ...worker.config.env };
+	for (const name of secrets) {
+		env[name] = { type: "text", value: benchSecret(name) };
+	}
+	Object.assign(env, OVERRIDES[worker.config.name]);
+	return { ...worker, config: { ...worker.config, env } };
+}
+
+async function started(options: MiniflareOptions): Promise<Runtime> {
+	const before = new Set(workerdProcesses());
+	const logs = workerLogSink();
+	const miniflare = new Miniflare({ ...options, handleStructuredLogs: logs.handle });
+	try {
+		const url = await miniflare.ready;
+		const pids = workerdProcesses().filter((pid) => !before.has(pid));
+		const compatibilityDate = options.workers[0].config.compatibilityDate;
+		return { url, miniflare, pids, compatibilityDate, logLines: logs.lines };
+	} catch (error) {
+		await miniflare.dispose().catch(() => {});
+		throw error;
+	}
+}
+
+/**
+ * Starts the menu edge (first worker, so it receives the HTTP traffic) and the
+ * api worker it binds to by name, with the bindings of their wrangler configs:
+ * one KV namespace, the api worker's D1 database (fresh), and the rest.
+ */
+export async function startPlatform(
+	bundles: { api: WorkerBundle; edge: WorkerBundle },
+	/** Extra shared options, e.g. `inspectorPort` to profile the workers under load. */
+	extra: Partial<Omit<MiniflareOptions, "workers">> = {},
+): Promise<Runtime> {
+	const edge = await workerFromConfig("workers/menu-edge/wrangler.toml", bundles.edge);
+	const api = await workerFromConfig("wrangler.toml", bundles.api);
+	// One load generator on one address stands for many clients: the per-IP and per-account limits
+	// (120 and 600 a minute) would answer most write-path requests 429. The limiter is still called on
+	// every request, as deployed; its limits are only raised out of reach.
+	const ratelimits = (api.options as { ratelimits?: Record<string, { simple: { limit: number } }> }).ratelimits;
+	for (const [name, limiter] of Object.entries(ratelimits ?? {})) {
+		if (name !== "RATE_LIMIT_SIGN_IN") limiter.simple = { ...limiter.simple, limit: BENCH_RATE_LIMIT };
+	}
+	const converted = convertV4MiniflareOptions({ workers: [edge.options, api.options] }).workers;
+	const workers = [withOverrides(converted[0], edge.secrets), withOverrides(converted[1], api.secrets)];
+	if (process.env.BENCH_PRINT_OPTIONS) {
+		// What the platform runs with, in Miniflare 5's shape (module sources left out).
+		const elide = (key: string, value: unknown) => (key === "contents" ? "…" : value);
+		console.log(JSON.stringify(workers, elide, "\t"));
+	}
+	return started({ ...sharedOptions(), ...extra, workers });
+}
+
+/**
+ * Starts a separate runtime with a bare hello Worker: the ceiling for any
+ * Worker on this machine. Its options are Miniflare 5's own shape, written out.
+ */
+export async function startHello(compatibilityDate: string): Promise<Runtime> {
+	return started({
+		...sharedOptions(),
+		workers: [
+			{
+				config: {
+					name: "hello",
+					compatibilityDate,
+					manifest: { mainModule: "hello.mjs", modules: { "hello.mjs": { type: "esm", contents: HELLO_SCRIPT } } },
+				},
+			},
+		],
+	});
+}
+
+/** The statements of each drizzle migration file, in order; one file's statements may be trigger bodies with `;` inside. */
+export function migrationStatements(dir = path.join(ROOT, "migrations")): { file: string; statements: string[] }[] {
+	return readdirSync(dir)
+		.filter((file) => file.endsWith(".sql"))
+		.sort()
+		.map((file) => ({
+			file,
+			statements: readFileSync(path.join(dir, file), "utf8")
+				.split("--> statement-breakpoint")
+				.map((statement) => statement.trim())
+				.filter((statement) => statement.length > 0),
+		}));
+}
+
+/** Migrates and seeds the api worker's D1 through Miniflare, so the edge's origin has the demo catalogue. */
+export async function prepareDatabase(runtime: Runtime): Promise<{ migrations: number; seedStatements: number }> {
+	const db = (await runtime.miniflare.getD1Database("DB", API_WORKER)) as unknown as BenchD1;
+	const migrations = migrationStatements();
+	for (const { file, statements } of migrations) {
+		try {
+			await db.batch(statements.map((statement) => db.prepare(statement)));
+		} catch (error) {
+			throw new Error(`Migration ${file} failed: ${(error as Error).message}`, { cause: error });
+		}
+	}
+	const seed = demoSeedStatements();
+	await db.batch(seed.map((statement) => db.prepare(statement)));
+	return { migrations: migrations.length, seedStatements: seed.length };
+}

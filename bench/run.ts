@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: builds the workers, runs them on the local runtime through
+ * Miniflare (no `wrangler dev` proxy) next to a bare hello Worker, loads both
+ * from this process and reports against the targets. Figures also go to
+ * bench-results/<scenario>.json.
+ *
+ * Settings come from the environment (see settingsFromEnv in measure.ts), e.g.
+ * `BENCH_SECONDS=5 BENCH_ROUNDS=1 npm run bench`, or BENCH_QUIET_WAIT=60 on a
+ * shared machine; BENCH_PRINT_OPTIONS=1 prints the platform's Miniflare
+ * options. Exits non-zero when a run saw errors, non-2xx responses or cache
+ * misses, since its figures then measure something else; a missed target
+ * alone is reported, not an error.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, cpus } from "node:os";
+import path from "node:path";
+import { buildWorker, ROOT, type WorkerBundle } from "./build";
+import {
+	type CartsReport,
+	type LiveReport,
+	type OrdersReport,
+	printCartsReport,
+	printLiveReport,
+	printOrdersReport,
+	runCartsScenario,
+	runLiveScenario,
+	runOrdersScenario,
+} from "./flows";
+import { type Settings, settingsFromEnv } from "./measure";
+import { type MenuReport, printMenuReport, runMenuScenario } from "./menu";
+import { type Bench, prepareDatabase, type Runtime, startHello, startPlatform } from "./platform";
+
+interface ScenarioReport {
+	scenario: string;
+	problems: string[];
+	warnings: string[];
+}
+
+/**
+ * A scenario loads the running bench and returns a report, printed and saved
+ * as JSON: menu, carts (add to cart), orders (placed and projected), live (WebSocket fan-out).
+ */
+interface Scenario<R extends ScenarioReport> {
+	run(bench: Bench, settings: Settings): Promise<R>;
+	print(report: R): void;
+}
+
+const scenarios: Record<string, Scenario<ScenarioReport>> = {
+	menu: { run: runMenuScenario, print: (report) => printMenuReport(report as MenuReport) },
+	carts: { run: runCartsScenario, print: (report) => printCartsReport(report as CartsReport) },
+	orders: { run: runOrdersScenario, print: (report) => printOrdersReport(report as OrdersReport) },
+	live: { run: runLiveScenario, print: (report) => printLiveReport(report as LiveReport) },
+};
+
+/** What ran where, so figures from different runs or machines can be told apart. */
+function environment(bundles: WorkerBundle[]): Record<string, unknown> {
+	const require = createRequire(import.meta.url);
+	return {
+		node: process.version,
+		miniflare: (require("miniflare/package.json") as { version: string }).version,
+		cpus: availableParallelism(),
+		cpuModel: cpus()[0]?.model,
+		builtBy: bundles.map((bundle) => `${path.basename(bundle.dir)}: ${bundle.builtBy}`),
+	};
+}
+
+function writeResults(report: ScenarioReport, env: Record<string, unknown>): string {
+	const dir = path.join(ROOT, "bench-results");
+	mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `${report.scenario}.json`);
+	const json = { ...report, environment: env, recordedAt: new Date().toISOString() };
+	writeFileSync(file, `${JSON.stringify(json, null, "\t")}\n`);
+	return path.relative(ROOT, file);
+}
+
+/** Every runtime started, so they are disposed however the run ends. */
+const runtimes: Runtime[] = [];
+
+async function disposeAll(): Promise<void> {
+	await Promise.allSettled(runtimes.splice(0).map((runtime) => runtime.miniflare.dispose()));
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+	process.once(signal, () => {
+		console.error(`\n${signal}: stopping the runtimes…`);
+		void disposeAll().finally(() => process.exit(130));
+	});
+}
+
+async function main(): Promise<number> {
+	const settings = settingsFromEnv();
+	const fromArgs = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+	// BENCH_SCENARIOS="carts orders" selects as the arguments do; arguments win.
+	const fromEnv = (process.env.BENCH_SCENARIOS ?? "").split(/[\s,]+/).filter((name) => name.length > 0);
+	const selected = fromArgs.length > 0 ? fromArgs : fromEnv;
+	const names = selected.length > 0 ? selected : Object.keys(scenarios);
+	const unknown = names.filter((name) => !(name in scenarios));
+	if (unknown.length > 0) {
+		throw new Error(`Unknown scenario(s): ${unknown.join(", ")}; known: ${Object.keys(scenarios).join(", ")}`);
+	}
+
+	console.log("Building workers…");
+	const api = await buildWorker("api", "wrangler.toml", "workers/api/src/index.ts");
+	const edge = await buildWorker("menu-edge", "workers/menu-edge/wrangler.toml", "workers/menu-edge/src/index.ts");
+	console.log(
+		`  api: ${path.relative(ROOT, api.entry)} (${api.builtBy}); edge: ${path.relative(ROOT, edge.entry)} (${edge.builtBy})`,
+	);
+
+	try {
+		console.log("Starting the platform and the hello Worker on Miniflare…");
+		const platform = await startPlatform({ api, edge });
+		runtimes.push(platform);
+		const hello = await startHello(platform.compatibilityDate);
+		runtimes.push(hello);
+		const prepared = await prepareDatabase(platform);
+		console.log(
+			`  edge at ${platform.url.origin} (workerd pid ${platform.pids.join(", ") || "?"}), hello at ${hello.url.origin} (workerd pid ${hello.pids.join(", ") || "?"})`,
+		);
+		console.log(`  D1: ${prepared.migrations} migration files applied, ${prepared.seedStatements} seed statements`);
+
+		let problems = 0;
+		for (const name of names) {
+			console.log(`Running scenario "${name}"…`);
+			let report: ScenarioReport;
+			try {
+				report = await scenarios[name].run({ platform, hello }, settings);
+			} catch (error) {
+				// One broken scenario should not hide the others' figures.
+				console.error(`Scenario "${name}" failed:`, error);
+				problems++;
+				continue;
+			}
+			scenarios[name].print(report);
+			console.log(`Figures written to ${writeResults(report, environment([api, edge]))}`);
+			problems += report.problems.length;
+		}
+		return problems > 0 ? 1 : 0;
+	} finally {
+		await disposeAll();
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
