@@ -26,8 +26,10 @@ try {
 const counts = report?.metadata?.vulnerabilities;
 if (!counts) {
 	const reason = report?.message ?? (run.stderr.trim() || "no report");
+	const required = process.env.AUDIT_REQUIRED === "1";
 	console.warn(`npm audit could not run: ${reason}`);
-	process.exit(process.env.AUDIT_REQUIRED === "1" ? 1 : 0);
+	if (required) console.error("AUDIT_REQUIRED=1: no audit verdict is a failure, not a pass");
+	process.exit(required ? 1 : 0);
 }
 
 const blocking = Object.values(report?.vulnerabilities ?? {}).filter((entry) => BLOCKING.has(entry.severity));

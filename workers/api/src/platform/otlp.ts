@@ -56,13 +56,47 @@ export function otlpTarget(settings: TelemetrySettings): OtlpTarget | undefined 
 	const url = endpoint.replace(/\/+$/, "").endsWith("/v1/traces")
 		? endpoint
 		: `${endpoint.replace(/\/+$/, "")}/v1/traces`;
-	const headers: Record<string, string> = { "content-type": "application/json" };
-	for (const pair of (settings.OTEL_EXPORTER_OTLP_HEADERS ?? "").split(",")) {
-		const at = pair.indexOf("=");
-		if (at <= 0) continue;
-		headers[decodeURIComponent(pair.slice(0, at).trim()).toLowerCase()] = decodeURIComponent(pair.slice(at + 1).trim());
+	return { url, headers: otlpHeaders(settings.OTEL_EXPORTER_OTLP_HEADERS ?? "") };
+}
+
+/** Header settings already warned about, so a bad one costs one log line per isolate, not one per request. */
+const warnedHeaderSettings = new Set<string>();
+
+function decodedOrUndefined(text: string): string | undefined {
+	try {
+		return decodeURIComponent(text.trim());
+	} catch {
+		return undefined;
 	}
-	return { url, headers };
+}
+
+/**
+ * `key=value,key=value`, each part percent-encoded. A pair that does not decode
+ * (a stray `%`) is left out with a warning rather than thrown: the setting is
+ * read on every request, and a throw would fail them all. The warning names the
+ * pair's position only, as the values are secrets.
+ */
+function otlpHeaders(setting: string): Record<string, string> {
+	const headers: Record<string, string> = { "content-type": "application/json" };
+	const skipped: number[] = [];
+	setting.split(",").forEach((pair, position) => {
+		const at = pair.indexOf("=");
+		if (at <= 0) return;
+		const name = decodedOrUndefined(pair.slice(0, at));
+		const value = decodedOrUndefined(pair.slice(at + 1));
+		if (name === undefined || value === undefined) {
+			skipped.push(position + 1);
+			return;
+		}
+		headers[name.toLowerCase()] = value;
+	});
+	if (skipped.length > 0 && !warnedHeaderSettings.has(setting)) {
+		warnedHeaderSettings.add(setting);
+		writeLog("warn", "OTEL_EXPORTER_OTLP_HEADERS has pairs that are not valid percent-encoding; they are not sent", {
+			skippedPairs: skipped,
+		});
+	}
+	return headers;
 }
 
 function attributeValue(value: string | number | boolean) {

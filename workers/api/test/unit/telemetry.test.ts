@@ -43,6 +43,30 @@ describe("OTLP settings", () => {
 			"x-team": "food",
 		});
 	});
+
+	it("skips a header pair that is not valid percent-encoding, warning once and never echoing the secret", () => {
+		const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+		const settings = {
+			OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example",
+			OTEL_EXPORTER_OTLP_HEADERS: "x-team=food,Authorization=Bearer 100%secret,x-bad%zz=1",
+		};
+		expect(otlpTarget(settings)?.headers).toEqual({ "content-type": "application/json", "x-team": "food" });
+		// Read again, as every request does: still exporting, and no second warning.
+		expect(otlpTarget(settings)?.url).toBe("https://otel.example/v1/traces");
+		expect(warn).toHaveBeenCalledTimes(1);
+		const line = JSON.parse(String(warn.mock.calls[0][0]));
+		expect(line).toMatchObject({ level: "warn", skippedPairs: [2, 3] });
+		expect(String(warn.mock.calls[0][0])).not.toContain("secret");
+	});
+
+	it("keeps spans flowing when the header setting has a stray %", () => {
+		vi.spyOn(console, "warn").mockImplementation(() => {});
+		const batch = new SpanBatch("goodfood-api", {
+			OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example",
+			OTEL_EXPORTER_OTLP_HEADERS: "api-key=50%",
+		});
+		expect(batch.enabled).toBe(true);
+	});
 });
 
 describe("OTLP/JSON trace request", () => {
