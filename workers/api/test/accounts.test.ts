@@ -279,6 +279,57 @@ describe("order history, export and deletion", () => {
 	});
 });
 
+describe("deletion and the notification log", () => {
+	async function logRow(eventId: string, channel: string, recipient: string, orderId: string) {
+		await env.DB.prepare(
+			"INSERT INTO notification_log (event_id, channel, recipient, order_id, event_type, status) VALUES (?, ?, ?, ?, 'OrderPlaced', 'sent')",
+		)
+			.bind(eventId, channel, recipient, orderId)
+			.run();
+	}
+
+	function recipientOf(eventId: string, channel = "email") {
+		return env.DB.prepare("SELECT recipient FROM notification_log WHERE event_id = ? AND channel = ?")
+			.bind(eventId, channel)
+			.all<{ recipient: string }>()
+			.then((result) => result.results.map((row) => row.recipient));
+	}
+
+	it("scrubs the customer's e-mail address from the log, and only theirs", async () => {
+		const account = await register();
+		const { orderId } = await orderAsCustomer(account.accessToken);
+		await eventually(
+			async () =>
+				json<{ orders: unknown[] }>(await call("/api/v1/customers/me/orders", { headers: auth(account.accessToken) })),
+			(body) => body.orders.length > 0,
+		);
+		const ids = { ofOrder: crypto.randomUUID(), toAddress: crypto.randomUUID(), other: crypto.randomUUID() };
+		const webhook = crypto.randomUUID();
+		const alreadyScrubbed = crypto.randomUUID();
+		await logRow(ids.ofOrder, "email", "checkout-contact@example.com", orderId);
+		await logRow(ids.toAddress, "email", account.email.toUpperCase(), "ord-elsewhere");
+		await logRow(ids.other, "email", "someone-else@example.com", "ord-elsewhere");
+		await logRow(webhook, "webhook", "wh_kitchen", orderId);
+		// A row for the same event already holding the placeholder must not fail the deletion.
+		await logRow(alreadyScrubbed, "email", "deleted@invalid.example", orderId);
+		await logRow(alreadyScrubbed, "email", "checkout-contact@example.com", orderId);
+
+		expect((await send("DELETE", "/api/v1/customers/me", undefined, auth(account.accessToken))).status).toBe(204);
+
+		expect(await recipientOf(ids.ofOrder)).toEqual(["deleted@invalid.example"]);
+		expect(await recipientOf(ids.toAddress)).toEqual(["deleted@invalid.example"]);
+		expect(await recipientOf(alreadyScrubbed)).toEqual(["deleted@invalid.example"]);
+		expect(await recipientOf(ids.other)).toEqual(["someone-else@example.com"]);
+		expect(await recipientOf(webhook, "webhook")).toEqual(["wh_kitchen"]);
+		const left = await env.DB.prepare(
+			"SELECT count(*) AS n FROM notification_log WHERE lower(recipient) = ? OR (order_id = ? AND channel = 'email' AND recipient <> 'deleted@invalid.example')",
+		)
+			.bind(account.email.toLowerCase(), orderId)
+			.first<{ n: number }>();
+		expect(left?.n).toBe(0);
+	});
+});
+
 describe("staff accounts", () => {
 	it("are created by admins for their locations", async () => {
 		const email = `cook-${crypto.randomUUID()}@goodfood.local`;

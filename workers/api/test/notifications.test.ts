@@ -16,6 +16,8 @@ import * as schema from "../src/db/schema";
 import { handleDeadNotifications, handleNotifications } from "../src/notifications/consumer";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { verifyWebhookSignature } from "../src/notifications/domain/webhooks";
+import { developmentSink } from "../src/notifications/email";
+import { notificationsDb } from "../src/notifications/repository";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope, OrderEventPayload, OrderEventType, OrderPlacedPayload } from "../src/ordering/events";
 import { projectOrderEvent, readModelDb } from "../src/ordering/projections";
@@ -326,6 +328,85 @@ describe("one e-mail per event", () => {
 	});
 });
 
+describe("a send whose bookkeeping fails", () => {
+	/** env whose D1 fails the write that marks a job sent, `failures` times. */
+	function failingMarkSent(failures: number) {
+		let left = failures;
+		const real = env.DB;
+		const DB = new Proxy(real, {
+			get(target, property) {
+				if (property !== "prepare")
+					return Reflect.get(target, property).bind?.(target) ?? Reflect.get(target, property);
+				return (query: string) => {
+					if (!/^update "notification_log" set .*"provider_message_id" = \?/.test(query) || left <= 0) {
+						return target.prepare(query);
+					}
+					left -= 1;
+					const fail = async () => {
+						throw new Error("D1_ERROR: database is locked");
+					};
+					const statement = { run: fail, all: fail, raw: fail, first: fail };
+					return { ...statement, bind: () => statement };
+				};
+			},
+		});
+		return { ...env, DB } as Env;
+	}
+
+	it("is never sent again: the write is retried, and the message acked even when it keeps failing", async () => {
+		const logged = quietLogs();
+		const email = uniqueEmail();
+		const placed = placedEvent(orderId(), "london-soho", { email });
+		await project(placed);
+		const job = emailJob(placed, email);
+
+		const first = await deliver([job], { on: failingMarkSent(10) });
+		expect(first.result.explicitAcks).toEqual(first.ids);
+		expect(first.result.retryMessages).toEqual([]);
+		expect(await inbox(email)).toHaveLength(1);
+		expect(logged).toContainEqual(
+			expect.objectContaining({ level: "error", message: "notification sent but not recorded" }),
+		);
+
+		// A stray redelivery finds the row still claimed and does not send.
+		const again = await deliver([structuredClone(job)], { attempts: 2 });
+		expect(again.result.retryMessages).toHaveLength(1);
+		expect(await inbox(email)).toHaveLength(1);
+	});
+
+	it("records the send once the write goes through on a retry within the delivery", async () => {
+		const email = uniqueEmail();
+		const placed = placedEvent(orderId(), "london-soho", { email });
+		await project(placed);
+		const job = emailJob(placed, email);
+
+		const first = await deliver([job], { on: failingMarkSent(1) });
+		expect(first.result.explicitAcks).toEqual(first.ids);
+		expect(await inbox(email)).toHaveLength(1);
+		expect(await logRow(job)).toMatchObject({ status: "sent", attempts: 1, providerMessageId: expect.any(String) });
+	});
+
+	it("the development sink keeps a message with an idempotency key it has seen once only", async () => {
+		const email = uniqueEmail();
+		const sink = developmentSink(notificationsDb(env.DB), "GoodFood <orders@goodfood.local>");
+		const message = {
+			to: email,
+			subject: "Hi",
+			text: "Hi",
+			html: "<p>Hi</p>",
+			idempotencyKey: `goodfood/${crypto.randomUUID()}/email`,
+		};
+
+		const first = await sink.send(message);
+		const repeat = await sink.send({ ...message });
+		const other = await sink.send({ ...message, idempotencyKey: `goodfood/${crypto.randomUUID()}/email` });
+
+		expect(repeat.id).toBe(first.id);
+		expect(other.id).not.toBe(first.id);
+		expect(await inbox(email)).toHaveLength(2);
+	});
+});
+
 describe("preferences", () => {
 	beforeEach(() => {
 		quietLogs();
@@ -376,7 +457,12 @@ describe("preferences", () => {
 
 		expect(result.explicitAcks).toEqual(ids);
 		expect(await inbox(email)).toEqual([]);
-		expect(await logRow(job)).toMatchObject({ status: "skipped", lastError: "the order's contact was erased" });
+		// Logged, but under the erased placeholder: the log keeps no address of an erased customer.
+		expect(await logRow(job)).toBeUndefined();
+		expect(await logRow({ ...job, recipient: "deleted@invalid.example" })).toMatchObject({
+			status: "skipped",
+			lastError: "the order's contact was erased",
+		});
 	});
 
 	it("e-mails a customer who kept order updates on", async () => {

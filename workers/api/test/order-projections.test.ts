@@ -12,7 +12,7 @@ import * as schema from "../src/db/schema";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope, OrderEventPayload, OrderEventType, OrderPlacedPayload } from "../src/ordering/events";
 import { readModelDb } from "../src/ordering/projections";
-import { call, errorOf, STAFF } from "./helpers";
+import { call, errorOf, json, STAFF, send } from "./helpers";
 
 const LOCATION = "london-soho";
 const FLAT_WHITE = { itemId: "itm-ldn-flat-white", categoryId: "cat-ldn-drinks" };
@@ -111,6 +111,20 @@ async function deliver(bodies: unknown[], attempts = 1) {
 	await handleOrderEvents(batch, env);
 	const result = await getQueueResult(batch, createExecutionContext());
 	return { ids: messages.map((message) => message.id), result, retryDelays };
+}
+
+let customerCounter = 0;
+/** A customer account that exists, as a signed-in customer's OrderPlaced names one; each from its own address. */
+async function registerCustomer() {
+	customerCounter += 1;
+	const response = await send(
+		"POST",
+		"/api/v1/auth/register",
+		{ email: `${crypto.randomUUID()}@example.com`, password: "correct horse 42", name: "Grace Hopper" },
+		{ "cf-connecting-ip": `198.51.100.${200 + customerCounter}` },
+	);
+	expect(response.status).toBe(201);
+	return json<{ accessToken: string; account: { id: string } }>(response);
 }
 
 function findOrder(orderId: string) {
@@ -267,10 +281,11 @@ describe("OrderPlaced", () => {
 		const businessDate = freshBusinessDate();
 		const first = crypto.randomUUID();
 		const second = crypto.randomUUID();
+		const customer = await registerCustomer();
 
-		await deliver([placed(first, { businessDate, customerId: "cus-42" }), placed(second, { businessDate })]);
+		await deliver([placed(first, { businessDate, customerId: customer.account.id }), placed(second, { businessDate })]);
 
-		expect((await findOrder(first))?.customerRef).toBe("customer:cus-42");
+		expect((await findOrder(first))?.customerRef).toBe(`customer:${customer.account.id}`);
 		expect(await itemSales(businessDate, FLAT_WHITE.itemId)).toMatchObject({
 			quantity: 4,
 			orders: 2,
@@ -299,6 +314,58 @@ describe("OrderPlaced", () => {
 			revenueMinor: 1100,
 		});
 		expect(await categorySales(businessDate, "cat-ldn-drinks")).toMatchObject({ quantity: 3, orders: 1 });
+	});
+});
+
+describe("an account deleted while its OrderPlaced is queued", () => {
+	function historyOf(orderId: string) {
+		return db.select().from(schema.customerOrderHistory).where(eq(schema.customerOrderHistory.orderId, orderId));
+	}
+
+	it("keeps the contact and history of an order whose account still exists", async () => {
+		const customer = await registerCustomer();
+		const orderId = crypto.randomUUID();
+		await deliver([placed(orderId, { customerId: customer.account.id, businessDate: freshBusinessDate() })]);
+		expect(await findOrder(orderId)).toMatchObject({
+			customerRef: `customer:${customer.account.id}`,
+			contactName: "Ada Lovelace",
+			contactEmail: "Ada@Example.com",
+		});
+		expect(await historyOf(orderId)).toHaveLength(1);
+	});
+
+	it("projects the order anonymised, with no history row, when the account is gone", async () => {
+		const customer = await registerCustomer();
+		const deleted = await send("DELETE", "/api/v1/customers/me", undefined, {
+			authorization: `Bearer ${customer.accessToken}`,
+		});
+		expect(deleted.status).toBe(204);
+
+		const orderId = crypto.randomUUID();
+		const businessDate = freshBusinessDate();
+		const address = { line1: "1 Frith Street", city: "London", postcode: "W1D 3JA", latitude: 51.51, longitude: -0.13 };
+		const { ids, result } = await deliver([
+			placed(orderId, {
+				customerId: customer.account.id,
+				businessDate,
+				fulfilment: "delivery",
+				deliveryAddress: address,
+			}),
+		]);
+		expect(result.explicitAcks).toEqual(ids);
+
+		expect(await findOrder(orderId)).toMatchObject({
+			customerRef: null,
+			contactName: "Deleted customer",
+			contactEmail: "deleted@invalid.example",
+			contactPhone: "",
+			deliveryAddress: null,
+		});
+		expect(await historyOf(orderId)).toEqual([]);
+		const row = await env.DB.prepare("SELECT * FROM orders WHERE id = ?").bind(orderId).first();
+		expect(JSON.stringify(row)).not.toMatch(/Ada|7946|Frith/i);
+		// The restaurant's figures still count the order.
+		expect(await itemSales(businessDate, FLAT_WHITE.itemId)).toMatchObject({ quantity: 2, orders: 1 });
 	});
 });
 

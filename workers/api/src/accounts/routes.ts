@@ -3,11 +3,13 @@
  * account's profile, order history, data export and deletion.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, ne, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { cartObject } from "../cart/carts";
 import * as schema from "../db/schema";
 import { catalogueDb, findLocation } from "../menu/repository";
+import { ERASED_CONTACT } from "../ordering/projections";
 import { type AppEnv, createRouter } from "../platform/app";
 import { bearerSecurity, signedIn } from "../platform/auth";
 import { ApiError } from "../platform/errors";
@@ -237,17 +239,37 @@ export const accountRoutes = createRouter()
 			await Promise.all(
 				owned.map(({ orderId }) => cartObject(c.env, orderId).forgetCustomer(account.id, callContext(c))),
 			);
-			await db.batch([
+			const { notificationLog, orders } = schema;
+			const erased = ERASED_CONTACT.contactEmail;
+			const isCustomersEmail = and(
+				eq(notificationLog.channel, "email"),
+				or(
+					sql`lower(${notificationLog.recipient}) = ${account.email.toLowerCase()}`,
+					inArray(
+						notificationLog.orderId,
+						db.select({ id: orders.id }).from(orders).where(eq(orders.customerRef, customerRef)),
+					),
+				),
+			);
+			const scrubbed = alias(notificationLog, "scrubbed");
+			const erasedRowExists = exists(
 				db
-					.update(schema.orders)
-					.set({
-						customerRef: null,
-						contactName: "Deleted customer",
-						contactEmail: "deleted@invalid.example",
-						contactPhone: "",
-						deliveryAddress: null,
-					})
-					.where(eq(schema.orders.customerRef, customerRef)),
+					.select({ one: sql`1` })
+					.from(scrubbed)
+					.where(
+						and(
+							eq(scrubbed.eventId, notificationLog.eventId),
+							eq(scrubbed.channel, "email"),
+							eq(scrubbed.recipient, erased),
+						),
+					),
+			);
+			await db.batch([
+				// Before the orders lose their reference: the e-mail log rows of the account's orders, and any under its address.
+				// A row already scrubbed for the same event would collide with the update on the log's key, so it goes first.
+				db.delete(notificationLog).where(and(isCustomersEmail, ne(notificationLog.recipient, erased), erasedRowExists)),
+				db.update(notificationLog).set({ recipient: erased }).where(isCustomersEmail),
+				db.update(orders).set(ERASED_CONTACT).where(eq(orders.customerRef, customerRef)),
 				db.delete(schema.customerOrderHistory).where(eq(schema.customerOrderHistory.customerRef, customerRef)),
 				db.delete(schema.accounts).where(eq(schema.accounts.id, account.id)),
 			]);

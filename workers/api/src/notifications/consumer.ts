@@ -6,6 +6,7 @@
  * dead-letter consumer marks the row `dead` with the reason it kept failing.
  */
 import type { OrderEventEnvelope } from "../ordering/events";
+import { ERASED_CONTACT } from "../ordering/projections";
 import { continueTrace, type TraceContext, traceFields } from "../platform/trace";
 import {
 	CUSTOMER_EMAIL_KIND,
@@ -31,6 +32,9 @@ import { deliverWebhook } from "./webhook-delivery";
 
 /** A `sending` row untouched for this long belongs to a delivery that died mid-send (sends time out after 10 s). */
 const LEASE_SECONDS = 60;
+/** Writes of a sent job's log row tried before giving up on the bookkeeping (never on the send). */
+const MARK_SENT_ATTEMPTS = 3;
+const MARK_SENT_BACKOFF_MS = 200;
 /** Jobs of one batch in flight at once: enough to overlap slow receivers, few enough for a provider's rate limit. */
 const CONCURRENCY = 5;
 
@@ -39,8 +43,11 @@ interface Context {
 	email: () => EmailSender;
 }
 
-/** Either a reason not to send, or how to send and get the provider's message id. */
-type Plan = { skip: string } | { send: () => Promise<string | null> };
+/**
+ * Either a reason not to send, or how to send and get the provider's message id.
+ * `erased`: the customer was erased, so the log row must not keep their address.
+ */
+type Plan = { skip: string; erased?: boolean } | { send: () => Promise<string | null> };
 
 function log(level: "info" | "warn" | "error", message: string, fields: Record<string, unknown>): void {
 	const line = JSON.stringify({ level, message, ...fields });
@@ -129,10 +136,10 @@ async function planEmail(context: Context, job: NotificationJob): Promise<Plan> 
 	const found = await orderForEmail(context.db, job.event.orderId);
 	if (!found) throw new Error(`order ${job.event.orderId} is not in the read model`);
 	if (!found.order.customerRef || found.order.contactEmail !== job.recipient) {
-		return { skip: "the order's contact was erased" };
+		return { skip: "the order's contact was erased", erased: true };
 	}
 	if (found.order.customerRef.startsWith("customer:")) {
-		if (!found.account) return { skip: "the customer's account no longer exists" };
+		if (!found.account) return { skip: "the customer's account no longer exists", erased: true };
 		if (!found.account.preferences.orderUpdates) return { skip: "the customer opted out of order updates" };
 	}
 	const rendered = renderOrderEmail(emailInputOf(found, job.event, kind));
@@ -165,7 +172,8 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 	try {
 		const plan = job.channel === "email" ? await planEmail(context, job) : await planWebhook(context, job);
 		if ("skip" in plan) {
-			await markSkipped(context.db, job, plan.skip, new Date());
+			const logged = plan.erased ? { ...job, recipient: ERASED_CONTACT.contactEmail } : job;
+			await markSkipped(context.db, logged, plan.skip, new Date());
 			log("info", "notification skipped", { ...logFields(job), reason: plan.skip });
 			message.ack();
 			return;
@@ -182,7 +190,8 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 		}
 		claimed = true;
 		const providerMessageId = await plan.send();
-		await markSent(context.db, job, providerMessageId, new Date());
+		// Sent: from here on only the bookkeeping may be retried, never the send.
+		await recordSent(context, job, providerMessageId);
 		message.ack();
 	} catch (error) {
 		const reason = errorText(error);
@@ -194,6 +203,33 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 			log("error", "notification log write failed", { ...logFields(job), error: errorText(logFailure) });
 		}
 		message.retry({ delaySeconds });
+	}
+}
+
+/**
+ * Marks a job sent, retrying the write a few times within this delivery. A
+ * message retried after a send would send again, so when the log cannot be
+ * written the job is still acked: the e-mail went out, and the row, left
+ * `sending`, is logged for an operator (the provider's idempotency key covers a
+ * stray redelivery that takes the lapsed claim over).
+ */
+async function recordSent(context: Context, job: NotificationJob, providerMessageId: string | null): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await markSent(context.db, job, providerMessageId, new Date());
+			return;
+		} catch (error) {
+			if (attempt >= MARK_SENT_ATTEMPTS) {
+				log("error", "notification sent but not recorded", {
+					...logFields(job),
+					providerMessageId,
+					attempts: attempt,
+					error: errorText(error),
+				});
+				return;
+			}
+			await new Promise((resolve) => setTimeout(resolve, MARK_SENT_BACKOFF_MS * attempt));
+		}
 	}
 }
 

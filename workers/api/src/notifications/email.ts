@@ -3,7 +3,7 @@
  * sink that keeps every message in D1 for `GET /api/v1/dev/emails`. Which one
  * runs is configuration (`EMAIL_PROVIDER`), never a code path.
  */
-import { type NotificationsDb, recordInOutbox } from "./repository";
+import { type NotificationsDb, recordInOutboxOnce } from "./repository";
 
 export interface EmailMessage {
 	to: string;
@@ -67,12 +67,16 @@ export function resendSender(options: { apiKey: string; from: string; baseUrl: s
 	};
 }
 
-/** Keeps each message in D1 instead of sending it, like a mailbox every developer can read. */
+/**
+ * Keeps each message in D1 instead of sending it, like a mailbox every developer
+ * can read. Like the provider, it keeps a message with a key it has seen once only,
+ * answering a repeat with the first message's id.
+ */
 export function developmentSink(db: NotificationsDb, from: string): EmailSender {
 	return {
 		async send(message) {
 			const id = `sink_${crypto.randomUUID()}`;
-			await recordInOutbox(db, {
+			const kept = await recordInOutboxOnce(db, {
 				id,
 				toAddress: message.to,
 				fromAddress: from,
@@ -82,7 +86,7 @@ export function developmentSink(db: NotificationsDb, from: string): EmailSender 
 				idempotencyKey: message.idempotencyKey,
 				createdAt: new Date().toISOString(),
 			});
-			return { id };
+			return { id: kept };
 		},
 	};
 }

@@ -233,6 +233,30 @@ export async function recordInOutbox(db: NotificationsDb, row: OutboxRow): Promi
 	await db.insert(devOutbox).values(row);
 }
 
+/**
+ * Keeps a message unless one with its idempotency key is kept already; either
+ * way answers the id of the message kept under that key. One statement, so two
+ * concurrent sends of one key keep one message.
+ */
+export async function recordInOutboxOnce(db: NotificationsDb, row: OutboxRow): Promise<string> {
+	const key = row.idempotencyKey;
+	if (key === null) {
+		await recordInOutbox(db, row);
+		return row.id;
+	}
+	const sameKey = eq(devOutbox.idempotencyKey, key);
+	const [, kept] = await db.batch([
+		// INSERT … SELECT lists the columns in the table's order: id, to, from, subject, text, html, key, created.
+		db
+			.insert(devOutbox)
+			.select(
+				sql`select ${row.id}, ${row.toAddress}, ${row.fromAddress}, ${row.subject}, ${row.text}, ${row.html}, ${key}, ${row.createdAt} where not exists (select 1 from ${devOutbox} where ${sameKey})`,
+			),
+		db.select({ id: devOutbox.id }).from(devOutbox).where(sameKey).orderBy(sql`rowid`).limit(1),
+	]);
+	return kept[0]?.id ?? row.id;
+}
+
 /** The sink's messages, newest first (by insertion order, which timestamps cannot break ties in). */
 export function outbox(db: NotificationsDb, options: { to?: string; limit: number }): Promise<OutboxRow[]> {
 	return db

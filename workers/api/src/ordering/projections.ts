@@ -34,6 +34,15 @@ function chunks<T>(rows: T[], columns: number): T[][] {
 	return result;
 }
 
+/** What an erased customer's orders show instead of their contact details. */
+export const ERASED_CONTACT = {
+	customerRef: null,
+	contactName: "Deleted customer",
+	contactEmail: "deleted@invalid.example",
+	contactPhone: "",
+	deliveryAddress: null,
+} as const;
+
 /** How the read models name a customer: by account, else by e-mail for guests. */
 export function customerRefOf(customerId: string | null, email: string): string {
 	return customerId ? `customer:${customerId}` : `email:${email.trim().toLowerCase()}`;
@@ -210,7 +219,26 @@ function projectOrderPlaced(db: ReadModelDb, event: OrderPlacedEnvelope, process
 				}),
 		);
 	}
+	if (placed.customerId) statements.push(...eraseIfAccountDeleted(db, orderId, placed.customerId));
 	return statements;
+}
+
+/**
+ * An account deleted while its OrderPlaced was still queued: deletion could not
+ * see the order, so the projection anonymises it the way deletion does, and
+ * keeps no history row. Checked inside the same batch as the inserts, so the
+ * contact details are never visible, whichever of the two runs first.
+ */
+function eraseIfAccountDeleted(db: ReadModelDb, orderId: string, customerId: string): BatchItem<"sqlite">[] {
+	const { orders, customerOrderHistory, accounts } = schema;
+	const accountGone = sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${customerId})`;
+	return [
+		db
+			.update(orders)
+			.set(ERASED_CONTACT)
+			.where(and(eq(orders.id, orderId), accountGone)),
+		db.delete(customerOrderHistory).where(and(eq(customerOrderHistory.orderId, orderId), accountGone)),
+	];
 }
 
 /**
