@@ -1,9 +1,10 @@
 /** The api worker's one queue handler: each queue's batches go to that queue's consumer. */
 import { handleDeadNotifications, handleNotifications } from "./notifications/consumer";
-import { handleOrderEvents } from "./ordering/consumer";
+import { handleDeadOrderEvents, handleOrderEvents } from "./ordering/consumer";
 
 export const QUEUE_NAMES = {
 	orderEvents: "goodfood-order-events",
+	orderEventsDeadLetter: "goodfood-order-events-dlq",
 	notifications: "goodfood-notifications",
 	notificationsDeadLetter: "goodfood-notifications-dlq",
 } as const;
@@ -21,6 +22,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx?: 
 	switch (queueBaseName(batch.queue)) {
 		case QUEUE_NAMES.orderEvents:
 			return handleOrderEvents(batch, env, ctx);
+		case QUEUE_NAMES.orderEventsDeadLetter:
+			return handleDeadOrderEvents(batch, env);
 		case QUEUE_NAMES.notifications:
 			return handleNotifications(batch, env);
 		case QUEUE_NAMES.notificationsDeadLetter:

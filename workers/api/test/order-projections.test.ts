@@ -12,6 +12,7 @@ import * as schema from "../src/db/schema";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope, OrderEventPayload, OrderEventType, OrderPlacedPayload } from "../src/ordering/events";
 import { readModelDb } from "../src/ordering/projections";
+import { handleQueue } from "../src/queues";
 import { call, errorOf, json, STAFF, send } from "./helpers";
 
 const LOCATION = "london-soho";
@@ -366,6 +367,71 @@ describe("an account deleted while its OrderPlaced is queued", () => {
 		expect(JSON.stringify(row)).not.toMatch(/Ada|7946|Frith/i);
 		// The restaurant's figures still count the order.
 		expect(await itemSales(businessDate, FLAT_WHITE.itemId)).toMatchObject({ quantity: 2, orders: 1 });
+	});
+});
+
+describe("the dead-letter queue", () => {
+	async function deadLetter(queue: string, bodies: unknown[], attempts = 1) {
+		const messages = bodies.map((body) => {
+			messageCounter += 1;
+			return { id: `dlq-${messageCounter}`, timestamp: Date.now(), attempts, body };
+		});
+		const batch = createMessageBatch(queue, messages);
+		await handleQueue(batch, env);
+		return {
+			ids: messages.map((message) => message.id),
+			result: await getQueueResult(batch, createExecutionContext()),
+		};
+	}
+
+	function deadLettersOf(messageId: string) {
+		return env.DB.prepare("SELECT * FROM dead_letters WHERE message_id = ?")
+			.bind(messageId)
+			.all<Record<string, unknown>>()
+			.then((result) => result.results);
+	}
+
+	it("records an event whose retries ran out, with its body and why, and logs it as an error", async () => {
+		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+		const orphan = event("OrderConfirmed", crypto.randomUUID(), 2, { estimatedReadyAt: "2030-01-01T09:30:00.000Z" });
+
+		const { ids, result } = await deadLetter("goodfood-order-events-dlq-production", [orphan]);
+
+		expect(result.explicitAcks).toEqual(ids);
+		const rows = await deadLettersOf(ids[0]);
+		expect(rows).toEqual([
+			expect.objectContaining({
+				queue: "goodfood-order-events-dlq-production",
+				event_id: orphan.id,
+				order_id: orphan.orderId,
+				event_type: "OrderConfirmed",
+				reason: "retries exhausted: its OrderPlaced was never projected",
+				replayed_at: null,
+			}),
+		]);
+		// The body is kept whole, so it can be sent back onto the order-events queue.
+		expect(JSON.parse(String(rows[0].body))).toEqual(orphan);
+		const line = errors.mock.calls.map(([text]) => JSON.parse(String(text))).find((l) => l.eventId === orphan.id);
+		expect(line).toMatchObject({ level: "error", message: "order event dead-lettered", orderId: orphan.orderId });
+	});
+
+	it("keeps one row for a dead letter delivered twice, and records a malformed message too", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const order = crypto.randomUUID();
+		await deliver([placed(order, { businessDate: freshBusinessDate() })]);
+		const dead = placed(order);
+		const first = await deadLetter("goodfood-order-events-dlq", [dead, { nonsense: true }]);
+		const messageId = first.ids[0];
+		const batch = createMessageBatch("goodfood-order-events-dlq", [
+			{ id: messageId, timestamp: Date.now(), attempts: 2, body: dead },
+		]);
+		await handleQueue(batch, env);
+
+		expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual([messageId]);
+		expect(await deadLettersOf(messageId)).toHaveLength(1);
+		expect(await deadLettersOf(first.ids[1])).toEqual([
+			expect.objectContaining({ event_id: null, reason: "malformed message: not an order event envelope" }),
+		]);
 	});
 });
 

@@ -238,3 +238,67 @@ async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Pars
 		}),
 	);
 }
+
+/** Why an event ended in the dead-letter queue, as far as the read models can tell. */
+async function deadLetterReason(env: Env, event: OrderEventEnvelope | undefined): Promise<string> {
+	if (!event) return "malformed message: not an order event envelope";
+	const [processed, placed] = await env.DB.batch<{ found: number }>([
+		env.DB.prepare("SELECT 1 AS found FROM processed_events WHERE event_id = ?").bind(event.id),
+		env.DB.prepare("SELECT 1 AS found FROM orders WHERE id = ?").bind(event.orderId),
+	]);
+	if (processed.results.length > 0) return "retries exhausted: projected, but its notifications could not be queued";
+	if (event.type !== "OrderPlaced" && placed.results.length === 0) {
+		return "retries exhausted: its OrderPlaced was never projected";
+	}
+	return "retries exhausted: the projection kept failing (see 'order event projection failed' for this event id)";
+}
+
+/**
+ * Queue handler for `goodfood-order-events-dlq`: events whose retries ran out.
+ * Each is kept in `dead_letters` with its body and why it died, so an operator
+ * can replay it onto the order-events queue; a message already recorded is
+ * acked again without a second row. A failed write is retried, never dropped.
+ */
+export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+	for (const message of batch.messages) {
+		const parsed = OrderEventEnvelope.safeParse(message.body);
+		const event = parsed.success ? parsed.data : undefined;
+		const log = spanLogger(continueTrace(event?.traceparent));
+		const fields = {
+			queue: batch.queue,
+			messageId: message.id,
+			eventId: event?.id,
+			type: event?.type,
+			orderId: event?.orderId,
+			sequence: event?.sequence,
+		};
+		try {
+			const reason = await deadLetterReason(env, event);
+			await env.DB.prepare(
+				`INSERT INTO dead_letters (queue, message_id, event_id, order_id, event_type, body, reason, attempts, dead_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (queue, message_id) DO NOTHING`,
+			)
+				.bind(
+					batch.queue,
+					message.id,
+					event?.id ?? null,
+					event?.orderId ?? null,
+					event?.type ?? null,
+					JSON.stringify(message.body) ?? "null",
+					reason,
+					message.attempts,
+					new Date().toISOString(),
+				)
+				.run();
+			log.error("order event dead-lettered", { ...fields, reason });
+			message.ack();
+		} catch (error) {
+			log.error("dead-lettered order event not recorded", {
+				...fields,
+				attempts: message.attempts,
+				error: errorText(error),
+			});
+			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		}
+	}
+}
