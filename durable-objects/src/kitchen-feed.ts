@@ -26,7 +26,17 @@ export interface KitchenMessage {
 }
 
 export class KitchenFeed extends DurableObject<Env> {
-	/** Accepts a kitchen board's WebSocket; the api worker has already checked the caller works here. */
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		// Boards ping every 25 s to notice a dead connection; the runtime answers without waking this object.
+		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+	}
+
+	/**
+	 * Accepts a kitchen board's WebSocket; the api worker has already checked the
+	 * caller works here (from its bearer token or `bearer.` subprotocol) and names
+	 * the `goodfood.v1` subprotocol on the 101 it relays.
+	 */
 	override async fetch(request: Request): Promise<Response> {
 		if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
 			return new Response("Expected a WebSocket upgrade", { status: 426 });

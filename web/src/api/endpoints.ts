@@ -91,6 +91,20 @@ export function liveOrderUrl(orderId: string, trackingToken: string, after?: num
 	return url.toString();
 }
 
+/** The application protocol of the kitchen feed; the 101 names it back. */
+export const KITCHEN_FEED_PROTOCOL = "goodfood.v1";
+
+/**
+ * The kitchen feed's WebSocket and the subprotocols to offer: a browser cannot
+ * set Authorization on a WebSocket, so the access token rides as
+ * `bearer.<token>` (never in the URL, which ends up in logs).
+ */
+export function kitchenFeed(slug: string, accessToken: string): { url: string; protocols: string[] } {
+	const url = new URL(`${V1}/locations/${enc(slug)}/orders/live`, window.location.href);
+	url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+	return { url: url.toString(), protocols: [KITCHEN_FEED_PROTOCOL, `bearer.${accessToken}`] };
+}
+
 export function login(email: string, password: string): Promise<Tokens> {
 	return request(`${V1}/auth/login`, { method: "POST", body: { email, password }, authenticated: false });
 }

@@ -52,6 +52,11 @@ export function setCredentials(source: Credentials): void {
 	credentials = source;
 }
 
+/** The signed-in account's access token, for where fetch cannot carry it: a WebSocket's subprotocols. */
+export function currentAccessToken(): string | undefined {
+	return credentials.accessToken();
+}
+
 export interface RequestOptions {
 	method?: string;
 	body?: unknown;

@@ -37,6 +37,28 @@ export function TotalsTable({ totals, fulfilment }: { totals: Totals; fulfilment
 	);
 }
 
+/**
+ * How each line is named to assistive technology: two lines of one item differ
+ * by their options or note, so the names say those too (and, should even they
+ * match, the line's position).
+ */
+function lineNames(cart: Cart): Map<string, string> {
+	const names = cart.lines.map((line) => {
+		const details = [
+			line.options.length > 0 ? line.options.map((option) => option.name).join(", ") : "",
+			line.note ? `“${line.note}”` : "",
+		].filter(Boolean);
+		return details.length > 0 ? `${line.name} (${details.join("; ")})` : line.name;
+	});
+	return new Map(
+		cart.lines.map((line, index) => {
+			const name = names[index];
+			const unique = names.indexOf(name) === names.lastIndexOf(name);
+			return [line.lineId, unique ? name : `${name}, line ${index + 1}`];
+		}),
+	);
+}
+
 export function CartLines({ cart, problems = {} }: { cart: Cart; problems?: Record<string, string> }) {
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
@@ -51,6 +73,7 @@ export function CartLines({ cart, problems = {} }: { cart: Cart; problems?: Reco
 			setBusy(false);
 		}
 	};
+	const names = lineNames(cart);
 	return (
 		<>
 			<ul class="cart-lines" aria-label="Items in your order">
@@ -70,7 +93,7 @@ export function CartLines({ cart, problems = {} }: { cart: Cart; problems?: Reco
 						<div class="stepper">
 							<button
 								type="button"
-								aria-label={`One less ${line.name}`}
+								aria-label={`One less ${names.get(line.lineId)}`}
 								disabled={busy}
 								onClick={() => change(line.lineId, line.quantity - 1)}
 							>
@@ -78,7 +101,7 @@ export function CartLines({ cart, problems = {} }: { cart: Cart; problems?: Reco
 							</button>
 							<button
 								type="button"
-								aria-label={`One more ${line.name}`}
+								aria-label={`One more ${names.get(line.lineId)}`}
 								disabled={busy || line.quantity >= 50}
 								onClick={() => change(line.lineId, line.quantity + 1)}
 							>
@@ -88,7 +111,7 @@ export function CartLines({ cart, problems = {} }: { cart: Cart; problems?: Reco
 								type="button"
 								class="link-button"
 								disabled={busy}
-								aria-label={`Remove ${line.name}`}
+								aria-label={`Remove ${names.get(line.lineId)}`}
 								onClick={() => change(line.lineId, 0)}
 							>
 								Remove

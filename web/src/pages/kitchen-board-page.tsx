@@ -1,20 +1,32 @@
 /**
  * The kitchen board: a location's live orders in columns by status, one tap
- * to move each along. The list comes from the staff order list, reloaded every
- * few seconds; a status change shows at once from the answer to the change,
- * since the list is a read model that follows a moment later.
+ * to move each along. The list comes from the staff order list; the kitchen
+ * feed's WebSocket says the moment an order arrives or moves, and the board
+ * then shows the change and reloads the list (a read model that follows a
+ * moment later, so it reloads until the list has caught up). While the feed
+ * is down the board reconnects with backoff and polls slowly meanwhile.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { changeStatus, staffOrders } from "../api/endpoints";
-import { messageOf } from "../api/http";
+import { changeStatus, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
+import { currentAccessToken, messageOf } from "../api/http";
 import type { Location, OrderStatus, StaffOrder, StatusChange } from "../api/types";
 import { ErrorMessage } from "../components/page";
 import { formatClock, formatDayTime, formatMoney, shortOrderId } from "../format";
 import { announce } from "../state/announcer";
 import { KitchenShell } from "./kitchen-shell";
 
-const POLL_MS = 3_000;
+/** Only while the feed is down: the feed is what keeps the board current. */
+const FALLBACK_POLL_MS = 30_000;
+const RECONNECT_FIRST_MS = 1_000;
+const RECONNECT_MAX_MS = 30_000;
+/** A ping this often; a feed that does not answer within the grace is closed and reopened. */
+const HEARTBEAT_MS = 25_000;
+const HEARTBEAT_GRACE_MS = 10_000;
+/** Reloads after an event until the read model shows it: the list follows the feed by a moment. */
+const CATCH_UP_DELAYS_MS = [300, 600, 1_200, 2_500, 5_000, 5_000];
 const DEFAULT_ETA_MINUTES = 15;
+const ETA_MIN = 1;
+const ETA_MAX = 240;
 
 /** How far along an order is; a list read before a change must not undo it on screen. */
 const RANK: Record<OrderStatus, number> = {
@@ -40,6 +52,18 @@ const ACTIVE = new Set(COLUMNS.flatMap((column) => column.statuses));
 
 type Override = Pick<StaffOrder, "status" | "estimatedReadyAt">;
 
+/** What the kitchen feed pushes: a greeting, then one message per order event at the location. */
+interface FeedMessage {
+	type: "hello" | "order";
+	orderId?: string;
+	event?: string;
+	status?: OrderStatus;
+	estimatedReadyAt?: string;
+	order?: { contactName: string };
+}
+
+export type FeedState = "connecting" | "live" | "offline";
+
 function merge(listed: StaffOrder[], overrides: Map<string, Override>): StaffOrder[] {
 	return listed
 		.map((order) => {
@@ -55,13 +79,33 @@ function merge(listed: StaffOrder[], overrides: Map<string, Override>): StaffOrd
 		.sort((a, b) => (a.requestedFor ?? a.placedAt).localeCompare(b.requestedFor ?? b.placedAt));
 }
 
+/** Whether the list already shows an order at least as far along as `status`. */
+function caughtUp(listed: StaffOrder[], orderId: string, status: OrderStatus): boolean {
+	const order = listed.find((candidate) => candidate.id === orderId);
+	if (!order) return !ACTIVE.has(status);
+	return RANK[order.status] >= RANK[status];
+}
+
+function parse(data: unknown): FeedMessage | null {
+	if (typeof data !== "string" || data === "pong") return null;
+	try {
+		const message = JSON.parse(data) as FeedMessage;
+		return message && typeof message === "object" ? message : null;
+	} catch {
+		return null;
+	}
+}
+
 function useBoard(slug: string) {
 	const [orders, setOrders] = useState<StaffOrder[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
+	const [feed, setFeed] = useState<FeedState>("connecting");
 	const overrides = useRef(new Map<string, Override>());
 	const listed = useRef<StaffOrder[]>([]);
 	const seen = useRef<Set<string> | null>(null);
+	/** Orders the feed told of that the list does not show yet, with the status it named. */
+	const awaited = useRef(new Map<string, OrderStatus>());
 
 	const reload = async () => {
 		try {
@@ -75,6 +119,9 @@ function useBoard(slug: string) {
 				}
 			}
 			seen.current = new Set(fresh.map((order) => order.id));
+			for (const [orderId, status] of awaited.current) {
+				if (caughtUp(fresh, orderId, status)) awaited.current.delete(orderId);
+			}
 			setOrders(merge(fresh, overrides.current));
 			setUpdatedAt(new Date());
 			setError(null);
@@ -84,9 +131,117 @@ function useBoard(slug: string) {
 	};
 
 	useEffect(() => {
-		reload();
-		const timer = setInterval(() => document.visibilityState === "visible" && reload(), POLL_MS);
-		return () => clearInterval(timer);
+		let stopped = false;
+		let socket: WebSocket | undefined;
+		let attempt = 0;
+		let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+		let pollTimer: ReturnType<typeof setInterval> | undefined;
+		let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+		let catchUpTimer: ReturnType<typeof setTimeout> | undefined;
+		let catchUpStep = 0;
+		let lastHeard = Date.now();
+
+		const startPolling = () => {
+			pollTimer ??= setInterval(() => document.visibilityState === "visible" && reload(), FALLBACK_POLL_MS);
+		};
+		const stopPolling = () => {
+			clearInterval(pollTimer);
+			pollTimer = undefined;
+		};
+
+		/** Reloads now, then again a little later for as long as the list has not caught up with the feed. */
+		const catchUp = async () => {
+			clearTimeout(catchUpTimer);
+			catchUpTimer = undefined;
+			await reload();
+			if (stopped) return;
+			if (awaited.current.size === 0 || catchUpStep >= CATCH_UP_DELAYS_MS.length) {
+				catchUpStep = 0;
+				return;
+			}
+			catchUpTimer = setTimeout(catchUp, CATCH_UP_DELAYS_MS[catchUpStep++]);
+		};
+
+		const received = (message: FeedMessage) => {
+			if (message.type !== "order" || !message.orderId || !message.status || !(message.status in RANK)) return;
+			const { orderId, status } = message;
+			const current = listed.current.find((order) => order.id === orderId);
+			if (current && RANK[status] > RANK[current.status]) {
+				// Shown at once; the list confirms it when it catches up.
+				const estimatedReadyAt = message.estimatedReadyAt ?? current.estimatedReadyAt;
+				overrides.current.set(orderId, { status, estimatedReadyAt });
+				setOrders(merge(listed.current, overrides.current));
+			}
+			if (!caughtUp(listed.current, orderId, status)) awaited.current.set(orderId, status);
+			catchUpStep = 0;
+			void catchUp();
+		};
+
+		const connect = () => {
+			if (stopped) return;
+			const token = currentAccessToken();
+			if (!token) {
+				setFeed("offline");
+				startPolling();
+				return;
+			}
+			const { url, protocols } = kitchenFeed(slug, token);
+			let opened = false;
+			setFeed("connecting");
+			try {
+				socket = new WebSocket(url, protocols);
+			} catch {
+				scheduleReconnect(false);
+				return;
+			}
+			socket.addEventListener("open", () => {
+				if (socket?.protocol !== KITCHEN_FEED_PROTOCOL) {
+					socket?.close();
+					return;
+				}
+				opened = true;
+				attempt = 0;
+				lastHeard = Date.now();
+				setFeed("live");
+				stopPolling();
+				// Whatever happened while the feed was down.
+				void reload();
+				heartbeatTimer = setInterval(() => {
+					if (Date.now() - lastHeard > HEARTBEAT_MS + HEARTBEAT_GRACE_MS) socket?.close();
+					else if (socket?.readyState === WebSocket.OPEN) socket.send("ping");
+				}, HEARTBEAT_MS);
+			});
+			socket.addEventListener("message", (event) => {
+				lastHeard = Date.now();
+				const message = parse(event.data);
+				if (message) received(message);
+			});
+			socket.addEventListener("close", () => {
+				clearInterval(heartbeatTimer);
+				socket = undefined;
+				if (!stopped) scheduleReconnect(opened);
+			});
+		};
+
+		const scheduleReconnect = (wasOpen: boolean) => {
+			setFeed("offline");
+			startPolling();
+			// A handshake refused outright may be an expired token: the reload renews it if so.
+			if (!wasOpen) void reload();
+			const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** attempt++);
+			reconnectTimer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+		};
+
+		void reload();
+		connect();
+		return () => {
+			stopped = true;
+			clearTimeout(reconnectTimer);
+			clearTimeout(catchUpTimer);
+			clearInterval(heartbeatTimer);
+			stopPolling();
+			socket?.close(1000, "Board closed");
+		};
 	}, [slug]);
 
 	/** Shows the order's new status from the change's own answer, before the list catches up. */
@@ -95,7 +250,7 @@ function useBoard(slug: string) {
 		setOrders(merge(listed.current, overrides.current));
 	};
 
-	return { orders, error, updatedAt, reload, changed };
+	return { orders, error, updatedAt, feed, reload, changed };
 }
 
 function ReasonForm({
@@ -111,6 +266,7 @@ function ReasonForm({
 }) {
 	const [reason, setReason] = useState("");
 	const id = `reason-${order.id}`;
+	const ref = shortOrderId(order.id);
 	return (
 		<form
 			class="reason-form"
@@ -119,7 +275,9 @@ function ReasonForm({
 				if (reason.trim()) onSubmit(reason.trim());
 			}}
 		>
-			<label for={id}>Reason, for the customer</label>
+			<label for={id}>
+				Reason, for the customer <span class="visually-hidden">(order {ref})</span>
+			</label>
 			<input
 				id={id}
 				required
@@ -129,14 +287,24 @@ function ReasonForm({
 			/>
 			<div class="actions">
 				<button type="submit" class="danger">
-					{verb} order
+					{verb} order <span class="visually-hidden">{ref}</span>
 				</button>
 				<button type="button" onClick={onCancel}>
-					Keep order
+					Keep order <span class="visually-hidden">{ref}</span>
 				</button>
 			</div>
 		</form>
 	);
+}
+
+const ETA_MESSAGE = `Enter the minutes until ready, a whole number from ${ETA_MIN} to ${ETA_MAX}.`;
+
+/** The ETA a kitchen typed, if it is a whole number of minutes from 1 to 240; anything else is refused, not guessed. */
+function etaMinutesOf(value: string): number | null {
+	const trimmed = value.trim();
+	if (!/^\d{1,3}$/.test(trimmed)) return null;
+	const minutes = Number(trimmed);
+	return minutes >= ETA_MIN && minutes <= ETA_MAX ? minutes : null;
 }
 
 function OrderCard({
@@ -149,11 +317,26 @@ function OrderCard({
 	onChanged: (override: Override) => void;
 }) {
 	const [eta, setEta] = useState(String(DEFAULT_ETA_MINUTES));
+	const [etaError, setEtaError] = useState<string | null>(null);
+	const etaInput = useRef<HTMLInputElement>(null);
 	const [asking, setAsking] = useState<"Reject" | "Cancel" | null>(null);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
 	const ref = shortOrderId(order.id);
 	const titleId = `order-${order.id}`;
+	const etaId = `eta-${order.id}`;
+	const etaErrorId = `${etaId}-error`;
+
+	const confirm = () => {
+		const minutes = etaMinutesOf(eta);
+		if (minutes === null) {
+			setEtaError(ETA_MESSAGE);
+			etaInput.current?.focus();
+			return;
+		}
+		setEtaError(null);
+		move({ status: "confirmed", etaMinutes: minutes }, "confirmed");
+	};
 
 	const move = async (change: StatusChange, done: string) => {
 		setBusy(true);
@@ -215,19 +398,37 @@ function OrderCard({
 				<div class="actions">
 					{order.status === "placed" && (
 						<>
-							<div class="eta-field">
-								<label for={`eta-${order.id}`}>ETA (minutes)</label>
+							<div class={`eta-field${etaError ? " field-invalid" : ""}`}>
+								<label for={etaId}>
+									ETA (minutes) <span class="visually-hidden">for order {ref}</span>
+								</label>
 								<input
-									id={`eta-${order.id}`}
+									id={etaId}
+									ref={etaInput}
 									type="number"
 									inputMode="numeric"
-									min={1}
-									max={240}
+									required
+									min={ETA_MIN}
+									max={ETA_MAX}
+									step={1}
 									value={eta}
-									onInput={(event) => setEta(event.currentTarget.value)}
+									aria-invalid={etaError ? true : undefined}
+									aria-describedby={etaError ? etaErrorId : undefined}
+									onInput={(event) => {
+										const value = event.currentTarget.value;
+										setEta(value);
+										if (etaError && etaMinutesOf(value) !== null) setEtaError(null);
+									}}
 								/>
+								{etaError && (
+									<p class="field-error" id={etaErrorId}>
+										{etaError}
+									</p>
+								)}
 							</div>
-							{action("Confirm", { status: "confirmed", etaMinutes: Number(eta) || DEFAULT_ETA_MINUTES }, "confirmed")}
+							<button type="button" class="primary" disabled={busy} onClick={confirm}>
+								Confirm <span class="visually-hidden">order {ref}</span>
+							</button>
 							<button type="button" class="danger-outline" disabled={busy} onClick={() => setAsking("Reject")}>
 								Reject… <span class="visually-hidden">order {ref}</span>
 							</button>
@@ -253,17 +454,21 @@ function OrderCard({
 }
 
 function Board({ location }: { location: Location }) {
-	const { orders, error, updatedAt, reload, changed } = useBoard(location.slug);
+	const { orders, error, updatedAt, feed, reload, changed } = useBoard(location.slug);
+	const feedText =
+		feed === "live"
+			? "Live: new orders and changes appear by themselves."
+			: feed === "connecting"
+				? "Connecting to the live feed…"
+				: "Live feed disconnected: reconnecting, and reloading every 30 s meanwhile.";
 	return (
 		<>
 			<div class="toolbar">
 				<button type="button" onClick={reload}>
 					Refresh
 				</button>
-				<p class="muted small">
-					{updatedAt
-						? `Updated ${formatClock(updatedAt, location.timeZone)}; refreshes every few seconds.`
-						: "Loading…"}
+				<p class="muted small" data-feed={feed}>
+					{feedText} {updatedAt ? `Updated ${formatClock(updatedAt, location.timeZone)}.` : "Loading…"}
 				</p>
 			</div>
 			<ErrorMessage message={error} />

@@ -1,5 +1,5 @@
 /** The first page: every location with whether it is open, nearest first when the browser may tell where we are. */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { listLocations } from "../api/endpoints";
 import { messageOf } from "../api/http";
 import type { Location } from "../api/types";
@@ -66,12 +66,15 @@ export function LocationsPage() {
 	const [error, setError] = useState<string | null>(null);
 	const [locating, setLocating] = useState(false);
 	const [sortedByDistance, setSortedByDistance] = useState(false);
+	/** Set once a nearest-first list is shown: the plain list, should it answer later, must not replace it. */
+	const sorted = useRef(false);
 
 	const findNearest = async () => {
 		setLocating(true);
 		setError(null);
 		try {
 			const { locations } = await listLocations(await currentPosition());
+			sorted.current = true;
 			setLocations(locations);
 			setSortedByDistance(true);
 		} catch (failure) {
@@ -83,8 +86,12 @@ export function LocationsPage() {
 
 	useEffect(() => {
 		listLocations()
-			.then(({ locations }) => setLocations(locations))
-			.catch((failure) => setError(messageOf(failure)));
+			.then(({ locations }) => {
+				if (!sorted.current) setLocations(locations);
+			})
+			.catch((failure) => {
+				if (!sorted.current) setError(messageOf(failure));
+			});
 		geolocationAllowed().then((allowed) => {
 			if (allowed) findNearest();
 		});

@@ -193,3 +193,65 @@ describe("the order view", () => {
 		expect(confirmed).toMatchObject({ timeZone: "Europe/London", estimatedReadyAtLocal: expected });
 	});
 });
+
+describe("the kitchen feed from a browser", () => {
+	const FEED = "/api/v1/locations/london-soho/orders/live";
+	const tokenOf = async (principal: (typeof PRINCIPALS)[keyof typeof PRINCIPALS]) =>
+		(await bearer(principal)).authorization.replace(/^Bearer /, "");
+	const offering = (token: string) => ({ "sec-websocket-protocol": `goodfood.v1, bearer.${token}` });
+
+	it("accepts the access token as a subprotocol and answers goodfood.v1", async () => {
+		const token = await tokenOf(PRINCIPALS.kitchen);
+		const feed = await connect(FEED, offering(token));
+		const [hello] = await feed.received(1);
+		expect(hello).toMatchObject({ type: "hello" });
+		const { orderId } = await placed();
+		const [, newOrder] = await feed.received(2);
+		expect(newOrder).toMatchObject({ type: "order", orderId, event: "OrderPlaced" });
+		feed.socket.close();
+
+		const response = await call(FEED, { headers: { upgrade: "websocket", ...offering(token) } });
+		expect(response.status).toBe(101);
+		expect(response.headers.get("sec-websocket-protocol")).toBe("goodfood.v1");
+		response.webSocket?.accept();
+		response.webSocket?.close();
+	});
+
+	it("refuses a forged or foreign token with 401 or 403 before upgrading, and never reads one from the query", async () => {
+		const [header, payload, signature] = (await tokenOf(PRINCIPALS.customer)).split(".");
+		const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+		const promoted = btoa(JSON.stringify({ ...claims, role: "admin" }))
+			.replace(/\+/g, "-")
+			.replace(/\//g, "_")
+			.replace(/=+$/, "");
+		const forged = await call(FEED, {
+			headers: { upgrade: "websocket", ...offering(`${header}.${promoted}.${signature}`) },
+		});
+		expect(forged.status).toBe(401);
+		expect(forged.webSocket).toBeNull();
+		// Refused as a bad token (not merely as an anonymous caller): the subprotocol was read and checked.
+		expect(await errorOf(forged)).toMatchObject({
+			code: "unauthorized",
+			message: expect.stringMatching(/invalid or expired/),
+		});
+
+		const garbage = await call(FEED, { headers: { upgrade: "websocket", ...offering("not-a-jwt") } });
+		expect(garbage.status).toBe(401);
+
+		const customer = await call(FEED, {
+			headers: { upgrade: "websocket", ...offering(await tokenOf(PRINCIPALS.customer)) },
+		});
+		expect(customer.status).toBe(403);
+
+		const kitchen = await tokenOf(PRINCIPALS.kitchen);
+		const withoutProtocol = await call(FEED, {
+			headers: { upgrade: "websocket", "sec-websocket-protocol": `bearer.${kitchen}` },
+		});
+		expect(withoutProtocol.status).toBe(400);
+
+		for (const name of ["token", "access_token"]) {
+			const queried = await call(`${FEED}?${name}=${kitchen}`, { headers: { upgrade: "websocket" } });
+			expect(queried.status).toBe(401);
+		}
+	});
+});

@@ -7,10 +7,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { cartObject } from "../cart/carts";
 import { SlugParam } from "../menu/schemas";
 import { createRouter } from "../platform/app";
-import { bearerSecurity, staffAtLocation } from "../platform/auth";
+import {
+	authenticateWebSocketProtocol,
+	bearerSecurity,
+	staffAtLocation,
+	WEBSOCKET_PROTOCOL,
+	webSocketProtocolHeaders,
+} from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { errorResponses } from "../platform/openapi";
 import { accessOf, OrderIdParam } from "./routes";
+import { LiveResumeHeaders } from "./schemas";
 
 const LiveQuery = z.object({
 	after: z.coerce
@@ -28,9 +35,12 @@ const TRACKED: { [scheme: string]: string[] }[] = [{ trackingToken: [] }, { bear
  * A Durable Object's response has immutable headers; the gateway adds its own
  * (request id, security headers), so pass on a copy, WebSocket included.
  */
-function relayed(response: Response): Response {
-	if (response.webSocket)
-		return new Response(null, { status: 101, webSocket: response.webSocket, headers: response.headers });
+function relayed(response: Response, extraHeaders: Record<string, string> = {}): Response {
+	if (response.webSocket) {
+		const headers = new Headers(response.headers);
+		for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+		return new Response(null, { status: 101, webSocket: response.webSocket, headers });
+	}
 	return new Response(response.body, response);
 }
 
@@ -83,8 +93,9 @@ export const liveRoutes = createRouter()
 			path: "/locations/{slug}/orders/live",
 			tags: ["Orders (staff)"],
 			summary: "The kitchen feed: new orders and status changes at this location, over a WebSocket",
+			description: `A browser, which cannot set the Authorization header on a WebSocket, offers the access token as a subprotocol instead: \`Sec-WebSocket-Protocol: ${WEBSOCKET_PROTOCOL}, bearer.{accessToken}\`. It is checked like a bearer token, and the 101 answers \`Sec-WebSocket-Protocol: ${WEBSOCKET_PROTOCOL}\`. Tokens in the query string are not accepted.`,
 			security: bearerSecurity,
-			middleware: [staffAtLocation()],
+			middleware: [authenticateWebSocketProtocol, staffAtLocation()],
 			request: { params: SlugParam },
 			responses: { 101: { description: "Switching to a WebSocket" }, ...errorResponses(400, 401, 403) },
 		}),
@@ -95,6 +106,6 @@ export const liveRoutes = createRouter()
 			const response = await feed.fetch("https://kitchen.internal/live", {
 				headers: { upgrade: "websocket", "x-staff-id": c.get("principal")?.id ?? "", "x-location": slug },
 			});
-			return relayed(response);
+			return relayed(response, webSocketProtocolHeaders(c));
 		},
 	);

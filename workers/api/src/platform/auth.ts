@@ -8,16 +8,54 @@ import { verifyAccessToken } from "../accounts/tokens";
 import type { AppEnv, Principal, Role } from "./app";
 import { ApiError } from "./errors";
 
+/** The principal an access token names, or 401: one check for every way a token arrives. */
+async function principalOf(c: Context<AppEnv>, token: string | undefined): Promise<Principal> {
+	const principal = token ? await verifyAccessToken(c.env, token) : undefined;
+	if (!principal) throw new ApiError("unauthorized", "The access token is invalid or expired");
+	return principal;
+}
+
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 	const header = c.req.header("authorization");
-	if (header) {
-		const token = header.match(/^Bearer\s+(\S+)$/i)?.[1];
-		const principal = token ? await verifyAccessToken(c.env, token) : undefined;
-		if (!principal) throw new ApiError("unauthorized", "The access token is invalid or expired");
-		c.set("principal", principal);
+	if (header) c.set("principal", await principalOf(c, header.match(/^Bearer\s+(\S+)$/i)?.[1]));
+	await next();
+});
+
+/** The application protocol a WebSocket client offers next to its token, and the one the 101 names. */
+export const WEBSOCKET_PROTOCOL = "goodfood.v1";
+const BEARER_PROTOCOL_PREFIX = "bearer.";
+
+/**
+ * Route middleware for WebSocket routes a browser opens: a browser cannot send
+ * an Authorization header with `new WebSocket()`, so the access token may come
+ * as a subprotocol, `Sec-WebSocket-Protocol: goodfood.v1, bearer.<token>`. It
+ * is verified exactly like a bearer token (401 when invalid, before any
+ * upgrade); the 101 must then name `goodfood.v1` (see `webSocketProtocolHeaders`).
+ * Never from the query string, which ends up in logs.
+ */
+export const authenticateWebSocketProtocol = createMiddleware<AppEnv>(async (c, next) => {
+	const offered = (c.req.header("sec-websocket-protocol") ?? "")
+		.split(",")
+		.map((protocol) => protocol.trim())
+		.filter(Boolean);
+	const tokens = offered.filter((protocol) => protocol.startsWith(BEARER_PROTOCOL_PREFIX));
+	if (tokens.length > 0) {
+		if (tokens.length > 1 || c.req.header("authorization")) {
+			throw new ApiError("bad_request", "Send the access token once: in the Authorization header or one subprotocol");
+		}
+		if (!offered.includes(WEBSOCKET_PROTOCOL)) {
+			throw new ApiError("bad_request", `Offer the ${WEBSOCKET_PROTOCOL} subprotocol next to the token`);
+		}
+		c.set("principal", await principalOf(c, tokens[0].slice(BEARER_PROTOCOL_PREFIX.length)));
 	}
 	await next();
 });
+
+/** The headers a 101 needs when the client offered `goodfood.v1`: it must name one protocol it offered. */
+export function webSocketProtocolHeaders(c: Context<AppEnv>): Record<string, string> {
+	const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((protocol) => protocol.trim());
+	return offered.includes(WEBSOCKET_PROTOCOL) ? { "sec-websocket-protocol": WEBSOCKET_PROTOCOL } : {};
+}
 
 export const STAFF_ROLES: Role[] = ["kitchen", "manager", "admin"];
 
