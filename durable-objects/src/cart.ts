@@ -48,7 +48,12 @@ import type {
 	OrderEventEnvelope,
 	OrderLineSnapshot,
 } from "../../workers/api/src/ordering/events";
-import type { OrderEventsView, OrderView } from "../../workers/api/src/ordering/order-views";
+import {
+	type OrderEventsView,
+	type OrderView,
+	visibleContact,
+	visiblePayload,
+} from "../../workers/api/src/ordering/order-views";
 import { errorText, spanLogger } from "../../workers/api/src/platform/log";
 import { type CallSpan, tracedCall } from "../../workers/api/src/platform/rpc-span";
 import {
@@ -264,29 +269,24 @@ export class CartDurableObject extends DurableObject<Env> {
 	): Promise<Outcome<CartView>> {
 		return this.command("updateLine", call, async () => {
 			const cart = this.openCart(cartId, customerId);
-			const line = this.line(lineId);
-			let options = JSON.parse(line.options) as ChosenOption[];
-			let unitPrice = line.unit_price;
+			const { item_id: itemId } = this.line(lineId);
 			const location = await this.location(cart.location_slug);
+			let repriced: { options: ChosenOption[]; unitPrice: number } | undefined;
 			if (patch.options) {
-				const items = await loadCartItems(this.db(), [line.item_id]);
-				const draft = this.draftLine(
-					location,
-					items.get(line.item_id),
-					{ itemId: line.item_id, quantity: patch.quantity ?? line.quantity, options: patch.options },
-					"",
-				);
-				options = draft.options;
-				unitPrice = draft.unitPrice;
+				const items = await loadCartItems(this.db(), [itemId]);
+				repriced = this.draftLine(location, items.get(itemId), { itemId, quantity: 1, options: patch.options }, "");
 			}
+			// No awaits from here on. Re-read the line: an add may have merged into it
+			// meanwhile, and what the patch leaves alone must keep that add's effect.
 			const current = this.openCart(cartId, customerId);
-			this.line(lineId);
+			const line = this.line(lineId);
+			const options = repriced?.options ?? (JSON.parse(line.options) as ChosenOption[]);
 			this.sql.exec(
 				"UPDATE cart_lines SET quantity = ?, options = ?, option_key = ?, unit_price = ?, note = ? WHERE line_id = ?",
 				patch.quantity ?? line.quantity,
 				JSON.stringify(options),
 				optionKey(options.map((option) => option.optionId)),
-				unitPrice,
+				repriced?.unitPrice ?? line.unit_price,
 				patch.note === undefined ? line.note : (patch.note ?? null),
 				lineId,
 			);
@@ -394,7 +394,7 @@ export class CartDurableObject extends DurableObject<Env> {
 						id: row.event_id,
 						type: row.type,
 						occurredAt: row.occurred_at,
-						payload: JSON.parse(row.payload) as Record<string, unknown>,
+						payload: visiblePayload(JSON.parse(row.payload) as Record<string, unknown>, seesContact(access)),
 					})),
 			};
 		});
@@ -463,6 +463,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		const order = access && (await this.authorisedOrder(access));
 		if (!access || !order) return new Response(null, { status: 404 });
 		const after = resumeAfter(new URL(request.url), request.headers.get("last-event-id"));
+		if (after === null) return new Response(null, { status: 400 });
 		const catchUp: LiveMessage[] = [
 			{ type: "snapshot", sequence: order.version, order: this.orderView(order, access) },
 			...this.events()
@@ -1056,7 +1057,6 @@ export class CartDurableObject extends DurableObject<Env> {
 	private orderView(order: OrderState, access: OrderAccess): OrderView {
 		const currency = order.totals.currency;
 		const staff = access.kind === "staff";
-		const owner = access.kind === "customer";
 		return {
 			id: order.orderId,
 			status: order.status,
@@ -1065,7 +1065,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			fulfilment: order.fulfilment,
 			deliveryAddress: order.deliveryAddress,
 			requestedFor: order.requestedFor,
-			contact: staff || owner ? order.contact : { name: order.contact.name },
+			contact: visibleContact(order.contact, seesContact(access)),
 			lines: order.lines.map((line) => ({
 				lineId: line.lineId,
 				itemId: line.itemId,
@@ -1084,6 +1084,11 @@ export class CartDurableObject extends DurableObject<Env> {
 			allowedNext: nextStatuses(order.status, order.fulfilment, staff ? "staff" : "customer"),
 		};
 	}
+}
+
+/** Staff and the owning customer (authorisedOrder checked it is theirs) see contact details; a tracking token does not. */
+function seesContact(access: OrderAccess): boolean {
+	return access.kind !== "tracking";
 }
 
 function toDraft(row: LineRow): DraftLine {

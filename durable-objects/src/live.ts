@@ -63,8 +63,12 @@ export function sseFrame(message: LiveMessage): Uint8Array {
 	return encoder.encode(`id: ${message.sequence}\nevent: ${name}\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
-/** The `after` a client asks for: `?after=` for WebSockets, or Last-Event-ID when an SSE stream resumes. */
-export function resumeAfter(url: URL, lastEventId: string | null): number {
-	const value = url.searchParams.get("after") ?? lastEventId ?? "0";
-	return Number(value);
+/**
+ * The `after` a client asks for: `?after=` for WebSockets, or Last-Event-ID when
+ * an SSE stream resumes; null unless it is a whole sequence number (the api
+ * worker refuses those first, so this only guards the object's own door).
+ */
+export function resumeAfter(url: URL, lastEventId: string | null): number | null {
+	const after = Number(url.searchParams.get("after") ?? lastEventId ?? "0");
+	return Number.isSafeInteger(after) && after >= 0 ? after : null;
 }

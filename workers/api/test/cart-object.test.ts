@@ -1,14 +1,14 @@
 /**
  * The Cart Durable Object from the inside: events stored with their outbox
- * rows, the alarm draining them (and backing off when the queue fails), and
- * idle carts expiring.
+ * rows, the alarm draining them (and backing off when the queue fails), idle
+ * carts expiring, and line changes that interleave with adds.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import { orderIdForCart } from "../src/cart/identity";
-import { call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF, send } from "./helpers";
+import { type CartBody, call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF, send } from "./helpers";
 
 async function placed() {
 	const cart = await cartWithFlatWhite();
@@ -106,5 +106,39 @@ describe("expiry", () => {
 		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
 		await runDurableObjectAlarm(stub);
 		expect((await call(`/api/v1/carts/${cart.id}`)).status).toBe(200);
+	});
+});
+
+describe("concurrent line changes", () => {
+	it("keeps an add that merged into a line while a note change to it was waiting", async () => {
+		const cart = await cartWithFlatWhite();
+		const [line] = (await json<CartBody>(await call(`/api/v1/carts/${cart.id}`))).lines;
+		expect(line.quantity).toBe(2);
+		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
+		await runInDurableObject(stub, async (instance: CartDurableObject) => {
+			const object = instance as unknown as { location: (slug: string) => Promise<unknown> };
+			const location = object.location.bind(instance);
+			let release = () => {};
+			const held = new Promise<void>((resolve) => {
+				release = resolve;
+			});
+			// The note change stalls on its first await until the add below has merged into its line.
+			object.location = async (slug) => {
+				object.location = location;
+				await held;
+				return location(slug);
+			};
+			const update = instance.updateLine(cart.id, null, line.lineId, { note: "extra hot" });
+			const added = await instance.addLine(cart.id, null, {
+				itemId: "itm-ldn-flat-white",
+				quantity: 3,
+				options: ["opt-ldn-flat-white-milk-oat"],
+			});
+			expect(added).toMatchObject({ ok: true, value: { lineId: line.lineId } });
+			release();
+			expect(await update).toMatchObject({ ok: true });
+		});
+		const after = await json<CartBody & { lines: { note: string | null }[] }>(await call(`/api/v1/carts/${cart.id}`));
+		expect(after.lines).toMatchObject([{ lineId: line.lineId, quantity: 5, note: "extra hot" }]);
 	});
 });

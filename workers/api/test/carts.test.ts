@@ -88,10 +88,29 @@ describe("a cart", () => {
 
 describe("bad cart input answers its own 4xx and stores nothing", () => {
 	const cases: [string, Record<string, unknown>, number, string, string?][] = [
-		["quantity 0", { itemId: "itm-ldn-flat-white", quantity: 0, options: [OAT] }, 400, "validation_failed", "quantity"],
+		[
+			"quantity 0",
+			{ itemId: "itm-ldn-flat-white", quantity: 0, options: [OAT] },
+			400,
+			"quantity_out_of_range",
+			"quantity",
+		],
 		[
 			"quantity 1000",
 			{ itemId: "itm-ldn-flat-white", quantity: 1000, options: [OAT] },
+			400,
+			"quantity_out_of_range",
+			"quantity",
+		],
+		[
+			"a fractional quantity",
+			{ itemId: "itm-ldn-flat-white", quantity: 1.5, options: [OAT] },
+			400,
+			"validation_failed",
+		],
+		[
+			"quantity 0 and a repeated option",
+			{ itemId: "itm-ldn-flat-white", quantity: 0, options: [OAT, OAT] },
 			400,
 			"validation_failed",
 			"quantity",
@@ -136,6 +155,27 @@ describe("bad cart input answers its own 4xx and stores nothing", () => {
 
 	it("answers 404 for a cart at an unknown location", async () => {
 		expect((await send("POST", "/api/v1/carts", { locationSlug: "atlantis" })).status).toBe(404);
+	});
+
+	it("refuses changing a line to quantity 0 or 1000 with quantity_out_of_range, and keeps the line", async () => {
+		const { id } = await cartWithFlatWhite();
+		const [line] = (await cart(id)).lines;
+		for (const quantity of [0, 1000]) {
+			const response = await send("PATCH", `/api/v1/carts/${id}/items/${line.lineId}`, { quantity });
+			expect(response.status).toBe(400);
+			expect(await errorOf(response)).toMatchObject({
+				code: "quantity_out_of_range",
+				details: [{ field: "quantity" }],
+			});
+		}
+		expect((await cart(id)).lines).toMatchObject([{ lineId: line.lineId, quantity: 2 }]);
+	});
+
+	it("refuses a negative tip in the totals preview with invalid_tip", async () => {
+		const { id } = await cartWithFlatWhite();
+		const response = await call(`/api/v1/carts/${id}?tip=-1`);
+		expect(response.status).toBe(400);
+		expect(await errorOf(response)).toMatchObject({ code: "invalid_tip", details: [{ field: "tip" }] });
 	});
 
 	it("refuses the 51st of an item in one line", async () => {

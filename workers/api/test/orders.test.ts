@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
 	addItem,
+	bearer,
 	CONTACT,
 	call,
 	cartWithFlatWhite,
@@ -16,6 +17,7 @@ import {
 	NEARBY_ADDRESS,
 	newCart,
 	PICKUP_TOMORROW,
+	PRINCIPALS,
 	STAFF,
 	send,
 } from "./helpers";
@@ -85,9 +87,9 @@ describe("checkout", () => {
 describe("checkout refusals store nothing", () => {
 	const paris = { ...NEARBY_ADDRESS, latitude: 48.8566, longitude: 2.3522 };
 	const cases: [string, Record<string, unknown>, number, string, string?][] = [
-		["a negative tip", { tip: { amount: -1, currency: "GBP" } }, 400, "validation_failed", "tip.amount"],
+		["a negative tip", { tip: { amount: -1, currency: "GBP" } }, 400, "invalid_tip", "tip.amount"],
 		["a tip in another currency", { tip: { amount: 100, currency: "USD" } }, 422, "currency_mismatch", "tip.currency"],
-		["delivery without an address", { fulfilment: "delivery" }, 400, "validation_failed", "deliveryAddress"],
+		["delivery without an address", { fulfilment: "delivery" }, 400, "delivery_address_required", "deliveryAddress"],
 		[
 			"delivery outside the radius",
 			{ fulfilment: "delivery", deliveryAddress: paris },
@@ -250,6 +252,36 @@ describe("the one-shot order", () => {
 		expect(order.totals.total.amount).toBe(340 + 380);
 	});
 
+	it("refuses an item quantity out of range with quantity_out_of_range, naming the item", async () => {
+		const bad = { ...body(), items: [{ ...body().items[0], quantity: 1000 }] };
+		const response = await send("POST", "/api/v1/orders", bad, { "idempotency-key": crypto.randomUUID() });
+		expect(response.status).toBe(400);
+		expect(await errorOf(response)).toMatchObject({
+			code: "quantity_out_of_range",
+			details: [{ field: "items.0.quantity" }],
+		});
+	});
+
+	it("never hands a signed-in customer's order to another caller reusing their key", async () => {
+		const key = crypto.randomUUID();
+		const ada = await bearer(PRINCIPALS.customer);
+		const first = await send("POST", "/api/v1/orders", body(), { "idempotency-key": key, ...ada });
+		expect(first.status).toBe(201);
+		const mine = await json<Placed>(first);
+
+		const grace = await bearer({ id: "acc-another-customer", role: "customer", locations: [] });
+		for (const headers of [grace, {}]) {
+			const other = await send("POST", "/api/v1/orders", body(), { "idempotency-key": key, ...headers });
+			expect(other.status).toBe(201);
+			const theirs = await json<Placed>(other);
+			expect(theirs.orderId).not.toBe(mine.orderId);
+			expect(theirs.trackingToken).not.toBe(mine.trackingToken);
+		}
+		// The owner's own retry still replays the first answer.
+		const retry = await send("POST", "/api/v1/orders", body(), { "idempotency-key": key, ...ada });
+		expect(await json<Placed>(retry)).toEqual(mine);
+	});
+
 	it("refuses a bad line naming it, and places nothing", async () => {
 		const key = crypto.randomUUID();
 		const bad = { ...body(), items: [...body().items, { itemId: "itm-ldn-flat-white", quantity: 1, options: [] }] };
@@ -275,6 +307,38 @@ describe("reading an order", () => {
 		expect(staffView.contact).toEqual(CONTACT);
 		const guestView = await json<Order>(await call(`/api/v1/orders/${orderId}?token=${trackingToken}`));
 		expect(guestView.contact).toEqual({ name: CONTACT.name });
+	});
+
+	it("hides contact details in the event stream from a tracking link, as in the order view", async () => {
+		const customer = await bearer(PRINCIPALS.customer);
+		const placed = await json<Placed>(
+			await send(
+				"POST",
+				"/api/v1/orders",
+				{
+					...PICKUP_TOMORROW(),
+					locationSlug: "london-soho",
+					items: [{ itemId: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-oat"] }],
+				},
+				{ "idempotency-key": crypto.randomUUID(), ...customer },
+			),
+		);
+		const placedPayload = async (headers: Record<string, string>, query = "") => {
+			const response = await call(`/api/v1/orders/${placed.orderId}/events${query}`, { headers });
+			expect(response.status).toBe(200);
+			const { events } = await json<{ events: { type: string; payload: Record<string, unknown> }[] }>(response);
+			return events.find((event) => event.type === "OrderPlaced")?.payload;
+		};
+
+		const tracked = await placedPayload({}, `?token=${placed.trackingToken}`);
+		expect(tracked).toMatchObject({ contact: { name: CONTACT.name }, locationSlug: "london-soho" });
+		expect(tracked?.contact).toEqual({ name: CONTACT.name });
+		expect(tracked).not.toHaveProperty("customerId");
+		for (const secret of [CONTACT.email, CONTACT.phone]) expect(JSON.stringify(tracked)).not.toContain(secret);
+
+		for (const headers of [STAFF, customer]) {
+			expect(await placedPayload(headers)).toMatchObject({ contact: CONTACT, customerId: PRINCIPALS.customer.id });
+		}
 	});
 });
 

@@ -25,9 +25,15 @@ export async function orderIdForCart(cartId: string): Promise<string> {
 	return `ord_${(await sha256Hex(`order:${cartId}`)).slice(0, 32)}`;
 }
 
-/** A one-shot order has no cart the client knows; retries with the same key must reach the same object. */
-export async function cartIdForOneShot(idempotencyKey: string): Promise<string> {
-	return `crt_${(await sha256Hex(`one-shot:${idempotencyKey}`)).slice(0, 32)}`;
+/**
+ * A one-shot order has no cart the client knows; retries with the same key must
+ * reach the same object. The key is scoped by the signed-in customer, so nobody
+ * else replaying it reaches their order (and its tracking token); a guest's
+ * retry must also repeat the body, contact details included, to be replayed.
+ */
+export async function cartIdForOneShot(idempotencyKey: string, customerId: string | null): Promise<string> {
+	const caller = customerId === null ? "guest" : `customer:${customerId}`;
+	return `crt_${(await sha256Hex(`one-shot:${caller}:${idempotencyKey}`)).slice(0, 32)}`;
 }
 
 export function newTrackingToken(): string {

@@ -15,6 +15,7 @@ import {
 	CreateCartInput,
 	IdempotencyHeader,
 	LineIdParam,
+	orderInputHook,
 	PlacedOrderView,
 	UpdateLineInput,
 } from "./schemas";
@@ -66,6 +67,7 @@ export const cartRoutes = createRouter()
 			const cart = await cartFor(c.env, cartId);
 			return c.json(unwrap(await cart.view(cartId, customerIdOf(c), fulfilment, tip, callContext(c))), 200);
 		},
+		orderInputHook,
 	)
 	.openapi(
 		createRoute({
@@ -88,6 +90,7 @@ export const cartRoutes = createRouter()
 				201,
 			);
 		},
+		orderInputHook,
 	)
 	.openapi(
 		createRoute({
@@ -113,6 +116,7 @@ export const cartRoutes = createRouter()
 				200,
 			);
 		},
+		orderInputHook,
 	)
 	.openapi(
 		createRoute({
@@ -153,4 +157,5 @@ export const cartRoutes = createRouter()
 			);
 			return c.json(placed, 201);
 		},
+		orderInputHook,
 	);

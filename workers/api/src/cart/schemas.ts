@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { MoneySchema } from "../menu/schemas";
 import { Fulfilment } from "../ordering/events";
+import { ApiError, type ErrorCode, validationError } from "../platform/errors";
 import { MAX_QUANTITY } from "./domain/pricing";
 import { CART_ID_PATTERN } from "./identity";
 
@@ -160,3 +161,36 @@ export const PlacedOrderView = z
 	})
 	.openapi("PlacedOrder");
 export type PlacedOrderView = z.infer<typeof PlacedOrderView>;
+
+type Issue = z.core.$ZodIssue;
+
+/** Order input mistakes a client must tell apart, each with its own code; the rest is validation_failed. */
+const SPECIFIC_FAILURES: { code: ErrorCode; matches: (issue: Issue) => boolean }[] = [
+	{
+		code: "quantity_out_of_range",
+		matches: (issue) => issue.path.at(-1) === "quantity" && (issue.code === "too_small" || issue.code === "too_big"),
+	},
+	// `tip.amount` in a checkout body, `tip` in the cart preview's query.
+	{ code: "invalid_tip", matches: (issue) => issue.path[0] === "tip" && issue.path.at(-1) !== "currency" },
+	{
+		code: "delivery_address_required",
+		matches: (issue) => issue.code === "custom" && issue.path.length === 1 && issue.path[0] === "deliveryAddress",
+	},
+];
+
+/** The error for a rejected cart or order input: a specific code when every issue is of that one kind. */
+export function orderInputError(error: z.ZodError): ApiError {
+	const generic = validationError(error);
+	const codes = new Set(
+		error.issues.map((issue) => SPECIFIC_FAILURES.find((failure) => failure.matches(issue))?.code ?? null),
+	);
+	const [code] = codes;
+	if (codes.size !== 1 || !code) return generic;
+	return new ApiError(code, generic.message, generic.details);
+}
+
+/** A route hook for cart and order inputs, in place of the router's default one. */
+export function orderInputHook(result: { success: true } | { success: false; error: z.ZodError }): undefined {
+	if (!result.success) throw orderInputError(result.error);
+	return undefined;
+}

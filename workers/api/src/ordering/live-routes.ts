@@ -58,7 +58,7 @@ export const liveRoutes = createRouter()
 			description:
 				"First a `snapshot` message with the current order, then one `event` message per change, each with its sequence number. Reconnect with `?after={sequence}` (or SSE's Last-Event-ID) to get what was missed.",
 			security: TRACKED,
-			request: { params: OrderIdParam, query: LiveQuery },
+			request: { params: OrderIdParam, query: LiveQuery, headers: LiveResumeHeaders },
 			responses: {
 				101: { description: "Switching to a WebSocket" },
 				200: {

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import type { OrderAccess } from "../../../../durable-objects/src/cart";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
-import { IdempotencyHeader, OneShotOrderInput, PlacedOrderView } from "../cart/schemas";
+import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
 import { type AppEnv, createRouter } from "../platform/app";
 import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "../platform/auth";
 import { ApiError } from "../platform/errors";
@@ -56,13 +56,14 @@ export const orderRoutes = createRouter()
 		async (c) => {
 			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
 			const input = c.req.valid("json");
-			const cartId = await cartIdForOneShot(key);
+			const customerId = customerIdOf(c);
+			const cartId = await cartIdForOneShot(key, customerId);
 			const orderId = await orderIdForCart(cartId);
 			const placed = unwrap(
 				await cartObject(c.env, orderId).placeOneShot(
 					cartId,
 					orderId,
-					customerIdOf(c),
+					customerId,
 					input,
 					{ key, fingerprint: await fingerprint(input) },
 					callContext(c),
@@ -70,6 +71,7 @@ export const orderRoutes = createRouter()
 			);
 			return c.json(placed, 201);
 		},
+		orderInputHook,
 	)
 	.openapi(
 		createRoute({

@@ -57,3 +57,13 @@ export const StaffOrderSchema = z
 	.openapi("StaffOrder");
 
 export const StaffOrderListSchema = z.object({ orders: z.array(StaffOrderSchema) }).openapi("StaffOrderList");
+
+/** SSE's Last-Event-ID, checked like `?after=`: a client resuming from garbage would otherwise silently get nothing. */
+export const LiveResumeHeaders = z.object({
+	"last-event-id": z.coerce
+		.number()
+		.int("must be a whole event sequence number")
+		.min(0, "must not be negative")
+		.optional()
+		.openapi({ param: { name: "last-event-id", in: "header" }, description: "Resume an SSE stream after this event" }),
+});
