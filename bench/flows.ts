@@ -92,6 +92,8 @@ async function postJson(base: URL, path: string, body: unknown, headers: Record<
 		method: "POST",
 		headers: { "content-type": "application/json", ...headers },
 		body: JSON.stringify(body),
+		// A request that never answers is an error to report, not a reason for the run to hang.
+		signal: AbortSignal.timeout(30_000),
 	});
 	const text = await response.text();
 	return { status: response.status, text };
@@ -325,7 +327,7 @@ export interface OrdersReport {
 	lost: number;
 	/** orders.updated_at (the consumer's processedAt) − orders.placed_at (the event's occurredAt), server clocks. */
 	lag: { p50: number; p99: number; max: number };
-	/** Client-side: first poll that saw the row − the client receiving the 201; bounded below by the poll interval. */
+	/** Client-side: first poll that saw the row − the client receiving the 201; polls start when placement ends, so an upper bound. */
 	clientLag: { p50: number; p99: number; pollIntervalMs: number };
 	cpuPlacing?: CpuUse;
 	cpuProjecting?: CpuUse;
@@ -367,22 +369,11 @@ export async function runOrdersScenario(bench: Bench, settings: Settings): Promi
 			if (row.updatedAt > since) since = row.updatedAt;
 		}
 	};
-	let placingDone = false;
-	const poller = (async () => {
-		while (!placingDone) {
-			await poll();
-			await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
-		}
-	})();
-
+	// Polling D1 from here while orders are placed stalls placement on the local runtime (the
+	// read waits behind the workers' writes and they behind it), so the read model is read once
+	// placement ends; `lag` comes from the rows' own server timestamps, so it is not inflated.
 	const cpuPlace = measureCpu(bench.platform.pids);
-	let placing: Awaited<ReturnType<typeof placeOrders>>;
-	try {
-		placing = await placeOrders(bench.platform.url, asked, concurrency, placeSecondsCap);
-	} finally {
-		placingDone = true;
-		await poller;
-	}
+	const placing = await placeOrders(bench.platform.url, asked, concurrency, placeSecondsCap);
 	const cpuPlacing = cpuPlace();
 	console.log(
 		`  placed ${placing.placed.length} of ${asked} orders in ${placing.seconds.toFixed(1)} s (${JSON.stringify(placing.statusCodes)})`,
@@ -501,7 +492,7 @@ export function printOrdersReport(report: OrdersReport): void {
 		`projection lag (updated_at − placed_at): p50 ${ms(report.lag.p50)}, p99 ${ms(report.lag.p99)}, max ${ms(report.lag.max)}  (target p99 ≤ ${report.targets.maxLagP99Ms} ms)  ${report.verdict.lagP99}${caveat(disturbedPlacing || disturbedProjecting)}`,
 	);
 	console.log(
-		`client-side lag (201 received → row seen by a ${report.clientLag.pollIntervalMs} ms poll): p50 ${ms(report.clientLag.p50)}, p99 ${ms(report.clientLag.p99)}`,
+		`client-side lag, upper bound (201 received → row seen by a ${report.clientLag.pollIntervalMs} ms poll after placement ends): p50 ${ms(report.clientLag.p50)}, p99 ${ms(report.clientLag.p99)}`,
 	);
 	console.log("");
 	printProblems(report.problems, report.warnings, "No errors; every order answered 201 and reached the read model.");
