@@ -52,6 +52,21 @@ describe("legacy paths", () => {
 		expect(locations.map((location) => location.slug)).toContain("tokyo-shibuya");
 	});
 
+	it("serves /api/menu/search as /api/v1/menu/search, keeping the query", async () => {
+		const response = await request("/api/menu/search?q=flat%20white&location=london-soho");
+		expect(response.status).toBe(200);
+		const body = await json<{ query: string; results: { item: { id: string }; location: { slug: string } }[] }>(
+			response,
+		);
+		expect(body.query).toBe("flat white");
+		expect(body.results[0].item.id).toBe("itm-ldn-flat-white");
+		expect(body.results.every((result) => result.location.slug === "london-soho")).toBe(true);
+
+		const empty = await request("/api/menu/search?q=");
+		expect(empty.status).toBe(400);
+		expect((await errorOf(empty)).details?.[0].field).toBe("q");
+	});
+
 	it("serves /api/orders/** as /api/v1/orders/**, keeping method, headers, query and body", async () => {
 		const { id } = await cartWithFlatWhite();
 		const placed = await json<{ orderId: string; trackingToken: string }>(await checkout(id, PICKUP_TOMORROW()));
@@ -76,7 +91,7 @@ describe("legacy paths", () => {
 	});
 
 	it("leaves paths that only look legacy alone", async () => {
-		for (const path of ["/api/ordersx", "/api/menu/london-soho/items", "/api/menus"]) {
+		for (const path of ["/api/ordersx", "/api/menu/london-soho/items", "/api/menu/search/items", "/api/menus"]) {
 			const response = await request(path);
 			expect(response.status, path).toBe(404);
 			expect((await errorOf(response)).message, path).toMatch(/^No route for GET \/api\//);

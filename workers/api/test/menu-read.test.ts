@@ -42,6 +42,23 @@ describe("GET /api/v1/locations", () => {
 		expect(response.status).toBe(400);
 		expect((await errorOf(response)).details?.[0].field).toBe("lat");
 	});
+
+	it("answers 400 naming the field when lat or lng is given empty, instead of reading it as 0", async () => {
+		for (const [query, field] of [
+			["lat=&lng=0", "lat"],
+			["lat=51.5&lng=", "lng"],
+			["lat=%20&lng=0", "lat"],
+		]) {
+			const response = await call(`/api/v1/locations?${query}`);
+			expect(response.status, query).toBe(400);
+			const error = await errorOf(response);
+			expect(error.code, query).toBe("validation_failed");
+			expect(
+				error.details?.map((issue) => issue.field),
+				query,
+			).toEqual([field]);
+		}
+	});
 });
 
 describe("GET /api/v1/locations/{slug}", () => {

@@ -2,8 +2,10 @@
  * Staff menu writes: each change is atomic, bumps the menu version, is
  * published to KV before the answer, and bad input never reaches storage.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../src/index";
 import { menuKeys } from "../src/menu/contract";
 import type { MenuDocument } from "../src/menu/domain/document";
 import { catalogueDb, createItem } from "../src/menu/repository";
@@ -224,6 +226,42 @@ describe("atomicity", () => {
 			"SELECT count(*) AS count FROM modifier_groups WHERE name = 'Extras' AND item_id NOT IN (SELECT id FROM items)",
 		).first<{ count: number }>();
 		expect(orphans?.count).toBe(0);
+	});
+});
+
+describe("publishing after a committed write", () => {
+	it("answers 201 when KV fails after the item is stored, and publishes it after the response", async () => {
+		vi.spyOn(console, "warn").mockImplementation(() => {});
+		let kvDown = true;
+		const flakyKv = {
+			get: (...args: Parameters<KVNamespace["get"]>) => env.MENU_KV.get(...args),
+			put: (...args: Parameters<KVNamespace["put"]>) =>
+				kvDown ? Promise.reject(new Error("KV PUT failed: 429 Too Many Requests")) : env.MENU_KV.put(...args),
+		} as unknown as KVNamespace;
+		const ctx = createExecutionContext();
+		const response = await worker.fetch(
+			new Request(`https://goodfood.test/api/v1/locations/${LOCATION}/items`, {
+				method: "POST",
+				headers: { "content-type": "application/json", ...STAFF },
+				body: JSON.stringify({ ...newItem, name: "Shakshuka while KV is down" }),
+			}),
+			{ ...env, MENU_KV: flakyKv },
+			ctx,
+		);
+
+		// Committed, so a 2xx: a client retrying a 500 would create the item twice.
+		expect(response.status).toBe(201);
+		const { id, menuVersion: version } = (await response.json()) as { id: string; menuVersion: number };
+		expect(response.headers.get("x-menu-version")).toBe(`${LOCATION}=${version}`);
+		expect((await menuItems()).filter((item) => item.name === "Shakshuka while KV is down")).toHaveLength(1);
+		expect(await env.MENU_KV.get(menuKeys.current(LOCATION))).not.toBe(String(version));
+
+		kvDown = false;
+		await waitOnExecutionContext(ctx);
+		expect(await env.MENU_KV.get(menuKeys.current(LOCATION))).toBe(String(version));
+		const published = await env.MENU_KV.get<MenuDocument>(menuKeys.document(LOCATION, version), "json");
+		expect(published?.categories.flatMap((category) => category.items).some((item) => item.id === id)).toBe(true);
+		vi.restoreAllMocks();
 	});
 });
 

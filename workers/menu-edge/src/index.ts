@@ -96,6 +96,19 @@ async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: stri
 	});
 }
 
+/** Relays a request to the api worker; a menu write it carries updates this isolate's current version. */
+async function relayToApi(c: import("hono").Context<EdgeApp>): Promise<Response> {
+	const request = new Request(c.req.raw);
+	const call = callContext(c);
+	request.headers.set("x-request-id", call.requestId);
+	// The api worker's span becomes a child of this one; any tracestate from the client passes through.
+	request.headers.set(TRACEPARENT_HEADER, call.traceparent);
+	const response = await c.env.API.fetch(request);
+	const written = parseMenuVersionHeader(response.headers.get(MENU_VERSION_HEADER));
+	if (written) menuLayers(c.env).observeVersion(written.slug, written.version);
+	return response;
+}
+
 const app = new Hono<EdgeApp>()
 	.use(requestId({ headerName: "x-request-id" }))
 	.use(requestLog<EdgeApp>("menu-edge"))
@@ -113,18 +126,10 @@ const app = new Hono<EdgeApp>()
 	.use("/menu", menuCors)
 	.use("/api/menu/*", menuCors)
 	.get("/menu", (c) => serveMenu(c, c.req.query("location")))
+	// The legacy search, not a location called "search": the api worker maps it to /api/v1/menu/search.
+	.get("/api/menu/search", relayToApi)
 	.get("/api/menu/:slug", (c) => serveMenu(c, c.req.param("slug")))
-	.all("*", async (c) => {
-		const request = new Request(c.req.raw);
-		const call = callContext(c);
-		request.headers.set("x-request-id", call.requestId);
-		// The api worker's span becomes a child of this one; any tracestate from the client passes through.
-		request.headers.set(TRACEPARENT_HEADER, call.traceparent);
-		const response = await c.env.API.fetch(request);
-		const written = parseMenuVersionHeader(response.headers.get(MENU_VERSION_HEADER));
-		if (written) menuLayers(c.env).observeVersion(written.slug, written.version);
-		return response;
-	});
+	.all("*", relayToApi);
 
 app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
 app.onError(handleError);

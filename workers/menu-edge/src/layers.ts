@@ -40,6 +40,8 @@ export interface Lookup {
 
 export class MenuLayers {
 	private readonly pointers = new Map<string, Pointer>();
+	/** When the origin was last asked for each location's current menu. */
+	private readonly originAskedAt = new Map<string, number>();
 	private readonly documents = new Map<string, MenuDocument>();
 	private readonly inFlight = new Map<string, Promise<Lookup | null>>();
 
@@ -50,14 +52,17 @@ export class MenuLayers {
 	) {}
 
 	/**
-	 * The location's current menu, never older than `atLeastVersion` (a version
-	 * the client has already seen) nor than any version this isolate has seen.
+	 * The location's current menu, never older than any version this isolate
+	 * has seen, nor than `atLeastVersion` (a version the client claims to have
+	 * seen) once the origin has been asked. The claim comes from the client's
+	 * ETag and may be made up, so a claim beyond what is known sends at most one
+	 * trip per location per pointer TTL to the origin, whose answer then stands.
 	 * A trip to the origin joins the trace in `call` (the first caller's, when
 	 * concurrent misses share one trip).
 	 */
 	async current(slug: string, atLeastVersion = 0, call: CallContext = {}): Promise<Lookup | null> {
 		const version = await this.currentVersion(slug);
-		if (version !== undefined && version >= atLeastVersion) {
+		if (version !== undefined && (version >= atLeastVersion || this.askedOriginRecently(slug))) {
 			const found = await this.byVersion(slug, version);
 			if (found) return found;
 		}
@@ -73,7 +78,13 @@ export class MenuLayers {
 	/** Drops everything held in isolate memory (the other layers stay). */
 	clearMemory(): void {
 		this.pointers.clear();
+		this.originAskedAt.clear();
 		this.documents.clear();
+	}
+
+	private askedOriginRecently(slug: string): boolean {
+		const askedAt = this.originAskedAt.get(slug);
+		return askedAt !== undefined && Date.now() - askedAt < POINTER_TTL_MS;
 	}
 
 	private async currentVersion(slug: string): Promise<number | undefined> {
@@ -104,6 +115,7 @@ export class MenuLayers {
 	private async fromOrigin(slug: string, call: CallContext): Promise<Lookup | null> {
 		const document = await this.origin.fetchFromOrigin(slug, call);
 		if (!document) return null;
+		this.originAskedAt.set(slug, Date.now());
 		const key = menuKeys.document(slug, document.version);
 		this.observeVersion(slug, document.version);
 		await this.putInCache(documentCacheKey(slug, document.version), document);

@@ -189,6 +189,15 @@ describe("choosing the location", () => {
 		expect(body?.location.slug).toBe("tokyo-shibuya");
 	});
 
+	it("relays the legacy /api/menu/search to the search, not to a location called search", async () => {
+		const response = await edge("/api/menu/search?q=flat%20white&location=london-soho");
+		expect(response.status).toBe(200);
+		expect(response.headers.get("x-cache-layer")).toBeNull();
+		const body = (await response.json()) as { query: string; results: { item: { id: string } }[] };
+		expect(body.query).toBe("flat white");
+		expect(body.results.map((result) => result.item.id)).toContain("itm-ldn-flat-white");
+	});
+
 	it("picks the location nearest to the caller without ?location=", async () => {
 		const response = await edge("/menu", { cf: { latitude: "35.66", longitude: "139.70" } });
 		expect(response.headers.get("x-menu-location")).toBe("tokyo-shibuya");

@@ -11,8 +11,9 @@ import { catalogueDb, listLocations } from "./repository";
 
 export class MenuOrigin extends WorkerEntrypoint<Env> {
 	/**
-	 * The location's current menu, written to KV on the way out; null for an
-	 * unknown location. `call` joins the edge request's trace.
+	 * The location's current menu, written to KV on the way out where KV lacks
+	 * it (edges call this on every miss, and KV takes ~1 write/s per key); null
+	 * for an unknown location. `call` joins the edge request's trace.
 	 */
 	async menuDocument(slug: string, call: CallContext = {}): Promise<MenuDocument | null> {
 		return this.traced(

@@ -114,10 +114,21 @@ export const ItemPatch = z.object(itemFields).partial().openapi("ItemPatch");
 
 export const SoldOutInput = z.object({ soldOut: z.boolean() }).openapi("SoldOutInput");
 
+/** A number in the query string; `lat=` is an error, not the 0 that coercing "" would make of it. */
+function queryNumber(min: number, max: number) {
+	return z
+		.preprocess((value, ctx) => {
+			if (typeof value !== "string" || value.trim() !== "") return value;
+			ctx.addIssue({ code: "custom", message: "must not be empty", input: value });
+			return z.NEVER;
+		}, z.coerce.number().min(min).max(max))
+		.openapi({ type: "number", minimum: min, maximum: max });
+}
+
 export const LocationsQuery = z
 	.object({
-		lat: z.coerce.number().min(-90).max(90).optional(),
-		lng: z.coerce.number().min(-180).max(180).optional(),
+		lat: queryNumber(-90, 90).optional(),
+		lng: queryNumber(-180, 180).optional(),
 	})
 	.refine((query) => (query.lat === undefined) === (query.lng === undefined), {
 		message: "lat and lng must be given together",

@@ -1,14 +1,17 @@
 /**
  * Staff writes to the catalogue. Each write is atomic with its menu version
  * bump, then the new document is published to KV before the answer goes out,
- * so the change is visible at once where it was made.
+ * so the change is visible at once where it was made (or, should KV fail,
+ * published again after the answer).
  */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppEnv, createRouter, type Role } from "../platform/app";
 import { bearerSecurity, staffAtLocation } from "../platform/auth";
 import { ApiError } from "../platform/errors";
+import { errorText } from "../platform/log";
 import { errorResponses, jsonContent } from "../platform/openapi";
+import { requestLogger } from "../platform/request-log";
 import { formatMenuVersionHeader, MENU_VERSION_HEADER } from "./contract";
 import { publishMenu } from "./publication";
 import * as catalogue from "./repository";
@@ -59,10 +62,30 @@ async function locationOr404(c: Context<AppEnv>, slug: string) {
 	return location;
 }
 
-/** Publishes the new menu and tells the relaying edge which version the change made. */
+/** A failed publish is retried once after this long: KV takes about one write per second per key. */
+const REPUBLISH_DELAY_MS = 1_000;
+
+/**
+ * Publishes the new menu and tells the relaying edge which version the change
+ * made. The write has already committed, so a failed publish must not answer
+ * 500 (a retried POST would create it twice): it answers the change and
+ * publishes again after the response; meanwhile edges that miss in KV ask the origin.
+ */
 async function published(c: Context<AppEnv>, slug: string, version: number) {
-	const document = await publishMenu(c.env, slug);
-	const menuVersion = Math.max(version, document?.version ?? 0);
+	let menuVersion = version;
+	try {
+		const document = await publishMenu(c.env, slug);
+		menuVersion = Math.max(version, document?.version ?? 0);
+	} catch (error) {
+		const log = requestLogger(c);
+		log.warn("menu publish failed; republishing after the response", { location: slug, error: errorText(error) });
+		c.executionCtx.waitUntil(
+			scheduler
+				.wait(REPUBLISH_DELAY_MS)
+				.then(() => publishMenu(c.env, slug))
+				.catch((retryError) => log.error("menu republish failed", { location: slug, error: errorText(retryError) })),
+		);
+	}
 	c.header(MENU_VERSION_HEADER, formatMenuVersionHeader(slug, menuVersion));
 	return menuVersion;
 }

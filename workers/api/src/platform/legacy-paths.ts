@@ -5,11 +5,14 @@
  */
 const LEGACY_ORDERS = /^\/api\/orders(\/.*)?$/;
 const LEGACY_MENU = /^\/api\/menu(?:\/([^/]+))?\/?$/;
+const LEGACY_MENU_SEARCH = /^\/api\/menu\/search\/?$/;
 
 /** The /api/v1 path serving a legacy path, or undefined when the path is not a legacy one. */
 export function legacyPathTarget(path: string): string | undefined {
 	const orders = LEGACY_ORDERS.exec(path);
 	if (orders) return `/api/v1/orders${orders[1] ?? ""}`;
+	// Search was /api/menu/search in the monolith, so "search" is never a location there.
+	if (LEGACY_MENU_SEARCH.test(path)) return "/api/v1/menu/search";
 	const menu = LEGACY_MENU.exec(path);
 	if (menu) return menu[1] ? `/api/v1/locations/${menu[1]}/menu` : "/api/v1/locations";
 	return undefined;
