@@ -107,3 +107,13 @@ export function londonLunchTomorrow(): string {
 }
 
 export const PICKUP_TOMORROW = () => ({ ...PICKUP, requestedTime: londonLunchTomorrow() });
+
+/** Registers a new customer account through the API, signed in: its id and a bearer header for its access token. */
+export async function registerCustomer(
+	email = `${crypto.randomUUID()}@example.com`,
+): Promise<{ id: string; email: string; headers: { authorization: string } }> {
+	const response = await send("POST", "/api/v1/auth/register", { email, password: "correct horse 42", name: "Grace" });
+	if (response.status !== 201) throw new Error(`customer not registered: ${response.status} ${await response.text()}`);
+	const { accessToken, account } = await json<{ accessToken: string; account: { id: string } }>(response);
+	return { id: account.id, email, headers: { authorization: `Bearer ${accessToken}` } };
+}
