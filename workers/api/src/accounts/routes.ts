@@ -11,7 +11,7 @@ import * as schema from "../db/schema";
 import { catalogueDb, findLocation } from "../menu/repository";
 import { ERASED_CONTACT } from "../ordering/projections";
 import { type AppEnv, createRouter } from "../platform/app";
-import { bearerSecurity, signedIn } from "../platform/auth";
+import { bearerSecurity, isStaffRole, signedIn } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonContent } from "../platform/openapi";
 import { callContext } from "../platform/request-log";
@@ -228,9 +228,11 @@ export const accountRoutes = createRouter()
 			tags: ["Accounts"],
 			summary: "Delete the account: orders are kept for the restaurants, anonymised",
 			security: bearerSecurity,
-			responses: { 204: { description: "Deleted" }, ...errorResponses(401) },
+			responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403) },
 		}),
 		async (c) => {
+			// Staff accounts are an admin's to remove, so no location is left without its last admin by accident.
+			if (isStaffRole(signedIn(c).role)) throw new ApiError("forbidden", "Staff accounts are removed by an admin");
 			const account = await currentAccount(c);
 			const db = catalogueDb(c.var.d1);
 			const customerRef = `customer:${account.id}`;
