@@ -308,3 +308,53 @@ test("the edge serves the app's pages and still answers the API, menus and healt
 	assert.equal(unknown.status, 404);
 	assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, "not_found");
 });
+
+test("a manager adds a category and an item in it with a required option group, and the storefront offers it", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const manager = await page();
+	await signIn(manager, "manager.soho@goodfood.local", "manager-local-only-1");
+	await manager.getByRole("link", { name: "Menu and sold out" }).click();
+
+	await manager.getByRole("button", { name: "New category" }).click();
+	const categoryForm = manager.getByRole("form", { name: "New category" });
+	await categoryForm.getByLabel("Category name").fill("Rice Bowls");
+	await categoryForm.getByRole("button", { name: "Add category" }).click();
+	const category = manager.getByRole("region", { name: "Rice Bowls" });
+	await category.getByRole("button", { name: "New item in Rice Bowls" }).click();
+
+	const form = manager.getByRole("form", { name: "New item in Rice Bowls" });
+	await form.getByLabel("Name", { exact: true }).fill("Sunrise Bowl");
+	await form.getByLabel("Price (GBP)").fill("7.50");
+	await form.getByRole("button", { name: "Add an option group" }).click();
+	await form.getByLabel("Group 1 name").fill("Base");
+	await form.getByLabel("Group 1 option 1 name").fill("Jasmine rice");
+	// Two required choices from one option: the API refuses, and the form shows why by the field.
+	await form.getByLabel("Group 1 minimum choices").fill("2");
+	await form.getByLabel("Group 1 maximum choices").fill("2");
+	await form.getByRole("button", { name: "Add item" }).click();
+	await waitForText(form.getByRole("alert"), /Invalid modifierGroups\.0\.minSelections.*number of options/s);
+	const minimum = form.getByLabel("Group 1 minimum choices");
+	assert.equal(await minimum.getAttribute("aria-invalid"), "true");
+
+	await form.getByRole("button", { name: "Add an option to group 1" }).click();
+	await form.getByLabel("Group 1 option 2 name").fill("Soba noodles");
+	await form.getByLabel("Group 1 option 2 price change (GBP)").fill("0.50");
+	await minimum.fill("1");
+	await form.getByLabel("Group 1 maximum choices").fill("1");
+	await form.getByRole("button", { name: "Add item" }).click();
+	await form.waitFor({ state: "detached" });
+	await waitForText(category, /Sunrise Bowl.*£7\.50/s);
+
+	// A fresh storefront: the edge serves the menu the write published.
+	const guest = await page();
+	await guest.goto(SOHO_MENU);
+	await guest.getByRole("button", { name: "Add Sunrise Bowl" }).click();
+	const dialog = guest.getByRole("dialog", { name: "Sunrise Bowl" });
+	await dialog.getByRole("button", { name: /Add to order · £7\.50/ }).click();
+	await waitForText(dialog.getByRole("group", { name: /Base/ }), /Choose 1 base/);
+	await dialog.getByLabel(/Soba noodles/).check();
+	await dialog.getByRole("button", { name: /Add to order · £8\.00/ }).click();
+	await dialog.waitFor({ state: "hidden" });
+	await waitForText(guest.getByRole("complementary", { name: "Your order" }), /1 × Sunrise Bowl.*Soba noodles/s);
+});

@@ -2,11 +2,13 @@
 import { request } from "./http";
 import type {
 	Cart,
+	CategoryInput,
 	CheckoutInput,
 	Fulfilment,
 	ItemInput,
 	Location,
 	Menu,
+	MenuWriteResult,
 	Order,
 	OrderSummary,
 	PlacedOrder,
@@ -166,4 +168,21 @@ export function updateItem(
 
 export function deleteItem(slug: string, itemId: string): Promise<void> {
 	return request(`${V1}/locations/${enc(slug)}/items/${enc(itemId)}`, { method: "DELETE" });
+}
+
+export function createCategory(slug: string, category: CategoryInput): Promise<MenuWriteResult> {
+	return request(`${V1}/locations/${enc(slug)}/categories`, { method: "POST", body: category });
+}
+
+export function updateCategory(
+	slug: string,
+	categoryId: string,
+	patch: Partial<CategoryInput>,
+): Promise<MenuWriteResult> {
+	return request(`${V1}/locations/${enc(slug)}/categories/${enc(categoryId)}`, { method: "PATCH", body: patch });
+}
+
+/** Deletes the category and every item in it. */
+export function deleteCategory(slug: string, categoryId: string): Promise<MenuWriteResult> {
+	return request(`${V1}/locations/${enc(slug)}/categories/${enc(categoryId)}`, { method: "DELETE" });
 }

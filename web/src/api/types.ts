@@ -267,6 +267,19 @@ export type StatusChange =
 	| { status: "ready" | "picked_up" | "out_for_delivery" | "delivered" }
 	| { status: "rejected" | "cancelled"; reason: string };
 
+export interface ModifierOptionInput {
+	name: string;
+	priceDelta?: Money;
+	allergens?: Allergen[];
+}
+
+export interface ModifierGroupInput {
+	name: string;
+	minSelections: number;
+	maxSelections: number;
+	options: ModifierOptionInput[];
+}
+
 export interface ItemInput {
 	categoryId: string;
 	name: string;
@@ -274,4 +287,21 @@ export interface ItemInput {
 	price: Money;
 	allergens?: Allergen[];
 	dietaryTags?: DietaryTag[];
+	position?: number;
+	/** On a PATCH, replaces all the item's groups (and their option ids). */
+	modifierGroups?: ModifierGroupInput[];
+}
+
+export interface CategoryInput {
+	name: string;
+	description?: string;
+	position?: number;
+	/** Windows in the location's local time; none means whenever the location is open. */
+	availability?: AvailabilityWindow[];
+}
+
+/** What a staff menu write answers. */
+export interface MenuWriteResult {
+	id: string;
+	menuVersion: number;
 }
