@@ -49,6 +49,7 @@ import type {
 	OrderLineSnapshot,
 } from "../../workers/api/src/ordering/events";
 import {
+	type OrderChanged,
 	type OrderEventsView,
 	type OrderView,
 	visibleContact,
@@ -400,26 +401,34 @@ export class CartDurableObject extends DurableObject<Env> {
 		});
 	}
 
-	/** Moves the order on; null when the caller may not see it. */
+	/**
+	 * Moves the order on; null when the caller may not see it. Answers the
+	 * order after the change and the envelope just recorded (as it is queued),
+	 * so the caller can project it into the read models itself.
+	 */
 	async changeStatus(
 		access: OrderAccess,
 		change: StatusChange,
 		call: CallContext = {},
-	): Promise<Outcome<OrderView> | null> {
+	): Promise<Outcome<OrderChanged> | null> {
 		return this.traced("changeStatus", call, async (span) => {
 			const order = await this.authorisedOrder(access);
 			if (!order) return null;
 			const actor: Actor = access.kind === "staff" ? "staff" : "customer";
 			return outcome(() => {
 				const event = decideStatusChange(order, change, actor, new Date());
-				const recorded = this.ctx.storage.transactionSync(() =>
-					this.append(order.orderId, event, new Date(), span.trace),
-				);
+				const [recorded, envelope] = this.ctx.storage.transactionSync(() => {
+					const appended = this.append(order.orderId, event, new Date(), span.trace);
+					const queued = this.sql
+						.exec<{ message: string }>("SELECT message FROM outbox WHERE sequence = ?", appended.sequence)
+						.one();
+					return [appended, JSON.parse(queued.message) as OrderEventEnvelope] as const;
+				});
 				this.scheduleAlarm();
 				this.announce(recorded, span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
-				return this.orderView(updated, access);
+				return { order: this.orderView(updated, access), event: envelope };
 			});
 		});
 	}

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { TotalsView } from "../cart/schemas";
 import { MoneySchema } from "../menu/schemas";
 import { ORDER_STATUSES } from "./domain/order";
-import { DeliveryAddress, Fulfilment, ORDER_EVENT_TYPES } from "./events";
+import { DeliveryAddress, Fulfilment, ORDER_EVENT_TYPES, type OrderEventEnvelope } from "./events";
 
 const Status = z.enum(ORDER_STATUSES);
 
@@ -53,6 +53,12 @@ export const OrderView = z
 	})
 	.openapi("Order");
 export type OrderView = z.infer<typeof OrderView>;
+
+/** A status change as the Durable Object answers it: the order now, and the event it recorded (never sent to clients). */
+export interface OrderChanged {
+	order: OrderView;
+	event: OrderEventEnvelope;
+}
 
 export const OrderEventsView = z
 	.object({
