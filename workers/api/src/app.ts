@@ -65,7 +65,7 @@ serveApiDocument(api, API_PREFIX);
 export const app = createRouter()
 	.use(requestId({ headerName: REQUEST_ID_HEADER }))
 	.use(echoRequestId)
-	.use(requestLog<AppEnv>("api", (c) => ({ principalId: c.get("principal")?.id })))
+	.use(requestLog<AppEnv>("api", { extraFields: (c) => ({ principalId: c.get("principal")?.id }) }))
 	.use(corsAllowlist)
 	.use(securityHeaders([`${API_PREFIX}${REFERENCE_PATH}`]))
 	.use(limitBody)

@@ -111,7 +111,8 @@ async function relayToApi(c: import("hono").Context<EdgeApp>): Promise<Response>
 
 const app = new Hono<EdgeApp>()
 	.use(requestId({ headerName: "x-request-id" }))
-	.use(requestLog<EdgeApp>("menu-edge"))
+	// A menu served from isolate memory is the hottest path there is: its log line is sampled.
+	.use(requestLog<EdgeApp>("menu-edge", { isRoutine: (c) => c.res.headers.get("x-cache-layer") === "memory" }))
 	.get("/health", (c) => c.json({ status: "ok", worker: "menu-edge" }))
 	.get("/ready", async (c) => {
 		const readiness = await checkReadiness({

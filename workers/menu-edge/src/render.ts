@@ -26,8 +26,21 @@ export function gzipEtag(etag: string): string {
 const MAX_RENDERED = 256;
 const rendered = new Map<string, RenderedMenu>();
 
+/** Availability windows are in whole local minutes, so a document's key holds for the rest of the minute. */
+const keysThisMinute = new WeakMap<MenuDocument, { minute: number; key: string }>();
+
+function availabilityKeyAt(document: MenuDocument, now: Date): string {
+	const minute = Math.floor(now.getTime() / 60_000);
+	let known = keysThisMinute.get(document);
+	if (known?.minute !== minute) {
+		known = { minute, key: availabilityKey(document, now) };
+		keysThisMinute.set(document, known);
+	}
+	return known.key;
+}
+
 export function menuEtag(document: MenuDocument, now: Date): string {
-	return `"menu.${document.location.slug}.v${document.version}.${availabilityKey(document, now)}"`;
+	return `"menu.${document.location.slug}.v${document.version}.${availabilityKeyAt(document, now)}"`;
 }
 
 export function renderMenu(document: MenuDocument, now: Date): RenderedMenu {

@@ -17,13 +17,20 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const REQUEST_ID_HEADER = "x-request-id";
 
 /** Browser origins allowed to call the API, from the comma-separated `CORS_ORIGINS` var. */
+let parsedOrigins: { setting: string | undefined; origins: Set<string> } | undefined;
+
 export function allowedOrigins(setting: string | undefined): Set<string> {
-	return new Set(
-		(setting ?? "")
-			.split(",")
-			.map((origin) => origin.trim())
-			.filter(Boolean),
-	);
+	// Asked on every request; the setting only changes with a deploy.
+	if (parsedOrigins?.setting !== setting) {
+		const origins = new Set(
+			(setting ?? "")
+				.split(",")
+				.map((origin) => origin.trim())
+				.filter(Boolean),
+		);
+		parsedOrigins = { setting, origins };
+	}
+	return parsedOrigins.origins;
 }
 
 const corsForAllowedOrigin = cors({

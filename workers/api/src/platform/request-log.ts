@@ -50,12 +50,26 @@ function executionContextOf(c: Context): WaitUntil | undefined {
 	}
 }
 
-/**
- * The request telemetry middleware for `worker`; mount it right after the
- * request id. `extraFields` adds worker-specific fields to the log line (the
- * api worker's principal).
- */
-export function requestLog<E extends TracedEnv>(worker: WorkerName, extraFields?: (c: Context<E>) => LogFields) {
+/** How a worker tunes its request telemetry. */
+export interface RequestLogOptions<E extends TracedEnv> {
+	/** Worker-specific fields for the log line (the api worker's principal). */
+	extraFields?: (c: Context<E>) => LogFields;
+	/**
+	 * Successful requests on a hot path (the edge's memory hits) that are logged
+	 * only one time in `ROUTINE_LOG_SAMPLE`; every request still gets its data
+	 * point, so counts and latencies stay complete. Errors are always logged.
+	 */
+	isRoutine?: (c: Context<E>) => boolean;
+}
+
+/** One routine request in this many gets a log line; the line says so in `sampled`. */
+export const ROUTINE_LOG_SAMPLE = 100;
+
+/** The request telemetry middleware for `worker`; mount it right after the request id. */
+export function requestLog<E extends TracedEnv>(
+	worker: WorkerName,
+	{ extraFields, isRoutine }: RequestLogOptions<E> = {},
+) {
 	return createMiddleware<E>(async (c, next) => {
 		const trace = continueTrace(c.req.header(TRACEPARENT_HEADER));
 		c.set("trace", trace);
@@ -67,15 +81,19 @@ export function requestLog<E extends TracedEnv>(worker: WorkerName, extraFields?
 		const route = routeOf(c);
 		const cacheLayer = c.res.headers.get("x-cache-layer") ?? undefined;
 		const location = locationOf(c);
-		spanLogger(trace, c.get("requestId"))[status >= 500 ? "error" : "info"]("request", {
-			worker,
-			method: c.req.method,
-			path: route,
-			status,
-			durationMs: ended - started,
-			...(cacheLayer ? { cacheLayer } : {}),
-			...extraFields?.(c),
-		});
+		const routine = status < 400 && isRoutine?.(c) === true;
+		if (!routine || Math.random() * ROUTINE_LOG_SAMPLE < 1) {
+			spanLogger(trace, c.get("requestId"))[status >= 500 ? "error" : "info"]("request", {
+				worker,
+				method: c.req.method,
+				path: route,
+				status,
+				durationMs: ended - started,
+				...(cacheLayer ? { cacheLayer } : {}),
+				...(routine ? { sampled: ROUTINE_LOG_SAMPLE } : {}),
+				...extraFields?.(c),
+			});
+		}
 		writeDataPoint(
 			c.env.REQUEST_METRICS,
 			requestDataPoint({
