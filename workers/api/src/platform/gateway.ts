@@ -21,16 +21,15 @@ let parsedOrigins: { setting: string | undefined; origins: Set<string> } | undef
 
 export function allowedOrigins(setting: string | undefined): Set<string> {
 	// Asked on every request; the setting only changes with a deploy.
-	if (parsedOrigins?.setting !== setting) {
-		const origins = new Set(
-			(setting ?? "")
-				.split(",")
-				.map((origin) => origin.trim())
-				.filter(Boolean),
-		);
-		parsedOrigins = { setting, origins };
-	}
-	return parsedOrigins.origins;
+	if (parsedOrigins?.setting === setting) return parsedOrigins.origins;
+	const origins = new Set(
+		(setting ?? "")
+			.split(",")
+			.map((origin) => origin.trim())
+			.filter(Boolean),
+	);
+	parsedOrigins = { setting, origins };
+	return origins;
 }
 
 const corsForAllowedOrigin = cors({
