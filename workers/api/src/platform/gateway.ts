@@ -21,7 +21,8 @@ let parsedOrigins: { setting: string | undefined; origins: Set<string> } | undef
 
 export function allowedOrigins(setting: string | undefined): Set<string> {
 	// Asked on every request; the setting only changes with a deploy.
-	if (parsedOrigins?.setting === setting) return parsedOrigins.origins;
+	const known = parsedOrigins;
+	if (known && known.setting === setting) return known.origins;
 	const origins = new Set(
 		(setting ?? "")
 			.split(",")
