@@ -131,6 +131,33 @@ describe("read-your-writes on the staff order list", () => {
 		expect(await orderRow(orderId)).toMatchObject({ status: "cancelled", cancelReason: "Out of oat milk" });
 	}, 30_000);
 
+	it("leaves a change made before the queue projected the order to the queue, and loses nothing", async () => {
+		const cart = await cartWithFlatWhite();
+		const placed = await checkout(cart.id, PICKUP_TOMORROW());
+		const { orderId } = await json<{ orderId: string }>(placed);
+		vi.spyOn(console, "warn").mockImplementation(() => {});
+
+		// Straight after placement: the OrderPlaced is normally still on the queue.
+		const changed = await send(
+			"POST",
+			`/api/v1/orders/${orderId}/status`,
+			{ status: "confirmed", etaMinutes: 15 },
+			STAFF,
+		);
+		expect(changed.status).toBe(200);
+
+		// Projected ahead of its OrderPlaced, the change would be overwritten by it and the order would stay "placed".
+		await vi.waitFor(
+			async () => expect((await statusHistory(orderId)).map((row) => row.status)).toEqual(["placed", "confirmed"]),
+			{
+				timeout: 20_000,
+				interval: 100,
+			},
+		);
+		expect(await orderRow(orderId)).toMatchObject({ status: "confirmed", lastSequence: 2 });
+		expect((await listed("confirmed")).map((order) => order.id)).toContain(orderId);
+	}, 30_000);
+
 	it("still answers the change when the read models cannot be written, and the queue projects it later", async () => {
 		const orderId = await placedOrder();
 		const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
