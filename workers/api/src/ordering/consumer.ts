@@ -101,8 +101,10 @@ function recordMetric(env: Env, { event, trace }: Parsed, placed: PlacedOrder): 
 async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): Promise<void> {
 	const { message, event, log } = entry;
 	if (known.processedEvents.has(event.id)) {
-		// A redelivery may follow a run that stopped between projection and fan-out; the notification log absorbs a second fan-out.
-		if (message.attempts > 1 && !(await enqueueNotifications(env, event, log))) {
+		// Projected already, by a run that stopped before its fan-out or by the staff request that
+		// recorded it (read-your-writes): notifications go out from here either way, and the
+		// notification log absorbs a second fan-out.
+		if (!(await enqueueNotifications(env, event, log))) {
 			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 			return;
 		}

@@ -11,7 +11,6 @@ import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
 import * as schema from "../db/schema";
-import { enqueueNotifications } from "../notifications/fan-out";
 import { type AppEnv, createRouter } from "../platform/app";
 import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "../platform/auth";
 import { ApiError } from "../platform/errors";
@@ -112,8 +111,8 @@ export async function projectRecordedEvent(
 			traceId: continueTrace(event.traceparent).traceId,
 		}),
 	);
+	// Notifications are left to the queue consumer, which fans out for an event projected here too.
 	log.info("order event projected", fields);
-	c.executionCtx.waitUntil(enqueueNotifications(c.env, event, log));
 }
 
 /** A status change or cancellation: projects its event in the request, then answers the order. */
