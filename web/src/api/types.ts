@@ -4,24 +4,14 @@
  */
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../../../workers/api/src/menu/domain/availability";
 import type { Allergen, DietaryTag } from "../../../workers/api/src/menu/domain/dietary";
+import type { LocationSummary } from "../../../workers/api/src/menu/domain/document";
 import type { Money } from "../../../workers/api/src/menu/domain/money";
+import type { OrderStatus } from "../../../workers/api/src/ordering/domain/order";
 
-export type { Allergen, AvailabilityWindow, DietaryTag, Money, WeeklyOpeningHours };
+// Type-only: the domain's declarations, none of its code, reach the bundle.
+export type { Allergen, AvailabilityWindow, DietaryTag, LocationSummary, Money, OrderStatus, WeeklyOpeningHours };
 
 export type Fulfilment = "pickup" | "delivery";
-
-export interface LocationSummary {
-	slug: string;
-	name: string;
-	address: { line: string; city: string; postcode: string; country: string };
-	coordinates: { latitude: number; longitude: number };
-	timeZone: string;
-	currency: string;
-	taxRateBps: number;
-	pricesIncludeTax: boolean;
-	openingHours: WeeklyOpeningHours;
-	fulfilment: { pickup: boolean; delivery: { radiusMeters: number; fee: Money } | null };
-}
 
 export interface Location extends LocationSummary {
 	openNow: boolean;
@@ -142,19 +132,6 @@ export interface PlacedOrder {
 	status: "placed";
 	trackingToken: string;
 }
-
-export const ORDER_STATUSES = [
-	"placed",
-	"confirmed",
-	"preparing",
-	"ready",
-	"picked_up",
-	"out_for_delivery",
-	"delivered",
-	"rejected",
-	"cancelled",
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface TimelineEntry {
 	sequence: number;
