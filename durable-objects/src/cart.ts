@@ -51,6 +51,7 @@ import type {
 import {
 	type OrderChanged,
 	type OrderEventsView,
+	type OrderPlacement,
 	type OrderView,
 	visibleContact,
 	visiblePayload,
@@ -173,7 +174,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	private readonly eventStreams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
 	private readonly pendingCheckouts = new Map<
 		string,
-		{ fingerprint: string; result: Promise<Outcome<PlacedOrderView>> }
+		{ fingerprint: string; result: Promise<Outcome<OrderPlacement>> }
 	>();
 
 	constructor(ctx: DurableObjectState, env: Env) {
@@ -312,14 +313,17 @@ export class CartDurableObject extends DurableObject<Env> {
 		});
 	}
 
-	/** Turns the cart into an order, exactly once per idempotency key. */
+	/**
+	 * Turns the cart into an order, exactly once per idempotency key. Answers the
+	 * placed order and the OrderPlaced just recorded, so the caller can project it.
+	 */
 	async checkout(
 		cartId: string,
 		customerId: string | null,
 		input: CheckoutInput,
 		idempotency: Idempotency,
 		call: CallContext = {},
-	): Promise<Outcome<PlacedOrderView>> {
+	): Promise<Outcome<OrderPlacement>> {
 		return this.once("checkout", call, idempotency, (span) =>
 			outcome(async () => {
 				const cart = this.openCart(cartId, customerId);
@@ -330,7 +334,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		);
 	}
 
-	/** The one-shot order: lines in the body, validated whole before anything is stored. */
+	/** The one-shot order: lines in the body, validated whole before anything is stored. Answers as `checkout`. */
 	async placeOneShot(
 		cartId: string,
 		orderId: string,
@@ -338,7 +342,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		input: OneShotOrderInput,
 		idempotency: Idempotency,
 		call: CallContext = {},
-	): Promise<Outcome<PlacedOrderView>> {
+	): Promise<Outcome<OrderPlacement>> {
 		return this.once("placeOneShot", call, idempotency, (span) =>
 			outcome(async () => {
 				if (this.cartRow()) throw violation("cart_checked_out", "This order was placed already", { orderId });
@@ -577,7 +581,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		idempotency: Idempotency,
 		span: CallSpan,
 		createFirst?: () => void,
-	): Promise<PlacedOrderView> {
+	): Promise<OrderPlacement> {
 		const now = new Date();
 		const revision = cart.revision;
 		const location = await this.location(cart.location_slug, { fresh: true });
@@ -636,7 +640,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		if (createFirst ? latest : latest?.status !== "open" || latest.revision !== revision) {
 			throw violation("conflict", "The cart changed while checking out; try again");
 		}
-		const recorded = this.ctx.storage.transactionSync(() => {
+		const [recorded, envelope] = this.ctx.storage.transactionSync(() => {
 			createFirst?.();
 			const placedEvent = this.append(
 				cart.order_id,
@@ -673,20 +677,27 @@ export class CartDurableObject extends DurableObject<Env> {
 				JSON.stringify(placed),
 				now.toISOString(),
 			);
-			return placedEvent;
+			// The envelope exactly as queued, so the caller's projection and the queue's are one event.
+			const queued = this.sql
+				.exec<{ message: string }>("SELECT message FROM outbox WHERE sequence = ?", placedEvent.sequence)
+				.one();
+			return [placedEvent, JSON.parse(queued.message) as OrderEventEnvelope] as const;
 		});
 		this.scheduleAlarm();
 		this.announce(recorded, span);
-		return placed;
+		return { placed, event: envelope };
 	}
 
-	/** Replays the stored answer for a known key; joins a checkout already running with the same key. */
+	/**
+	 * Replays the stored answer for a known key, without an event (the first call
+	 * recorded it); joins a checkout already running with the same key.
+	 */
 	private once(
 		method: string,
 		call: CallContext,
 		idempotency: Idempotency,
-		run: (span: CallSpan) => Promise<Outcome<PlacedOrderView>>,
-	): Promise<Outcome<PlacedOrderView>> {
+		run: (span: CallSpan) => Promise<Outcome<OrderPlacement>>,
+	): Promise<Outcome<OrderPlacement>> {
 		return this.traced(method, call, async (span) => {
 			const reused: RuleViolation = {
 				code: "idempotency_key_reused",
@@ -700,7 +711,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				.toArray()[0];
 			if (stored) {
 				if (stored.fingerprint !== idempotency.fingerprint) return { ok: false, violation: reused };
-				return { ok: true, value: JSON.parse(stored.response) as PlacedOrderView };
+				return { ok: true, value: { placed: JSON.parse(stored.response) as PlacedOrderView, event: null } };
 			}
 			const pending = this.pendingCheckouts.get(idempotency.key);
 			if (pending) {

@@ -1,19 +1,32 @@
 /**
- * Read-your-writes on the staff order list: a status change or cancellation
- * projects its event into the read models within the request, so the
- * `x-d1-bookmark` it answers with covers the change, and a list read that
- * sends the bookmark back shows it at once, before the order-events queue has
- * delivered anything. The queue's later delivery of the same event is a no-op.
+ * Read-your-writes on the staff order list: a placement (checkout or one-shot
+ * order), status change or cancellation projects its event into the read
+ * models within the request, so the `x-d1-bookmark` it answers with covers the
+ * write, and a list read that sends the bookmark back shows it at once, before
+ * the order-events queue has delivered anything. The queue's later delivery of
+ * the same event changes nothing in the read models (and still fans out its
+ * notifications, which the notification log sends once).
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as schema from "../src/db/schema";
+import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope } from "../src/ordering/events";
 import { readModelDb } from "../src/ordering/projections";
-import { call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF, send } from "./helpers";
+import {
+	CONTACT,
+	call,
+	cartWithFlatWhite,
+	checkout,
+	json,
+	PICKUP_TOMORROW,
+	registerCustomer,
+	STAFF,
+	send,
+} from "./helpers";
 
 const LOCATION = "london-soho";
 const db = readModelDb(env.DB);
@@ -62,6 +75,36 @@ async function recordedEvent(orderId: string, sequence: number): Promise<OrderEv
 	return { ...found, orderId } as OrderEventEnvelope;
 }
 
+/**
+ * Until the mocks are restored, a D1 session's `batch` fails once the session
+ * has prepared a write to the processed-events ledger: the read models cannot
+ * be written through a request's session, while the Cart object's catalogue
+ * reads (also `batch`es on a session) and the queue consumer (no session) work.
+ */
+function failReadModelWrites() {
+	const withSession = env.DB.withSession.bind(env.DB);
+	vi.spyOn(env.DB, "withSession").mockImplementation((constraint) => {
+		const session = withSession(constraint);
+		let writesReadModels = false;
+		return new Proxy(session, {
+			get(target, property) {
+				if (property === "prepare") {
+					return (query: string) => {
+						if (/insert\s+into\s+"?processed_events/i.test(query)) writesReadModels = true;
+						return target.prepare(query);
+					};
+				}
+				if (property === "batch") {
+					return async (statements: D1PreparedStatement[]) =>
+						writesReadModels ? Promise.reject(new Error("D1_ERROR: storage unavailable")) : target.batch(statements);
+				}
+				const value = Reflect.get(target, property, target);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+	});
+}
+
 function statusHistory(orderId: string) {
 	return db
 		.select()
@@ -75,7 +118,142 @@ async function orderRow(orderId: string) {
 	return row;
 }
 
+/** The order-events consumer delivering `events`, with the notification jobs it queues recorded instead of sent. */
+async function deliverRecordingNotifications(events: OrderEventEnvelope[]) {
+	const sent: NotificationJob[] = [];
+	const notifications = {
+		send: async () => {},
+		sendBatch: async (messages: Iterable<MessageSendRequest<NotificationJob>>) => {
+			for (const message of messages) sent.push(message.body);
+		},
+	};
+	const messages = events.map((body) => ({
+		id: `ryw-${body.id}`,
+		timestamp: new Date(),
+		attempts: 1,
+		body,
+	}));
+	const batch = createMessageBatch("goodfood-order-events", messages);
+	await handleOrderEvents(batch, { ...env, NOTIFICATIONS: notifications } as unknown as Env);
+	const result = await getQueueResult(batch, createExecutionContext());
+	return { sent, result, ids: messages.map((message) => message.id) };
+}
+
+/** A signed-in customer with their own contact address, so their order's e-mail can be told apart. */
+async function customerPlacing() {
+	const customer = await registerCustomer();
+	return { ...customer, contact: { ...CONTACT, email: customer.email } };
+}
+
+/**
+ * After a placement answered with `bookmark`: the staff list read with it shows
+ * the order at once; a queue delivery of the same OrderPlaced leaves one orders
+ * row and one status history row as they were, and queues the customer's e-mail once.
+ */
+async function expectPlacementReadable(orderId: string, bookmark: string, email: string) {
+	expect(await listed("placed", bookmark)).toContainEqual(expect.objectContaining({ id: orderId, status: "placed" }));
+
+	const event = await recordedEvent(orderId, 1);
+	expect(event.type).toBe("OrderPlaced");
+	const before = await orderRow(orderId);
+	expect(before).toMatchObject({ status: "placed", lastSequence: 1, contactEmail: email });
+
+	const { sent, result, ids } = await deliverRecordingNotifications([event]);
+	expect(result.explicitAcks).toEqual(ids);
+	expect(result.retryMessages).toEqual([]);
+
+	expect(await db.select().from(schema.orders).where(eq(schema.orders.id, orderId))).toEqual([before]);
+	expect((await statusHistory(orderId)).map((row) => [row.sequence, row.status])).toEqual([[1, "placed"]]);
+	const ledger = await db.select().from(schema.processedEvents).where(eq(schema.processedEvents.orderId, orderId));
+	expect(ledger.map((row) => row.eventId)).toEqual([event.id]);
+	const emails = sent.filter((job) => job.channel === "email");
+	expect(emails.map((job) => [job.event.type, job.event.id, job.recipient])).toEqual([
+		["OrderPlaced", event.id, email],
+	]);
+}
+
+/** Only what a placement tells the client: never the event it recorded. */
+function expectPlacedBody(body: Record<string, unknown>) {
+	expect(Object.keys(body).sort()).toEqual(["orderId", "status", "trackingToken"]);
+	expect(body.status).toBe("placed");
+}
+
 describe("read-your-writes on the staff order list", () => {
+	it("lists a checkout at once with the bookmark it answered, and the queue's delivery changes nothing", async () => {
+		const customer = await customerPlacing();
+		const created = await send("POST", "/api/v1/carts", { locationSlug: LOCATION }, customer.headers);
+		expect(created.status).toBe(201);
+		const cart = await json<{ id: string }>(created);
+		const added = await send(
+			"POST",
+			`/api/v1/carts/${cart.id}/items`,
+			{ itemId: "itm-ldn-flat-white", quantity: 2, options: ["opt-ldn-flat-white-milk-oat"] },
+			customer.headers,
+		);
+		expect(added.status).toBe(201);
+
+		const placed = await send(
+			"POST",
+			`/api/v1/carts/${cart.id}/checkout`,
+			{ ...PICKUP_TOMORROW(), contact: customer.contact },
+			{ "idempotency-key": crypto.randomUUID(), ...customer.headers },
+		);
+		expect(placed.status).toBe(201);
+		const bookmark = placed.headers.get("x-d1-bookmark");
+		expect(bookmark).toBeTruthy();
+		const body = await json<{ orderId: string } & Record<string, unknown>>(placed);
+		expectPlacedBody(body);
+
+		// No waiting: the read with the bookmark already lists the new order.
+		await expectPlacementReadable(body.orderId, String(bookmark), customer.email);
+	}, 30_000);
+
+	it("lists a one-shot order at once, and its replay answers the same without a second order", async () => {
+		const customer = await customerPlacing();
+		const key = crypto.randomUUID();
+		const order = {
+			...PICKUP_TOMORROW(),
+			contact: customer.contact,
+			locationSlug: LOCATION,
+			items: [{ itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-whole"] }],
+		};
+		const placed = await send("POST", "/api/v1/orders", order, { "idempotency-key": key, ...customer.headers });
+		expect(placed.status).toBe(201);
+		const bookmark = placed.headers.get("x-d1-bookmark");
+		expect(bookmark).toBeTruthy();
+		const body = await json<{ orderId: string } & Record<string, unknown>>(placed);
+		expectPlacedBody(body);
+
+		await expectPlacementReadable(body.orderId, String(bookmark), customer.email);
+
+		const retry = await send("POST", "/api/v1/orders", order, { "idempotency-key": key, ...customer.headers });
+		expect(retry.status).toBe(201);
+		expect(await json(retry)).toEqual(body);
+		expect((await statusHistory(body.orderId)).map((row) => row.status)).toEqual(["placed"]);
+	}, 30_000);
+
+	it("still answers a placement when the read models cannot be written, and the queue projects it later", async () => {
+		const cart = await cartWithFlatWhite();
+		const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+		failReadModelWrites();
+
+		const placed = await checkout(cart.id, PICKUP_TOMORROW());
+		expect(placed.status).toBe(201);
+		const body = await json<{ orderId: string } & Record<string, unknown>>(placed);
+		expectPlacedBody(body);
+		expect(warnings.mock.calls.map(([line]) => String(line)).join("\n")).toContain(
+			"order event projection failed in the request",
+		);
+		vi.restoreAllMocks();
+
+		// Nothing was lost or half-written: the queue's delivery projects the order, once.
+		await vi.waitFor(async () => expect((await listed("placed")).map((order) => order.id)).toContain(body.orderId), {
+			timeout: 20_000,
+			interval: 100,
+		});
+		expect((await statusHistory(body.orderId)).map((row) => row.status)).toEqual(["placed"]);
+	}, 45_000);
+
 	it("lists a status change at once with the bookmark it answered, and the queue's delivery changes nothing", async () => {
 		const orderId = await placedOrder();
 
@@ -161,17 +339,7 @@ describe("read-your-writes on the staff order list", () => {
 	it("still answers the change when the read models cannot be written, and the queue projects it later", async () => {
 		const orderId = await placedOrder();
 		const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
-		const withSession = env.DB.withSession.bind(env.DB);
-		vi.spyOn(env.DB, "withSession").mockImplementation((constraint) => {
-			const session = withSession(constraint);
-			return new Proxy(session, {
-				get(target, property) {
-					if (property === "batch") return async () => Promise.reject(new Error("D1_ERROR: storage unavailable"));
-					const value = Reflect.get(target, property, target);
-					return typeof value === "function" ? value.bind(target) : value;
-				},
-			});
-		});
+		failReadModelWrites();
 
 		const changed = await send(
 			"POST",

@@ -1,5 +1,6 @@
 /** Cart HTTP routes: each call goes to the cart's own Durable Object. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { answerPlacement } from "../ordering/routes";
 import { createRouter } from "../platform/app";
 import { customerIdOf } from "../platform/auth";
 import { errorResponses, jsonContent } from "../platform/openapi";
@@ -146,7 +147,7 @@ export const cartRoutes = createRouter()
 			const { cartId } = c.req.valid("param");
 			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
 			const input = c.req.valid("json");
-			const placed = unwrap(
+			const placement = unwrap(
 				await (await cartFor(c.env, cartId)).checkout(
 					cartId,
 					customerIdOf(c),
@@ -155,7 +156,8 @@ export const cartRoutes = createRouter()
 					callContext(c),
 				),
 			);
-			return c.json(placed, 201);
+			// Projected in the request, so this response's x-d1-bookmark covers the new order.
+			return c.json(await answerPlacement(c, placement), 201);
 		},
 		orderInputHook,
 	);

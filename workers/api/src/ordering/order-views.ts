@@ -1,6 +1,6 @@
 /** What clients see of an order and its event stream. */
 import { z } from "@hono/zod-openapi";
-import { TotalsView } from "../cart/schemas";
+import { type PlacedOrderView, TotalsView } from "../cart/schemas";
 import { MoneySchema } from "../menu/schemas";
 import { ORDER_STATUSES } from "./domain/order";
 import { DeliveryAddress, Fulfilment, ORDER_EVENT_TYPES, type OrderEventEnvelope } from "./events";
@@ -58,6 +58,17 @@ export type OrderView = z.infer<typeof OrderView>;
 export interface OrderChanged {
 	order: OrderView;
 	event: OrderEventEnvelope;
+}
+
+/**
+ * An order placement as the Durable Object answers it: what the client is
+ * told, and the OrderPlaced it recorded (as it is queued; never sent to
+ * clients). A replayed answer (a retry with the same Idempotency-Key) carries
+ * no event: the first call recorded and projected it.
+ */
+export interface OrderPlacement {
+	placed: PlacedOrderView;
+	event: OrderEventEnvelope | null;
 }
 
 export const OrderEventsView = z

@@ -21,7 +21,14 @@ import { callContext, requestLogger } from "../platform/request-log";
 import { continueTrace } from "../platform/trace";
 import type { Outcome } from "../shared/rule-violation";
 import type { OrderEventEnvelope } from "./events";
-import { CancelInput, type OrderChanged, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
+import {
+	CancelInput,
+	type OrderChanged,
+	OrderEventsView,
+	type OrderPlacement,
+	OrderView,
+	StatusChangeInput,
+} from "./order-views";
 import { projectOrderEvent, readModelDb } from "./projections";
 
 export const OrderIdParam = z.object({
@@ -123,6 +130,30 @@ async function answerChange(c: Context<AppEnv>, changed: Outcome<OrderChanged> |
 	return order;
 }
 
+/**
+ * A placement (checkout or one-shot order): projects its OrderPlaced in the
+ * request, so the staff order list read with this response's bookmark shows
+ * the new order, then answers what the client is told, and only that. A
+ * replayed answer carries no event (the first call recorded it). The order is
+ * placed whatever happens here: a projection that fails is left to the queue.
+ */
+export async function answerPlacement(c: Context<AppEnv>, placement: OrderPlacement): Promise<PlacedOrderView> {
+	const { placed, event } = placement;
+	if (event?.type === "OrderPlaced") {
+		try {
+			await projectRecordedEvent(c, event, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
+		} catch (error) {
+			requestLogger(c).warn("order event projection failed in the request; the queue will project it", {
+				eventId: event.id,
+				type: event.type,
+				orderId: event.orderId,
+				error: errorText(error),
+			});
+		}
+	}
+	return { orderId: placed.orderId, status: placed.status, trackingToken: placed.trackingToken };
+}
+
 export const orderRoutes = createRouter()
 	.openapi(
 		createRoute({
@@ -139,7 +170,7 @@ export const orderRoutes = createRouter()
 			const customerId = customerIdOf(c);
 			const cartId = await cartIdForOneShot(key, customerId);
 			const orderId = await orderIdForCart(cartId);
-			const placed = unwrap(
+			const placement = unwrap(
 				await cartObject(c.env, orderId).placeOneShot(
 					cartId,
 					orderId,
@@ -149,7 +180,7 @@ export const orderRoutes = createRouter()
 					callContext(c),
 				),
 			);
-			return c.json(placed, 201);
+			return c.json(await answerPlacement(c, placement), 201);
 		},
 		orderInputHook,
 	)
