@@ -26,7 +26,8 @@ const TEST_RATE_LIMITS = {
 // A small limit the gateway tests swap in to exhaust.
 const TEST_RATE_LIMIT = { namespace_id: "1901", simple: { limit: 3, period: 60 } } as const;
 
-const ROUTINE_LOG_LINE = /^\{"level":"info","message":"(request|rpc call|order event recorded|order event projected)"/;
+const ROUTINE_LOG_LINE =
+	/^\{"level":"info","message":"(request|rpc call|order event recorded|order event (?:already )?projected(?: in the request)?)"/;
 
 const apiBundle = path.join(root, ".build/test/api/index.js");
 await build({

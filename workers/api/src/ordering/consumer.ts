@@ -108,6 +108,7 @@ async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): 
 			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 			return;
 		}
+		log.info("order event already projected", { eventId: event.id, type: event.type, orderId: event.orderId });
 		message.ack();
 		return;
 	}

@@ -119,7 +119,7 @@ export async function projectRecordedEvent(
 		}),
 	);
 	// Notifications are left to the queue consumer, which fans out for an event projected here too.
-	log.info("order event projected", fields);
+	log.info("order event projected in the request", fields);
 }
 
 /** A status change or cancellation: projects its event in the request, then answers the order. */
