@@ -17,6 +17,7 @@ import {
 import {
 	generateDemandSeries,
 	generateOrderHistory,
+	Random,
 	type SyntheticOrder,
 } from "../../workers/api/src/intelligence/domain/synthetic";
 
@@ -30,23 +31,37 @@ export const TARGETS = {
 
 export interface RecommendationFigures {
 	customers: number;
+	/** Training is every order placed before this day; evaluation is on or after it. */
+	cutoffDay: number;
+	trainingOrders: number;
+	/** Returning customers' first orders on or after the cutoff. */
 	heldOutOrders: number;
 	hitRateModel: number;
 	hitRatePopularity: number;
-	/** Guests: one item of the held-out order hidden, the rest in the cart. */
+	/** Guests: one seeded-random item of each customer's first order after the cutoff hidden, the rest in the cart. */
 	cartHitRateModel: number;
 	cartHitRatePopularity: number;
 	cartCases: number;
 }
 
 /**
- * Hit-rate@k on each customer's last order: the recommender sees every other
- * order (the item pairs and popularity) and the customer's own earlier orders;
- * a hit is any item of the held-out order among its top k. Popularity gets the
- * same candidates and the same allergen filter.
+ * A split by time: the model (item pairs and popularity) is trained on every
+ * order placed before a cutoff day, the day of the order at `trainFraction`
+ * of the time-ordered history, so nothing after the cutoff leaks into it.
+ *
+ * Hit-rate@k on each returning customer's first order on or after the cutoff:
+ * the recommender sees the training orders and that customer's own orders
+ * before the cutoff; a hit is any item of the held-out order among its top k.
+ * Customers with no order before the cutoff are left out here (both would
+ * answer by popularity). Popularity gets the same candidates and the same
+ * allergen filter.
+ *
+ * Guests: for every customer's first order after the cutoff with two or more
+ * items, one item chosen by a PRNG seeded from `seed` is hidden and the rest
+ * are the cart; a hit is the hidden item among the top k.
  */
 export function evaluateRecommendations(
-	options: { seed: number; customers: number; maxOrdersPerCustomer?: number },
+	options: { seed: number; customers: number; maxOrdersPerCustomer?: number; trainFraction?: number },
 	k = 10,
 ): RecommendationFigures {
 	const history = generateOrderHistory({
@@ -54,17 +69,21 @@ export function evaluateRecommendations(
 		customers: options.customers,
 		maxOrdersPerCustomer: options.maxOrdersPerCustomer,
 	});
-	const lastOrder = new Map<string, SyntheticOrder>();
-	const ordersOf = new Map<string, SyntheticOrder[]>();
-	for (const order of history.orders) {
-		lastOrder.set(order.customerId, order);
-		const orders = ordersOf.get(order.customerId) ?? [];
+	// The orders are in time order (by day, then id), so the cutoff is a day and ties fall on one side.
+	const trainFraction = options.trainFraction ?? 0.8;
+	const cutoffIndex = Math.min(history.orders.length - 1, Math.floor(history.orders.length * trainFraction));
+	const cutoffDay = history.orders[cutoffIndex]?.day ?? 0;
+	const training = history.orders.filter((order) => order.day < cutoffDay);
+	const trainingOf = new Map<string, SyntheticOrder[]>();
+	for (const order of training) {
+		const orders = trainingOf.get(order.customerId) ?? [];
 		orders.push(order);
-		ordersOf.set(order.customerId, orders);
+		trainingOf.set(order.customerId, orders);
 	}
-	const heldOut = new Set<SyntheticOrder>();
-	for (const [customerId, order] of lastOrder) if ((ordersOf.get(customerId)?.length ?? 0) >= 2) heldOut.add(order);
-	const training = history.orders.filter((order) => !heldOut.has(order));
+	const firstAfter = new Map<string, SyntheticOrder>();
+	for (const order of history.orders)
+		if (order.day >= cutoffDay && !firstAfter.has(order.customerId)) firstAfter.set(order.customerId, order);
+
 	const model = coOccurrenceOfBaskets(training.map((order) => order.itemIds));
 	const candidates: Candidate[] = history.items.map((item) => ({
 		id: item.id,
@@ -73,29 +92,38 @@ export function evaluateRecommendations(
 		availableNow: true,
 	}));
 	const customers = new Map(history.customers.map((customer) => [customer.id, customer]));
+	// Its own stream, so which item is hidden does not depend on the generator's draws.
+	const hide = new Random((options.seed ^ 0x5eed_ca27) >>> 0);
 
+	let heldOut = 0;
 	let hits = 0;
 	let popularHits = 0;
 	let cartHits = 0;
 	let cartPopularHits = 0;
 	let cartCases = 0;
-	for (const order of heldOut) {
+	for (const order of firstAfter.values()) {
 		const customer = customers.get(order.customerId);
 		const avoidAllergens = customer?.avoidAllergens ?? [];
-		const past = (ordersOf.get(order.customerId) ?? []).filter((earlier) => earlier !== order);
-		const itemOrders = new Map<string, number>();
-		for (const earlier of past)
-			for (const item of new Set(earlier.itemIds)) itemOrders.set(item, (itemOrders.get(item) ?? 0) + 1);
-		const customerHistory: CustomerHistory = { orders: past.length, itemOrders };
-		const wanted = new Set(order.itemIds);
-		const hit = (ids: string[]) => ids.some((id) => wanted.has(id));
 		const top = (request: Partial<Parameters<typeof recommend>[0]>) =>
 			recommend({ model, candidates, avoidAllergens, count: k, ...request }).map((item) => item.itemId);
-		if (hit(top({ history: customerHistory }))) hits += 1;
-		if (hit(top({}))) popularHits += 1;
+
+		const past = trainingOf.get(order.customerId) ?? [];
+		if (past.length > 0) {
+			const itemOrders = new Map<string, number>();
+			for (const earlier of past)
+				for (const item of new Set(earlier.itemIds)) itemOrders.set(item, (itemOrders.get(item) ?? 0) + 1);
+			const customerHistory: CustomerHistory = { orders: past.length, itemOrders };
+			const wanted = new Set(order.itemIds);
+			const hit = (ids: string[]) => ids.some((id) => wanted.has(id));
+			heldOut += 1;
+			if (hit(top({ history: customerHistory }))) hits += 1;
+			if (hit(top({}))) popularHits += 1;
+		}
 
 		if (order.itemIds.length >= 2) {
-			const [hidden, ...cart] = order.itemIds;
+			const hiddenIndex = hide.int(order.itemIds.length);
+			const hidden = order.itemIds[hiddenIndex];
+			const cart = order.itemIds.filter((_, index) => index !== hiddenIndex);
 			cartCases += 1;
 			if (top({ cart }).includes(hidden)) cartHits += 1;
 			if (top({ cart, model: { orders: model.orders, together: new Map() } }).includes(hidden)) cartPopularHits += 1;
@@ -104,9 +132,11 @@ export function evaluateRecommendations(
 	const rate = (count: number, of: number) => (of === 0 ? 0 : count / of);
 	return {
 		customers: history.customers.length,
-		heldOutOrders: heldOut.size,
-		hitRateModel: rate(hits, heldOut.size),
-		hitRatePopularity: rate(popularHits, heldOut.size),
+		cutoffDay,
+		trainingOrders: training.length,
+		heldOutOrders: heldOut,
+		hitRateModel: rate(hits, heldOut),
+		hitRatePopularity: rate(popularHits, heldOut),
 		cartHitRateModel: rate(cartHits, cartCases),
 		cartHitRatePopularity: rate(cartPopularHits, cartCases),
 		cartCases,

@@ -146,12 +146,14 @@ describe("exclusionOf", () => {
 describe("on a small generated set", () => {
 	const figures = evaluateRecommendations({ seed: 20_251_125, customers: 400 });
 
-	it(`hits held-out next orders at least ${TARGETS.hitRateLift}× as often as popularity`, () => {
-		expect(figures.heldOutOrders).toBeGreaterThan(300);
+	it(`hits next orders after the training cutoff at least ${TARGETS.hitRateLift}× as often as popularity`, () => {
+		// Returning customers with an order after the cutoff: 287 of the 400 with this seed.
+		expect(figures.heldOutOrders).toBeGreaterThan(250);
 		expect(figures.hitRateModel).toBeGreaterThanOrEqual(TARGETS.hitRateLift * figures.hitRatePopularity);
 	});
 
-	it("beats popularity for guests too, from the cart alone", () => {
+	it("beats popularity for guests too, from the cart alone, whichever item is hidden", () => {
+		expect(figures.cartCases).toBeGreaterThan(200);
 		expect(figures.cartHitRateModel).toBeGreaterThan(figures.cartHitRatePopularity);
 	});
 });
