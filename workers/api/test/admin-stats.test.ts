@@ -1,8 +1,8 @@
 /**
  * GET /api/v1/admin/stats over a known set of orders in the read models:
- * orders by status, placed-to-ready median and p90, the cancellation rate and
- * the top items over the last day (happy path); unknown locations and bad
- * input (errors); who may ask (security).
+ * orders by status, placed-to-ready median and p90, the cancellation and
+ * rejection rates (apart) and the top items over the last day (happy path);
+ * unknown locations and bad input (errors); who may ask (security).
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +24,7 @@ interface Stats {
 	ordersByStatus: Record<OrderStatus, number>;
 	placedToReady: { orders: number; medianSeconds: number | null; p90Seconds: number | null };
 	cancellationRate: number | null;
+	rejectionRate: number | null;
 	topItems: { itemId: string; name: string; quantity: number; orders: number }[];
 }
 
@@ -96,7 +97,7 @@ beforeAll(async () => {
 		pricesIncludeTax: true,
 		openingHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
 	});
-	// Placed in the last day: 7 orders, 2 of them unfulfilled; 3 of them ready in 10, 20 and 5 minutes.
+	// Placed in the last day: 8 orders, 1 cancelled and 2 rejected; 3 of them ready in 10, 20 and 5 minutes.
 	await insertOrder("delivered", 3 * HOUR, 10 * MINUTE, [
 		["a", 2],
 		["b", 1],
@@ -105,6 +106,7 @@ beforeAll(async () => {
 	await insertOrder("picked_up", 1 * HOUR, 5 * MINUTE, [["c", 3]]);
 	await insertOrder("cancelled", 30 * MINUTE, null, [["c", 10]]);
 	await insertOrder("rejected", 20 * MINUTE, null, [["b", 5]]);
+	await insertOrder("rejected", 15 * MINUTE, null, [["d", 2]]);
 	await insertOrder("placed", 5 * MINUTE, null, [["b", 1]]);
 	await insertOrder("preparing", 10 * MINUTE, null, [["a", 1]]);
 	// Placed before the window but ready within it (90 minutes): a placed-to-ready time, not an order of the day.
@@ -120,7 +122,7 @@ async function stats(query: string, principal: Principal = PRINCIPALS.admin): Pr
 const MANAGER: Principal = { id: "acc-test-manager-stats", role: "manager", locations: [SLUG] };
 
 describe("the figures", () => {
-	it("counts the last day's orders by status, with the placed-to-ready median and p90, and the cancellation rate", async () => {
+	it("counts the last day's orders by status, with the placed-to-ready median and p90, and the cancellation and rejection rates apart", async () => {
 		const response = await stats(`?location=${SLUG}`, MANAGER);
 		expect(response.status).toBe(200);
 		expect(response.headers.get("cache-control")).toBe("no-store");
@@ -128,7 +130,7 @@ describe("the figures", () => {
 
 		expect(body.location).toBe(SLUG);
 		expect(Date.parse(body.window.to) - Date.parse(body.window.from)).toBe(24 * HOUR);
-		expect(body.orders).toBe(7);
+		expect(body.orders).toBe(8);
 		expect(body.ordersByStatus).toEqual({
 			placed: 1,
 			confirmed: 0,
@@ -137,12 +139,14 @@ describe("the figures", () => {
 			picked_up: 1,
 			out_for_delivery: 0,
 			delivered: 1,
-			rejected: 1,
+			rejected: 2,
 			cancelled: 1,
 		});
 		// Ready in 5, 10, 20 and 90 minutes: median (600 + 1200) / 2, p90 1200 + 0.7 × (5400 − 1200).
 		expect(body.placedToReady).toEqual({ orders: 4, medianSeconds: 900, p90Seconds: 4140 });
-		expect(body.cancellationRate).toBe(0.2857);
+		// 1 cancelled and 2 rejected of 8 orders, each rate on its own (it was 3 / 8 counted together).
+		expect(body.cancellationRate).toBe(0.125);
+		expect(body.rejectionRate).toBe(0.25);
 	});
 
 	it("ranks items by quantity sold, leaving out cancelled and rejected orders", async () => {
@@ -159,8 +163,8 @@ describe("the figures", () => {
 	it("gives admins every location at once", async () => {
 		const body = await json<Stats>(await stats(""));
 		expect(body.location).toBeNull();
-		expect(body.orders).toBeGreaterThanOrEqual(7);
-		expect(body.ordersByStatus.rejected).toBeGreaterThanOrEqual(1);
+		expect(body.orders).toBeGreaterThanOrEqual(8);
+		expect(body.ordersByStatus.rejected).toBeGreaterThanOrEqual(2);
 		expect(body.placedToReady.orders).toBeGreaterThanOrEqual(4);
 	});
 });

@@ -9,7 +9,7 @@ import { createRouter } from "../platform/app";
 import { assertStaffAt, bearerSecurity, signedIn } from "../platform/auth";
 import { ApiError } from "../platform/errors";
 import { errorResponses, jsonContent } from "../platform/openapi";
-import { countByStatus, placedToReady, placedToReadySeconds, unfulfilledRate } from "./domain/stats";
+import { cancellationRate, countByStatus, placedToReady, placedToReadySeconds, rejectionRate } from "./domain/stats";
 import { readStats } from "./repository";
 import { OperationalStatsSchema, StatsQuery } from "./schemas";
 
@@ -20,7 +20,8 @@ export const operationsRoutes = createRouter().openapi(
 		method: "get",
 		path: "/admin/stats",
 		tags: ["Operations"],
-		summary: "Orders by status, placed-to-ready median and p90, cancellation rate and top items over the last day",
+		summary:
+			"Orders by status, placed-to-ready median and p90, cancellation and rejection rates and top items over the last day",
 		security: bearerSecurity,
 		request: { query: StatsQuery },
 		responses: {
@@ -46,7 +47,8 @@ export const operationsRoutes = createRouter().openapi(
 				orders: Object.values(ordersByStatus).reduce((sum, count) => sum + count, 0),
 				ordersByStatus,
 				placedToReady: placedToReady(placedToReadySeconds(rows.readyTimes)),
-				cancellationRate: unfulfilledRate(ordersByStatus),
+				cancellationRate: cancellationRate(ordersByStatus),
+				rejectionRate: rejectionRate(ordersByStatus),
 				topItems: rows.topItems,
 			},
 			200,

@@ -38,12 +38,15 @@ export const OperationalStatsSchema = z
 				p90Seconds: z.number().int().nullable(),
 			})
 			.openapi({ description: "Time from placement to ready of the orders that became ready in the window" }),
-		cancellationRate: z
+		cancellationRate: z.number().min(0).max(1).nullable().openapi({
+			description: "Share of the window's orders that were cancelled (rejected ones not counted); null without orders",
+		}),
+		rejectionRate: z
 			.number()
 			.min(0)
 			.max(1)
 			.nullable()
-			.openapi({ description: "Share of the window's orders cancelled or rejected; null without orders" }),
+			.openapi({ description: "Share of the window's orders that the location rejected; null without orders" }),
 		topItems: z
 			.array(z.object({ itemId: z.string(), name: z.string(), quantity: Count, orders: Count }))
 			.openapi({ description: "Most ordered items by quantity, cancelled and rejected orders left out" }),

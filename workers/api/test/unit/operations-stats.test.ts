@@ -1,11 +1,12 @@
-/** The operational figures' arithmetic: percentiles, placed-to-ready times, status counts and the cancellation rate. */
+/** The operational figures' arithmetic: percentiles, placed-to-ready times, status counts, and the cancellation and rejection rates. */
 import { describe, expect, it } from "vitest";
 import {
+	cancellationRate,
 	countByStatus,
 	percentile,
 	placedToReady,
 	placedToReadySeconds,
-	unfulfilledRate,
+	rejectionRate,
 } from "../../src/operations/domain/stats";
 
 describe("percentile", () => {
@@ -38,7 +39,7 @@ describe("placed-to-ready times", () => {
 	});
 });
 
-describe("status counts and the cancellation rate", () => {
+describe("status counts, and the cancellation and rejection rates", () => {
 	it("names every status, zero when none", () => {
 		const counts = countByStatus([
 			{ status: "placed", count: 3 },
@@ -57,16 +58,29 @@ describe("status counts and the cancellation rate", () => {
 		});
 	});
 
-	it("counts cancelled and rejected orders against all orders", () => {
-		expect(
-			unfulfilledRate(
-				countByStatus([
-					{ status: "delivered", count: 4 },
-					{ status: "cancelled", count: 1 },
-					{ status: "rejected", count: 1 },
-				]),
-			),
-		).toBe(0.3333);
-		expect(unfulfilledRate(countByStatus([]))).toBeNull();
+	it("counts cancelled and rejected orders apart, each against all orders", () => {
+		const counts = countByStatus([
+			{ status: "delivered", count: 4 },
+			{ status: "placed", count: 1 },
+			{ status: "cancelled", count: 1 },
+			{ status: "rejected", count: 2 },
+		]);
+		// 8 orders: 1 cancelled, 2 rejected.
+		expect(cancellationRate(counts)).toBe(0.125);
+		expect(rejectionRate(counts)).toBe(0.25);
+	});
+
+	it("rounds to four places, and has no rate without orders", () => {
+		const counts = countByStatus([
+			{ status: "delivered", count: 5 },
+			{ status: "cancelled", count: 1 },
+			{ status: "rejected", count: 1 },
+		]);
+		expect(cancellationRate(counts)).toBe(0.1429);
+		expect(rejectionRate(counts)).toBe(0.1429);
+		expect(cancellationRate(countByStatus([{ status: "rejected", count: 3 }]))).toBe(0);
+		expect(rejectionRate(countByStatus([{ status: "rejected", count: 3 }]))).toBe(1);
+		expect(cancellationRate(countByStatus([]))).toBeNull();
+		expect(rejectionRate(countByStatus([]))).toBeNull();
 	});
 });

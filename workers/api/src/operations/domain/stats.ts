@@ -1,7 +1,7 @@
 /**
  * Operational figures from the order read models: how many orders are in each
  * status, how long the kitchen takes from placement to ready, how many orders
- * end unfulfilled, and what sells. Pure: rows in, figures out.
+ * are cancelled and how many rejected, and what sells. Pure: rows in, figures out.
  */
 import { ORDER_STATUSES, type OrderStatus } from "../../ordering/domain/order";
 
@@ -37,12 +37,24 @@ export function countByStatus(rows: { status: OrderStatus; count: number }[]): R
 	return counts;
 }
 
-/** The share of orders cancelled or rejected, rounded to four places; null when there were no orders. */
-export function unfulfilledRate(byStatus: Record<OrderStatus, number>): number | null {
+/**
+ * The share of all orders that ended in `status`, rounded to four places; null
+ * when there were no orders.
+ */
+export function statusRate(byStatus: Record<OrderStatus, number>, status: OrderStatus): number | null {
 	const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
 	if (total === 0) return null;
-	const unfulfilled = UNFULFILLED.reduce((sum, status) => sum + byStatus[status], 0);
-	return Math.round((unfulfilled / total) * 10_000) / 10_000;
+	return Math.round((byStatus[status] / total) * 10_000) / 10_000;
+}
+
+/** The share of orders the customer or staff cancelled (rejections not included); null without orders. */
+export function cancellationRate(byStatus: Record<OrderStatus, number>): number | null {
+	return statusRate(byStatus, "cancelled");
+}
+
+/** The share of orders the location rejected; null without orders. */
+export function rejectionRate(byStatus: Record<OrderStatus, number>): number | null {
+	return statusRate(byStatus, "rejected");
 }
 
 export interface PlacedToReady {
