@@ -2,7 +2,9 @@
  * The menu's cache layers, fastest first: isolate memory → Cache API → KV →
  * origin. Documents are immutable per version, so only the small "current
  * version" pointer can go stale; it lives in memory for a few seconds and in
- * KV, and never moves backwards in an isolate.
+ * KV, and never moves backwards in an isolate. A location the origin does not
+ * know is remembered as missing for as long as a pointer is trusted, so a burst
+ * for a made-up slug costs one origin trip rather than one D1 read each.
  */
 
 import { menuKeys } from "../../api/src/menu/contract";
@@ -16,6 +18,8 @@ export const POINTER_TTL_MS = 2_000;
 /** KV's own edge caching of the pointer; 30 s is the minimum KV accepts. */
 export const POINTER_KV_CACHE_TTL_SECONDS = 30;
 const MAX_DOCUMENTS_IN_MEMORY = 64;
+/** How many slugs the origin said it does not know an isolate remembers (the oldest go first). */
+export const MAX_MISSING_IN_MEMORY = 256;
 const CACHE_API_ORIGIN = "https://menu-edge.cache";
 
 /** The Cache API key of one immutable menu document version. */
@@ -44,6 +48,8 @@ export class MenuLayers {
 	private readonly originAskedAt = new Map<string, number>();
 	private readonly documents = new Map<string, MenuDocument>();
 	private readonly inFlight = new Map<string, Promise<Lookup | null>>();
+	/** When the origin last said it has no such location, per slug, oldest first; trusted for `POINTER_TTL_MS`. */
+	private readonly missingSince = new Map<string, number>();
 
 	constructor(
 		private readonly kv: KVNamespace,
@@ -58,9 +64,12 @@ export class MenuLayers {
 	 * ETag and may be made up, so a claim beyond what is known sends at most one
 	 * trip per location per pointer TTL to the origin, whose answer then stands.
 	 * A trip to the origin joins the trace in `call` (the first caller's, when
-	 * concurrent misses share one trip).
+	 * concurrent misses share one trip). A location the origin said it does not
+	 * know is null without asking again until the pointer TTL is up, so a
+	 * location created meanwhile shows within that window.
 	 */
 	async current(slug: string, atLeastVersion = 0, call: CallContext = {}): Promise<Lookup | null> {
+		if (this.knownMissing(slug)) return null;
 		const version = await this.currentVersion(slug);
 		if (version !== undefined && (version >= atLeastVersion || this.askedOriginRecently(slug))) {
 			const found = await this.byVersion(slug, version);
@@ -73,6 +82,8 @@ export class MenuLayers {
 	observeVersion(slug: string, version: number): void {
 		const known = this.pointers.get(slug);
 		if (!known || version >= known.version) this.pointers.set(slug, { version, checkedAt: Date.now() });
+		// A version means the location exists, whatever the origin said before.
+		this.missingSince.delete(slug);
 	}
 
 	/** Drops everything held in isolate memory (the other layers stay). */
@@ -80,6 +91,26 @@ export class MenuLayers {
 		this.pointers.clear();
 		this.originAskedAt.clear();
 		this.documents.clear();
+		this.missingSince.clear();
+	}
+
+	private knownMissing(slug: string): boolean {
+		const since = this.missingSince.get(slug);
+		if (since === undefined) return false;
+		if (Date.now() - since < POINTER_TTL_MS) return true;
+		this.missingSince.delete(slug);
+		return false;
+	}
+
+	private rememberMissing(slug: string): void {
+		// Re-inserted so that the Map's order stays oldest first.
+		this.missingSince.delete(slug);
+		while (this.missingSince.size >= MAX_MISSING_IN_MEMORY) {
+			const oldest = this.missingSince.keys().next().value;
+			if (oldest === undefined) break;
+			this.missingSince.delete(oldest);
+		}
+		this.missingSince.set(slug, Date.now());
 	}
 
 	private askedOriginRecently(slug: string): boolean {
@@ -114,7 +145,10 @@ export class MenuLayers {
 
 	private async fromOrigin(slug: string, call: CallContext): Promise<Lookup | null> {
 		const document = await this.origin.fetchFromOrigin(slug, call);
-		if (!document) return null;
+		if (!document) {
+			this.rememberMissing(slug);
+			return null;
+		}
 		this.originAskedAt.set(slug, Date.now());
 		const key = menuKeys.document(slug, document.version);
 		this.observeVersion(slug, document.version);
