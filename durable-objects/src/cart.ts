@@ -329,7 +329,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				const cart = this.openCart(cartId, customerId);
 				const lines = this.lines().map(toDraft);
 				if (lines.length === 0) throw violation("cart_empty", "The cart is empty");
-				return this.placeOrder(cart, lines, input, idempotency, span);
+				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId);
 			}),
 		);
 	}
@@ -366,7 +366,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					expires_at: 0,
 					owner_id: customerId,
 				};
-				return this.placeOrder(cart, lines, input, idempotency, span, () => {
+				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId, () => {
 					this.createCart(cartId, orderId, location.slug, customerId);
 					lines.forEach((line, position) => {
 						this.insertLine(line, position);
@@ -422,7 +422,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			return outcome(() => {
 				const event = decideStatusChange(order, change, actor, new Date());
 				const [recorded, envelope] = this.ctx.storage.transactionSync(() => {
-					const appended = this.append(order.orderId, event, new Date(), span.trace);
+					const appended = this.append(order.orderId, event, new Date(), span.trace, call.requestId);
 					const queued = this.sql
 						.exec<{ message: string }>("SELECT message FROM outbox WHERE sequence = ?", appended.sequence)
 						.one();
@@ -580,6 +580,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		input: CheckoutInput,
 		idempotency: Idempotency,
 		span: CallSpan,
+		requestId: string | undefined,
 		createFirst?: () => void,
 	): Promise<OrderPlacement> {
 		const now = new Date();
@@ -664,6 +665,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				},
 				now,
 				span.trace,
+				requestId,
 			);
 			this.sql.exec(
 				"UPDATE cart SET status = 'checked_out', tracking_token_hash = ?, updated_at = ? WHERE id = 1",
@@ -802,8 +804,18 @@ export class CartDurableObject extends DurableObject<Env> {
 		};
 	}
 
-	/** Stores the event and its outbox row; the envelope carries the call's span, so consumers join its trace. */
-	private append(orderId: string, event: OrderEventData, now: Date, trace: TraceContext): RecordedEvent {
+	/**
+	 * Stores the event and its outbox row; the envelope carries the call's span
+	 * and request id, so consumers join its trace and name its request. The
+	 * outbox keeps the envelope whole, so an alarm that sends it later sends these too.
+	 */
+	private append(
+		orderId: string,
+		event: OrderEventData,
+		now: Date,
+		trace: TraceContext,
+		requestId: string | undefined,
+	): RecordedEvent {
 		const sequence =
 			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
 		const envelope = {
@@ -813,6 +825,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			orderId,
 			sequence: sequence + 1,
 			traceparent: formatTraceparent(trace),
+			...(requestId ? { requestId } : {}),
 			payload: event.payload,
 		} as OrderEventEnvelope;
 		this.sql.exec(

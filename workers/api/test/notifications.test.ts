@@ -442,6 +442,41 @@ describe("preferences", () => {
 		});
 	});
 
+	it("logs a job in its event's trace and request, and an older job without a request id still parses", async () => {
+		const lines = quietLogs();
+		const email = uniqueEmail();
+		const traceId = crypto.randomUUID().replaceAll("-", "");
+		const requestId = `req-${crypto.randomUUID()}`;
+		const placed = {
+			...placedEvent(orderId(), "london-soho", { email }, await customer(false)),
+			traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+			requestId,
+		};
+		const older = placedEvent(orderId(), "london-soho", { email }, await customer(false));
+		await project(placed, older);
+
+		const { ids, result } = await deliver([emailJob(placed, email), emailJob(older, email)]);
+
+		expect(result.explicitAcks).toEqual(ids);
+		const skipped = lines.filter((line) => line.message === "notification skipped");
+		expect(skipped.find((line) => line.eventId === placed.id)).toMatchObject({
+			level: "info",
+			traceId,
+			spanId: expect.stringMatching(/^[0-9a-f]{16}$/),
+			requestId,
+			orderId: placed.orderId,
+			channel: "email",
+			reason: "the customer opted out of order updates",
+		});
+		// The delivery is its own span, a child of the one that recorded the event.
+		expect(skipped.find((line) => line.eventId === placed.id)?.spanId).not.toBe("00f067aa0ba902b7");
+		const olderLine = skipped.find((line) => line.eventId === older.id);
+		expect(olderLine?.traceId).toMatch(/^[0-9a-f]{32}$/);
+		expect(olderLine).not.toHaveProperty("requestId");
+		// Never the customer's address.
+		expect(JSON.stringify(skipped)).not.toContain(email);
+	});
+
 	it("e-mails nobody about an order whose customer has since deleted their account", async () => {
 		const email = uniqueEmail();
 		const placed = placedEvent(orderId(), "london-soho", { email }, await customer(true));
@@ -799,6 +834,28 @@ describe("fan-out from the order-events consumer", () => {
 			await remove(everything.id);
 			await remove(cancellations.id);
 		}
+	});
+
+	it("hands the event's request id on to its jobs and logs the fan-out failure with it", async () => {
+		const lines = quietLogs();
+		const email = uniqueEmail();
+		const requestId = `req-${crypto.randomUUID()}`;
+		const placed = { ...placedEvent(orderId(), HOOK_LOCATION, { email }), requestId };
+
+		const failing = recordingQueue(true);
+		await orderEvents([placed], failing.on);
+		expect(lines.find((line) => line.message === "notification fan-out failed")).toMatchObject({
+			eventId: placed.id,
+			requestId,
+		});
+
+		const working = recordingQueue();
+		await orderEvents([placed], working.on, 2);
+		expect(working.sent.map((job) => job.event.requestId)).toEqual([requestId]);
+		expect(lines.find((line) => line.message === "order event already projected")).toMatchObject({
+			eventId: placed.id,
+			requestId,
+		});
 	});
 
 	it("retries the event when its notifications cannot be queued, and queues them on the redelivery", async () => {

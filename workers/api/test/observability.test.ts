@@ -134,8 +134,11 @@ describe("one trace through every hop", () => {
 		expect(objectCall).toMatchObject({ method: "checkout" });
 		expect(recorded).toMatchObject({ orderId, type: "OrderPlaced", sequence: 1 });
 		expect(projected).toMatchObject({ orderId, type: "OrderPlaced" });
-		// One request id from the edge to the object; each hop its own span.
-		expect(new Set([edgeLine, apiLine, objectCall].map((line) => line?.requestId)).size).toBe(1);
+		// One request id from the edge to the object and, in the event's envelope, to the consumer; each hop its own span.
+		expect(edgeLine?.requestId).toEqual(expect.any(String));
+		expect(new Set([edgeLine, apiLine, objectCall, projected].map((line) => line?.requestId))).toEqual(
+			new Set([edgeLine?.requestId]),
+		);
 		expect(new Set([edgeLine, apiLine, objectCall, projected].map((line) => line?.spanId)).size).toBe(4);
 		// Nothing the cart id could be read from.
 		expect(JSON.stringify(traced)).not.toContain(cart.id);

@@ -7,7 +7,8 @@
  */
 import type { OrderEventEnvelope } from "../ordering/events";
 import { ERASED_CONTACT } from "../ordering/projections";
-import { continueTrace, type TraceContext, traceFields } from "../platform/trace";
+import { errorText, type Logger, spanLogger } from "../platform/log";
+import { continueTrace } from "../platform/trace";
 import {
 	CUSTOMER_EMAIL_KIND,
 	type CustomerEmailKind,
@@ -49,41 +50,37 @@ interface Context {
  */
 type Plan = { skip: string; erased?: boolean } | { send: () => Promise<string | null> };
 
-function log(level: "info" | "warn" | "error", message: string, fields: Record<string, unknown>): void {
-	const line = JSON.stringify({ level, message, ...fields });
-	if (level === "error") console.error(line);
-	else if (level === "warn") console.warn(line);
-	else console.log(line);
-}
+/**
+ * Each delivery's logger: its span, a child of the span that recorded its
+ * event, and the request that recorded it, then the job. Kept per job so all
+ * its lines share the span. A line may name a webhook id, but never a
+ * customer's address.
+ */
+const jobLogs = new WeakMap<NotificationJob, Logger>();
 
-function errorText(error: unknown): string {
-	const parts: string[] = [];
-	for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
-	return parts.length > 0 ? parts.join(": ") : String(error);
-}
-
-/** Each delivery's span, a child of the span that recorded its event; kept per job so all its lines share it. */
-const jobSpans = new WeakMap<NotificationJob, TraceContext>();
-
-function jobSpan(job: NotificationJob): TraceContext {
-	let span = jobSpans.get(job);
-	if (!span) {
-		span = continueTrace(job.event.traceparent);
-		jobSpans.set(job, span);
+function jobLog(job: NotificationJob): Logger {
+	let log = jobLogs.get(job);
+	if (!log) {
+		log = spanLogger(continueTrace(job.event.traceparent), job.event.requestId).with({
+			eventId: job.event.id,
+			type: job.event.type,
+			orderId: job.event.orderId,
+			channel: job.channel,
+			...(job.channel === "webhook" ? { webhookId: job.recipient } : {}),
+		});
+		jobLogs.set(job, log);
 	}
-	return span;
+	return log;
 }
 
-/** Who a log line may name: a webhook id, but never a customer's address. */
-function logFields(job: NotificationJob) {
-	return {
-		...traceFields(jobSpan(job)),
-		eventId: job.event.id,
-		type: job.event.type,
-		orderId: job.event.orderId,
-		channel: job.channel,
-		...(job.channel === "webhook" ? { webhookId: job.recipient } : {}),
-	};
+/** For a message that is not a job: the trace and request its event still names, if any. */
+function malformedLog(body: unknown): Logger {
+	const event = (body as { event?: unknown } | null)?.event;
+	const { traceparent, requestId } = (event ?? {}) as { traceparent?: unknown; requestId?: unknown };
+	return spanLogger(
+		continueTrace(typeof traceparent === "string" ? traceparent : undefined),
+		typeof requestId === "string" ? requestId : undefined,
+	);
 }
 
 function cancellationOf(event: OrderEventEnvelope): OrderEmailInput["cancellation"] {
@@ -174,7 +171,7 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 		if ("skip" in plan) {
 			const logged = plan.erased ? { ...job, recipient: ERASED_CONTACT.contactEmail } : job;
 			await markSkipped(context.db, logged, plan.skip, new Date());
-			log("info", "notification skipped", { ...logFields(job), reason: plan.skip });
+			jobLog(job).info("notification skipped", { reason: plan.skip });
 			message.ack();
 			return;
 		}
@@ -196,11 +193,11 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 	} catch (error) {
 		const reason = errorText(error);
 		const delaySeconds = notificationRetryDelaySeconds(message.attempts);
-		log("warn", "notification failed", { ...logFields(job), attempts: message.attempts, delaySeconds, error: reason });
+		jobLog(job).warn("notification failed", { attempts: message.attempts, delaySeconds, error: reason });
 		try {
 			await markFailed(context.db, job, reason, claimed, new Date());
 		} catch (logFailure) {
-			log("error", "notification log write failed", { ...logFields(job), error: errorText(logFailure) });
+			jobLog(job).error("notification log write failed", { error: errorText(logFailure) });
 		}
 		message.retry({ delaySeconds });
 	}
@@ -220,8 +217,7 @@ async function recordSent(context: Context, job: NotificationJob, providerMessag
 			return;
 		} catch (error) {
 			if (attempt >= MARK_SENT_ATTEMPTS) {
-				log("error", "notification sent but not recorded", {
-					...logFields(job),
+				jobLog(job).error("notification sent but not recorded", {
 					providerMessageId,
 					attempts: attempt,
 					error: errorText(error),
@@ -257,7 +253,10 @@ export async function handleNotifications(batch: MessageBatch<unknown>, env: Env
 		const parsed = NotificationJob.safeParse(message.body);
 		if (!parsed.success) {
 			// The same bytes fail the same way on every attempt: retrying would only delay the DLQ.
-			log("error", "malformed notification job", { messageId: message.id, issues: parsed.error.issues });
+			malformedLog(message.body).error("malformed notification job", {
+				messageId: message.id,
+				issues: parsed.error.issues,
+			});
 			message.ack();
 			continue;
 		}
@@ -282,19 +281,22 @@ export async function handleDeadNotifications(batch: MessageBatch<unknown>, env:
 	for (const message of batch.messages) {
 		const parsed = NotificationJob.safeParse(message.body);
 		if (!parsed.success) {
-			log("error", "malformed dead-lettered notification job", { messageId: message.id, issues: parsed.error.issues });
+			malformedLog(message.body).error("malformed dead-lettered notification job", {
+				messageId: message.id,
+				issues: parsed.error.issues,
+			});
 			message.ack();
 			continue;
 		}
 		const job = parsed.data;
 		try {
 			const row = await markDead(db, job, new Date());
-			const fields = { ...logFields(job), status: row?.status, attempts: row?.attempts, lastError: row?.lastError };
-			if (row?.status === "dead") log("error", "notification dead-lettered", fields);
-			else log("info", "dead-lettered notification was settled by another delivery", fields);
+			const fields = { status: row?.status, attempts: row?.attempts, lastError: row?.lastError };
+			if (row?.status === "dead") jobLog(job).error("notification dead-lettered", fields);
+			else jobLog(job).info("dead-lettered notification was settled by another delivery", fields);
 			message.ack();
 		} catch (error) {
-			log("error", "dead-lettered notification not recorded", { ...logFields(job), error: errorText(error) });
+			jobLog(job).error("dead-lettered notification not recorded", { error: errorText(error) });
 			message.retry({ delaySeconds: notificationRetryDelaySeconds(message.attempts) });
 		}
 	}

@@ -39,7 +39,7 @@ function sendChunks(jobs: NotificationJob[]): MessageSendRequest<NotificationJob
 export async function enqueueNotifications(
 	env: Env,
 	event: OrderEventEnvelope,
-	log: Logger = spanLogger(continueTrace(event.traceparent)),
+	log: Logger = spanLogger(continueTrace(event.traceparent), event.requestId),
 ): Promise<boolean> {
 	try {
 		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;

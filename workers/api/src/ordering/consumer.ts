@@ -2,12 +2,13 @@
  * The order-events queue consumer: projects each event into the D1 read models
  * and acknowledges or retries every message on its own, so one bad message
  * never replays the rest of its batch. Each message is a span in the trace its
- * envelope names, and each event projected writes an Analytics Engine point.
+ * envelope names, its log lines carry the request id that recorded the event,
+ * and each event projected writes an Analytics Engine point.
  */
 import { inArray } from "drizzle-orm";
 import * as schema from "../db/schema";
 import { enqueueNotifications } from "../notifications/fan-out";
-import { type Logger, spanLogger } from "../platform/log";
+import { errorText, type Logger, spanLogger } from "../platform/log";
 import { orderEventDataPoint, writeDataPoint } from "../platform/metrics";
 import { SpanBatch } from "../platform/otlp";
 import { continueTrace, type TraceContext } from "../platform/trace";
@@ -22,6 +23,7 @@ interface Parsed {
 	event: OrderEventEnvelope;
 	/** This message's span, a child of the span that recorded the event. */
 	trace: TraceContext;
+	/** Lines in this message's span, naming the request that recorded the event. */
 	log: Logger;
 }
 
@@ -45,12 +47,6 @@ export function retryDelaySeconds(attempts: number): number {
 /** Waiting for an OrderPlaced still in flight: starts at 2 s and grows slowly, so it outlasts a short outage. */
 function waitForPlacementSeconds(attempts: number): number {
 	return Math.min(2 * Math.max(1, attempts), 60);
-}
-
-function errorText(error: unknown): string {
-	const parts: string[] = [];
-	for (let current = error; current instanceof Error; current = current.cause) parts.push(current.message);
-	return parts.length > 0 ? parts.join(": ") : String(error);
 }
 
 /** A UNIQUE failure on the ledger: another delivery of this event got there first. */
@@ -169,17 +165,17 @@ export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env, 
 		const result = OrderEventEnvelope.safeParse(message.body);
 		if (result.success) {
 			const trace = continueTrace(result.data.traceparent);
-			parsed.push({ message, event: result.data, trace, log: spanLogger(trace) });
+			parsed.push({ message, event: result.data, trace, log: spanLogger(trace, result.data.requestId) });
 			continue;
 		}
 		// Acked, not retried: the same bytes fail the same schema on every attempt, and
 		// a retry would only hold a poisoned message for ten deliveries before the DLQ.
-		// Its trace, if the envelope still names one, shows where the bad message came from.
-		const traceparent = (message.body as { traceparent?: unknown } | null)?.traceparent;
-		spanLogger(continueTrace(typeof traceparent === "string" ? traceparent : undefined)).error(
-			"malformed order event",
-			{ messageId: message.id, issues: result.error.issues },
-		);
+		// Its trace and request, if the envelope still names them, show where the bad message came from.
+		const { traceparent, requestId } = (message.body ?? {}) as { traceparent?: unknown; requestId?: unknown };
+		spanLogger(
+			continueTrace(typeof traceparent === "string" ? traceparent : undefined),
+			typeof requestId === "string" ? requestId : undefined,
+		).error("malformed order event", { messageId: message.id, issues: result.error.issues });
 		message.ack();
 	}
 	if (parsed.length === 0) return;
@@ -266,7 +262,7 @@ export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: E
 	for (const message of batch.messages) {
 		const parsed = OrderEventEnvelope.safeParse(message.body);
 		const event = parsed.success ? parsed.data : undefined;
-		const log = spanLogger(continueTrace(event?.traceparent));
+		const log = spanLogger(continueTrace(event?.traceparent), event?.requestId);
 		const fields = {
 			queue: batch.queue,
 			messageId: message.id,

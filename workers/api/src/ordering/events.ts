@@ -92,7 +92,10 @@ const envelope = <T extends OrderEventType>(type: T) =>
 		occurredAt: Timestamp,
 		orderId: z.string(),
 		sequence: z.number().int().min(1),
+		/** The span of the call that recorded the event, so consumers join its trace. */
 		traceparent: z.string().optional(),
+		/** The request that caused the event, for the consumers' log lines; absent from events recorded before it was added. */
+		requestId: z.string().optional(),
 		payload: OrderEventPayloads[type],
 	});
 

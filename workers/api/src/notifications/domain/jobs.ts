@@ -31,6 +31,7 @@ export const NotificationJob = z.object({
 	channel: z.enum(NOTIFICATION_CHANNELS),
 	/** An e-mail address, or a webhook id. */
 	recipient: z.string().min(1),
+	/** The event whole: its `traceparent` and `requestId` put the delivery's log lines in the request's trace. */
 	event: OrderEventEnvelope,
 });
 export type NotificationJob = z.infer<typeof NotificationJob>;
