@@ -874,7 +874,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			// One line per event, in its own trace, so the order's journey shows where it stalled.
 			for (const row of due) {
 				const event = JSON.parse(row.message) as OrderEventEnvelope;
-				spanLogger(continueTrace(event.traceparent)).error("outbox send failed", {
+				spanLogger(continueTrace(event.traceparent), event.requestId).error("outbox send failed", {
 					orderId: event.orderId,
 					sequence: event.sequence,
 					attempts: row.attempts + 1,
