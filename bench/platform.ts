@@ -30,7 +30,9 @@ const BENCH_RATE_LIMIT = 1_000_000_000;
 /** Where the bench departs from the wrangler configs, by worker name; required secrets get bench values too. */
 const OVERRIDES: Record<string, Env> = {
 	"goodfood-menu-edge": { DEFAULT_LOCATION: { type: "text", value: "london-soho" } },
-	[API_WORKER]: { ENVIRONMENT: { type: "text", value: "bench" } },
+	// The api worker keeps the config's ENVIRONMENT ("development"), so its e-mails go to the local
+	// sink and succeed, as a provider's would: a refused send would be retried with backoff and
+	// load the runtime with work production does not do.
 };
 
 /** The slice of D1's client API the bench uses; Miniflare's own typing comes from packages not installed here. */
