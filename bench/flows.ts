@@ -458,7 +458,7 @@ export function printOrdersReport(report: OrdersReport): void {
 	const disturbedPlacing = (report.cpuPlacing?.others ?? 0) > OTHER_CPU_THRESHOLD;
 	const disturbedProjecting = (report.cpuProjecting?.others ?? 0) > OTHER_CPU_THRESHOLD;
 	printTable(
-		`One-shot orders (POST /api/v1/orders, ${report.concurrency} in flight) placed, then projected into D1 through the order-events queue`,
+		`One-shot orders (POST /api/v1/orders, ${report.concurrency} in flight) placed and projected into D1 (within the request; the order-events queue confirms, or projects if that failed)`,
 		[
 			["phase", "orders", "seconds", "orders/s", "p50", "p99", "CPU workerd / client / other"],
 			[
