@@ -422,3 +422,29 @@ export const demandForecasts = sqliteTable(
 	},
 	(table) => [primaryKey({ columns: [table.locationSlug, table.categoryId, table.date] })],
 );
+
+/**
+ * Order events whose queue retries ran out, kept by the order-events
+ * dead-letter consumer so an operator can see why and replay them.
+ */
+export const deadLetters = sqliteTable(
+	"dead_letters",
+	{
+		queue: text("queue").notNull(),
+		messageId: text("message_id").notNull(),
+		eventId: text("event_id"),
+		orderId: text("order_id"),
+		eventType: text("event_type").$type<OrderEventType>(),
+		/** The message as it arrived, to replay as it was. */
+		body: text("body").notNull(),
+		reason: text("reason").notNull(),
+		attempts: integer("attempts").notNull(),
+		deadAt: text("dead_at").notNull(),
+		replayedAt: text("replayed_at"),
+	},
+	(table) => [
+		primaryKey({ columns: [table.queue, table.messageId] }),
+		index("dead_letters_pending_idx").on(table.replayedAt, table.deadAt),
+		index("dead_letters_order_idx").on(table.orderId),
+	],
+);

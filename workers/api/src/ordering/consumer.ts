@@ -273,22 +273,20 @@ export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: E
 		};
 		try {
 			const reason = await deadLetterReason(env, event);
-			await env.DB.prepare(
-				`INSERT INTO dead_letters (queue, message_id, event_id, order_id, event_type, body, reason, attempts, dead_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (queue, message_id) DO NOTHING`,
-			)
-				.bind(
-					batch.queue,
-					message.id,
-					event?.id ?? null,
-					event?.orderId ?? null,
-					event?.type ?? null,
-					JSON.stringify(message.body) ?? "null",
+			await readModelDb(env.DB)
+				.insert(schema.deadLetters)
+				.values({
+					queue: batch.queue,
+					messageId: message.id,
+					eventId: event?.id ?? null,
+					orderId: event?.orderId ?? null,
+					eventType: event?.type ?? null,
+					body: JSON.stringify(message.body) ?? "null",
 					reason,
-					message.attempts,
-					new Date().toISOString(),
-				)
-				.run();
+					attempts: message.attempts,
+					deadAt: new Date().toISOString(),
+				})
+				.onConflictDoNothing();
 			log.error("order event dead-lettered", { ...fields, reason });
 			message.ack();
 		} catch (error) {
