@@ -6,10 +6,19 @@ import type { AvailabilityWindow, WeeklyOpeningHours } from "../../../workers/ap
 import type { Allergen, DietaryTag } from "../../../workers/api/src/menu/domain/dietary";
 import type { LocationSummary } from "../../../workers/api/src/menu/domain/document";
 import type { Money } from "../../../workers/api/src/menu/domain/money";
-import type { OrderStatus } from "../../../workers/api/src/ordering/domain/order";
+import type { OrderStatus, TimelineEntry } from "../../../workers/api/src/ordering/domain/order";
 
 // Type-only: the domain's declarations, none of its code, reach the bundle.
-export type { Allergen, AvailabilityWindow, DietaryTag, LocationSummary, Money, OrderStatus, WeeklyOpeningHours };
+export type {
+	Allergen,
+	AvailabilityWindow,
+	DietaryTag,
+	LocationSummary,
+	Money,
+	OrderStatus,
+	TimelineEntry,
+	WeeklyOpeningHours,
+};
 
 export type Fulfilment = "pickup" | "delivery";
 
@@ -131,14 +140,6 @@ export interface PlacedOrder {
 	orderId: string;
 	status: "placed";
 	trackingToken: string;
-}
-
-export interface TimelineEntry {
-	sequence: number;
-	status: OrderStatus;
-	occurredAt: string;
-	estimatedReadyAt?: string;
-	reason?: string;
 }
 
 export interface Order {
