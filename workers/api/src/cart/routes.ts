@@ -1,6 +1,6 @@
 /** Cart HTTP routes: each call goes to the cart's own Durable Object. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { answerPlacement } from "../ordering/routes";
+import { answerPlacement } from "../ordering/in-request-projection";
 import { createRouter } from "../platform/app";
 import { customerIdOf } from "../platform/auth";
 import { errorResponses, jsonContent } from "../platform/openapi";

@@ -9,11 +9,17 @@ import { inArray } from "drizzle-orm";
 import * as schema from "../db/schema";
 import { enqueueNotifications } from "../notifications/fan-out";
 import { errorText, type Logger, spanLogger } from "../platform/log";
-import { orderEventDataPoint, writeDataPoint } from "../platform/metrics";
 import { SpanBatch } from "../platform/otlp";
 import { continueTrace, type TraceContext } from "../platform/trace";
 import { OrderEventEnvelope } from "./events";
-import { projectOrderEvent, type ReadModelDb, readModelDb } from "./projections";
+import {
+	isAlreadyProjected,
+	type PlacedOrder,
+	projectOrderEvent,
+	type ReadModelDb,
+	readModelDb,
+	recordOrderEventMetric,
+} from "./projections";
 
 /** The most ids one lookup binds; D1 allows 100 parameters per statement. */
 const LOOKUP_CHUNK = 100;
@@ -25,12 +31,6 @@ interface Parsed {
 	trace: TraceContext;
 	/** Lines in this message's span, naming the request that recorded the event. */
 	log: Logger;
-}
-
-/** Where and when a projected order was placed, for the order-event metrics. */
-interface PlacedOrder {
-	placedAt: string;
-	locationSlug: string;
 }
 
 /** What the read models already hold, learned once per batch and kept current while it is processed. */
@@ -47,11 +47,6 @@ export function retryDelaySeconds(attempts: number): number {
 /** Waiting for an OrderPlaced still in flight: starts at 2 s and grows slowly, so it outlasts a short outage. */
 function waitForPlacementSeconds(attempts: number): number {
 	return Math.min(2 * Math.max(1, attempts), 60);
-}
-
-/** A UNIQUE failure on the ledger: another delivery of this event got there first. */
-function isDuplicateDelivery(error: unknown): boolean {
-	return /UNIQUE constraint failed: processed_events\./.test(errorText(error));
 }
 
 async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Known> {
@@ -78,22 +73,6 @@ async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Kn
 	return known;
 }
 
-/** The event's data point: every event counts, and OrderReady's seconds since placement is the placed-to-ready time. */
-function recordMetric(env: Env, { event, trace }: Parsed, placed: PlacedOrder): void {
-	const seconds = Math.max(0, (Date.parse(event.occurredAt) - Date.parse(placed.placedAt)) / 1000);
-	writeDataPoint(
-		env.ORDER_METRICS,
-		orderEventDataPoint({
-			type: event.type,
-			locationSlug: placed.locationSlug,
-			orderId: event.orderId,
-			sequence: event.sequence,
-			secondsSincePlaced: event.type === "OrderPlaced" ? 0 : seconds,
-			traceId: trace.traceId,
-		}),
-	);
-}
-
 async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): Promise<void> {
 	const { message, event, log } = entry;
 	if (known.processedEvents.has(event.id)) {
@@ -116,7 +95,7 @@ async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): 
 	try {
 		await db.batch(projectOrderEvent(db, event, new Date().toISOString()));
 	} catch (error) {
-		if (isDuplicateDelivery(error)) {
+		if (isAlreadyProjected(error)) {
 			message.ack();
 			return;
 		}
@@ -139,7 +118,7 @@ async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): 
 		known.placedOrders.set(event.orderId, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
 	}
 	const placed = known.placedOrders.get(event.orderId);
-	if (placed) recordMetric(env, entry, placed);
+	if (placed) recordOrderEventMetric(env.ORDER_METRICS, event, placed, entry.trace.traceId);
 	log.info("order event projected", {
 		eventId: event.id,
 		type: event.type,

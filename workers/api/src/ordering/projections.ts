@@ -9,6 +9,8 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import * as schema from "../db/schema";
+import { errorText } from "../platform/log";
+import { orderEventDataPoint, writeDataPoint } from "../platform/metrics";
 import { STATUS_AFTER } from "./domain/order";
 import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
 
@@ -16,6 +18,38 @@ export type ReadModelDb = DrizzleD1Database<typeof schema>;
 
 export function readModelDb(d1: D1Database | D1DatabaseSession): ReadModelDb {
 	return drizzle(d1 as D1Database, { schema });
+}
+
+/** A UNIQUE failure on the ledger: another projection of this event (a redelivery, or the request that recorded it) got there first. */
+export function isAlreadyProjected(error: unknown): boolean {
+	return /UNIQUE constraint failed: processed_events\./.test(errorText(error));
+}
+
+/** Where and when a projected order was placed, for the order-event metrics. */
+export interface PlacedOrder {
+	placedAt: string;
+	locationSlug: string;
+}
+
+/** A projected event's data point: every event counts, and OrderReady's seconds since placement is the placed-to-ready time. */
+export function recordOrderEventMetric(
+	metrics: AnalyticsEngineDataset | undefined,
+	event: OrderEventEnvelope,
+	placed: PlacedOrder,
+	traceId: string,
+): void {
+	const seconds = Math.max(0, (Date.parse(event.occurredAt) - Date.parse(placed.placedAt)) / 1000);
+	writeDataPoint(
+		metrics,
+		orderEventDataPoint({
+			type: event.type,
+			locationSlug: placed.locationSlug,
+			orderId: event.orderId,
+			sequence: event.sequence,
+			secondsSincePlaced: event.type === "OrderPlaced" ? 0 : seconds,
+			traceId,
+		}),
+	);
 }
 
 /** A batch that always starts with the ledger insert. */

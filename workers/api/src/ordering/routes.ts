@@ -4,32 +4,19 @@
  * without access it does not exist (404).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { OrderAccess } from "../../../../durable-objects/src/cart";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
-import * as schema from "../db/schema";
 import { type AppEnv, createRouter } from "../platform/app";
 import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "../platform/auth";
 import { ApiError } from "../platform/errors";
-import { errorText } from "../platform/log";
-import { orderEventDataPoint, writeDataPoint } from "../platform/metrics";
 import { errorResponses, jsonContent } from "../platform/openapi";
-import { callContext, requestLogger } from "../platform/request-log";
-import { continueTrace } from "../platform/trace";
+import { callContext } from "../platform/request-log";
 import type { Outcome } from "../shared/rule-violation";
-import type { OrderEventEnvelope } from "./events";
-import {
-	CancelInput,
-	type OrderChanged,
-	OrderEventsView,
-	type OrderPlacement,
-	OrderView,
-	StatusChangeInput,
-} from "./order-views";
-import { projectOrderEvent, readModelDb } from "./projections";
+import { answerPlacement, projectRecordedEvent } from "./in-request-projection";
+import { CancelInput, type OrderChanged, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
 
 export const OrderIdParam = z.object({
 	orderId: z
@@ -58,100 +45,12 @@ function orderNotFound(): never {
 	throw ApiError.notFound("Order");
 }
 
-/** The ledger refused the event: it is in the read models already (the queue got there first). */
-const ALREADY_PROJECTED = /UNIQUE constraint failed: processed_events\./;
-
-/**
- * Applies an event the order's Durable Object just recorded to the read models
- * through this request's D1 session, so the `x-d1-bookmark` this response
- * carries covers it: a client that sends it back reads its own write.
- *
- * It is the projection the queue consumer runs, ledger row first, so when the
- * queue delivers the same envelope later the consumer finds it processed and
- * acknowledges it without effect. For that reason this also does the rest of
- * what the consumer does for a projected event: its metric, and its
- * notifications (after the response). Best effort: when it cannot project
- * (D1 failing, or the order's OrderPlaced not in the read models yet) it logs a
- * warning and the request still succeeds; the queue projects the event later.
- */
-export async function projectRecordedEvent(
-	c: Context<AppEnv>,
-	event: OrderEventEnvelope,
-	placed: { placedAt: string; locationSlug: string },
-): Promise<void> {
-	const log = requestLogger(c);
-	const fields = { eventId: event.id, type: event.type, orderId: event.orderId, sequence: event.sequence };
-	const db = readModelDb(c.var.d1);
-	try {
-		if (event.type !== "OrderPlaced") {
-			// As in the consumer: a status change projected before its OrderPlaced would be lost.
-			const known = await db
-				.select({ id: schema.orders.id })
-				.from(schema.orders)
-				.where(eq(schema.orders.id, event.orderId))
-				.limit(1);
-			if (known.length === 0) {
-				log.warn("order event left to the queue: its order is not in the read models yet", fields);
-				return;
-			}
-		}
-		await db.batch(projectOrderEvent(db, event, new Date().toISOString()));
-	} catch (error) {
-		if (ALREADY_PROJECTED.test(errorText(error))) return;
-		log.warn("order event projection failed in the request; the queue will project it", {
-			...fields,
-			error: errorText(error),
-		});
-		return;
-	}
-	writeDataPoint(
-		c.env.ORDER_METRICS,
-		orderEventDataPoint({
-			type: event.type,
-			locationSlug: placed.locationSlug,
-			orderId: event.orderId,
-			sequence: event.sequence,
-			secondsSincePlaced:
-				event.type === "OrderPlaced"
-					? 0
-					: Math.max(0, (Date.parse(event.occurredAt) - Date.parse(placed.placedAt)) / 1000),
-			traceId: continueTrace(event.traceparent).traceId,
-		}),
-	);
-	// Notifications are left to the queue consumer, which fans out for an event projected here too.
-	log.info("order event projected in the request", fields);
-}
-
 /** A status change or cancellation: projects its event in the request, then answers the order. */
 async function answerChange(c: Context<AppEnv>, changed: Outcome<OrderChanged> | null) {
 	if (!changed) orderNotFound();
 	const { order, event } = unwrap(changed);
 	await projectRecordedEvent(c, event, order);
 	return order;
-}
-
-/**
- * A placement (checkout or one-shot order): projects its OrderPlaced in the
- * request, so the staff order list read with this response's bookmark shows
- * the new order, then answers what the client is told, and only that. A
- * replayed answer carries no event (the first call recorded it). The order is
- * placed whatever happens here: a projection that fails is left to the queue.
- */
-export async function answerPlacement(c: Context<AppEnv>, placement: OrderPlacement): Promise<PlacedOrderView> {
-	const { placed, event } = placement;
-	if (event?.type === "OrderPlaced") {
-		try {
-			await projectRecordedEvent(c, event, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
-		} catch (error) {
-			requestLogger(c).warn("order event projection failed in the request; the queue will project it", {
-				eventId: event.id,
-				type: event.type,
-				orderId: event.orderId,
-				error: errorText(error),
-			});
-		}
-	}
-	return { orderId: placed.orderId, status: placed.status, trackingToken: placed.trackingToken };
 }
 
 export const orderRoutes = createRouter()
