@@ -50,7 +50,7 @@ export default defineConfig({
 		// Istanbul, because V8 coverage cannot be collected inside workerd; `npm run test:coverage` enforces the threshold.
 		coverage: {
 			provider: "istanbul",
-			include: ["workers/*/src/**/*.ts", "durable-objects/src/**/*.ts"],
+			include: ["workers/*/src/**/*.ts", "packages/*/src/**/*.ts", "durable-objects/src/**/*.ts"],
 			reporter: ["text-summary", "text", "json-summary"],
 			thresholds: { lines: 90 },
 		},

@@ -10,6 +10,11 @@
  * request's trace, and the events it records carry that span to the queue.
  */
 import { DurableObject } from "cloudflare:workers";
+import { matchesHash, randomHex, sha256Hex } from "@goodfood/platform/crypto";
+import { errorText, spanLogger } from "@goodfood/platform/log";
+import { type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
+import { type Outcome, type RuleViolation, RuleViolationError, violation } from "@goodfood/platform/rule-violation";
+import { type CallContext, continueTrace, formatTraceparent, type TraceContext } from "@goodfood/platform/trace";
 import { loadCartItems, loadLocation } from "../../workers/api/src/cart/catalogue";
 import { checkFulfilment, checkOrderable, resolveFulfilmentTime } from "../../workers/api/src/cart/domain/checkout";
 import {
@@ -19,7 +24,7 @@ import {
 	priceLine,
 } from "../../workers/api/src/cart/domain/pricing";
 import { computeTotals, type Totals } from "../../workers/api/src/cart/domain/totals";
-import { matchesHash, newTrackingToken, sha256Hex } from "../../workers/api/src/cart/identity";
+import { newTrackingToken } from "../../workers/api/src/cart/identity";
 import type {
 	AddLineInput,
 	CartView,
@@ -28,10 +33,10 @@ import type {
 	PlacedOrderView,
 	UpdateLineInput,
 } from "../../workers/api/src/cart/schemas";
+import { database } from "../../workers/api/src/db/client";
 import { localClock } from "../../workers/api/src/menu/domain/availability";
 import type { LocationSummary } from "../../workers/api/src/menu/domain/document";
 import { money } from "../../workers/api/src/menu/domain/money";
-import { catalogueDb } from "../../workers/api/src/menu/repository";
 import {
 	type Actor,
 	decideStatusChange,
@@ -56,20 +61,6 @@ import {
 	visibleContact,
 	visiblePayload,
 } from "../../workers/api/src/ordering/order-views";
-import { errorText, spanLogger } from "../../workers/api/src/platform/log";
-import { type CallSpan, tracedCall } from "../../workers/api/src/platform/rpc-span";
-import {
-	type CallContext,
-	continueTrace,
-	formatTraceparent,
-	type TraceContext,
-} from "../../workers/api/src/platform/trace";
-import {
-	type Outcome,
-	type RuleViolation,
-	RuleViolationError,
-	violation,
-} from "../../workers/api/src/shared/rule-violation";
 import type { KitchenMessage } from "./kitchen-feed";
 import { eventMessage, type LiveMessage, localTime, resumeAfter, sseFrame } from "./live";
 import { migrate } from "./schema";
@@ -132,7 +123,7 @@ interface DraftLine {
 }
 
 function newLineId(): string {
-	return `ln_${[...crypto.getRandomValues(new Uint8Array(8))].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+	return `ln_${randomHex(8)}`;
 }
 
 function optionKey(optionIds: string[]): string {
@@ -992,7 +983,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	private db() {
-		return catalogueDb(this.env.DB.withSession("first-primary"));
+		return database(this.env.DB.withSession("first-primary"));
 	}
 
 	private totals(

@@ -3,6 +3,23 @@
  * headers, body limit, auth, rate limits, 405), D1 sessions, the error
  * envelope, and each bounded context mounted under /api/v1.
  */
+
+import { REFERENCE_PATH, serveApiDocument } from "@goodfood/platform/api-document";
+import { type AppEnv, createRouter } from "@goodfood/platform/app";
+import { authenticate } from "@goodfood/platform/auth";
+import { d1Session } from "@goodfood/platform/d1-session";
+import { ApiError, errorResponse, handleError } from "@goodfood/platform/errors";
+import {
+	answerMethodNotAllowed,
+	corsAllowlist,
+	echoRequestId,
+	limitBody,
+	REQUEST_ID_HEADER,
+	securityHeaders,
+} from "@goodfood/platform/gateway";
+import { rateLimit } from "@goodfood/platform/rate-limit";
+import { apiProbes, checkReadiness } from "@goodfood/platform/readiness";
+import { requestLog } from "@goodfood/platform/request-log";
 import { requestId } from "hono/request-id";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
@@ -15,22 +32,6 @@ import { operationsRoutes } from "./operations/routes";
 import { liveRoutes } from "./ordering/live-routes";
 import { orderRoutes } from "./ordering/routes";
 import { staffOrderRoutes } from "./ordering/staff-order-routes";
-import { REFERENCE_PATH, serveApiDocument } from "./platform/api-document";
-import { type AppEnv, createRouter } from "./platform/app";
-import { authenticate } from "./platform/auth";
-import { d1Session } from "./platform/d1-session";
-import { ApiError, errorResponse, handleError } from "./platform/errors";
-import {
-	answerMethodNotAllowed,
-	corsAllowlist,
-	echoRequestId,
-	limitBody,
-	REQUEST_ID_HEADER,
-	securityHeaders,
-} from "./platform/gateway";
-import { rateLimit } from "./platform/rate-limit";
-import { apiProbes, checkReadiness } from "./platform/readiness";
-import { requestLog } from "./platform/request-log";
 
 export const API_PREFIX = "/api/v1";
 

@@ -1,7 +1,8 @@
 /** Entry point of the api worker: HTTP, the queue consumers, the nightly forecasts, the menu origin and the Durable Objects. */
+
+import { rewriteLegacyPaths } from "@goodfood/platform/legacy-paths";
 import { app } from "./app";
 import { handleScheduled } from "./intelligence/scheduled";
-import { rewriteLegacyPaths } from "./platform/legacy-paths";
 import { handleQueue } from "./queues";
 
 export { CartDurableObject } from "../../../durable-objects/src/cart";

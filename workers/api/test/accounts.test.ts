@@ -4,9 +4,9 @@
  * nothing here may say whether an email exists.
  */
 import { env } from "cloudflare:workers";
+import { issueAccessToken } from "@goodfood/platform/access-token";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { issueAccessToken } from "../src/accounts/tokens";
 import { bearer, CONTACT, call, errorOf, json, londonLunchTomorrow, STAFF, send } from "./helpers";
 
 interface Tokens {

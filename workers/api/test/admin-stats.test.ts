@@ -5,15 +5,15 @@
  * unknown locations and bad input (errors); who may ask (security).
  */
 import { env } from "cloudflare:workers";
+import type { Principal } from "@goodfood/platform/app";
 import { beforeAll, describe, expect, it } from "vitest";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import type { OrderStatus } from "../src/ordering/domain/order";
-import { readModelDb } from "../src/ordering/projections";
-import type { Principal } from "../src/platform/app";
 import { bearer, call, errorOf, json, PRINCIPALS } from "./helpers";
 
 const SLUG = `stats-${crypto.randomUUID().slice(0, 8)}`;
-const db = readModelDb(env.DB);
+const db = database(env.DB);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 

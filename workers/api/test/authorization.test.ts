@@ -6,9 +6,9 @@
  * matrix nor on the explicit list of public routes.
  */
 import { env } from "cloudflare:workers";
+import type { Principal } from "@goodfood/platform/app";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_PREFIX, app } from "../src/app";
-import type { Principal } from "../src/platform/app";
 import { bearer, CONTACT, call, json, londonLunchTomorrow, PRINCIPALS, registerCustomer, STAFF, send } from "./helpers";
 
 const CALLERS = ["anonymous", "customer", "anotherCustomer", "otherKitchen", "kitchen", "manager", "admin"] as const;

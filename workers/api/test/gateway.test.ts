@@ -6,11 +6,11 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { AppEnv } from "@goodfood/platform/app";
+import { clientIp, rateLimit } from "@goodfood/platform/rate-limit";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import type { AppEnv } from "../src/platform/app";
-import { clientIp, rateLimit } from "../src/platform/rate-limit";
 import { call, cartWithFlatWhite, checkout, errorOf, json, PICKUP_TOMORROW } from "./helpers";
 
 // This file's requests come from their own address, apart from the other files' shared one.

@@ -1,7 +1,7 @@
 /** Calls into the api worker exactly as a client would, through its fetch handler. */
 import { env, exports } from "cloudflare:workers";
-import { issueAccessToken } from "../src/accounts/tokens";
-import type { Principal } from "../src/platform/app";
+import { issueAccessToken } from "@goodfood/platform/access-token";
+import type { Principal } from "@goodfood/platform/app";
 
 /** A bearer header for a principal, signed as the login route would sign it. */
 export async function bearer(principal: Principal): Promise<{ authorization: string }> {

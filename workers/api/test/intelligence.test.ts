@@ -6,19 +6,19 @@
  */
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { Principal } from "@goodfood/platform/app";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import worker from "../src/index";
 import { addDays } from "../src/intelligence/domain/calendar";
 import { localClock, WEEKDAYS } from "../src/menu/domain/availability";
-import { readModelDb } from "../src/ordering/projections";
-import type { Principal } from "../src/platform/app";
 import { bearer, call, errorOf, json, newCart, PRINCIPALS, STAFF, send } from "./helpers";
 
 const SLUG = "intel-test";
 const TIME_ZONE = "Europe/London";
-const db = readModelDb(env.DB);
+const db = database(env.DB);
 
 const ITEMS = {
 	padThai: "itm-int-pad-thai",

@@ -5,10 +5,11 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { database } from "../src/db/client";
 import worker from "../src/index";
 import { menuKeys } from "../src/menu/contract";
 import type { MenuDocument } from "../src/menu/domain/document";
-import { catalogueDb, createItem } from "../src/menu/repository";
+import { createItem } from "../src/menu/repository";
 import { call, errorOf, STAFF, send } from "./helpers";
 
 const LOCATION = "london-soho";
@@ -217,7 +218,7 @@ describe("bad item input answers 400 naming the field, and stores nothing", () =
 
 describe("atomicity", () => {
 	it("leaves nothing behind when a statement of the batch fails", async () => {
-		const db = catalogueDb(env.DB);
+		const db = database(env.DB);
 		const before = await menuVersion();
 		// The category does not exist, so the item insert breaks its foreign key after the version bump was queued.
 		await expect(createItem(db, LOCATION, "GBP", { ...newItem, categoryId: "cat-missing" } as never)).rejects.toThrow();

@@ -12,15 +12,15 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import { handleDeadNotifications, handleNotifications } from "../src/notifications/consumer";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { verifyWebhookSignature } from "../src/notifications/domain/webhooks";
 import { developmentSink } from "../src/notifications/email";
-import { notificationsDb } from "../src/notifications/repository";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope, OrderEventPayload, OrderEventType, OrderPlacedPayload } from "../src/ordering/events";
-import { projectOrderEvent, readModelDb } from "../src/ordering/projections";
+import { projectOrderEvent } from "../src/ordering/projections";
 import {
 	bearer,
 	call,
@@ -34,7 +34,7 @@ import {
 	send,
 } from "./helpers";
 
-const db = readModelDb(env.DB);
+const db = database(env.DB);
 
 // Other test files place orders at london-soho, whose events fan out in the background;
 // webhooks are only ever registered at tokyo-shibuya, where nothing else orders.
@@ -388,7 +388,7 @@ describe("a send whose bookkeeping fails", () => {
 
 	it("the development sink keeps a message with an idempotency key it has seen once only", async () => {
 		const email = uniqueEmail();
-		const sink = developmentSink(notificationsDb(env.DB), "GoodFood <orders@goodfood.local>");
+		const sink = developmentSink(database(env.DB), "GoodFood <orders@goodfood.local>");
 		const message = {
 			to: email,
 			subject: "Hi",

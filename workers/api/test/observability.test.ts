@@ -10,12 +10,12 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import type { otlpTraceRequest } from "@goodfood/platform/otlp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import edge, { clearIsolateMemory } from "../../menu-edge/src/index";
 import { app } from "../src/app";
 import { menuKeys } from "../src/menu/contract";
 import type { OrderEventEnvelope } from "../src/ordering/events";
-import type { otlpTraceRequest } from "../src/platform/otlp";
 import { handleQueue } from "../src/queues";
 import { cartWithFlatWhite, PICKUP_TOMORROW } from "./helpers";
 

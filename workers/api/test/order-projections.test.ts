@@ -8,10 +8,10 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope, OrderEventPayload, OrderEventType, OrderPlacedPayload } from "../src/ordering/events";
-import { readModelDb } from "../src/ordering/projections";
 import { handleQueue } from "../src/queues";
 import { call, errorOf, json, STAFF, send } from "./helpers";
 
@@ -19,7 +19,7 @@ const LOCATION = "london-soho";
 const FLAT_WHITE = { itemId: "itm-ldn-flat-white", categoryId: "cat-ldn-drinks" };
 const FULL_ENGLISH = { itemId: "itm-ldn-full-english", categoryId: "cat-ldn-breakfast" };
 
-const db = readModelDb(env.DB);
+const db = database(env.DB);
 
 afterEach(() => {
 	vi.restoreAllMocks();

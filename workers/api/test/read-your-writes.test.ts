@@ -11,11 +11,11 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope } from "../src/ordering/events";
-import { readModelDb } from "../src/ordering/projections";
 import {
 	CONTACT,
 	call,
@@ -29,7 +29,7 @@ import {
 } from "./helpers";
 
 const LOCATION = "london-soho";
-const db = readModelDb(env.DB);
+const db = database(env.DB);
 
 afterEach(() => {
 	vi.restoreAllMocks();

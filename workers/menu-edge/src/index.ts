@@ -3,15 +3,16 @@
  * and menu version; everything else is relayed to the api worker, and menu
  * writes relayed here update this isolate's idea of the current version at once.
  */
+
+import { ApiError, errorResponse, handleError } from "@goodfood/platform/errors";
+import { allowedOrigins } from "@goodfood/platform/gateway";
+import { checkReadiness } from "@goodfood/platform/readiness";
+import { callContext, requestLog } from "@goodfood/platform/request-log";
+import { type CallContext, TRACEPARENT_HEADER, type TraceContext } from "@goodfood/platform/trace";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/contract";
-import { ApiError, errorResponse, handleError } from "../../api/src/platform/errors";
-import { allowedOrigins } from "../../api/src/platform/gateway";
-import { checkReadiness } from "../../api/src/platform/readiness";
-import { callContext, requestLog } from "../../api/src/platform/request-log";
-import { type CallContext, TRACEPARENT_HEADER, type TraceContext } from "../../api/src/platform/trace";
 import { MenuLayers } from "./layers";
 import { type LocationPoint, nearestLocation } from "./nearest";
 import { clearRendered, etagMatches, gzipEtag, renderMenu, versionSeenByClient } from "./render";

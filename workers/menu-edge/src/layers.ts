@@ -7,9 +7,9 @@
  * for a made-up slug costs one origin trip rather than one D1 read each.
  */
 
+import type { CallContext } from "@goodfood/platform/trace";
 import { menuKeys } from "../../api/src/menu/contract";
 import type { MenuDocument } from "../../api/src/menu/domain/document";
-import type { CallContext } from "../../api/src/platform/trace";
 
 export type CacheLayer = "memory" | "cache" | "kv" | "origin";
 

@@ -6,9 +6,9 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { issueAccessToken } from "@goodfood/platform/access-token";
+import type { CallContext } from "@goodfood/platform/trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { issueAccessToken } from "../../api/src/accounts/tokens";
-import type { CallContext } from "../../api/src/platform/trace";
 import edge, { clearIsolateMemory } from "../src/index";
 import { POINTER_TTL_MS } from "../src/layers";
 

@@ -4,8 +4,8 @@
  * availability on cached documents, and input errors.
  */
 import { env, exports } from "cloudflare:workers";
+import { issueAccessToken } from "@goodfood/platform/access-token";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { issueAccessToken } from "../../api/src/accounts/tokens";
 import { menuKeys } from "../../api/src/menu/contract";
 import { clearIsolateMemory } from "../src/index";
 import { documentCacheKey, POINTER_TTL_MS } from "../src/layers";

@@ -5,9 +5,9 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { CallContext } from "@goodfood/platform/trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { menuKeys } from "../../api/src/menu/contract";
-import type { CallContext } from "../../api/src/platform/trace";
 import edge, { clearIsolateMemory } from "../src/index";
 
 const CLIENT_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -6,10 +6,10 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { CallContext } from "@goodfood/platform/trace";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { database } from "../../api/src/db/client";
 import * as schema from "../../api/src/db/schema";
-import { readModelDb } from "../../api/src/ordering/projections";
-import type { CallContext } from "../../api/src/platform/trace";
 import edge, { clearIsolateMemory } from "../src/index";
 import { MAX_MISSING_IN_MEMORY, POINTER_TTL_MS } from "../src/layers";
 
@@ -44,7 +44,7 @@ function tripsFor(slug: string): number {
 }
 
 async function createLocation(slug: string): Promise<void> {
-	await readModelDb(env.TEST_DB)
+	await database(env.TEST_DB)
 		.insert(schema.locations)
 		.values({
 			slug,

@@ -1,19 +1,20 @@
 /** Accounts in D1. */
+
+import type { Principal } from "@goodfood/platform/app";
+import { ApiError } from "@goodfood/platform/errors";
 import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
 import * as schema from "../db/schema";
-import type { CatalogueDb } from "../menu/repository";
-import type { Principal } from "../platform/app";
-import { ApiError } from "../platform/errors";
 import { hashPassword, passwordWeakness } from "./domain/passwords";
 import type { ProfileView } from "./schemas";
 
 export type AccountRow = typeof schema.accounts.$inferSelect;
 
-export function findAccountByEmail(db: CatalogueDb, email: string) {
+export function findAccountByEmail(db: Database, email: string) {
 	return db.select().from(schema.accounts).where(eq(schema.accounts.email, email)).get();
 }
 
-export function findAccount(db: CatalogueDb, id: string) {
+export function findAccount(db: Database, id: string) {
 	return db.select().from(schema.accounts).where(eq(schema.accounts.id, id)).get();
 }
 
@@ -48,7 +49,7 @@ export interface NewAccount {
 }
 
 /** Creates an account after the checks every sign-up shares: a strong password and a free email. */
-export async function createAccount(db: CatalogueDb, input: NewAccount): Promise<AccountRow> {
+export async function createAccount(db: Database, input: NewAccount): Promise<AccountRow> {
 	const weakness = passwordWeakness(input.password, input.email);
 	if (weakness) {
 		throw new ApiError("validation_failed", `Invalid password: ${weakness}`, [

@@ -2,19 +2,22 @@
  * Accounts: register, sign in, rotate and revoke tokens, and the signed-in
  * account's profile, order history, data export and deletion.
  */
+
+import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "@goodfood/platform/access-token";
+import { type AppEnv, createRouter } from "@goodfood/platform/app";
+import { bearerSecurity, isStaffRole, signedIn } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { callContext } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, exists, inArray, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { cartObject } from "../cart/carts";
+import { database } from "../db/client";
 import * as schema from "../db/schema";
-import { catalogueDb, findLocation } from "../menu/repository";
+import { findLocation } from "../menu/repository";
 import { ERASED_CONTACT } from "../ordering/projections";
-import { type AppEnv, createRouter } from "../platform/app";
-import { bearerSecurity, isStaffRole, signedIn } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
-import { callContext } from "../platform/request-log";
 import { DUMMY_HASH, verifyPassword } from "./domain/passwords";
 import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
 import {
@@ -26,13 +29,7 @@ import {
 	RegisterInput,
 	TokensView,
 } from "./schemas";
-import {
-	ACCESS_TOKEN_TTL_SECONDS,
-	issueAccessToken,
-	issueRefreshToken,
-	revokeByToken,
-	rotateRefreshToken,
-} from "./tokens";
+import { issueRefreshToken, revokeByToken, rotateRefreshToken } from "./tokens";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const RegisterResult = TokensView.extend({ account: ProfileView }).openapi("Registration");
@@ -41,7 +38,7 @@ const SIGN_IN_WINDOW_SECONDS = 60;
 async function tokensFor(c: Context<AppEnv>, account: AccountRow, refreshToken?: string) {
 	return {
 		accessToken: await issueAccessToken(c.env, principalOf(account)),
-		refreshToken: refreshToken ?? (await issueRefreshToken(catalogueDb(c.var.d1), account.id)),
+		refreshToken: refreshToken ?? (await issueRefreshToken(database(c.var.d1), account.id)),
 		expiresIn: ACCESS_TOKEN_TTL_SECONDS,
 		tokenType: "Bearer" as const,
 	};
@@ -52,7 +49,7 @@ export function clientIp(c: Context<AppEnv>): string {
 }
 
 async function currentAccount(c: Context<AppEnv>): Promise<AccountRow> {
-	const account = await findAccount(catalogueDb(c.var.d1), signedIn(c).id);
+	const account = await findAccount(database(c.var.d1), signedIn(c).id);
 	if (!account) throw new ApiError("unauthorized", "This account no longer exists");
 	return account;
 }
@@ -68,7 +65,7 @@ export const accountRoutes = createRouter()
 			responses: { 201: jsonContent(RegisterResult, "Registered and signed in"), ...errorResponses(400, 409) },
 		}),
 		async (c) => {
-			const account = await createAccount(catalogueDb(c.var.d1), { ...c.req.valid("json"), role: "customer" });
+			const account = await createAccount(database(c.var.d1), { ...c.req.valid("json"), role: "customer" });
 			return c.json({ ...(await tokensFor(c, account)), account: profileOf(account) }, 201);
 		},
 	)
@@ -88,7 +85,7 @@ export const accountRoutes = createRouter()
 				c.header("retry-after", String(SIGN_IN_WINDOW_SECONDS));
 				throw new ApiError("rate_limited", "Too many sign-in attempts; wait a minute and try again");
 			}
-			const account = await findAccountByEmail(catalogueDb(c.var.d1), email);
+			const account = await findAccountByEmail(database(c.var.d1), email);
 			// Hash even for an unknown email, so the answer takes as long and says as little.
 			const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
 			if (!account || !valid) throw new ApiError("unauthorized", "Email or password is wrong");
@@ -105,7 +102,7 @@ export const accountRoutes = createRouter()
 			responses: { 200: jsonContent(TokensView, "New tokens"), ...errorResponses(400, 401) },
 		}),
 		async (c) => {
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			const rotation = await rotateRefreshToken(db, c.req.valid("json").refreshToken);
 			if (!rotation.ok) {
 				throw new ApiError(
@@ -130,7 +127,7 @@ export const accountRoutes = createRouter()
 			responses: { 204: { description: "Signed out" }, ...errorResponses(400) },
 		}),
 		async (c) => {
-			await revokeByToken(catalogueDb(c.var.d1), c.req.valid("json").refreshToken);
+			await revokeByToken(database(c.var.d1), c.req.valid("json").refreshToken);
 			return c.body(null, 204);
 		},
 	)
@@ -159,7 +156,7 @@ export const accountRoutes = createRouter()
 		async (c) => {
 			const account = await currentAccount(c);
 			const patch = c.req.valid("json");
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			if (patch.favouriteLocation && !(await findLocation(db, patch.favouriteLocation))) {
 				throw ApiError.notFound("Location");
 			}
@@ -206,7 +203,7 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			const account = await currentAccount(c);
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			const history = await orderHistory(c, account.id);
 			const orders = await Promise.all(
 				history.map(async ({ orderId }) => {
@@ -234,7 +231,7 @@ export const accountRoutes = createRouter()
 			// Staff accounts are an admin's to remove, so no location is left without its last admin by accident.
 			if (isStaffRole(signedIn(c).role)) throw new ApiError("forbidden", "Staff accounts are removed by an admin");
 			const account = await currentAccount(c);
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			const customerRef = `customer:${account.id}`;
 			const owned = await orderHistory(c, account.id);
 			// The orders' own streams first, so a failure leaves the account to retry the deletion with.
@@ -280,7 +277,7 @@ export const accountRoutes = createRouter()
 	);
 
 async function orderHistory(c: Context<AppEnv>, accountId: string) {
-	const db = catalogueDb(c.var.d1);
+	const db = database(c.var.d1);
 	const rows = await db
 		.select()
 		.from(schema.customerOrderHistory)

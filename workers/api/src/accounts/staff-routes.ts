@@ -1,12 +1,14 @@
 /** Staff accounts, created and listed by admins. */
+
+import { createRouter } from "@goodfood/platform/app";
+import { bearerSecurity, requireRole } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
 import { asc, ne } from "drizzle-orm";
+import { database } from "../db/client";
 import * as schema from "../db/schema";
-import { catalogueDb, findLocation } from "../menu/repository";
-import { createRouter } from "../platform/app";
-import { bearerSecurity, requireRole } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
+import { findLocation } from "../menu/repository";
 import { createAccount, profileOf } from "./repository";
 import { ProfileView, StaffInput } from "./schemas";
 
@@ -24,7 +26,7 @@ export const staffAccountRoutes = createRouter()
 		}),
 		async (c) => {
 			const input = c.req.valid("json");
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			for (const slug of input.locations) {
 				if (!(await findLocation(db, slug))) throw ApiError.notFound(`Location ${slug}`);
 			}
@@ -43,7 +45,7 @@ export const staffAccountRoutes = createRouter()
 			responses: { 200: jsonContent(z.object({ staff: z.array(ProfileView) }), "Staff"), ...errorResponses(401, 403) },
 		}),
 		async (c) => {
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			const rows = await db
 				.select()
 				.from(schema.accounts)

@@ -1,7 +1,8 @@
 /** Reaching the Cart Durable Object of a cart or an order, and reading its answers. */
-import { ApiError } from "../platform/errors";
-import type { Outcome } from "../shared/rule-violation";
-import { sha256Hex } from "./identity";
+
+import { sha256Hex } from "@goodfood/platform/crypto";
+import { ApiError } from "@goodfood/platform/errors";
+import type { Outcome } from "@goodfood/platform/rule-violation";
 
 export function cartObject(env: Env, orderId: string) {
 	return env.CARTS.get(env.CARTS.idFromName(orderId));

@@ -1,18 +1,19 @@
 /** Reads what the cart needs from the D1 catalogue: the location and the items' current prices and options. */
 import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { AvailabilityWindow } from "../menu/domain/availability";
 import type { LocationSummary } from "../menu/domain/document";
-import { type CatalogueDb, findLocation, toLocationSummary } from "../menu/repository";
+import { findLocation, toLocationSummary } from "../menu/repository";
 import type { CatalogueItem } from "./domain/pricing";
 
-export async function loadLocation(db: CatalogueDb, slug: string): Promise<LocationSummary | undefined> {
+export async function loadLocation(db: Database, slug: string): Promise<LocationSummary | undefined> {
 	const row = await findLocation(db, slug);
 	return row && toLocationSummary(row);
 }
 
 /** The items with these ids, wherever they are; the caller checks they belong to the cart's location. */
-export async function loadCartItems(db: CatalogueDb, itemIds: string[]): Promise<Map<string, CatalogueItem>> {
+export async function loadCartItems(db: Database, itemIds: string[]): Promise<Map<string, CatalogueItem>> {
 	const ids = [...new Set(itemIds)];
 	if (ids.length === 0) return new Map();
 	const [itemRows, groupRows, optionRows] = await db.batch([

@@ -4,21 +4,13 @@
  * order id. So the cart id reaches the object, but knowing an order id (which
  * staff screens and emails show) never yields the cart id.
  */
-const encoder = new TextEncoder();
-
-function hex(bytes: ArrayBuffer | Uint8Array): string {
-	return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-	return hex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-}
+import { randomHex, randomToken, sha256Hex } from "@goodfood/platform/crypto";
 
 export const CART_ID_PATTERN = /^crt_[0-9a-f]{32}$/;
 export const ORDER_ID_PATTERN = /^ord_[0-9a-f]{32}$/;
 
 export function newCartId(): string {
-	return `crt_${hex(crypto.getRandomValues(new Uint8Array(16)))}`;
+	return `crt_${randomHex(16)}`;
 }
 
 export async function orderIdForCart(cartId: string): Promise<string> {
@@ -37,16 +29,5 @@ export async function cartIdForOneShot(idempotencyKey: string, customerId: strin
 }
 
 export function newTrackingToken(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(24));
-	return btoa(String.fromCharCode(...bytes))
-		.replaceAll("+", "-")
-		.replaceAll("/", "_")
-		.replaceAll("=", "");
-}
-
-/** Compares a presented secret with a stored SHA-256 hex digest in constant time. */
-export async function matchesHash(secret: string, storedHash: string): Promise<boolean> {
-	const given = encoder.encode(await sha256Hex(secret));
-	const expected = encoder.encode(storedHash);
-	return given.length === expected.length && crypto.subtle.timingSafeEqual(given, expected);
+	return randomToken(24);
 }

@@ -1,10 +1,11 @@
 /** Cart HTTP routes: each call goes to the cart's own Durable Object. */
+
+import { createRouter } from "@goodfood/platform/app";
+import { customerIdOf } from "@goodfood/platform/auth";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { callContext } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
 import { answerPlacement } from "../ordering/in-request-projection";
-import { createRouter } from "../platform/app";
-import { customerIdOf } from "../platform/auth";
-import { errorResponses, jsonContent } from "../platform/openapi";
-import { callContext } from "../platform/request-log";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "./carts";
 import { newCartId, orderIdForCart } from "./identity";
 import {

@@ -1,8 +1,9 @@
 /** Request and response schemas of carts and checkout, for validation, the DO's RPC types and the API document. */
+
+import { ApiError, type ErrorCode, validationError } from "@goodfood/platform/errors";
 import { z } from "@hono/zod-openapi";
 import { MoneySchema } from "../menu/schemas";
 import { Fulfilment } from "../ordering/events";
-import { ApiError, type ErrorCode, validationError } from "../platform/errors";
 import { MAX_QUANTITY } from "./domain/pricing";
 import { CART_ID_PATTERN } from "./identity";
 

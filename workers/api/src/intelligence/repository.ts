@@ -3,14 +3,14 @@
  * and the precomputed forecasts they write. Reads take any D1 session.
  */
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
-import { type ReadModelDb, readModelDb } from "../ordering/projections";
 import type { DailyUnits, DatedForecast } from "./domain/demand";
 import type { CoOccurrence, CustomerHistory } from "./domain/recommend";
 import { coOccurrenceFrom } from "./domain/recommend";
 
-export type IntelligenceDb = ReadModelDb;
-export const intelligenceDb = readModelDb;
+export type IntelligenceDb = Database;
+export const intelligenceDb = database;
 
 /** D1 binds at most 100 parameters per statement. */
 const MAX_BOUND_PARAMETERS = 100;
@@ -200,7 +200,7 @@ export async function saveForecasts(
 	generatedAt: string,
 	keepFrom: string,
 ): Promise<number> {
-	const db = readModelDb(d1);
+	const db = database(d1);
 	const { demandForecasts } = schema;
 	const rows = plans.flatMap((plan) =>
 		plan.forecasts.map((forecast) => ({

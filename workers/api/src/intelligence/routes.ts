@@ -4,19 +4,21 @@
  * sales the order-events consumer keeps current; forecasts are read from the
  * nightly precompute, or computed from the daily category sales when missing.
  */
+
+import { type AppEnv, createRouter } from "@goodfood/platform/app";
+import { assertStaffAt, bearerSecurity, customerIdOf, signedIn, staffAtLocation } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { callContext } from "@goodfood/platform/request-log";
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cartObject, unwrap } from "../cart/carts";
 import { orderIdForCart } from "../cart/identity";
+import { database } from "../db/client";
 import { localClock } from "../menu/domain/availability";
 import { presentMenu } from "../menu/domain/document";
-import { catalogueDb, loadMenuDocument } from "../menu/repository";
+import { loadMenuDocument } from "../menu/repository";
 import { SlugParam } from "../menu/schemas";
-import { type AppEnv, createRouter } from "../platform/app";
-import { assertStaffAt, bearerSecurity, customerIdOf, signedIn, staffAtLocation } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
-import { callContext } from "../platform/request-log";
 import { addDays, daysBetween } from "./domain/calendar";
 import { firstSalesDate, forecastDates, MAX_DAYS_AHEAD } from "./domain/demand";
 import { type Candidate, recommend } from "./domain/recommend";
@@ -92,7 +94,7 @@ export const intelligenceRoutes = createRouter()
 		}),
 		async (c) => {
 			const { location: slug, count, cart: cartId, avoid } = c.req.valid("query");
-			const document = await loadMenuDocument(catalogueDb(c.var.d1), slug);
+			const document = await loadMenuDocument(database(c.var.d1), slug);
 			if (!document) throw ApiError.notFound("Location");
 			const db = intelligenceDb(c.var.d1);
 			const customerId = customerIdOf(c);

@@ -4,9 +4,10 @@
  * `demand_forecasts`. Rerunning replaces the same rows, so a retried or
  * doubled run has one effect.
  */
+
+import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
+import { continueTrace } from "@goodfood/platform/trace";
 import { localClock } from "../menu/domain/availability";
-import { errorText, type Logger, spanLogger } from "../platform/log";
-import { continueTrace } from "../platform/trace";
 import { addDays } from "./domain/calendar";
 import { forecastDates, upcomingDates } from "./domain/demand";
 import {

@@ -3,11 +3,12 @@
  * its memory, the Cache API nor KV holds the current document.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { type CallSpan, type RpcTarget, tracedCall } from "../platform/rpc-span";
-import type { CallContext } from "../platform/trace";
+import { type CallSpan, type RpcTarget, tracedCall } from "@goodfood/platform/rpc-span";
+import type { CallContext } from "@goodfood/platform/trace";
+import { database } from "../db/client";
 import type { MenuDocument } from "./domain/document";
 import { publishMenu } from "./publication";
-import { catalogueDb, listLocations } from "./repository";
+import { listLocations } from "./repository";
 
 export class MenuOrigin extends WorkerEntrypoint<Env> {
 	/**
@@ -27,7 +28,7 @@ export class MenuOrigin extends WorkerEntrypoint<Env> {
 	/** Where each location is, for picking the nearest one at the edge. */
 	async locationIndex(call: CallContext = {}): Promise<{ slug: string; latitude: number; longitude: number }[]> {
 		return this.traced("locationIndex", call, async () => {
-			const rows = await listLocations(catalogueDb(this.env.DB.withSession("first-unconstrained")));
+			const rows = await listLocations(database(this.env.DB.withSession("first-unconstrained")));
 			return rows.map(({ slug, latitude, longitude }) => ({ slug, latitude, longitude }));
 		});
 	}

@@ -4,9 +4,10 @@
  * key, and a small pointer key names the current version.
  */
 
+import { database } from "../db/client";
 import { menuKeys } from "./contract";
 import type { MenuDocument } from "./domain/document";
-import { catalogueDb, loadMenuDocument } from "./repository";
+import { loadMenuDocument } from "./repository";
 
 export const MENU_DOCUMENT_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -17,7 +18,7 @@ export const MENU_DOCUMENT_TTL_SECONDS = 30 * 24 * 3600;
  * never ends on an older version. Undefined only for an unknown location.
  */
 export async function publishMenu(env: Env, slug: string): Promise<MenuDocument | undefined> {
-	const db = catalogueDb(env.DB.withSession("first-primary"));
+	const db = database(env.DB.withSession("first-primary"));
 	let document: MenuDocument | undefined;
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const loaded = await loadMenuDocument(db, slug);

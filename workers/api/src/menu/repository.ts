@@ -5,18 +5,13 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { LocationSummary, MenuCategory, MenuDocument, MenuItem } from "./domain/document";
 import { money } from "./domain/money";
 import type { CategoryInput, ItemInput, ModifierGroupInput } from "./schemas";
 
-export type CatalogueDb = DrizzleD1Database<typeof schema>;
 type LocationRow = typeof schema.locations.$inferSelect;
-
-export function catalogueDb(d1: D1Database | D1DatabaseSession): CatalogueDb {
-	return drizzle(d1 as D1Database, { schema });
-}
 
 export function toLocationSummary(row: LocationRow): LocationSummary {
 	return {
@@ -38,16 +33,16 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 	};
 }
 
-export async function listLocations(db: CatalogueDb): Promise<LocationRow[]> {
+export async function listLocations(db: Database): Promise<LocationRow[]> {
 	return db.select().from(schema.locations).orderBy(asc(schema.locations.name));
 }
 
-export async function findLocation(db: CatalogueDb, slug: string): Promise<LocationRow | undefined> {
+export async function findLocation(db: Database, slug: string): Promise<LocationRow | undefined> {
 	return db.select().from(schema.locations).where(eq(schema.locations.slug, slug)).get();
 }
 
 /** Loads a location's whole menu in one round trip; undefined for an unknown location. */
-export async function loadMenuDocument(db: CatalogueDb, slug: string): Promise<MenuDocument | undefined> {
+export async function loadMenuDocument(db: Database, slug: string): Promise<MenuDocument | undefined> {
 	const [locationRows, categoryRows, itemRows, groupRows, optionRows] = await db.batch([
 		db.select().from(schema.locations).where(eq(schema.locations.slug, slug)),
 		db
@@ -166,7 +161,7 @@ export async function searchItems(
 	return results;
 }
 
-const bumpVersion = (db: CatalogueDb, slug: string) =>
+const bumpVersion = (db: Database, slug: string) =>
 	db
 		.update(schema.locations)
 		.set({
@@ -177,7 +172,7 @@ const bumpVersion = (db: CatalogueDb, slug: string) =>
 		.returning({ menuVersion: schema.locations.menuVersion });
 
 /** Runs the statements and the version bump as one atomic batch and returns the new version. */
-async function writeWithVersion(db: CatalogueDb, slug: string, statements: BatchItem<"sqlite">[]): Promise<number> {
+async function writeWithVersion(db: Database, slug: string, statements: BatchItem<"sqlite">[]): Promise<number> {
 	const results = await db.batch([bumpVersion(db, slug), ...statements]);
 	const [bumped] = results[0];
 	return bumped.menuVersion;
@@ -185,7 +180,7 @@ async function writeWithVersion(db: CatalogueDb, slug: string, statements: Batch
 
 /** Statements that insert one modifier group with its options; options are priced in the location's currency. */
 function insertModifierGroup(
-	db: CatalogueDb,
+	db: Database,
 	itemId: string,
 	group: ModifierGroupInput,
 	position: number,
@@ -216,7 +211,7 @@ function insertModifierGroup(
 	];
 }
 
-function insertModifierGroups(db: CatalogueDb, itemId: string, groups: ModifierGroupInput[], currency: string) {
+function insertModifierGroups(db: Database, itemId: string, groups: ModifierGroupInput[], currency: string) {
 	return groups.flatMap((group, index) =>
 		insertModifierGroup(db, itemId, group, index, currency, newId("grp"), `modifierGroups.${index}.`),
 	);
@@ -239,7 +234,7 @@ export function newId(prefix: string): string {
 	return `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
-export async function createCategory(db: CatalogueDb, slug: string, input: CategoryInput) {
+export async function createCategory(db: Database, slug: string, input: CategoryInput) {
 	const id = newId("cat");
 	const version = await writeWithVersion(db, slug, [
 		db.insert(schema.categories).values({ id, locationSlug: slug, ...input }),
@@ -247,7 +242,7 @@ export async function createCategory(db: CatalogueDb, slug: string, input: Categ
 	return { id, version };
 }
 
-export async function findCategory(db: CatalogueDb, slug: string, id: string) {
+export async function findCategory(db: Database, slug: string, id: string) {
 	return db
 		.select()
 		.from(schema.categories)
@@ -255,7 +250,7 @@ export async function findCategory(db: CatalogueDb, slug: string, id: string) {
 		.get();
 }
 
-export async function updateCategory(db: CatalogueDb, slug: string, id: string, patch: Partial<CategoryInput>) {
+export async function updateCategory(db: Database, slug: string, id: string, patch: Partial<CategoryInput>) {
 	return writeWithVersion(db, slug, [
 		db
 			.update(schema.categories)
@@ -264,13 +259,13 @@ export async function updateCategory(db: CatalogueDb, slug: string, id: string, 
 	]);
 }
 
-export async function deleteCategory(db: CatalogueDb, slug: string, id: string) {
+export async function deleteCategory(db: Database, slug: string, id: string) {
 	return writeWithVersion(db, slug, [
 		db.delete(schema.categories).where(and(eq(schema.categories.id, id), eq(schema.categories.locationSlug, slug))),
 	]);
 }
 
-export async function findItem(db: CatalogueDb, slug: string, id: string) {
+export async function findItem(db: Database, slug: string, id: string) {
 	return db
 		.select()
 		.from(schema.items)
@@ -278,7 +273,7 @@ export async function findItem(db: CatalogueDb, slug: string, id: string) {
 		.get();
 }
 
-export async function createItem(db: CatalogueDb, slug: string, currency: string, input: ItemInput) {
+export async function createItem(db: Database, slug: string, currency: string, input: ItemInput) {
 	assertCurrency(input.price.currency, currency, "price.currency");
 	const { modifierGroups, price, ...fields } = input;
 	const id = newId("itm");
@@ -289,13 +284,7 @@ export async function createItem(db: CatalogueDb, slug: string, currency: string
 	return { id, version };
 }
 
-export async function updateItem(
-	db: CatalogueDb,
-	slug: string,
-	currency: string,
-	id: string,
-	patch: Partial<ItemInput>,
-) {
+export async function updateItem(db: Database, slug: string, currency: string, id: string, patch: Partial<ItemInput>) {
 	assertCurrency(patch.price?.currency, currency, "price.currency");
 	const { modifierGroups, price, ...fields } = patch;
 	const statements: BatchItem<"sqlite">[] = [
@@ -315,14 +304,14 @@ export async function updateItem(
 	return writeWithVersion(db, slug, statements);
 }
 
-export async function deleteItem(db: CatalogueDb, slug: string, id: string) {
+export async function deleteItem(db: Database, slug: string, id: string) {
 	return writeWithVersion(db, slug, [
 		db.delete(schema.items).where(and(eq(schema.items.id, id), eq(schema.items.locationSlug, slug))),
 	]);
 }
 
 export async function addModifierGroup(
-	db: CatalogueDb,
+	db: Database,
 	slug: string,
 	currency: string,
 	itemId: string,
@@ -344,7 +333,7 @@ export async function addModifierGroup(
 
 /** Replaces a group and its options in place, keeping its id and position. */
 export async function replaceModifierGroup(
-	db: CatalogueDb,
+	db: Database,
 	slug: string,
 	currency: string,
 	existing: typeof schema.modifierGroups.$inferSelect,
@@ -356,7 +345,7 @@ export async function replaceModifierGroup(
 	]);
 }
 
-export async function findModifierGroup(db: CatalogueDb, slug: string, groupId: string) {
+export async function findModifierGroup(db: Database, slug: string, groupId: string) {
 	const row = await db
 		.select({ group: schema.modifierGroups })
 		.from(schema.modifierGroups)
@@ -366,7 +355,7 @@ export async function findModifierGroup(db: CatalogueDb, slug: string, groupId: 
 	return row?.group;
 }
 
-export async function deleteModifierGroup(db: CatalogueDb, slug: string, groupId: string) {
+export async function deleteModifierGroup(db: Database, slug: string, groupId: string) {
 	return writeWithVersion(db, slug, [db.delete(schema.modifierGroups).where(eq(schema.modifierGroups.id, groupId))]);
 }
 

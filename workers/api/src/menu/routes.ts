@@ -1,19 +1,14 @@
 /** Public menu reads: locations, a location's menu, and search. */
+
+import { createRouter } from "@goodfood/platform/app";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter } from "../platform/app";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
+import { database } from "../db/client";
 import { isOpenAt, localClock } from "./domain/availability";
 import { presentMenu } from "./domain/document";
 import { nearestFirst } from "./domain/geo";
-import {
-	catalogueDb,
-	findLocation,
-	listLocations,
-	loadMenuDocument,
-	searchItems,
-	toLocationSummary,
-} from "./repository";
+import { findLocation, listLocations, loadMenuDocument, searchItems, toLocationSummary } from "./repository";
 import { LocationSchema, LocationsQuery, MenuSchema, SearchQuery, SearchResultSchema, SlugParam } from "./schemas";
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
@@ -43,7 +38,7 @@ export const menuRoutes = createRouter()
 		async (c) => {
 			const { lat, lng } = c.req.valid("query");
 			const now = new Date();
-			const locations = (await listLocations(catalogueDb(c.var.d1))).map((row) => describeLocation(row, now));
+			const locations = (await listLocations(database(c.var.d1))).map((row) => describeLocation(row, now));
 			const ordered =
 				lat !== undefined && lng !== undefined ? nearestFirst(locations, { latitude: lat, longitude: lng }) : locations;
 			return c.json({ locations: ordered }, 200);
@@ -59,7 +54,7 @@ export const menuRoutes = createRouter()
 			responses: { 200: jsonContent(LocationSchema, "The location"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const row = await findLocation(catalogueDb(c.var.d1), c.req.valid("param").slug);
+			const row = await findLocation(database(c.var.d1), c.req.valid("param").slug);
 			if (!row) throw ApiError.notFound("Location");
 			return c.json(describeLocation(row, new Date()), 200);
 		},
@@ -74,7 +69,7 @@ export const menuRoutes = createRouter()
 			responses: { 200: jsonContent(MenuSchema, "The menu"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const document = await loadMenuDocument(catalogueDb(c.var.d1), c.req.valid("param").slug);
+			const document = await loadMenuDocument(database(c.var.d1), c.req.valid("param").slug);
 			if (!document) throw ApiError.notFound("Location");
 			c.header("cache-control", "no-store");
 			return c.json(presentMenu(document, new Date()), 200);
@@ -91,7 +86,7 @@ export const menuRoutes = createRouter()
 		}),
 		async (c) => {
 			const { q, location, limit } = c.req.valid("query");
-			const db = catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			if (location && !(await findLocation(db, location))) throw ApiError.notFound("Location");
 			const hits = await searchItems(c.var.d1, q, location, limit);
 			const slugs = [...new Set(hits.map((hit) => hit.locationSlug))];

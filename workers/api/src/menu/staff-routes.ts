@@ -4,14 +4,16 @@
  * so the change is visible at once where it was made (or, should KV fail,
  * published again after the answer).
  */
+
+import { type AppEnv, createRouter, type Role } from "@goodfood/platform/app";
+import { bearerSecurity, staffAtLocation } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorText } from "@goodfood/platform/log";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { requestLogger } from "@goodfood/platform/request-log";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type AppEnv, createRouter, type Role } from "../platform/app";
-import { bearerSecurity, staffAtLocation } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorText } from "../platform/log";
-import { errorResponses, jsonContent } from "../platform/openapi";
-import { requestLogger } from "../platform/request-log";
+import { database } from "../db/client";
 import { formatMenuVersionHeader, MENU_VERSION_HEADER } from "./contract";
 import { publishMenu } from "./publication";
 import * as catalogue from "./repository";
@@ -57,7 +59,7 @@ function staffRoute<M extends "post" | "patch" | "put" | "delete", P extends str
 }
 
 async function locationOr404(c: Context<AppEnv>, slug: string) {
-	const location = await catalogue.findLocation(catalogue.catalogueDb(c.var.d1), slug);
+	const location = await catalogue.findLocation(database(c.var.d1), slug);
 	if (!location) throw ApiError.notFound("Location");
 	return location;
 }
@@ -98,13 +100,13 @@ function currencyMismatchAsValidation(error: unknown): never {
 }
 
 async function categoryOr404(c: Context<AppEnv>, slug: string, categoryId: string) {
-	const category = await catalogue.findCategory(catalogue.catalogueDb(c.var.d1), slug, categoryId);
+	const category = await catalogue.findCategory(database(c.var.d1), slug, categoryId);
 	if (!category) throw ApiError.notFound("Category");
 	return category;
 }
 
 async function itemOr404(c: Context<AppEnv>, slug: string, itemId: string) {
-	const item = await catalogue.findItem(catalogue.catalogueDb(c.var.d1), slug, itemId);
+	const item = await catalogue.findItem(database(c.var.d1), slug, itemId);
 	if (!item) throw ApiError.notFound("Item");
 	return item;
 }
@@ -122,11 +124,7 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug } = c.req.valid("param");
 			await locationOr404(c, slug);
-			const { id, version } = await catalogue.createCategory(
-				catalogue.catalogueDb(c.var.d1),
-				slug,
-				c.req.valid("json"),
-			);
+			const { id, version } = await catalogue.createCategory(database(c.var.d1), slug, c.req.valid("json"));
 			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
 		},
 	)
@@ -142,12 +140,7 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug, categoryId } = c.req.valid("param");
 			await categoryOr404(c, slug, categoryId);
-			const version = await catalogue.updateCategory(
-				catalogue.catalogueDb(c.var.d1),
-				slug,
-				categoryId,
-				c.req.valid("json"),
-			);
+			const version = await catalogue.updateCategory(database(c.var.d1), slug, categoryId, c.req.valid("json"));
 			return c.json({ id: categoryId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -160,7 +153,7 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug, categoryId } = c.req.valid("param");
 			await categoryOr404(c, slug, categoryId);
-			const version = await catalogue.deleteCategory(catalogue.catalogueDb(c.var.d1), slug, categoryId);
+			const version = await catalogue.deleteCategory(database(c.var.d1), slug, categoryId);
 			return c.json({ id: categoryId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -176,7 +169,7 @@ export const staffMenuRoutes = createRouter()
 			const location = await locationOr404(c, slug);
 			await categoryOr404(c, slug, input.categoryId);
 			const { id, version } = await catalogue
-				.createItem(catalogue.catalogueDb(c.var.d1), slug, location.currency, input)
+				.createItem(database(c.var.d1), slug, location.currency, input)
 				.catch(currencyMismatchAsValidation);
 			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
 		},
@@ -198,7 +191,7 @@ export const staffMenuRoutes = createRouter()
 			await itemOr404(c, slug, itemId);
 			if (patch.categoryId) await categoryOr404(c, slug, patch.categoryId);
 			const version = await catalogue
-				.updateItem(catalogue.catalogueDb(c.var.d1), slug, location.currency, itemId, patch)
+				.updateItem(database(c.var.d1), slug, location.currency, itemId, patch)
 				.catch(currencyMismatchAsValidation);
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
 		},
@@ -212,7 +205,7 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug, itemId } = c.req.valid("param");
 			await itemOr404(c, slug, itemId);
-			const version = await catalogue.deleteItem(catalogue.catalogueDb(c.var.d1), slug, itemId);
+			const version = await catalogue.deleteItem(database(c.var.d1), slug, itemId);
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -229,7 +222,7 @@ export const staffMenuRoutes = createRouter()
 			const { slug, itemId } = c.req.valid("param");
 			const location = await locationOr404(c, slug);
 			await itemOr404(c, slug, itemId);
-			const version = await catalogue.updateItem(catalogue.catalogueDb(c.var.d1), slug, location.currency, itemId, {
+			const version = await catalogue.updateItem(database(c.var.d1), slug, location.currency, itemId, {
 				soldOut: c.req.valid("json").soldOut,
 			});
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
@@ -249,7 +242,7 @@ export const staffMenuRoutes = createRouter()
 			const location = await locationOr404(c, slug);
 			await itemOr404(c, slug, itemId);
 			const { id, version } = await catalogue
-				.addModifierGroup(catalogue.catalogueDb(c.var.d1), slug, location.currency, itemId, c.req.valid("json"))
+				.addModifierGroup(database(c.var.d1), slug, location.currency, itemId, c.req.valid("json"))
 				.catch(currencyMismatchAsValidation);
 			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
 		},
@@ -266,7 +259,7 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug, groupId } = c.req.valid("param");
 			const location = await locationOr404(c, slug);
-			const db = catalogue.catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			const group = await catalogue.findModifierGroup(db, slug, groupId);
 			if (!group) throw ApiError.notFound("Modifier group");
 			const version = await catalogue
@@ -283,7 +276,7 @@ export const staffMenuRoutes = createRouter()
 		}),
 		async (c) => {
 			const { slug, groupId } = c.req.valid("param");
-			const db = catalogue.catalogueDb(c.var.d1);
+			const db = database(c.var.d1);
 			if (!(await catalogue.findModifierGroup(db, slug, groupId))) throw ApiError.notFound("Modifier group");
 			const version = await catalogue.deleteModifierGroup(db, slug, groupId);
 			return c.json({ id: groupId, menuVersion: await published(c, slug, version) }, 200);

@@ -5,10 +5,12 @@
  * failed send is retried with backoff and, after the queue's last retry, the
  * dead-letter consumer marks the row `dead` with the reason it kept failing.
  */
+
+import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
+import { continueTrace } from "@goodfood/platform/trace";
+import { type Database, database } from "../db/client";
 import type { OrderEventEnvelope } from "../ordering/events";
 import { ERASED_CONTACT } from "../ordering/projections";
-import { errorText, type Logger, spanLogger } from "../platform/log";
-import { continueTrace } from "../platform/trace";
 import {
 	CUSTOMER_EMAIL_KIND,
 	type CustomerEmailKind,
@@ -24,8 +26,6 @@ import {
 	markFailed,
 	markSent,
 	markSkipped,
-	type NotificationsDb,
-	notificationsDb,
 	type OrderForEmail,
 	orderForEmail,
 } from "./repository";
@@ -40,7 +40,7 @@ const MARK_SENT_BACKOFF_MS = 200;
 const CONCURRENCY = 5;
 
 interface Context {
-	db: NotificationsDb;
+	db: Database;
 	email: () => EmailSender;
 }
 
@@ -243,7 +243,7 @@ async function eachConcurrently<T>(items: T[], limit: number, run: (item: T) => 
  * as the first copy carries the job.
  */
 export async function handleNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	const db = notificationsDb(env.DB);
+	const db = database(env.DB);
 	let sender: EmailSender | undefined;
 	const context: Context = { db, email: () => (sender ??= emailSenderFor(env, db)) };
 
@@ -277,7 +277,7 @@ export async function handleNotifications(batch: MessageBatch<unknown>, env: Env
  * another delivery settled them meanwhile.
  */
 export async function handleDeadNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	const db = notificationsDb(env.DB);
+	const db = database(env.DB);
 	for (const message of batch.messages) {
 		const parsed = NotificationJob.safeParse(message.body);
 		if (!parsed.success) {

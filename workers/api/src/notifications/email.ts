@@ -3,7 +3,9 @@
  * sink that keeps every message in D1 for `GET /api/v1/dev/emails`. Which one
  * runs is configuration (`EMAIL_PROVIDER`), never a code path.
  */
-import { type NotificationsDb, recordInOutboxOnce } from "./repository";
+
+import type { Database } from "../db/client";
+import { recordInOutboxOnce } from "./repository";
 
 export interface EmailMessage {
 	to: string;
@@ -72,7 +74,7 @@ export function resendSender(options: { apiKey: string; from: string; baseUrl: s
  * can read. Like the provider, it keeps a message with a key it has seen once only,
  * answering a repeat with the first message's id.
  */
-export function developmentSink(db: NotificationsDb, from: string): EmailSender {
+export function developmentSink(db: Database, from: string): EmailSender {
 	return {
 		async send(message) {
 			const id = `sink_${crypto.randomUUID()}`;
@@ -97,7 +99,7 @@ export function developmentSink(db: NotificationsDb, from: string): EmailSender 
  * rather than e-mail silently going nowhere; in particular the sink refuses to
  * run outside development and tests.
  */
-export function emailSenderFor(env: EmailEnv, db: NotificationsDb): EmailSender {
+export function emailSenderFor(env: EmailEnv, db: Database): EmailSender {
 	const provider = String(env.EMAIL_PROVIDER);
 	const from = String(env.EMAIL_FROM);
 	if (provider === "resend") {

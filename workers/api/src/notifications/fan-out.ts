@@ -1,9 +1,11 @@
 /** From a projected order event to notification jobs on the notifications queue. */
+
+import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
+import { continueTrace } from "@goodfood/platform/trace";
+import { database } from "../db/client";
 import type { OrderEventEnvelope } from "../ordering/events";
-import { errorText, type Logger, spanLogger } from "../platform/log";
-import { continueTrace } from "../platform/trace";
 import { type NotificationJob, notificationJobsFor } from "./domain/jobs";
-import { notificationsDb, recipientsOf } from "./repository";
+import { recipientsOf } from "./repository";
 
 /** Queues takes at most 100 messages and 256 KB per `sendBatch`; an OrderPlaced of a full cart is tens of KB. */
 const MAX_MESSAGES_PER_SEND = 100;
@@ -43,7 +45,7 @@ export async function enqueueNotifications(
 ): Promise<boolean> {
 	try {
 		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;
-		const recipients = await recipientsOf(notificationsDb(env.DB), event.orderId, locationSlug);
+		const recipients = await recipientsOf(database(env.DB), event.orderId, locationSlug);
 		const jobs = notificationJobsFor(event, recipients.contactEmail, recipients.webhooks);
 		for (const chunk of sendChunks(jobs)) await env.NOTIFICATIONS.sendBatch(chunk);
 		return true;

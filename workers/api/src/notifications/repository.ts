@@ -4,16 +4,10 @@
  * sent twice), the development e-mail sink, and what a job reads of an order.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
-import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { OrderEventType } from "../ordering/events";
 import { type NotificationJob, SETTLED_STATUSES, type WebhookSubscription } from "./domain/jobs";
-
-export type NotificationsDb = DrizzleD1Database<typeof schema>;
-
-export function notificationsDb(d1: D1Database | D1DatabaseSession): NotificationsDb {
-	return drizzle(d1 as D1Database, { schema });
-}
 
 const { notificationLog, webhooks, devOutbox } = schema;
 
@@ -41,7 +35,7 @@ function newRow(job: NotificationJob, at: string) {
 
 export type LogRow = typeof notificationLog.$inferSelect;
 
-export function findLogRow(db: NotificationsDb, job: NotificationJob): Promise<LogRow | undefined> {
+export function findLogRow(db: Database, job: NotificationJob): Promise<LogRow | undefined> {
 	return db.select().from(notificationLog).where(keyOf(job)).get();
 }
 
@@ -55,12 +49,7 @@ export type Claim = "claimed" | "settled" | "busy";
  * Claims the job's log row for one send. A row left `sending` longer than
  * `leaseSeconds` belongs to a delivery that died mid-send and may be taken over.
  */
-export async function claimSend(
-	db: NotificationsDb,
-	job: NotificationJob,
-	now: Date,
-	leaseSeconds: number,
-): Promise<Claim> {
+export async function claimSend(db: Database, job: NotificationJob, now: Date, leaseSeconds: number): Promise<Claim> {
 	const at = now.toISOString();
 	const staleBefore = new Date(now.getTime() - leaseSeconds * 1000).toISOString();
 	const claimed = await db
@@ -77,7 +66,7 @@ export async function claimSend(
 	return row && SETTLED_STATUSES.includes(row.status) ? "settled" : "busy";
 }
 
-export async function markSent(db: NotificationsDb, job: NotificationJob, providerMessageId: string | null, now: Date) {
+export async function markSent(db: Database, job: NotificationJob, providerMessageId: string | null, now: Date) {
 	await db
 		.update(notificationLog)
 		.set({ status: "sent", providerMessageId, lastError: null, updatedAt: now.toISOString() })
@@ -89,13 +78,7 @@ export async function markSent(db: NotificationsDb, job: NotificationJob, provid
  * next attempt; before one it only notes the reason, never touching a row
  * another delivery holds.
  */
-export async function markFailed(
-	db: NotificationsDb,
-	job: NotificationJob,
-	reason: string,
-	claimed: boolean,
-	now: Date,
-) {
+export async function markFailed(db: Database, job: NotificationJob, reason: string, claimed: boolean, now: Date) {
 	const at = now.toISOString();
 	if (claimed) {
 		await db
@@ -115,7 +98,7 @@ export async function markFailed(
 }
 
 /** Logs a job that must not be sent (opted out, webhook removed), unless it was settled already. */
-export async function markSkipped(db: NotificationsDb, job: NotificationJob, reason: string, now: Date) {
+export async function markSkipped(db: Database, job: NotificationJob, reason: string, now: Date) {
 	const at = now.toISOString();
 	await db
 		.insert(notificationLog)
@@ -131,7 +114,7 @@ export async function markSkipped(db: NotificationsDb, job: NotificationJob, rea
  * Gives a job up after its last retry, keeping the last failure's reason. A
  * row that another delivery settled meanwhile keeps its status.
  */
-export async function markDead(db: NotificationsDb, job: NotificationJob, now: Date): Promise<LogRow | undefined> {
+export async function markDead(db: Database, job: NotificationJob, now: Date): Promise<LogRow | undefined> {
 	const at = now.toISOString();
 	await db
 		.insert(notificationLog)
@@ -149,7 +132,7 @@ export async function markDead(db: NotificationsDb, job: NotificationJob, now: D
 }
 
 /** What fan-out needs of an order: its contact (null once erased) and its location's live webhooks. */
-export async function recipientsOf(db: NotificationsDb, orderId: string, locationSlug: string | null) {
+export async function recipientsOf(db: Database, orderId: string, locationSlug: string | null) {
 	const slug =
 		locationSlug ??
 		sql`(select ${schema.orders.locationSlug} from ${schema.orders} where ${schema.orders.id} = ${orderId})`;
@@ -170,7 +153,7 @@ export async function recipientsOf(db: NotificationsDb, orderId: string, locatio
 }
 
 /** The order, its lines and location, and the customer's preferences (null for guests), from the read models. */
-export async function orderForEmail(db: NotificationsDb, orderId: string) {
+export async function orderForEmail(db: Database, orderId: string) {
 	const { orders, orderLines, locations, accounts } = schema;
 	const [found, lines, account] = await db.batch([
 		db
@@ -192,12 +175,12 @@ export type OrderForEmail = NonNullable<Awaited<ReturnType<typeof orderForEmail>
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 
-export function findWebhook(db: NotificationsDb, id: string): Promise<WebhookRow | undefined> {
+export function findWebhook(db: Database, id: string): Promise<WebhookRow | undefined> {
 	return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
 }
 
 /** A location's live webhooks, oldest first; undefined for an unknown location. */
-export async function webhooksAt(db: NotificationsDb, locationSlug: string): Promise<WebhookRow[] | undefined> {
+export async function webhooksAt(db: Database, locationSlug: string): Promise<WebhookRow[] | undefined> {
 	const [location, rows] = await db.batch([
 		db.select({ slug: schema.locations.slug }).from(schema.locations).where(eq(schema.locations.slug, locationSlug)),
 		db
@@ -210,7 +193,7 @@ export async function webhooksAt(db: NotificationsDb, locationSlug: string): Pro
 }
 
 export async function insertWebhook(
-	db: NotificationsDb,
+	db: Database,
 	webhook: { id: string; locationSlug: string; url: string; secret: string; events: OrderEventType[] | null },
 ): Promise<WebhookRow> {
 	const [row] = await db.insert(webhooks).values(webhook).returning();
@@ -218,7 +201,7 @@ export async function insertWebhook(
 }
 
 /** Removes a webhook from delivery; its secret is wiped, as nothing will be signed with it again. */
-export async function disableWebhook(db: NotificationsDb, locationSlug: string, id: string): Promise<boolean> {
+export async function disableWebhook(db: Database, locationSlug: string, id: string): Promise<boolean> {
 	const removed = await db
 		.update(webhooks)
 		.set({ disabled: true, secret: "" })
@@ -229,7 +212,7 @@ export async function disableWebhook(db: NotificationsDb, locationSlug: string, 
 
 export type OutboxRow = typeof devOutbox.$inferSelect;
 
-export async function recordInOutbox(db: NotificationsDb, row: OutboxRow): Promise<void> {
+export async function recordInOutbox(db: Database, row: OutboxRow): Promise<void> {
 	await db.insert(devOutbox).values(row);
 }
 
@@ -238,7 +221,7 @@ export async function recordInOutbox(db: NotificationsDb, row: OutboxRow): Promi
  * way answers the id of the message kept under that key. One statement, so two
  * concurrent sends of one key keep one message.
  */
-export async function recordInOutboxOnce(db: NotificationsDb, row: OutboxRow): Promise<string> {
+export async function recordInOutboxOnce(db: Database, row: OutboxRow): Promise<string> {
 	const key = row.idempotencyKey;
 	if (key === null) {
 		await recordInOutbox(db, row);
@@ -258,7 +241,7 @@ export async function recordInOutboxOnce(db: NotificationsDb, row: OutboxRow): P
 }
 
 /** The sink's messages, newest first (by insertion order, which timestamps cannot break ties in). */
-export function outbox(db: NotificationsDb, options: { to?: string; limit: number }): Promise<OutboxRow[]> {
+export function outbox(db: Database, options: { to?: string; limit: number }): Promise<OutboxRow[]> {
 	return db
 		.select()
 		.from(devOutbox)

@@ -2,15 +2,18 @@
  * Webhook registration for a location's managers and admins, and the
  * development e-mail sink's mailbox, which exists only in development and tests.
  */
+
+import { type AppEnv, createRouter } from "@goodfood/platform/app";
+import { bearerSecurity, staffAtLocation } from "@goodfood/platform/auth";
+import { randomHex, randomToken } from "@goodfood/platform/crypto";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { type AppEnv, createRouter } from "../platform/app";
-import { bearerSecurity, staffAtLocation } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
+import { database } from "../db/client";
 import { isDevelopment } from "./email";
-import { disableWebhook, insertWebhook, notificationsDb, outbox, type WebhookRow, webhooksAt } from "./repository";
+import { disableWebhook, insertWebhook, outbox, type WebhookRow, webhooksAt } from "./repository";
 import { DevEmailsQuery, DevEmailsView, WebhookCreated, WebhookInput, WebhookListView, WebhookParams } from "./schemas";
 
 const MAX_WEBHOOKS_PER_LOCATION = 10;
@@ -20,17 +23,6 @@ const webhookAccess = {
 	security: bearerSecurity,
 	middleware: [staffAtLocation(["manager", "admin"])],
 };
-
-function base64url(bytes: Uint8Array): string {
-	return btoa(String.fromCharCode(...bytes))
-		.replaceAll("+", "-")
-		.replaceAll("/", "_")
-		.replaceAll("=", "");
-}
-
-function hex(bytes: Uint8Array): string {
-	return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 function viewOf(row: WebhookRow) {
 	return { id: row.id, url: row.url, events: row.events ?? ("all" as const), createdAt: row.createdAt };
@@ -43,7 +35,7 @@ const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 async function webhooksOr404(c: Context<AppEnv>, slug: string): Promise<WebhookRow[]> {
-	const rows = await webhooksAt(notificationsDb(c.var.d1), slug);
+	const rows = await webhooksAt(database(c.var.d1), slug);
 	if (!rows) throw ApiError.notFound("Location");
 	return rows;
 }
@@ -71,11 +63,11 @@ export const notificationRoutes = createRouter()
 			if (existing.length >= MAX_WEBHOOKS_PER_LOCATION) {
 				throw new ApiError("conflict", `A location has at most ${MAX_WEBHOOKS_PER_LOCATION} webhooks`);
 			}
-			const row = await insertWebhook(notificationsDb(c.var.d1), {
-				id: `whk_${hex(crypto.getRandomValues(new Uint8Array(16)))}`,
+			const row = await insertWebhook(database(c.var.d1), {
+				id: `whk_${randomHex(16)}`,
 				locationSlug: slug,
 				url: input.url,
-				secret: base64url(crypto.getRandomValues(new Uint8Array(32))),
+				secret: randomToken(32),
 				events: input.events === "all" ? null : [...new Set(input.events)],
 			});
 			return c.json({ ...viewOf(row), secret: row.secret }, 201);
@@ -109,7 +101,7 @@ export const notificationRoutes = createRouter()
 		}),
 		async (c) => {
 			const { slug, id } = c.req.valid("param");
-			if (!(await disableWebhook(notificationsDb(c.var.d1), slug, id))) throw ApiError.notFound("Webhook");
+			if (!(await disableWebhook(database(c.var.d1), slug, id))) throw ApiError.notFound("Webhook");
 			return c.body(null, 204);
 		},
 	)
@@ -127,7 +119,7 @@ export const notificationRoutes = createRouter()
 			},
 		}),
 		async (c) => {
-			const rows = await outbox(notificationsDb(c.var.d1), c.req.valid("query"));
+			const rows = await outbox(database(c.var.d1), c.req.valid("query"));
 			return c.json(
 				{
 					emails: rows.map((row) => ({

@@ -1,8 +1,8 @@
 /** The operations context's reads: the order read models over a window, in one D1 round trip. */
 import { and, asc, count, desc, eq, gte, isNotNull, notInArray, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { OrderStatus } from "../ordering/domain/order";
-import type { ReadModelDb } from "../ordering/projections";
 import { UNFULFILLED } from "./domain/stats";
 
 export interface StatsRows {
@@ -18,7 +18,7 @@ export interface StatsRows {
  * orders; `location` narrows all three to one location.
  */
 export async function readStats(
-	db: ReadModelDb,
+	db: Database,
 	since: string,
 	location: string | undefined,
 	top: number,

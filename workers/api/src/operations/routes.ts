@@ -3,12 +3,13 @@
  * location, computed from the order read models (never the Durable Objects),
  * so asking costs a few indexed D1 reads whatever the traffic.
  */
+
+import { createRouter } from "@goodfood/platform/app";
+import { assertStaffAt, bearerSecurity, signedIn } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
-import { readModelDb } from "../ordering/projections";
-import { createRouter } from "../platform/app";
-import { assertStaffAt, bearerSecurity, signedIn } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
+import { database } from "../db/client";
 import { cancellationRate, countByStatus, placedToReady, placedToReadySeconds, rejectionRate } from "./domain/stats";
 import { readStats } from "./repository";
 import { OperationalStatsSchema, StatsQuery } from "./schemas";
@@ -36,7 +37,7 @@ export const operationsRoutes = createRouter().openapi(
 
 		const to = new Date();
 		const from = new Date(to.getTime() - WINDOW_MS);
-		const rows = await readStats(readModelDb(c.var.d1), from.toISOString(), location, top);
+		const rows = await readStats(database(c.var.d1), from.toISOString(), location, top);
 		if (!rows.locationExists) throw ApiError.notFound("Location");
 		const ordersByStatus = countByStatus(rows.byStatus);
 		c.header("cache-control", "no-store");

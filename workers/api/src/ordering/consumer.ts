@@ -5,21 +5,16 @@
  * envelope names, its log lines carry the request id that recorded the event,
  * and each event projected writes an Analytics Engine point.
  */
+
+import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
+import { SpanBatch } from "@goodfood/platform/otlp";
+import { continueTrace, type TraceContext } from "@goodfood/platform/trace";
 import { inArray } from "drizzle-orm";
+import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
 import { enqueueNotifications } from "../notifications/fan-out";
-import { errorText, type Logger, spanLogger } from "../platform/log";
-import { SpanBatch } from "../platform/otlp";
-import { continueTrace, type TraceContext } from "../platform/trace";
 import { OrderEventEnvelope } from "./events";
-import {
-	isAlreadyProjected,
-	type PlacedOrder,
-	projectOrderEvent,
-	type ReadModelDb,
-	readModelDb,
-	recordOrderEventMetric,
-} from "./projections";
+import { isAlreadyProjected, type PlacedOrder, projectOrderEvent, recordOrderEventMetric } from "./projections";
 
 /** The most ids one lookup binds; D1 allows 100 parameters per statement. */
 const LOOKUP_CHUNK = 100;
@@ -49,7 +44,7 @@ function waitForPlacementSeconds(attempts: number): number {
 	return Math.min(2 * Math.max(1, attempts), 60);
 }
 
-async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Known> {
+async function lookUp(db: Database, events: OrderEventEnvelope[]): Promise<Known> {
 	const eventIds = [...new Set(events.map((event) => event.id))];
 	const orderIds = [...new Set(events.map((event) => event.orderId))];
 	const known: Known = { processedEvents: new Set(), placedOrders: new Map() };
@@ -73,7 +68,7 @@ async function lookUp(db: ReadModelDb, events: OrderEventEnvelope[]): Promise<Kn
 	return known;
 }
 
-async function project(env: Env, db: ReadModelDb, entry: Parsed, known: Known): Promise<void> {
+async function project(env: Env, db: Database, entry: Parsed, known: Known): Promise<void> {
 	const { message, event, log } = entry;
 	if (known.processedEvents.has(event.id)) {
 		// Projected already, by a run that stopped before its fan-out or by the staff request that
@@ -188,7 +183,7 @@ export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env, 
 }
 
 async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Parsed[]): Promise<void> {
-	const db = readModelDb(env.DB);
+	const db = database(env.DB);
 	let known: Known;
 	try {
 		known = await lookUp(
@@ -252,7 +247,7 @@ export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: E
 		};
 		try {
 			const reason = await deadLetterReason(env, event);
-			await readModelDb(env.DB)
+			await database(env.DB)
 				.insert(schema.deadLetters)
 				.values({
 					queue: batch.queue,

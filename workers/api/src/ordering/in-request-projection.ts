@@ -10,23 +10,19 @@
  * or the order's OrderPlaced not in the read models yet) it logs a warning and
  * the request still succeeds; the queue projects the event later.
  */
+
+import type { AppEnv } from "@goodfood/platform/app";
+import { errorText } from "@goodfood/platform/log";
+import { requestLogger } from "@goodfood/platform/request-log";
+import { continueTrace } from "@goodfood/platform/trace";
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { PlacedOrderView } from "../cart/schemas";
+import { database } from "../db/client";
 import * as schema from "../db/schema";
-import type { AppEnv } from "../platform/app";
-import { errorText } from "../platform/log";
-import { requestLogger } from "../platform/request-log";
-import { continueTrace } from "../platform/trace";
 import type { OrderEventEnvelope } from "./events";
 import type { OrderPlacement } from "./order-views";
-import {
-	isAlreadyProjected,
-	type PlacedOrder,
-	projectOrderEvent,
-	readModelDb,
-	recordOrderEventMetric,
-} from "./projections";
+import { isAlreadyProjected, type PlacedOrder, projectOrderEvent, recordOrderEventMetric } from "./projections";
 
 /** Projects `event` in the request; never throws. */
 export async function projectRecordedEvent(
@@ -36,7 +32,7 @@ export async function projectRecordedEvent(
 ): Promise<void> {
 	const log = requestLogger(c);
 	const fields = { eventId: event.id, type: event.type, orderId: event.orderId, sequence: event.sequence };
-	const db = readModelDb(c.var.d1);
+	const db = database(c.var.d1);
 	try {
 		if (event.type !== "OrderPlaced") {
 			// As in the consumer: a status change projected before its OrderPlaced would be lost.

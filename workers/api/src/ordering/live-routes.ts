@@ -3,19 +3,20 @@
  * served by its Durable Object, and a location's kitchen feed over a WebSocket.
  * Bad input is refused here, before any upgrade.
  */
-import { createRoute, z } from "@hono/zod-openapi";
-import { cartObject } from "../cart/carts";
-import { SlugParam } from "../menu/schemas";
-import { createRouter } from "../platform/app";
+
+import { createRouter } from "@goodfood/platform/app";
 import {
 	authenticateWebSocketProtocol,
 	bearerSecurity,
 	staffAtLocation,
 	WEBSOCKET_PROTOCOL,
 	webSocketProtocolHeaders,
-} from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses } from "../platform/openapi";
+} from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses } from "@goodfood/platform/openapi";
+import { createRoute, z } from "@hono/zod-openapi";
+import { cartObject } from "../cart/carts";
+import { SlugParam } from "../menu/schemas";
 import { accessOf, OrderIdParam } from "./routes";
 import { LiveResumeHeaders } from "./schemas";
 

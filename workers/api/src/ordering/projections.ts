@@ -4,21 +4,16 @@
  * a duplicate delivery fails that plain INSERT and with it the whole batch, so
  * an event has its effect exactly once.
  */
+
+import { errorText } from "@goodfood/platform/log";
+import { orderEventDataPoint, writeDataPoint } from "@goodfood/platform/metrics";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import type { Database } from "../db/client";
 import * as schema from "../db/schema";
-import { errorText } from "../platform/log";
-import { orderEventDataPoint, writeDataPoint } from "../platform/metrics";
 import { STATUS_AFTER } from "./domain/order";
 import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
-
-export type ReadModelDb = DrizzleD1Database<typeof schema>;
-
-export function readModelDb(d1: D1Database | D1DatabaseSession): ReadModelDb {
-	return drizzle(d1 as D1Database, { schema });
-}
 
 /** A UNIQUE failure on the ledger: another projection of this event (a redelivery, or the request that recorded it) got there first. */
 export function isAlreadyProjected(error: unknown): boolean {
@@ -115,7 +110,7 @@ const addExcluded = {
 	revenueMinor: sql`revenue_minor + excluded.revenue_minor`,
 };
 
-function projectOrderPlaced(db: ReadModelDb, event: OrderPlacedEnvelope, processedAt: string): BatchItem<"sqlite">[] {
+function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedAt: string): BatchItem<"sqlite">[] {
 	const placed = event.payload;
 	const { totals, lines } = placed;
 	const orderId = event.orderId;
@@ -263,7 +258,7 @@ function projectOrderPlaced(db: ReadModelDb, event: OrderPlacedEnvelope, process
  * keeps no history row. Checked inside the same batch as the inserts, so the
  * contact details are never visible, whichever of the two runs first.
  */
-function eraseIfAccountDeleted(db: ReadModelDb, orderId: string, customerId: string): BatchItem<"sqlite">[] {
+function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string): BatchItem<"sqlite">[] {
 	const { orders, customerOrderHistory, accounts } = schema;
 	const accountGone = sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${customerId})`;
 	return [
@@ -280,7 +275,7 @@ function eraseIfAccountDeleted(db: ReadModelDb, orderId: string, customerId: str
  * subtractions read its lines only while `counted_in_sales` is set, and the
  * last statement clears it.
  */
-function reverseSales(db: ReadModelDb, orderId: string): BatchItem<"sqlite">[] {
+function reverseSales(db: Database, orderId: string): BatchItem<"sqlite">[] {
 	const { orders, orderLines, dailyItemSales, dailyCategorySales, dailyLocationSales } = schema;
 	const countedLines = and(eq(orderLines.orderId, orderId), eq(orders.countedInSales, true));
 	const linesBy = <K extends "itemId" | "categoryId">(key: K, alias: string) =>
@@ -378,7 +373,7 @@ function milestoneOf(event: StatusEventEnvelope): SQLiteUpdateSetSource<typeof s
 	}
 }
 
-function projectStatusChange(db: ReadModelDb, event: StatusEventEnvelope, processedAt: string): BatchItem<"sqlite">[] {
+function projectStatusChange(db: Database, event: StatusEventEnvelope, processedAt: string): BatchItem<"sqlite">[] {
 	const { orders, orderStatusHistory, customerOrderHistory } = schema;
 	const status = STATUS_AFTER[event.type];
 	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : undefined;
@@ -424,7 +419,7 @@ function projectStatusChange(db: ReadModelDb, event: StatusEventEnvelope, proces
  * `batch()`. Pure apart from building queries: nothing runs until the caller
  * batches them, so the ledger row and the effects land together or not at all.
  */
-export function projectOrderEvent(db: ReadModelDb, event: OrderEventEnvelope, processedAt: string): ProjectionBatch {
+export function projectOrderEvent(db: Database, event: OrderEventEnvelope, processedAt: string): ProjectionBatch {
 	const ledger = db.insert(schema.processedEvents).values({
 		eventId: event.id,
 		orderId: event.orderId,

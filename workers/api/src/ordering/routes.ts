@@ -3,18 +3,19 @@
  * who placed it, or with its tracking token (`?token=` or `X-Tracking-Token`);
  * without access it does not exist (404).
  */
+
+import { type AppEnv, createRouter } from "@goodfood/platform/app";
+import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { callContext } from "@goodfood/platform/request-log";
+import type { Outcome } from "@goodfood/platform/rule-violation";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { OrderAccess } from "../../../../durable-objects/src/cart";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
-import { type AppEnv, createRouter } from "../platform/app";
-import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
-import { callContext } from "../platform/request-log";
-import type { Outcome } from "../shared/rule-violation";
 import { answerPlacement, projectRecordedEvent } from "./in-request-projection";
 import { CancelInput, type OrderChanged, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
 

@@ -3,24 +3,25 @@
  * read models, newest first, read through the request's D1 session so a
  * client holding a bookmark sees at least what it last saw.
  */
+
+import { createRouter } from "@goodfood/platform/app";
+import { bearerSecurity, staffAtLocation } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, type z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
 import { money } from "../menu/domain/money";
 import { SlugParam } from "../menu/schemas";
-import { createRouter } from "../platform/app";
-import { bearerSecurity, staffAtLocation } from "../platform/auth";
-import { ApiError } from "../platform/errors";
-import { errorResponses, jsonContent } from "../platform/openapi";
 import type { OrderStatus } from "./domain/order";
-import { type ReadModelDb, readModelDb } from "./projections";
 import { StaffOrderListSchema, StaffOrdersQuery, statusesOf } from "./schemas";
 
 type StaffOrder = z.infer<typeof StaffOrderListSchema>["orders"][number];
 
 /** A location's latest orders with their lines, in one round trip; undefined for an unknown location. */
 async function listOrders(
-	db: ReadModelDb,
+	db: Database,
 	slug: string,
 	statuses: OrderStatus[] | undefined,
 	limit: number,
@@ -100,7 +101,7 @@ export const staffOrderRoutes = createRouter().openapi(
 	async (c) => {
 		const { slug } = c.req.valid("param");
 		const { status, limit } = c.req.valid("query");
-		const orders = await listOrders(readModelDb(c.var.d1), slug, statusesOf(status), limit);
+		const orders = await listOrders(database(c.var.d1), slug, statusesOf(status), limit);
 		if (!orders) throw ApiError.notFound("Location");
 		c.header("cache-control", "no-store");
 		return c.json({ orders }, 200);

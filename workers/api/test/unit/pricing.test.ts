@@ -1,7 +1,8 @@
 /** Option choices against each modifier group's min and max, and the unit price they make. */
+
+import { RuleViolationError } from "@goodfood/platform/rule-violation";
 import { describe, expect, it } from "vitest";
 import { type CatalogueItem, priceLine } from "../../src/cart/domain/pricing";
-import { RuleViolationError } from "../../src/shared/rule-violation";
 
 const burger: CatalogueItem = {
 	id: "itm-burger",

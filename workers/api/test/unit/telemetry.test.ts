@@ -1,10 +1,11 @@
 /** The OTLP/JSON export format and settings, the Analytics Engine layouts, and the structured logger. */
+
+import { errorText, logger, spanLogger } from "@goodfood/platform/log";
+import { orderEventDataPoint, requestDataPoint, writeDataPoint } from "@goodfood/platform/metrics";
+import { otlpTarget, otlpTraceRequest, SpanBatch } from "@goodfood/platform/otlp";
+import { tracedCall } from "@goodfood/platform/rpc-span";
+import type { TraceContext } from "@goodfood/platform/trace";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { errorText, logger, spanLogger } from "../../src/platform/log";
-import { orderEventDataPoint, requestDataPoint, writeDataPoint } from "../../src/platform/metrics";
-import { otlpTarget, otlpTraceRequest, SpanBatch } from "../../src/platform/otlp";
-import { tracedCall } from "../../src/platform/rpc-span";
-import type { TraceContext } from "../../src/platform/trace";
 
 const TRACE: TraceContext = {
 	traceId: "4bf92f3577b34da6a3ce929d0e0e4736",

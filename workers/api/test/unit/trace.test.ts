@@ -1,5 +1,5 @@
 /** W3C trace context: what a `traceparent` must look like, and how spans continue a trace. */
-import { describe, expect, it } from "vitest";
+
 import {
 	childSpan,
 	continueTrace,
@@ -7,7 +7,8 @@ import {
 	newSpanId,
 	newTraceId,
 	parseTraceparent,
-} from "../../src/platform/trace";
+} from "@goodfood/platform/trace";
+import { describe, expect, it } from "vitest";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN_ID = "00f067aa0ba902b7";

@@ -2,11 +2,12 @@
  * Rules a checkout must pass besides pricing: how the order is fulfilled, when,
  * and whether every item can be made at that time. Pure.
  */
+
+import { violation } from "@goodfood/platform/rule-violation";
 import { isOpenAt, isWithinWindows, localClock } from "../../menu/domain/availability";
 import type { LocationSummary } from "../../menu/domain/document";
 import { distanceMeters } from "../../menu/domain/geo";
 import type { DeliveryAddress, Fulfilment } from "../../ordering/events";
-import { violation } from "../../shared/rule-violation";
 import type { CatalogueItem } from "./pricing";
 
 /** A slot must leave the kitchen this long, and may be booked this far ahead. */

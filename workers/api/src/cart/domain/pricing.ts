@@ -3,8 +3,9 @@
  * modifier group's min/max, and the unit price is the item's price plus the
  * options' deltas. Prices always come from the catalogue, never the client.
  */
+
+import { violation } from "@goodfood/platform/rule-violation";
 import type { AvailabilityWindow } from "../../menu/domain/availability";
-import { violation } from "../../shared/rule-violation";
 
 export interface CatalogueOption {
 	id: string;

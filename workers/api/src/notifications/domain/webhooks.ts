@@ -5,6 +5,7 @@
  * goes in `x-goodfood-signature: v1=<hex>`; receivers verify it and reject
  * timestamps too far from their clock, which stops replays.
  */
+import { fromHex, toHex } from "@goodfood/platform/crypto";
 import type { OrderEventEnvelope } from "../../ordering/events";
 
 export const WEBHOOK_HEADERS = {
@@ -48,15 +49,6 @@ function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
 	return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
 }
 
-function hex(bytes: ArrayBuffer): string {
-	return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function bytesOfHex(text: string): Uint8Array | null {
-	if (!/^(?:[0-9a-f]{2})+$/i.test(text)) return null;
-	return Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-}
-
 /** The `x-goodfood-signature` value for a body sent at `timestamp` (Unix seconds). */
 export async function signWebhook(secret: string, timestamp: number, body: string): Promise<string> {
 	const digest = await crypto.subtle.sign(
@@ -64,7 +56,7 @@ export async function signWebhook(secret: string, timestamp: number, body: strin
 		await hmacKey(secret, "sign"),
 		encoder.encode(`${timestamp}.${body}`),
 	);
-	return `${SIGNATURE_VERSION}=${hex(digest)}`;
+	return `${SIGNATURE_VERSION}=${toHex(digest)}`;
 }
 
 /**
@@ -87,7 +79,7 @@ export async function verifyWebhookSignature(
 	const signed = encoder.encode(`${stamp}.${body}`);
 	for (const part of signature.split(",")) {
 		const [version, digest] = part.trim().split("=", 2);
-		const bytes = version === SIGNATURE_VERSION && digest ? bytesOfHex(digest) : null;
+		const bytes = version === SIGNATURE_VERSION && digest ? fromHex(digest) : null;
 		if (bytes?.length === 32 && (await crypto.subtle.verify("HMAC", key, bytes, signed))) return true;
 	}
 	return false;

@@ -3,6 +3,7 @@
  * order can be followed from the customer's click through the edge, the api
  * worker, its Durable Objects and the queue consumers. Pure: no runtime, no I/O.
  */
+import { randomHex } from "./crypto";
 
 /** Where one unit of work sits in a trace: this span, and the span that caused it. */
 export interface TraceContext {
@@ -31,10 +32,6 @@ export const TRACESTATE_HEADER = "tracestate";
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 const ZERO_TRACE_ID = "0".repeat(32);
 const ZERO_SPAN_ID = "0".repeat(16);
-
-function randomHex(bytes: number): string {
-	return [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 /** A fresh span id; never all zeros, which the spec reserves for "invalid". */
 export function newSpanId(): string {

@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { verifyAccessToken } from "../accounts/tokens";
+import { verifyAccessToken } from "./access-token";
 import type { AppEnv, Principal, Role } from "./app";
 import { ApiError } from "./errors";
 

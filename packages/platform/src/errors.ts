@@ -5,8 +5,8 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
-import { type RuleViolation, RuleViolationError } from "../shared/rule-violation";
 import { requestLogger } from "./request-log";
+import { type RuleViolation, RuleViolationError } from "./rule-violation";
 
 export const ERROR_CODES = {
 	bad_request: 400,

@@ -1,0 +1,45 @@
+/**
+ * Byte and digest helpers on Web Crypto, the one place for hex, base64url and
+ * secret comparison, so every token and digest is encoded the same way.
+ */
+const encoder = new TextEncoder();
+
+/** Lower-case hex of the bytes. */
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+	return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The bytes of a hex string; null when it is not whole bytes of hex. */
+export function fromHex(text: string): Uint8Array | null {
+	if (!/^(?:[0-9a-f]{2})+$/i.test(text)) return null;
+	return Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+}
+
+/** `byteCount` random bytes as hex. */
+export function randomHex(byteCount: number): string {
+	return toHex(crypto.getRandomValues(new Uint8Array(byteCount)));
+}
+
+/** Unpadded base64url, safe in URLs and headers. */
+export function base64url(bytes: Uint8Array): string {
+	return btoa(String.fromCharCode(...bytes))
+		.replaceAll("+", "-")
+		.replaceAll("/", "_")
+		.replaceAll("=", "");
+}
+
+/** A random secret of `byteCount` bytes, as base64url. */
+export function randomToken(byteCount: number): string {
+	return base64url(crypto.getRandomValues(new Uint8Array(byteCount)));
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+	return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/** Compares a presented secret with a stored SHA-256 hex digest in constant time. */
+export async function matchesHash(secret: string, storedHash: string): Promise<boolean> {
+	const given = encoder.encode(await sha256Hex(secret));
+	const expected = encoder.encode(storedHash);
+	return given.length === expected.length && crypto.subtle.timingSafeEqual(given, expected);
+}
