@@ -5,53 +5,11 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { ERROR_CODES, type ErrorCode } from "./error-codes";
 import { requestLogger } from "./request-log";
 import { type RuleViolation, RuleViolationError } from "./rule-violation";
 
-export const ERROR_CODES = {
-	bad_request: 400,
-	validation_failed: 400,
-	idempotency_key_required: 400,
-	quantity_out_of_range: 400,
-	invalid_tip: 400,
-	delivery_address_required: 400,
-	unauthorized: 401,
-	forbidden: 403,
-	not_found: 404,
-	cart_not_found: 404,
-	line_not_found: 404,
-	method_not_allowed: 405,
-	conflict: 409,
-	email_taken: 409,
-	illegal_transition: 409,
-	cart_checked_out: 409,
-	cart_empty: 409,
-	cart_full: 409,
-	item_sold_out: 409,
-	item_unavailable: 409,
-	location_closed: 409,
-	prices_changed: 409,
-	idempotency_key_in_use: 409,
-	payload_too_large: 413,
-	unprocessable: 422,
-	unknown_item: 422,
-	item_not_at_location: 422,
-	unknown_option: 422,
-	option_required: 422,
-	too_many_options: 422,
-	quantity_exceeded: 422,
-	currency_mismatch: 422,
-	pickup_not_offered: 422,
-	delivery_not_offered: 422,
-	outside_delivery_radius: 422,
-	slot_unavailable: 422,
-	idempotency_key_reused: 422,
-	rate_limited: 429,
-	internal_error: 500,
-	unavailable: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
+export { ERROR_CODES, type ErrorCode };
 
 export interface FieldIssue {
 	field: string;
@@ -59,20 +17,21 @@ export interface FieldIssue {
 }
 
 export interface ErrorBody {
-	error: { code: string; message: string; details?: unknown; requestId: string };
+	error: { code: ErrorCode; message: string; details?: unknown; requestId: string };
 }
 
 export class ApiError extends Error {
 	readonly status: ContentfulStatusCode;
 
 	constructor(
-		readonly code: ErrorCode | (string & {}),
+		readonly code: ErrorCode,
 		message: string,
 		readonly details?: unknown,
 		status?: ContentfulStatusCode,
 	) {
 		super(message);
-		this.status = status ?? ERROR_CODES[code as ErrorCode] ?? 400;
+		// The fallback only guards data typed as a code without being checked, such as a violation read back over RPC.
+		this.status = status ?? ERROR_CODES[code] ?? 400;
 	}
 
 	static notFound(what: string): ApiError {

@@ -1,10 +1,13 @@
 /**
  * A business rule said no. Domain code returns or throws these with a stable
  * code; the HTTP layer maps each code to its status in the error envelope.
- * Plain data, so it also crosses Durable Object RPC intact.
+ * Plain data, so it also crosses Durable Object RPC intact. The code is one
+ * of the API's closed set, so the HTTP layer answers it without a cast.
  */
+import type { ErrorCode } from "./error-codes";
+
 export interface RuleViolation {
-	code: string;
+	code: ErrorCode;
 	message: string;
 	details?: unknown;
 }
@@ -15,7 +18,7 @@ export class RuleViolationError extends Error {
 	}
 }
 
-export function violation(code: string, message: string, details?: unknown): RuleViolationError {
+export function violation(code: ErrorCode, message: string, details?: unknown): RuleViolationError {
 	return new RuleViolationError({ code, message, ...(details === undefined ? {} : { details }) });
 }
 

@@ -1,0 +1,55 @@
+/**
+ * The closed set of error codes the API answers, each with its HTTP status.
+ * `ApiError` and the rule violations that cross Durable Object RPC both take
+ * only these codes, so a new one is added here, once, with its status.
+ */
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const ERROR_CODES = {
+	bad_request: 400,
+	validation_failed: 400,
+	idempotency_key_required: 400,
+	quantity_out_of_range: 400,
+	invalid_tip: 400,
+	delivery_address_required: 400,
+	invalid_bookmark: 400,
+	unauthorized: 401,
+	forbidden: 403,
+	not_found: 404,
+	cart_not_found: 404,
+	line_not_found: 404,
+	method_not_allowed: 405,
+	conflict: 409,
+	email_taken: 409,
+	illegal_transition: 409,
+	cart_checked_out: 409,
+	cart_empty: 409,
+	cart_full: 409,
+	item_sold_out: 409,
+	item_unavailable: 409,
+	location_closed: 409,
+	prices_changed: 409,
+	idempotency_key_in_use: 409,
+	payload_too_large: 413,
+	unprocessable: 422,
+	unknown_item: 422,
+	item_not_at_location: 422,
+	unknown_option: 422,
+	option_required: 422,
+	too_many_options: 422,
+	quantity_exceeded: 422,
+	currency_mismatch: 422,
+	pickup_not_offered: 422,
+	delivery_not_offered: 422,
+	outside_delivery_radius: 422,
+	slot_unavailable: 422,
+	idempotency_key_reused: 422,
+	rate_limited: 429,
+	internal_error: 500,
+	unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Every code, in the order above: for an OpenAPI enum or a test that walks them. */
+export const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
