@@ -1,10 +1,14 @@
 /** Pieces every route's OpenAPI declaration shares. */
 import { z } from "@hono/zod-openapi";
+import { ERROR_CODE_NAMES } from "./error-codes";
 
 export const ErrorSchema = z
 	.object({
 		error: z.object({
-			code: z.string().openapi({ example: "validation_failed" }),
+			code: z.enum(ERROR_CODE_NAMES).openapi({
+				description: "Why the request failed, one of a closed set of codes",
+				example: "validation_failed",
+			}),
 			message: z.string(),
 			details: z.unknown().optional(),
 			requestId: z.string(),
