@@ -51,6 +51,7 @@ export default defineConfig({
 		coverage: {
 			provider: "istanbul",
 			include: ["workers/*/src/**/*.ts", "packages/*/src/**/*.ts", "durable-objects/src/**/*.ts"],
+			exclude: ["**/*.test.ts"],
 			reporter: ["text-summary", "text", "json-summary"],
 			thresholds: { lines: 90 },
 		},
@@ -58,7 +59,13 @@ export default defineConfig({
 			{
 				test: {
 					name: "unit",
-					include: ["workers/*/test/unit/**/*.test.ts"],
+					// Rules and helpers are tested beside their module, in Node.
+					include: [
+						"workers/*/src/**/*.test.ts",
+						"packages/*/src/**/*.test.ts",
+						"durable-objects/src/**/*.test.ts",
+						"workers/*/test/unit/**/*.test.ts",
+					],
 					environment: "node",
 				},
 			},
@@ -108,7 +115,6 @@ export default defineConfig({
 				test: {
 					name: "menu-edge",
 					include: ["workers/menu-edge/test/**/*.test.ts"],
-					exclude: ["workers/menu-edge/test/unit/**"],
 					setupFiles: [path.join(root, "workers/menu-edge/test/setup.ts")],
 				},
 			},

@@ -1,6 +1,6 @@
 /** Opening hours and availability windows in each location's own local time. */
 import { describe, expect, it } from "vitest";
-import { isOpenAt, isWithinWindows, localClock, type WeeklyOpeningHours } from "../../src/menu/domain/availability";
+import { isOpenAt, isWithinWindows, localClock, type WeeklyOpeningHours } from "./availability";
 
 const everyDay = (opens: string, closes: string): WeeklyOpeningHours => ({
 	mon: [{ opens, closes }],

@@ -1,11 +1,11 @@
 /**
  * The served API document is valid OpenAPI 3.1. The validator reads its JSON
  * schemas from disk, which workerd cannot, so this one runs the app in Node;
- * openapi.test.ts checks the document inside workerd.
+ * test/openapi.test.ts checks the document inside workerd.
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterEach, expect, it, vi } from "vitest";
-import { app } from "../../src/app";
+import { app } from "./app";
 
 // Serving the document reads no data; these stand in for what the middleware on its way touches.
 const bindings = {

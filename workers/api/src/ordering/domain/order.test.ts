@@ -1,5 +1,6 @@
 /** The order state machine as plain rules: arrange events, act with a change, assert the outcome. */
 import { describe, expect, it } from "vitest";
+import type { OrderEventData, OrderPlacedPayload } from "../events";
 import {
 	decideStatusChange,
 	foldOrder,
@@ -7,8 +8,7 @@ import {
 	nextStatuses,
 	type OrderState,
 	type RecordedEvent,
-} from "../../src/ordering/domain/order";
-import type { OrderEventData, OrderPlacedPayload } from "../../src/ordering/events";
+} from "./order";
 
 const NOW = new Date("2026-07-01T12:00:00Z");
 

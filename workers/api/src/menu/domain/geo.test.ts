@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { distanceMeters, nearestFirst } from "../../src/menu/domain/geo";
+import { distanceMeters, nearestFirst } from "./geo";
 
 describe("distanceMeters", () => {
 	it("measures London to Paris as about 344 km", () => {

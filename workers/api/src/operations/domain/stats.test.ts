@@ -7,7 +7,7 @@ import {
 	placedToReady,
 	placedToReadySeconds,
 	rejectionRate,
-} from "../../src/operations/domain/stats";
+} from "./stats";
 
 describe("percentile", () => {
 	it("interpolates between the nearest ranks", () => {

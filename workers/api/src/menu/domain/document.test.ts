@@ -1,7 +1,7 @@
 /** The menu document presented at a moment: what can be ordered now, and the key that caches depend on. */
 import { describe, expect, it } from "vitest";
-import type { WeeklyOpeningHours } from "../../src/menu/domain/availability";
-import { availabilityKey, type MenuDocument, presentMenu } from "../../src/menu/domain/document";
+import type { WeeklyOpeningHours } from "./availability";
+import { availabilityKey, type MenuDocument, presentMenu } from "./document";
 
 const hours: WeeklyOpeningHours = {
 	mon: [{ opens: "07:00", closes: "22:00" }],

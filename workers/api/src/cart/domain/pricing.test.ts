@@ -2,7 +2,7 @@
 
 import { RuleViolationError } from "@goodfood/platform/rule-violation";
 import { describe, expect, it } from "vitest";
-import { type CatalogueItem, priceLine } from "../../src/cart/domain/pricing";
+import { type CatalogueItem, priceLine } from "./pricing";
 
 const burger: CatalogueItem = {
 	id: "itm-burger",

@@ -1,6 +1,6 @@
 /** Totals in minor units, with the stated rounding rule. */
 import { describe, expect, it } from "vitest";
-import { computeTotals, divideRoundingHalfUp } from "../../src/cart/domain/totals";
+import { computeTotals, divideRoundingHalfUp } from "./totals";
 
 describe("divideRoundingHalfUp", () => {
 	it("rounds halves up and the rest to nearest", () => {

@@ -1,12 +1,7 @@
 /** The synthetic history generator: the same seed gives the same history, with the structure it promises. */
 import { describe, expect, it } from "vitest";
-import { daysBetween } from "../../src/intelligence/domain/calendar";
-import {
-	generateDemandSeries,
-	generateOrderHistory,
-	mulberry32,
-	Random,
-} from "../../src/intelligence/domain/synthetic";
+import { daysBetween } from "./calendar";
+import { generateDemandSeries, generateOrderHistory, mulberry32, Random } from "./synthetic";
 
 describe("mulberry32", () => {
 	it("repeats for a seed and differs between seeds, always in [0, 1)", () => {

@@ -4,7 +4,7 @@
  * reasons, and hit-rate against popularity on a small generated set.
  */
 import { describe, expect, it } from "vitest";
-import { evaluateRecommendations, TARGETS } from "../../../../scripts/eval/evaluate";
+import { evaluateRecommendations, TARGETS } from "../../../../../scripts/eval/evaluate";
 import {
 	type Candidate,
 	coOccurrenceFrom,
@@ -12,7 +12,7 @@ import {
 	exclusionOf,
 	recommend,
 	similarity,
-} from "../../src/intelligence/domain/recommend";
+} from "./recommend";
 
 const candidate = (id: string, name: string, allergens: string[] = [], availableNow = true): Candidate => ({
 	id,
