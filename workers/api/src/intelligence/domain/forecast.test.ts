@@ -1,19 +1,13 @@
 /**
  * Demand forecasting: Holt-Winters against seasonal-naive on series of known
  * shape, prediction intervals (ordered, and calibrated on a generated set),
- * short histories, MASE, and the mapping from sales rows to local dates.
+ * short histories and MASE. The mapping from sales rows to local dates is in
+ * demand.test.ts, the date arithmetic in calendar.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { evaluateForecasts, TARGETS } from "../../../../scripts/eval/evaluate";
-import { addDays, daysBetween, isIsoDate } from "../../src/intelligence/domain/calendar";
-import { dailyHistory, forecastDates, upcomingDates } from "../../src/intelligence/domain/demand";
-import {
-	type ForecastPoint,
-	forecastSeries,
-	meanAbsoluteScaledError,
-	seasonalNaive,
-} from "../../src/intelligence/domain/forecast";
-import { Random } from "../../src/intelligence/domain/synthetic";
+import { evaluateForecasts, TARGETS } from "../../../../../scripts/eval/evaluate";
+import { type ForecastPoint, forecastSeries, meanAbsoluteScaledError, seasonalNaive } from "./forecast";
+import { Random } from "./synthetic";
 
 const WEEKLY = [0.8, 0.85, 0.9, 1, 1.3, 1.45, 0.7];
 
@@ -122,44 +116,5 @@ describe("on a small generated set", () => {
 		expect(figures.coverage80).toBeGreaterThanOrEqual(TARGETS.coverage80[0]);
 		expect(figures.coverage80).toBeLessThanOrEqual(TARGETS.coverage80[1]);
 		expect(figures.coverage95).toBeGreaterThan(figures.coverage80);
-	});
-});
-
-describe("dates", () => {
-	it("reads only real calendar dates", () => {
-		expect(isIsoDate("2026-02-28")).toBe(true);
-		expect(isIsoDate("2028-02-29")).toBe(true);
-		expect(isIsoDate("2026-02-30")).toBe(false);
-		expect(isIsoDate("2026-2-3")).toBe(false);
-		expect(isIsoDate("tomorrow")).toBe(false);
-	});
-
-	it("counts days across months, years and daylight saving changes", () => {
-		expect(addDays("2026-12-30", 3)).toBe("2027-01-02");
-		expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
-		expect(daysBetween("2026-03-28", "2026-03-30")).toBe(2);
-		expect(upcomingDates("2026-12-25")).toHaveLength(15);
-		expect(upcomingDates("2026-12-25").at(-1)).toBe("2027-01-08");
-	});
-
-	it("fills the days without sales with zero, from the first day with sales up to the day before the end", () => {
-		const rows = [
-			{ date: "2026-05-03", units: 4 },
-			{ date: "2026-05-01", units: 2 },
-			{ date: "2026-05-05", units: 9 },
-		];
-		expect(dailyHistory(rows, "2026-05-05")).toEqual([2, 0, 4, 0]);
-		expect(dailyHistory(rows, "2026-05-01")).toEqual([]);
-	});
-
-	it("puts each requested date at its horizon after the end", () => {
-		const start = "2026-01-05";
-		const rows = seasonalSeries(120).map((units, day) => ({ date: addDays(start, day), units }));
-		const end = addDays(start, 120);
-		const { series, forecasts } = forecastDates(rows, end, [addDays(end, 6), end]);
-		expect(forecasts.map((forecast) => forecast.date)).toEqual([addDays(end, 6), end]);
-		expect(forecasts[0].predicted).toBeCloseTo(series.points[6].predicted, 1);
-		expect(forecasts[1].predicted).toBeCloseTo(series.points[0].predicted, 1);
-		expect(forecasts[0].model).toBe(series.model);
 	});
 });
