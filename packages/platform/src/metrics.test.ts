@@ -1,0 +1,63 @@
+/** The Analytics Engine data points: their layouts, and writes that never fail a request. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { orderEventDataPoint, requestDataPoint, writeDataPoint } from "./metrics";
+
+const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+describe("Analytics Engine data points", () => {
+	it("lays a request out as the README documents", () => {
+		expect(
+			requestDataPoint({
+				worker: "menu-edge",
+				method: "GET",
+				route: "/menu",
+				status: 200,
+				durationMs: 12,
+				cacheLayer: "kv",
+				location: "london-soho",
+				colo: "LHR",
+				traceId: TRACE_ID,
+			}),
+		).toEqual({
+			indexes: ["menu-edge"],
+			blobs: ["menu-edge", "GET", "/menu", "kv", "london-soho", "LHR", TRACE_ID],
+			doubles: [200, 12],
+		});
+		expect(
+			requestDataPoint({ worker: "api", method: "POST", route: "/x", status: 500, durationMs: 1, traceId: "t" }).blobs,
+		).toEqual(["api", "POST", "/x", "", "", "", "t"]);
+	});
+
+	it("lays an order event out as the README documents", () => {
+		expect(
+			orderEventDataPoint({
+				type: "OrderReady",
+				locationSlug: "london-soho",
+				orderId: "ord_1",
+				sequence: 4,
+				secondsSincePlaced: 840,
+				traceId: TRACE_ID,
+			}),
+		).toEqual({
+			indexes: ["london-soho"],
+			blobs: ["OrderReady", "london-soho", "ord_1", TRACE_ID],
+			doubles: [4, 840],
+		});
+	});
+
+	it("never lets a failing write escape, and skips a missing binding", () => {
+		const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+		const broken = {
+			writeDataPoint: () => {
+				throw new Error("too many blobs");
+			},
+		} as AnalyticsEngineDataset;
+		expect(() => writeDataPoint(broken, { blobs: [] })).not.toThrow();
+		expect(() => writeDataPoint(undefined, { blobs: [] })).not.toThrow();
+		expect(JSON.parse(String(warn.mock.calls[0][0]))).toMatchObject({ message: "metrics write failed" });
+	});
+});
