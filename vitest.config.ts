@@ -60,12 +60,7 @@ export default defineConfig({
 				test: {
 					name: "unit",
 					// Rules and helpers are tested beside their module, in Node.
-					include: [
-						"workers/*/src/**/*.test.ts",
-						"packages/*/src/**/*.test.ts",
-						"durable-objects/src/**/*.test.ts",
-						"workers/*/test/unit/**/*.test.ts",
-					],
+					include: ["workers/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "durable-objects/src/**/*.test.ts"],
 					environment: "node",
 				},
 			},
@@ -82,7 +77,6 @@ export default defineConfig({
 				test: {
 					name: "api",
 					include: ["workers/api/test/**/*.test.ts"],
-					exclude: ["workers/api/test/unit/**"],
 					setupFiles: [path.join(root, "workers/api/test/setup.ts")],
 				},
 			},
