@@ -70,10 +70,37 @@ export function signedIn(c: Context<AppEnv>): Principal {
 	return principal;
 }
 
+/** Why a 403 `forbidden` refused: the `details` a client branches on. */
+export type ForbiddenDetails =
+	| { reason: "role"; role: Role; allowed: Role[] }
+	| { reason: "location"; locationSlug: string };
+
+/** Roles as a sentence names them: "admin", "manager or admin", "kitchen, manager or admin". */
+function inWords(roles: readonly Role[]): string {
+	return roles.length > 1 ? `${roles.slice(0, -1).join(", ")} or ${roles.at(-1)}` : (roles[0] ?? "another role");
+}
+
+/** 403 because of the caller's role, naming it and the roles allowed; `message` for a route's own wording. */
+export function forbiddenRole(role: Role, allowed: readonly Role[], message?: string): ApiError {
+	const details: ForbiddenDetails = { reason: "role", role, allowed: [...allowed] };
+	return new ApiError(
+		"forbidden",
+		message ?? `Your role (${role}) may not do this; it needs ${inWords(allowed)}`,
+		details,
+	);
+}
+
+/** 403 because the staff account does not work at the location. */
+export function forbiddenLocation(locationSlug: string): ApiError {
+	const details: ForbiddenDetails = { reason: "location", locationSlug };
+	return new ApiError("forbidden", `Your account does not work at ${locationSlug}`, details);
+}
+
 /** Allows only these roles: 401 when anonymous, 403 for any other role. */
 export function requireRole(...roles: Role[]) {
 	return createMiddleware<AppEnv>(async (c, next) => {
-		if (!roles.includes(signedIn(c).role)) throw new ApiError("forbidden", "Your account may not do this");
+		const { role } = signedIn(c);
+		if (!roles.includes(role)) throw forbiddenRole(role, roles);
 		await next();
 	});
 }
@@ -83,12 +110,15 @@ export function worksAt(principal: Principal, locationSlug: string): boolean {
 	return principal.role === "admin" || (isStaffRole(principal.role) && principal.locations.includes(locationSlug));
 }
 
-/** 403 unless the principal is staff of one of `roles` at this location. */
+/**
+ * 403 unless the principal is staff of one of `roles` at this location. The
+ * role is checked first: a role that may not act anywhere is told so, not that
+ * it works elsewhere.
+ */
 export function assertStaffAt(c: Context<AppEnv>, locationSlug: string, roles: Role[] = STAFF_ROLES): Principal {
 	const principal = signedIn(c);
-	if (!roles.includes(principal.role) || !worksAt(principal, locationSlug)) {
-		throw new ApiError("forbidden", "Your account does not work at this location");
-	}
+	if (!roles.includes(principal.role)) throw forbiddenRole(principal.role, roles);
+	if (!worksAt(principal, locationSlug)) throw forbiddenLocation(locationSlug);
 	return principal;
 }
 

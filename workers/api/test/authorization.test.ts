@@ -1,12 +1,14 @@
 /**
  * The authorization matrix: every protected route against every kind of
  * caller. Customers reach only their own carts and orders (another customer's
- * answers 404, not 403), staff only their locations, admins everything. The
- * last test fails when the app registers a route that is neither in the
- * matrix nor on the explicit list of public routes.
+ * answers 404, not 403), staff only their locations, admins everything. A 403
+ * says why in its details: the caller's role, or a location its account does
+ * not work at. The last test fails when the app registers a route that is
+ * neither in the matrix nor on the explicit list of public routes.
  */
 import { env } from "cloudflare:workers";
 import type { Principal } from "@goodfood/platform/app";
+import type { ForbiddenDetails } from "@goodfood/platform/auth";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_PREFIX, app } from "../src/app";
 import { bearer, CONTACT, call, json, londonLunchTomorrow, PRINCIPALS, registerCustomer, STAFF, send } from "./helpers";
@@ -134,6 +136,12 @@ function inProduction(path: string, init: RequestInit): Promise<Response> {
 	return Promise.resolve(app.fetch(new Request(`https://goodfood.test${path}`, init), production));
 }
 
+/** A 403 `forbidden` and its `details.reason`: the caller's role may not, or its account does not work at the location. */
+const FORBIDDEN_ROLE = "403 role";
+const FORBIDDEN_LOCATION = "403 location";
+/** A status; a 403 is always expected with its reason. */
+type Expected = number | typeof FORBIDDEN_ROLE | typeof FORBIDDEN_LOCATION;
+
 interface Case {
 	/** The route as the app registers it, `METHOD /path/{param}` under /api/v1; the completeness test matches on it. */
 	route: string;
@@ -141,14 +149,18 @@ interface Case {
 	variant?: string;
 	/** Builds a fresh request for one caller; resources are made per call so callers do not disturb each other. */
 	request: (as: Record<string, string>, caller: Caller) => Promise<Response>;
-	expect: Record<Caller, number>;
+	expect: Record<Caller, Expected>;
 }
 
-const staffOnly = (ok: number, kitchen: number) => ({
+/**
+ * Staff of London Soho: customers are refused for their role; the kitchen of
+ * another location for its role when kitchens may not do this, else for the location.
+ */
+const staffOnly = (ok: Expected, kitchen: Expected): Record<Caller, Expected> => ({
 	anonymous: 401,
-	customer: 403,
-	anotherCustomer: 403,
-	otherKitchen: 403,
+	customer: FORBIDDEN_ROLE,
+	anotherCustomer: FORBIDDEN_ROLE,
+	otherKitchen: kitchen === FORBIDDEN_ROLE ? FORBIDDEN_ROLE : FORBIDDEN_LOCATION,
 	kitchen,
 	manager: ok,
 	admin: ok,
@@ -258,8 +270,8 @@ const cases: Case[] = [
 			send("POST", `/api/v1/orders/${await customersOrder()}/status`, { status: "confirmed", etaMinutes: 10 }, as),
 		expect: {
 			anonymous: 401,
-			customer: 403,
-			anotherCustomer: 403,
+			customer: FORBIDDEN_ROLE,
+			anotherCustomer: FORBIDDEN_ROLE,
 			otherKitchen: 404,
 			kitchen: 200,
 			manager: 200,
@@ -279,19 +291,19 @@ const cases: Case[] = [
 	{
 		route: "POST /locations/{slug}/categories",
 		request: (as) => send("POST", "/api/v1/locations/london-soho/categories", { name: "Late bites" }, as),
-		expect: staffOnly(201, 403),
+		expect: staffOnly(201, FORBIDDEN_ROLE),
 	},
 	{
 		route: "PATCH /locations/{slug}/categories/{categoryId}",
 		request: async (as) =>
 			send("PATCH", `/api/v1/locations/london-soho/categories/${await newCategory()}`, { name: "Renamed" }, as),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "DELETE /locations/{slug}/categories/{categoryId}",
 		request: async (as) =>
 			send("DELETE", `/api/v1/locations/london-soho/categories/${await newCategory()}`, undefined, as),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "POST /locations/{slug}/items",
@@ -302,18 +314,18 @@ const cases: Case[] = [
 				{ categoryId: "cat-ldn-drinks", name: "Matcha", price: { amount: 300, currency: "GBP" } },
 				as,
 			),
-		expect: staffOnly(201, 403),
+		expect: staffOnly(201, FORBIDDEN_ROLE),
 	},
 	{
 		route: "PATCH /locations/{slug}/items/{itemId}",
 		request: async (as) =>
 			send("PATCH", `/api/v1/locations/london-soho/items/${await newItem()}`, { name: "Renamed" }, as),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "DELETE /locations/{slug}/items/{itemId}",
 		request: async (as) => send("DELETE", `/api/v1/locations/london-soho/items/${await newItem()}`, undefined, as),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "PUT /locations/{slug}/items/{itemId}/sold-out",
@@ -330,7 +342,7 @@ const cases: Case[] = [
 				{ name: "Size", minSelections: 1, maxSelections: 1, options: [{ name: "Small" }] },
 				as,
 			),
-		expect: staffOnly(201, 403),
+		expect: staffOnly(201, FORBIDDEN_ROLE),
 	},
 	{
 		route: "PUT /locations/{slug}/modifier-groups/{groupId}",
@@ -341,13 +353,13 @@ const cases: Case[] = [
 				{ name: "Sweetener", minSelections: 0, maxSelections: 1, options: [{ name: "Maple" }] },
 				as,
 			),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "DELETE /locations/{slug}/modifier-groups/{groupId}",
 		request: async (as) =>
 			send("DELETE", `/api/v1/locations/london-soho/modifier-groups/${await newGroup()}`, undefined, as),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "POST /staff",
@@ -364,12 +376,12 @@ const cases: Case[] = [
 				},
 				as,
 			),
-		expect: { ...staffOnly(403, 403), admin: 201 },
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 201 },
 	},
 	{
 		route: "GET /staff",
 		request: (as) => call("/api/v1/staff", { headers: as }),
-		expect: { ...staffOnly(403, 403), admin: 200 },
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 200 },
 	},
 	{
 		route: "GET /customers/me",
@@ -446,12 +458,12 @@ cases.push(
 			if (response.status === 201) await removeWebhook((await json<{ id: string }>(response.clone())).id);
 			return response;
 		},
-		expect: staffOnly(201, 403),
+		expect: staffOnly(201, FORBIDDEN_ROLE),
 	},
 	{
 		route: "GET /locations/{slug}/webhooks",
 		request: (as) => call("/api/v1/locations/london-soho/webhooks", { headers: as }),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "DELETE /locations/{slug}/webhooks/{id}",
@@ -461,19 +473,19 @@ cases.push(
 			if (response.status !== 204) await removeWebhook(id);
 			return response;
 		},
-		expect: staffOnly(204, 403),
+		expect: staffOnly(204, FORBIDDEN_ROLE),
 	},
 	{
 		route: "GET /admin/stats",
 		variant: "every location",
 		request: (as) => call("/api/v1/admin/stats", { headers: as }),
-		expect: { ...staffOnly(403, 403), admin: 200 },
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 200 },
 	},
 	{
 		route: "GET /admin/stats",
 		variant: "one location",
 		request: (as) => call("/api/v1/admin/stats?location=london-soho", { headers: as }),
-		expect: staffOnly(200, 403),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	// The test database has no sales history, so a caller who passes the checks gets 422 (nothing to forecast from).
 	{
@@ -526,10 +538,10 @@ cases.push(
 			...signedIn,
 			customer: 204,
 			anotherCustomer: 204,
-			otherKitchen: 403,
-			kitchen: 403,
-			manager: 403,
-			admin: 403,
+			otherKitchen: FORBIDDEN_ROLE,
+			kitchen: FORBIDDEN_ROLE,
+			manager: FORBIDDEN_ROLE,
+			admin: FORBIDDEN_ROLE,
 		},
 	},
 );
@@ -544,14 +556,74 @@ async function release(response: Response): Promise<void> {
 	}
 }
 
+/** The response's status, and for a 403 `forbidden` its reason too; lets go of the response. */
+async function outcome(response: Response): Promise<Expected> {
+	if (response.status !== 403) {
+		const status = response.status;
+		await release(response);
+		return status;
+	}
+	const { error } = await json<{ error: { code: string; details?: ForbiddenDetails } }>(response);
+	expect(error.code).toBe("forbidden");
+	return `403 ${error.details?.reason}` as Expected;
+}
+
 describe.each(
 	cases.map((entry) => ({ ...entry, name: entry.variant ? `${entry.route} (${entry.variant})` : entry.route })),
 )("$name", ({ request, expect: expected }) => {
 	it.each(CALLERS)("as %s", async (caller) => {
 		const response = await request(headers[caller], caller);
-		const status = response.status;
-		await release(response);
-		expect(status).toBe(expected[caller]);
+		expect(await outcome(response)).toBe(expected[caller]);
+	});
+});
+
+/** A 403's error, checked to be one. */
+async function forbidden(response: Response): Promise<{ code: string; message: string; details: ForbiddenDetails }> {
+	expect(response.status).toBe(403);
+	return (await json<{ error: { code: string; message: string; details: ForbiddenDetails } }>(response)).error;
+}
+
+describe("a 403 says why", () => {
+	it("names the caller's role and the roles allowed when the role may not: London Soho's kitchen editing an item", async () => {
+		const itemId = await newItem();
+		const response = await send(
+			"PATCH",
+			`/api/v1/locations/london-soho/items/${itemId}`,
+			{ name: "R" },
+			headers.kitchen,
+		);
+		expect(await forbidden(response)).toMatchObject({
+			code: "forbidden",
+			details: { reason: "role", role: "kitchen", allowed: ["manager", "admin"] },
+		});
+	});
+
+	it("names the role, not the location, when both would refuse: another location's kitchen editing an item", async () => {
+		const itemId = await newItem();
+		const response = await send(
+			"PATCH",
+			`/api/v1/locations/london-soho/items/${itemId}`,
+			{ name: "R" },
+			headers.otherKitchen,
+		);
+		expect((await forbidden(response)).details).toEqual({
+			reason: "role",
+			role: "kitchen",
+			allowed: ["manager", "admin"],
+		});
+	});
+
+	it("names the location when the role may but the account works elsewhere", async () => {
+		const response = await call("/api/v1/locations/london-soho/orders", { headers: headers.otherKitchen });
+		expect(await forbidden(response)).toMatchObject({
+			code: "forbidden",
+			details: { reason: "location", locationSlug: "london-soho" },
+		});
+	});
+
+	it("names the role on routes that check it themselves: a manager asking for every location's figures", async () => {
+		const response = await call("/api/v1/admin/stats", { headers: headers.manager });
+		expect((await forbidden(response)).details).toEqual({ reason: "role", role: "manager", allowed: ["admin"] });
 	});
 });
 

@@ -5,7 +5,7 @@
 
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "@goodfood/platform/access-token";
 import { type AppEnv, createRouter } from "@goodfood/platform/app";
-import { bearerSecurity, isStaffRole, signedIn } from "@goodfood/platform/auth";
+import { bearerSecurity, forbiddenRole, isStaffRole, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { callContext } from "@goodfood/platform/request-log";
@@ -229,7 +229,14 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			// Staff accounts are an admin's to remove, so no location is left without its last admin by accident.
-			if (isStaffRole(signedIn(c).role)) throw new ApiError("forbidden", "Staff accounts are removed by an admin");
+			const { role } = signedIn(c);
+			if (isStaffRole(role)) {
+				throw forbiddenRole(
+					role,
+					["customer"],
+					`Your role (${role}) may not delete your own account; an admin removes staff accounts`,
+				);
+			}
 			const account = await currentAccount(c);
 			const db = database(c.var.d1);
 			const customerRef = `customer:${account.id}`;

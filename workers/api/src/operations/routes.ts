@@ -5,7 +5,7 @@
  */
 
 import { createRouter } from "@goodfood/platform/app";
-import { assertStaffAt, bearerSecurity, signedIn } from "@goodfood/platform/auth";
+import { assertStaffAt, bearerSecurity, forbiddenRole, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
@@ -32,8 +32,11 @@ export const operationsRoutes = createRouter().openapi(
 	}),
 	async (c) => {
 		const { location, top } = c.req.valid("query");
+		const { role } = signedIn(c);
 		if (location) assertStaffAt(c, location, ["manager", "admin"]);
-		else if (signedIn(c).role !== "admin") throw new ApiError("forbidden", "Only admins see every location's figures");
+		else if (role !== "admin") {
+			throw forbiddenRole(role, ["admin"], `Your role (${role}) may not see every location's figures; it needs admin`);
+		}
 
 		const to = new Date();
 		const from = new Date(to.getTime() - WINDOW_MS);
