@@ -5,6 +5,8 @@
  * order list from the read model and this feed only tells it what changed.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { OrderState, RecordedEvent } from "../../workers/api/src/ordering/domain/order";
+import type { EventMessage } from "./live";
 
 export interface KitchenMessage {
 	type: "order";
@@ -22,6 +24,28 @@ export interface KitchenMessage {
 		requestedFor: string | null;
 		contactName: string;
 		lines: { name: string; quantity: number; options: string[]; note: string | null }[];
+	};
+}
+
+/** What the kitchen board is told of an event: the live message and, for a new order, what to cook. */
+export function kitchenMessage(message: EventMessage, recorded: RecordedEvent, order: OrderState): KitchenMessage {
+	return {
+		...message,
+		type: "order",
+		order:
+			recorded.event.type === "OrderPlaced"
+				? {
+						fulfilment: order.fulfilment,
+						requestedFor: order.requestedFor,
+						contactName: order.contact.name,
+						lines: order.lines.map((line) => ({
+							name: line.name,
+							quantity: line.quantity,
+							options: line.options.map((option) => option.name),
+							note: line.note,
+						})),
+					}
+				: undefined,
 	};
 }
 

@@ -3,9 +3,9 @@
  * messages go to WebSocket and SSE clients of an order and, in summary, to
  * the kitchen feed of its location.
  */
-import { localClock } from "../../workers/api/src/menu/domain/availability";
 import type { RecordedEvent } from "../../workers/api/src/ordering/domain/order";
 import { type OrderStatus, STATUS_AFTER } from "../../workers/api/src/ordering/domain/order";
+import { localTime } from "../../workers/api/src/ordering/domain/view";
 import type { OrderEventType } from "../../workers/api/src/ordering/events";
 import type { OrderView } from "../../workers/api/src/ordering/order-views";
 
@@ -51,10 +51,6 @@ export function eventMessage(
 	return message;
 }
 
-export function localTime(instant: string, timeZone: string): string {
-	return localClock(new Date(instant), timeZone).time;
-}
-
 const encoder = new TextEncoder();
 
 /** One SSE frame; the id lets a reconnecting client resume with Last-Event-ID. */
@@ -71,4 +67,50 @@ export function sseFrame(message: LiveMessage): Uint8Array {
 export function resumeAfter(url: URL, lastEventId: string | null): number | null {
 	const after = Number(url.searchParams.get("after") ?? lastEventId ?? "0");
 	return Number.isSafeInteger(after) && after >= 0 ? after : null;
+}
+
+/**
+ * An order's live clients: hibernatable WebSockets, which the runtime keeps
+ * while the object sleeps, and SSE streams, which cannot hibernate and are
+ * held in memory while open.
+ */
+export class LiveClients {
+	private readonly streams = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+
+	constructor(private readonly ctx: DurableObjectState) {}
+
+	/** Answers a WebSocket upgrade or an SSE request, sending the catch-up messages first. */
+	connect(request: Request, access: string, after: number, catchUp: LiveMessage[]): Response {
+		if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+			const { 0: client, 1: server } = new WebSocketPair();
+			this.ctx.acceptWebSocket(server);
+			server.serializeAttachment({ access, after, connectedAt: Date.now() });
+			for (const message of catchUp) server.send(JSON.stringify(message));
+			return new Response(null, { status: 101, webSocket: client });
+		}
+		const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+		const writer = writable.getWriter();
+		this.streams.add(writer);
+		for (const message of catchUp) this.write(writer, sseFrame(message));
+		return new Response(readable, {
+			headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform" },
+		});
+	}
+
+	broadcast(message: LiveMessage): void {
+		const text = JSON.stringify(message);
+		for (const socket of this.ctx.getWebSockets()) {
+			try {
+				socket.send(text);
+			} catch {
+				// The socket is closing; the runtime drops it.
+			}
+		}
+		const frame = sseFrame(message);
+		for (const writer of this.streams) this.write(writer, frame);
+	}
+
+	private write(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Uint8Array): void {
+		void writer.write(frame).catch(() => this.streams.delete(writer));
+	}
 }

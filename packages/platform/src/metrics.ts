@@ -67,6 +67,27 @@ export function orderEventDataPoint(metric: OrderEventMetric): AnalyticsEngineDa
 	};
 }
 
+export interface OutboxDeadLetterMetric {
+	eventType: string;
+	orderId: string;
+	sequence: number;
+	attempts: number;
+	traceId: string;
+}
+
+/**
+ * An event the outbox gave up sending, in the order-events dataset: `index1`
+ * `outbox` · `blob1` `outbox_dead_lettered`, `blob2` event type, `blob3` order id,
+ * `blob4` trace id · `double1` sequence, `double2` attempts.
+ */
+export function outboxDeadLetterDataPoint(metric: OutboxDeadLetterMetric): AnalyticsEngineDataPoint {
+	return {
+		indexes: ["outbox"],
+		blobs: ["outbox_dead_lettered", metric.eventType, metric.orderId, metric.traceId],
+		doubles: [metric.sequence, metric.attempts],
+	};
+}
+
 /** Writes a point; metrics are never worth failing a request or an event for, so a failure is only logged. */
 export function writeDataPoint(dataset: AnalyticsEngineDataset | undefined, point: AnalyticsEngineDataPoint): void {
 	if (!dataset) return;

@@ -27,9 +27,9 @@ export interface OutboxStore {
 
 export interface OutboxTransport {
 	/** Sends the messages as one batch; throws when none were accepted. */
-	send(messages: string[]): Promise<void>;
+	send(messages: string[]): Promise<unknown>;
 	/** Hands one message that ran out of attempts to the dead-letter queue. */
-	deadLetter(message: string): Promise<void>;
+	deadLetter(message: string): Promise<unknown>;
 }
 
 /** What the drain reports, so the owner can log and count in its own trace. */

@@ -4,7 +4,7 @@
  * order id. So the cart id reaches the object, but knowing an order id (which
  * staff screens and emails show) never yields the cart id.
  */
-import { randomHex, randomToken, sha256Hex } from "@goodfood/platform/crypto";
+import { randomHex, sha256Hex } from "@goodfood/platform/crypto";
 
 export const CART_ID_PATTERN = /^crt_[0-9a-f]{32}$/;
 export const ORDER_ID_PATTERN = /^ord_[0-9a-f]{32}$/;
@@ -26,8 +26,4 @@ export async function orderIdForCart(cartId: string): Promise<string> {
 export async function cartIdForOneShot(idempotencyKey: string, customerId: string | null): Promise<string> {
 	const caller = customerId === null ? "guest" : `customer:${customerId}`;
 	return `crt_${(await sha256Hex(`one-shot:${caller}:${idempotencyKey}`)).slice(0, 32)}`;
-}
-
-export function newTrackingToken(): string {
-	return randomToken(24);
 }

@@ -87,19 +87,6 @@ export const OrderEventsView = z
 	.openapi("OrderEvents");
 export type OrderEventsView = z.infer<typeof OrderEventsView>;
 
-/** Staff and the customer who placed the order may reach the contact; anyone else with the tracking link sees a name. */
-export function visibleContact<C extends { name: string }>(contact: C, full: boolean): C | { name: string } {
-	return full ? contact : { name: contact.name };
-}
-
-/** An event's payload as the order view would show it: no email, phone or account id without full access. */
-export function visiblePayload(payload: Record<string, unknown>, full: boolean): Record<string, unknown> {
-	if (full) return payload;
-	const { customerId: _customerId, ...shown } = payload;
-	const contact = payload.contact as { name: string } | undefined;
-	return contact ? { ...shown, contact: visibleContact(contact, false) } : shown;
-}
-
 export const StatusChangeInput = z
 	.discriminatedUnion("status", [
 		z.object({ status: z.literal("confirmed"), etaMinutes: z.number().int().min(1).max(240) }),

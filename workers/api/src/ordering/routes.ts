@@ -12,10 +12,10 @@ import { callContext } from "@goodfood/platform/request-log";
 import type { Outcome } from "@goodfood/platform/rule-violation";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { OrderAccess } from "../../../../durable-objects/src/cart";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
+import type { OrderAccess } from "./domain/access";
 import { answerPlacement, projectRecordedEvent } from "./in-request-projection";
 import { CancelInput, type OrderChanged, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
 

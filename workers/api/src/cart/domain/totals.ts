@@ -7,6 +7,9 @@
  * is tax; otherwise (US sales tax) it is added on top. The delivery fee and the
  * tip are not taxed.
  */
+import type { LocationSummary } from "../../menu/domain/document";
+import { money } from "../../menu/domain/money";
+import type { Fulfilment } from "../../ordering/events";
 export interface TotalsInput {
 	currency: string;
 	lineTotals: number[];
@@ -45,5 +48,30 @@ export function computeTotals(input: TotalsInput): Totals {
 		deliveryFee: input.deliveryFee,
 		tip: input.tip,
 		total,
+	};
+}
+
+/** The totals of these line totals at a location: its currency and tax, its delivery fee when delivered, the tip. */
+export function totalsAt(location: LocationSummary, lineTotals: number[], fulfilment: Fulfilment, tip: number): Totals {
+	return computeTotals({
+		currency: location.currency,
+		lineTotals,
+		taxRateBps: location.taxRateBps,
+		pricesIncludeTax: location.pricesIncludeTax,
+		deliveryFee: fulfilment === "delivery" ? (location.fulfilment.delivery?.fee.amount ?? 0) : 0,
+		tip,
+	});
+}
+
+/** Totals as clients see them: each amount with its currency. */
+export function totalsView(totals: Totals) {
+	const { currency } = totals;
+	return {
+		subtotal: money(totals.subtotal, currency),
+		tax: money(totals.tax, currency),
+		taxIncluded: totals.taxIncluded,
+		deliveryFee: money(totals.deliveryFee, currency),
+		tip: money(totals.tip, currency),
+		total: money(totals.total, currency),
 	};
 }

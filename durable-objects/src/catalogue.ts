@@ -1,11 +1,16 @@
-/** Reads what the cart needs from the D1 catalogue: the location and the items' current prices and options. */
+/** What the Cart object reads from the D1 catalogue, on the primary: the location, and the items' current prices and options. */
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import * as schema from "../db/schema";
-import type { AvailabilityWindow } from "../menu/domain/availability";
-import type { LocationSummary } from "../menu/domain/document";
-import { findLocation, toLocationSummary } from "../menu/repository";
-import type { CatalogueItem } from "./domain/pricing";
+import type { CatalogueItem } from "../../workers/api/src/cart/domain/pricing";
+import { type Database, database } from "../../workers/api/src/db/client";
+import * as schema from "../../workers/api/src/db/schema";
+import type { AvailabilityWindow } from "../../workers/api/src/menu/domain/availability";
+import type { LocationSummary } from "../../workers/api/src/menu/domain/document";
+import { findLocation, toLocationSummary } from "../../workers/api/src/menu/repository";
+
+/** The catalogue on D1's primary: a cart prices against what is current, never a replica's lag. */
+export function primaryCatalogue(d1: D1Database): Database {
+	return database(d1.withSession("first-primary"));
+}
 
 export async function loadLocation(db: Database, slug: string): Promise<LocationSummary | undefined> {
 	const row = await findLocation(db, slug);
@@ -63,4 +68,21 @@ export async function loadCartItems(db: Database, itemIds: string[]): Promise<Ma
 		});
 	}
 	return items;
+}
+
+/** A location kept briefly for browsing; a checkout asks for it fresh from the primary. */
+export class LocationCache {
+	private cached?: { location: LocationSummary; loadedAt: number };
+
+	constructor(private readonly maxAgeMs = 30_000) {}
+
+	async get(db: Database, slug: string, { fresh = false } = {}): Promise<LocationSummary | undefined> {
+		const cached = this.cached;
+		if (!fresh && cached && cached.location.slug === slug && Date.now() - cached.loadedAt < this.maxAgeMs) {
+			return cached.location;
+		}
+		const location = await loadLocation(db, slug);
+		if (location) this.cached = { location, loadedAt: Date.now() };
+		return location;
+	}
 }

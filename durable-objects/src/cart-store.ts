@@ -1,0 +1,304 @@
+/**
+ * The Cart object's SQLite storage (tables in `schema.ts`): the cart and its
+ * lines, the order's event stream, its outbox and its idempotency records.
+ * Plain reads and writes, no rules; the object wraps the writes that must land
+ * together in one `transactionSync`.
+ */
+import type { IdempotencyStore } from "@goodfood/platform/idempotency";
+import type { OutboxStore } from "@goodfood/platform/outbox";
+import { formatTraceparent, type TraceContext } from "@goodfood/platform/trace";
+import type { DraftLine } from "../../workers/api/src/cart/domain/lines";
+import type { ChosenOption } from "../../workers/api/src/cart/domain/pricing";
+import type { CartHeader } from "../../workers/api/src/cart/domain/view";
+import type { RecordedEvent } from "../../workers/api/src/ordering/domain/order";
+import type { StoredEvent } from "../../workers/api/src/ordering/domain/view";
+import type { OrderEventData, OrderEventEnvelope } from "../../workers/api/src/ordering/events";
+
+/** An open cart nobody touched for this long is deleted. */
+export const CART_IDLE_TTL_MS = 7 * 24 * 3600_000;
+
+export type CartRow = {
+	cart_id: string;
+	order_id: string;
+	location_slug: string;
+	status: "open" | "checked_out";
+	revision: number;
+	tracking_token_hash: string | null;
+	expires_at: number;
+	owner_id: string | null;
+};
+
+type LineRow = {
+	line_id: string;
+	item_id: string;
+	category_id: string;
+	name: string;
+	quantity: number;
+	unit_price: number;
+	options: string;
+	option_key: string;
+	note: string | null;
+};
+
+type EventRow = {
+	sequence: number;
+	event_id: string;
+	type: string;
+	occurred_at: string;
+	payload: string;
+};
+
+function toLine(row: LineRow): DraftLine {
+	return {
+		lineId: row.line_id,
+		itemId: row.item_id,
+		categoryId: row.category_id,
+		name: row.name,
+		quantity: row.quantity,
+		unitPrice: row.unit_price,
+		options: JSON.parse(row.options) as ChosenOption[],
+		optionKey: row.option_key,
+		note: row.note,
+	};
+}
+
+export function cartHeader(row: CartRow): CartHeader {
+	return {
+		cartId: row.cart_id,
+		orderId: row.order_id,
+		locationSlug: row.location_slug,
+		status: row.status,
+		expiresAt: row.expires_at,
+	};
+}
+
+export class CartStore {
+	constructor(private readonly sql: SqlStorage) {}
+
+	cart(): CartRow | undefined {
+		return this.sql.exec<CartRow>("SELECT * FROM cart WHERE id = 1").toArray()[0];
+	}
+
+	createCart(cartId: string, orderId: string, locationSlug: string, ownerId: string | null, now: number): void {
+		const at = new Date(now).toISOString();
+		this.sql.exec(
+			`INSERT INTO cart (id, cart_id, order_id, location_slug, status, created_at, updated_at, expires_at, owner_id)
+			 VALUES (1, ?, ?, ?, 'open', ?, ?, ?, ?)`,
+			cartId,
+			orderId,
+			locationSlug,
+			at,
+			at,
+			now + CART_IDLE_TTL_MS,
+			ownerId,
+		);
+	}
+
+	/** A change to an open cart: a new revision, and the idle clock starts again. */
+	touch(cart: CartRow, now: number): void {
+		this.sql.exec(
+			"UPDATE cart SET revision = ?, updated_at = ?, expires_at = ? WHERE id = 1",
+			cart.revision + 1,
+			new Date(now).toISOString(),
+			now + CART_IDLE_TTL_MS,
+		);
+	}
+
+	checkOut(trackingTokenHash: string, now: Date): void {
+		this.sql.exec(
+			"UPDATE cart SET status = 'checked_out', tracking_token_hash = ?, updated_at = ? WHERE id = 1",
+			trackingTokenHash,
+			now.toISOString(),
+		);
+	}
+
+	forgetOwner(): void {
+		this.sql.exec("UPDATE cart SET owner_id = NULL WHERE id = 1");
+	}
+
+	lines(): DraftLine[] {
+		return this.sql.exec<LineRow>("SELECT * FROM cart_lines ORDER BY position, rowid").toArray().map(toLine);
+	}
+
+	line(lineId: string): DraftLine | undefined {
+		const row = this.sql.exec<LineRow>("SELECT * FROM cart_lines WHERE line_id = ?", lineId).toArray()[0];
+		return row && toLine(row);
+	}
+
+	lineCount(): number {
+		return this.sql.exec<{ count: number }>("SELECT count(*) AS count FROM cart_lines").one().count;
+	}
+
+	insertLine(line: DraftLine, position: number): void {
+		this.sql.exec(
+			`INSERT INTO cart_lines (line_id, item_id, category_id, name, quantity, unit_price, options, option_key, note, position)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			line.lineId,
+			line.itemId,
+			line.categoryId,
+			line.name,
+			line.quantity,
+			line.unitPrice,
+			JSON.stringify(line.options),
+			line.optionKey,
+			line.note,
+			position,
+		);
+	}
+
+	/** Rewrites a line's changeable parts: quantity, options (and so their key and price), note. */
+	updateLine(line: DraftLine): void {
+		this.sql.exec(
+			"UPDATE cart_lines SET quantity = ?, options = ?, option_key = ?, unit_price = ?, note = ? WHERE line_id = ?",
+			line.quantity,
+			JSON.stringify(line.options),
+			line.optionKey,
+			line.unitPrice,
+			line.note,
+			line.lineId,
+		);
+	}
+
+	deleteLine(lineId: string): void {
+		this.sql.exec("DELETE FROM cart_lines WHERE line_id = ?", lineId);
+	}
+
+	setUnitPrice(lineId: string, unitPrice: number): void {
+		this.sql.exec("UPDATE cart_lines SET unit_price = ? WHERE line_id = ?", unitPrice, lineId);
+	}
+
+	private eventRows(): EventRow[] {
+		return this.sql
+			.exec<EventRow>("SELECT sequence, event_id, type, occurred_at, payload FROM order_events ORDER BY sequence")
+			.toArray();
+	}
+
+	events(): RecordedEvent[] {
+		return this.eventRows().map((row) => ({
+			sequence: row.sequence,
+			occurredAt: row.occurred_at,
+			event: { type: row.type, payload: JSON.parse(row.payload) } as OrderEventData,
+		}));
+	}
+
+	storedEvents(): StoredEvent[] {
+		return this.eventRows().map((row) => ({
+			sequence: row.sequence,
+			id: row.event_id,
+			type: row.type,
+			occurredAt: row.occurred_at,
+			payload: JSON.parse(row.payload) as Record<string, unknown>,
+		}));
+	}
+
+	placedEvent(): { sequence: number; payload: Record<string, unknown> } | undefined {
+		const row = this.sql
+			.exec<{ sequence: number; payload: string }>(
+				"SELECT sequence, payload FROM order_events WHERE type = 'OrderPlaced'",
+			)
+			.toArray()[0];
+		return row && { sequence: row.sequence, payload: JSON.parse(row.payload) as Record<string, unknown> };
+	}
+
+	rewritePayload(sequence: number, payload: Record<string, unknown>): void {
+		this.sql.exec("UPDATE order_events SET payload = ? WHERE sequence = ?", JSON.stringify(payload), sequence);
+	}
+
+	/**
+	 * Stores the event and its outbox row; the envelope carries the call's span
+	 * and request id, so consumers join its trace and name its request. The
+	 * outbox keeps the envelope whole, so an alarm that sends it later sends these too.
+	 */
+	append(
+		orderId: string,
+		event: OrderEventData,
+		now: Date,
+		trace: TraceContext,
+		requestId: string | undefined,
+	): { recorded: RecordedEvent; envelope: OrderEventEnvelope } {
+		const last =
+			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
+		const envelope = {
+			id: crypto.randomUUID(),
+			type: event.type,
+			occurredAt: now.toISOString(),
+			orderId,
+			sequence: last + 1,
+			traceparent: formatTraceparent(trace),
+			...(requestId ? { requestId } : {}),
+			payload: event.payload,
+		} as OrderEventEnvelope;
+		this.sql.exec(
+			"INSERT INTO order_events (sequence, event_id, type, occurred_at, payload) VALUES (?, ?, ?, ?, ?)",
+			envelope.sequence,
+			envelope.id,
+			envelope.type,
+			envelope.occurredAt,
+			JSON.stringify(envelope.payload),
+		);
+		const message = JSON.stringify(envelope);
+		this.sql.exec(
+			"INSERT INTO outbox (sequence, message, next_attempt_at) VALUES (?, ?, ?)",
+			envelope.sequence,
+			message,
+			now.getTime(),
+		);
+		// The envelope exactly as queued, so the caller's projection and the queue's are one event.
+		return {
+			recorded: { sequence: envelope.sequence, occurredAt: envelope.occurredAt, event },
+			envelope: JSON.parse(message) as OrderEventEnvelope,
+		};
+	}
+
+	/** When the outbox next has something to send; null when it is empty. */
+	nextOutboxAttempt(): number | null {
+		return this.sql.exec<{ next: number | null }>("SELECT min(next_attempt_at) AS next FROM outbox").one().next;
+	}
+
+	readonly outbox: OutboxStore = {
+		due: (now, limit) =>
+			this.sql
+				.exec<{ sequence: number; message: string; attempts: number }>(
+					"SELECT sequence, message, attempts FROM outbox WHERE next_attempt_at <= ? ORDER BY sequence LIMIT ?",
+					now,
+					limit,
+				)
+				.toArray(),
+		remove: (sequences) => {
+			for (const sequence of sequences) this.sql.exec("DELETE FROM outbox WHERE sequence = ?", sequence);
+		},
+		retryAt: (sequence, attempts, nextAttemptAt, reason) => {
+			this.sql.exec(
+				"UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE sequence = ?",
+				attempts,
+				nextAttemptAt,
+				reason,
+				sequence,
+			);
+		},
+	};
+
+	readonly idempotency: IdempotencyStore = {
+		find: (key) => {
+			const row = this.sql
+				.exec<{ fingerprint: string; response: string; created_at: string }>(
+					"SELECT fingerprint, response, created_at FROM idempotency WHERE key = ?",
+					key,
+				)
+				.toArray()[0];
+			return row && { fingerprint: row.fingerprint, response: row.response, storedAt: Date.parse(row.created_at) };
+		},
+		save: (key, answer) => {
+			this.sql.exec(
+				"INSERT INTO idempotency (key, fingerprint, response, created_at) VALUES (?, ?, ?, ?)",
+				key,
+				answer.fingerprint,
+				answer.response,
+				new Date(answer.storedAt).toISOString(),
+			);
+		},
+		forget: (key) => {
+			this.sql.exec("DELETE FROM idempotency WHERE key = ?", key);
+		},
+	};
+}
