@@ -17,7 +17,7 @@ import { cartObject } from "../cart/carts";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { findLocation } from "../menu/repository";
-import { ERASED_CONTACT } from "../ordering/projections";
+import { ERASED_CONTACT, ERASED_ORDER_COLUMNS } from "../ordering/domain/erasure";
 import { DUMMY_HASH, verifyPassword } from "./domain/passwords";
 import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
 import {
@@ -246,7 +246,7 @@ export const accountRoutes = createRouter()
 				owned.map(({ orderId }) => cartObject(c.env, orderId).forgetCustomer(account.id, callContext(c))),
 			);
 			const { notificationLog, orders } = schema;
-			const erased = ERASED_CONTACT.contactEmail;
+			const erased = ERASED_CONTACT.email;
 			const isCustomersEmail = and(
 				eq(notificationLog.channel, "email"),
 				or(
@@ -275,7 +275,7 @@ export const accountRoutes = createRouter()
 				// A row already scrubbed for the same event would collide with the update on the log's key, so it goes first.
 				db.delete(notificationLog).where(and(isCustomersEmail, ne(notificationLog.recipient, erased), erasedRowExists)),
 				db.update(notificationLog).set({ recipient: erased }).where(isCustomersEmail),
-				db.update(orders).set(ERASED_CONTACT).where(eq(orders.customerRef, customerRef)),
+				db.update(orders).set(ERASED_ORDER_COLUMNS).where(eq(orders.customerRef, customerRef)),
 				db.delete(schema.customerOrderHistory).where(eq(schema.customerOrderHistory.customerRef, customerRef)),
 				db.delete(schema.accounts).where(eq(schema.accounts.id, account.id)),
 			]);

@@ -9,8 +9,8 @@
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { continueTrace } from "@goodfood/platform/trace";
 import { type Database, database } from "../db/client";
+import { ERASED_CONTACT } from "../ordering/domain/erasure";
 import type { OrderEventEnvelope } from "../ordering/events";
-import { ERASED_CONTACT } from "../ordering/projections";
 import {
 	CUSTOMER_EMAIL_KIND,
 	type CustomerEmailKind,
@@ -169,7 +169,7 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 	try {
 		const plan = job.channel === "email" ? await planEmail(context, job) : await planWebhook(context, job);
 		if ("skip" in plan) {
-			const logged = plan.erased ? { ...job, recipient: ERASED_CONTACT.contactEmail } : job;
+			const logged = plan.erased ? { ...job, recipient: ERASED_CONTACT.email } : job;
 			await markSkipped(context.db, logged, plan.skip, new Date());
 			jobLog(job).info("notification skipped", { reason: plan.skip });
 			message.ack();

@@ -12,6 +12,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
+import { ERASED_ORDER_COLUMNS } from "./domain/erasure";
 import { STATUS_AFTER } from "./domain/order";
 import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
 
@@ -62,15 +63,6 @@ function chunks<T>(rows: T[], columns: number): T[][] {
 	for (let start = 0; start < rows.length; start += size) result.push(rows.slice(start, start + size));
 	return result;
 }
-
-/** What an erased customer's orders show instead of their contact details. */
-export const ERASED_CONTACT = {
-	customerRef: null,
-	contactName: "Deleted customer",
-	contactEmail: "deleted@invalid.example",
-	contactPhone: "",
-	deliveryAddress: null,
-} as const;
 
 /** How the read models name a customer: by account, else by e-mail for guests. */
 export function customerRefOf(customerId: string | null, email: string): string {
@@ -264,7 +256,7 @@ function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string
 	return [
 		db
 			.update(orders)
-			.set(ERASED_CONTACT)
+			.set(ERASED_ORDER_COLUMNS)
 			.where(and(eq(orders.id, orderId), accountGone)),
 		db.delete(customerOrderHistory).where(and(eq(customerOrderHistory.orderId, orderId), accountGone)),
 	];
