@@ -1,28 +1,38 @@
 /** The API routes the app calls, one function each (see /api/v1/openapi.json). */
 import { request } from "./http";
 import type {
+	AddedLine,
 	Cart,
 	CategoryInput,
+	CategoryPatch,
 	CheckoutInput,
 	Fulfilment,
 	ItemInput,
-	Location,
+	ItemPatch,
+	LineChange,
+	LocationList,
 	Menu,
 	MenuWriteResult,
+	NewLine,
 	Order,
-	OrderSummary,
+	OrderHistory,
 	PlacedOrder,
 	Profile,
 	ProfilePatch,
-	StaffOrder,
+	Registered,
+	Registration,
+	SoldOutResult,
+	StaffOrderList,
 	StatusChange,
 	Tokens,
 } from "./types";
 
+export type { NewLine };
+
 const V1 = "/api/v1";
 const enc = encodeURIComponent;
 
-export function listLocations(near?: { latitude: number; longitude: number }): Promise<{ locations: Location[] }> {
+export function listLocations(near?: { latitude: number; longitude: number }): Promise<LocationList> {
 	const query = near ? `?lat=${near.latitude}&lng=${near.longitude}` : "";
 	return request(`${V1}/locations${query}`, { authenticated: false });
 }
@@ -45,18 +55,11 @@ export function getCart(cartId: string, fulfilment: Fulfilment = "pickup", tipMi
 	return request(`${V1}/carts/${enc(cartId)}?fulfilment=${fulfilment}&tip=${tipMinor}`);
 }
 
-export interface NewLine {
-	itemId: string;
-	quantity: number;
-	options: string[];
-	note?: string | null;
-}
-
-export function addLine(cartId: string, line: NewLine): Promise<{ lineId: string; cart: Cart }> {
+export function addLine(cartId: string, line: NewLine): Promise<AddedLine> {
 	return request(`${V1}/carts/${enc(cartId)}/items`, { method: "POST", body: line });
 }
 
-export function updateLine(cartId: string, lineId: string, change: { quantity: number }): Promise<Cart> {
+export function updateLine(cartId: string, lineId: string, change: LineChange): Promise<Cart> {
 	return request(`${V1}/carts/${enc(cartId)}/items/${enc(lineId)}`, { method: "PATCH", body: change });
 }
 
@@ -111,12 +114,7 @@ export function login(email: string, password: string): Promise<Tokens> {
 	return request(`${V1}/auth/login`, { method: "POST", body: { email, password }, authenticated: false });
 }
 
-export function register(input: {
-	email: string;
-	password: string;
-	name: string;
-	phone?: string;
-}): Promise<Tokens & { account: Profile }> {
+export function register(input: Registration): Promise<Registered> {
 	return request(`${V1}/auth/register`, { method: "POST", body: input, authenticated: false });
 }
 
@@ -136,13 +134,13 @@ export function updateProfile(patch: ProfilePatch): Promise<Profile> {
 	return request(`${V1}/customers/me`, { method: "PATCH", body: patch });
 }
 
-export function myOrders(): Promise<{ orders: OrderSummary[] }> {
+export function myOrders(): Promise<OrderHistory> {
 	return request(`${V1}/customers/me/orders`);
 }
 
 export const ACTIVE_STATUSES = "placed,confirmed,preparing,ready,out_for_delivery";
 
-export function staffOrders(slug: string): Promise<{ orders: StaffOrder[] }> {
+export function staffOrders(slug: string): Promise<StaffOrderList> {
 	return request(`${V1}/locations/${enc(slug)}/orders?status=${ACTIVE_STATUSES}&limit=100`);
 }
 
@@ -150,19 +148,15 @@ export function changeStatus(orderId: string, change: StatusChange): Promise<Ord
 	return request(`${V1}/orders/${enc(orderId)}/status`, { method: "POST", body: change });
 }
 
-export function setSoldOut(slug: string, itemId: string, soldOut: boolean): Promise<{ menuVersion: number }> {
+export function setSoldOut(slug: string, itemId: string, soldOut: boolean): Promise<SoldOutResult> {
 	return request(`${V1}/locations/${enc(slug)}/items/${enc(itemId)}/sold-out`, { method: "PUT", body: { soldOut } });
 }
 
-export function createItem(slug: string, item: ItemInput): Promise<{ id: string; menuVersion: number }> {
+export function createItem(slug: string, item: ItemInput): Promise<MenuWriteResult> {
 	return request(`${V1}/locations/${enc(slug)}/items`, { method: "POST", body: item });
 }
 
-export function updateItem(
-	slug: string,
-	itemId: string,
-	patch: Partial<ItemInput>,
-): Promise<{ id: string; menuVersion: number }> {
+export function updateItem(slug: string, itemId: string, patch: ItemPatch): Promise<MenuWriteResult> {
 	return request(`${V1}/locations/${enc(slug)}/items/${enc(itemId)}`, { method: "PATCH", body: patch });
 }
 
@@ -174,11 +168,7 @@ export function createCategory(slug: string, category: CategoryInput): Promise<M
 	return request(`${V1}/locations/${enc(slug)}/categories`, { method: "POST", body: category });
 }
 
-export function updateCategory(
-	slug: string,
-	categoryId: string,
-	patch: Partial<CategoryInput>,
-): Promise<MenuWriteResult> {
+export function updateCategory(slug: string, categoryId: string, patch: CategoryPatch): Promise<MenuWriteResult> {
 	return request(`${V1}/locations/${enc(slug)}/categories/${enc(categoryId)}`, { method: "PATCH", body: patch });
 }
 

@@ -1,285 +1,90 @@
 /**
- * The shapes the public API answers with, as its OpenAPI document
- * (`/api/v1/openapi.json`) declares them; only the fields the app reads.
+ * The shapes the public API answers with and takes, under the app's own names.
+ * None is written here: each is inferred from the api worker's route
+ * declarations through its typed client (workers/api/src/client.ts), as the
+ * JSON a route sends when it succeeds or the JSON body it accepts. A schema
+ * change in the API therefore fails `npm run typecheck:web` wherever the app
+ * no longer fits it.
+ *
+ * Type-only imports: the server's declarations reach the type checker, none of
+ * its code reaches the bundle.
  */
-import type { AvailabilityWindow, WeeklyOpeningHours } from "../../../workers/api/src/menu/domain/availability";
-import type { Allergen, DietaryTag } from "../../../workers/api/src/menu/domain/dietary";
-import type { LocationSummary } from "../../../workers/api/src/menu/domain/document";
-import type { Money } from "../../../workers/api/src/menu/domain/money";
-import type { OrderStatus, TimelineEntry } from "../../../workers/api/src/ordering/domain/order";
+import type { InferRequestType, InferResponseType } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { JSONParsed } from "hono/utils/types";
+import type { LiveMessage as LiveMessageSent } from "../../../durable-objects/src/live";
+import type { GoodFoodClient } from "../../../workers/api/src/client";
 
-// Type-only: the domain's declarations, none of its code, reach the bundle.
-export type {
-	Allergen,
-	AvailabilityWindow,
-	DietaryTag,
-	LocationSummary,
-	Money,
-	OrderStatus,
-	TimelineEntry,
-	WeeklyOpeningHours,
-};
+type V1 = GoodFoodClient["api"]["v1"];
+/** What a route answers when it succeeds, as parsed JSON. */
+type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
+/** The JSON body a route accepts (fields with server defaults may be left out). */
+type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
 
-export type Fulfilment = "pickup" | "delivery";
+// Locations and menus
+export type Location = Answer<V1["locations"][":slug"]["$get"]>;
+export type LocationList = Answer<V1["locations"]["$get"]>;
+/** A location's menu; the edge's `/menu?location=` serves the document the origin publishes. */
+export type Menu = Answer<V1["locations"][":slug"]["menu"]["$get"]>;
+export type LocationSummary = Menu["location"];
+export type WeeklyOpeningHours = LocationSummary["openingHours"];
+export type MenuCategory = Menu["categories"][number];
+export type MenuItem = MenuCategory["items"][number];
+export type UnavailableReason = NonNullable<MenuItem["unavailableReason"]>;
+export type ModifierGroup = MenuItem["modifierGroups"][number];
+export type ModifierOption = ModifierGroup["options"][number];
+export type AvailabilityWindow = MenuCategory["availability"][number];
+export type Money = MenuItem["price"];
 
-export interface Location extends LocationSummary {
-	openNow: boolean;
-	menuVersion: number;
-	distanceMeters?: number;
-}
+// Carts and checkout
+export type Cart = Answer<V1["carts"][":cartId"]["$get"]>;
+export type CartLine = Cart["lines"][number];
+export type Totals = Cart["totals"];
+export type Fulfilment = Cart["fulfilment"];
+export type NewLine = Body<V1["carts"][":cartId"]["items"]["$post"]>;
+export type AddedLine = Answer<V1["carts"][":cartId"]["items"]["$post"]>;
+export type LineChange = Body<V1["carts"][":cartId"]["items"][":lineId"]["$patch"]>;
+export type CheckoutInput = Body<V1["carts"][":cartId"]["checkout"]["$post"]>;
+export type DeliveryAddress = NonNullable<CheckoutInput["deliveryAddress"]>;
+export type Contact = CheckoutInput["contact"];
+export type PlacedOrder = Answer<V1["carts"][":cartId"]["checkout"]["$post"]>;
 
-export interface ModifierOption {
-	id: string;
-	name: string;
-	priceDelta: Money;
-	allergens: Allergen[];
-}
+// Orders
+export type Order = Answer<V1["orders"][":orderId"]["$get"]>;
+export type OrderStatus = Order["status"];
+export type TimelineEntry = Order["timeline"][number];
+export type StatusChange = Body<V1["orders"][":orderId"]["status"]["$post"]>;
+export type StaffOrderList = Answer<V1["locations"][":slug"]["orders"]["$get"]>;
+export type StaffOrder = StaffOrderList["orders"][number];
+/**
+ * What an order's live socket sends: the order on connect, then each change.
+ * A WebSocket's messages are no route's answer, so this is the Durable
+ * Object's own message type, as the JSON it sends.
+ */
+export type LiveMessage = JSONParsed<LiveMessageSent>;
 
-export interface ModifierGroup {
-	id: string;
-	name: string;
-	minSelections: number;
-	maxSelections: number;
-	options: ModifierOption[];
-}
+// Accounts
+export type Tokens = Answer<V1["auth"]["login"]["$post"]>;
+export type Registration = Body<V1["auth"]["register"]["$post"]>;
+export type Registered = Answer<V1["auth"]["register"]["$post"]>;
+export type Profile = Answer<V1["customers"]["me"]["$get"]>;
+export type Role = Profile["role"];
+export type SavedAddress = Profile["addresses"][number];
+export type ProfilePatch = Body<V1["customers"]["me"]["$patch"]>;
+/** The tags and allergens the API knows: profiles and menu writes accept only these. */
+export type DietaryTag = NonNullable<ProfilePatch["dietaryPreferences"]>[number];
+export type Allergen = NonNullable<ProfilePatch["avoidAllergens"]>[number];
+export type OrderHistory = Answer<V1["customers"]["me"]["orders"]["$get"]>;
+export type OrderSummary = OrderHistory["orders"][number];
 
-export type UnavailableReason = "sold_out" | "outside_hours" | "closed";
-
-export interface MenuItem {
-	id: string;
-	categoryId: string;
-	name: string;
-	description: string;
-	price: Money;
-	allergens: Allergen[];
-	dietaryTags: DietaryTag[];
-	calories: number | null;
-	availability: AvailabilityWindow[];
-	soldOut: boolean;
-	modifierGroups: ModifierGroup[];
-	availableNow: boolean;
-	unavailableReason: UnavailableReason | null;
-}
-
-export interface MenuCategory {
-	id: string;
-	name: string;
-	description: string;
-	availability: AvailabilityWindow[];
-	availableNow: boolean;
-	items: MenuItem[];
-}
-
-export interface Menu {
-	location: LocationSummary;
-	version: number;
-	openNow: boolean;
-	categories: MenuCategory[];
-}
-
-export interface Totals {
-	subtotal: Money;
-	tax: Money;
-	taxIncluded: boolean;
-	deliveryFee: Money;
-	tip: Money;
-	total: Money;
-}
-
-export interface CartLine {
-	lineId: string;
-	itemId: string;
-	name: string;
-	quantity: number;
-	unitPrice: Money;
-	options: { groupId: string; optionId: string; name: string; priceDelta: Money }[];
-	note: string | null;
-	lineTotal: Money;
-}
-
-export interface Cart {
-	id: string;
-	locationSlug: string;
-	currency: string;
-	status: "open" | "checked_out";
-	orderId: string | null;
-	lines: CartLine[];
-	itemCount: number;
-	fulfilment: Fulfilment;
-	totals: Totals;
-}
-
-export interface DeliveryAddress {
-	line1: string;
-	line2?: string | null;
-	city: string;
-	postcode: string;
-	latitude: number;
-	longitude: number;
-}
-
-export interface SavedAddress extends DeliveryAddress {
-	label: string;
-}
-
-export interface Contact {
-	name: string;
-	email: string;
-	phone: string;
-}
-
-export interface CheckoutInput {
-	fulfilment: Fulfilment;
-	deliveryAddress?: DeliveryAddress;
-	contact: Contact;
-	requestedTime: "asap" | string;
-	tip?: Money;
-}
-
-export interface PlacedOrder {
-	orderId: string;
-	status: "placed";
-	trackingToken: string;
-}
-
-export interface Order {
-	id: string;
-	status: OrderStatus;
-	locationSlug: string;
-	timeZone: string;
-	fulfilment: Fulfilment;
-	deliveryAddress: DeliveryAddress | null;
-	requestedFor: string | null;
-	contact: { name: string; email?: string; phone?: string };
-	lines: {
-		lineId: string;
-		itemId: string;
-		name: string;
-		quantity: number;
-		unitPrice: Money;
-		options: { name: string; priceDelta: Money }[];
-		note: string | null;
-		lineTotal: Money;
-	}[];
-	totals: Totals;
-	placedAt: string;
-	estimatedReadyAt: string | null;
-	estimatedReadyAtLocal: string | null;
-	timeline: TimelineEntry[];
-	allowedNext: OrderStatus[];
-}
-
-/** What an order's live socket sends: the order on connect, then each change. */
-export type LiveMessage =
-	| { type: "snapshot"; sequence: number; order: Order }
-	| {
-			type: "event";
-			orderId: string;
-			sequence: number;
-			event: string;
-			occurredAt: string;
-			status: OrderStatus;
-			estimatedReadyAt?: string;
-			estimatedReadyAtLocal?: string;
-			reason?: string;
-	  };
-
-export interface Tokens {
-	accessToken: string;
-	refreshToken: string;
-	expiresIn: number;
-}
-
-export type Role = "customer" | "kitchen" | "manager" | "admin";
-
-export interface Profile {
-	id: string;
-	email: string;
-	role: Role;
-	name: string;
-	phone: string | null;
-	locations: string[];
-	addresses: SavedAddress[];
-	dietaryPreferences: DietaryTag[];
-	avoidAllergens: Allergen[];
-	favouriteLocation: string | null;
-	notificationPreferences: { orderUpdates: boolean; marketing: boolean };
-}
-
-export type ProfilePatch = Partial<
-	Pick<
-		Profile,
-		| "name"
-		| "phone"
-		| "addresses"
-		| "dietaryPreferences"
-		| "avoidAllergens"
-		| "favouriteLocation"
-		| "notificationPreferences"
-	>
->;
-
-export interface OrderSummary {
-	orderId: string;
-	locationSlug: string;
-	placedAt: string;
-	status: OrderStatus;
-	total: Money;
-}
-
-export interface StaffOrder {
-	id: string;
-	status: OrderStatus;
-	fulfilment: Fulfilment;
-	placedAt: string;
-	requestedFor: string | null;
-	estimatedReadyAt: string | null;
-	contact: { name: string };
-	totals: Totals;
-	lines: { lineId: string; itemId: string; name: string; quantity: number; options: string[]; note: string | null }[];
-}
-
-export type StatusChange =
-	| { status: "confirmed"; etaMinutes: number }
-	| { status: "preparing"; etaMinutes?: number }
-	| { status: "ready" | "picked_up" | "out_for_delivery" | "delivered" }
-	| { status: "rejected" | "cancelled"; reason: string };
-
-export interface ModifierOptionInput {
-	name: string;
-	priceDelta?: Money;
-	allergens?: Allergen[];
-}
-
-export interface ModifierGroupInput {
-	name: string;
-	minSelections: number;
-	maxSelections: number;
-	options: ModifierOptionInput[];
-}
-
-export interface ItemInput {
-	categoryId: string;
-	name: string;
-	description?: string;
-	price: Money;
-	allergens?: Allergen[];
-	dietaryTags?: DietaryTag[];
-	position?: number;
-	/** On a PATCH, replaces all the item's groups (and their option ids). */
-	modifierGroups?: ModifierGroupInput[];
-}
-
-export interface CategoryInput {
-	name: string;
-	description?: string;
-	position?: number;
-	/** Windows in the location's local time; none means whenever the location is open. */
-	availability?: AvailabilityWindow[];
-}
-
+// Staff menu writes
+export type ItemInput = Body<V1["locations"][":slug"]["items"]["$post"]>;
+export type ItemPatch = Body<V1["locations"][":slug"]["items"][":itemId"]["$patch"]>;
+export type ModifierGroupInput = NonNullable<ItemInput["modifierGroups"]>[number];
+export type ModifierOptionInput = ModifierGroupInput["options"][number];
+export type CategoryInput = Body<V1["locations"][":slug"]["categories"]["$post"]>;
+export type CategoryPatch = Body<V1["locations"][":slug"]["categories"][":categoryId"]["$patch"]>;
+export type SoldOutChange = Body<V1["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;
 /** What a staff menu write answers. */
-export interface MenuWriteResult {
-	id: string;
-	menuVersion: number;
-}
+export type MenuWriteResult = Answer<V1["locations"][":slug"]["categories"]["$post"]>;
+export type SoldOutResult = Answer<V1["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;

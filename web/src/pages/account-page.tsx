@@ -4,6 +4,7 @@ import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain
 import { fetchMenu, getOrder, myOrders, updateProfile } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
 import type { Allergen, DietaryTag, OrderSummary, Profile } from "../api/types";
+import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { formatMoney, STATUS_LABELS, shortOrderId, tagLabel } from "../format";
@@ -14,8 +15,8 @@ import { isStaff, replaceProfile, useSession } from "../state/session";
 function ProfileForm({ profile }: { profile: Profile }) {
 	const [name, setName] = useState(profile.name);
 	const [phone, setPhone] = useState(profile.phone ?? "");
-	const [avoid, setAvoid] = useState<Allergen[]>(profile.avoidAllergens);
-	const [diets, setDiets] = useState<DietaryTag[]>(profile.dietaryPreferences);
+	const [avoid, setAvoid] = useState<Allergen[]>(() => knownAllergens(profile.avoidAllergens));
+	const [diets, setDiets] = useState<DietaryTag[]>(() => knownDietaryTags(profile.dietaryPreferences));
 	const [orderUpdates, setOrderUpdates] = useState(profile.notificationPreferences.orderUpdates);
 	const [fields, setFields] = useState<Record<string, string>>({});
 	const [error, setError] = useState<string | null>(null);

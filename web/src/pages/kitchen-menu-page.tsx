@@ -29,7 +29,9 @@ import type {
 	MenuItem,
 	ModifierGroup,
 	ModifierGroupInput,
+	ModifierOptionInput,
 } from "../api/types";
+import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
 import {
 	AvailabilityEditor,
@@ -94,7 +96,7 @@ function groupDrafts(groups: ModifierGroup[]): GroupDraft[] {
 			key: rowKey(),
 			name: option.name,
 			delta: String(toMajor(option.priceDelta)),
-			allergens: option.allergens,
+			allergens: knownAllergens(option.allergens),
 		})),
 	}));
 }
@@ -131,8 +133,13 @@ function groupInputs(
 	return { groups: inputs, fields };
 }
 
+/** What sameGroups compares, which a group as the menu shows it and as the API takes it both have. */
+type GroupShape = Pick<ModifierGroupInput, "name" | "minSelections" | "maxSelections"> & {
+	options: Pick<ModifierOptionInput, "name" | "priceDelta">[];
+};
+
 function sameGroups(inputs: ModifierGroupInput[], groups: ModifierGroup[]): boolean {
-	const shape = (list: ModifierGroupInput[]) =>
+	const shape = (list: GroupShape[]) =>
 		JSON.stringify(
 			list.map((group) => [
 				group.name,
@@ -205,8 +212,8 @@ function ItemEditor({
 		name: item?.name ?? "",
 		description: item?.description ?? "",
 		price: item ? String(toMajor(item.price)) : "",
-		allergens: item?.allergens ?? [],
-		dietaryTags: item?.dietaryTags ?? [],
+		allergens: knownAllergens(item?.allergens ?? []),
+		dietaryTags: knownDietaryTags(item?.dietaryTags ?? []),
 		groups: groupDrafts(item?.modifierGroups ?? []),
 	}));
 	const [error, setError] = useState<FormError>(NO_ERROR);

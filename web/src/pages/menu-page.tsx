@@ -8,6 +8,7 @@ import type { NewLine } from "../api/endpoints";
 import { fetchMenu } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
 import type { Allergen, DietaryTag, Menu, MenuCategory, MenuItem } from "../api/types";
+import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CartLines, TotalsTable } from "../components/cart-summary";
 import { CheckboxGroup } from "../components/field";
 import { availabilityNotice, ItemDialog } from "../components/item-dialog";
@@ -146,8 +147,8 @@ export function MenuPage({ slug }: { slug: string }) {
 	const [error, setError] = useState<string | null>(null);
 	const [filters, setFilters] = useState<Filters>({
 		query: "",
-		avoid: profile?.avoidAllergens ?? [],
-		diets: profile?.dietaryPreferences ?? [],
+		avoid: knownAllergens(profile?.avoidAllergens ?? []),
+		diets: knownDietaryTags(profile?.dietaryPreferences ?? []),
 	});
 	const [chosen, setChosen] = useState<{ item: MenuItem; category: MenuCategory } | null>(null);
 

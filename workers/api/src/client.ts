@@ -1,7 +1,9 @@
 /**
  * A typed client for front ends: paths, inputs and answers come from the api
  * worker's own route declarations, so a changed route breaks the build of a
- * client that no longer fits it.
+ * client that no longer fits it. The web app takes its API types from
+ * `GoodFoodClient` (web/src/api/types.ts), so `npm run typecheck:web` fails
+ * where a changed route no longer fits the app.
  */
 import { type ClientRequestOptions, hc } from "hono/client";
 import type { app } from "./app";
