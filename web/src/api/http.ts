@@ -3,16 +3,17 @@
  * `{ error: { code, message, details } }`, and becomes an `ApiFailure` that
  * forms can spread over the controls its details name.
  */
+import type { ErrorCode, ErrorEnvelope, FieldIssue } from "./types";
 
-export interface FieldIssue {
-	field: string;
-	message: string;
-}
+export type { FieldIssue };
+
+/** Why a request failed: the API's code, or the app's own when the API was not reached or did not answer in the envelope. */
+export type FailureCode = ErrorCode | "network" | "unexpected";
 
 export class ApiFailure extends Error {
 	constructor(
 		readonly status: number,
-		readonly code: string,
+		readonly code: FailureCode,
 		message: string,
 		readonly details?: unknown,
 	) {
@@ -83,7 +84,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
 
 async function failureOf(response: Response): Promise<ApiFailure> {
 	try {
-		const body = (await response.json()) as { error?: { code: string; message: string; details?: unknown } };
+		const body = (await response.json()) as Partial<ErrorEnvelope>;
 		if (body.error) return new ApiFailure(response.status, body.error.code, body.error.message, body.error.details);
 	} catch {
 		// Not the envelope: a proxy or the runtime answered.

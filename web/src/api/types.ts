@@ -9,9 +9,12 @@
  * Type-only imports: the server's declarations reach the type checker, none of
  * its code reaches the bundle.
  */
+import type { FieldIssue } from "@goodfood/platform/errors";
+import type { ErrorSchema } from "@goodfood/platform/openapi";
 import type { InferRequestType, InferResponseType } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { JSONParsed } from "hono/utils/types";
+import type { z } from "zod";
 import type { LiveMessage as LiveMessageSent } from "../../../durable-objects/src/live";
 import type { GoodFoodClient } from "../../../workers/api/src/client";
 
@@ -20,6 +23,16 @@ type V1 = GoodFoodClient["api"]["v1"];
 type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
 /** The JSON body a route accepts (fields with server defaults may be left out). */
 type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
+
+/**
+ * The envelope every refusal arrives in. Every route declares its error
+ * answers with this one schema, so it is taken from the schema itself.
+ */
+export type ErrorEnvelope = z.output<typeof ErrorSchema>;
+/** The API's closed set of error codes. */
+export type ErrorCode = ErrorEnvelope["error"]["code"];
+/** An entry of a validation refusal's details: the field's path and what is wrong with it. */
+export type { FieldIssue };
 
 // Locations and menus
 export type Location = Answer<V1["locations"][":slug"]["$get"]>;
