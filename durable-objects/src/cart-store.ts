@@ -8,6 +8,7 @@ import type { IdempotencyStore } from "@goodfood/platform/idempotency";
 import type { OutboxStore } from "@goodfood/platform/outbox";
 import { formatTraceparent, type TraceContext } from "@goodfood/platform/trace";
 import type { DraftLine } from "../../workers/api/src/cart/domain/lines";
+import type { CartOwnership } from "../../workers/api/src/cart/domain/ownership";
 import type { ChosenOption } from "../../workers/api/src/cart/domain/pricing";
 import type { CartHeader } from "../../workers/api/src/cart/domain/view";
 import type { RecordedEvent } from "../../workers/api/src/ordering/domain/order";
@@ -60,6 +61,24 @@ function toLine(row: LineRow): DraftLine {
 		optionKey: row.option_key,
 		note: row.note,
 	};
+}
+
+/** A cart not stored yet: a one-shot order checks out before it writes anything. */
+export function newCartRow(cartId: string, orderId: string, locationSlug: string, ownerId: string | null): CartRow {
+	return {
+		cart_id: cartId,
+		order_id: orderId,
+		location_slug: locationSlug,
+		status: "open",
+		revision: 0,
+		tracking_token_hash: null,
+		expires_at: 0,
+		owner_id: ownerId,
+	};
+}
+
+export function cartOwnership(row: CartRow): CartOwnership {
+	return { cartId: row.cart_id, orderId: row.order_id, ownerId: row.owner_id, status: row.status };
 }
 
 export function cartHeader(row: CartRow): CartHeader {

@@ -23,14 +23,13 @@ import type { Outcome, RuleViolation } from "@goodfood/platform/rule-violation";
 import { violation } from "@goodfood/platform/rule-violation";
 import type { CallContext } from "@goodfood/platform/trace";
 import {
-	assertRoomForLine,
 	type DraftLine,
 	draftLine,
-	isSameLine,
-	mergedQuantity,
-	optionKey,
+	patchLine,
+	placeLine,
 	repricedLines,
 } from "../../workers/api/src/cart/domain/lines";
+import { assertCartFor, assertOpen } from "../../workers/api/src/cart/domain/ownership";
 import { cartView } from "../../workers/api/src/cart/domain/view";
 import type {
 	AddLineInput,
@@ -58,7 +57,7 @@ import type {
 	OrderPlacement,
 	OrderView,
 } from "../../workers/api/src/ordering/order-views";
-import { type CartRow, CartStore, cartHeader } from "./cart-store";
+import { type CartRow, CartStore, cartHeader, cartOwnership, newCartRow } from "./cart-store";
 import { LocationCache, loadCartItems, primaryCatalogue } from "./catalogue";
 import { kitchenMessage } from "./kitchen-feed";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
@@ -132,16 +131,11 @@ export class CartDurableObject extends DurableObject<Env> {
 			// No awaits from here on: the merge below cannot interleave with another add.
 			const current = this.openCart(cartId, customerId);
 			const lines = this.store.lines();
-			const same = lines.find((line) => isSameLine(line, added));
-			if (same) {
-				const quantity = mergedQuantity(same.quantity, added.quantity);
-				this.store.updateLine({ ...same, quantity, unitPrice: added.unitPrice });
-			} else {
-				assertRoomForLine(lines.length);
-				this.store.insertLine(added, lines.length);
-			}
+			const { line, merged } = placeLine(lines, added);
+			if (merged) this.store.updateLine(line);
+			else this.store.insertLine(line, lines.length);
 			this.touch(current);
-			return { lineId: same?.lineId ?? added.lineId, cart: this.cartView(cartId, customerId, location) };
+			return { lineId: line.lineId, cart: this.cartView(cartId, customerId, location) };
 		});
 	}
 
@@ -164,16 +158,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			// No awaits from here on. Re-read the line: an add may have merged into it
 			// meanwhile, and what the patch leaves alone must keep that add's effect.
 			const current = this.openCart(cartId, customerId);
-			const line = this.line(lineId);
-			const options = repriced?.options ?? line.options;
-			this.store.updateLine({
-				...line,
-				quantity: patch.quantity ?? line.quantity,
-				options,
-				optionKey: optionKey(options.map((option) => option.optionId)),
-				unitPrice: repriced?.unitPrice ?? line.unitPrice,
-				note: patch.note === undefined ? line.note : (patch.note ?? null),
-			});
+			this.store.updateLine(patchLine(this.line(lineId), patch, repriced));
 			this.touch(current);
 			return this.cartView(cartId, customerId, location);
 		});
@@ -238,16 +223,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				const lines = input.items.map((item, index) =>
 					draftLine(location, items.get(item.itemId), item, `items.${index}.`),
 				);
-				const cart: CartRow = {
-					cart_id: cartId,
-					order_id: orderId,
-					location_slug: location.slug,
-					status: "open",
-					revision: 0,
-					tracking_token_hash: null,
-					expires_at: 0,
-					owner_id: customerId,
-				};
+				const cart = newCartRow(cartId, orderId, location.slug, customerId);
 				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId, () => {
 					this.createCart(cartId, orderId, location.slug, customerId);
 					lines.forEach((line, position) => {
@@ -495,24 +471,18 @@ export class CartDurableObject extends DurableObject<Env> {
 		this.scheduleAlarm();
 	}
 
-	/**
-	 * The cart, if the caller named it by its id and, for a customer's cart, is
-	 * that customer; otherwise it does not exist for them.
-	 */
+	/** The caller's cart, or cart_not_found. */
 	private knownCart(cartId: string, customerId: string | null): CartRow {
-		const cart = this.store.cart();
-		if (!cart || cart.cart_id !== cartId || (cart.owner_id !== null && cart.owner_id !== customerId)) {
-			throw violation("cart_not_found", "Cart not found");
-		}
-		return cart;
+		const row = this.store.cart();
+		assertCartFor(row && cartOwnership(row), cartId, customerId);
+		return row as CartRow;
 	}
 
+	/** The caller's cart while it takes changes, or cart_checked_out. */
 	private openCart(cartId: string, customerId: string | null): CartRow {
-		const cart = this.knownCart(cartId, customerId);
-		if (cart.status !== "open") {
-			throw violation("cart_checked_out", "This cart has been checked out", { orderId: cart.order_id });
-		}
-		return cart;
+		const row = this.knownCart(cartId, customerId);
+		assertOpen(cartOwnership(row));
+		return row;
 	}
 
 	private line(lineId: string): DraftLine {

@@ -110,6 +110,40 @@ export function mergedQuantity(current: number, added: number): number {
 	return quantity;
 }
 
+/**
+ * Where an added line goes: merged into the same line (its quantity added, at
+ * the current price), or as a new line while the cart has room.
+ */
+export function placeLine(lines: DraftLine[], added: DraftLine): { line: DraftLine; merged: boolean } {
+	const same = lines.find((line) => isSameLine(line, added));
+	if (same) {
+		return {
+			line: { ...same, quantity: mergedQuantity(same.quantity, added.quantity), unitPrice: added.unitPrice },
+			merged: true,
+		};
+	}
+	assertRoomForLine(lines.length);
+	return { line: added, merged: false };
+}
+
+export interface LinePatch {
+	quantity?: number;
+	note?: string | null;
+}
+
+/** A line after a patch: what the patch names changes; new options come priced in `repriced`. */
+export function patchLine(line: DraftLine, patch: LinePatch, repriced?: DraftLine): DraftLine {
+	const options = repriced?.options ?? line.options;
+	return {
+		...line,
+		quantity: patch.quantity ?? line.quantity,
+		options,
+		optionKey: optionKey(options.map((option) => option.optionId)),
+		unitPrice: repriced?.unitPrice ?? line.unitPrice,
+		note: patch.note === undefined ? line.note : (patch.note ?? null),
+	};
+}
+
 /** Refuses a new line when the cart already holds `MAX_LINES`. */
 export function assertRoomForLine(lineCount: number): void {
 	if (lineCount >= MAX_LINES) throw violation("cart_full", `A cart holds at most ${MAX_LINES} lines`);
