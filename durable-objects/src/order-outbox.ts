@@ -15,9 +15,14 @@ function envelopeOf(message: string): OrderEventEnvelope {
 	return JSON.parse(message) as OrderEventEnvelope;
 }
 
-/** One log line per event, in the event's trace, so the order's journey shows where it stalled. */
-function eventLog(event: OrderEventEnvelope) {
-	return spanLogger(continueTrace(event.traceparent), event.requestId);
+/** One error line per event, in the event's own trace, so the order's journey shows where it stalled. */
+function logFailure(event: OrderEventEnvelope, message: string, attempts: number, reason: string): void {
+	spanLogger(continueTrace(event.traceparent), event.requestId).error(message, {
+		orderId: event.orderId,
+		sequence: event.sequence,
+		attempts,
+		reason,
+	});
 }
 
 export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<DrainResult> {
@@ -29,23 +34,11 @@ export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<Dra
 			deadLetter: (message) => env.ORDER_EVENTS_DEAD_LETTER.send(envelopeOf(message), { contentType: "json" }),
 		},
 		{
-			failed: ({ message, attempts, reason }) => {
-				const event = envelopeOf(message);
-				eventLog(event).error("outbox send failed", {
-					orderId: event.orderId,
-					sequence: event.sequence,
-					attempts,
-					reason,
-				});
-			},
+			failed: ({ message, attempts, reason }) =>
+				logFailure(envelopeOf(message), "outbox send failed", attempts, reason),
 			deadLettered: ({ message, attempts, reason }) => {
 				const event = envelopeOf(message);
-				eventLog(event).error("outbox gave up: event sent to the dead-letter queue", {
-					orderId: event.orderId,
-					sequence: event.sequence,
-					attempts,
-					reason,
-				});
+				logFailure(event, "outbox gave up: event sent to the dead-letter queue", attempts, reason);
 				const { traceId } = continueTrace(event.traceparent);
 				writeDataPoint(
 					env.ORDER_METRICS,
