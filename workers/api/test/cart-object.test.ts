@@ -5,6 +5,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { OUTBOX_MAX_ATTEMPTS } from "@goodfood/platform/outbox";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import { orderIdForCart } from "../src/cart/identity";
@@ -74,6 +75,49 @@ describe("event store and outbox", () => {
 		// The events survived: the order is still confirmed.
 		const order = await json<{ status: string }>(await call(`/api/v1/orders/${orderId}`, { headers: STAFF }));
 		expect(order.status).toBe("confirmed");
+	});
+	it("hands an event that ran out of attempts to the dead-letter queue, with an error log, and keeps nothing behind", async () => {
+		const { stub } = await placed();
+		await runDurableObjectAlarm(stub);
+		const deadLettered: unknown[] = [];
+		const failing = {
+			sendBatch: async () => {
+				throw new Error("queue unavailable");
+			},
+		};
+		const deadLetters = {
+			send: async (body: unknown) => {
+				deadLettered.push(body);
+			},
+		};
+		const errors: string[] = [];
+		const consoleError = console.error;
+		const consoleLog = console.log;
+		const capture = (line: unknown) => errors.push(String(line));
+		await runInDurableObject(stub, async (instance: CartDurableObject, state) => {
+			const bindings = (instance as unknown as { env: Env }).env;
+			const original = {
+				ORDER_EVENTS: bindings.ORDER_EVENTS,
+				ORDER_EVENTS_DEAD_LETTER: bindings.ORDER_EVENTS_DEAD_LETTER,
+			};
+			Object.assign(bindings, { ORDER_EVENTS: failing, ORDER_EVENTS_DEAD_LETTER: deadLetters });
+			console.error = capture;
+			console.log = capture;
+			try {
+				await instance.changeStatus({ kind: "staff", locations: "all" }, { status: "confirmed", etaMinutes: 10 });
+				// One attempt short of the maximum, and due now.
+				state.storage.sql.exec(`UPDATE outbox SET attempts = ${OUTBOX_MAX_ATTEMPTS - 1}, next_attempt_at = 0`);
+				await instance.alarm();
+			} finally {
+				Object.assign(bindings, original);
+				console.error = consoleError;
+				console.log = consoleLog;
+			}
+		});
+
+		expect(deadLettered).toEqual([expect.objectContaining({ type: "OrderConfirmed", sequence: 2 })]);
+		expect(await outboxOf(stub)).toEqual([]);
+		expect(errors.some((line) => line.includes("outbox gave up: event sent to the dead-letter queue"))).toBe(true);
 	});
 });
 
