@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 describe("Analytics Engine data points", () => {
-	it("lays a request out as the README documents", () => {
+	it("lays a request out as docs/operations.md documents", () => {
 		expect(
 			requestDataPoint({
 				worker: "menu-edge",
@@ -32,7 +32,7 @@ describe("Analytics Engine data points", () => {
 		).toEqual(["api", "POST", "/x", "", "", "", "t"]);
 	});
 
-	it("lays an order event out as the README documents", () => {
+	it("lays an order event out as docs/operations.md documents", () => {
 		expect(
 			orderEventDataPoint({
 				type: "OrderReady",

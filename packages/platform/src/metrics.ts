@@ -1,7 +1,7 @@
 /**
  * Workers Analytics Engine data points: one per request in `goodfood_requests`
  * (both workers) and one per order event in `goodfood_order_events`. The
- * layouts below are the contract the README documents and dashboards query
+ * layouts below are the contract docs/operations.md documents and dashboards query
  * (`blob1`… and `double1`… by position), so fields are only ever appended.
  */
 import { writeLog } from "./log";
