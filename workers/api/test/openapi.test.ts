@@ -2,7 +2,7 @@
  * The API document and its reference page: served, complete against the routes
  * the worker registered (a route missing from the document fails here),
  * consistent in its security schemes; and the typed client front ends use.
- * Validation against the OpenAPI 3.1 schema runs in Node: unit/api-document.test.ts.
+ * Validation against the OpenAPI 3.1 schema runs in Node: src/app.test.ts.
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
