@@ -1,13 +1,22 @@
 /**
- * Debian's Chromium driven by playwright-core (never a browser downloaded by a
- * test tool), and the few waits the scenarios need.
+ * The browser for the end-to-end tests, driven by playwright-core (never a
+ * browser downloaded by a test tool), and the few waits the scenarios need.
+ *
+ * Which Chromium, first that applies:
+ * 1. CHROMIUM_PATH, when set (a file that is not there fails the run at once);
+ * 2. Debian's /usr/bin/chromium, when installed (`.ci/run` installs it);
+ * 3. the headless Chromium the @sparticuz/chromium devDependency ships inside
+ *    its npm package, unpacked to the temp directory (/tmp/chromium) on first
+ *    use, so `npm install` is all a machine needs.
+ * All three run with the same flags (QUIET_CHROMIUM); the run prints which one it used.
  */
-import { mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from "playwright-core";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "screenshots");
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
 /** Without these, Chromium on a machine with no outside network hangs on its background connections. */
 const QUIET_CHROMIUM = [
@@ -20,8 +29,58 @@ const QUIET_CHROMIUM = [
 	"--disable-quic",
 ];
 
-export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROMIUM, args: QUIET_CHROMIUM, timeout: 30_000 });
+function isExecutableFile(file: string): boolean {
+	try {
+		accessSync(file, constants.X_OK);
+		return statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The npm package's Chromium. Its default flags are not used: besides
+ * `--single-process`, which playwright cannot drive, they turn off web security
+ * and site isolation, and the tests should see what Debian's Chromium sees.
+ * An unpacked file that does not run (left half-written by an interrupted first
+ * unpack, say) is removed and unpacked once more.
+ */
+async function npmChromium(): Promise<string> {
+	const { default: sparticuz } = await import("@sparticuz/chromium");
+	let executable = await sparticuz.executablePath();
+	if (whyItDoesNotRun(executable) === undefined) return executable;
+	rmSync(executable, { force: true });
+	executable = await sparticuz.executablePath();
+	const why = whyItDoesNotRun(executable);
+	if (why === undefined) return executable;
+	throw new Error(`the Chromium unpacked from @sparticuz/chromium at ${executable} does not run: ${why}`);
+}
+
+function whyItDoesNotRun(executable: string): string | undefined {
+	const check = spawnSync(executable, ["--version"], { encoding: "utf8", timeout: 10_000 });
+	if (check.status === 0) return undefined;
+	return check.error?.message ?? `${check.signal ?? `exit code ${check.status}`} ${check.stderr}`.trim();
+}
+
+async function chooseChromium(): Promise<{ executablePath: string; from: string }> {
+	const configured = process.env.CHROMIUM_PATH;
+	if (configured) {
+		if (!isExecutableFile(configured)) throw new Error(`CHROMIUM_PATH=${configured} is not an executable file`);
+		return { executablePath: configured, from: "CHROMIUM_PATH" };
+	}
+	if (isExecutableFile(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, from: "Debian's chromium package" };
+	return { executablePath: await npmChromium(), from: "the @sparticuz/chromium npm package" };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+	const { executablePath, from } = await chooseChromium();
+	const browser = await chromium
+		.launch({ executablePath, args: QUIET_CHROMIUM, timeout: 30_000 })
+		.catch((error: Error) => {
+			throw new Error(`Chromium from ${from} (${executablePath}) did not start: ${error.message}`, { cause: error });
+		});
+	console.log(`browser: Chromium ${browser.version()} at ${executablePath}, from ${from}`);
+	return browser;
 }
 
 export const DESKTOP = { width: 1280, height: 800 };
