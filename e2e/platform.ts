@@ -2,12 +2,18 @@
  * The whole platform for the end-to-end tests: a fresh local state directory,
  * migrated and seeded like `npm run dev`'s, served by one `wrangler dev` (the
  * edge with the web app in front, the api worker behind) on a free port.
+ *
+ * Each wrangler runs in a process group of its own (`wrangler dev` starts
+ * workerd under it), and each group is ended, whatever happens: by `stop()`,
+ * when the start fails or is abandoned (its signal), and, should this process
+ * end first (a failed run, the run's deadline, Ctrl-C), on the way out.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { DATABASE, ensureDevVars } from "../scripts/local";
 import { demoSeedStatements } from "../scripts/seed/sql";
 import { demoAccountStatements } from "../scripts/seed/staff";
@@ -21,10 +27,89 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const WRANGLER = path.join(ROOT, "node_modules/.bin/wrangler");
 const QUIET_ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
-function wrangler(args: string[]): void {
-	const result = spawnSync(WRANGLER, args, { cwd: ROOT, env: QUIET_ENV, encoding: "utf8" });
-	if (result.status !== 0) {
-		throw new Error(`wrangler ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+/** The process groups (by their leader's pid) and state directories not yet cleaned up. */
+const groups = new Set<number>();
+const stateDirs = new Set<string>();
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// The group has already ended.
+	}
+}
+
+process.once("exit", () => {
+	for (const pid of groups) signalGroup(pid, "SIGKILL");
+	for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+	process.once(signal, () => process.exit(1));
+}
+
+interface Wrangler {
+	/** Set once wrangler has ended: its exit code, the signal that ended it, or why it did not start. */
+	readonly ended: string | undefined;
+	readonly exited: Promise<string>;
+	/** The last of what it printed. */
+	output(): string;
+	/** Ends its whole process group: SIGTERM, then SIGKILL for whatever is left after a grace period. */
+	stop(): Promise<void>;
+}
+
+function startWrangler(args: string[]): Wrangler {
+	const child: ChildProcess = spawn(WRANGLER, args, {
+		cwd: ROOT,
+		env: QUIET_ENV,
+		stdio: ["ignore", "pipe", "pipe"],
+		detached: true,
+	});
+	const pid = child.pid;
+	if (pid) groups.add(pid);
+	let output = "";
+	const keep = (chunk: Buffer) => {
+		output = (output + chunk.toString()).slice(-20_000);
+	};
+	child.stdout?.on("data", keep);
+	child.stderr?.on("data", keep);
+	let ended: string | undefined;
+	const exited = new Promise<string>((resolve) => {
+		child.once("exit", (code, signal) => resolve(signal ?? String(code)));
+		child.once("error", (error) => resolve(error.message));
+	}).then((outcome) => {
+		ended ??= outcome;
+		return ended;
+	});
+	return {
+		get ended() {
+			return ended;
+		},
+		exited,
+		output: () => output,
+		async stop() {
+			if (!pid || !groups.has(pid)) return;
+			if (ended === undefined) {
+				signalGroup(pid, "SIGTERM");
+				await Promise.race([exited, delay(5_000, undefined, { ref: false })]);
+			}
+			signalGroup(pid, "SIGKILL");
+			groups.delete(pid);
+		},
+	};
+}
+
+/** Runs a wrangler command to its end; an abort ends it. */
+async function wrangler(args: string[], signal: AbortSignal): Promise<void> {
+	const run = startWrangler(args);
+	const abandon = () => void run.stop();
+	signal.addEventListener("abort", abandon, { once: true });
+	try {
+		const outcome = await run.exited;
+		signal.throwIfAborted();
+		if (outcome !== "0") throw new Error(`wrangler ${args.join(" ")} failed (${outcome}):\n${run.output()}`);
+	} finally {
+		signal.removeEventListener("abort", abandon);
+		await run.stop();
 	}
 }
 
@@ -41,39 +126,50 @@ function freePort(): Promise<number> {
 	});
 }
 
-async function seed(persistTo: string): Promise<void> {
+async function seed(persistTo: string, signal: AbortSignal): Promise<void> {
 	const local = ["--local", "--persist-to", persistTo];
-	wrangler(["d1", "migrations", "apply", DATABASE, ...local]);
+	await wrangler(["d1", "migrations", "apply", DATABASE, ...local], signal);
 	const file = path.join(persistTo, "seed.sql");
 	writeFileSync(file, `${[...demoSeedStatements(), ...(await demoAccountStatements())].join("\n")}\n`);
-	wrangler(["d1", "execute", DATABASE, ...local, "--file", file]);
+	await wrangler(["d1", "execute", DATABASE, ...local, "--file", file], signal);
 }
 
-async function waitForHealth(url: string, dev: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitForHealth(url: string, dev: Wrangler, signal: AbortSignal, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (dev.exitCode !== null) throw new Error(`wrangler dev exited (${dev.exitCode}):\n${log()}`);
+		signal.throwIfAborted();
+		if (dev.ended !== undefined) throw new Error(`wrangler dev exited (${dev.ended}):\n${dev.output()}`);
 		try {
-			const response = await fetch(`${url}/health`);
+			const response = await fetch(`${url}/health`, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) });
 			if (response.ok) return;
 		} catch {
 			// Not listening yet.
 		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
+		await delay(250, undefined, { signal }).catch(() => undefined);
 	}
-	throw new Error(`the platform did not answer /health within ${timeoutMs} ms:\n${log()}`);
+	throw new Error(`the platform did not answer /health within ${timeoutMs} ms:\n${dev.output()}`);
 }
 
-/** Starts the platform on a fresh database; `stop()` ends it and removes its state. */
-export async function startPlatform(): Promise<Platform> {
+/**
+ * Starts the platform on a fresh database; `stop()` ends it and removes its state.
+ * Aborting `signal` abandons the start: it stops what it started, then rejects.
+ */
+export async function startPlatform(signal: AbortSignal = new AbortController().signal): Promise<Platform> {
 	ensureDevVars();
 	const persistTo = mkdtempSync(path.join(tmpdir(), "goodfood-e2e-"));
-	await seed(persistTo);
-	const port = await freePort();
-	const inspectorPort = await freePort();
-	const dev = spawn(
-		WRANGLER,
-		[
+	stateDirs.add(persistTo);
+	let dev: Wrangler | undefined;
+	const stop = async () => {
+		await dev?.stop();
+		rmSync(persistTo, { recursive: true, force: true });
+		stateDirs.delete(persistTo);
+	};
+	try {
+		await seed(persistTo, signal);
+		const port = await freePort();
+		const inspectorPort = await freePort();
+		signal.throwIfAborted();
+		dev = startWrangler([
 			"dev",
 			"-c",
 			"workers/menu-edge/wrangler.toml",
@@ -88,44 +184,12 @@ export async function startPlatform(): Promise<Platform> {
 			"--inspector-port",
 			String(inspectorPort),
 			"--show-interactive-dev-session=false",
-		],
-		{ cwd: ROOT, env: QUIET_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
-	);
-	let output = "";
-	const keep = (chunk: Buffer) => {
-		output = (output + chunk.toString()).slice(-20_000);
-	};
-	dev.stdout?.on("data", keep);
-	dev.stderr?.on("data", keep);
-
-	// Should this process end before stop() (a crash, a cancelled run), take wrangler and workerd along.
-	const killGroup = () => {
-		if (dev.pid && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
-	};
-	process.once("exit", killGroup);
-	for (const signal of ["SIGINT", "SIGTERM"] as const) {
-		process.once(signal, () => {
-			killGroup();
-			process.exit(1);
-		});
-	}
-
-	const url = `http://127.0.0.1:${port}`;
-	const stop = async () => {
-		if (dev.exitCode === null && dev.pid) {
-			const exited = new Promise((resolve) => dev.once("exit", resolve));
-			// wrangler dev starts workerd as a child: end the whole process group it leads.
-			process.kill(-dev.pid, "SIGTERM");
-			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-			if (dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
-		}
-		rmSync(persistTo, { recursive: true, force: true });
-	};
-	try {
-		await waitForHealth(url, dev, () => output);
+		]);
+		const url = `http://127.0.0.1:${port}`;
+		await waitForHealth(url, dev, signal);
+		return { url, stop };
 	} catch (error) {
 		await stop();
 		throw error;
 	}
-	return { url, stop };
 }

@@ -1,11 +1,16 @@
 /**
- * The web app end to end, in Debian's Chromium against the whole platform
- * (edge, api worker, Durable Objects, queues) on a fresh local database:
- * a signed-in customer's delivery order, a guest's pickup order followed live
- * while the kitchen moves it along, and an item sold out by a manager.
+ * The web app end to end, in Chromium (see browser.ts for which one) against
+ * the whole platform (edge, api worker, Durable Objects, queues) on a fresh
+ * local database: a signed-in customer's delivery order, a guest's pickup order
+ * followed live while the kitchen moves it along, and an item sold out by a manager.
+ *
+ * Whatever fails, the run stops what it started (the browser, `wrangler dev`
+ * and its workerd) and ends: a failed start abandons the other half of the
+ * start, and past RUN_TIMEOUT_MS (E2E_TIMEOUT_MS) the whole run is stopped.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, Page } from "playwright-core";
 import {
 	chooseSlot,
@@ -28,28 +33,67 @@ const LIVE_WITHIN_MS = 10_000;
 /** Soho, well inside the London location's 3 km delivery radius. */
 const GREEK_STREET = { latitude: 51.5142, longitude: -0.1318 };
 
-let platform: Platform;
-let browser: Browser;
+/** The whole run, from starting the platform to the last scenario; a normal run takes well under a minute. */
+const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS) || 5 * 60_000;
+
+let platform: Platform | undefined;
+let browser: Browser | undefined;
 const problems: string[][] = [];
+/** Aborted to abandon the start: when one half of it fails, or the run is being stopped. */
+const abandonStart = new AbortController();
+let starting: Promise<unknown> = Promise.resolve();
 
 /** E2E_BASE_URL points the tests at a platform already running on a freshly seeded database. */
-async function platformUnderTest(): Promise<Platform> {
+async function platformUnderTest(signal: AbortSignal): Promise<Platform> {
 	const url = process.env.E2E_BASE_URL;
-	return url ? { url, stop: async () => undefined } : startPlatform();
+	return url ? { url, stop: async () => undefined } : startPlatform(signal);
 }
+
+/** Stops what the run started or is still starting. */
+async function stopAll(): Promise<void> {
+	abandonStart.abort(new Error("the run is being stopped"));
+	await starting;
+	const [stopping, closing] = [platform?.stop(), browser?.close()];
+	[platform, browser] = [undefined, undefined];
+	await Promise.allSettled([stopping, closing]);
+}
+
+setTimeout(() => {
+	console.error(
+		`The end-to-end run did not end within ${RUN_TIMEOUT_MS / 1000} s (E2E_TIMEOUT_MS): stopping the browser and the platform, and failing.`,
+	);
+	// Should stopping hang too, exiting still kills the platform's processes and the browser.
+	void Promise.race([stopAll(), delay(15_000)]).finally(() => process.exit(1));
+}, RUN_TIMEOUT_MS).unref();
 
 before(
 	async () => {
 		const started = Date.now();
-		[platform, browser] = await Promise.all([platformUnderTest(), launchBrowser()]);
-		console.log(`platform and browser up in ${Date.now() - started} ms at ${platform.url}`);
+		let failure: unknown;
+		const failed = (error: unknown) => {
+			failure ??= error;
+			abandonStart.abort(new Error("the other half of the start failed"));
+		};
+		starting = Promise.allSettled([
+			platformUnderTest(abandonStart.signal).then((up) => {
+				platform = up;
+			}, failed),
+			launchBrowser().then((up) => {
+				browser = up;
+			}, failed),
+		]);
+		await starting;
+		if (failure !== undefined) {
+			await stopAll();
+			throw failure;
+		}
+		console.log(`platform and browser up in ${Date.now() - started} ms at ${platform?.url}`);
 	},
 	{ timeout: 120_000 },
 );
 
 after(async () => {
-	await browser?.close();
-	await platform?.stop();
+	await stopAll();
 	assert.deepEqual(problems.flat(), [], "no uncaught errors or CSP violations in any page");
 });
 
@@ -72,6 +116,7 @@ async function interactiveAfter(target: Page): Promise<number> {
 }
 
 async function page(options: Parameters<typeof openPage>[2] = {}) {
+	assert.ok(browser && platform, "no browser or no platform: the start failed, or the run is being stopped");
 	const opened = await openPage(browser, platform.url, options);
 	problems.push(opened.problems);
 	return opened.page;
@@ -293,18 +338,20 @@ test("an item a manager marks sold out can no longer be added", { timeout: SCENA
 test("the edge serves the app's pages and still answers the API, menus and health checks itself", {
 	timeout: SCENARIO_TIMEOUT_MS,
 }, async () => {
-	const page = await fetch(`${platform.url}/locations/london-soho/checkout`);
+	assert.ok(platform, "no platform: the start failed, or the run is being stopped");
+	const { url } = platform;
+	const page = await fetch(`${url}/locations/london-soho/checkout`);
 	assert.equal(page.status, 200);
 	assert.match(page.headers.get("content-type") ?? "", /text\/html/);
 	assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'self'/);
 	assert.match(await page.text(), /<div id="app">/);
 
-	const health = await fetch(`${platform.url}/health`);
+	const health = await fetch(`${url}/health`);
 	assert.deepEqual(await health.json(), { status: "ok", worker: "menu-edge" });
-	const menu = await fetch(`${platform.url}/menu?location=london-soho`);
+	const menu = await fetch(`${url}/menu?location=london-soho`);
 	assert.equal(menu.status, 200);
 	assert.ok(menu.headers.get("etag"));
-	const unknown = await fetch(`${platform.url}/api/v1/no-such-route`);
+	const unknown = await fetch(`${url}/api/v1/no-such-route`);
 	assert.equal(unknown.status, 404);
 	assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, "not_found");
 });
