@@ -77,12 +77,10 @@ export function newCartRow(cartId: string, orderId: string, locationSlug: string
 	};
 }
 
-export function cartOwnership(row: CartRow): CartOwnership {
-	return { cartId: row.cart_id, orderId: row.order_id, ownerId: row.owner_id, status: row.status };
-}
-
-export function cartHeader(row: CartRow): CartHeader {
+/** The cart as the domain sees it: for its view, and for who may use it. */
+export function cartHeader(row: CartRow): CartHeader & CartOwnership {
 	return {
+		ownerId: row.owner_id,
 		cartId: row.cart_id,
 		orderId: row.order_id,
 		locationSlug: row.location_slug,

@@ -57,7 +57,7 @@ import type {
 	OrderPlacement,
 	OrderView,
 } from "../../workers/api/src/ordering/order-views";
-import { type CartRow, CartStore, cartHeader, cartOwnership, newCartRow } from "./cart-store";
+import { type CartRow, CartStore, cartHeader, newCartRow } from "./cart-store";
 import { LocationCache, loadCartItems, primaryCatalogue } from "./catalogue";
 import { kitchenMessage } from "./kitchen-feed";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
@@ -474,14 +474,14 @@ export class CartDurableObject extends DurableObject<Env> {
 	/** The caller's cart, or cart_not_found. */
 	private knownCart(cartId: string, customerId: string | null): CartRow {
 		const row = this.store.cart();
-		assertCartFor(row && cartOwnership(row), cartId, customerId);
+		assertCartFor(row && cartHeader(row), cartId, customerId);
 		return row as CartRow;
 	}
 
 	/** The caller's cart while it takes changes, or cart_checked_out. */
 	private openCart(cartId: string, customerId: string | null): CartRow {
 		const row = this.knownCart(cartId, customerId);
-		assertOpen(cartOwnership(row));
+		assertOpen(cartHeader(row));
 		return row;
 	}
 
@@ -512,14 +512,13 @@ export class CartDurableObject extends DurableObject<Env> {
 		return primaryCatalogue(this.env.DB);
 	}
 
-	private order(): OrderState | undefined {
-		const cart = this.store.cart();
+	private order(cart = this.store.cart()): OrderState | undefined {
 		return cart ? foldOrder(cart.order_id, this.store.events()) : undefined;
 	}
 
 	private async authorisedOrder(access: OrderAccess): Promise<OrderState | null> {
 		const cart = this.store.cart();
-		const order = this.order();
+		const order = this.order(cart);
 		if (!cart || !order) return null;
 		const ownership = {
 			locationSlug: order.locationSlug,
