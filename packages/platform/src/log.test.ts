@@ -1,14 +1,9 @@
 /** The structured logger: one JSON line, its fields in order, at the console method of its level. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { errorText, logger, spanLogger } from "./log";
-import type { TraceContext } from "./trace";
+import { SAMPLE_TRACE } from "./trace-fixture";
 
-const TRACE: TraceContext = {
-	traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-	spanId: "b7ad6b7169203331",
-	parentSpanId: "00f067aa0ba902b7",
-	flags: "01",
-};
+const TRACE = SAMPLE_TRACE;
 
 afterEach(() => {
 	vi.restoreAllMocks();

@@ -1,14 +1,9 @@
 /** The OTLP/JSON export: its settings, the trace request it posts, and the batch that posts it. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { otlpTarget, otlpTraceRequest, SpanBatch } from "./otlp";
-import type { TraceContext } from "./trace";
+import { SAMPLE_TRACE } from "./trace-fixture";
 
-const TRACE: TraceContext = {
-	traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
-	spanId: "b7ad6b7169203331",
-	parentSpanId: "00f067aa0ba902b7",
-	flags: "01",
-};
+const TRACE = SAMPLE_TRACE;
 
 afterEach(() => {
 	vi.restoreAllMocks();

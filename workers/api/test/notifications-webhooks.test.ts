@@ -3,6 +3,7 @@
  * signed deliveries that verify with the documented algorithm, retried when
  * the receiver fails and dropped once the webhook is removed.
  */
+import { toHex } from "@goodfood/platform/crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { verifyWebhookSignature } from "../src/notifications/domain/webhooks";
@@ -97,10 +98,6 @@ describe("webhook registration", () => {
 	});
 });
 
-function hex(bytes: ArrayBuffer): string {
-	return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
 describe("webhook deliveries", () => {
 	beforeEach(() => {
 		quietLogs();
@@ -146,7 +143,7 @@ describe("webhook deliveries", () => {
 				["sign"],
 			);
 			const expected = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
-			expect(signature).toBe(`v1=${hex(expected)}`);
+			expect(signature).toBe(`v1=${toHex(expected)}`);
 
 			const tampered = body.replace('"total":1180', '"total":1');
 			expect(tampered).not.toBe(body);
