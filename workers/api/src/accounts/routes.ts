@@ -8,6 +8,7 @@ import { type AppEnv, createRouter } from "@goodfood/platform/app";
 import { bearerSecurity, forbiddenRole, isStaffRole, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { limitByAddress } from "@goodfood/platform/rate-limit";
 import { callContext } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, exists, inArray, ne, or, sql } from "drizzle-orm";
@@ -65,6 +66,11 @@ export const accountRoutes = createRouter()
 			responses: { 201: jsonContent(RegisterResult, "Registered and signed in"), ...errorResponses(400, 409) },
 		}),
 		async (c) => {
+			await limitByAddress(
+				c,
+				"RATE_LIMIT_REGISTER",
+				"Too many registrations from this address; wait a minute and try again",
+			);
 			const account = await createAccount(database(c.var.d1), { ...c.req.valid("json"), role: "customer" });
 			return c.json({ ...(await tokensFor(c, account)), account: profileOf(account) }, 201);
 		},
