@@ -16,6 +16,7 @@ const D1_DATABASE_ID = "00000000-0000-4000-8000-000000000001";
 const MENU_KV_ID = "00000000000040008000000000000002";
 const COMPATIBILITY_DATE = "2026-11-01";
 const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
+const TEST_TRACKING_TOKEN_SECRET = "test-tracking-token-secret-0123456789abcdef";
 const CORS_ORIGINS = "http://localhost:8787,http://localhost:5173";
 
 // Test requests mostly share one client IP, so the production limits would throttle the suite.
@@ -69,7 +70,11 @@ export default defineConfig({
 					cloudflareTest({
 						wrangler: { configPath: path.join(root, "wrangler.toml") },
 						miniflare: {
-							bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: TEST_JWT_SECRET },
+							bindings: {
+								TEST_MIGRATIONS: migrations,
+								JWT_SECRET: TEST_JWT_SECRET,
+								TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,
+							},
 							ratelimits: { ...TEST_RATE_LIMITS, TEST_RATE_LIMIT },
 						},
 					}),
@@ -96,7 +101,12 @@ export default defineConfig({
 									d1Databases: { DB: D1_DATABASE_ID },
 									queueProducers: { ORDER_EVENTS: "goodfood-order-events" },
 									kvNamespaces: { MENU_KV: MENU_KV_ID },
-									bindings: { JWT_SECRET: TEST_JWT_SECRET, ENVIRONMENT: "test", CORS_ORIGINS },
+									bindings: {
+										JWT_SECRET: TEST_JWT_SECRET,
+										TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,
+										ENVIRONMENT: "test",
+										CORS_ORIGINS,
+									},
 									ratelimits: {
 										...TEST_RATE_LIMITS,
 										RATE_LIMIT_SIGN_IN: { namespace_id: "1003", simple: { limit: 5, period: 60 } },

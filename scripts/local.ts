@@ -1,6 +1,7 @@
 /** Shared by the local scripts: running wrangler against the one local state directory. */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 
 export const PERSIST_DIR = ".wrangler/state";
 export const DATABASE = "goodfood";
@@ -15,10 +16,23 @@ export function wrangler(args: string[], options: { capture?: boolean } = {}): s
 	return result.stdout ?? "";
 }
 
-/** Local secrets come from .dev.vars; a fresh clone gets the documented local-only defaults. */
+/**
+ * Local secrets come from .dev.vars; a fresh clone gets the documented
+ * local-only defaults, and an older .dev.vars gets the defaults of secrets
+ * added since (its own values are kept).
+ */
 export function ensureDevVars(): void {
 	if (!existsSync(".dev.vars")) {
 		copyFileSync(".dev.vars.example", ".dev.vars");
 		console.log("Created .dev.vars from .dev.vars.example (local-only defaults).");
+		return;
 	}
+	const example = readFileSync(".dev.vars.example", "utf8");
+	const current = readFileSync(".dev.vars", "utf8");
+	const present = parseEnv(current);
+	const missing = Object.entries(parseEnv(example)).filter(([name]) => !(name in present));
+	if (missing.length === 0) return;
+	const lines = missing.map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+	appendFileSync(".dev.vars", `${current.endsWith("\n") || current === "" ? "" : "\n"}${lines.join("\n")}\n`);
+	console.log(`Added ${missing.map(([name]) => name).join(", ")} to .dev.vars (local-only defaults).`);
 }

@@ -121,12 +121,9 @@ export class CartStore {
 		);
 	}
 
-	checkOut(trackingTokenHash: string, now: Date): void {
-		this.sql.exec(
-			"UPDATE cart SET status = 'checked_out', tracking_token_hash = ?, updated_at = ? WHERE id = 1",
-			trackingTokenHash,
-			now.toISOString(),
-		);
+	/** Closes the cart as its order is placed; the tracking token is derived from the order id, so nothing of it is stored. */
+	checkOut(now: Date): void {
+		this.sql.exec("UPDATE cart SET status = 'checked_out', updated_at = ? WHERE id = 1", now.toISOString());
 	}
 
 	forgetOwner(): void {

@@ -15,7 +15,6 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { randomToken, sha256Hex } from "@goodfood/platform/crypto";
 import { type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
 import { errorText } from "@goodfood/platform/log";
 import { type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
@@ -40,7 +39,7 @@ import type {
 	UpdateLineInput,
 } from "../../workers/api/src/cart/schemas";
 import type { LocationSummary } from "../../workers/api/src/menu/domain/document";
-import { actorOf, mayAccess, type OrderAccess } from "../../workers/api/src/ordering/domain/access";
+import { actorOf, mayAccess, type OrderAccess, trackingTokenFor } from "../../workers/api/src/ordering/domain/access";
 import { erasePlacedPayload } from "../../workers/api/src/ordering/domain/erasure";
 import {
 	decideStatusChange,
@@ -71,6 +70,9 @@ const KEY_REUSED: RuleViolation = {
 	code: "idempotency_key_reused",
 	message: "This Idempotency-Key was used with a different request",
 };
+
+/** What a placement's idempotency record keeps: the answer without its tracking token, which a replay derives again. */
+type StoredPlacement = Omit<PlacedOrderView, "trackingToken">;
 
 export class CartDurableObject extends DurableObject<Env> {
 	private readonly store: CartStore;
@@ -295,7 +297,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	/**
 	 * Live tracking: a WebSocket (hibernatable) or a Server-Sent Events stream.
 	 * The api worker has validated the request; the access it forwards is
-	 * checked here, where the tracking token's hash lives.
+	 * checked here, where the order (and an older order's token hash) lives.
 	 */
 	override async fetch(request: Request): Promise<Response> {
 		const access = JSON.parse(request.headers.get("x-order-access") ?? "null") as OrderAccess | null;
@@ -364,9 +366,8 @@ export class CartDurableObject extends DurableObject<Env> {
 			throw pricesChanged(changes, location.currency);
 		}
 		const event = orderPlaced({ location, input, when, customerId: cart.owner_id, lines, now });
-		const trackingToken = randomToken(24);
-		const trackingTokenHash = await sha256Hex(trackingToken);
-		const placed: PlacedOrderView = { orderId: cart.order_id, status: "placed", trackingToken };
+		const stored: StoredPlacement = { orderId: cart.order_id, status: "placed" };
+		const placed: PlacedOrderView = { ...stored, trackingToken: await this.trackingToken(cart.order_id) };
 
 		// Everything below is one transaction with no awaits: the order, its outbox row,
 		// the idempotency record and the cart's new status land together or not at all.
@@ -377,10 +378,10 @@ export class CartDurableObject extends DurableObject<Env> {
 		const { recorded, envelope } = this.ctx.storage.transactionSync(() => {
 			createFirst?.();
 			const appended = this.store.append(cart.order_id, event, now, span.trace, requestId);
-			this.store.checkOut(trackingTokenHash, now);
+			this.store.checkOut(now);
 			this.store.idempotency.save(idempotency.key, {
 				fingerprint: idempotency.fingerprint,
-				response: JSON.stringify(placed),
+				response: JSON.stringify(stored),
 				storedAt: now.getTime(),
 			});
 			return appended;
@@ -392,7 +393,8 @@ export class CartDurableObject extends DurableObject<Env> {
 
 	/**
 	 * Replays the stored answer for a known key, without an event (the first call
-	 * recorded it); joins a checkout already running with the same key.
+	 * recorded it), with its tracking token derived again; joins a checkout
+	 * already running with the same key.
 	 */
 	private once(
 		method: string,
@@ -404,7 +406,9 @@ export class CartDurableObject extends DurableObject<Env> {
 			const recalled = recall(this.store.idempotency, idempotency, Date.now());
 			if (recalled.kind === "reused") return { ok: false, violation: KEY_REUSED };
 			if (recalled.kind === "replay") {
-				return { ok: true, value: { placed: JSON.parse(recalled.response) as PlacedOrderView, event: null } };
+				const stored = JSON.parse(recalled.response) as StoredPlacement;
+				const placed = { ...stored, trackingToken: await this.trackingToken(stored.orderId) };
+				return { ok: true, value: { placed, event: null } };
 			}
 			return this.placements.join(
 				idempotency,
@@ -521,10 +525,15 @@ export class CartDurableObject extends DurableObject<Env> {
 		const order = this.order(cart);
 		if (!cart || !order) return null;
 		const ownership = {
+			orderId: order.orderId,
 			locationSlug: order.locationSlug,
 			customerId: order.customerId,
 			trackingTokenHash: cart.tracking_token_hash,
 		};
-		return (await mayAccess(access, ownership)) ? order : null;
+		return (await mayAccess(access, ownership, this.env.TRACKING_TOKEN_SECRET)) ? order : null;
+	}
+
+	private trackingToken(orderId: string): Promise<string> {
+		return trackingTokenFor(orderId, this.env.TRACKING_TOKEN_SECRET);
 	}
 }

@@ -51,6 +51,8 @@ export const CART_MIGRATIONS: string[][] = [
 	],
 	// Carts started by a signed-in customer belong to that customer.
 	["ALTER TABLE cart ADD COLUMN owner_id TEXT"],
+	// Tracking tokens are derived now, and a replay derives them again: no stored answer keeps one in plain text.
+	["UPDATE idempotency SET response = json_remove(response, '$.trackingToken')"],
 ];
 
 /** Applies the migrations this object has not run yet; called inside blockConcurrencyWhile. */

@@ -19,6 +19,7 @@ interface __BaseEnv_Env {
 	RESEND_API_URL: "https://api.resend.com";
 	OTEL_EXPORTER_OTLP_ENDPOINT: "";
 	JWT_SECRET: string;
+	TRACKING_TOKEN_SECRET: string;
 	RESEND_API_KEY?: string;
 	CARTS: DurableObjectNamespace<import("./src/index").CartDurableObject>;
 	KITCHEN_FEEDS: DurableObjectNamespace<import("./src/index").KitchenFeed>;
@@ -46,6 +47,7 @@ declare namespace Cloudflare {
 		RESEND_API_URL: "https://api.resend.com";
 		OTEL_EXPORTER_OTLP_ENDPOINT: "";
 		JWT_SECRET: string;
+		TRACKING_TOKEN_SECRET: string;
 		RESEND_API_KEY: string;
 		CARTS: DurableObjectNamespace<import("./src/index").CartDurableObject>;
 		KITCHEN_FEEDS: DurableObjectNamespace<import("./src/index").KitchenFeed>;
@@ -68,6 +70,7 @@ declare namespace Cloudflare {
 		RESEND_API_URL: "https://api.resend.com";
 		OTEL_EXPORTER_OTLP_ENDPOINT: "";
 		JWT_SECRET: string;
+		TRACKING_TOKEN_SECRET: string;
 		RESEND_API_KEY: string;
 		CARTS: DurableObjectNamespace<import("./src/index").CartDurableObject>;
 		KITCHEN_FEEDS: DurableObjectNamespace<import("./src/index").KitchenFeed>;
@@ -79,7 +82,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "CORS_ORIGINS" | "EMAIL_PROVIDER" | "EMAIL_FROM" | "RESEND_API_URL" | "OTEL_EXPORTER_OTLP_ENDPOINT" | "JWT_SECRET" | "RESEND_API_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "CORS_ORIGINS" | "EMAIL_PROVIDER" | "EMAIL_FROM" | "RESEND_API_URL" | "OTEL_EXPORTER_OTLP_ENDPOINT" | "JWT_SECRET" | "TRACKING_TOKEN_SECRET" | "RESEND_API_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

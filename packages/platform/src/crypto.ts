@@ -39,7 +39,29 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /** Compares a presented secret with a stored SHA-256 hex digest in constant time. */
 export async function matchesHash(secret: string, storedHash: string): Promise<boolean> {
-	const given = encoder.encode(await sha256Hex(secret));
-	const expected = encoder.encode(storedHash);
-	return given.length === expected.length && crypto.subtle.timingSafeEqual(given, expected);
+	return sameSecret(await sha256Hex(secret), storedHash);
+}
+
+/**
+ * HMAC-SHA-256 of `message` under `key`, as base64url: a token derived from
+ * what it stands for, so it can be handed out again without being stored.
+ */
+export async function hmacToken(key: string, message: string): Promise<string> {
+	if (!key) throw new Error("an HMAC key is required");
+	const imported = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
+		"sign",
+	]);
+	return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", imported, encoder.encode(message))));
+}
+
+/** Whether `presented` is `hmacToken(key, message)`, compared in constant time. */
+export async function matchesHmacToken(key: string, message: string, presented: string): Promise<boolean> {
+	return sameSecret(await hmacToken(key, message), presented);
+}
+
+/** Compares two secrets in constant time; only their lengths may differ observably. */
+function sameSecret(expected: string, given: string): boolean {
+	const a = encoder.encode(expected);
+	const b = encoder.encode(given);
+	return a.length === b.length && crypto.subtle.timingSafeEqual(a, b);
 }

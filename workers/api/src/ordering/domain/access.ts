@@ -3,8 +3,12 @@
  * order's location (or admins), the customer who placed it, or whoever holds
  * its tracking token (a guest's link). Contact details are for staff and the
  * customer; the tracking link shows a name only.
+ *
+ * The tracking token is derived: an HMAC-SHA-256 of the order id under the
+ * TRACKING_TOKEN_SECRET, so it is never stored and a replayed checkout answers
+ * it again. Orders placed before that kept a SHA-256 of a random token instead.
  */
-import { matchesHash } from "@goodfood/platform/crypto";
+import { hmacToken, matchesHash, matchesHmacToken } from "@goodfood/platform/crypto";
 import type { Actor } from "./order";
 
 export type OrderAccess =
@@ -12,21 +16,34 @@ export type OrderAccess =
 	| { kind: "customer"; customerId: string }
 	| { kind: "tracking"; token: string };
 
-/** What access is checked against: the order's location and owner, and the stored hash of its tracking token. */
+/** What access is checked against: the order's id, location and owner, and an older order's stored token hash. */
 export interface OrderOwnership {
+	orderId: string;
 	locationSlug: string;
 	customerId: string | null;
+	/** Only on orders placed before tokens were derived: the SHA-256 of their random token. */
 	trackingTokenHash: string | null;
 }
 
-export async function mayAccess(access: OrderAccess, order: OrderOwnership): Promise<boolean> {
+/** The tracking token of an order: the same for every call, so nothing needs to keep it. */
+export function trackingTokenFor(orderId: string, trackingTokenSecret: string): Promise<string> {
+	return hmacToken(trackingTokenSecret, orderId);
+}
+
+export async function mayAccess(
+	access: OrderAccess,
+	order: OrderOwnership,
+	trackingTokenSecret: string,
+): Promise<boolean> {
 	switch (access.kind) {
 		case "staff":
 			return access.locations === "all" || access.locations.includes(order.locationSlug);
 		case "customer":
 			return order.customerId === access.customerId;
 		case "tracking":
-			return order.trackingTokenHash !== null && (await matchesHash(access.token, order.trackingTokenHash));
+			// An older order's random token still opens it; the derived one opens every order.
+			if (order.trackingTokenHash !== null && (await matchesHash(access.token, order.trackingTokenHash))) return true;
+			return matchesHmacToken(trackingTokenSecret, order.orderId, access.token);
 	}
 }
 
