@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
-import { ERROR_CODES, type ErrorCode } from "./error-codes";
+import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from "./error-codes";
 import { requestLogger } from "./request-log";
 import { type RuleViolation, RuleViolationError } from "./rule-violation";
 
@@ -73,6 +73,13 @@ export function errorResponse(c: Context, error: ApiError): Response {
 	return c.json(body, error.status);
 }
 
+/** 415: the body is not JSON, the only media type the API's operations accept (the route's validator refused it). */
+function unsupportedMediaType(): ApiError {
+	return new ApiError("unsupported_media_type", "The body must be JSON, sent with Content-Type: application/json", [
+		{ field: "content-type", message: "must be application/json" },
+	]);
+}
+
 /** Expected failures answer in the envelope; anything else is a bug, logged and answered 500. */
 export function handleError(error: Error, c: Context): Response {
 	if (error instanceof ApiError) return errorResponse(c, error);
@@ -81,8 +88,11 @@ export function handleError(error: Error, c: Context): Response {
 		return errorResponse(c, new ApiError("bad_request", "Request body is not valid JSON"));
 	}
 	const status = (error as { status?: unknown }).status;
+	if (status === 415) return errorResponse(c, unsupportedMediaType());
 	if (typeof status === "number" && status >= 400 && status < 500) {
-		return errorResponse(c, new ApiError("bad_request", error.message, undefined, status as ContentfulStatusCode));
+		// A library's HTTPException carries only a status: answer the set's code for it, so code and status agree.
+		const code = ERROR_CODE_NAMES.find((name) => ERROR_CODES[name] === status) ?? "bad_request";
+		return errorResponse(c, new ApiError(code, error.message, undefined, status as ContentfulStatusCode));
 	}
 	requestLogger(c).error("unhandled error", { error: error.message, stack: error.stack });
 	return errorResponse(c, new ApiError("internal_error", "Something went wrong on our side"));
