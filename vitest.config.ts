@@ -23,9 +23,13 @@ const CORS_ORIGINS = "http://localhost:8787,http://localhost:5173";
 const TEST_RATE_LIMITS = {
 	RATE_LIMIT_ANONYMOUS: { namespace_id: "1001", simple: { limit: 100_000, period: 60 } },
 	RATE_LIMIT_ACCOUNT: { namespace_id: "1002", simple: { limit: 100_000, period: 60 } },
+	RATE_LIMIT_REGISTER: { namespace_id: "1004", simple: { limit: 100_000, period: 60 } },
+	RATE_LIMIT_AUTH_FAILURES: { namespace_id: "1005", simple: { limit: 100_000, period: 60 } },
 } as const;
 // A small limit the gateway tests swap in to exhaust.
 const TEST_RATE_LIMIT = { namespace_id: "1901", simple: { limit: 3, period: 60 } } as const;
+// wrangler.toml's registration limit (5 a minute), for the test that exhausts it; the suite runs with the high one above.
+const TEST_REGISTER_LIMIT = { namespace_id: "1902", simple: { limit: 5, period: 60 } } as const;
 
 const ROUTINE_LOG_LINE =
 	/^\{"level":"info","message":"(request|rpc call|order event recorded|order event (?:already )?projected(?: in the request)?)"/;
@@ -75,7 +79,7 @@ export default defineConfig({
 								JWT_SECRET: TEST_JWT_SECRET,
 								TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,
 							},
-							ratelimits: { ...TEST_RATE_LIMITS, TEST_RATE_LIMIT },
+							ratelimits: { ...TEST_RATE_LIMITS, TEST_RATE_LIMIT, TEST_REGISTER_LIMIT },
 						},
 					}),
 				],
@@ -91,6 +95,10 @@ export default defineConfig({
 						wrangler: { configPath: path.join(root, "workers/menu-edge/wrangler.toml") },
 						miniflare: {
 							d1Databases: { TEST_DB: D1_DATABASE_ID },
+							ratelimits: {
+								RATE_LIMIT_MENU_ORIGIN: { namespace_id: "1006", simple: { limit: 100_000, period: 60 } },
+								TEST_RATE_LIMIT,
+							},
 							bindings: { TEST_MIGRATIONS: migrations, TEST_JWT_SECRET },
 							workers: [
 								{
@@ -100,7 +108,7 @@ export default defineConfig({
 									compatibilityDate: COMPATIBILITY_DATE,
 									d1Databases: { DB: D1_DATABASE_ID },
 									queueProducers: { ORDER_EVENTS: "goodfood-order-events" },
-									kvNamespaces: { MENU_KV: MENU_KV_ID },
+									kvNamespaces: { MENU_KV: MENU_KV_ID, REVOCATIONS: "00000000000040008000000000000003" },
 									bindings: {
 										JWT_SECRET: TEST_JWT_SECRET,
 										TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,

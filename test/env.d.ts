@@ -5,5 +5,6 @@ declare namespace Cloudflare {
 		TEST_DB: D1Database;
 		TEST_JWT_SECRET: string;
 		TEST_RATE_LIMIT: RateLimit;
+		TEST_REGISTER_LIMIT: RateLimit;
 	}
 }

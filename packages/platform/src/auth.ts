@@ -7,11 +7,16 @@ import { createMiddleware } from "hono/factory";
 import { verifyAccessToken } from "./access-token";
 import type { AppEnv, Principal, Role } from "./app";
 import { ApiError } from "./errors";
+import { countAuthenticationFailure } from "./rate-limit";
 
 /** The principal an access token names, or 401: one check for every way a token arrives. */
 async function principalOf(c: Context<AppEnv>, token: string | undefined): Promise<Principal> {
 	const principal = token ? await verifyAccessToken(c.env, token) : undefined;
-	if (!principal) throw new ApiError("unauthorized", "The access token is invalid or expired");
+	if (!principal) {
+		// Counted against the caller's address, as the general rate limit runs only after authentication.
+		await countAuthenticationFailure(c);
+		throw new ApiError("unauthorized", "The access token is invalid or expired");
+	}
 	return principal;
 }
 

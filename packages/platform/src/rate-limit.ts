@@ -1,8 +1,13 @@
 /**
- * Request rate limits on the Workers rate-limit binding: per account when the
- * caller is signed in, else per client IP. It reads the principal, so it must
- * run after the auth middleware.
+ * Request rate limits on the Workers rate-limit binding. The general limit is
+ * per account when the caller is signed in, else per client IP; it reads the
+ * principal, so it must run after the auth middleware. Costlier work has its
+ * own, stricter limit per client IP: registrations (a password hash each),
+ * failed authentications (counted before the general limit can run), and the
+ * menu edge's trips to its origin. Every limiter fails open: an outage of the
+ * limiter must not take the API down with it.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app";
 import { ApiError, errorResponse } from "./errors";
@@ -10,11 +15,56 @@ import { errorText } from "./log";
 import { requestLogger } from "./request-log";
 
 /** Each binding's window in seconds, as its `[[ratelimits]]` entry in wrangler.toml says; the binding does not expose it. */
-export const RATE_LIMIT_PERIODS = { RATE_LIMIT_ANONYMOUS: 60, RATE_LIMIT_ACCOUNT: 60 } as const;
+export const RATE_LIMIT_PERIODS = {
+	RATE_LIMIT_ANONYMOUS: 60,
+	RATE_LIMIT_ACCOUNT: 60,
+	RATE_LIMIT_REGISTER: 60,
+	RATE_LIMIT_AUTH_FAILURES: 60,
+	RATE_LIMIT_MENU_ORIGIN: 60,
+} as const;
+
+export type RateLimitBinding = keyof typeof RATE_LIMIT_PERIODS;
 
 /** The caller's address: Cloudflare's view of it, else the first proxy hop (local runs), else one shared bucket. */
 export function clientIp(headers: Headers): string {
 	return headers.get("cf-connecting-ip")?.trim() || headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+}
+
+/** Counts one call against `key` on the binding: false once its window is used up, true when the limiter is down. */
+async function withinLimit(c: Context, binding: RateLimitBinding, key: string): Promise<boolean> {
+	try {
+		const limiter = (c.env as Partial<Record<RateLimitBinding, RateLimit>>)[binding];
+		if (!limiter) throw new Error(`no ${binding} binding`);
+		return (await limiter.limit({ key })).success;
+	} catch (error) {
+		requestLogger(c).warn("rate limiter unavailable", { binding, error: errorText(error) });
+		return true;
+	}
+}
+
+/** 429 `rate_limited`, with `Retry-After` set to the binding's window. */
+function rateLimited(c: Context, binding: RateLimitBinding, message?: string): ApiError {
+	const period = RATE_LIMIT_PERIODS[binding];
+	c.header("retry-after", String(period));
+	return new ApiError("rate_limited", message ?? `Too many requests; try again in ${period} seconds`);
+}
+
+/** Counts the call against the caller's address on `binding`, and throws 429 once that address's window is used up. */
+export async function limitByAddress(c: Context, binding: RateLimitBinding, message: string): Promise<void> {
+	if (!(await withinLimit(c, binding, clientIp(c.req.raw.headers)))) throw rateLimited(c, binding, message);
+}
+
+/**
+ * Counts a request whose credentials failed against the caller's address.
+ * Authentication runs before the general limit, so without this a client could
+ * try tokens unthrottled; once the address's window is used up it gets 429.
+ */
+export function countAuthenticationFailure(c: Context): Promise<void> {
+	return limitByAddress(
+		c,
+		"RATE_LIMIT_AUTH_FAILURES",
+		"Too many requests with invalid credentials from this address; wait a minute and try again",
+	);
 }
 
 /** Answers 429 `rate_limited` with `Retry-After` once the caller's window is used up; `/health` is never limited. */
@@ -22,17 +72,6 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
 	if (c.req.path === "/health") return next();
 	const accountId = c.get("principal")?.id;
 	const binding = accountId ? "RATE_LIMIT_ACCOUNT" : "RATE_LIMIT_ANONYMOUS";
-	const key = accountId ?? clientIp(c.req.raw.headers);
-	let allowed: boolean;
-	try {
-		allowed = (await c.env[binding].limit({ key })).success;
-	} catch (error) {
-		// A limiter outage must not take the API down with it.
-		requestLogger(c).warn("rate limiter unavailable", { binding, error: errorText(error) });
-		allowed = true;
-	}
-	if (allowed) return next();
-	const period = RATE_LIMIT_PERIODS[binding];
-	c.header("retry-after", String(period));
-	return errorResponse(c, new ApiError("rate_limited", `Too many requests; try again in ${period} seconds`));
+	if (await withinLimit(c, binding, accountId ?? clientIp(c.req.raw.headers))) return next();
+	return errorResponse(c, rateLimited(c, binding));
 });
