@@ -261,9 +261,13 @@ export class CartDurableObject extends DurableObject<Env> {
 		call: CallContext = {},
 	): Promise<Outcome<OrderChanged> | null> {
 		return this.traced("changeStatus", call, async (span) => {
-			const order = await this.authorisedOrder(access);
-			if (!order) return null;
+			if (!(await this.authorisedOrder(access))) return null;
 			return outcome(() => {
+				// Decided on the state as it is now, after the access check's await: another
+				// change may have been appended meanwhile, and the decision and the append must
+				// see the same stream. Nothing awaits from here to the append.
+				const order = this.order();
+				if (!order) throw new Error("order vanished after its access check");
 				const event = decideStatusChange(order, change, actorOf(access), new Date());
 				const { recorded, envelope } = this.ctx.storage.transactionSync(() =>
 					this.store.append(order.orderId, event, new Date(), span.trace, call.requestId),
