@@ -84,6 +84,8 @@ export class CartDurableObject extends DurableObject<Env> {
 		super(ctx, env);
 		this.store = new CartStore(ctx.storage.sql);
 		this.live = new LiveClients(ctx);
+		// Live clients ping to notice a dead connection; the runtime answers without waking this object.
+		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
 		ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql));
 	}
 
@@ -320,9 +322,8 @@ export class CartDurableObject extends DurableObject<Env> {
 		return this.live.connect(request, access.kind, after, catchUp);
 	}
 
-	override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
-		if (message === "ping") socket.send("pong");
-	}
+	/** A "ping" never gets here (the auto-response answers it); clients send nothing else that needs an answer. */
+	override async webSocketMessage(): Promise<void> {}
 
 	override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
 		// 1005 and 1006 report a close without a code; they cannot be sent back.

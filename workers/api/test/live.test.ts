@@ -1,9 +1,10 @@
 /**
  * Live tracking: a WebSocket sees confirmed → preparing (ETA) → ready in order,
- * also after its Durable Object was evicted; reconnecting with `after` gets
+ * also after its Durable Object was evicted, and its pings are answered without
+ * waking the object; reconnecting with `after` gets
  * what was missed; SSE carries the same; the kitchen feed sees new orders.
  */
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
@@ -112,6 +113,32 @@ describe("an order's WebSocket", () => {
 		expect(missed).toMatchObject({ type: "event", sequence: 3, status: "preparing" });
 		expect(live.messages).toHaveLength(2);
 		live.socket.close();
+	});
+
+	it("answers a ping with pong from the runtime, without waking the order's object", async () => {
+		const { orderId, trackingToken } = await placed();
+		const response = await call(`/api/v1/orders/${orderId}/live?token=${trackingToken}`, {
+			headers: { upgrade: "websocket" },
+		});
+		const socket = response.webSocket;
+		if (!socket) throw new Error("no WebSocket in the response");
+		const pong = new Promise<unknown>((resolve) => {
+			socket.addEventListener("message", (event) => {
+				if (event.data === "pong") resolve(event.data);
+			});
+		});
+		socket.accept();
+		const object = env.CARTS.get(env.CARTS.idFromName(orderId));
+		await evictDurableObject(object);
+
+		socket.send("ping");
+		expect(await pong).toBe("pong");
+		// The runtime records when it auto-answered; a pong sent by the object's own handler leaves this null.
+		const answeredAt = await runInDurableObject(object, (_, state) =>
+			state.getWebSocketAutoResponseTimestamp(state.getWebSockets()[0]),
+		);
+		expect(answeredAt).toBeInstanceOf(Date);
+		socket.close();
 	});
 
 	it("refuses a bad after with 400 before upgrading, and strangers with 404", async () => {
