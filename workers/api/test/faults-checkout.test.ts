@@ -4,13 +4,16 @@
  * The client retries with its Idempotency-Key; either way exactly one order
  * exists, with one OrderPlaced, one outbox row and one idempotency record, and
  * the answer the retry gets opens that order. Stored answers keep no
- * tracking token, and expire after 24 hours.
+ * tracking token, and expire after 24 hours; an order placed before tokens were
+ * derived still opens with its old one.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { sha256Hex } from "@goodfood/platform/crypto";
 import { IDEMPOTENCY_TTL_MS } from "@goodfood/platform/idempotency";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
+import { CART_MIGRATIONS } from "../../../durable-objects/src/schema";
 import { orderIdForCart } from "../src/cart/identity";
 import { call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF } from "./helpers";
 
@@ -166,5 +169,33 @@ describe("stored answers", () => {
 		const stored = await storedOf(orderId);
 		expect(stored.events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
 		expect(stored.answers).toEqual([]);
+	});
+});
+
+describe("an order placed before tracking tokens were derived", () => {
+	it("still opens with its random token, and its stored answer loses the token but replays a working one", async () => {
+		const { cart, orderId } = await readyCart();
+		const key = crypto.randomUUID();
+		await checkout(cart.id, PICKUP_TOMORROW(), key);
+		// As the older code stored it: the random token's hash on the cart row, the token itself in the answer.
+		const oldToken = "trk_legacy_0123456789abcdef0123456789";
+		const oldHash = await sha256Hex(oldToken);
+		await runInDurableObject(objectOf(orderId), (_, state) => {
+			state.storage.sql.exec("UPDATE cart SET tracking_token_hash = ?", oldHash);
+			state.storage.sql.exec(
+				"UPDATE idempotency SET response = ?",
+				JSON.stringify({ orderId, status: "placed", trackingToken: oldToken }),
+			);
+			const scrub = CART_MIGRATIONS.find((statements) => statements.some((sql) => sql.includes("$.trackingToken")));
+			for (const statement of scrub ?? []) state.storage.sql.exec(statement);
+		});
+
+		const [answer] = (await storedOf(orderId)).answers;
+		expect(JSON.parse(answer.response)).toEqual({ orderId, status: "placed" });
+		expect((await readAs(orderId, oldToken)).status).toBe(200);
+		const replayed = await json<Placed>(await checkout(cart.id, PICKUP_TOMORROW(), key));
+		expect(replayed.trackingToken).not.toBe(oldToken);
+		expect((await readAs(orderId, replayed.trackingToken)).status).toBe(200);
+		expect((await readAs(orderId, "trk_legacy_fedcba9876543210fedcba98")).status).toBe(404);
 	});
 });
