@@ -315,4 +315,18 @@ export class CartStore {
 			this.sql.exec("DELETE FROM idempotency WHERE key = ?", key);
 		},
 	};
+
+	/**
+	 * Gives an outbox row still holding its event's payload (not sent yet) the
+	 * payload given, so an erased customer's details leave with the event
+	 * rewritten, never as first recorded. A row without a payload is left alone.
+	 */
+	rewriteOutboxPayload(sequence: number, payload: Record<string, unknown>): void {
+		this.sql.exec(
+			`UPDATE outbox SET message = json_set(message, '$.payload', json(?))
+			 WHERE sequence = ? AND json_type(message, '$.payload') IS NOT NULL`,
+			JSON.stringify(payload),
+			sequence,
+		);
+	}
 }

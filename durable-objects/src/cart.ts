@@ -284,8 +284,12 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Removes a deleted customer's personal data from this order's events: the
-	 * order stays (for the restaurant's books), the person does not.
+	 * Removes a deleted customer's personal data from this order: the OrderPlaced
+	 * in its event stream, and the outbox row that may still carry it to the
+	 * queue. The order stays (for the restaurant's books), the person does not.
+	 * The idempotency record keeps only the order's id and status, nothing
+	 * personal. False when the order is not (or no longer) the customer's, so
+	 * a repeated call changes nothing.
 	 */
 	async forgetCustomer(customerId: string, call: CallContext = {}): Promise<boolean> {
 		return this.traced("forgetCustomer", call, async () => {
@@ -293,7 +297,11 @@ export class CartDurableObject extends DurableObject<Env> {
 			if (!cart || cart.owner_id !== customerId) return false;
 			const placed = this.store.placedEvent();
 			this.ctx.storage.transactionSync(() => {
-				if (placed) this.store.rewritePayload(placed.sequence, erasePlacedPayload(placed.payload));
+				if (placed) {
+					const erased = erasePlacedPayload(placed.payload);
+					this.store.rewritePayload(placed.sequence, erased);
+					this.store.rewriteOutboxPayload(placed.sequence, erased);
+				}
 				this.store.forgetOwner();
 			});
 			return true;

@@ -1,6 +1,12 @@
 /**
- * Access tokens: short-lived JWTs (HS256, jose) that name a principal. Signed
- * by the accounts context at sign-in, verified by the gateway on every request.
+ * Access tokens: short-lived JWTs (HS256, jose) that name a principal and the
+ * session (sign-in) they belong to. Signed by the accounts context at sign-in,
+ * verified by the gateway on every request.
+ *
+ * A token is refused once its session has ended: ending a session writes a
+ * `session:<sid>` mark to the REVOCATIONS KV namespace, kept as long as a
+ * token of the session can live, and every verification reads it (one KV
+ * read per authenticated request, cached at the edge).
  */
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { Principal, Role } from "./app";
@@ -8,18 +14,30 @@ import type { Principal, Role } from "./app";
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ISSUER = "goodfood";
 const AUDIENCE = "goodfood-api";
+/** A mark outlives the last token it refuses by a minute, for clocks that disagree a little. */
+const REVOCATION_TTL_SECONDS = ACCESS_TOKEN_TTL_SECONDS + 60;
 
 function secretKey(env: { JWT_SECRET: string }): Uint8Array {
 	return new TextEncoder().encode(env.JWT_SECRET);
 }
 
+function revokedSessionKey(sessionId: string): string {
+	return `session:${sessionId}`;
+}
+
+export interface AccessTokenOptions {
+	/** The sign-in this token belongs to; one that names none (a script's, a test's) gets a session of its own. */
+	sessionId?: string;
+	now?: Date;
+}
+
 export async function issueAccessToken(
 	env: { JWT_SECRET: string },
 	principal: Principal,
-	now = new Date(),
+	{ sessionId = crypto.randomUUID(), now = new Date() }: AccessTokenOptions = {},
 ): Promise<string> {
 	const issuedAt = Math.floor(now.getTime() / 1000);
-	return new SignJWT({ role: principal.role, locations: principal.locations })
+	return new SignJWT({ role: principal.role, locations: principal.locations, sid: sessionId })
 		.setProtectedHeader({ alg: "HS256", typ: "JWT" })
 		.setSubject(principal.id)
 		.setIssuer(ISSUER)
@@ -29,16 +47,25 @@ export async function issueAccessToken(
 		.sign(secretKey(env));
 }
 
-/** The principal of a valid token; undefined for an expired, forged or malformed one. */
-export async function verifyAccessToken(env: { JWT_SECRET: string }, token: string): Promise<Principal | undefined> {
+/**
+ * The principal of a valid token; undefined for an expired, forged or
+ * malformed one, one that names no session, or one whose session has ended.
+ */
+export async function verifyAccessToken(
+	env: { JWT_SECRET: string; REVOCATIONS: KVNamespace },
+	token: string,
+): Promise<Principal | undefined> {
+	let principal: Principal;
+	let sessionId: string;
 	try {
 		const { payload } = await jwtVerify(token, secretKey(env), {
 			issuer: ISSUER,
 			audience: AUDIENCE,
 			algorithms: ["HS256"],
 		});
-		if (typeof payload.sub !== "string") return undefined;
-		return {
+		if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return undefined;
+		sessionId = payload.sid;
+		principal = {
 			id: payload.sub,
 			role: payload.role as Role,
 			locations: Array.isArray(payload.locations) ? (payload.locations as string[]) : [],
@@ -47,4 +74,21 @@ export async function verifyAccessToken(env: { JWT_SECRET: string }, token: stri
 		if (error instanceof joseErrors.JOSEError) return undefined;
 		throw error;
 	}
+	// Only a token with a valid signature costs a KV read.
+	const revoked = await env.REVOCATIONS.get(revokedSessionKey(sessionId));
+	return revoked === null ? principal : undefined;
+}
+
+/**
+ * Ends sessions at once: their access tokens are refused from the next request
+ * on (in this location; elsewhere once KV has spread the write, within about a
+ * minute). Refresh tokens are ended separately, in D1.
+ */
+export async function revokeSessions(env: { REVOCATIONS: KVNamespace }, sessionIds: Iterable<string>): Promise<void> {
+	const revokedAt = new Date().toISOString();
+	await Promise.all(
+		[...new Set(sessionIds)].map((sessionId) =>
+			env.REVOCATIONS.put(revokedSessionKey(sessionId), revokedAt, { expirationTtl: REVOCATION_TTL_SECONDS }),
+		),
+	);
 }

@@ -106,7 +106,7 @@ describe("access tokens", () => {
 		const expired = await issueAccessToken(
 			env,
 			{ id: "acc-demo-customer", role: "customer", locations: [] },
-			new Date(Date.now() - 3600_000),
+			{ now: new Date(Date.now() - 3600_000) },
 		);
 		expect((await call("/api/v1/customers/me", { headers: auth(expired) })).status).toBe(401);
 	});

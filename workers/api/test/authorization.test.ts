@@ -59,6 +59,34 @@ async function disposable(caller: Caller): Promise<Record<string, string>> {
 	return bearer({ id, role, locations });
 }
 
+/** The password each kind of throwaway account has (see `disposable` and `registerCustomer`). */
+const DISPOSABLE_PASSWORDS: Record<Caller, string> = {
+	anonymous: "no account, no password",
+	customer: "correct horse 42",
+	anotherCustomer: "correct horse 42",
+	otherKitchen: "staff pass 123",
+	kitchen: "staff pass 123",
+	manager: "staff pass 123",
+	admin: "staff pass 123",
+};
+
+/** A kitchen account at London Soho, created by the admin, for the routes that change or remove staff. */
+async function newStaffMember(): Promise<string> {
+	const response = await send(
+		"POST",
+		"/api/v1/staff",
+		{
+			email: `m-${crypto.randomUUID()}@goodfood.local`,
+			password: "staff pass 123",
+			name: "M",
+			role: "kitchen",
+			locations: ["london-soho"],
+		},
+		STAFF,
+	);
+	return (await json<{ id: string }>(response)).id;
+}
+
 /** A cart owned by the demo customer, holding one flat white. */
 async function customersCart(): Promise<string> {
 	const owner = headers.customer;
@@ -384,6 +412,17 @@ const cases: Case[] = [
 		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 200 },
 	},
 	{
+		route: "PATCH /staff/{accountId}",
+		request: async (as) =>
+			send("PATCH", `/api/v1/staff/${await newStaffMember()}`, { role: "manager", locations: ["london-soho"] }, as),
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 200 },
+	},
+	{
+		route: "DELETE /staff/{accountId}",
+		request: async (as) => send("DELETE", `/api/v1/staff/${await newStaffMember()}`, undefined, as),
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 204 },
+	},
+	{
 		route: "GET /customers/me",
 		request: (as) => call("/api/v1/customers/me", { headers: as }),
 		expect: signedIn,
@@ -529,6 +568,18 @@ cases.push(
 		variant: "production",
 		request: (as) => inProduction("/api/v1/dev/emails?limit=1", { headers: as }),
 		expect: everyone(404),
+	},
+	// Ends every session of the caller's own account, so each caller gets a throwaway one of its kind.
+	{
+		route: "POST /customers/me/password",
+		request: async (_as, caller) =>
+			send(
+				"POST",
+				"/api/v1/customers/me/password",
+				{ currentPassword: DISPOSABLE_PASSWORDS[caller], newPassword: "a fresh pass 4567" },
+				await disposable(caller),
+			),
+		expect: signedIn,
 	},
 	// Deletes the caller's own account, so each caller gets a throwaway one of its kind.
 	{

@@ -3,43 +3,46 @@
  * account's profile, order history, data export and deletion.
  */
 
-import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from "@goodfood/platform/access-token";
+import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken, revokeSessions } from "@goodfood/platform/access-token";
 import { type AppEnv, createRouter } from "@goodfood/platform/app";
-import { bearerSecurity, forbiddenRole, isStaffRole, signedIn } from "@goodfood/platform/auth";
+import { bearerSecurity, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { limitByAddress } from "@goodfood/platform/rate-limit";
-import { callContext } from "@goodfood/platform/request-log";
+import { callContext, requestLogger } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, exists, inArray, ne, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
-import { cartObject } from "../cart/carts";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { findLocation } from "../menu/repository";
-import { ERASED_CONTACT, ERASED_ORDER_COLUMNS } from "../ordering/domain/erasure";
-import { DUMMY_HASH, verifyPassword } from "./domain/passwords";
+import { DUMMY_HASH, hashPassword, passwordWeakness, verifyPassword } from "./domain/passwords";
+import { assertMayDeleteOwnAccount } from "./domain/staff";
+import { eraseAccountStatements, forgetInOrderObjects } from "./erasure";
 import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
 import {
 	LoginInput,
 	OrderHistoryView,
+	PasswordChange,
 	ProfilePatch,
 	ProfileView,
 	RefreshInput,
 	RegisterInput,
 	TokensView,
 } from "./schemas";
-import { issueRefreshToken, revokeByToken, rotateRefreshToken } from "./tokens";
+import { endSessions } from "./sessions";
+import { type IssuedRefreshToken, issueRefreshToken, revokeByToken, rotateRefreshToken } from "./tokens";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const RegisterResult = TokensView.extend({ account: ProfileView }).openapi("Registration");
 const SIGN_IN_WINDOW_SECONDS = 60;
 
-async function tokensFor(c: Context<AppEnv>, account: AccountRow, refreshToken?: string) {
+/** A new sign-in's tokens, or the next pair of a session: the access token names the session it belongs to. */
+async function tokensFor(c: Context<AppEnv>, account: AccountRow, session?: IssuedRefreshToken) {
+	const refresh = session ?? (await issueRefreshToken(database(c.var.d1), account.id));
 	return {
-		accessToken: await issueAccessToken(c.env, principalOf(account)),
-		refreshToken: refreshToken ?? (await issueRefreshToken(database(c.var.d1), account.id)),
+		accessToken: await issueAccessToken(c.env, principalOf(account), { sessionId: refresh.sessionId }),
+		refreshToken: refresh.token,
 		expiresIn: ACCESS_TOKEN_TTL_SECONDS,
 		tokenType: "Bearer" as const,
 	};
@@ -111,6 +114,8 @@ export const accountRoutes = createRouter()
 			const db = database(c.var.d1);
 			const rotation = await rotateRefreshToken(db, c.req.valid("json").refreshToken);
 			if (!rotation.ok) {
+				// A stolen token came back: the thief's access tokens die with the family, not only its refresh tokens.
+				if (rotation.sessionId) await revokeSessions(c.env, [rotation.sessionId]);
 				throw new ApiError(
 					"unauthorized",
 					rotation.reuse
@@ -128,12 +133,14 @@ export const accountRoutes = createRouter()
 			method: "post",
 			path: "/auth/logout",
 			tags: ["Accounts"],
-			summary: "Sign out: the refresh token's whole sign-in stops working",
+			summary:
+				"Sign out: the refresh token's whole sign-in stops working, its access tokens too (401 from the next request)",
 			request: { body: json(RefreshInput) },
 			responses: { 204: { description: "Signed out" }, ...errorResponses(400) },
 		}),
 		async (c) => {
-			await revokeByToken(database(c.var.d1), c.req.valid("json").refreshToken);
+			const sessionId = await revokeByToken(database(c.var.d1), c.req.valid("json").refreshToken);
+			await endSessions(c, "sign_out", { sessionId });
 			return c.body(null, 204);
 		},
 	)
@@ -176,6 +183,48 @@ export const accountRoutes = createRouter()
 	)
 	.openapi(
 		createRoute({
+			method: "post",
+			path: "/customers/me/password",
+			tags: ["Accounts"],
+			summary:
+				"Change the password: every session of the account ends (its tokens answer 401 from the next request), and this one gets fresh tokens",
+			security: bearerSecurity,
+			request: { body: json(PasswordChange) },
+			responses: {
+				200: jsonContent(TokensView, "Changed; new tokens for this session"),
+				...errorResponses(400, 401),
+			},
+		}),
+		async (c) => {
+			const account = await currentAccount(c);
+			const { currentPassword, newPassword } = c.req.valid("json");
+			const { success } = await c.env.RATE_LIMIT_SIGN_IN.limit({ key: `password:${account.id}` });
+			if (!success) {
+				c.header("retry-after", String(SIGN_IN_WINDOW_SECONDS));
+				throw new ApiError("rate_limited", "Too many password attempts; wait a minute and try again");
+			}
+			if (!(await verifyPassword(currentPassword, account.passwordHash))) {
+				throw new ApiError("unauthorized", "The current password is wrong", [
+					{ field: "currentPassword", message: "is wrong" },
+				]);
+			}
+			const weakness = passwordWeakness(newPassword, account.email);
+			if (weakness) {
+				throw new ApiError("validation_failed", `Invalid new password: ${weakness}`, [
+					{ field: "newPassword", message: weakness },
+				]);
+			}
+			const db = database(c.var.d1);
+			await db
+				.update(schema.accounts)
+				.set({ passwordHash: await hashPassword(newPassword), updatedAt: new Date().toISOString() })
+				.where(eq(schema.accounts.id, account.id));
+			await endSessions(c, "password_change", { accountId: account.id });
+			return c.json(await tokensFor(c, account), 200);
+		},
+	)
+	.openapi(
+		createRoute({
 			method: "get",
 			path: "/customers/me/orders",
 			tags: ["Accounts"],
@@ -193,7 +242,8 @@ export const accountRoutes = createRouter()
 			method: "get",
 			path: "/customers/me/export",
 			tags: ["Accounts"],
-			summary: "Everything GoodFood holds about the signed-in account",
+			summary:
+				"Everything GoodFood holds about the signed-in account: the profile and every order with its lines, all of what deletion erases",
 			security: bearerSecurity,
 			responses: {
 				200: jsonContent(
@@ -209,17 +259,7 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			const account = await currentAccount(c);
-			const db = database(c.var.d1);
-			const history = await orderHistory(c, account.id);
-			const orders = await Promise.all(
-				history.map(async ({ orderId }) => {
-					const [order, lines] = await db.batch([
-						db.select().from(schema.orders).where(eq(schema.orders.id, orderId)),
-						db.select().from(schema.orderLines).where(eq(schema.orderLines.orderId, orderId)),
-					]);
-					return { ...order[0], lines };
-				}),
-			);
+			const orders = await exportedOrders(c, account.id);
 			c.header("content-disposition", 'attachment; filename="goodfood-export.json"');
 			return c.json({ exportedAt: new Date().toISOString(), account: profileOf(account), orders }, 200);
 		},
@@ -229,66 +269,55 @@ export const accountRoutes = createRouter()
 			method: "delete",
 			path: "/customers/me",
 			tags: ["Accounts"],
-			summary: "Delete the account: orders are kept for the restaurants, anonymised",
+			summary:
+				"Delete the account: every session ends at once; every order is kept for the restaurants, anonymised in the read models and in its own event stream",
 			security: bearerSecurity,
 			responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403) },
 		}),
 		async (c) => {
-			// Staff accounts are an admin's to remove, so no location is left without its last admin by accident.
-			const { role } = signedIn(c);
-			if (isStaffRole(role)) {
-				throw forbiddenRole(
-					role,
-					["customer"],
-					`Your role (${role}) may not delete your own account; an admin removes staff accounts`,
-				);
-			}
+			assertMayDeleteOwnAccount(signedIn(c).role);
 			const account = await currentAccount(c);
 			const db = database(c.var.d1);
-			const customerRef = `customer:${account.id}`;
-			const owned = await orderHistory(c, account.id);
-			// The orders' own streams first, so a failure leaves the account to retry the deletion with.
-			await Promise.all(
-				owned.map(({ orderId }) => cartObject(c.env, orderId).forgetCustomer(account.id, callContext(c))),
-			);
-			const { notificationLog, orders } = schema;
-			const erased = ERASED_CONTACT.email;
-			const isCustomersEmail = and(
-				eq(notificationLog.channel, "email"),
-				or(
-					sql`lower(${notificationLog.recipient}) = ${account.email.toLowerCase()}`,
-					inArray(
-						notificationLog.orderId,
-						db.select({ id: orders.id }).from(orders).where(eq(orders.customerRef, customerRef)),
-					),
-				),
-			);
-			const scrubbed = alias(notificationLog, "scrubbed");
-			const erasedRowExists = exists(
-				db
-					.select({ one: sql`1` })
-					.from(scrubbed)
-					.where(
-						and(
-							eq(scrubbed.eventId, notificationLog.eventId),
-							eq(scrubbed.channel, "email"),
-							eq(scrubbed.recipient, erased),
-						),
-					),
-			);
-			await db.batch([
-				// Before the orders lose their reference: the e-mail log rows of the account's orders, and any under its address.
-				// A row already scrubbed for the same event would collide with the update on the log's key, so it goes first.
-				db.delete(notificationLog).where(and(isCustomersEmail, ne(notificationLog.recipient, erased), erasedRowExists)),
-				db.update(notificationLog).set({ recipient: erased }).where(isCustomersEmail),
-				db.update(orders).set(ERASED_ORDER_COLUMNS).where(eq(orders.customerRef, customerRef)),
-				db.delete(schema.customerOrderHistory).where(eq(schema.customerOrderHistory.customerRef, customerRef)),
-				db.delete(schema.accounts).where(eq(schema.accounts.id, account.id)),
-			]);
+			// Sessions first, while the account's refresh tokens still say which are live: the token dies at once.
+			await endSessions(c, "account_deletion", { accountId: account.id });
+			await db.batch(eraseAccountStatements(db, account, new Date()));
+			// The orders' own streams: as many as this request may call; the sweep finishes any rest.
+			const log = requestLogger(c);
+			const progress = await forgetInOrderObjects(c.env, db, log, { accountId: account.id, call: callContext(c) });
+			log.info("account erased", { accountId: account.id, ...progress });
 			return c.body(null, 204);
 		},
 	);
 
+/** D1 binds at most 100 parameters per statement, so orders are read 100 ids at a time. */
+const EXPORT_CHUNK = 100;
+
+/** Every order of the account with its lines, not a page: an export shows all that deletion erases. */
+async function exportedOrders(c: Context<AppEnv>, accountId: string) {
+	const db = database(c.var.d1);
+	const owned = await db
+		.select({ orderId: schema.customerOrderHistory.orderId })
+		.from(schema.customerOrderHistory)
+		.where(eq(schema.customerOrderHistory.customerRef, `customer:${accountId}`))
+		.orderBy(desc(schema.customerOrderHistory.placedAt));
+	const ids = owned.map((row) => row.orderId);
+	const exported = [];
+	for (let start = 0; start < ids.length; start += EXPORT_CHUNK) {
+		const chunk = ids.slice(start, start + EXPORT_CHUNK);
+		const [orders, lines] = await db.batch([
+			db.select().from(schema.orders).where(inArray(schema.orders.id, chunk)),
+			db.select().from(schema.orderLines).where(inArray(schema.orderLines.orderId, chunk)),
+		]);
+		const byId = new Map(orders.map((order) => [order.id, order]));
+		for (const orderId of chunk) {
+			const order = byId.get(orderId);
+			if (order) exported.push({ ...order, lines: lines.filter((line) => line.orderId === orderId) });
+		}
+	}
+	return exported;
+}
+
+/** The newest orders, for the history page. */
 async function orderHistory(c: Context<AppEnv>, accountId: string) {
 	const db = database(c.var.d1);
 	const rows = await db

@@ -19,6 +19,10 @@ export const RegisterInput = z
 
 export const LoginInput = z.object({ email: Email, password: z.string().max(200) }).openapi("LoginInput");
 
+export const PasswordChange = z
+	.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().max(200) })
+	.openapi("PasswordChange");
+
 export const RefreshInput = z.object({ refreshToken: z.string().min(1).max(200) }).openapi("RefreshInput");
 
 export const TokensView = z
@@ -101,3 +105,13 @@ export const StaffInput = z
 		}
 	})
 	.openapi("StaffInput");
+
+export const StaffPatch = z
+	.object({
+		role: z.enum(["kitchen", "manager", "admin"]),
+		locations: z
+			.array(z.string().regex(/^[a-z0-9-]{1,64}$/))
+			.max(50)
+			.optional(),
+	})
+	.openapi("StaffPatch");

@@ -1,17 +1,31 @@
 /**
  * Refresh tokens: random, stored hashed, and rotated on every use; a used
  * token that comes back means it was stolen, so its whole family is revoked.
- * Access tokens (short-lived JWTs) are `@goodfood/platform/access-token`.
+ * A family is one session (sign-in): its id is the `sid` every access token
+ * of the session names. Access tokens (short-lived JWTs) are
+ * `@goodfood/platform/access-token`.
  */
+import { revokeSessions } from "@goodfood/platform/access-token";
 import { randomToken, sha256Hex } from "@goodfood/platform/crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gte, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
+import { liveSessionCutoff } from "./domain/sessions";
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
+export interface IssuedRefreshToken {
+	token: string;
+	/** The session (refresh-token family) it continues. */
+	sessionId: string;
+}
+
 /** Starts a new family (a sign-in) or continues one (a rotation) with a fresh refresh token. */
-export async function issueRefreshToken(db: Database, accountId: string, familyId = crypto.randomUUID()) {
+export async function issueRefreshToken(
+	db: Database,
+	accountId: string,
+	familyId = crypto.randomUUID(),
+): Promise<IssuedRefreshToken> {
 	const token = randomToken(32);
 	const now = Date.now();
 	await db.insert(schema.refreshTokens).values({
@@ -22,10 +36,12 @@ export async function issueRefreshToken(db: Database, accountId: string, familyI
 		expiresAt: now + REFRESH_TOKEN_TTL_SECONDS * 1000,
 		createdAt: now,
 	});
-	return token;
+	return { token, sessionId: familyId };
 }
 
-export type Rotation = { ok: true; accountId: string; refreshToken: string } | { ok: false; reuse: boolean };
+export type Rotation =
+	| { ok: true; accountId: string; refreshToken: IssuedRefreshToken }
+	| { ok: false; reuse: boolean; sessionId?: string };
 
 /** Exchanges a refresh token for the next one of its family, exactly once. */
 export async function rotateRefreshToken(db: Database, token: string): Promise<Rotation> {
@@ -41,7 +57,7 @@ export async function rotateRefreshToken(db: Database, token: string): Promise<R
 		.returning({ id: schema.refreshTokens.id });
 	if (claimed.length === 0) {
 		await revokeFamily(db, row.familyId);
-		return { ok: false, reuse: true };
+		return { ok: false, reuse: true, sessionId: row.familyId };
 	}
 	return { ok: true, accountId: row.accountId, refreshToken: await issueRefreshToken(db, row.accountId, row.familyId) };
 }
@@ -53,12 +69,42 @@ export async function revokeFamily(db: Database, familyId: string): Promise<void
 		.where(and(eq(schema.refreshTokens.familyId, familyId), isNull(schema.refreshTokens.revokedAt)));
 }
 
-/** Signs out the sign-in a refresh token belongs to; unknown tokens are ignored. */
-export async function revokeByToken(db: Database, token: string): Promise<void> {
+/** Signs out the sign-in a refresh token belongs to; the session it ended, or undefined for an unknown token. */
+export async function revokeByToken(db: Database, token: string): Promise<string | undefined> {
 	const row = await db
 		.select({ familyId: schema.refreshTokens.familyId })
 		.from(schema.refreshTokens)
 		.where(eq(schema.refreshTokens.tokenHash, await sha256Hex(token)))
 		.get();
 	if (row) await revokeFamily(db, row.familyId);
+	return row?.familyId;
+}
+
+/**
+ * Ends every session of an account: its refresh tokens stop working (D1, the
+ * source of truth) and the access tokens still alive are refused (a KV mark per
+ * session that issued one within an access token's lifetime). Safe to repeat:
+ * a retry marks the same sessions again.
+ */
+export async function endEverySession(
+	env: { REVOCATIONS: KVNamespace },
+	db: Database,
+	accountId: string,
+): Promise<void> {
+	const now = Date.now();
+	const { refreshTokens } = schema;
+	const [live] = await db.batch([
+		db
+			.selectDistinct({ sessionId: refreshTokens.familyId })
+			.from(refreshTokens)
+			.where(and(eq(refreshTokens.accountId, accountId), gte(refreshTokens.createdAt, liveSessionCutoff(now)))),
+		db
+			.update(refreshTokens)
+			.set({ revokedAt: now })
+			.where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt))),
+	]);
+	await revokeSessions(
+		env,
+		live.map((row) => row.sessionId),
+	);
 }

@@ -337,6 +337,36 @@ export const refreshTokens = sqliteTable(
 	(table) => [
 		uniqueIndex("refresh_tokens_hash_idx").on(table.tokenHash),
 		index("refresh_tokens_family_idx").on(table.familyId),
+		// Ending every session of an account (password change, deletion, a staff change) finds its tokens here.
+		index("refresh_tokens_account_idx").on(table.accountId, table.createdAt),
+	],
+);
+
+/**
+ * What is left of a deleted account: when it was erased and how many of its
+ * orders were anonymised. Kept for good, so a projection that lands after the
+ * deletion still knows the person is gone; `completed_at` is NULL while some
+ * order's own event stream still holds their details.
+ */
+export const accountTombstones = sqliteTable("account_tombstones", {
+	accountId: text("account_id").primaryKey(),
+	erasedAt: text("erased_at").notNull(),
+	/** Orders anonymised: those found at deletion and any whose OrderPlaced landed after it. */
+	orders: integer("orders").notNull().default(0),
+	completedAt: text("completed_at"),
+});
+
+/** The erasure's to-do list: each order of an erased account, until its Cart object has forgotten the customer. */
+export const erasureOrders = sqliteTable(
+	"erasure_orders",
+	{
+		accountId: text("account_id").notNull(),
+		orderId: text("order_id").notNull(),
+		forgottenAt: text("forgotten_at"),
+	},
+	(table) => [
+		primaryKey({ columns: [table.accountId, table.orderId] }),
+		index("erasure_orders_pending_idx").on(table.forgottenAt, table.accountId),
 	],
 );
 

@@ -7,6 +7,7 @@
 
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { continueTrace } from "@goodfood/platform/trace";
+import { finishErasures } from "../accounts/erasure";
 import { localClock } from "../menu/domain/availability";
 import { addDays } from "./domain/calendar";
 import { forecastDates, upcomingDates } from "./domain/demand";
@@ -72,5 +73,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
 	const log = spanLogger(continueTrace(undefined));
 	const summary = await precomputeForecasts(env.DB, new Date(controller.scheduledTime), log);
 	log.info("forecasts precomputed", { cron: controller.cron, ...summary });
+	// Erasures the deletion request could not finish, and orders that landed after it.
+	await finishErasures(env, log);
 	if (summary.failures.length > 0) throw new Error(`Forecast precompute failed for ${summary.failures.join(", ")}`);
 }

@@ -245,20 +245,45 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 }
 
 /**
- * An account deleted while its OrderPlaced was still queued: deletion could not
- * see the order, so the projection anonymises it the way deletion does, and
- * keeps no history row. Checked inside the same batch as the inserts, so the
- * contact details are never visible, whichever of the two runs first.
+ * An account deleted while its OrderPlaced was still on its way (queued, or
+ * placed while the deletion ran): deletion could not see the order, so the
+ * projection anonymises it the way deletion does, and keeps no history row.
+ * When the account has a tombstone, the order also joins its erasure's to-do
+ * list and reopens it, so the order's own event stream is rewritten too
+ * (`accounts/erasure.ts`). Checked inside the same batch as the inserts, so
+ * the contact details are never visible, whichever of the two runs first.
  */
 function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string): BatchItem<"sqlite">[] {
-	const { orders, customerOrderHistory, accounts } = schema;
+	const { orders, customerOrderHistory, accounts, accountTombstones, erasureOrders } = schema;
 	const accountGone = sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${customerId})`;
+	const listedNow = sql`exists (select 1 from ${erasureOrders} where ${erasureOrders.accountId} = ${customerId}
+		and ${erasureOrders.orderId} = ${orderId} and ${erasureOrders.forgottenAt} is null)`;
 	return [
 		db
 			.update(orders)
 			.set(ERASED_ORDER_COLUMNS)
 			.where(and(eq(orders.id, orderId), accountGone)),
 		db.delete(customerOrderHistory).where(and(eq(customerOrderHistory.orderId, orderId), accountGone)),
+		db
+			.insert(erasureOrders)
+			.select(
+				db
+					.select({
+						accountId: sql<string>`${customerId}`.as("account_id"),
+						orderId: sql<string>`${orderId}`.as("order_id"),
+						forgottenAt: sql<string | null>`null`.as("forgotten_at"),
+					})
+					.from(accountTombstones)
+					.where(eq(accountTombstones.accountId, customerId)),
+			)
+			.onConflictDoNothing(),
+		db
+			.update(accountTombstones)
+			.set({
+				orders: sql`(select count(*) from ${erasureOrders} where ${erasureOrders.accountId} = ${customerId})`,
+				completedAt: null,
+			})
+			.where(and(eq(accountTombstones.accountId, customerId), listedNow)),
 	];
 }
 
