@@ -264,16 +264,24 @@ export class CartStore {
 		};
 	}
 
-	/** When the outbox next has something to send; null when it is empty. */
+	/** When the outbox next has something to do (a send, a retry, a check); null when it is empty. */
 	nextOutboxAttempt(): number | null {
 		return this.sql.exec<{ next: number | null }>("SELECT min(next_attempt_at) AS next FROM outbox").one().next;
 	}
 
+	/**
+	 * The outbox as the platform drains and reconciles it. A sent row keeps its
+	 * envelope without the payload, and every message handed out takes its
+	 * payload from the event stream: personal data lives in one place, and an
+	 * event sent (or sent again) after an erasure goes out erased.
+	 */
 	readonly outbox: OutboxStore = {
 		due: (now, limit) =>
 			this.sql
-				.exec<{ sequence: number; message: string; attempts: number }>(
-					"SELECT sequence, message, attempts FROM outbox WHERE next_attempt_at <= ? ORDER BY sequence LIMIT ?",
+				.exec<{ sequence: number; message: string; attempts: number; resends: number }>(
+					`SELECT o.sequence, json_set(o.message, '$.payload', json(e.payload)) AS message, o.attempts, o.resends
+					 FROM outbox o JOIN order_events e ON e.sequence = o.sequence
+					 WHERE o.sent_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.sequence LIMIT ?`,
 					now,
 					limit,
 				)
@@ -290,7 +298,51 @@ export class CartStore {
 				sequence,
 			);
 		},
+		markSent: (entries) => {
+			const now = Date.now();
+			for (const { sequence, checkAt } of entries) {
+				this.sql.exec(
+					`UPDATE outbox SET sent_at = ?, next_attempt_at = ?, attempts = 0, last_error = NULL,
+					 message = json_remove(message, '$.payload') WHERE sequence = ?`,
+					now,
+					checkAt,
+					sequence,
+				);
+			}
+		},
+		awaiting: (limit) =>
+			this.sql
+				.exec<{ sequence: number; message: string; resends: number; checkAt: number }>(
+					`SELECT o.sequence, json_set(o.message, '$.payload', json(e.payload)) AS message, o.resends,
+					 o.next_attempt_at AS checkAt
+					 FROM outbox o JOIN order_events e ON e.sequence = o.sequence
+					 WHERE o.sent_at IS NOT NULL ORDER BY o.sequence LIMIT ?`,
+					limit,
+				)
+				.toArray(),
+		resend: (sequence, resends, now) => {
+			this.sql.exec(
+				"UPDATE outbox SET sent_at = NULL, resends = ?, attempts = 0, next_attempt_at = ? WHERE sequence = ?",
+				resends,
+				now,
+				sequence,
+			);
+		},
+		recheckAt: (sequence, checkAt) => {
+			this.sql.exec("UPDATE outbox SET next_attempt_at = ? WHERE sequence = ?", checkAt, sequence);
+		},
 	};
+
+	/** When the oldest idempotency record was stored, in ms; null when there is none. */
+	oldestAnswerAt(): number | null {
+		const oldest = this.sql.exec<{ at: string | null }>("SELECT min(created_at) AS at FROM idempotency").one().at;
+		return oldest === null ? null : Date.parse(oldest);
+	}
+
+	/** Deletes idempotency records stored before `time` (ms): expired, they would only be forgotten on their next use. */
+	forgetAnswersStoredBefore(time: number): void {
+		this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", new Date(time).toISOString());
+	}
 
 	readonly idempotency: IdempotencyStore = {
 		find: (key) => {

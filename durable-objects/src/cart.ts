@@ -15,7 +15,7 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
+import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
 import { errorText } from "@goodfood/platform/log";
 import { type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
 import type { Outcome, RuleViolation } from "@goodfood/platform/rule-violation";
@@ -60,7 +60,7 @@ import { type CartRow, CartStore, cartHeader, newCartRow } from "./cart-store";
 import { LocationCache, loadCartItems, primaryCatalogue } from "./catalogue";
 import { kitchenMessage } from "./kitchen-feed";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
-import { sendOrderEvents } from "./order-outbox";
+import { reconcileOrderEvents, sendOrderEvents } from "./order-outbox";
 import { outcome, refusalOf } from "./outcome";
 import { migrate } from "./schema";
 
@@ -339,9 +339,15 @@ export class CartDurableObject extends DurableObject<Env> {
 		else socket.close(code, reason);
 	}
 
-	/** Drains the outbox, then expires the cart if it sat idle too long. */
+	/**
+	 * Reconciles the events sent earlier (confirmed ones are forgotten, lost
+	 * ones put back), drains the outbox, deletes expired idempotency records,
+	 * then expires the cart if it sat idle too long.
+	 */
 	override async alarm(): Promise<void> {
+		await reconcileOrderEvents(this.store.outbox, this.env);
 		await sendOrderEvents(this.store.outbox, this.env);
+		this.store.forgetAnswersStoredBefore(Date.now() - IDEMPOTENCY_TTL_MS);
 		const cart = this.store.cart();
 		if (cart?.status === "open" && Date.now() >= cart.expires_at) {
 			await this.ctx.storage.deleteAll();
@@ -452,11 +458,18 @@ export class CartDurableObject extends DurableObject<Env> {
 		);
 	}
 
-	/** One alarm serves both jobs: the next outbox retry and the idle cart's expiry. */
+	/**
+	 * One alarm serves every job: the next outbox send, retry or reconciliation
+	 * check, the oldest idempotency record's expiry, and the idle cart's expiry.
+	 */
 	private scheduleAlarm(): void {
 		const cart = this.store.cart();
 		const expiry = cart?.status === "open" ? cart.expires_at : null;
-		const candidates = [this.store.nextOutboxAttempt(), expiry].filter((time): time is number => time !== null);
+		const oldestAnswer = this.store.oldestAnswerAt();
+		const answerExpiry = oldestAnswer === null ? null : oldestAnswer + IDEMPOTENCY_TTL_MS;
+		const candidates = [this.store.nextOutboxAttempt(), answerExpiry, expiry].filter(
+			(time): time is number => time !== null,
+		);
 		if (candidates.length === 0) {
 			void this.ctx.storage.deleteAlarm();
 			return;

@@ -2,37 +2,70 @@
  * The Cart object's outbox transport: order events go to the order-events
  * queue; one that ran out of attempts goes to its dead-letter queue, with an
  * error log in the event's own trace and a metric, so a person sees it.
+ *
+ * A sent event is reconciled after `RECONCILE_GRACE_SECONDS`: the read models
+ * are asked whether it was projected and notified (`ordering/reconciliation.ts`),
+ * and one that was not is sent again, with a log line and a metric per repair.
  */
-import { spanLogger } from "@goodfood/platform/log";
-import { outboxDeadLetterDataPoint, writeDataPoint } from "@goodfood/platform/metrics";
-import { type DrainResult, drainOutbox, type OutboxStore } from "@goodfood/platform/outbox";
+import { spanLogger, writeLog } from "@goodfood/platform/log";
+import {
+	outboxDeadLetterDataPoint,
+	type ReconciliationOutcome,
+	reconciliationDataPoint,
+	writeDataPoint,
+} from "@goodfood/platform/metrics";
+import {
+	type DrainResult,
+	drainOutbox,
+	type OutboxStore,
+	type ReconcileResult,
+	reconcileOutbox,
+	type SentEntry,
+} from "@goodfood/platform/outbox";
 import { continueTrace } from "@goodfood/platform/trace";
+import { database } from "../../workers/api/src/db/client";
 import type { OrderEventEnvelope } from "../../workers/api/src/ordering/events";
+import { confirmOrderEvents } from "../../workers/api/src/ordering/reconciliation";
 
-type OutboxEnv = Pick<Env, "ORDER_EVENTS" | "ORDER_EVENTS_DEAD_LETTER" | "ORDER_METRICS">;
+type OutboxEnv = Pick<
+	Env,
+	"DB" | "ORDER_EVENTS" | "ORDER_EVENTS_DEAD_LETTER" | "ORDER_METRICS" | "RECONCILE_GRACE_SECONDS"
+>;
+
+/** Used when the var is missing or not a positive number of seconds. */
+export const DEFAULT_RECONCILE_GRACE_SECONDS = 300;
+
+/** The grace period before a sent event's first check, in ms. */
+export function reconcileGraceMs(env: Pick<Env, "RECONCILE_GRACE_SECONDS">): number {
+	const seconds = Number(env.RECONCILE_GRACE_SECONDS);
+	return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_RECONCILE_GRACE_SECONDS) * 1000;
+}
 
 function envelopeOf(message: string): OrderEventEnvelope {
 	return JSON.parse(message) as OrderEventEnvelope;
 }
 
+function eventLog(event: OrderEventEnvelope) {
+	return spanLogger(continueTrace(event.traceparent), event.requestId);
+}
+
 /** One error line per event, in the event's own trace, so the order's journey shows where it stalled. */
 function logFailure(event: OrderEventEnvelope, message: string, attempts: number, reason: string): void {
-	spanLogger(continueTrace(event.traceparent), event.requestId).error(message, {
-		orderId: event.orderId,
-		sequence: event.sequence,
-		attempts,
-		reason,
-	});
+	eventLog(event).error(message, { orderId: event.orderId, sequence: event.sequence, attempts, reason });
+}
+
+function transport(env: OutboxEnv) {
+	return {
+		send: (messages: string[]) =>
+			env.ORDER_EVENTS.sendBatch(messages.map((message) => ({ body: envelopeOf(message), contentType: "json" }))),
+		deadLetter: (message: string) => env.ORDER_EVENTS_DEAD_LETTER.send(envelopeOf(message), { contentType: "json" }),
+	};
 }
 
 export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<DrainResult> {
 	return drainOutbox(
 		store,
-		{
-			send: (messages) =>
-				env.ORDER_EVENTS.sendBatch(messages.map((message) => ({ body: envelopeOf(message), contentType: "json" }))),
-			deadLetter: (message) => env.ORDER_EVENTS_DEAD_LETTER.send(envelopeOf(message), { contentType: "json" }),
-		},
+		transport(env),
 		{
 			failed: ({ message, attempts, reason }) =>
 				logFailure(envelopeOf(message), "outbox send failed", attempts, reason),
@@ -52,5 +85,74 @@ export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<Dra
 				);
 			},
 		},
+		reconcileGraceMs(env),
+	);
+}
+
+/** The repair's metric, in the event's trace. */
+function recordRepair(env: OutboxEnv, outcome: ReconciliationOutcome, entry: SentEntry, missing: string[]): void {
+	const event = envelopeOf(entry.message);
+	writeDataPoint(
+		env.ORDER_METRICS,
+		reconciliationDataPoint({
+			outcome,
+			eventType: event.type,
+			orderId: event.orderId,
+			sequence: event.sequence,
+			resends: entry.resends,
+			missing: missing.join(","),
+			traceId: continueTrace(event.traceparent).traceId,
+		}),
+	);
+}
+
+/**
+ * The sweep: confirms the sent events that are due against D1's primary (a
+ * replica's lag would look like a loss), forgets the confirmed, and puts the
+ * others back for `sendOrderEvents` to send again.
+ */
+export function reconcileOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<ReconcileResult> {
+	const db = database(env.DB.withSession("first-primary"));
+	return reconcileOutbox(
+		store,
+		(messages) => confirmOrderEvents(db, messages),
+		transport(env),
+		{
+			resent: (entry) => {
+				const event = envelopeOf(entry.message);
+				eventLog(event).warn("reconciliation resent an order event", {
+					eventId: event.id,
+					type: event.type,
+					orderId: event.orderId,
+					sequence: event.sequence,
+					resends: entry.resends,
+					missing: entry.missing,
+				});
+				recordRepair(env, "resent", entry, entry.missing);
+			},
+			gaveUp: (entry) => {
+				const event = envelopeOf(entry.message);
+				eventLog(event).error(
+					entry.handedOver
+						? "reconciliation gave up: event sent to the dead-letter queue"
+						: "reconciliation gave up, but the dead-letter queue refused the event; it is kept",
+					{
+						eventId: event.id,
+						type: event.type,
+						orderId: event.orderId,
+						sequence: event.sequence,
+						resends: entry.resends,
+						missing: entry.missing,
+					},
+				);
+				if (entry.handedOver) recordRepair(env, "gave_up", entry, entry.missing);
+			},
+			checkFailed: (reason, checkAt) =>
+				writeLog("warn", "reconciliation check failed", {
+					reason,
+					nextCheckAt: new Date(checkAt).toISOString(),
+				}),
+		},
+		reconcileGraceMs(env),
 	);
 }

@@ -53,6 +53,9 @@ export const CART_MIGRATIONS: string[][] = [
 	["ALTER TABLE cart ADD COLUMN owner_id TEXT"],
 	// Tracking tokens are derived now, and a replay derives them again: no stored answer keeps one in plain text.
 	["UPDATE idempotency SET response = json_remove(response, '$.trackingToken')"],
+	// A sent event stays in the outbox until reconciliation confirms it was projected and
+	// notified (`sent_at` set, `next_attempt_at` its next check); `resends` counts repairs.
+	["ALTER TABLE outbox ADD COLUMN sent_at INTEGER", "ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0"],
 ];
 
 /** Applies the migrations this object has not run yet; called inside blockConcurrencyWhile. */

@@ -88,6 +88,41 @@ export function outboxDeadLetterDataPoint(metric: OutboxDeadLetterMetric): Analy
 	};
 }
 
+export type ReconciliationOutcome = "resent" | "gave_up";
+
+export interface ReconciliationMetric {
+	/** `resent`: sent again after its grace period; `gave_up`: out of resends, handed to the dead-letter queue. */
+	outcome: ReconciliationOutcome;
+	eventType: string;
+	orderId: string;
+	sequence: number;
+	/** Resends so far, this one included. */
+	resends: number;
+	/** What was not confirmed: `projection`, `email`, `webhook:<id>`, comma-separated. */
+	missing: string;
+	traceId: string;
+}
+
+/**
+ * One repair by the outbox's reconciliation sweep, in the order-events
+ * dataset: `index1` `outbox` · `blob1` `outbox_resent` or `outbox_reconcile_gave_up`,
+ * `blob2` event type, `blob3` order id, `blob4` trace id, `blob5` what was
+ * missing · `double1` sequence, `double2` resends.
+ */
+export function reconciliationDataPoint(metric: ReconciliationMetric): AnalyticsEngineDataPoint {
+	return {
+		indexes: ["outbox"],
+		blobs: [
+			metric.outcome === "resent" ? "outbox_resent" : "outbox_reconcile_gave_up",
+			metric.eventType,
+			metric.orderId,
+			metric.traceId,
+			metric.missing,
+		],
+		doubles: [metric.sequence, metric.resends],
+	};
+}
+
 /** Writes a point; metrics are never worth failing a request or an event for, so a failure is only logged. */
 export function writeDataPoint(dataset: AnalyticsEngineDataset | undefined, point: AnalyticsEngineDataPoint): void {
 	if (!dataset) return;

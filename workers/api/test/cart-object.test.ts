@@ -18,11 +18,12 @@ async function placed() {
 	return { cart, orderId, stub: env.CARTS.get(env.CARTS.idFromName(orderId)) };
 }
 
+/** The outbox rows still waiting to be sent (sent ones stay, awaiting reconciliation: faults-queue-outbox.test.ts). */
 function outboxOf(stub: DurableObjectStub<CartDurableObject>) {
 	return runInDurableObject(stub, (_, state) =>
 		state.storage.sql
 			.exec<{ sequence: number; attempts: number; last_error: string | null }>(
-				"SELECT sequence, attempts, last_error FROM outbox ORDER BY sequence",
+				"SELECT sequence, attempts, last_error FROM outbox WHERE sent_at IS NULL ORDER BY sequence",
 			)
 			.toArray(),
 	);
@@ -67,7 +68,7 @@ describe("event store and outbox", () => {
 
 		// Pretend the backoff has passed: the next alarm sends it.
 		await runInDurableObject(stub, (_, state) => {
-			state.storage.sql.exec("UPDATE outbox SET next_attempt_at = 0");
+			state.storage.sql.exec("UPDATE outbox SET next_attempt_at = 0 WHERE sent_at IS NULL");
 		});
 		await runDurableObjectAlarm(stub);
 		expect(await outboxOf(stub)).toEqual([]);
@@ -105,8 +106,10 @@ describe("event store and outbox", () => {
 			console.log = capture;
 			try {
 				await instance.changeStatus({ kind: "staff", locations: "all" }, { status: "confirmed", etaMinutes: 10 });
-				// One attempt short of the maximum, and due now.
-				state.storage.sql.exec(`UPDATE outbox SET attempts = ${OUTBOX_MAX_ATTEMPTS - 1}, next_attempt_at = 0`);
+				// One attempt short of the maximum, and due now (the OrderPlaced sent earlier is not touched).
+				state.storage.sql.exec(
+					`UPDATE outbox SET attempts = ${OUTBOX_MAX_ATTEMPTS - 1}, next_attempt_at = 0 WHERE sent_at IS NULL`,
+				);
 				await instance.alarm();
 			} finally {
 				Object.assign(bindings, original);
