@@ -1,6 +1,6 @@
 /** The Analytics Engine data points: their layouts, and writes that never fail a request. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { orderEventDataPoint, requestDataPoint, writeDataPoint } from "./metrics";
+import { orderEventDataPoint, reconciliationDataPoint, requestDataPoint, writeDataPoint } from "./metrics";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -47,6 +47,23 @@ describe("Analytics Engine data points", () => {
 			blobs: ["OrderReady", "london-soho", "ord_1", TRACE_ID],
 			doubles: [4, 840],
 		});
+	});
+
+	it("lays a reconciliation repair out as docs/operations.md documents", () => {
+		const repair = {
+			eventType: "OrderPlaced",
+			orderId: "ord_1",
+			sequence: 1,
+			resends: 2,
+			missing: "email,webhook:whk_1",
+			traceId: TRACE_ID,
+		};
+		expect(reconciliationDataPoint({ ...repair, outcome: "resent" })).toEqual({
+			indexes: ["outbox"],
+			blobs: ["outbox_resent", "OrderPlaced", "ord_1", TRACE_ID, "email,webhook:whk_1"],
+			doubles: [1, 2],
+		});
+		expect(reconciliationDataPoint({ ...repair, outcome: "gave_up" }).blobs[0]).toBe("outbox_reconcile_gave_up");
 	});
 
 	it("never lets a failing write escape, and skips a missing binding", () => {

@@ -8,7 +8,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { backoffMs } from "@goodfood/platform/outbox";
+import { backoffMs, RECONCILE_MAX_RESENDS } from "@goodfood/platform/outbox";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
@@ -65,10 +65,20 @@ async function cartOnFakeQueue() {
 	const stub = env.CARTS.get(env.CARTS.idFromName(orderId)) as Stub;
 	const queue = fakeOrderQueue();
 	const metrics = fakeMetrics();
+	const deadLetters = {
+		received: [] as OrderEventEnvelope[],
+		send: async (body: OrderEventEnvelope) => {
+			deadLetters.received.push(body);
+		},
+	};
 	const original = await runInDurableObject(stub, (instance: CartDurableObject) => {
 		const bindings = (instance as unknown as { env: Env }).env;
-		const saved = { ORDER_EVENTS: bindings.ORDER_EVENTS, ORDER_METRICS: bindings.ORDER_METRICS };
-		Object.assign(bindings, { ORDER_EVENTS: queue, ORDER_METRICS: metrics });
+		const saved = {
+			ORDER_EVENTS: bindings.ORDER_EVENTS,
+			ORDER_EVENTS_DEAD_LETTER: bindings.ORDER_EVENTS_DEAD_LETTER,
+			ORDER_METRICS: bindings.ORDER_METRICS,
+		};
+		Object.assign(bindings, { ORDER_EVENTS: queue, ORDER_EVENTS_DEAD_LETTER: deadLetters, ORDER_METRICS: metrics });
 		return saved;
 	});
 	const restore = () =>
@@ -76,7 +86,7 @@ async function cartOnFakeQueue() {
 			Object.assign((instance as unknown as { env: Env }).env, original);
 			await state.storage.deleteAlarm();
 		});
-	return { cart, orderId, stub, queue, metrics, restore };
+	return { cart, orderId, stub, queue, metrics, deadLetters, restore };
 }
 
 /** Runs the object's alarm now, as the runtime would. */
@@ -240,6 +250,47 @@ describe("a lost queue message", () => {
 			await timePasses(stub);
 			await runAlarm(stub);
 			expect(await outboxOf(stub)).toEqual([]);
+		} finally {
+			await restore();
+		}
+	});
+});
+
+describe("an event the sweep cannot get delivered", () => {
+	it("is handed to the dead-letter queue after the last resend, with an error line and a metric, and never resent again", async () => {
+		const logged = quietLogs();
+		const { cart, orderId, stub, queue, metrics, deadLetters, restore } = await cartOnFakeQueue();
+		try {
+			queue.mode = "lose";
+			await placeOrder(cart.id, uniqueEmail());
+			await runAlarm(stub);
+			for (let resend = 1; resend <= RECONCILE_MAX_RESENDS; resend++) {
+				await timePasses(stub);
+				await runAlarm(stub);
+			}
+			expect(queue.lost).toHaveLength(1 + RECONCILE_MAX_RESENDS);
+			expect(await outboxOf(stub)).toEqual([expect.objectContaining({ resends: RECONCILE_MAX_RESENDS })]);
+
+			await timePasses(stub);
+			await runAlarm(stub);
+
+			expect(deadLetters.received).toEqual([expect.objectContaining({ type: "OrderPlaced", orderId })]);
+			expect(await outboxOf(stub)).toEqual([]);
+			expect(logged).toContainEqual(
+				expect.objectContaining({
+					level: "error",
+					message: "reconciliation gave up: event sent to the dead-letter queue",
+					orderId,
+					missing: ["email"],
+				}),
+			);
+			expect(metrics.repairs().map((point) => point.blobs?.[0])).toEqual([
+				...Array(RECONCILE_MAX_RESENDS).fill("outbox_resent"),
+				"outbox_reconcile_gave_up",
+			]);
+			await timePasses(stub);
+			await runAlarm(stub);
+			expect(queue.lost).toHaveLength(1 + RECONCILE_MAX_RESENDS);
 		} finally {
 			await restore();
 		}
