@@ -84,7 +84,8 @@ export interface Bench {
 /**
  * Options shared by every instance: a free port on loopback only, ephemeral
  * storage (no `resourcePersistencePath`: Miniflare's temp dir, removed on
- * dispose, never .wrangler/state), and no per-request work for Node — no
+ * dispose, never .wrangler/state; the crash test passes its own directory in
+ * `startPlatform`'s `extra` to restart on the same state), and no per-request work for Node — no
  * request log relayed back to it, no dev registry, no telemetry.
  */
 function sharedOptions(): Omit<MiniflareOptions, "workers"> {
@@ -142,13 +143,14 @@ export function benchSecret(name: string): string {
 	return `bench-${name.toLowerCase()}-0123456789abcdef0123456789abcdef`;
 }
 
-/** The config's bindings plus bench values for its required secrets (long enough for any key) and the overrides. */
-function withOverrides(worker: WorkerOptions, secrets: string[]): WorkerOptions {
+/** The config's bindings plus bench values for its required secrets (long enough for any key), the overrides and a caller's vars. */
+function withOverrides(worker: WorkerOptions, secrets: string[], vars: Record<string, string> = {}): WorkerOptions {
 	const env: Env = { ...worker.config.env };
 	for (const name of secrets) {
 		env[name] = { type: "text", value: benchSecret(name) };
 	}
 	Object.assign(env, OVERRIDES[worker.config.name]);
+	for (const [name, value] of Object.entries(vars)) env[name] = { type: "text", value };
 	return { ...worker, config: { ...worker.config, env } };
 }
 
@@ -174,20 +176,25 @@ async function started(options: MiniflareOptions): Promise<Runtime> {
  */
 export async function startPlatform(
 	bundles: { api: WorkerBundle; edge: WorkerBundle },
-	/** Extra shared options, e.g. `inspectorPort` to profile the workers under load. */
+	/** Extra shared options, e.g. `inspectorPort` to profile the workers under load, or `resourcePersistencePath`. */
 	extra: Partial<Omit<MiniflareOptions, "workers">> = {},
+	/** Vars for the api worker over its config's, e.g. a short RECONCILE_GRACE_SECONDS for the crash test. */
+	apiVars: Record<string, string> = {},
 ): Promise<Runtime> {
 	const edge = await workerFromConfig("workers/menu-edge/wrangler.toml", bundles.edge);
 	const api = await workerFromConfig("wrangler.toml", bundles.api);
 	// One load generator on one address stands for many clients: the per-IP and per-account limits
-	// (120 and 600 a minute) would answer most write-path requests 429. The limiter is still called on
-	// every request, as deployed; its limits are only raised out of reach.
-	const ratelimits = (api.options as { ratelimits?: Record<string, { simple: { limit: number } }> }).ratelimits;
-	for (const [name, limiter] of Object.entries(ratelimits ?? {})) {
-		if (name !== "RATE_LIMIT_SIGN_IN") limiter.simple = { ...limiter.simple, limit: BENCH_RATE_LIMIT };
+	// (120 and 600 a minute), the registration and failed-token limits and the edge's limit on origin
+	// trips would answer most requests 429. Each limiter is still called as deployed; its limits are only
+	// raised out of reach. Sign-in keeps its limit: it is keyed by address and e-mail together.
+	for (const worker of [api, edge]) {
+		const ratelimits = (worker.options as { ratelimits?: Record<string, { simple: { limit: number } }> }).ratelimits;
+		for (const [name, limiter] of Object.entries(ratelimits ?? {})) {
+			if (name !== "RATE_LIMIT_SIGN_IN") limiter.simple = { ...limiter.simple, limit: BENCH_RATE_LIMIT };
+		}
 	}
 	const converted = convertV4MiniflareOptions({ workers: [edge.options, api.options] }).workers;
-	const workers = [withOverrides(converted[0], edge.secrets), withOverrides(converted[1], api.secrets)];
+	const workers = [withOverrides(converted[0], edge.secrets), withOverrides(converted[1], api.secrets, apiVars)];
 	if (process.env.BENCH_PRINT_OPTIONS) {
 		// What the platform runs with, in Miniflare 5's shape (module sources left out).
 		const elide = (key: string, value: unknown) => (key === "contents" ? "…" : value);
