@@ -6,6 +6,7 @@
 
 import { ApiError, errorResponse, handleError } from "@goodfood/platform/errors";
 import { allowedOrigins } from "@goodfood/platform/gateway";
+import { limitByAddress } from "@goodfood/platform/rate-limit";
 import { checkReadiness } from "@goodfood/platform/readiness";
 import { callContext, requestLog } from "@goodfood/platform/request-log";
 import { type CallContext, TRACEPARENT_HEADER, type TraceContext } from "@goodfood/platform/trace";
@@ -72,7 +73,15 @@ async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: stri
 	}
 
 	const ifNoneMatch = c.req.header("if-none-match");
-	const lookup = await menuLayers(c.env).current(slug, versionSeenByClient(ifNoneMatch, slug), callContext(c));
+	// Only a request no cache can answer costs the origin a read, so only those count against the caller's address.
+	const limitOriginTrip = () =>
+		limitByAddress(
+			c,
+			"RATE_LIMIT_MENU_ORIGIN",
+			"Too many menu requests that miss the cache; wait a minute and try again",
+		);
+	const seen = versionSeenByClient(ifNoneMatch, slug);
+	const lookup = await menuLayers(c.env).current(slug, seen, callContext(c), limitOriginTrip);
 	if (!lookup) throw ApiError.notFound("Location");
 
 	const menu = renderMenu(lookup.document, new Date());

@@ -66,15 +66,22 @@ export class MenuLayers {
 	 * A trip to the origin joins the trace in `call` (the first caller's, when
 	 * concurrent misses share one trip). A location the origin said it does not
 	 * know is null without asking again until the pointer TTL is up, so a
-	 * location created meanwhile shows within that window.
+	 * location created meanwhile shows within that window. `beforeOrigin` runs
+	 * only when no cache can answer, and may throw to refuse the trip.
 	 */
-	async current(slug: string, atLeastVersion = 0, call: CallContext = {}): Promise<Lookup | null> {
+	async current(
+		slug: string,
+		atLeastVersion = 0,
+		call: CallContext = {},
+		beforeOrigin?: () => Promise<void>,
+	): Promise<Lookup | null> {
 		if (this.knownMissing(slug)) return null;
 		const version = await this.currentVersion(slug);
 		if (version !== undefined && (version >= atLeastVersion || this.askedOriginRecently(slug))) {
 			const found = await this.byVersion(slug, version);
 			if (found) return found;
 		}
+		await beforeOrigin?.();
 		return this.singleFlight(`origin:${slug}`, () => this.fromOrigin(slug, call));
 	}
 
