@@ -16,34 +16,111 @@ const DESCRIPTION = `Order food from GoodFood's locations: browse a location's m
 
 - **Errors** answer \`{ "error": { "code", "message", "details"?, "requestId" } }\`; validation errors list \`details: [{ field, message }]\`.
 - **Request ids**: send \`X-Request-Id\` or get a fresh one; every response carries it.
-- **Rate limits**: per client IP when anonymous, per account when signed in. Over the limit: \`429 rate_limited\` with \`Retry-After\` in seconds.
-- **Bodies** are at most ${MAX_BODY_BYTES / 1024} KiB (\`413 payload_too_large\`).
+- **Rate limits**: per client IP when anonymous, per account when signed in; registrations and requests with an invalid bearer token have stricter limits per client IP. Over the limit: \`429 rate_limited\` with \`Retry-After\` in seconds.
+- **Bodies** are JSON (\`415 unsupported_media_type\` otherwise) of at most ${MAX_BODY_BYTES / 1024} KiB (\`413 payload_too_large\`).
 - **Read your writes**: send back the \`x-d1-bookmark\` of a response to read at least that fresh.
 - **Orders** need an \`Idempotency-Key\`: a retry with the same key and body replays the first answer.`;
 
 const OPERATION_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+type OperationMethod = (typeof OPERATION_METHODS)[number];
+type Operation = NonNullable<NonNullable<NonNullable<ApiDocument["paths"]>[string]>[OperationMethod]>;
+/** Methods whose requests may carry a body, so the gateway's body limit can refuse them whatever the route reads. */
+const BODY_METHODS = new Set<OperationMethod>(["post", "put", "patch", "delete"]);
 
 const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
 
-/** What the gateway may answer on any route, whatever the route declares. */
+/**
+ * What the gateway, the router and the error handler may answer on an
+ * operation, whatever the route itself declares: each a shared response in
+ * `components.responses`, added to the operations it applies to unless the
+ * route already describes that status in its own words.
+ */
+const GATEWAY_RESPONSES: {
+	status: string;
+	name: string;
+	description: string;
+	appliesTo: (operation: Operation, method: OperationMethod, path: string) => boolean;
+	headers?: Record<string, { description: string; schema: { type: "integer" } }>;
+}[] = [
+	{
+		status: "400",
+		name: "BadRequest",
+		description:
+			"Malformed input (`validation_failed` or `bad_request`; details name the fields), or an `x-d1-bookmark` this API did not give out (`invalid_bookmark`)",
+		appliesTo: () => true,
+	},
+	{
+		status: "401",
+		name: "Unauthorized",
+		description:
+			"A bearer token was sent (Authorization header or WebSocket subprotocol) and is invalid or expired (`unauthorized`)",
+		appliesTo: () => true,
+	},
+	{
+		status: "404",
+		name: "NotFound",
+		description: "What the path names does not exist (`not_found` or a more specific code)",
+		appliesTo: (_operation, _method, path) => path.includes("{"),
+	},
+	{
+		status: "413",
+		name: "PayloadTooLarge",
+		description: `The body is over ${MAX_BODY_BYTES / 1024} KiB (\`payload_too_large\`)`,
+		appliesTo: (operation, method) => Boolean(operation.requestBody) || BODY_METHODS.has(method),
+	},
+	{
+		status: "415",
+		name: "UnsupportedMediaType",
+		description: "The body is not sent as `application/json` (`unsupported_media_type`)",
+		appliesTo: (operation) => Boolean(operation.requestBody),
+	},
+	{
+		status: "429",
+		name: "RateLimited",
+		description:
+			"Too many requests from this IP or account, or too many registrations or invalid tokens from this IP (`rate_limited`); retry after the given seconds",
+		headers: { "Retry-After": { description: "Seconds until the window resets", schema: { type: "integer" } } },
+		appliesTo: () => true,
+	},
+	{
+		status: "500",
+		name: "InternalError",
+		description: "A failure on our side (`internal_error`); the request id finds it in the logs",
+		appliesTo: () => true,
+	},
+	{
+		status: "503",
+		name: "Unavailable",
+		description: "A service the operation needs is unavailable for now (`unavailable`); try again shortly",
+		appliesTo: () => true,
+	},
+];
+
+/** Adds the gateway's answers to every operation they apply to, so the document lists every status it can give. */
 function withGatewayResponses(document: ApiDocument): ApiDocument {
 	document.components ??= {};
 	document.components.responses = {
 		...document.components.responses,
-		RateLimited: {
-			description: "Too many requests from this IP or account; retry after the given seconds",
-			headers: { "Retry-After": { description: "Seconds until the window resets", schema: { type: "integer" } } },
-			content: errorContent,
-		},
-		PayloadTooLarge: { description: `The body is over ${MAX_BODY_BYTES / 1024} KiB`, content: errorContent },
+		...Object.fromEntries(
+			GATEWAY_RESPONSES.map(({ name, description, headers }) => [
+				name,
+				{ description, ...(headers ? { headers } : {}), content: errorContent },
+			]),
+		),
 	};
-	for (const pathItem of Object.values(document.paths ?? {})) {
+	for (const [path, pathItem] of Object.entries(document.paths ?? {})) {
 		for (const method of OPERATION_METHODS) {
-			const operation = pathItem[method];
+			const operation = pathItem?.[method];
 			if (!operation) continue;
 			operation.responses ??= {};
-			operation.responses["429"] ??= { $ref: "#/components/responses/RateLimited" };
-			if (operation.requestBody) operation.responses["413"] ??= { $ref: "#/components/responses/PayloadTooLarge" };
+			for (const { status, name, appliesTo } of GATEWAY_RESPONSES) {
+				if (appliesTo(operation, method, path))
+					operation.responses[status] ??= { $ref: `#/components/responses/${name}` };
+			}
+			// Statuses in ascending order, as a reader expects them.
+			operation.responses = Object.fromEntries(
+				Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
+			);
 		}
 	}
 	return document;

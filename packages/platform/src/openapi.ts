@@ -17,8 +17,8 @@ export const ErrorSchema = z
 	.openapi("Error");
 
 const errorMeanings = {
-	400: "Malformed input; details name the fields",
-	401: "Missing or invalid credentials",
+	400: "Malformed input (`validation_failed`, `bad_request`; details name the fields), or an `x-d1-bookmark` this API did not give out (`invalid_bookmark`)",
+	401: "Missing or invalid credentials (`unauthorized`)",
 	403: "Signed in, but not allowed",
 	404: "Not found",
 	409: "Conflicts with the current state",

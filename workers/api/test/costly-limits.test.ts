@@ -28,14 +28,14 @@ function freshIp(): string {
 async function fetchAs(
 	ip: string,
 	path: string,
-	init: RequestInit = {},
+	init: { method?: string; body?: string; headers?: Record<string, string> } = {},
 	bindings: Partial<Record<string, unknown>> = {},
 ): Promise<Response> {
 	const headers = new Headers(init.headers);
 	headers.set("cf-connecting-ip", ip);
 	const ctx = createExecutionContext();
 	const response = await worker.fetch(
-		new Request(`https://goodfood.test${path}`, { ...init, headers }),
+		new Request(`https://goodfood.test${path}`, { method: init.method, body: init.body, headers }),
 		{ ...env, ...bindings } as Env,
 		ctx,
 	);

@@ -96,13 +96,21 @@ describe("GET /api/v1/openapi.json", () => {
 		}
 	});
 
-	it("declares the gateway's 429 on every operation, and 413 wherever a body is sent", async () => {
+	it("declares the gateway's answers on every operation they apply to", async () => {
 		const document = await apiDocument();
-		expect(document.components.responses).toHaveProperty("RateLimited");
 		for (const [name, operation] of operations(document)) {
+			const statuses = Object.keys(operation.responses);
+			expect(statuses, name).toEqual(expect.arrayContaining(["400", "401", "429", "500", "503"]));
 			expect(operation.responses["429"], name).toEqual({ $ref: "#/components/responses/RateLimited" });
-			if (operation.requestBody) expect(operation.responses["413"], name).toBeDefined();
+			if (/^(POST|PUT|PATCH|DELETE) /.test(name)) expect(statuses, name).toContain("413");
+			if (operation.requestBody) expect(statuses, name).toContain("415");
+			if (name.includes("{")) expect(statuses, name).toContain("404");
+			// Listed in ascending order, as a reader expects them.
+			expect(statuses, name).toEqual([...statuses].sort());
 		}
+		const shared = document.components.responses as Record<string, { description: string }>;
+		expect(shared.BadRequest.description).toContain("invalid_bookmark");
+		expect(shared.UnsupportedMediaType.description).toContain("unsupported_media_type");
 	});
 });
 
