@@ -77,16 +77,24 @@ const operations = Object.entries(documented.paths).flatMap(([template, item]) =
 		.map(([method, operation]) => ({ name: `${method.toUpperCase()} ${template}`, template, operation })),
 );
 
-/** The probes for one operation: the route's own answers as each caller, then each refusal the gateway makes. */
+/** The probes for one operation: each caller over the rate limit, the route's own answers as each caller, then each refusal the gateway makes. */
 function probesFor(method: string, operation: Operation, callers: Record<string, Record<string, string>>): Probe[] {
 	const emptyBody = operation.requestBody ? { body: "{}" } : {};
-	const probes: Probe[] = Object.entries(callers).flatMap(([caller, auth]) => [
-		{ name: `as ${caller}`, headers: { ...auth, ...JSON_TYPE }, ...emptyBody },
-		{ name: `as ${caller}, over the rate limit`, headers: auth, expected: 429 },
-	]);
-	for (const probe of probes) {
-		if (probe.expected === 429) probe.bindings = { RATE_LIMIT_ANONYMOUS: exhausted, RATE_LIMIT_ACCOUNT: exhausted };
-	}
+	const overTheLimit = { RATE_LIMIT_ANONYMOUS: exhausted, RATE_LIMIT_ACCOUNT: exhausted };
+	// Over the limit first: a plain call may end the session it signs in with (deletion, a password change).
+	const probes: Probe[] = [
+		...Object.entries(callers).map(([caller, auth]) => ({
+			name: `as ${caller}, over the rate limit`,
+			headers: auth,
+			bindings: overTheLimit,
+			expected: 429,
+		})),
+		...Object.entries(callers).map(([caller, auth]) => ({
+			name: `as ${caller}`,
+			headers: { ...auth, ...JSON_TYPE },
+			...emptyBody,
+		})),
+	];
 	probes.push(
 		{ name: "with an invalid bearer token", headers: INVALID_TOKEN, expected: 401 },
 		{
