@@ -63,7 +63,7 @@ describe("Analytics Engine data points", () => {
 			blobs: ["outbox_resent", "OrderPlaced", "ord_1", TRACE_ID, "email,webhook:whk_1"],
 			doubles: [1, 2],
 		});
-		expect(reconciliationDataPoint({ ...repair, outcome: "gave_up" }).blobs[0]).toBe("outbox_reconcile_gave_up");
+		expect(reconciliationDataPoint({ ...repair, outcome: "gave_up" }).blobs?.[0]).toBe("outbox_reconcile_gave_up");
 	});
 
 	it("never lets a failing write escape, and skips a missing binding", () => {
