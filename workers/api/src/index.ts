@@ -1,9 +1,9 @@
-/** Entry point of the api worker: HTTP, the queue consumers, the nightly forecasts, the menu origin and the Durable Objects. */
+/** Entry point of the api worker: HTTP, the queue consumers, the crons (forecasts, erasure sweep), the menu origin and the Durable Objects. */
 
 import { rewriteLegacyPaths } from "@goodfood/platform/legacy-paths";
 import { app } from "./app";
-import { handleScheduled } from "./intelligence/scheduled";
 import { handleQueue } from "./queues";
+import { handleScheduled } from "./scheduled";
 
 export { CartDurableObject } from "../../../durable-objects/src/cart";
 export { KitchenFeed } from "../../../durable-objects/src/kitchen-feed";

@@ -5,15 +5,17 @@
  * too; the tombstone records when and how many; the export before deletion
  * lists everything that goes.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { spanLogger } from "@goodfood/platform/log";
 import { continueTrace } from "@goodfood/platform/trace";
 import { describe, expect, it } from "vitest";
 import { finishErasures, forgetInOrderObjects } from "../src/accounts/erasure";
 import { database } from "../src/db/client";
+import worker from "../src/index";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import { ERASED_CONTACT } from "../src/ordering/domain/erasure";
+import { CRONS } from "../src/scheduled";
 import { CONTACT, call, json, londonLunchTomorrow, STAFF, send } from "./helpers";
 import { deliverBatch } from "./queue-helpers";
 
@@ -220,7 +222,8 @@ describe("an order whose OrderPlaced reaches D1 after the deletion", () => {
 		// Reopened: the order's own object still holds the details until the sweep.
 		expect(await tombstoneOf(customer.id)).toMatchObject({ orders: 1, completed_at: null });
 
-		await finishErasures(env, sweepLog);
+		// The ten-minute cron runs the sweep.
+		await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: CRONS.erasureSweep }), env);
 
 		expectNoPersonalData(await objectStorageText(orderId), customer.email);
 		expect((await tombstoneOf(customer.id))?.completed_at).not.toBeNull();
@@ -237,5 +240,13 @@ describe("an order whose OrderPlaced reaches D1 after the deletion", () => {
 		expect(await objectStorageText(orderId)).toContain(CONTACT.email);
 		const row = await env.DB.prepare("SELECT customer_ref FROM orders WHERE id = ?").bind(orderId).first();
 		expect(row).toEqual({ customer_ref: `customer:${customer.id}` });
+	});
+});
+
+describe("the crons", () => {
+	it("refuses a cron no job answers to, so a misconfigured trigger fails loudly", async () => {
+		await expect(
+			worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" }), env),
+		).rejects.toThrow("No job for cron */5 * * * *");
 	});
 });

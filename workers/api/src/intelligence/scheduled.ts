@@ -67,13 +67,11 @@ export async function precomputeForecasts(
 	return summary;
 }
 
-/** The worker's `scheduled` handler. Throws when a location failed, so the run shows as failed in the dashboard. */
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-	// Each run is the root of its own trace, so its lines can be found together.
-	const log = spanLogger(continueTrace(undefined));
-	const summary = await precomputeForecasts(env.DB, new Date(controller.scheduledTime), log);
-	log.info("forecasts precomputed", { cron: controller.cron, ...summary });
-	// Erasures the deletion request could not finish, and orders that landed after it.
+/** The nightly job: forecasts, then erasures still open. Throws when a location failed, so the run shows as failed in the dashboard. */
+export async function precomputeNightly(env: Env, now: Date, cron: string, log: Logger): Promise<void> {
+	const summary = await precomputeForecasts(env.DB, now, log);
+	log.info("forecasts precomputed", { cron, ...summary });
+	// The ten-minute sweep does this too; running it here keeps the nightly run self-contained.
 	await finishErasures(env, log);
 	if (summary.failures.length > 0) throw new Error(`Forecast precompute failed for ${summary.failures.join(", ")}`);
 }
