@@ -18,6 +18,7 @@ import { requestLogger } from "./request-log";
 export const RATE_LIMIT_PERIODS = {
 	RATE_LIMIT_ANONYMOUS: 60,
 	RATE_LIMIT_ACCOUNT: 60,
+	RATE_LIMIT_SIGN_IN: 60,
 	RATE_LIMIT_REGISTER: 60,
 	RATE_LIMIT_AUTH_FAILURES: 60,
 	RATE_LIMIT_MENU_ORIGIN: 60,
@@ -49,9 +50,14 @@ function rateLimited(c: Context, binding: RateLimitBinding, message?: string): A
 	return new ApiError("rate_limited", message ?? `Too many requests; try again in ${period} seconds`);
 }
 
+/** Counts the call against `key` on `binding`, and throws 429 once that key's window is used up. */
+export async function limitByKey(c: Context, binding: RateLimitBinding, key: string, message: string): Promise<void> {
+	if (!(await withinLimit(c, binding, key))) throw rateLimited(c, binding, message);
+}
+
 /** Counts the call against the caller's address on `binding`, and throws 429 once that address's window is used up. */
-export async function limitByAddress(c: Context, binding: RateLimitBinding, message: string): Promise<void> {
-	if (!(await withinLimit(c, binding, clientIp(c.req.raw.headers)))) throw rateLimited(c, binding, message);
+export function limitByAddress(c: Context, binding: RateLimitBinding, message: string): Promise<void> {
+	return limitByKey(c, binding, clientIp(c.req.raw.headers), message);
 }
 
 /**

@@ -111,6 +111,34 @@ describe("registration", () => {
 	});
 });
 
+describe("sign-in", () => {
+	it("signs in, with a warning, when its limiter itself fails", async () => {
+		const email = `${crypto.randomUUID()}@example.com`;
+		const registered = await fetchAs(freshIp(), "/api/v1/auth/register", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ email, password: "correct horse 42", name: "Grace" }),
+		});
+		expect(registered.status).toBe(201);
+		const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+		const signedIn = await fetchAs(
+			freshIp(),
+			"/api/v1/auth/login",
+			{
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ email, password: "correct horse 42" }),
+			},
+			{ RATE_LIMIT_SIGN_IN: failingLimiter },
+		);
+		expect(signedIn.status).toBe(200);
+		expect(JSON.parse(String(warn.mock.calls[0][0]))).toMatchObject({
+			message: "rate limiter unavailable",
+			binding: "RATE_LIMIT_SIGN_IN",
+		});
+	});
+});
+
 describe("failed authentication", () => {
 	const failureLimit = env.TEST_RATE_LIMIT;
 

@@ -8,7 +8,7 @@ import { type AppEnv, createRouter } from "@goodfood/platform/app";
 import { bearerSecurity, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
-import { limitByAddress } from "@goodfood/platform/rate-limit";
+import { clientIp, limitByAddress, limitByKey } from "@goodfood/platform/rate-limit";
 import { callContext, requestLogger } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq, inArray } from "drizzle-orm";
@@ -35,7 +35,6 @@ import { type IssuedRefreshToken, issueRefreshToken, revokeByToken, rotateRefres
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const RegisterResult = TokensView.extend({ account: ProfileView }).openapi("Registration");
-const SIGN_IN_WINDOW_SECONDS = 60;
 
 /** A new sign-in's tokens, or the next pair of a session: the access token names the session it belongs to. */
 async function tokensFor(c: Context<AppEnv>, account: AccountRow, session?: IssuedRefreshToken) {
@@ -46,10 +45,6 @@ async function tokensFor(c: Context<AppEnv>, account: AccountRow, session?: Issu
 		expiresIn: ACCESS_TOKEN_TTL_SECONDS,
 		tokenType: "Bearer" as const,
 	};
-}
-
-export function clientIp(c: Context<AppEnv>): string {
-	return c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? "unknown";
 }
 
 async function currentAccount(c: Context<AppEnv>): Promise<AccountRow> {
@@ -89,11 +84,12 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			const { email, password } = c.req.valid("json");
-			const { success } = await c.env.RATE_LIMIT_SIGN_IN.limit({ key: `${clientIp(c)}:${email}` });
-			if (!success) {
-				c.header("retry-after", String(SIGN_IN_WINDOW_SECONDS));
-				throw new ApiError("rate_limited", "Too many sign-in attempts; wait a minute and try again");
-			}
+			await limitByKey(
+				c,
+				"RATE_LIMIT_SIGN_IN",
+				`${clientIp(c.req.raw.headers)}:${email}`,
+				"Too many sign-in attempts; wait a minute and try again",
+			);
 			const account = await findAccountByEmail(database(c.var.d1), email);
 			// Hash even for an unknown email, so the answer takes as long and says as little.
 			const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
@@ -198,11 +194,12 @@ export const accountRoutes = createRouter()
 		async (c) => {
 			const account = await currentAccount(c);
 			const { currentPassword, newPassword } = c.req.valid("json");
-			const { success } = await c.env.RATE_LIMIT_SIGN_IN.limit({ key: `password:${account.id}` });
-			if (!success) {
-				c.header("retry-after", String(SIGN_IN_WINDOW_SECONDS));
-				throw new ApiError("rate_limited", "Too many password attempts; wait a minute and try again");
-			}
+			await limitByKey(
+				c,
+				"RATE_LIMIT_SIGN_IN",
+				`password:${account.id}`,
+				"Too many password attempts; wait a minute and try again",
+			);
 			if (!(await verifyPassword(currentPassword, account.passwordHash))) {
 				throw new ApiError("unauthorized", "The current password is wrong", [
 					{ field: "currentPassword", message: "is wrong" },
