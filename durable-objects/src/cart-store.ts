@@ -130,6 +130,11 @@ export class CartStore {
 		this.sql.exec("UPDATE cart SET owner_id = NULL WHERE id = 1");
 	}
 
+	/** A line's note is free text the customer typed; erasure drops it with the contact details. */
+	forgetLineNotes(): void {
+		this.sql.exec("UPDATE cart_lines SET note = NULL");
+	}
+
 	lines(): DraftLine[] {
 		return this.sql.exec<LineRow>("SELECT * FROM cart_lines ORDER BY position, rowid").toArray().map(toLine);
 	}

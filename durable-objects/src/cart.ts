@@ -303,6 +303,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					this.store.rewriteOutboxPayload(placed.sequence, erased);
 				}
 				this.store.forgetOwner();
+				this.store.forgetLineNotes();
 			});
 			return true;
 		});

@@ -21,6 +21,8 @@ import { deliverBatch } from "./queue-helpers";
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const ADDRESS_LINE = "12 Greek Street";
+/** Free text a customer typed on a line: it may name them, so erasure drops it. */
+const LINE_NOTE = "Ask for Ada at flat 3";
 
 async function registerCustomer() {
 	const email = `${crypto.randomUUID()}@example.com`;
@@ -42,7 +44,7 @@ async function placeOrder(accessToken: string): Promise<string> {
 	await send(
 		"POST",
 		`/api/v1/carts/${cart.id}/items`,
-		{ itemId: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-oat"] },
+		{ itemId: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-oat"], note: LINE_NOTE },
 		auth(accessToken),
 	);
 	const checkout = await send(
@@ -100,7 +102,19 @@ async function objectStorageText(orderId: string): Promise<string> {
 }
 
 function expectNoPersonalData(text: string, email: string): void {
-	for (const personal of [CONTACT.name, CONTACT.email, CONTACT.phone, email]) expect(text).not.toContain(personal);
+	for (const personal of [CONTACT.name, CONTACT.email, CONTACT.phone, email, LINE_NOTE]) {
+		expect(text).not.toContain(personal);
+	}
+}
+
+/** The line notes the read model keeps for these orders. */
+async function notesOf(orderIds: string[]): Promise<(string | null)[]> {
+	const { results } = await env.DB.prepare(
+		`SELECT note FROM order_lines WHERE order_id IN (${orderIds.map(() => "?").join(", ")}) ORDER BY order_id`,
+	)
+		.bind(...orderIds)
+		.all<{ note: string | null }>();
+	return results.map((row) => row.note);
 }
 
 async function tombstoneOf(accountId: string) {
@@ -144,6 +158,7 @@ describe("deleting an account with more orders than a page", () => {
 			.bind(`customer:${customer.id}`)
 			.first<{ n: number }>();
 		expect(history?.n).toBe(0);
+		expect(await notesOf(placed)).toEqual([null, null]);
 
 		for (const orderId of placed) expectNoPersonalData(await objectStorageText(orderId), customer.email);
 		const order = await json<{ contact: { name: string; email: string } }>(
@@ -215,6 +230,7 @@ describe("an order whose OrderPlaced reaches D1 after the deletion", () => {
 			.bind(orderId)
 			.first();
 		expect(row).toEqual({ contact_name: ERASED_CONTACT.name, contact_email: ERASED_CONTACT.email, customer_ref: null });
+		expect(await notesOf([orderId])).toEqual([null]);
 		const history = await env.DB.prepare("SELECT count(*) AS n FROM customer_order_history WHERE order_id = ?")
 			.bind(orderId)
 			.first<{ n: number }>();

@@ -21,7 +21,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { cartObject } from "../cart/carts";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
-import { ERASED_CONTACT, ERASED_ORDER_COLUMNS } from "../ordering/domain/erasure";
+import { ERASED_CONTACT, ERASED_LINE_COLUMNS, ERASED_ORDER_COLUMNS } from "../ordering/domain/erasure";
 
 /** Cart objects called per invocation: well inside the Workers limit of 1,000 subrequests, with room for D1. */
 export const ORDER_OBJECTS_PER_INVOCATION = 500;
@@ -38,7 +38,7 @@ export function eraseAccountStatements(
 	account: { id: string; email: string },
 	now: Date,
 ): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
-	const { notificationLog, orders, customerOrderHistory, erasureOrders, accountTombstones } = schema;
+	const { notificationLog, orders, orderLines, customerOrderHistory, erasureOrders, accountTombstones } = schema;
 	const customerRef = `customer:${account.id}`;
 	const listedOrders = db
 		.select({ id: erasureOrders.orderId })
@@ -93,6 +93,7 @@ export function eraseAccountStatements(
 		db.delete(notificationLog).where(and(isCustomersEmail, ne(notificationLog.recipient, erased), erasedRowExists)),
 		db.update(notificationLog).set({ recipient: erased }).where(isCustomersEmail),
 		db.update(orders).set(ERASED_ORDER_COLUMNS).where(inArray(orders.id, listedOrders)),
+		db.update(orderLines).set(ERASED_LINE_COLUMNS).where(inArray(orderLines.orderId, listedOrders)),
 		db.delete(customerOrderHistory).where(eq(customerOrderHistory.customerRef, customerRef)),
 		// Its refresh tokens go with it (ON DELETE CASCADE).
 		db.delete(schema.accounts).where(eq(schema.accounts.id, account.id)),

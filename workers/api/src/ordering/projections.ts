@@ -12,7 +12,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
-import { ERASED_ORDER_COLUMNS } from "./domain/erasure";
+import { ERASED_LINE_COLUMNS, ERASED_ORDER_COLUMNS } from "./domain/erasure";
 import { STATUS_AFTER } from "./domain/order";
 import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
 
@@ -254,7 +254,7 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
  * the contact details are never visible, whichever of the two runs first.
  */
 function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string): BatchItem<"sqlite">[] {
-	const { orders, customerOrderHistory, accounts, accountTombstones, erasureOrders } = schema;
+	const { orders, orderLines, customerOrderHistory, accounts, accountTombstones, erasureOrders } = schema;
 	const accountGone = sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${customerId})`;
 	const listedNow = sql`exists (select 1 from ${erasureOrders} where ${erasureOrders.accountId} = ${customerId}
 		and ${erasureOrders.orderId} = ${orderId} and ${erasureOrders.forgottenAt} is null)`;
@@ -263,6 +263,10 @@ function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string
 			.update(orders)
 			.set(ERASED_ORDER_COLUMNS)
 			.where(and(eq(orders.id, orderId), accountGone)),
+		db
+			.update(orderLines)
+			.set(ERASED_LINE_COLUMNS)
+			.where(and(eq(orderLines.orderId, orderId), accountGone)),
 		db.delete(customerOrderHistory).where(and(eq(customerOrderHistory.orderId, orderId), accountGone)),
 		db
 			.insert(erasureOrders)

@@ -14,11 +14,23 @@ describe("erasePlacedPayload", () => {
 		expect(JSON.stringify(erased)).not.toMatch(/Ada|ada@example\.com|7946|Soho Square|W1D 3QD|cus_ada/);
 	});
 
-	it("keeps what the restaurant's books need: lines, totals, location, date and fulfilment", () => {
+	it("drops every line's note, free text that may name the customer", () => {
+		const noted = {
+			...placedPayload,
+			lines: placedPayload.lines.map((line) => ({ ...line, note: "Ask for Ada, flat 3" })),
+		};
+
+		const erased = erasePlacedPayload(noted);
+
+		expect(erased.lines.map((line) => line.note)).toEqual(placedPayload.lines.map(() => null));
+		expect(JSON.stringify(erased)).not.toContain("flat 3");
+	});
+
+	it("keeps what the restaurant's books need: lines (without notes), totals, location, date and fulfilment", () => {
 		const erased = erasePlacedPayload(placedPayload);
 
 		expect(erased).toMatchObject({
-			lines: placedPayload.lines,
+			lines: placedPayload.lines.map((line) => ({ ...line, note: null })),
 			totals: placedPayload.totals,
 			locationSlug: "london-soho",
 			timeZone: "Europe/London",

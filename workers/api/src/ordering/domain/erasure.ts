@@ -17,7 +17,17 @@ export const ERASED_ORDER_COLUMNS = {
 	deliveryAddress: null,
 } as const;
 
-/** An OrderPlaced payload without the person: no contact details, address or account. */
+/**
+ * The line columns of an erased customer's orders: the items stay, the notes
+ * go. A note is free text the customer typed ("ring flat 3, ask for Ada"), so
+ * it may name them.
+ */
+export const ERASED_LINE_COLUMNS = { note: null } as const;
+
+/** An OrderPlaced payload without the person: no contact details, address, account or line notes. */
 export function erasePlacedPayload<P extends Record<string, unknown>>(payload: P): P {
-	return { ...payload, contact: { ...ERASED_CONTACT }, deliveryAddress: null, customerId: null };
+	const lines = Array.isArray(payload.lines)
+		? payload.lines.map((line: Record<string, unknown>) => ({ ...line, ...ERASED_LINE_COLUMNS }))
+		: payload.lines;
+	return { ...payload, contact: { ...ERASED_CONTACT }, deliveryAddress: null, customerId: null, lines };
 }
