@@ -1,0 +1,128 @@
+/**
+ * `npm run fuzz`: the long form of workers/api/test/properties.test.ts against
+ * the running platform. Requests generated from the routes' zod schemas
+ * (test/fuzz/), spread evenly over every operation and drawn from every role,
+ * go through the menu edge to the api worker; every answer is checked as in
+ * the property test. Prints the counts and exits non-zero on any 5xx, body
+ * off its schema, answer outside the envelope or undocumented status.
+ *
+ *   npm run fuzz -- --requests 100000 --concurrency 16 --seed 42
+ *   (or FUZZ_REQUESTS, FUZZ_CONCURRENCY, FUZZ_SEED)
+ */
+import { parseArgs } from "node:util";
+import fc from "fast-check";
+import { measureCpu } from "../bench/cpu";
+import { checkAnswer, FindingTally, readAnswer } from "../test/fuzz/check";
+import { buildCorpus } from "../test/fuzz/corpus";
+import {
+	type ApiDocument,
+	type FuzzRequest,
+	fuzzOperations,
+	registryOf,
+	requestArbitrary,
+} from "../test/fuzz/operations";
+import { runPool, signInDemoAccounts, startRunningPlatform, wholeNumber } from "../test/fuzz/platform";
+import { app } from "../workers/api/src/app";
+
+/** Requests drawn per operation at a time, so the whole run is never held in memory. */
+const BATCH = 20;
+/** Progress lines printed during the run. */
+const PROGRESS_STEPS = 10;
+
+const { values: flags } = parseArgs({
+	options: { requests: { type: "string" }, concurrency: { type: "string" }, seed: { type: "string" } },
+});
+const total = wholeNumber(flags.requests, "FUZZ_REQUESTS", 100_000);
+const concurrency = wholeNumber(flags.concurrency, "FUZZ_CONCURRENCY", 16);
+const seed = Number(flags.seed ?? process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+async function main(): Promise<number> {
+	const platform = await startRunningPlatform();
+	try {
+		const { send, runtime } = platform;
+		const document = (await (await send({ method: "GET", url: "/api/v1/openapi.json" })).json()) as ApiDocument;
+		const operations = fuzzOperations(registryOf(app), document);
+		const principals = { anonymous: {}, ...(await signInDemoAccounts(send)) };
+		const hints = await buildCorpus(send);
+		const arbitraries = operations.map((operation) => requestArbitrary(operation, principals, hints));
+		const byName = new Map(operations.map((operation) => [operation.name, operation]));
+		console.log(
+			`Fuzzing ${operations.length} operations as ${Object.keys(principals).join(", ")}: ${total} requests, ${concurrency} at a time, seed ${seed}`,
+		);
+
+		function* requests(): Generator<FuzzRequest> {
+			let produced = 0;
+			for (let round = 0; produced < total; round++) {
+				const batches = arbitraries.map((arbitrary, index) =>
+					fc.sample(arbitrary, { numRuns: BATCH, seed: seed + round * arbitraries.length + index }),
+				);
+				for (let position = 0; position < BATCH; position++) {
+					for (const batch of batches) {
+						if (produced++ >= total) return;
+						yield batch[position];
+					}
+				}
+			}
+		}
+
+		const statuses = new Map<number, number>();
+		const findings = new FindingTally();
+		const transportErrors = new Map<string, number>();
+		let done = 0;
+		const cpu = measureCpu(runtime.pids);
+		const started = performance.now();
+		await runPool(requests(), concurrency, async (request) => {
+			try {
+				const answer = await readAnswer(await send(request));
+				statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+				const operation = byName.get(request.operation);
+				if (operation) findings.add(checkAnswer(operation, request, answer));
+			} catch (error) {
+				const message = `${request.operation}: ${(error as Error).message}`;
+				transportErrors.set(message, (transportErrors.get(message) ?? 0) + 1);
+			}
+			if (++done % Math.ceil(total / PROGRESS_STEPS) === 0) {
+				const seconds = (performance.now() - started) / 1000;
+				console.log(`  ${done} requests, ${findings.count()} findings, ${Math.round(done / seconds)} requests/s`);
+			}
+		});
+		const seconds = (performance.now() - started) / 1000;
+		const use = cpu();
+
+		const count = (kind: Parameters<FindingTally["count"]>[0]) => findings.count(kind);
+		console.log("");
+		console.log(`requests: ${done} in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} requests/s)`);
+		console.log(
+			`statuses: ${[...statuses.entries()]
+				.sort(([a], [b]) => a - b)
+				.map(([status, n]) => `${status}: ${n}`)
+				.join(", ")}`,
+		);
+		console.log(`5xx: ${count("5xx")}`);
+		console.log(`bodies off their schema: ${count("off its schema")}`);
+		console.log(`4xx outside the error envelope: ${count("not the error envelope")}`);
+		console.log(`undocumented statuses: ${count("undocumented status")}`);
+		console.log(`requests that got no answer: ${[...transportErrors.values()].reduce((a, b) => a + b, 0)}`);
+		if (use) {
+			const share = (cores: number) => `${Math.round(cores * 100)}% of a core`;
+			console.log(
+				`CPU: load generator ${share(use.client)}, workerd ${share(use.runtime)}, other processes ${share(use.others)}`,
+			);
+		}
+		for (const [group, { count: n, first }] of findings.groups) {
+			console.log(`  ${group} ×${n}: ${first.detail}\n    e.g. ${first.example}`);
+		}
+		for (const [message, n] of transportErrors) console.log(`  no answer ×${n}: ${message}`);
+		return findings.count() > 0 || transportErrors.size > 0 ? 1 : 0;
+	} finally {
+		await platform.stop();
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
