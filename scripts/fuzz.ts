@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import fc from "fast-check";
 import { measureCpu } from "../bench/cpu";
 import { checkAnswer, FindingTally, readAnswer } from "../test/fuzz/check";
-import { buildCorpus } from "../test/fuzz/corpus";
+import { buildCorpus, type Send } from "../test/fuzz/corpus";
 import {
 	type ApiDocument,
 	type FuzzRequest,
@@ -36,13 +36,48 @@ const total = wholeNumber(flags.requests, "FUZZ_REQUESTS", 100_000);
 const concurrency = wholeNumber(flags.concurrency, "FUZZ_CONCURRENCY", 16);
 const seed = Number(flags.seed ?? process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
+function statusList(counts: Map<number, number>): string {
+	return [...counts.entries()]
+		.sort(([a], [b]) => a - b)
+		.map(([status, n]) => `${status}: ${n}`)
+		.join(", ");
+}
+
+/** A new customer account, signed in: fuzzed requests may erase an account or change its password. */
+async function registerCustomer(send: Send): Promise<Record<string, string>> {
+	const response = await send({
+		method: "POST",
+		url: "/api/v1/auth/register",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({
+			email: `fuzz-${crypto.randomUUID()}@example.com`,
+			password: "correct horse 42",
+			name: "Fuzz",
+		}),
+	});
+	if (response.status !== 201) throw new Error(`registration: ${response.status} ${await response.text()}`);
+	const { accessToken } = (await response.json()) as { accessToken: string };
+	return { authorization: `Bearer ${accessToken}` };
+}
+
+/** The customer's headers while its session lasts, else a new customer's, so every round has one signed in. */
+async function customerStillSignedIn(send: Send, headers: Record<string, string>): Promise<Record<string, string>> {
+	const response = await send({ method: "GET", url: "/api/v1/customers/me", headers });
+	await response.body?.cancel();
+	return response.status === 200 ? headers : registerCustomer(send);
+}
+
 async function main(): Promise<number> {
 	const platform = await startRunningPlatform();
 	try {
 		const { send, runtime } = platform;
 		const document = (await (await send({ method: "GET", url: "/api/v1/openapi.json" })).json()) as ApiDocument;
 		const operations = fuzzOperations(registryOf(app), document);
-		const principals = { anonymous: {}, ...(await signInDemoAccounts(send)) };
+		const principals: Record<string, Record<string, string>> = {
+			anonymous: {},
+			...(await signInDemoAccounts(send)),
+			customer: await registerCustomer(send),
+		};
 		const hints = await buildCorpus(send);
 		const arbitraries = operations.map((operation) => requestArbitrary(operation, principals, hints));
 		const byName = new Map(operations.map((operation) => [operation.name, operation]));
@@ -50,54 +85,53 @@ async function main(): Promise<number> {
 			`Fuzzing ${operations.length} operations as ${Object.keys(principals).join(", ")}: ${total} requests, ${concurrency} at a time, seed ${seed}`,
 		);
 
-		function* requests(): Generator<FuzzRequest> {
-			let produced = 0;
-			for (let round = 0; produced < total; round++) {
-				const batches = arbitraries.map((arbitrary, index) =>
-					fc.sample(arbitrary, { numRuns: BATCH, seed: seed + round * arbitraries.length + index }),
-				);
-				for (let position = 0; position < BATCH; position++) {
-					for (const batch of batches) {
-						if (produced++ >= total) return;
-						yield batch[position];
-					}
-				}
-			}
-		}
-
 		const statuses = new Map<number, number>();
+		const byRole = new Map<string, Map<number, number>>();
 		const findings = new FindingTally();
 		const transportErrors = new Map<string, number>();
 		let done = 0;
 		const cpu = measureCpu(runtime.pids);
 		const started = performance.now();
-		await runPool(requests(), concurrency, async (request) => {
+		const fuzzOne = async (request: FuzzRequest) => {
 			try {
 				const answer = await readAnswer(await send(request));
 				statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+				const ofRole = byRole.get(request.principal) ?? new Map<number, number>();
+				ofRole.set(answer.status, (ofRole.get(answer.status) ?? 0) + 1);
+				byRole.set(request.principal, ofRole);
 				const operation = byName.get(request.operation);
 				if (operation) findings.add(checkAnswer(operation, request, answer));
 			} catch (error) {
-				const message = `${request.operation}: ${(error as Error).message}`;
+				const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+				const message = `${request.operation}: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
 				transportErrors.set(message, (transportErrors.get(message) ?? 0) + 1);
 			}
 			if (++done % Math.ceil(total / PROGRESS_STEPS) === 0) {
 				const seconds = (performance.now() - started) / 1000;
 				console.log(`  ${done} requests, ${findings.count()} findings, ${Math.round(done / seconds)} requests/s`);
 			}
-		});
+		};
+		// Rounds of BATCH requests per operation, drawn as they are needed, each as a signed-in customer.
+		for (let round = 0, produced = 0; produced < total; round++) {
+			principals.customer = await customerStillSignedIn(send, principals.customer);
+			const batches = arbitraries.map((arbitrary, index) =>
+				fc.sample(arbitrary, { numRuns: BATCH, seed: seed + round * arbitraries.length + index }),
+			);
+			const interleaved = Array.from({ length: BATCH }, (_, position) =>
+				batches.map((batch) => batch[position]),
+			).flat();
+			const thisRound = interleaved.slice(0, total - produced);
+			produced += thisRound.length;
+			await runPool(thisRound, concurrency, fuzzOne);
+		}
 		const seconds = (performance.now() - started) / 1000;
 		const use = cpu();
 
 		const count = (kind: Parameters<FindingTally["count"]>[0]) => findings.count(kind);
 		console.log("");
 		console.log(`requests: ${done} in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} requests/s)`);
-		console.log(
-			`statuses: ${[...statuses.entries()]
-				.sort(([a], [b]) => a - b)
-				.map(([status, n]) => `${status}: ${n}`)
-				.join(", ")}`,
-		);
+		console.log(`statuses: ${statusList(statuses)}`);
+		for (const [role, counts] of [...byRole.entries()].sort()) console.log(`  as ${role}: ${statusList(counts)}`);
 		console.log(`5xx: ${count("5xx")}`);
 		console.log(`bodies off their schema: ${count("off its schema")}`);
 		console.log(`4xx outside the error envelope: ${count("not the error envelope")}`);
