@@ -7,19 +7,28 @@
  * workerd processes' resident memory after a warm-up and now. Exits non-zero
  * on any 5xx or request left unanswered.
  *
- *   npm run soak -- --minutes 30 --users 8
- *   (or SOAK_MINUTES, SOAK_USERS)
+ *   npm run soak -- --minutes 30 --users 8 --warmup 180
+ *   (or SOAK_MINUTES, SOAK_USERS, SOAK_WARMUP; the warm-up in seconds)
  */
 import { parseArgs } from "node:util";
 import type { Send } from "../test/fuzz/corpus";
 import { mebibytes, residentBytes, signInDemoAccounts, startRunningPlatform, wholeNumber } from "../test/fuzz/platform";
 import { DEMO_ACCOUNTS } from "./seed/staff";
 
-const { values: flags } = parseArgs({ options: { minutes: { type: "string" }, users: { type: "string" } } });
+const { values: flags } = parseArgs({
+	options: { minutes: { type: "string" }, users: { type: "string" }, warmup: { type: "string" } },
+});
 const minutes = wholeNumber(flags.minutes, "SOAK_MINUTES", 1);
 const users = wholeNumber(flags.users, "SOAK_USERS", 8);
-/** Traffic before memory is first read, so caches and isolates are warm: a tenth of the run, at most 30 s. */
-const WARM_UP_MS = Math.min(30_000, (minutes * 60_000) / 10);
+/**
+ * Traffic before memory is first read: a tenth of the run, at most 3 minutes, unless given in
+ * seconds. Each cart and order is a Durable Object that workerd keeps in memory for a while after
+ * its last request, so memory climbs for the first minute or two of traffic and then levels off.
+ */
+const WARM_UP_MS =
+	(flags.warmup ?? process.env.SOAK_WARMUP)
+		? wholeNumber(flags.warmup, "SOAK_WARMUP", 1) * 1000
+		: Math.min(180_000, (minutes * 60_000) / 10);
 const REPORTS = 10;
 
 const LOCATION = "london-soho";
@@ -146,17 +155,28 @@ function nextFlow(send: Send, principals: Record<string, Record<string, string>>
 	return signIn(send);
 }
 
-function report(label: string, startedAt: number, pids: number[], baseline: number | undefined) {
+type Memory = ReturnType<typeof residentBytes>;
+
+function percentChange(now: number, then: number): string {
+	const change = ((now - then) / then) * 100;
+	return `${change >= 0 ? "+" : ""}${change.toFixed(1)}%`;
+}
+
+function memoryText(memory: Memory, baseline?: Memory): string {
+	if (!memory) return "RSS n/a";
+	const since = (now: number, then: number | undefined) => (then ? ` (${percentChange(now, then)})` : "");
+	return `RSS ${mebibytes(memory.total)}${since(memory.total, baseline?.total)}, anonymous ${mebibytes(memory.anonymous)}${since(memory.anonymous, baseline?.anonymous)}`;
+}
+
+function report(label: string, startedAt: number, pids: number[], baseline: Memory) {
 	const seconds = (performance.now() - startedAt) / 1000;
 	const errors = [...tally.statuses.entries()].filter(([status]) => status >= 400).sort(([a], [b]) => a - b);
 	const fiveHundreds = errors.filter(([status]) => status >= 500).reduce((sum, [, n]) => sum + n, 0);
-	const rss = residentBytes(pids);
-	const change =
-		rss !== undefined && baseline !== undefined ? ` (${(((rss - baseline) / baseline) * 100).toFixed(1)}%)` : "";
+	const memory = residentBytes(pids);
 	console.log(
 		`${label}: ${tally.requests} requests (${Math.round(tally.requests / seconds)}/s), errors ${
 			errors.map(([status, n]) => `${status}: ${n}`).join(", ") || "none"
-		}, 5xx ${fiveHundreds}, unanswered ${[...tally.unanswered.values()].reduce((a, b) => a + b, 0)}, workerd RSS ${mebibytes(rss)}${change}`,
+		}, 5xx ${fiveHundreds}, unanswered ${[...tally.unanswered.values()].reduce((a, b) => a + b, 0)}, workerd ${memoryText(memory, baseline)}`,
 	);
 	return fiveHundreds;
 }
@@ -175,7 +195,7 @@ async function main(): Promise<number> {
 		};
 		await Promise.all(Array.from({ length: users }, user));
 		const baseline = residentBytes(runtime.pids);
-		console.log(`after warm-up: workerd RSS ${mebibytes(baseline)} (pids ${runtime.pids.join(", ") || "n/a"})`);
+		console.log(`after warm-up: workerd ${memoryText(baseline)} (pids ${runtime.pids.join(", ") || "n/a"})`);
 		tally.requests = 0;
 		tally.statuses.clear();
 
@@ -190,9 +210,8 @@ async function main(): Promise<number> {
 
 		console.log("");
 		const fiveHundreds = report("end", startedAt, runtime.pids, baseline);
-		console.log(
-			`memory: workerd RSS ${mebibytes(baseline)} after warm-up, ${mebibytes(residentBytes(runtime.pids))} at the end`,
-		);
+		console.log(`memory after warm-up: workerd ${memoryText(baseline)}`);
+		console.log(`memory at the end:    workerd ${memoryText(residentBytes(runtime.pids), baseline)}`);
 		for (const [message, n] of tally.unanswered) console.log(`  unanswered ×${n}: ${message}`);
 		return fiveHundreds > 0 || tally.unanswered.size > 0 ? 1 : 0;
 	} finally {

@@ -79,20 +79,26 @@ export async function signInDemoAccounts(send: Send): Promise<Record<string, Rec
 	return principals;
 }
 
-/** Resident memory of the given processes in bytes, from /proc/<pid>/status; undefined where /proc is not. */
-export function residentBytes(pids: number[]): number | undefined {
+/**
+ * Resident memory of the given processes in bytes, from /proc/<pid>/status: all of it (VmRSS),
+ * and the anonymous part (RssAnon: heaps, no mapped files). The state's SQLite files sit in
+ * /dev/shm and workerd maps them, so VmRSS also grows with the data stored.
+ */
+export function residentBytes(pids: number[]): { total: number; anonymous: number } | undefined {
 	if (pids.length === 0) return undefined;
-	let total = 0;
+	const memory = { total: 0, anonymous: 0 };
 	for (const pid of pids) {
 		try {
-			const match = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+)\s+kB$/m);
-			if (!match) return undefined;
-			total += Number(match[1]) * 1024;
+			const status = readFileSync(`/proc/${pid}/status`, "utf8");
+			const kib = (field: string) =>
+				Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m"))?.[1] ?? Number.NaN);
+			memory.total += kib("VmRSS") * 1024;
+			memory.anonymous += kib("RssAnon") * 1024;
 		} catch {
 			return undefined;
 		}
 	}
-	return total;
+	return Number.isFinite(memory.total) ? memory : undefined;
 }
 
 export function mebibytes(bytes: number | undefined): string {
