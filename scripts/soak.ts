@@ -54,7 +54,7 @@ interface Tally {
 }
 
 const tally: Tally = { requests: 0, statuses: new Map(), unanswered: new Map() };
-const orders: { orderId: string; token: string; step: number }[] = [];
+const orders: { orderId: string; token: string; step: number; moving: boolean }[] = [];
 const lastSignIn = new Map<string, number>();
 
 function lunchTomorrow(): string {
@@ -111,7 +111,7 @@ async function checkout(send: Send, auth: Record<string, string>) {
 		{ ...auth, "idempotency-key": crypto.randomUUID() },
 	);
 	if (!placed) return;
-	orders.push({ orderId: placed.orderId, token: placed.trackingToken, step: 0 });
+	orders.push({ orderId: placed.orderId, token: placed.trackingToken, step: 0, moving: false });
 	if (orders.length > TRACKED_ORDERS) orders.shift();
 }
 
@@ -124,11 +124,14 @@ async function track(send: Send) {
 
 async function kitchen(send: Send, principals: Record<string, Record<string, string>>) {
 	await call(send, "GET", `/api/v1/locations/${LOCATION}/orders`, undefined, principals.kitchen);
-	const order = orders.find((candidate) => candidate.step < KITCHEN_STEPS.length);
+	const order = orders.find((candidate) => !candidate.moving && candidate.step < KITCHEN_STEPS.length);
 	if (!order) return;
-	// Claimed before the await, so two users never send the same step.
+	// Claimed before the await, so no other user sends this order's next step before this one is
+	// answered: sent together, "preparing" could overtake "confirmed" and be refused with a 409.
+	order.moving = true;
 	const step = KITCHEN_STEPS[order.step++];
 	await call(send, "POST", `/api/v1/orders/${order.orderId}/status`, step, principals.kitchen);
+	order.moving = false;
 }
 
 async function signIn(send: Send) {
