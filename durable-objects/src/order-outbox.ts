@@ -106,6 +106,18 @@ function recordRepair(env: OutboxEnv, outcome: ReconciliationOutcome, entry: Sen
 	);
 }
 
+/** What a repair's log line names: the event, how often it was sent again, and what D1 lacked. */
+function repairFields(event: OrderEventEnvelope, entry: { resends: number; missing: string[] }) {
+	return {
+		eventId: event.id,
+		type: event.type,
+		orderId: event.orderId,
+		sequence: event.sequence,
+		resends: entry.resends,
+		missing: entry.missing,
+	};
+}
+
 /**
  * The sweep: confirms the sent events that are due against D1's primary (a
  * replica's lag would look like a loss), forgets the confirmed, and puts the
@@ -120,14 +132,7 @@ export function reconcileOrderEvents(store: OutboxStore, env: OutboxEnv): Promis
 		{
 			resent: (entry) => {
 				const event = envelopeOf(entry.message);
-				eventLog(event).warn("reconciliation resent an order event", {
-					eventId: event.id,
-					type: event.type,
-					orderId: event.orderId,
-					sequence: event.sequence,
-					resends: entry.resends,
-					missing: entry.missing,
-				});
+				eventLog(event).warn("reconciliation resent an order event", repairFields(event, entry));
 				recordRepair(env, "resent", entry, entry.missing);
 			},
 			gaveUp: (entry) => {
@@ -136,14 +141,7 @@ export function reconcileOrderEvents(store: OutboxStore, env: OutboxEnv): Promis
 					entry.handedOver
 						? "reconciliation gave up: event sent to the dead-letter queue"
 						: "reconciliation gave up, but the dead-letter queue refused the event; it is kept",
-					{
-						eventId: event.id,
-						type: event.type,
-						orderId: event.orderId,
-						sequence: event.sequence,
-						resends: entry.resends,
-						missing: entry.missing,
-					},
+					repairFields(event, entry),
 				);
 				if (entry.handedOver) recordRepair(env, "gave_up", entry, entry.missing);
 			},
