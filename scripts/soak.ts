@@ -7,8 +7,8 @@
  * workerd processes' resident memory after a warm-up and now. Exits non-zero
  * on any 5xx or request left unanswered.
  *
- *   npm run soak -- --minutes 30 --users 8 --warmup 180
- *   (or SOAK_MINUTES, SOAK_USERS, SOAK_WARMUP; the warm-up in seconds)
+ *   npm run soak -- --minutes 30 --users 8 --warmup 180 --flows browse,cart
+ *   (or SOAK_MINUTES, SOAK_USERS, SOAK_WARMUP, SOAK_FLOWS; the warm-up in seconds, all flows by default)
  */
 import { parseArgs } from "node:util";
 import type { Send } from "../test/fuzz/corpus";
@@ -16,7 +16,12 @@ import { mebibytes, residentBytes, signInDemoAccounts, startRunningPlatform, who
 import { DEMO_ACCOUNTS } from "./seed/staff";
 
 const { values: flags } = parseArgs({
-	options: { minutes: { type: "string" }, users: { type: "string" }, warmup: { type: "string" } },
+	options: {
+		minutes: { type: "string" },
+		users: { type: "string" },
+		warmup: { type: "string" },
+		flows: { type: "string" },
+	},
 });
 const minutes = wholeNumber(flags.minutes, "SOAK_MINUTES", 1);
 const users = wholeNumber(flags.users, "SOAK_USERS", 8);
@@ -46,6 +51,8 @@ const KITCHEN_STEPS = [
 const TRACKED_ORDERS = 200;
 /** Sign-ins per account: under the API's 5 a minute per address and account. */
 const SIGN_IN_EVERY_MS = 15_000;
+/** The soak's own principals sign in again this often, inside the access tokens' 15 minutes. */
+const RESIGN_IN_EVERY_MS = 10 * 60_000;
 
 interface Tally {
 	requests: number;
@@ -146,16 +153,38 @@ async function signIn(send: Send) {
 		await call(send, "GET", "/api/v1/customers/me", undefined, { authorization: `Bearer ${tokens.accessToken}` });
 }
 
-/** What one user does next, by weight: mostly browsing, then carts, checkouts, tracking, the kitchen and sign-ins. */
-function nextFlow(send: Send, principals: Record<string, Record<string, string>>): Promise<unknown> {
-	const roll = Math.random() * 100;
-	const auth = Math.random() < 0.3 ? principals.customer : {};
-	if (roll < 40) return browse(send);
-	if (roll < 60) return fillCart(send, auth);
-	if (roll < 75) return checkout(send, auth);
-	if (roll < 88) return track(send);
-	if (roll < 97) return kitchen(send, principals);
-	return signIn(send);
+type Principals = Record<string, Record<string, string>>;
+
+/** The flows a user picks from, by weight: mostly browsing, then carts, checkouts, tracking, the kitchen and sign-ins. */
+const FLOWS: Record<string, { weight: number; run: (send: Send, principals: Principals) => Promise<unknown> }> = {
+	browse: { weight: 40, run: (send) => browse(send) },
+	cart: { weight: 20, run: (send, principals) => fillCart(send, customerOrGuest(principals)) },
+	checkout: { weight: 15, run: (send, principals) => checkout(send, customerOrGuest(principals)) },
+	track: { weight: 13, run: (send) => track(send) },
+	kitchen: { weight: 9, run: (send, principals) => kitchen(send, principals) },
+	signin: { weight: 3, run: (send) => signIn(send) },
+};
+
+/** A third of carts belong to a signed-in customer, the rest to guests. */
+function customerOrGuest(principals: Principals): Record<string, string> {
+	return Math.random() < 0.3 ? principals.customer : {};
+}
+
+/** `--flows browse,track` soaks with those flows alone (to tell which one holds memory); all by default. */
+const chosenFlows = (flags.flows ?? process.env.SOAK_FLOWS ?? Object.keys(FLOWS).join(","))
+	.split(",")
+	.map((name) => name.trim());
+for (const name of chosenFlows)
+	if (!FLOWS[name]) throw new Error(`--flows: no flow "${name}" (${Object.keys(FLOWS).join(", ")})`);
+const totalWeight = chosenFlows.reduce((sum, name) => sum + FLOWS[name].weight, 0);
+
+function nextFlow(send: Send, principals: Principals): Promise<unknown> {
+	let roll = Math.random() * totalWeight;
+	for (const name of chosenFlows) {
+		roll -= FLOWS[name].weight;
+		if (roll < 0) return FLOWS[name].run(send, principals);
+	}
+	return FLOWS[chosenFlows[0]].run(send, principals);
 }
 
 type Memory = ReturnType<typeof residentBytes>;
@@ -190,6 +219,15 @@ async function main(): Promise<number> {
 		const { send, runtime } = platform;
 		const principals = await signInDemoAccounts(send);
 		for (const account of DEMO_ACCOUNTS) lastSignIn.set(account.email, Date.now());
+		// Access tokens last 15 minutes: sign the principals in again well before theirs run out.
+		const resignIn = setInterval(
+			() =>
+				void signInDemoAccounts(send).then(
+					(fresh) => Object.assign(principals, fresh),
+					(error: unknown) => console.error(`signing in again failed: ${(error as Error).message}`),
+				),
+			RESIGN_IN_EVERY_MS,
+		);
 		console.log(`Soaking for ${minutes} min with ${users} users (warm-up ${WARM_UP_MS / 1000} s first)`);
 
 		let stopAt = Date.now() + WARM_UP_MS;
@@ -210,6 +248,7 @@ async function main(): Promise<number> {
 		);
 		await Promise.all(Array.from({ length: users }, user));
 		clearInterval(interval);
+		clearInterval(resignIn);
 
 		console.log("");
 		const fiveHundreds = report("end", startedAt, runtime.pids, baseline);
