@@ -60,6 +60,17 @@ async function registerCustomer(send: Send): Promise<Record<string, string>> {
 	return { authorization: `Bearer ${accessToken}` };
 }
 
+/**
+ * Operations that may end the caller's own sessions (deletion, a password change, sign-out): as
+ * the customer they run on a second, disposable account, so one of them does not leave the rest
+ * of the round signed out.
+ */
+const ENDS_OWN_SESSION = [
+	/^DELETE \S*\/customers\/me$/,
+	/^POST \S*\/customers\/me\/password$/,
+	/^POST \S*\/auth\/logout$/,
+];
+
 /** The customer's headers while its session lasts, else a new customer's, so every round has one signed in. */
 async function customerStillSignedIn(send: Send, headers: Record<string, string>): Promise<Record<string, string>> {
 	const response = await send({ method: "GET", url: "/api/v1/customers/me", headers });
@@ -78,8 +89,15 @@ async function main(): Promise<number> {
 			...(await signInDemoAccounts(send)),
 			customer: await registerCustomer(send),
 		};
+		const disposable = { ...principals, customer: await registerCustomer(send) };
 		const hints = await buildCorpus(send);
-		const arbitraries = operations.map((operation) => requestArbitrary(operation, principals, hints));
+		const arbitraries = operations.map((operation) =>
+			requestArbitrary(
+				operation,
+				ENDS_OWN_SESSION.some((pattern) => pattern.test(operation.name)) ? disposable : principals,
+				hints,
+			),
+		);
 		const byName = new Map(operations.map((operation) => [operation.name, operation]));
 		console.log(
 			`Fuzzing ${operations.length} operations as ${Object.keys(principals).join(", ")}: ${total} requests, ${concurrency} at a time, seed ${seed}`,
@@ -114,6 +132,7 @@ async function main(): Promise<number> {
 		// Rounds of BATCH requests per operation, drawn as they are needed, each as a signed-in customer.
 		for (let round = 0, produced = 0; produced < total; round++) {
 			principals.customer = await customerStillSignedIn(send, principals.customer);
+			disposable.customer = await customerStillSignedIn(send, disposable.customer);
 			const batches = arbitraries.map((arbitrary, index) =>
 				fc.sample(arbitrary, { numRuns: BATCH, seed: seed + round * arbitraries.length + index }),
 			);
