@@ -133,11 +133,23 @@ function textValue(schema: Schema, hints: Hints, name: string): fc.Arbitrary<str
 		.map((value) => asText(value).slice(0, MAX_TEXT_VALUE));
 }
 
+/**
+ * A path segment of "." or ".." is resolved away by every URL parser before the request leaves
+ * the client, so it would reach another route, not this operation with an odd value.
+ */
+function isDotSegment(value: string): boolean {
+	return value === "." || value === "..";
+}
+
 function pathArbitrary(operation: FuzzOperation, hints: Hints): fc.Arbitrary<string> {
 	const params = fieldsOf(operation.params);
 	const names = [...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
 	return fc
-		.tuple(...names.map((name) => (params[name] ? textValue(params[name], hints, name) : fc.string())))
+		.tuple(
+			...names.map((name) =>
+				(params[name] ? textValue(params[name], hints, name) : fc.string()).filter((value) => !isDotSegment(value)),
+			),
+		)
 		.map((values) =>
 			names.reduce((path, name, index) => path.replace(`{${name}}`, encodeURIComponent(values[index])), operation.path),
 		);

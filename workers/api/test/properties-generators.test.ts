@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { nearMiss, validValue } from "../../../test/fuzz/arbitraries";
 import { checkAnswer, FindingTally } from "../../../test/fuzz/check";
-import type { FuzzOperation, FuzzRequest } from "../../../test/fuzz/operations";
+import { type FuzzOperation, type FuzzRequest, requestArbitrary } from "../../../test/fuzz/operations";
 
 const Line = z.object({
 	itemId: z.string().min(1).max(100),
@@ -125,5 +125,26 @@ describe("checkAnswer", () => {
 		tally.add([finding, finding]);
 		expect(tally.count("undocumented status")).toBe(2);
 		expect([...tally.groups.keys()]).toEqual(["undocumented status: POST /api/v1/things → 404"]);
+	});
+});
+
+describe("requestArbitrary", () => {
+	it("never puts a dot segment in a path, which a URL parser would resolve into another route", () => {
+		const withParam: FuzzOperation = {
+			...operation,
+			name: "GET /api/v1/things/{thingId}/parts",
+			method: "GET",
+			path: "/api/v1/things/{thingId}/parts",
+			params: z.object({ thingId: z.string().min(1).max(3) }),
+		};
+		const requests = fc.sample(requestArbitrary(withParam, { anonymous: {} }, { thingId: [".", "..", "t1"] }), {
+			numRuns: 500,
+			seed: 11,
+		});
+		const segments = requests.map((sent) => new URL(sent.url, "https://goodfood.test").pathname.split("/")[4]);
+		// "." would leave "parts" in the thing's place, ".." nothing at all.
+		expect(segments).not.toContain("parts");
+		expect(segments).not.toContain(undefined);
+		expect(new Set(segments)).toContain("t1");
 	});
 });
