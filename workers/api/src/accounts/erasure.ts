@@ -22,6 +22,7 @@ import { cartObject } from "../cart/carts";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
 import { ERASED_CONTACT, ERASED_LINE_COLUMNS, ERASED_ORDER_COLUMNS } from "../ordering/domain/erasure";
+import { customerRefOf } from "../ordering/projections";
 
 /** Cart objects called per invocation: well inside the Workers limit of 1,000 subrequests, with room for D1. */
 export const ORDER_OBJECTS_PER_INVOCATION = 500;
@@ -39,7 +40,7 @@ export function eraseAccountStatements(
 	now: Date,
 ): [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] {
 	const { notificationLog, orders, orderLines, customerOrderHistory, erasureOrders, accountTombstones } = schema;
-	const customerRef = `customer:${account.id}`;
+	const customerRef = customerRefOf(account.id, account.email);
 	const listedOrders = db
 		.select({ id: erasureOrders.orderId })
 		.from(erasureOrders)

@@ -16,6 +16,7 @@ import type { Context } from "hono";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { findLocation } from "../menu/repository";
+import { customerRefOf } from "../ordering/projections";
 import { DUMMY_HASH, hashPassword, passwordWeakness, verifyPassword } from "./domain/passwords";
 import { assertMayDeleteOwnAccount } from "./domain/staff";
 import { eraseAccountStatements, forgetInOrderObjects } from "./erasure";
@@ -231,7 +232,7 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			const account = await currentAccount(c);
-			return c.json({ orders: await orderHistory(c, account.id) }, 200);
+			return c.json({ orders: await orderHistory(c, account) }, 200);
 		},
 	)
 	.openapi(
@@ -256,7 +257,7 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			const account = await currentAccount(c);
-			const orders = await exportedOrders(c, account.id);
+			const orders = await exportedOrders(c, account);
 			c.header("content-disposition", 'attachment; filename="goodfood-export.json"');
 			return c.json({ exportedAt: new Date().toISOString(), account: profileOf(account), orders }, 200);
 		},
@@ -286,41 +287,29 @@ export const accountRoutes = createRouter()
 		},
 	);
 
-/** D1 binds at most 100 parameters per statement, so orders are read 100 ids at a time. */
-const EXPORT_CHUNK = 100;
-
-/** Every order of the account with its lines, not a page: an export shows all that deletion erases. */
-async function exportedOrders(c: Context<AppEnv>, accountId: string) {
+/** Every order of the account with its lines, newest first and not a page: an export shows all that deletion erases. */
+async function exportedOrders(c: Context<AppEnv>, account: AccountRow) {
 	const db = database(c.var.d1);
-	const owned = await db
-		.select({ orderId: schema.customerOrderHistory.orderId })
-		.from(schema.customerOrderHistory)
-		.where(eq(schema.customerOrderHistory.customerRef, `customer:${accountId}`))
-		.orderBy(desc(schema.customerOrderHistory.placedAt));
-	const ids = owned.map((row) => row.orderId);
-	const exported = [];
-	for (let start = 0; start < ids.length; start += EXPORT_CHUNK) {
-		const chunk = ids.slice(start, start + EXPORT_CHUNK);
-		const [orders, lines] = await db.batch([
-			db.select().from(schema.orders).where(inArray(schema.orders.id, chunk)),
-			db.select().from(schema.orderLines).where(inArray(schema.orderLines.orderId, chunk)),
-		]);
-		const byId = new Map(orders.map((order) => [order.id, order]));
-		for (const orderId of chunk) {
-			const order = byId.get(orderId);
-			if (order) exported.push({ ...order, lines: lines.filter((line) => line.orderId === orderId) });
-		}
-	}
-	return exported;
+	const { customerOrderHistory, orders, orderLines } = schema;
+	// A subquery, not a list of ids: however many orders, nothing is bound but the reference.
+	const owned = db
+		.select({ id: customerOrderHistory.orderId })
+		.from(customerOrderHistory)
+		.where(eq(customerOrderHistory.customerRef, customerRefOf(account.id, account.email)));
+	const [found, lines] = await db.batch([
+		db.select().from(orders).where(inArray(orders.id, owned)).orderBy(desc(orders.placedAt)),
+		db.select().from(orderLines).where(inArray(orderLines.orderId, owned)),
+	]);
+	return found.map((order) => ({ ...order, lines: lines.filter((line) => line.orderId === order.id) }));
 }
 
 /** The newest orders, for the history page. */
-async function orderHistory(c: Context<AppEnv>, accountId: string) {
+async function orderHistory(c: Context<AppEnv>, account: AccountRow) {
 	const db = database(c.var.d1);
 	const rows = await db
 		.select()
 		.from(schema.customerOrderHistory)
-		.where(eq(schema.customerOrderHistory.customerRef, `customer:${accountId}`))
+		.where(eq(schema.customerOrderHistory.customerRef, customerRefOf(account.id, account.email)))
 		.orderBy(desc(schema.customerOrderHistory.placedAt))
 		.limit(200);
 	return rows.map((row) => ({
