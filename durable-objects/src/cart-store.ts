@@ -111,14 +111,16 @@ export class CartStore {
 		);
 	}
 
-	/** A change to an open cart: a new revision, and the idle clock starts again. */
-	touch(cart: CartRow, now: number): void {
+	/** A change to an open cart: a new revision, and the idle clock starts again. Answers the row as it now is. */
+	touch(cart: CartRow, now: number): CartRow {
+		const touched = { ...cart, revision: cart.revision + 1, expires_at: now + CART_IDLE_TTL_MS };
 		this.sql.exec(
 			"UPDATE cart SET revision = ?, updated_at = ?, expires_at = ? WHERE id = 1",
-			cart.revision + 1,
+			touched.revision,
 			new Date(now).toISOString(),
-			now + CART_IDLE_TTL_MS,
+			touched.expires_at,
 		);
+		return touched;
 	}
 
 	/** Closes the cart as its order is placed; the tracking token is derived from the order id, so nothing of it is stored. */
@@ -148,10 +150,11 @@ export class CartStore {
 		return this.sql.exec<{ count: number }>("SELECT count(*) AS count FROM cart_lines").one().count;
 	}
 
-	insertLine(line: DraftLine, position: number): void {
+	/** Adds the line after every other one, however earlier removals left the positions. */
+	insertLine(line: DraftLine): void {
 		this.sql.exec(
 			`INSERT INTO cart_lines (line_id, item_id, category_id, name, quantity, unit_price, options, option_key, note, position)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(position), -1) + 1 FROM cart_lines))`,
 			line.lineId,
 			line.itemId,
 			line.categoryId,
@@ -161,7 +164,6 @@ export class CartStore {
 			JSON.stringify(line.options),
 			line.optionKey,
 			line.note,
-			position,
 		);
 	}
 

@@ -56,8 +56,15 @@ import type {
 	OrderPlacement,
 	OrderView,
 } from "../../workers/api/src/ordering/order-views";
-import { type CartRow, CartStore, cartHeader, newCartRow } from "./cart-store";
-import { LocationCache, loadCartItems, primaryCatalogue } from "./catalogue";
+import { CART_IDLE_TTL_MS, type CartRow, CartStore, cartHeader, newCartRow } from "./cart-store";
+import {
+	type LocationCatalogue,
+	loadCartItems,
+	loadLocation,
+	loadLocationCatalogue,
+	primaryCatalogue,
+	sharedCatalogues,
+} from "./catalogue";
 import { kitchenMessage } from "./kitchen-feed";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
 import { reconcileOrderEvents, sendOrderEvents } from "./order-outbox";
@@ -78,7 +85,8 @@ export class CartDurableObject extends DurableObject<Env> {
 	private readonly store: CartStore;
 	private readonly live: LiveClients;
 	private readonly placements = new InFlightCalls<Outcome<OrderPlacement>>();
-	private readonly locations = new LocationCache();
+	/** The alarm time this instance last set, null for none; undefined until it sets one (another instance may have). */
+	private alarmAt: number | null | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -98,10 +106,11 @@ export class CartDurableObject extends DurableObject<Env> {
 		call: CallContext = {},
 	): Promise<Outcome<CartView>> {
 		return this.command("open", call, async () => {
-			const location = await this.location(this.store.cart()?.location_slug ?? locationSlug);
+			const { location } = await this.catalogue(this.store.cart()?.location_slug ?? locationSlug);
 			// Another call may have created it while we read the location.
 			if (!this.store.cart()) this.createCart(cartId, orderId, location.slug, ownerId);
-			return this.cartView(cartId, ownerId, location);
+			const cart = this.knownCart(cartId, ownerId);
+			return this.cartView(cart, this.store.lines(), location);
 		});
 	}
 
@@ -113,12 +122,18 @@ export class CartDurableObject extends DurableObject<Env> {
 		call: CallContext = {},
 	): Promise<Outcome<CartView>> {
 		return this.command("view", call, async () => {
-			const location = await this.location(this.knownCart(cartId, customerId).location_slug);
-			return this.cartView(cartId, customerId, location, fulfilment, tip);
+			const { location } = await this.catalogue(this.knownCart(cartId, customerId).location_slug);
+			// Read after the await, so the view is the cart as it is now.
+			return this.cartView(this.knownCart(cartId, customerId), this.store.lines(), location, fulfilment, tip);
 		});
 	}
 
-	/** Adds a line priced from D1, merging it into an identical line (same item, options and note). */
+	/**
+	 * Adds a line priced from the location's catalogue (cached briefly, checked
+	 * again at checkout), merging it into an identical line (same item, options
+	 * and note). With the catalogue in memory nothing here awaits: one read of
+	 * the cart and its lines, one line write, one cart write.
+	 */
 	async addLine(
 		cartId: string,
 		customerId: string | null,
@@ -127,19 +142,20 @@ export class CartDurableObject extends DurableObject<Env> {
 	): Promise<Outcome<{ lineId: string; cart: CartView }>> {
 		return this.command("addLine", call, async () => {
 			const cart = this.openCart(cartId, customerId);
-			const [location, items] = await Promise.all([
-				this.location(cart.location_slug),
-				loadCartItems(this.db(), [input.itemId]),
-			]);
-			const added = draftLine(location, items.get(input.itemId), input);
-			// No awaits from here on: the merge below cannot interleave with another add.
-			const current = this.openCart(cartId, customerId);
+			// A catalogue in memory that knows the item prices it without an await.
+			const inMemory = this.itemIn(sharedCatalogues.peek(cart.location_slug), input.itemId);
+			const { location, item } = inMemory ?? (await this.itemAt(cart.location_slug, input.itemId));
+			const added = draftLine(location, item, input);
+			// No awaits from here on: the merge below cannot interleave with another add. After an
+			// await, read the cart again: another call may have changed or placed it meanwhile.
+			const current = inMemory ? cart : this.openCart(cartId, customerId);
 			const lines = this.store.lines();
 			const { line, merged } = placeLine(lines, added);
 			if (merged) this.store.updateLine(line);
-			else this.store.insertLine(line, lines.length);
-			this.touch(current);
-			return { lineId: line.lineId, cart: this.cartView(cartId, customerId, location) };
+			else this.store.insertLine(line);
+			const touched = this.touch(current);
+			const shown = merged ? lines.map((old) => (old.lineId === line.lineId ? line : old)) : [...lines, line];
+			return { lineId: line.lineId, cart: this.cartView(touched, shown, location) };
 		});
 	}
 
@@ -153,18 +169,21 @@ export class CartDurableObject extends DurableObject<Env> {
 		return this.command("updateLine", call, async () => {
 			const cart = this.openCart(cartId, customerId);
 			const { itemId } = this.line(lineId);
-			const location = await this.location(cart.location_slug);
+			let location: LocationSummary;
 			let repriced: DraftLine | undefined;
 			if (patch.options) {
-				const items = await loadCartItems(this.db(), [itemId]);
-				repriced = draftLine(location, items.get(itemId), { itemId, quantity: 1, options: patch.options });
+				const found = await this.itemAt(cart.location_slug, itemId);
+				location = found.location;
+				repriced = draftLine(location, found.item, { itemId, quantity: 1, options: patch.options });
+			} else {
+				location = (await this.catalogue(cart.location_slug)).location;
 			}
 			// No awaits from here on. Re-read the line: an add may have merged into it
 			// meanwhile, and what the patch leaves alone must keep that add's effect.
 			const current = this.openCart(cartId, customerId);
 			this.store.updateLine(patchLine(this.line(lineId), patch, repriced));
-			this.touch(current);
-			return this.cartView(cartId, customerId, location);
+			const touched = this.touch(current);
+			return this.cartView(touched, this.store.lines(), location);
 		});
 	}
 
@@ -175,12 +194,12 @@ export class CartDurableObject extends DurableObject<Env> {
 		call: CallContext = {},
 	): Promise<Outcome<CartView>> {
 		return this.command("removeLine", call, async () => {
-			const location = await this.location(this.knownCart(cartId, customerId).location_slug);
+			const { location } = await this.catalogue(this.knownCart(cartId, customerId).location_slug);
 			const cart = this.openCart(cartId, customerId);
 			this.line(lineId);
 			this.store.deleteLine(lineId);
-			this.touch(cart);
-			return this.cartView(cartId, customerId, location);
+			const touched = this.touch(cart);
+			return this.cartView(touched, this.store.lines(), location);
 		});
 	}
 
@@ -229,10 +248,9 @@ export class CartDurableObject extends DurableObject<Env> {
 				);
 				const cart = newCartRow(cartId, orderId, location.slug, customerId);
 				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId, () => {
-					this.createCart(cartId, orderId, location.slug, customerId);
-					lines.forEach((line, position) => {
-						this.store.insertLine(line, position);
-					});
+					// No alarm for the idle cart: it is checked out in this same transaction.
+					this.store.createCart(cartId, orderId, location.slug, customerId, Date.now());
+					for (const line of lines) this.store.insertLine(line);
 				});
 			}),
 		);
@@ -274,7 +292,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				const { recorded, envelope } = this.ctx.storage.transactionSync(() =>
 					this.store.append(order.orderId, event, new Date(), span.trace, call.requestId),
 				);
-				this.scheduleAlarm();
+				this.alarmBy(Date.parse(envelope.occurredAt));
 				this.announce(recorded, span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
@@ -346,12 +364,15 @@ export class CartDurableObject extends DurableObject<Env> {
 	 * then expires the cart if it sat idle too long.
 	 */
 	override async alarm(): Promise<void> {
+		// The alarm that fired is spent; whatever runs below sets the next one.
+		this.alarmAt = null;
 		await reconcileOrderEvents(this.store.outbox, this.env);
 		await sendOrderEvents(this.store.outbox, this.env);
 		this.store.forgetAnswersStoredBefore(Date.now() - IDEMPOTENCY_TTL_MS);
 		const cart = this.store.cart();
 		if (cart?.status === "open" && Date.now() >= cart.expires_at) {
 			await this.ctx.storage.deleteAll();
+			this.alarmAt = null;
 			// deleteAll drops the tables too; this instance may serve again, as an unknown cart.
 			migrate(this.ctx.storage.sql);
 			return;
@@ -372,7 +393,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		const revision = cart.revision;
 		// What is charged is decided against D1's primary, never a cached copy.
 		const [location, items] = await Promise.all([
-			this.location(cart.location_slug, { fresh: true }),
+			this.location(cart.location_slug),
 			loadCartItems(
 				this.db(),
 				lines.map((line) => line.itemId),
@@ -406,7 +427,8 @@ export class CartDurableObject extends DurableObject<Env> {
 			});
 			return appended;
 		});
-		this.scheduleAlarm();
+		// The outbox row is due now; the answer's expiry and the rest come later, when the alarm reschedules.
+		this.alarmBy(now.getTime());
 		this.announce(recorded, span);
 		return { placed, event: envelope };
 	}
@@ -473,9 +495,22 @@ export class CartDurableObject extends DurableObject<Env> {
 		);
 		if (candidates.length === 0) {
 			void this.ctx.storage.deleteAlarm();
+			this.alarmAt = null;
 			return;
 		}
-		void this.ctx.storage.setAlarm(Math.min(...candidates));
+		this.alarmAt = Math.min(...candidates);
+		void this.ctx.storage.setAlarm(this.alarmAt);
+	}
+
+	/**
+	 * Makes sure the alarm fires by `time`, without reading what else is due:
+	 * an alarm already set earlier stays (it fires early, finds nothing due yet
+	 * and reschedules exactly), so a busy cart does not write its alarm on every add.
+	 */
+	private alarmBy(time: number): void {
+		if (this.alarmAt != null && this.alarmAt <= time) return;
+		this.alarmAt = time;
+		void this.ctx.storage.setAlarm(time);
 	}
 
 	/** Runs one RPC call as a span of the caller's trace; its log line names a refusal's code. */
@@ -493,13 +528,16 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	private createCart(cartId: string, orderId: string, locationSlug: string, ownerId: string | null): void {
-		this.store.createCart(cartId, orderId, locationSlug, ownerId, Date.now());
-		this.scheduleAlarm();
+		const now = Date.now();
+		this.store.createCart(cartId, orderId, locationSlug, ownerId, now);
+		this.alarmBy(now + CART_IDLE_TTL_MS);
 	}
 
-	private touch(cart: CartRow): void {
-		this.store.touch(cart, Date.now());
-		this.scheduleAlarm();
+	/** A change to the open cart: answers the cart as it now is (new revision, idle clock restarted). */
+	private touch(cart: CartRow): CartRow {
+		const touched = this.store.touch(cart, Date.now());
+		this.alarmBy(touched.expires_at);
+		return touched;
 	}
 
 	/** The caller's cart, or cart_not_found. */
@@ -523,18 +561,45 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	private cartView(
-		cartId: string,
-		customerId: string | null,
+		cart: CartRow,
+		lines: DraftLine[],
 		location: LocationSummary,
 		fulfilment: CheckoutInput["fulfilment"] = "pickup",
 		tip = 0,
 	): CartView {
-		return cartView(cartHeader(this.knownCart(cartId, customerId)), this.store.lines(), location, fulfilment, tip);
+		return cartView(cartHeader(cart), lines, location, fulfilment, tip);
 	}
 
-	/** The cart's location; cached briefly for browsing, read fresh from the primary at checkout. */
-	private async location(slug: string, options?: { fresh: boolean }): Promise<LocationSummary> {
-		const location = await this.locations.get(this.db(), slug, options);
+	/** The location's catalogue for browsing: shared by this isolate's carts, re-read after a short while. */
+	private async catalogue(slug: string): Promise<LocationCatalogue> {
+		const catalogue =
+			sharedCatalogues.peek(slug) ?? (await sharedCatalogues.get(slug, (key) => loadLocationCatalogue(this.db(), key)));
+		if (!catalogue) throw violation("not_found", "Location not found");
+		return catalogue;
+	}
+
+	/** An item as the cached catalogue has it; undefined when the catalogue does not know it. */
+	private itemIn(catalogue: LocationCatalogue | undefined, itemId: string) {
+		const item = catalogue?.items.get(itemId);
+		return catalogue && item && { location: catalogue.location, item };
+	}
+
+	/**
+	 * An item for a line at this location: from the catalogue, or, when it is not
+	 * there (an item of another location, one added since, or none), from D1's
+	 * primary, so the refusal names what it really is.
+	 */
+	private async itemAt(slug: string, itemId: string) {
+		const catalogue = await this.catalogue(slug);
+		const cached = this.itemIn(catalogue, itemId);
+		if (cached) return cached;
+		const items = await loadCartItems(this.db(), [itemId]);
+		return { location: catalogue.location, item: items.get(itemId) };
+	}
+
+	/** The location as D1's primary has it now: what a placement is decided against. */
+	private async location(slug: string): Promise<LocationSummary> {
+		const location = await loadLocation(this.db(), slug);
 		if (!location) throw violation("not_found", "Location not found");
 		return location;
 	}

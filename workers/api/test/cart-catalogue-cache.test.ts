@@ -1,0 +1,69 @@
+/**
+ * Adds price from the location's catalogue as this isolate last read it (a
+ * short-lived copy shared by every cart); checkout reads D1's primary again.
+ * Whatever the copy said, the order is charged the catalogue's current price,
+ * and a customer whose cart showed an older one is told before paying.
+ */
+import { describe, expect, it } from "vitest";
+import {
+	addItem,
+	type CartBody,
+	call,
+	checkout,
+	errorOf,
+	json,
+	newCart,
+	PICKUP_TOMORROW,
+	STAFF,
+	send,
+} from "./helpers";
+
+const FLAT_WHITE_OAT = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
+const ITEM = "/api/v1/locations/london-soho/items/itm-ldn-flat-white";
+
+describe("prices from the cached catalogue", () => {
+	it("charges a price changed in D1 after the add, answering prices_changed first when the cart showed the old one", async () => {
+		// Another cart's add loads the location's catalogue into this isolate.
+		const warm = await newCart();
+		expect((await addItem(warm.id, FLAT_WHITE_OAT)).status).toBe(201);
+
+		await send("PATCH", ITEM, { price: { amount: 360, currency: "GBP" } }, STAFF);
+		try {
+			const cart = await newCart();
+			const added = await addItem(cart.id, FLAT_WHITE_OAT);
+			expect(added.status).toBe(201);
+			const { cart: shown } = await json<{ cart: CartBody }>(added);
+			const [line] = shown.lines;
+			const key = crypto.randomUUID();
+			let placed = await checkout(cart.id, PICKUP_TOMORROW(), key);
+			if (line.unitPrice.amount !== 400) {
+				// The add used the cached 340 + 40: checkout caught it against the primary.
+				expect(line.unitPrice.amount).toBe(380);
+				expect(placed.status).toBe(409);
+				expect(await errorOf(placed)).toMatchObject({
+					code: "prices_changed",
+					details: { lines: [{ lineId: line.lineId, unitPrice: { amount: 400, currency: "GBP" } }] },
+				});
+				placed = await checkout(cart.id, PICKUP_TOMORROW(), key);
+			}
+			expect(placed.status).toBe(201);
+			const { orderId } = await json<{ orderId: string }>(placed);
+			const order = await json<{ totals: { subtotal: { amount: number } } }>(
+				await call(`/api/v1/orders/${orderId}`, { headers: STAFF }),
+			);
+			expect(order.totals.subtotal.amount).toBe(400);
+		} finally {
+			await send("PATCH", ITEM, { price: { amount: 340, currency: "GBP" } }, STAFF);
+		}
+	});
+
+	it("refuses an item the catalogue does not know, naming the field, and one of another location as such", async () => {
+		const cart = await newCart();
+		await addItem(cart.id, FLAT_WHITE_OAT);
+		const unknown = await addItem(cart.id, { itemId: "itm-nowhere", quantity: 1, options: [] });
+		expect(unknown.status).toBe(422);
+		expect(await errorOf(unknown)).toMatchObject({ code: "unknown_item", details: [{ field: "itemId" }] });
+		const elsewhere = await addItem(cart.id, { itemId: "itm-nyc-latte", quantity: 1, options: [] });
+		expect(await errorOf(elsewhere)).toMatchObject({ code: "item_not_at_location" });
+	});
+});
