@@ -59,6 +59,14 @@ export function otlpTarget(settings: TelemetrySettings): OtlpTarget | undefined 
 	return { url, headers: otlpHeaders(settings.OTEL_EXPORTER_OTLP_HEADERS ?? "") };
 }
 
+/**
+ * Whether spans are exported at all: asked on every request, so the request's
+ * span attributes are built only when they will be sent.
+ */
+export function spanExportEnabled(settings: TelemetrySettings): boolean {
+	return Boolean(settings.OTEL_EXPORTER_OTLP_ENDPOINT?.trim());
+}
+
 /** Header settings already warned about, so a bad one costs one log line per isolate, not one per request. */
 const warnedHeaderSettings = new Set<string>();
 

@@ -9,7 +9,7 @@ import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { type LogFields, type Logger, logger, spanLogger } from "./log";
 import { requestDataPoint, type WorkerName, writeDataPoint } from "./metrics";
-import { exportSpan, type TelemetrySettings, type WaitUntil } from "./otlp";
+import { exportSpan, spanExportEnabled, type TelemetrySettings, type WaitUntil } from "./otlp";
 import { type CallContext, continueTrace, formatTraceparent, TRACEPARENT_HEADER, type TraceContext } from "./trace";
 
 /** What request telemetry needs from a worker's app: its settings and metrics binding, the request id and the span. */
@@ -65,6 +65,83 @@ export interface RequestLogOptions<E extends TracedEnv> {
 /** One routine request in this many gets a log line; the line says so in `sampled`. */
 export const ROUTINE_LOG_SAMPLE = 100;
 
+/** One answered request, as its log line, data point and span record it. */
+export interface AnsweredRequest {
+	method: string;
+	route: string;
+	status: number;
+	startedMs: number;
+	endedMs: number;
+	requestId: string;
+	trace: TraceContext;
+	cacheLayer?: string;
+	location?: string;
+	colo?: string;
+	/** A successful request on a hot path: logged one time in `ROUTINE_LOG_SAMPLE`. */
+	routine?: boolean;
+	extraFields?: () => LogFields;
+}
+
+/**
+ * Writes a request's telemetry: its log line (sampled when routine), its
+ * Analytics Engine point (always) and its span (only when OTLP export is on,
+ * so the attributes are not built otherwise). Shared by the middleware and
+ * the edge's memory hit, which answers before any middleware runs.
+ */
+export function recordRequest(
+	worker: WorkerName,
+	env: TracedEnv["Bindings"],
+	ctx: WaitUntil | undefined,
+	request: AnsweredRequest,
+): void {
+	const { method, route, status, trace, requestId, cacheLayer, location } = request;
+	const durationMs = request.endedMs - request.startedMs;
+	const routine = status < 400 && request.routine === true;
+	if (!routine || Math.random() * ROUTINE_LOG_SAMPLE < 1) {
+		spanLogger(trace, requestId)[status >= 500 ? "error" : "info"]("request", {
+			worker,
+			method,
+			path: route,
+			status,
+			durationMs,
+			...(cacheLayer ? { cacheLayer } : {}),
+			...(routine ? { sampled: ROUTINE_LOG_SAMPLE } : {}),
+			...request.extraFields?.(),
+		});
+	}
+	writeDataPoint(
+		env.REQUEST_METRICS,
+		requestDataPoint({
+			worker,
+			method,
+			route,
+			status,
+			durationMs,
+			cacheLayer,
+			location,
+			colo: request.colo,
+			traceId: trace.traceId,
+		}),
+	);
+	if (!spanExportEnabled(env)) return;
+	exportSpan(SERVICE_NAMES[worker], env, ctx, {
+		name: `${method} ${route}`,
+		kind: "server",
+		trace,
+		startMs: request.startedMs,
+		endMs: request.endedMs,
+		attributes: {
+			"http.request.method": method,
+			"http.route": route,
+			"http.response.status_code": status,
+			"goodfood.request_id": requestId,
+			"goodfood.cache_layer": cacheLayer,
+			"goodfood.location": location,
+		},
+		error: status >= 500 ? `answered ${status}` : undefined,
+	});
+}
+
 /** The request telemetry middleware for `worker`; mount it right after the request id. */
 export function requestLog<E extends TracedEnv>(
 	worker: WorkerName,
@@ -74,55 +151,22 @@ export function requestLog<E extends TracedEnv>(
 		const trace = continueTrace(c.req.header(TRACEPARENT_HEADER));
 		c.set("trace", trace);
 		// Workers' clock moves only across I/O: this is the time spent waiting, not CPU time.
-		const started = Date.now();
+		const startedMs = Date.now();
 		await next();
-		const ended = Date.now();
 		const status = c.res.status;
-		const route = routeOf(c);
-		const cacheLayer = c.res.headers.get("x-cache-layer") ?? undefined;
-		const location = locationOf(c);
-		const routine = status < 400 && isRoutine?.(c) === true;
-		if (!routine || Math.random() * ROUTINE_LOG_SAMPLE < 1) {
-			spanLogger(trace, c.get("requestId"))[status >= 500 ? "error" : "info"]("request", {
-				worker,
-				method: c.req.method,
-				path: route,
-				status,
-				durationMs: ended - started,
-				...(cacheLayer ? { cacheLayer } : {}),
-				...(routine ? { sampled: ROUTINE_LOG_SAMPLE } : {}),
-				...extraFields?.(c),
-			});
-		}
-		writeDataPoint(
-			c.env.REQUEST_METRICS,
-			requestDataPoint({
-				worker,
-				method: c.req.method,
-				route,
-				status,
-				durationMs: ended - started,
-				cacheLayer,
-				location,
-				colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo,
-				traceId: trace.traceId,
-			}),
-		);
-		exportSpan(SERVICE_NAMES[worker], c.env, executionContextOf(c), {
-			name: `${c.req.method} ${route}`,
-			kind: "server",
+		recordRequest(worker, c.env, executionContextOf(c), {
+			method: c.req.method,
+			route: routeOf(c),
+			status,
+			startedMs,
+			endedMs: Date.now(),
+			requestId: c.get("requestId"),
 			trace,
-			startMs: started,
-			endMs: ended,
-			attributes: {
-				"http.request.method": c.req.method,
-				"http.route": route,
-				"http.response.status_code": status,
-				"goodfood.request_id": c.get("requestId"),
-				"goodfood.cache_layer": cacheLayer,
-				"goodfood.location": location,
-			},
-			error: status >= 500 ? `answered ${status}` : undefined,
+			cacheLayer: c.res.headers.get("x-cache-layer") ?? undefined,
+			location: locationOf(c),
+			colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo,
+			routine: status < 400 && isRoutine?.(c) === true,
+			extraFields: extraFields && (() => extraFields(c)),
 		});
 	});
 }

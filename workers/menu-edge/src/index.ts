@@ -15,8 +15,9 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/contract";
 import { MenuLayers } from "./layers";
+import { acceptsGzip, answerFromMemory, MENU_EXPOSED_HEADERS, menuAnswer, menuHeaders, SLUG } from "./memory-hit";
 import { type LocationPoint, nearestLocation } from "./nearest";
-import { clearRendered, etagMatches, gzipEtag, renderMenu, versionSeenByClient } from "./render";
+import { clearRendered, gzipEtag, renderMenu, versionSeenByClient } from "./render";
 
 interface EdgeApp {
 	Bindings: EdgeEnv;
@@ -48,14 +49,12 @@ async function locations(env: EdgeEnv, call: CallContext): Promise<LocationPoint
 	return locationIndex.points;
 }
 
-const SLUG = /^[a-z0-9-]{1,64}$/;
-
 /** The edge answers menus itself, so it applies the same origin allowlist as the api worker. */
 const menuCors = cors({
 	origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
 	allowMethods: ["GET", "HEAD"],
 	allowHeaders: ["if-none-match"],
-	exposeHeaders: ["etag", "x-cache-layer", "x-menu-location", "x-request-id"],
+	exposeHeaders: MENU_EXPOSED_HEADERS,
 	maxAge: 600,
 });
 
@@ -85,25 +84,10 @@ async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: stri
 	if (!lookup) throw ApiError.notFound("Location");
 
 	const menu = renderMenu(lookup.document, new Date());
-	const gzipped = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
-	const etag = gzipped ? gzipEtag(menu.etag) : menu.etag;
-	const headers = {
-		etag,
-		// Clients keep the menu but ask again each time; the ETag makes that a cheap 304.
-		"cache-control": "public, no-cache",
-		vary: "accept-encoding",
-		"x-cache-layer": lookup.layer,
-		"x-menu-location": slug,
-		"content-type": "application/json; charset=utf-8",
-	};
-	if (etagMatches(ifNoneMatch, etag)) return c.body(null, 304, headers);
-	if (!gzipped) return c.body(menu.body, 200, headers);
-	// Already compressed: the runtime must send these bytes as they are.
-	return new Response(await menu.gzipped(), {
-		status: 200,
-		headers: { ...headers, "content-encoding": "gzip" },
-		encodeBody: "manual",
-	});
+	const gzipped = acceptsGzip(c.req.header("accept-encoding"));
+	const headers = menuHeaders(gzipped ? gzipEtag(menu.etag) : menu.etag, lookup.layer, slug);
+	// Hono's context merges the headers its middleware set (CORS, the request id) into this response.
+	return menuAnswer(menu, gzipped ? await menu.gzipped() : undefined, ifNoneMatch, headers);
 }
 
 /** Relays a request to the api worker; a menu write it carries updates this isolate's current version. */
@@ -145,4 +129,7 @@ const app = new Hono<EdgeApp>()
 app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
 app.onError(handleError);
 
-export default { fetch: app.fetch } satisfies ExportedHandler<EdgeEnv>;
+export default {
+	fetch: (request: Request, env: EdgeEnv, ctx: ExecutionContext) =>
+		answerFromMemory(request, env, ctx, layers) ?? app.fetch(request, env, ctx),
+} satisfies ExportedHandler<EdgeEnv>;

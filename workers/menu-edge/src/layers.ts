@@ -76,6 +76,8 @@ export class MenuLayers {
 		beforeOrigin?: () => Promise<void>,
 	): Promise<Lookup | null> {
 		if (this.knownMissing(slug)) return null;
+		const inMemory = this.memoryHit(slug, atLeastVersion);
+		if (inMemory) return { document: inMemory, layer: "memory" };
 		const version = await this.currentVersion(slug);
 		if (version !== undefined && (version >= atLeastVersion || this.askedOriginRecently(slug))) {
 			const found = await this.byVersion(slug, version);
@@ -83,6 +85,19 @@ export class MenuLayers {
 		}
 		await beforeOrigin?.();
 		return this.singleFlight(`origin:${slug}`, () => this.fromOrigin(slug, call));
+	}
+
+	/**
+	 * The current document when isolate memory alone can answer, with the same
+	 * rules as `current()`: a pointer still trusted, not older than what the
+	 * client has seen (unless the origin was just asked), no "missing" mark.
+	 * Synchronous, so the edge's hottest path needs no await.
+	 */
+	memoryHit(slug: string, atLeastVersion = 0): MenuDocument | undefined {
+		const known = this.pointers.get(slug);
+		if (!known || Date.now() - known.checkedAt >= POINTER_TTL_MS || this.missingSince.has(slug)) return undefined;
+		if (known.version < atLeastVersion && !this.askedOriginRecently(slug)) return undefined;
+		return this.documents.get(menuKeys.document(slug, known.version));
 	}
 
 	/** Records a version learned from a write relayed through this edge. */

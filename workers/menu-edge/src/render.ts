@@ -11,6 +11,8 @@ export interface RenderedMenu {
 	etag: string;
 	/** The body gzipped once, on first demand; most clients accept it and it is a fraction of the size. */
 	gzipped(): Promise<Uint8Array>;
+	/** The gzipped body once `gzipped()` has finished, so later requests need not await it. */
+	gzippedReady?: Uint8Array;
 }
 
 async function gzip(text: string): Promise<Uint8Array> {
@@ -50,7 +52,16 @@ export function renderMenu(document: MenuDocument, now: Date): RenderedMenu {
 		if (rendered.size >= MAX_RENDERED) rendered.clear();
 		const body = JSON.stringify(presentMenu(document, now));
 		let compressed: Promise<Uint8Array> | undefined;
-		menu = { body, etag, gzipped: () => (compressed ??= gzip(body)) };
+		const rendering: RenderedMenu = {
+			body,
+			etag,
+			gzipped: () =>
+				(compressed ??= gzip(body).then((bytes) => {
+					rendering.gzippedReady = bytes;
+					return bytes;
+				})),
+		};
+		menu = rendering;
 		rendered.set(etag, menu);
 	}
 	return menu;

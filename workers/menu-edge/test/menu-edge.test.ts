@@ -244,6 +244,41 @@ describe("browsers", () => {
 	});
 });
 
+describe("memory hits", () => {
+	const headersOf = (response: Response) => {
+		const { "x-cache-layer": _, "x-request-id": __, ...rest } = Object.fromEntries(response.headers);
+		return rest;
+	};
+
+	it("answer with the same headers as the layers behind them, for each encoding and origin", async () => {
+		for (const headers of [
+			{ origin: "http://localhost:5173" },
+			{ origin: "http://localhost:5173", "accept-encoding": "gzip" },
+			{ origin: "https://evil.example" },
+		]) {
+			clearIsolateMemory();
+			const fromOrigin = await edge(`/menu?location=${SLUG}`, { headers });
+			const first = await fromOrigin.text();
+			// The second builds the gzipped body if it is wanted; the third is answered from memory at once.
+			await (await edge(`/menu?location=${SLUG}`, { headers })).text();
+			const fromMemory = await edge(`/menu?location=${SLUG}`, { headers });
+			expect(fromMemory.headers.get("x-cache-layer")).toBe("memory");
+			expect(headersOf(fromMemory)).toEqual(headersOf(fromOrigin));
+			expect(await fromMemory.text()).toBe(first);
+		}
+	});
+
+	it("keep the caller's request id, or give a new one", async () => {
+		await menu();
+		const given = await edge(`/menu?location=${SLUG}`, { headers: { "x-request-id": "client-req-1" } });
+		expect(given.headers.get("x-cache-layer")).toBe("memory");
+		expect(given.headers.get("x-request-id")).toBe("client-req-1");
+		const made = await edge(`/api/menu/${SLUG}`, { headers: { "x-request-id": "not a plain id" } });
+		expect(made.headers.get("x-cache-layer")).toBe("memory");
+		expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+	});
+});
+
 describe("readiness", () => {
 	it("answers /ready with KV and the api worker checked", async () => {
 		const response = await edge("/ready");
