@@ -4,7 +4,7 @@ import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { continueTrace } from "@goodfood/platform/trace";
 import { database } from "../db/client";
 import type { OrderEventEnvelope } from "../ordering/events";
-import { type NotificationJob, notificationJobsFor } from "./domain/jobs";
+import { type NotificationJob, notificationJobsFor, type WebhookSubscription } from "./domain/jobs";
 import { recipientsOf } from "./repository";
 
 /** Queues takes at most 100 messages and 256 KB per `sendBatch`; an OrderPlaced of a full cart is tens of KB. */
@@ -31,10 +31,17 @@ function sendChunks(jobs: NotificationJob[]): MessageSendRequest<NotificationJob
 	return chunks;
 }
 
+/** Where an order's notifications go: its contact (null once erased) and its location's live webhooks. */
+export interface Recipients {
+	contactEmail: string | null;
+	webhooks: WebhookSubscription[];
+}
+
 /**
  * Queues the notifications an event causes: the customer's e-mail and one
  * delivery per subscribed webhook of the order's location, read from the
- * read models the event was just projected into. Resolves false, having
+ * read models the event was just projected into, unless the caller read them
+ * already (the order-events consumer does, for a whole batch). Resolves false, having
  * logged why, when they could not all be queued; the caller then retries the
  * event, and the notification log absorbs the jobs queued twice.
  */
@@ -42,10 +49,11 @@ export async function enqueueNotifications(
 	env: Env,
 	event: OrderEventEnvelope,
 	log: Logger = spanLogger(continueTrace(event.traceparent), event.requestId),
+	known?: Recipients,
 ): Promise<boolean> {
 	try {
 		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;
-		const recipients = await recipientsOf(database(env.DB), event.orderId, locationSlug);
+		const recipients = known ?? (await recipientsOf(database(env.DB), event.orderId, locationSlug));
 		const jobs = notificationJobsFor(event, recipients.contactEmail, recipients.webhooks);
 		for (const chunk of sendChunks(jobs)) await env.NOTIFICATIONS.sendBatch(chunk);
 		return true;

@@ -152,24 +152,63 @@ export async function recipientsOf(db: Database, orderId: string, locationSlug: 
 	return { contactEmail, webhooks: hooks as WebhookSubscription[] };
 }
 
-/** The order, its lines and location, and the customer's preferences (null for guests), from the read models. */
+/** A line as an e-mail shows it. */
+export interface EmailLine {
+	name: string;
+	quantity: number;
+	lineTotalMinor: number;
+	options: { name: string }[];
+	note: string | null;
+}
+
+/**
+ * The order, its lines (as JSON, in position order) and location, and the
+ * customer's preferences (null for guests or a deleted account), from the read
+ * models in one statement: a job reads it once per e-mail.
+ */
 export async function orderForEmail(db: Database, orderId: string) {
 	const { orders, orderLines, locations, accounts } = schema;
-	const [found, lines, account] = await db.batch([
-		db
-			.select({ order: orders, location: locations })
-			.from(orders)
-			.innerJoin(locations, eq(locations.slug, orders.locationSlug))
-			.where(eq(orders.id, orderId)),
-		db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.position)),
-		db
-			.select({ id: accounts.id, preferences: accounts.notificationPreferences })
-			.from(orders)
-			.innerJoin(accounts, eq(accounts.id, sql`substr(${orders.customerRef}, ${"customer:".length + 1})`))
-			.where(eq(orders.id, orderId)),
-	]);
-	if (found.length === 0) return undefined;
-	return { ...found[0], lines, account: account[0] ?? null };
+	const lines = sql<string>`(select json_group_array(json_object('name', ${orderLines.name}, 'quantity', ${orderLines.quantity},
+		'lineTotalMinor', ${orderLines.lineTotalMinor}, 'options', json(${orderLines.options}), 'note', ${orderLines.note})
+		order by ${orderLines.position}) from ${orderLines} where ${orderLines.orderId} = ${orders.id})`;
+	const [found] = await db
+		.select({
+			order: {
+				id: orders.id,
+				customerRef: orders.customerRef,
+				contactName: orders.contactName,
+				contactEmail: orders.contactEmail,
+				fulfilment: orders.fulfilment,
+				deliveryAddress: orders.deliveryAddress,
+				currency: orders.currency,
+				subtotalMinor: orders.subtotalMinor,
+				taxMinor: orders.taxMinor,
+				taxIncluded: orders.taxIncluded,
+				deliveryFeeMinor: orders.deliveryFeeMinor,
+				tipMinor: orders.tipMinor,
+				totalMinor: orders.totalMinor,
+				placedAt: orders.placedAt,
+				requestedFor: orders.requestedFor,
+				estimatedReadyAt: orders.estimatedReadyAt,
+			},
+			location: {
+				name: locations.name,
+				addressLine: locations.addressLine,
+				city: locations.city,
+				postcode: locations.postcode,
+				country: locations.country,
+				timeZone: locations.timeZone,
+			},
+			account: { id: accounts.id, preferences: accounts.notificationPreferences },
+			lines,
+		})
+		.from(orders)
+		.innerJoin(locations, eq(locations.slug, orders.locationSlug))
+		.leftJoin(accounts, eq(accounts.id, sql`substr(${orders.customerRef}, ${"customer:".length + 1})`))
+		.where(eq(orders.id, orderId));
+	if (!found) return undefined;
+	const account = found.account?.id ? { id: found.account.id, preferences: found.account.preferences } : null;
+	return { ...found, lines: JSON.parse(found.lines) as EmailLine[], account };
 }
 export type OrderForEmail = NonNullable<Awaited<ReturnType<typeof orderForEmail>>>;
 
@@ -228,15 +267,16 @@ export async function recordInOutboxOnce(db: Database, row: OutboxRow): Promise<
 		return row.id;
 	}
 	const sameKey = eq(devOutbox.idempotencyKey, key);
-	const [, kept] = await db.batch([
-		// INSERT … SELECT lists the columns in the table's order: id, to, from, subject, text, html, key, created.
-		db
-			.insert(devOutbox)
-			.select(
-				sql`select ${row.id}, ${row.toAddress}, ${row.fromAddress}, ${row.subject}, ${row.text}, ${row.html}, ${key}, ${row.createdAt} where not exists (select 1 from ${devOutbox} where ${sameKey})`,
-			),
-		db.select({ id: devOutbox.id }).from(devOutbox).where(sameKey).orderBy(sql`rowid`).limit(1),
-	]);
+	// INSERT … SELECT lists the columns in the table's order: id, to, from, subject, text, html, key, created.
+	const inserted = await db
+		.insert(devOutbox)
+		.select(
+			sql`select ${row.id}, ${row.toAddress}, ${row.fromAddress}, ${row.subject}, ${row.text}, ${row.html}, ${key}, ${row.createdAt} where not exists (select 1 from ${devOutbox} where ${sameKey})`,
+		)
+		.returning({ id: devOutbox.id });
+	if (inserted.length > 0) return row.id;
+	// A repeat: the message kept first under this key answers (a second statement, on repeats only).
+	const kept = await db.select({ id: devOutbox.id }).from(devOutbox).where(sameKey).orderBy(sql`rowid`).limit(1);
 	return kept[0]?.id ?? row.id;
 }
 

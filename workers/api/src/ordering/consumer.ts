@@ -9,10 +9,10 @@
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { SpanBatch } from "@goodfood/platform/otlp";
 import { continueTrace, type TraceContext } from "@goodfood/platform/trace";
-import { inArray } from "drizzle-orm";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
-import { enqueueNotifications } from "../notifications/fan-out";
+import type { WebhookSubscription } from "../notifications/domain/jobs";
+import { enqueueNotifications, type Recipients } from "../notifications/fan-out";
 import { OrderEventEnvelope } from "./events";
 import { isAlreadyProjected, type PlacedOrder, projectOrderEvent, recordOrderEventMetric } from "./projections";
 
@@ -28,10 +28,15 @@ interface Parsed {
 	log: Logger;
 }
 
+/** What the read models hold of an order: when and where it was placed, and where its notifications go (unknown for one projected during this batch). */
+interface KnownOrder extends PlacedOrder {
+	recipients?: Recipients;
+}
+
 /** What the read models already hold, learned once per batch and kept current while it is processed. */
 interface Known {
 	processedEvents: Set<string>;
-	placedOrders: Map<string, PlacedOrder>;
+	orders: Map<string, KnownOrder>;
 }
 
 /** Backoff for a failed projection: 2, 4, 8 … seconds, capped at five minutes. */
@@ -44,26 +49,53 @@ function waitForPlacementSeconds(attempts: number): number {
 	return Math.min(2 * Math.max(1, attempts), 60);
 }
 
-async function lookUp(db: Database, events: OrderEventEnvelope[]): Promise<Known> {
-	const eventIds = [...new Set(events.map((event) => event.id))];
+/**
+ * One statement for a chunk of orders: each order's projected events, its
+ * placement, and its notification recipients as fan-out reads them (the
+ * contact, null once erased, and the location's live webhooks, oldest first).
+ * Hand-written: it runs for every batch, and drizzle cannot build the JSON
+ * aggregates without raw SQL anyway.
+ */
+function knownOrdersQuery(count: number): string {
+	return `SELECT o.id, o.placed_at AS placedAt, o.location_slug AS locationSlug,
+	CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END AS contactEmail,
+	(SELECT json_group_array(p.event_id) FROM processed_events p WHERE p.order_id = o.id) AS processed,
+	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events)) ORDER BY w.created_at, w.id)
+		FROM webhooks w WHERE w.location_slug = o.location_slug AND w.disabled = 0) AS webhooks
+FROM orders o WHERE o.id IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+}
+
+interface KnownOrderRow {
+	id: string;
+	placedAt: string;
+	locationSlug: string;
+	contactEmail: string | null;
+	processed: string;
+	webhooks: string;
+}
+
+async function lookUp(d1: D1Database, events: OrderEventEnvelope[]): Promise<Known> {
 	const orderIds = [...new Set(events.map((event) => event.orderId))];
-	const known: Known = { processedEvents: new Set(), placedOrders: new Map() };
-	for (let start = 0; start < Math.max(eventIds.length, orderIds.length); start += LOOKUP_CHUNK) {
-		const someEvents = eventIds.slice(start, start + LOOKUP_CHUNK);
-		const someOrders = orderIds.slice(start, start + LOOKUP_CHUNK);
-		const [processed, placed] = await db.batch([
-			db
-				.select({ id: schema.processedEvents.eventId })
-				.from(schema.processedEvents)
-				.where(inArray(schema.processedEvents.eventId, someEvents)),
-			db
-				.select({ id: schema.orders.id, placedAt: schema.orders.placedAt, locationSlug: schema.orders.locationSlug })
-				.from(schema.orders)
-				.where(inArray(schema.orders.id, someOrders)),
-		]);
-		for (const row of processed) known.processedEvents.add(row.id);
-		for (const row of placed)
-			known.placedOrders.set(row.id, { placedAt: row.placedAt, locationSlug: row.locationSlug });
+	const known: Known = { processedEvents: new Set(), orders: new Map() };
+	const chunks: string[][] = [];
+	for (let start = 0; start < orderIds.length; start += LOOKUP_CHUNK) {
+		chunks.push(orderIds.slice(start, start + LOOKUP_CHUNK));
+	}
+	const results = await d1.batch<KnownOrderRow>(
+		chunks.map((ids) => d1.prepare(knownOrdersQuery(ids.length)).bind(...ids)),
+	);
+	for (const { results: rows } of results) {
+		for (const row of rows) {
+			for (const eventId of JSON.parse(row.processed) as string[]) known.processedEvents.add(eventId);
+			known.orders.set(row.id, {
+				placedAt: row.placedAt,
+				locationSlug: row.locationSlug,
+				recipients: {
+					contactEmail: row.contactEmail,
+					webhooks: JSON.parse(row.webhooks) as WebhookSubscription[],
+				},
+			});
+		}
 	}
 	return known;
 }
@@ -74,7 +106,7 @@ async function project(env: Env, db: Database, entry: Parsed, known: Known): Pro
 		// Projected already, by a run that stopped before its fan-out or by the staff request that
 		// recorded it (read-your-writes): notifications go out from here either way, and the
 		// notification log absorbs a second fan-out.
-		if (!(await enqueueNotifications(env, event, log))) {
+		if (!(await enqueueNotifications(env, event, log, known.orders.get(event.orderId)?.recipients))) {
 			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 			return;
 		}
@@ -82,7 +114,7 @@ async function project(env: Env, db: Database, entry: Parsed, known: Known): Pro
 		message.ack();
 		return;
 	}
-	if (event.type !== "OrderPlaced" && !known.placedOrders.has(event.orderId)) {
+	if (event.type !== "OrderPlaced" && !known.orders.has(event.orderId)) {
 		// Queues do not keep order: the OrderPlaced this event follows is still on its way.
 		message.retry({ delaySeconds: waitForPlacementSeconds(message.attempts) });
 		return;
@@ -109,10 +141,11 @@ async function project(env: Env, db: Database, entry: Parsed, known: Known): Pro
 		return;
 	}
 	known.processedEvents.add(event.id);
-	if (event.type === "OrderPlaced") {
-		known.placedOrders.set(event.orderId, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
+	if (event.type === "OrderPlaced" && !known.orders.has(event.orderId)) {
+		// Its recipients are not known yet: fan-out reads them from what was just projected.
+		known.orders.set(event.orderId, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
 	}
-	const placed = known.placedOrders.get(event.orderId);
+	const placed = known.orders.get(event.orderId);
 	if (placed) recordOrderEventMetric(env.ORDER_METRICS, event, placed, entry.trace.traceId);
 	log.info("order event projected", {
 		eventId: event.id,
@@ -121,7 +154,7 @@ async function project(env: Env, db: Database, entry: Parsed, known: Known): Pro
 		sequence: event.sequence,
 		attempts: message.attempts,
 	});
-	if (!(await enqueueNotifications(env, event, log))) {
+	if (!(await enqueueNotifications(env, event, log, known.orders.get(event.orderId)?.recipients))) {
 		message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
 		return;
 	}
@@ -187,7 +220,7 @@ async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Pars
 	let known: Known;
 	try {
 		known = await lookUp(
-			db,
+			env.DB,
 			parsed.map(({ event }) => event),
 		);
 	} catch (error) {

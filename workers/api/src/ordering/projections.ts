@@ -109,17 +109,24 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 	const location = placed.locationSlug;
 	const day = { locationSlug: location, businessDate: placed.businessDate, currency: totals.currency };
 	const customerRef = customerRefOf(placed.customerId, placed.contact.email);
+	// An account holder's details are kept only while the account exists (see `eraseIfAccountDeleted`).
+	const keep = placed.customerId ? whileAccountExists(placed.customerId) : <T>(value: T) => value;
+	const contact = {
+		customerRef: keep(customerRef, ERASED_ORDER_COLUMNS.customerRef),
+		contactName: keep(placed.contact.name, ERASED_ORDER_COLUMNS.contactName),
+		contactEmail: keep(placed.contact.email, ERASED_ORDER_COLUMNS.contactEmail),
+		contactPhone: keep(placed.contact.phone, ERASED_ORDER_COLUMNS.contactPhone),
+		deliveryAddress: placed.deliveryAddress
+			? keep(sql`${JSON.stringify(placed.deliveryAddress)}`, ERASED_ORDER_COLUMNS.deliveryAddress)
+			: null,
+	};
 	const statements: BatchItem<"sqlite">[] = [
 		db.insert(schema.orders).values({
 			id: orderId,
 			locationSlug: location,
 			status: "placed",
 			fulfilment: placed.fulfilment,
-			customerRef,
-			contactName: placed.contact.name,
-			contactEmail: placed.contact.email,
-			contactPhone: placed.contact.phone,
-			deliveryAddress: placed.deliveryAddress,
+			...contact,
 			requestedFor: placed.requestedFor,
 			currency: totals.currency,
 			subtotalMinor: totals.subtotal,
@@ -140,16 +147,29 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 			status: "placed",
 			occurredAt: event.occurredAt,
 		}),
-		db.insert(schema.customerOrderHistory).values({
-			customerRef,
-			orderId,
-			locationSlug: location,
-			placedAt: event.occurredAt,
-			status: "placed",
-			totalMinor: totals.total,
-			currency: totals.currency,
-		}),
 	];
+	const history = {
+		customerRef,
+		orderId,
+		locationSlug: location,
+		placedAt: event.occurredAt,
+		status: "placed" as const,
+		totalMinor: totals.total,
+		currency: totals.currency,
+	};
+	if (placed.customerId) {
+		// INSERT … SELECT lists the columns in the table's order; no row at all for a deleted account.
+		const { customerRef: ref, orderId: id, locationSlug, placedAt, status, totalMinor, currency } = history;
+		statements.push(
+			db
+				.insert(schema.customerOrderHistory)
+				.select(
+					sql`select ${ref}, ${id}, ${locationSlug}, ${placedAt}, ${status}, ${totalMinor}, ${currency} where ${accountExists(placed.customerId)}`,
+				),
+		);
+	} else {
+		statements.push(db.insert(schema.customerOrderHistory).values(history));
+	}
 
 	const lineRows = lines.map((line, position) => ({
 		orderId,
@@ -162,9 +182,12 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 		unitPriceMinor: line.unitPrice,
 		lineTotalMinor: line.lineTotal,
 		options: line.options,
-		note: line.note,
+		note: line.note === null ? null : keep(line.note, ERASED_LINE_COLUMNS.note),
 	}));
-	for (const rows of chunks(lineRows, 11)) statements.push(db.insert(schema.orderLines).values(rows));
+	// A kept note binds the account id and the erased value too.
+	for (const rows of chunks(lineRows, placed.customerId ? 13 : 11)) {
+		statements.push(db.insert(schema.orderLines).values(rows));
+	}
 
 	const itemRows = [...totalsBy(lines, (line) => line.itemId).entries()].map(([itemId, sold]) => ({
 		...day,
@@ -244,30 +267,31 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 	return statements;
 }
 
+function accountExists(customerId: string) {
+	return sql`exists (select 1 from ${schema.accounts} where ${schema.accounts.id} = ${customerId})`;
+}
+
+/** A value kept while the customer's account exists, else its erased form: decided inside the statement that writes it. */
+function whileAccountExists(customerId: string) {
+	return <T>(value: T, erased: unknown) =>
+		sql<T>`case when ${accountExists(customerId)} then ${value} else ${erased} end`;
+}
+
 /**
  * An account deleted while its OrderPlaced was still on its way (queued, or
  * placed while the deletion ran): deletion could not see the order, so the
- * projection anonymises it the way deletion does, and keeps no history row.
- * When the account has a tombstone, the order also joins its erasure's to-do
- * list and reopens it, so the order's own event stream is rewritten too
- * (`accounts/erasure.ts`). Checked inside the same batch as the inserts, so
- * the contact details are never visible, whichever of the two runs first.
+ * projection writes it anonymised the way deletion does, and keeps no history
+ * row (each insert above checks the account itself). When the account has a
+ * tombstone, the order also joins its erasure's to-do list and reopens it, so
+ * the order's own event stream is rewritten too (`accounts/erasure.ts`).
+ * Checked inside the same batch as the inserts, so the contact details are
+ * never visible, whichever of the two runs first.
  */
 function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string): BatchItem<"sqlite">[] {
-	const { orders, orderLines, customerOrderHistory, accounts, accountTombstones, erasureOrders } = schema;
-	const accountGone = sql`not exists (select 1 from ${accounts} where ${accounts.id} = ${customerId})`;
+	const { accountTombstones, erasureOrders } = schema;
 	const listedNow = sql`exists (select 1 from ${erasureOrders} where ${erasureOrders.accountId} = ${customerId}
 		and ${erasureOrders.orderId} = ${orderId} and ${erasureOrders.forgottenAt} is null)`;
 	return [
-		db
-			.update(orders)
-			.set(ERASED_ORDER_COLUMNS)
-			.where(and(eq(orders.id, orderId), accountGone)),
-		db
-			.update(orderLines)
-			.set(ERASED_LINE_COLUMNS)
-			.where(and(eq(orderLines.orderId, orderId), accountGone)),
-		db.delete(customerOrderHistory).where(and(eq(customerOrderHistory.orderId, orderId), accountGone)),
 		db
 			.insert(erasureOrders)
 			.select(

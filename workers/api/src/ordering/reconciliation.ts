@@ -7,12 +7,11 @@
  * ledger and the log's claims make that repeat harmless.
  *
  * `confirmationOf` is the rule, pure; `readDeliveryRecords` reads what it
- * needs in one D1 batch (four statements per order, whatever the number of events).
+ * needs in one D1 batch (one statement per order, whatever the number of events).
  */
 import type { Confirmation } from "@goodfood/platform/outbox";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import * as schema from "../db/schema";
 import { type NotificationJob, notificationJobsFor, SETTLED_STATUSES } from "../notifications/domain/jobs";
 import type { OrderEventEnvelope, OrderEventType } from "./events";
 
@@ -60,51 +59,48 @@ export function confirmationOf(event: OrderEventEnvelope, record: DeliveryRecord
 	return missing.length === 0 ? { confirmed: true } : { confirmed: false, missing };
 }
 
-/** One order's record: four indexed reads, for all its events at once. */
-function recordStatements(db: Database, orderId: string) {
-	const { processedEvents, notificationLog, orders, webhooks } = schema;
-	const locationSlug = sql`(select ${orders.locationSlug} from ${orders} where ${orders.id} = ${orderId})`;
-	return [
-		db.select({ id: processedEvents.eventId }).from(processedEvents).where(eq(processedEvents.orderId, orderId)),
-		db
-			.select({
-				eventId: notificationLog.eventId,
-				channel: notificationLog.channel,
-				recipient: notificationLog.recipient,
-			})
-			.from(notificationLog)
-			.where(and(eq(notificationLog.orderId, orderId), inArray(notificationLog.status, SETTLED_STATUSES))),
-		db
-			.select({ contactEmail: orders.contactEmail, customerRef: orders.customerRef })
-			.from(orders)
-			.where(eq(orders.id, orderId)),
-		db
-			.select({ id: webhooks.id, events: webhooks.events, createdAt: webhooks.createdAt })
-			.from(webhooks)
-			.where(and(eq(webhooks.locationSlug, locationSlug), eq(webhooks.disabled, false))),
-	] as const;
+/**
+ * One order's record in one statement of four indexed subqueries: its projected
+ * events, its settled notification jobs, its contact as fan-out reads it (null
+ * once erased) and its location's live webhooks. Hand-written, since each
+ * part is a JSON aggregate drizzle would only wrap as raw SQL.
+ */
+function deliveryRecordOf(orderId: string) {
+	const settledStatuses = sql.join(
+		SETTLED_STATUSES.map((status) => sql`${status}`),
+		sql`, `,
+	);
+	return sql`SELECT
+	(SELECT CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END FROM orders o WHERE o.id = ${orderId}) AS contactEmail,
+	(SELECT json_group_array(p.event_id) FROM processed_events p WHERE p.order_id = ${orderId}) AS projected,
+	(SELECT json_group_array(json_array(n.event_id, n.channel, n.recipient)) FROM notification_log n
+		WHERE n.order_id = ${orderId} AND n.status IN (${settledStatuses})) AS settled,
+	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events), 'createdAt', w.created_at)) FROM webhooks w
+		WHERE w.location_slug = (SELECT o.location_slug FROM orders o WHERE o.id = ${orderId}) AND w.disabled = 0) AS webhooks`;
 }
 
-/** The delivery record of each order, read in one batch. */
+interface DeliveryRecordRow {
+	contactEmail: string | null;
+	projected: string;
+	settled: string;
+	webhooks: string;
+}
+
+/** The delivery record of each order: one statement per order (a Cart object asks about its one order). */
 export async function readDeliveryRecords(db: Database, orderIds: string[]): Promise<Map<string, DeliveryRecord>> {
 	const ids = [...new Set(orderIds)];
 	const records = new Map<string, DeliveryRecord>();
 	if (ids.length === 0) return records;
-	const statements = ids.flatMap((orderId) => recordStatements(db, orderId));
-	const results = await db.batch(statements as unknown as [(typeof statements)[number]]);
+	// Not a batch: drizzle cannot batch a raw query.
+	const results = await Promise.all(ids.map((orderId) => db.all<DeliveryRecordRow>(deliveryRecordOf(orderId))));
 	ids.forEach((orderId, index) => {
-		const [projected, settled, order, webhooks] = results.slice(index * 4, index * 4 + 4) as [
-			{ id: string }[],
-			{ eventId: string; channel: NotificationJob["channel"]; recipient: string }[],
-			{ contactEmail: string; customerRef: string | null }[],
-			RecordedWebhook[],
-		];
+		const [{ contactEmail, projected, settled: settledJobs, webhooks }] = results[index];
+		const settled = JSON.parse(settledJobs) as [string, NotificationJob["channel"], string][];
 		records.set(orderId, {
-			projected: new Set(projected.map((row) => row.id)),
-			// As fan-out reads it: erasing an account clears the order's reference.
-			contactEmail: order[0]?.customerRef ? order[0].contactEmail : null,
-			webhooks,
-			settled: new Set(settled.map((row) => settledKey(row.eventId, row.channel, row.recipient))),
+			projected: new Set(JSON.parse(projected) as string[]),
+			contactEmail,
+			webhooks: JSON.parse(webhooks) as RecordedWebhook[],
+			settled: new Set(settled.map(([eventId, channel, recipient]) => settledKey(eventId, channel, recipient))),
 		});
 	});
 	return records;
