@@ -4,7 +4,7 @@
  * triggers live in a hand-written migration because drizzle cannot express them.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ForecastModel } from "../intelligence/domain/forecast";
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../menu/domain/availability";
 import type { NotificationChannel, NotificationStatus } from "../notifications/domain/jobs";
@@ -242,16 +242,19 @@ export const dailyCategorySales = sqliteTable(
 	(table) => [primaryKey({ columns: [table.locationSlug, table.businessDate, table.categoryId] })],
 );
 
-export const dailyLocationSales = sqliteTable(
-	"daily_location_sales",
-	{
-		locationSlug: text("location_slug").notNull(),
-		businessDate: text("business_date").notNull(),
-		orders: integer("orders").notNull(),
-		revenueMinor: integer("revenue_minor").notNull(),
-		currency: text("currency").notNull(),
-	},
-	(table) => [primaryKey({ columns: [table.locationSlug, table.businessDate] })],
+/**
+ * Orders and revenue per location and local business date, derived from the
+ * orders themselves (a cancelled or rejected order stops counting when
+ * `counted_in_sales` is cleared), so placing an order writes no row here.
+ */
+export const dailyLocationSales = sqliteView("daily_location_sales", {
+	locationSlug: text("location_slug").notNull(),
+	businessDate: text("business_date").notNull(),
+	orders: integer("orders").notNull(),
+	revenueMinor: integer("revenue_minor").notNull(),
+	currency: text("currency").notNull(),
+}).as(
+	sql`select ${orders.locationSlug} as location_slug, ${orders.businessDate} as business_date, sum(${orders.countedInSales}) as orders, sum(case when ${orders.countedInSales} then ${orders.subtotalMinor} else 0 end) as revenue_minor, max(${orders.currency}) as currency from ${orders} group by ${orders.locationSlug}, ${orders.businessDate}`,
 );
 
 /** How often two distinct items were ordered together; each pair is stored once, with itemA < itemB. */

@@ -7,7 +7,7 @@
 
 import { errorText } from "@goodfood/platform/log";
 import { orderEventDataPoint, writeDataPoint } from "@goodfood/platform/metrics";
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
@@ -236,15 +236,7 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 		);
 	}
 
-	statements.push(
-		db
-			.insert(schema.dailyLocationSales)
-			.values({ ...day, orders: 1, revenueMinor: lines.reduce((sum, line) => sum + line.lineTotal, 0) })
-			.onConflictDoUpdate({
-				target: [schema.dailyLocationSales.locationSlug, schema.dailyLocationSales.businessDate],
-				set: { orders: addExcluded.orders, revenueMinor: addExcluded.revenueMinor },
-			}),
-	);
+	// The location's daily figures are a view over the orders (`daily_location_sales`): nothing to write.
 
 	const pairRows = itemPairsOf(lines.map((line) => line.itemId)).map(([itemA, itemB]) => ({
 		locationSlug: location,
@@ -316,12 +308,13 @@ function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string
 }
 
 /**
- * Takes a cancelled or rejected order back out of the daily sales, once: the
- * subtractions read its lines only while `counted_in_sales` is set, and the
- * last statement clears it.
+ * Takes a cancelled or rejected order back out of the item and category daily
+ * sales, once: the subtractions read its lines only while `counted_in_sales`
+ * is set, and the order's update after them clears it (which also takes it
+ * out of the location's figures, a view over the orders).
  */
 function reverseSales(db: Database, orderId: string): BatchItem<"sqlite">[] {
-	const { orders, orderLines, dailyItemSales, dailyCategorySales, dailyLocationSales } = schema;
+	const { orders, orderLines, dailyItemSales, dailyCategorySales } = schema;
 	const countedLines = and(eq(orderLines.orderId, orderId), eq(orders.countedInSales, true));
 	const linesBy = <K extends "itemId" | "categoryId">(key: K, alias: string) =>
 		db
@@ -339,18 +332,6 @@ function reverseSales(db: Database, orderId: string): BatchItem<"sqlite">[] {
 			.as(alias);
 	const byItem = linesBy("itemId", "reversed_items");
 	const byCategory = linesBy("categoryId", "reversed_categories");
-	const byOrder = db
-		.select({
-			locationSlug: orders.locationSlug,
-			businessDate: orders.businessDate,
-			revenueMinor: sql<number>`sum(${orderLines.lineTotalMinor})`.as("reversed_revenue_minor"),
-		})
-		.from(orderLines)
-		.innerJoin(orders, eq(orders.id, orderLines.orderId))
-		.where(countedLines)
-		.groupBy(orders.id)
-		.as("reversed_order");
-
 	return [
 		db
 			.update(dailyItemSales)
@@ -382,20 +363,6 @@ function reverseSales(db: Database, orderId: string): BatchItem<"sqlite">[] {
 					eq(dailyCategorySales.categoryId, byCategory.key),
 				),
 			),
-		db
-			.update(dailyLocationSales)
-			.set({
-				orders: sql`${dailyLocationSales.orders} - 1`,
-				revenueMinor: sql`${dailyLocationSales.revenueMinor} - ${byOrder.revenueMinor}`,
-			})
-			.from(byOrder)
-			.where(
-				and(
-					eq(dailyLocationSales.locationSlug, byOrder.locationSlug),
-					eq(dailyLocationSales.businessDate, byOrder.businessDate),
-				),
-			),
-		db.update(orders).set({ countedInSales: false }).where(eq(orders.id, orderId)),
 	];
 }
 
@@ -412,7 +379,8 @@ function milestoneOf(event: StatusEventEnvelope): SQLiteUpdateSetSource<typeof s
 			return { completedAt: first(schema.orders.completedAt) };
 		case "OrderRejected":
 		case "OrderCancelled":
-			return { cancelReason: event.payload.reason };
+			// After `reverseSales`, which reads the flag: the order leaves the daily sales once.
+			return { cancelReason: event.payload.reason, countedInSales: false };
 		default:
 			return {};
 	}
@@ -423,7 +391,12 @@ function projectStatusChange(db: Database, event: StatusEventEnvelope, processed
 	const status = STATUS_AFTER[event.type];
 	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : undefined;
 	const reason = "reason" in event.payload ? event.payload.reason : undefined;
-	const statements: BatchItem<"sqlite">[] = [
+	const cancelled = event.type === "OrderCancelled" || event.type === "OrderRejected";
+	// The guard: an event older than the last one applied is history, not the current status. SET
+	// expressions see the row as it was, so each guarded column asks about the old last_sequence.
+	const newer = sql`${orders.lastSequence} < ${event.sequence}`;
+	const ifNewer = (value: unknown, column: AnySQLiteColumn) => sql`case when ${newer} then ${value} else ${column} end`;
+	return [
 		db.insert(orderStatusHistory).values({
 			orderId: event.orderId,
 			sequence: event.sequence,
@@ -432,31 +405,23 @@ function projectStatusChange(db: Database, event: StatusEventEnvelope, processed
 			estimatedReadyAt: eta ?? null,
 			reason: reason ?? null,
 		}),
-		// The guard: an event older than the last one applied is history, not the current status.
+		...(cancelled ? reverseSales(db, event.orderId) : []),
+		// One update: the status moves only for a newer event; the milestone is kept whatever the order of arrival.
 		db
 			.update(orders)
 			.set({
-				status,
-				lastSequence: event.sequence,
-				updatedAt: processedAt,
-				...(eta === undefined ? {} : { estimatedReadyAt: eta }),
+				status: ifNewer(status, orders.status),
+				updatedAt: ifNewer(processedAt, orders.updatedAt),
+				...(eta === undefined ? {} : { estimatedReadyAt: ifNewer(eta, orders.estimatedReadyAt) }),
+				lastSequence: sql`max(${orders.lastSequence}, ${event.sequence})`,
+				...milestoneOf(event),
 			})
-			.where(and(eq(orders.id, event.orderId), lt(orders.lastSequence, event.sequence))),
-	];
-	const milestone = milestoneOf(event);
-	if (Object.keys(milestone).length > 0) {
-		statements.push(db.update(orders).set(milestone).where(eq(orders.id, event.orderId)));
-	}
-	statements.push(
+			.where(eq(orders.id, event.orderId)),
 		db
 			.update(customerOrderHistory)
 			.set({ status: sql`(select ${orders.status} from ${orders} where ${orders.id} = ${event.orderId})` })
 			.where(eq(customerOrderHistory.orderId, event.orderId)),
-	);
-	if (event.type === "OrderCancelled" || event.type === "OrderRejected") {
-		statements.push(...reverseSales(db, event.orderId));
-	}
-	return statements;
+	];
 }
 
 /**
