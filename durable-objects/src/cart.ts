@@ -60,8 +60,8 @@ import { CART_IDLE_TTL_MS, type CartRow, CartStore, cartHeader, newCartRow } fro
 import {
 	type LocationCatalogue,
 	loadCartItems,
-	loadLocation,
 	loadLocationCatalogue,
+	loadPlacementCatalogue,
 	primaryCatalogue,
 	sharedCatalogues,
 } from "./catalogue";
@@ -236,18 +236,17 @@ export class CartDurableObject extends DurableObject<Env> {
 		return this.once("placeOneShot", call, idempotency, (span) =>
 			outcome(async () => {
 				if (this.store.cart()) throw violation("cart_checked_out", "This order was placed already", { orderId });
-				const [location, items] = await Promise.all([
-					this.location(input.locationSlug),
-					loadCartItems(
-						this.db(),
-						input.items.map((item) => item.itemId),
-					),
-				]);
+				// Read once, fresh from the primary: the lines are priced and checked against the same read.
+				const catalogue = await this.placementCatalogue(
+					input.locationSlug,
+					input.items.map((item) => item.itemId),
+				);
+				const { location, items } = catalogue;
 				const lines = input.items.map((item, index) =>
 					draftLine(location, items.get(item.itemId), item, `items.${index}.`),
 				);
 				const cart = newCartRow(cartId, orderId, location.slug, customerId);
-				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId, () => {
+				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId, catalogue, () => {
 					// No alarm for the idle cart: it is checked out in this same transaction.
 					this.store.createCart(cartId, orderId, location.slug, customerId, Date.now());
 					for (const line of lines) this.store.insertLine(line);
@@ -293,9 +292,9 @@ export class CartDurableObject extends DurableObject<Env> {
 					this.store.append(order.orderId, event, new Date(), span.trace, call.requestId),
 				);
 				this.alarmBy(Date.parse(envelope.occurredAt));
-				this.announce(recorded, span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
+				this.announce(updated, recorded, span);
 				return { order: orderView(updated, access), event: envelope };
 			});
 		});
@@ -387,18 +386,19 @@ export class CartDurableObject extends DurableObject<Env> {
 		idempotency: IdempotencyKey,
 		span: CallSpan,
 		requestId: string | undefined,
+		/** The catalogue the caller just read from the primary, if it did. */
+		fresh?: LocationCatalogue,
 		createFirst?: () => void,
 	): Promise<OrderPlacement> {
 		const now = new Date();
 		const revision = cart.revision;
 		// What is charged is decided against D1's primary, never a cached copy.
-		const [location, items] = await Promise.all([
-			this.location(cart.location_slug),
-			loadCartItems(
-				this.db(),
+		const { location, items } =
+			fresh ??
+			(await this.placementCatalogue(
+				cart.location_slug,
 				lines.map((line) => line.itemId),
-			),
-		]);
+			));
 		const when = checkPlacement(location, input, lines, items, now);
 		const changes = repricedLines(lines, items);
 		if (changes.length > 0) {
@@ -429,7 +429,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		});
 		// The outbox row is due now; the answer's expiry and the rest come later, when the alarm reschedules.
 		this.alarmBy(now.getTime());
-		this.announce(recorded, span);
+		// A new order's state is its one event: no need to read the stream back.
+		const order = foldOrder(cart.order_id, [recorded]);
+		if (order) this.announce(order, recorded, span);
 		return { placed, event: envelope };
 	}
 
@@ -461,9 +463,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	/** Tells this order's live clients and its location's kitchen about an event just committed. */
-	private announce(recorded: RecordedEvent, span: CallSpan): void {
-		const order = this.order();
-		if (!order) return;
+	private announce(order: OrderState, recorded: RecordedEvent, span: CallSpan): void {
 		span.log.info("order event recorded", {
 			orderId: order.orderId,
 			type: recorded.event.type,
@@ -593,15 +593,15 @@ export class CartDurableObject extends DurableObject<Env> {
 		const catalogue = await this.catalogue(slug);
 		const cached = this.itemIn(catalogue, itemId);
 		if (cached) return cached;
-		const items = await loadCartItems(this.db(), [itemId]);
+		const items = await loadCartItems(this.env.DB, [itemId]);
 		return { location: catalogue.location, item: items.get(itemId) };
 	}
 
-	/** The location as D1's primary has it now: what a placement is decided against. */
-	private async location(slug: string): Promise<LocationSummary> {
-		const location = await loadLocation(this.db(), slug);
+	/** The location and these items as D1's primary has them now, in one round trip: what a placement is decided against. */
+	private async placementCatalogue(slug: string, itemIds: string[]): Promise<LocationCatalogue> {
+		const { location, items } = await loadPlacementCatalogue(this.env.DB, slug, itemIds);
 		if (!location) throw violation("not_found", "Location not found");
-		return location;
+		return { location, items };
 	}
 
 	private db() {

@@ -58,14 +58,73 @@ export const CART_MIGRATIONS: string[][] = [
 	["ALTER TABLE outbox ADD COLUMN sent_at INTEGER", "ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0"],
 ];
 
-/** Applies the migrations this object has not run yet; called inside blockConcurrencyWhile. */
+/**
+ * The tables as every migration above leaves them, for an object created now
+ * (each order is a new object): one batch instead of replaying the history,
+ * whose ALTERs each rewrite the schema. `schema.test.ts` proves both give the same tables.
+ * When adding a migration, change this to match.
+ */
+export const CURRENT_SCHEMA = `
+	CREATE TABLE cart (
+		id INTEGER PRIMARY KEY CHECK (id = 1),
+		cart_id TEXT NOT NULL,
+		order_id TEXT NOT NULL,
+		location_slug TEXT NOT NULL,
+		status TEXT NOT NULL,
+		revision INTEGER NOT NULL DEFAULT 0,
+		tracking_token_hash TEXT,
+		created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		expires_at INTEGER NOT NULL,
+		owner_id TEXT
+	);
+	CREATE TABLE cart_lines (
+		line_id TEXT PRIMARY KEY,
+		item_id TEXT NOT NULL,
+		category_id TEXT NOT NULL,
+		name TEXT NOT NULL,
+		quantity INTEGER NOT NULL,
+		unit_price INTEGER NOT NULL,
+		options TEXT NOT NULL,
+		option_key TEXT NOT NULL,
+		note TEXT,
+		position INTEGER NOT NULL
+	);
+	CREATE TABLE order_events (
+		sequence INTEGER PRIMARY KEY,
+		event_id TEXT NOT NULL UNIQUE,
+		type TEXT NOT NULL,
+		occurred_at TEXT NOT NULL,
+		payload TEXT NOT NULL
+	);
+	CREATE TABLE outbox (
+		sequence INTEGER PRIMARY KEY,
+		message TEXT NOT NULL,
+		attempts INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL,
+		last_error TEXT,
+		sent_at INTEGER,
+		resends INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE TABLE idempotency (
+		key TEXT PRIMARY KEY,
+		fingerprint TEXT NOT NULL,
+		response TEXT NOT NULL,
+		created_at TEXT NOT NULL
+	);
+`;
+
+/** Applies the migrations this object has not run yet (a new object gets `CURRENT_SCHEMA`); called inside blockConcurrencyWhile. */
 export function migrate(sql: SqlStorage): void {
 	sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
 	const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-	const applied = row?.version ?? 0;
+	if (!row) {
+		sql.exec(`${CURRENT_SCHEMA}; INSERT INTO schema_version (version) VALUES (${CART_MIGRATIONS.length})`);
+		return;
+	}
+	const applied = row.version;
 	for (let version = applied; version < CART_MIGRATIONS.length; version++) {
 		for (const statement of CART_MIGRATIONS[version]) sql.exec(statement);
 	}
-	if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", CART_MIGRATIONS.length);
-	else if (applied < CART_MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", CART_MIGRATIONS.length);
+	if (applied < CART_MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", CART_MIGRATIONS.length);
 }

@@ -4,7 +4,11 @@
  * Whatever the copy said, the order is charged the catalogue's current price,
  * and a customer whose cart showed an older one is told before paying.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { catalogueOf, loadCartItems, loadPlacementCatalogue } from "../../../durable-objects/src/catalogue";
+import { database } from "../src/db/client";
+import { listLocations, loadMenuDocument } from "../src/menu/repository";
 import {
 	addItem,
 	type CartBody,
@@ -65,5 +69,21 @@ describe("prices from the cached catalogue", () => {
 		expect(await errorOf(unknown)).toMatchObject({ code: "unknown_item", details: [{ field: "itemId" }] });
 		const elsewhere = await addItem(cart.id, { itemId: "itm-nyc-latte", quantity: 1, options: [] });
 		expect(await errorOf(elsewhere)).toMatchObject({ code: "item_not_at_location" });
+	});
+});
+
+describe("the catalogue a placement reads", () => {
+	it("maps D1's rows as the menu repository does, for every location and item", async () => {
+		const db = database(env.DB);
+		for (const { slug } of await listLocations(db)) {
+			const document = await loadMenuDocument(db, slug);
+			if (!document) throw new Error(`no menu for ${slug}`);
+			const expected = catalogueOf(document);
+			const read = await loadPlacementCatalogue(env.DB, slug, [...expected.items.keys(), "itm-nowhere"]);
+			expect(read.location).toEqual(expected.location);
+			expect(read.items).toEqual(expected.items);
+			expect(await loadCartItems(env.DB, [...expected.items.keys()])).toEqual(expected.items);
+		}
+		expect((await loadPlacementCatalogue(env.DB, "nowhere", [])).location).toBeUndefined();
 	});
 });

@@ -163,17 +163,17 @@ describe("concurrent line changes", () => {
 		expect(line.quantity).toBe(2);
 		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
 		await runInDurableObject(stub, async (instance: CartDurableObject) => {
-			const object = instance as unknown as { location: (slug: string) => Promise<unknown> };
-			const location = object.location.bind(instance);
+			const object = instance as unknown as { catalogue: (slug: string) => Promise<unknown> };
+			const catalogue = object.catalogue.bind(instance);
 			let release = () => {};
 			const held = new Promise<void>((resolve) => {
 				release = resolve;
 			});
 			// The note change stalls on its first await until the add below has merged into its line.
-			object.location = async (slug) => {
-				object.location = location;
+			object.catalogue = async (slug) => {
+				object.catalogue = catalogue;
 				await held;
-				return location(slug);
+				return catalogue(slug);
 			};
 			const update = instance.updateLine(cart.id, null, line.lineId, { note: "extra hot" });
 			const added = await instance.addLine(cart.id, null, {

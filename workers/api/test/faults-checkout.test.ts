@@ -56,7 +56,7 @@ function storedOf(orderId: string) {
  */
 function resetMidCheckout(orderId: string) {
 	return runInDurableObject(objectOf(orderId), (instance, state) => {
-		Object.assign(instance, { location: () => state.abort("test: reset mid-checkout") });
+		Object.assign(instance, { placementCatalogue: () => state.abort("test: reset mid-checkout") });
 	});
 }
 
@@ -110,7 +110,7 @@ describe("a reset mid-checkout", () => {
 	it("stores nothing of the interrupted checkout, and the retry places exactly one order", async () => {
 		const { cart, orderId } = await readyCart();
 		const key = crypto.randomUUID();
-		// The object resets while the checkout reads the location, before anything is stored.
+		// The object resets while the checkout reads the catalogue, before anything is stored.
 		await resetMidCheckout(orderId);
 
 		const [first, joined] = await Promise.all([
