@@ -50,6 +50,18 @@ function executionContextOf(c: Context): WaitUntil | undefined {
 	}
 }
 
+let isolateColo: string | undefined;
+
+/**
+ * The data centre serving the request (`request.cf.colo`). An isolate runs in
+ * one data centre, and the runtime builds `request.cf` anew on each access
+ * (about a tenth of a menu memory hit's CPU in a profile), so it is read once.
+ */
+export function coloOf(request: Request): string | undefined {
+	isolateColo ??= (request.cf as { colo?: string } | undefined)?.colo;
+	return isolateColo;
+}
+
 /** How a worker tunes its request telemetry. */
 export interface RequestLogOptions<E extends TracedEnv> {
 	/** Worker-specific fields for the log line (the api worker's principal). */
@@ -164,7 +176,7 @@ export function requestLog<E extends TracedEnv>(
 			trace,
 			cacheLayer: c.res.headers.get("x-cache-layer") ?? undefined,
 			location: locationOf(c),
-			colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo,
+			colo: coloOf(c.req.raw),
 			routine: status < 400 && isRoutine?.(c) === true,
 			extraFields: extraFields && (() => extraFields(c)),
 		});

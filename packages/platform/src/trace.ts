@@ -44,6 +44,15 @@ export function newTraceId(): string {
 	return id === ZERO_TRACE_ID ? newTraceId() : id;
 }
 
+/** A new trace's root span; both ids from one draw of random bytes, as every request without a caller's trace makes one. */
+function newRootSpan(): TraceContext {
+	const hex = randomHex(24);
+	const traceId = hex.slice(0, 32);
+	const spanId = hex.slice(32);
+	if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return newRootSpan();
+	return { traceId, spanId, flags: "01" };
+}
+
 /**
  * The caller's span from a `traceparent` value, or undefined when it is absent
  * or invalid (the receiver then starts a new trace, as the spec asks). Version
@@ -71,7 +80,7 @@ export function formatTraceparent(trace: TraceContext): string {
  */
 export function continueTrace(traceparent: string | null | undefined): TraceContext {
 	const parent = parseTraceparent(traceparent);
-	if (!parent) return { traceId: newTraceId(), spanId: newSpanId(), flags: "01" };
+	if (!parent) return newRootSpan();
 	return { traceId: parent.traceId, spanId: newSpanId(), parentSpanId: parent.spanId, flags: parent.flags };
 }
 

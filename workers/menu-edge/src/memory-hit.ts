@@ -9,7 +9,7 @@
  * returns undefined and goes through the router as before.
  */
 import { allowedOrigins } from "@goodfood/platform/gateway";
-import { recordRequest } from "@goodfood/platform/request-log";
+import { coloOf, recordRequest } from "@goodfood/platform/request-log";
 import { continueTrace, TRACEPARENT_HEADER } from "@goodfood/platform/trace";
 import type { CacheLayer, MenuLayers } from "./layers";
 import { etagMatches, gzipEtag, type RenderedMenu, renderMenu, versionSeenByClient } from "./render";
@@ -114,7 +114,7 @@ export function answerFromMemory(
 		trace: continueTrace(request.headers.get(TRACEPARENT_HEADER)),
 		cacheLayer: "memory",
 		location: wanted.slug,
-		colo: (request.cf as { colo?: string } | undefined)?.colo,
+		colo: coloOf(request),
 		routine: true,
 	});
 	return response;

@@ -251,11 +251,12 @@ describe("memory hits", () => {
 	};
 
 	it("answer with the same headers as the layers behind them, for each encoding and origin", async () => {
-		for (const headers of [
+		const variants: Record<string, string>[] = [
 			{ origin: "http://localhost:5173" },
 			{ origin: "http://localhost:5173", "accept-encoding": "gzip" },
 			{ origin: "https://evil.example" },
-		]) {
+		];
+		for (const headers of variants) {
 			clearIsolateMemory();
 			const fromOrigin = await edge(`/menu?location=${SLUG}`, { headers });
 			const first = await fromOrigin.text();
