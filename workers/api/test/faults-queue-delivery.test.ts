@@ -59,7 +59,7 @@ function orderEvents(events: unknown[], on: Env, attempts = 1) {
 async function projectionsOf(id: string) {
 	const [orders, processed] = await Promise.all([
 		db.select().from(schema.orders).where(eq(schema.orders.id, id)).all(),
-		db.select().from(schema.processedEvents).where(eq(schema.processedEvents.orderId, id)).all(),
+		db.select().from(schema.orderStatusHistory).where(eq(schema.orderStatusHistory.orderId, id)).all(),
 	]);
 	return { orders: orders.length, processed: processed.length };
 }

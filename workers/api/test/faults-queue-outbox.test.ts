@@ -137,7 +137,7 @@ async function deliverThroughBothQueues(events: OrderEventEnvelope[]) {
 }
 
 function processedEventsOf(orderId: string) {
-	return db.select().from(schema.processedEvents).where(eq(schema.processedEvents.orderId, orderId)).all();
+	return db.select().from(schema.orderStatusHistory).where(eq(schema.orderStatusHistory.orderId, orderId)).all();
 }
 
 async function placeOrder(cartId: string, email: string): Promise<void> {

@@ -26,10 +26,13 @@ afterEach(() => {
 	vi.restoreAllMocks();
 });
 
+/** A seeded account, so the order has a customer history whose status follows the order's. */
+const ACCOUNT_HOLDER = "acc-demo-customer";
+
 describe("status events", () => {
 	it("moves the status, records the ETA and the confirmed and ready times, and keeps the history", async () => {
 		const orderId = crypto.randomUUID();
-		await deliver([placed(orderId, { businessDate: freshBusinessDate() })]);
+		await deliver([placed(orderId, { businessDate: freshBusinessDate(), customerId: ACCOUNT_HOLDER })]);
 
 		await deliver([event("OrderConfirmed", orderId, 2, { estimatedReadyAt: "2030-01-01T09:20:00.000Z" })]);
 		expect(await findOrder(orderId)).toMatchObject({
@@ -63,7 +66,7 @@ describe("status events", () => {
 
 	it("does not regress the status when an older event arrives after a newer one, but records it", async () => {
 		const orderId = crypto.randomUUID();
-		await deliver([placed(orderId, { businessDate: freshBusinessDate() })]);
+		await deliver([placed(orderId, { businessDate: freshBusinessDate(), customerId: ACCOUNT_HOLDER })]);
 
 		await deliver([event("OrderPreparationStarted", orderId, 3, { estimatedReadyAt: "2030-01-01T09:30:00.000Z" })]);
 		await deliver([event("OrderConfirmed", orderId, 2, { estimatedReadyAt: "2030-01-01T09:20:00.000Z" })]);
@@ -91,8 +94,8 @@ describe("status events", () => {
 		expect(await findOrder(orderId)).toBeUndefined();
 		const ledger = await db
 			.select()
-			.from(schema.processedEvents)
-			.where(eq(schema.processedEvents.eventId, confirmed.id))
+			.from(schema.orderStatusHistory)
+			.where(eq(schema.orderStatusHistory.eventId, confirmed.id))
 			.all();
 		expect(ledger).toEqual([]);
 

@@ -181,6 +181,11 @@ export const orderLines = sqliteTable(
 	(table) => [primaryKey({ columns: [table.orderId, table.lineId] })],
 );
 
+/**
+ * One row per order event applied, which makes it the projections' idempotency
+ * ledger too: its key admits each stream position once, and `event_id` (null
+ * only on rows older than migration 0010 that had no ledger row) each event once.
+ */
 export const orderStatusHistory = sqliteTable(
 	"order_status_history",
 	{
@@ -190,8 +195,12 @@ export const orderStatusHistory = sqliteTable(
 		occurredAt: text("occurred_at").notNull(),
 		estimatedReadyAt: text("estimated_ready_at"),
 		reason: text("reason"),
+		eventId: text("event_id"),
 	},
-	(table) => [primaryKey({ columns: [table.orderId, table.sequence] })],
+	(table) => [
+		primaryKey({ columns: [table.orderId, table.sequence] }),
+		uniqueIndex("order_status_history_event_idx").on(table.eventId),
+	],
 );
 
 export const customerOrderHistory = sqliteTable(
@@ -269,7 +278,11 @@ export const itemPairs = sqliteTable(
 	(table) => [primaryKey({ columns: [table.locationSlug, table.itemA, table.itemB] })],
 );
 
-/** The projections' idempotency ledger: one row per event applied. */
+/**
+ * The projections' former idempotency ledger, read by nothing since migration
+ * 0010 copied its event ids into `order_status_history`; kept until a later
+ * migration drops it.
+ */
 export const processedEvents = sqliteTable(
 	"processed_events",
 	{

@@ -59,7 +59,7 @@ function waitForPlacementSeconds(attempts: number): number {
 function knownOrdersQuery(count: number): string {
 	return `SELECT o.id, o.placed_at AS placedAt, o.location_slug AS locationSlug,
 	CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END AS contactEmail,
-	(SELECT json_group_array(p.event_id) FROM processed_events p WHERE p.order_id = o.id) AS processed,
+	(SELECT json_group_array(h.event_id) FROM order_status_history h WHERE h.order_id = o.id AND h.event_id IS NOT NULL) AS processed,
 	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events)) ORDER BY w.created_at, w.id)
 		FROM webhooks w WHERE w.location_slug = o.location_slug AND w.disabled = 0) AS webhooks
 FROM orders o WHERE o.id IN (${Array.from({ length: count }, () => "?").join(", ")})`;
@@ -249,7 +249,7 @@ async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Pars
 async function deadLetterReason(env: Env, event: OrderEventEnvelope | undefined): Promise<string> {
 	if (!event) return "malformed message: not an order event envelope";
 	const [processed, placed] = await env.DB.batch<{ found: number }>([
-		env.DB.prepare("SELECT 1 AS found FROM processed_events WHERE event_id = ?").bind(event.id),
+		env.DB.prepare("SELECT 1 AS found FROM order_status_history WHERE event_id = ?").bind(event.id),
 		env.DB.prepare("SELECT 1 AS found FROM orders WHERE id = ?").bind(event.orderId),
 	]);
 	if (processed.results.length > 0) return "retries exhausted: projected, but its notifications could not be queued";

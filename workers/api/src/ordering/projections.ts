@@ -1,8 +1,9 @@
 /**
  * Projections of order events into the D1 read models. Each event becomes the
- * statements of ONE `batch()`, led by its row in the `processed_events` ledger:
- * a duplicate delivery fails that plain INSERT and with it the whole batch, so
- * an event has its effect exactly once.
+ * statements of ONE `batch()`, led by its row in `order_status_history`, which
+ * is the ledger: its key admits a stream position once and its `event_id` an
+ * event once, so a duplicate delivery fails that plain INSERT and with it the
+ * whole batch, and an event has its effect exactly once.
  */
 
 import { errorText } from "@goodfood/platform/log";
@@ -18,7 +19,22 @@ import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
 
 /** A UNIQUE failure on the ledger: another projection of this event (a redelivery, or the request that recorded it) got there first. */
 export function isAlreadyProjected(error: unknown): boolean {
-	return /UNIQUE constraint failed: processed_events\./.test(errorText(error));
+	return /UNIQUE constraint failed: order_status_history\./.test(errorText(error));
+}
+
+/** The ledger row an event leads its batch with: its place in the order's status history. */
+function historyRow(db: Database, event: OrderEventEnvelope) {
+	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : null;
+	const reason = "reason" in event.payload ? event.payload.reason : null;
+	return db.insert(schema.orderStatusHistory).values({
+		orderId: event.orderId,
+		sequence: event.sequence,
+		status: STATUS_AFTER[event.type],
+		occurredAt: event.occurredAt,
+		estimatedReadyAt: eta ?? null,
+		reason: reason ?? null,
+		eventId: event.id,
+	});
 }
 
 /** Where and when a projected order was placed, for the order-event metrics. */
@@ -141,34 +157,17 @@ function projectOrderPlaced(db: Database, event: OrderPlacedEnvelope, processedA
 			lastSequence: event.sequence,
 			updatedAt: processedAt,
 		}),
-		db.insert(schema.orderStatusHistory).values({
-			orderId,
-			sequence: event.sequence,
-			status: "placed",
-			occurredAt: event.occurredAt,
-		}),
 	];
-	const history = {
-		customerRef,
-		orderId,
-		locationSlug: location,
-		placedAt: event.occurredAt,
-		status: "placed" as const,
-		totalMinor: totals.total,
-		currency: totals.currency,
-	};
 	if (placed.customerId) {
-		// INSERT … SELECT lists the columns in the table's order; no row at all for a deleted account.
-		const { customerRef: ref, orderId: id, locationSlug, placedAt, status, totalMinor, currency } = history;
+		// An account holder's order history (a guest has none: nothing reads one by e-mail). INSERT …
+		// SELECT lists the columns in the table's order, and adds no row at all for a deleted account.
 		statements.push(
 			db
 				.insert(schema.customerOrderHistory)
 				.select(
-					sql`select ${ref}, ${id}, ${locationSlug}, ${placedAt}, ${status}, ${totalMinor}, ${currency} where ${accountExists(placed.customerId)}`,
+					sql`select ${customerRef}, ${orderId}, ${location}, ${event.occurredAt}, ${"placed"}, ${totals.total}, ${totals.currency} where ${accountExists(placed.customerId)}`,
 				),
 		);
-	} else {
-		statements.push(db.insert(schema.customerOrderHistory).values(history));
 	}
 
 	const lineRows = lines.map((line, position) => ({
@@ -387,24 +386,15 @@ function milestoneOf(event: StatusEventEnvelope): SQLiteUpdateSetSource<typeof s
 }
 
 function projectStatusChange(db: Database, event: StatusEventEnvelope, processedAt: string): BatchItem<"sqlite">[] {
-	const { orders, orderStatusHistory, customerOrderHistory } = schema;
+	const { orders, customerOrderHistory } = schema;
 	const status = STATUS_AFTER[event.type];
 	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : undefined;
-	const reason = "reason" in event.payload ? event.payload.reason : undefined;
 	const cancelled = event.type === "OrderCancelled" || event.type === "OrderRejected";
 	// The guard: an event older than the last one applied is history, not the current status. SET
 	// expressions see the row as it was, so each guarded column asks about the old last_sequence.
 	const newer = sql`${orders.lastSequence} < ${event.sequence}`;
 	const ifNewer = (value: unknown, column: AnySQLiteColumn) => sql`case when ${newer} then ${value} else ${column} end`;
 	return [
-		db.insert(orderStatusHistory).values({
-			orderId: event.orderId,
-			sequence: event.sequence,
-			status,
-			occurredAt: event.occurredAt,
-			estimatedReadyAt: eta ?? null,
-			reason: reason ?? null,
-		}),
 		...(cancelled ? reverseSales(db, event.orderId) : []),
 		// One update: the status moves only for a newer event; the milestone is kept whatever the order of arrival.
 		db
@@ -430,15 +420,9 @@ function projectStatusChange(db: Database, event: StatusEventEnvelope, processed
  * batches them, so the ledger row and the effects land together or not at all.
  */
 export function projectOrderEvent(db: Database, event: OrderEventEnvelope, processedAt: string): ProjectionBatch {
-	const ledger = db.insert(schema.processedEvents).values({
-		eventId: event.id,
-		orderId: event.orderId,
-		sequence: event.sequence,
-		processedAt,
-	});
 	const effects =
 		event.type === "OrderPlaced"
 			? projectOrderPlaced(db, event, processedAt)
 			: projectStatusChange(db, event, processedAt);
-	return [ledger, ...effects];
+	return [historyRow(db, event), ...effects];
 }

@@ -1,13 +1,14 @@
 /**
  * Reconciliation's question to the read models, asked by the Cart object's
- * alarm about the order events its outbox sent: was each one projected
- * (`processed_events`), and has every notification fan-out would queue for it
- * reached a settled row in the notification log (sent, skipped or dead)? An
+ * alarm about the order events its outbox sent: was each one projected (its
+ * row in `order_status_history`, the projections' ledger), and has every
+ * notification fan-out would queue for it reached a settled row in the
+ * notification log (sent, skipped or dead)? An
  * event that was not is sent to the order-events queue again; the consumer's
  * ledger and the log's claims make that repeat harmless.
  *
  * `confirmationOf` is the rule, pure; `readDeliveryRecords` reads what it
- * needs in one D1 batch (one statement per order, whatever the number of events).
+ * needs in one statement per order, whatever the number of events.
  */
 import type { Confirmation } from "@goodfood/platform/outbox";
 import { sql } from "drizzle-orm";
@@ -72,7 +73,7 @@ function deliveryRecordOf(orderId: string) {
 	);
 	return sql`SELECT
 	(SELECT CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END FROM orders o WHERE o.id = ${orderId}) AS contactEmail,
-	(SELECT json_group_array(p.event_id) FROM processed_events p WHERE p.order_id = ${orderId}) AS projected,
+	(SELECT json_group_array(h.event_id) FROM order_status_history h WHERE h.order_id = ${orderId} AND h.event_id IS NOT NULL) AS projected,
 	(SELECT json_group_array(json_array(n.event_id, n.channel, n.recipient)) FROM notification_log n
 		WHERE n.order_id = ${orderId} AND n.status IN (${settledStatuses})) AS settled,
 	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events), 'createdAt', w.created_at)) FROM webhooks w
