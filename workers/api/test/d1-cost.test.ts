@@ -217,7 +217,7 @@ describe("D1 statements per order", () => {
 		// Before: placement 4, in-request projection 13, order-events consumer 4, notifications consumer 5, sink 2, reconciliation 4.
 		expectWithinCeilings(report("a signed-in customer's checkout"), {
 			placement: 4,
-			"in-request projection": 8,
+			"in-request projection": 7,
 			"order-events consumer": 1,
 			"notifications consumer": 3,
 			"development e-mail sink": 1,

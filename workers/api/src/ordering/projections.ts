@@ -273,15 +273,13 @@ function whileAccountExists(customerId: string) {
  * placed while the deletion ran): deletion could not see the order, so the
  * projection writes it anonymised the way deletion does, and keeps no history
  * row (each insert above checks the account itself). When the account has a
- * tombstone, the order also joins its erasure's to-do list and reopens it, so
- * the order's own event stream is rewritten too (`accounts/erasure.ts`).
- * Checked inside the same batch as the inserts, so the contact details are
- * never visible, whichever of the two runs first.
+ * tombstone, the order also joins its erasure's to-do list, whose trigger
+ * (migration 0011) reopens the tombstone, so the order's own event stream is
+ * rewritten too (`accounts/erasure.ts`). In the same batch as the inserts, so
+ * the contact details are never visible, whichever of the two runs first.
  */
 function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string): BatchItem<"sqlite">[] {
 	const { accountTombstones, erasureOrders } = schema;
-	const listedNow = sql`exists (select 1 from ${erasureOrders} where ${erasureOrders.accountId} = ${customerId}
-		and ${erasureOrders.orderId} = ${orderId} and ${erasureOrders.forgottenAt} is null)`;
 	return [
 		db
 			.insert(erasureOrders)
@@ -296,13 +294,6 @@ function eraseIfAccountDeleted(db: Database, orderId: string, customerId: string
 					.where(eq(accountTombstones.accountId, customerId)),
 			)
 			.onConflictDoNothing(),
-		db
-			.update(accountTombstones)
-			.set({
-				orders: sql`(select count(*) from ${erasureOrders} where ${erasureOrders.accountId} = ${customerId})`,
-				completedAt: null,
-			})
-			.where(and(eq(accountTombstones.accountId, customerId), listedNow)),
 	];
 }
 
