@@ -367,7 +367,13 @@ export class CartDurableObject extends DurableObject<Env> {
 		this.alarmAt = null;
 		await reconcileOrderEvents(this.store.outbox, this.env);
 		await sendOrderEvents(this.store.outbox, this.env);
-		this.store.forgetAnswersStoredBefore(Date.now() - IDEMPOTENCY_TTL_MS);
+		const expiredBefore = Date.now() - IDEMPOTENCY_TTL_MS;
+		let oldestAnswer = this.store.oldestAnswerAt();
+		// A write only when there is something to forget.
+		if (oldestAnswer !== null && oldestAnswer < expiredBefore) {
+			this.store.forgetAnswersStoredBefore(expiredBefore);
+			oldestAnswer = this.store.oldestAnswerAt();
+		}
 		const cart = this.store.cart();
 		if (cart?.status === "open" && Date.now() >= cart.expires_at) {
 			await this.ctx.storage.deleteAll();
@@ -376,7 +382,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			migrate(this.ctx.storage.sql);
 			return;
 		}
-		this.scheduleAlarm();
+		this.scheduleAlarm(cart, oldestAnswer);
 	}
 
 	private async placeOrder(
@@ -482,13 +488,12 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * One alarm serves every job: the next outbox send, retry or reconciliation
-	 * check, the oldest idempotency record's expiry, and the idle cart's expiry.
+	 * Sets the alarm exactly, after the alarm ran: one alarm serves every job, the
+	 * next outbox send, retry or reconciliation check, the oldest idempotency
+	 * record's expiry, and the idle cart's expiry.
 	 */
-	private scheduleAlarm(): void {
-		const cart = this.store.cart();
+	private scheduleAlarm(cart: CartRow | undefined, oldestAnswer: number | null): void {
 		const expiry = cart?.status === "open" ? cart.expires_at : null;
-		const oldestAnswer = this.store.oldestAnswerAt();
 		const answerExpiry = oldestAnswer === null ? null : oldestAnswer + IDEMPOTENCY_TTL_MS;
 		const candidates = [this.store.nextOutboxAttempt(), answerExpiry, expiry].filter(
 			(time): time is number => time !== null,
