@@ -184,7 +184,7 @@ describe("D1 statements per order", () => {
 			placement: 4,
 			"in-request projection": 5,
 			"order-events consumer": 1,
-			"notifications consumer": 3,
+			"notifications consumer": 2,
 			"development e-mail sink": 1,
 			reconciliation: 1,
 		});
@@ -219,7 +219,7 @@ describe("D1 statements per order", () => {
 			placement: 4,
 			"in-request projection": 7,
 			"order-events consumer": 1,
-			"notifications consumer": 3,
+			"notifications consumer": 2,
 			"development e-mail sink": 1,
 			reconciliation: 1,
 		});

@@ -114,6 +114,25 @@ export function emailJob(event: OrderEventEnvelope, recipient: string): Notifica
 	return { channel: "email", recipient, event };
 }
 
+/**
+ * An OrderPlaced e-mail job as fan-out queues it from the order-events
+ * consumer: carrying the order's location, so the send reads no order.
+ */
+export async function placedEmailJob(event: OrderEventEnvelope, recipient: string): Promise<NotificationJob> {
+	const [location] = await db
+		.select({
+			name: schema.locations.name,
+			addressLine: schema.locations.addressLine,
+			city: schema.locations.city,
+			postcode: schema.locations.postcode,
+			country: schema.locations.country,
+			timeZone: schema.locations.timeZone,
+		})
+		.from(schema.locations)
+		.where(eq(schema.locations.slug, (event.payload as OrderPlacedPayload).locationSlug));
+	return { channel: "email", recipient, event, location };
+}
+
 /** Runs one batch through a consumer, the notifications consumer unless told otherwise. */
 export function deliver(
 	bodies: unknown[],

@@ -6,6 +6,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as schema from "../src/db/schema";
+import type { OrderEventEnvelope } from "../src/ordering/events";
 import {
 	db,
 	deliver,
@@ -13,6 +14,7 @@ import {
 	inbox,
 	logRow,
 	orderId,
+	placedEmailJob,
 	placedEvent,
 	project,
 	quietLogs,
@@ -22,6 +24,12 @@ import {
 afterEach(() => {
 	vi.restoreAllMocks();
 });
+
+/** The job as a test builds it (the send reads the order) and as fan-out queues it (it carries its order). */
+const JOB_SHAPES = [
+	["a job that reads its order", async (event: OrderEventEnvelope, email: string) => emailJob(event, email)],
+	["a job that carries its order", placedEmailJob],
+] as const;
 
 describe("preferences", () => {
 	beforeEach(() => {
@@ -41,22 +49,25 @@ describe("preferences", () => {
 		return id;
 	}
 
-	it("sends nothing to a customer who opted out of order updates, and logs the job skipped", async () => {
-		const email = uniqueEmail();
-		const placed = placedEvent(orderId(), "london-soho", { email }, await customer(false));
-		await project(placed);
-		const job = emailJob(placed, email);
+	it.each(JOB_SHAPES)(
+		"sends nothing to a customer who opted out of order updates, and logs the job skipped (%s)",
+		async (_, jobOf) => {
+			const email = uniqueEmail();
+			const placed = placedEvent(orderId(), "london-soho", { email }, await customer(false));
+			await project(placed);
+			const job = await jobOf(placed, email);
 
-		const { ids, result } = await deliver([job]);
+			const { ids, result } = await deliver([job]);
 
-		expect(result.explicitAcks).toEqual(ids);
-		expect(await inbox(email)).toEqual([]);
-		expect(await logRow(job)).toMatchObject({
-			status: "skipped",
-			attempts: 0,
-			lastError: "the customer opted out of order updates",
-		});
-	});
+			expect(result.explicitAcks).toEqual(ids);
+			expect(await inbox(email)).toEqual([]);
+			expect(await logRow(job)).toMatchObject({
+				status: "skipped",
+				attempts: 0,
+				lastError: "the customer opted out of order updates",
+			});
+		},
+	);
 
 	it("logs a job in its event's trace and request, and an older job without a request id still parses", async () => {
 		const lines = quietLogs();
@@ -93,36 +104,45 @@ describe("preferences", () => {
 		expect(JSON.stringify(skipped)).not.toContain(email);
 	});
 
-	it("e-mails nobody about an order whose customer has since deleted their account", async () => {
-		const email = uniqueEmail();
-		const placed = placedEvent(orderId(), "london-soho", { email }, await customer(true));
-		await project(placed);
-		// What DELETE /customers/me does to the read model.
-		await db
-			.update(schema.orders)
-			.set({ customerRef: null, contactEmail: "deleted@invalid.example" })
-			.where(eq(schema.orders.id, placed.orderId));
-		const job = emailJob(placed, email);
+	it.each(JOB_SHAPES)(
+		"e-mails nobody about an order whose customer has since deleted their account (%s)",
+		async (_, jobOf) => {
+			const email = uniqueEmail();
+			const placed = placedEvent(orderId(), "london-soho", { email }, await customer(true));
+			await project(placed);
+			// What DELETE /customers/me does to the read model.
+			await db
+				.update(schema.orders)
+				.set({ customerRef: null, contactEmail: "deleted@invalid.example" })
+				.where(eq(schema.orders.id, placed.orderId));
+			const job = await jobOf(placed, email);
 
-		const { ids, result } = await deliver([job]);
+			const { ids, result } = await deliver([job]);
 
-		expect(result.explicitAcks).toEqual(ids);
-		expect(await inbox(email)).toEqual([]);
-		// Logged, but under the erased placeholder: the log keeps no address of an erased customer.
-		expect(await logRow(job)).toBeUndefined();
-		expect(await logRow({ ...job, recipient: "deleted@invalid.example" })).toMatchObject({
-			status: "skipped",
-			lastError: "the order's contact was erased",
-		});
-	});
+			expect(result.explicitAcks).toEqual(ids);
+			expect(await inbox(email)).toEqual([]);
+			// Logged, but under the erased placeholder: the log keeps no address of an erased customer.
+			expect(await logRow(job)).toBeUndefined();
+			expect(await logRow({ ...job, recipient: "deleted@invalid.example" })).toMatchObject({
+				status: "skipped",
+				lastError: "the order's contact was erased",
+			});
+		},
+	);
 
-	it("e-mails a customer who kept order updates on", async () => {
-		const email = uniqueEmail();
-		const placed = placedEvent(orderId(), "london-soho", { email }, await customer(true));
-		await project(placed);
+	it.each(JOB_SHAPES)(
+		"e-mails a customer who kept order updates on, once for a job delivered twice (%s)",
+		async (_, jobOf) => {
+			const email = uniqueEmail();
+			const placed = placedEvent(orderId(), "london-soho", { email }, await customer(true));
+			await project(placed);
+			const job = await jobOf(placed, email);
 
-		await deliver([emailJob(placed, email)]);
+			await deliver([job]);
+			await deliver([job]);
 
-		expect(await inbox(email)).toHaveLength(1);
-	});
+			expect(await inbox(email)).toHaveLength(1);
+			expect(await logRow(job)).toMatchObject({ status: "sent", attempts: 1 });
+		},
+	);
 });

@@ -14,6 +14,7 @@ import type { OrderEventEnvelope } from "../ordering/events";
 import {
 	CUSTOMER_EMAIL_KIND,
 	type CustomerEmailKind,
+	type EmailLocation,
 	NotificationJob,
 	notificationRetryDelaySeconds,
 } from "./domain/jobs";
@@ -21,6 +22,7 @@ import { type OrderEmailInput, renderOrderEmail } from "./domain/templates";
 import { type EmailSender, emailSenderFor } from "./email";
 import {
 	claimSend,
+	claimSendIfStillWanted,
 	findWebhook,
 	markDead,
 	markFailed,
@@ -91,8 +93,47 @@ function cancellationOf(event: OrderEventEnvelope): OrderEmailInput["cancellatio
 	return null;
 }
 
+/** What an e-mail shows of an order: from the read models, or for an OrderPlaced from its payload. */
+type EmailOrder = Pick<OrderForEmail, "location" | "lines"> & {
+	order: Omit<OrderForEmail["order"], "customerRef" | "contactEmail">;
+};
+
+/** An OrderPlaced e-mail's order from the event itself; its job carries the location. */
+function placedEmailOrder(
+	event: Extract<OrderEventEnvelope, { type: "OrderPlaced" }>,
+	location: EmailLocation,
+): EmailOrder {
+	const { payload } = event;
+	return {
+		order: {
+			id: event.orderId,
+			contactName: payload.contact.name,
+			fulfilment: payload.fulfilment,
+			deliveryAddress: payload.deliveryAddress,
+			currency: payload.totals.currency,
+			subtotalMinor: payload.totals.subtotal,
+			taxMinor: payload.totals.tax,
+			taxIncluded: payload.totals.taxIncluded,
+			deliveryFeeMinor: payload.totals.deliveryFee,
+			tipMinor: payload.totals.tip,
+			totalMinor: payload.totals.total,
+			placedAt: event.occurredAt,
+			requestedFor: payload.requestedFor,
+			estimatedReadyAt: null,
+		},
+		location,
+		lines: payload.lines.map((line) => ({
+			name: line.name,
+			quantity: line.quantity,
+			lineTotalMinor: line.lineTotal,
+			options: line.options,
+			note: line.note,
+		})),
+	};
+}
+
 function emailInputOf(
-	{ order, location, lines }: OrderForEmail,
+	{ order, location, lines }: EmailOrder,
 	event: OrderEventEnvelope,
 	kind: CustomerEmailKind,
 ): OrderEmailInput {
@@ -139,18 +180,39 @@ async function planEmail(context: Context, job: NotificationJob): Promise<Plan> 
 		if (!found.account) return { skip: "the customer's account no longer exists", erased: true };
 		if (!found.account.preferences.orderUpdates) return { skip: "the customer opted out of order updates" };
 	}
-	const rendered = renderOrderEmail(emailInputOf(found, job.event, kind));
+	return { send: emailSend(context, job, emailInputOf(found, job.event, kind)) };
+}
+
+function emailSend(context: Context, job: NotificationJob, input: OrderEmailInput): () => Promise<string | null> {
+	const rendered = renderOrderEmail(input);
 	const sender = context.email();
-	return {
-		send: async () => {
-			const sent = await sender.send({
-				to: job.recipient,
-				...rendered,
-				idempotencyKey: `goodfood/${job.event.id}/email`,
-			});
-			return sent.id;
-		},
+	return async () => {
+		const sent = await sender.send({
+			to: job.recipient,
+			...rendered,
+			idempotencyKey: `goodfood/${job.event.id}/email`,
+		});
+		return sent.id;
 	};
+}
+
+/**
+ * An OrderPlaced e-mail whose job carries the location is claimed and sent
+ * from the event alone: the claim itself checks the contact was not erased and
+ * the customer still wants order updates. When the claim cannot tell
+ * (not wanted, a failed or lapsed attempt): false, and the job goes the usual way.
+ */
+async function sendPlacedEmail(context: Context, message: Message<unknown>, job: NotificationJob): Promise<boolean> {
+	const { event, location } = job;
+	if (job.channel !== "email" || event.type !== "OrderPlaced" || !location) return false;
+	// Rendered before the claim, so a job that cannot be rendered holds no claim while it waits for its retry.
+	const send = emailSend(context, job, emailInputOf(placedEmailOrder(event, location), event, "placed"));
+	const claim = await claimSendIfStillWanted(context.db, job, new Date(), LEASE_SECONDS);
+	if (claim === "undecided") return false;
+	if (claim === "settled") message.ack();
+	else if (claim === "busy") message.retry({ delaySeconds: LEASE_SECONDS });
+	else await sendClaimed(context, message, job, send);
+	return true;
 }
 
 async function planWebhook(context: Context, job: NotificationJob): Promise<Plan> {
@@ -165,8 +227,8 @@ async function planWebhook(context: Context, job: NotificationJob): Promise<Plan
 }
 
 async function handleJob(context: Context, message: Message<unknown>, job: NotificationJob): Promise<void> {
-	let claimed = false;
 	try {
+		if (await sendPlacedEmail(context, message, job)) return;
 		const plan = job.channel === "email" ? await planEmail(context, job) : await planWebhook(context, job);
 		if ("skip" in plan) {
 			const logged = plan.erased ? { ...job, recipient: ERASED_CONTACT.email } : job;
@@ -185,22 +247,47 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 			message.retry({ delaySeconds: LEASE_SECONDS });
 			return;
 		}
-		claimed = true;
-		const providerMessageId = await plan.send();
-		// Sent: from here on only the bookkeeping may be retried, never the send.
-		await recordSent(context, job, providerMessageId);
-		message.ack();
+		await sendClaimed(context, message, job, plan.send);
 	} catch (error) {
-		const reason = errorText(error);
-		const delaySeconds = notificationRetryDelaySeconds(message.attempts);
-		jobLog(job).warn("notification failed", { attempts: message.attempts, delaySeconds, error: reason });
-		try {
-			await markFailed(context.db, job, reason, claimed, new Date());
-		} catch (logFailure) {
-			jobLog(job).error("notification log write failed", { error: errorText(logFailure) });
-		}
-		message.retry({ delaySeconds });
+		await failed(context, message, job, error, false);
 	}
+}
+
+/** Sends a job this delivery claimed; from here on only the bookkeeping may be retried, never the send. */
+async function sendClaimed(
+	context: Context,
+	message: Message<unknown>,
+	job: NotificationJob,
+	send: () => Promise<string | null>,
+): Promise<void> {
+	let providerMessageId: string | null;
+	try {
+		providerMessageId = await send();
+	} catch (error) {
+		await failed(context, message, job, error, true);
+		return;
+	}
+	await recordSent(context, job, providerMessageId);
+	message.ack();
+}
+
+/** Logs a failed attempt (releasing the claim when this delivery held it) and retries the job with backoff. */
+async function failed(
+	context: Context,
+	message: Message<unknown>,
+	job: NotificationJob,
+	error: unknown,
+	claimed: boolean,
+) {
+	const reason = errorText(error);
+	const delaySeconds = notificationRetryDelaySeconds(message.attempts);
+	jobLog(job).warn("notification failed", { attempts: message.attempts, delaySeconds, error: reason });
+	try {
+		await markFailed(context.db, job, reason, claimed, new Date());
+	} catch (logFailure) {
+		jobLog(job).error("notification log write failed", { error: errorText(logFailure) });
+	}
+	message.retry({ delaySeconds });
 }
 
 /**

@@ -4,7 +4,7 @@ import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { continueTrace } from "@goodfood/platform/trace";
 import { database } from "../db/client";
 import type { OrderEventEnvelope } from "../ordering/events";
-import { type NotificationJob, notificationJobsFor, type WebhookSubscription } from "./domain/jobs";
+import { type EmailLocation, type NotificationJob, notificationJobsFor, type WebhookSubscription } from "./domain/jobs";
 import { recipientsOf } from "./repository";
 
 /** Queues takes at most 100 messages and 256 KB per `sendBatch`; an OrderPlaced of a full cart is tens of KB. */
@@ -35,6 +35,8 @@ function sendChunks(jobs: NotificationJob[]): MessageSendRequest<NotificationJob
 export interface Recipients {
 	contactEmail: string | null;
 	webhooks: WebhookSubscription[];
+	/** The order's location, when read with the rest: an OrderPlaced e-mail then needs no order read to send. */
+	location?: EmailLocation;
 }
 
 /**
@@ -53,8 +55,8 @@ export async function enqueueNotifications(
 ): Promise<boolean> {
 	try {
 		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;
-		const recipients = known ?? (await recipientsOf(database(env.DB), event.orderId, locationSlug));
-		const jobs = notificationJobsFor(event, recipients.contactEmail, recipients.webhooks);
+		const recipients: Recipients = known ?? (await recipientsOf(database(env.DB), event.orderId, locationSlug));
+		const jobs = notificationJobsFor(event, recipients.contactEmail, recipients.webhooks, recipients.location);
 		for (const chunk of sendChunks(jobs)) await env.NOTIFICATIONS.sendBatch(chunk);
 		return true;
 	} catch (error) {

@@ -66,6 +66,48 @@ export async function claimSend(db: Database, job: NotificationJob, now: Date, l
 	return row && SETTLED_STATUSES.includes(row.status) ? "settled" : "busy";
 }
 
+/**
+ * Claims an OrderPlaced e-mail in one statement that also asks whether it may
+ * still be sent: the order's contact is this address (not erased) and an
+ * account holder still has an account that wants order updates. So a job
+ * carrying its order (the event's payload and its location) reads nothing
+ * else. `undecided`: not claimed, and the row does not say why (no row, a
+ * failed attempt, a lapsed claim): the caller reads the order and decides.
+ */
+export async function claimSendIfStillWanted(
+	db: Database,
+	job: NotificationJob,
+	now: Date,
+	leaseSeconds: number,
+): Promise<Claim | "undecided"> {
+	const { orders, accounts } = schema;
+	const at = now.toISOString();
+	const staleBefore = new Date(now.getTime() - leaseSeconds * 1000).toISOString();
+	const row = newRow(job, at);
+	const wanted = sql`exists (select 1 from ${orders} where ${orders.id} = ${row.orderId}
+		and ${orders.customerRef} is not null and ${orders.contactEmail} = ${row.recipient}
+		and (${orders.customerRef} not like 'customer:%' or exists (select 1 from ${accounts}
+			where ${accounts.id} = substr(${orders.customerRef}, ${"customer:".length + 1})
+			and coalesce(json_extract(${accounts.notificationPreferences}, '$.orderUpdates'), 1) <> 0)))`;
+	// INSERT … SELECT lists every column in the table's order.
+	const claimed = await db
+		.insert(notificationLog)
+		.select(
+			sql`select ${row.eventId}, ${row.channel}, ${row.recipient}, ${row.orderId}, ${row.eventType}, 'sending', 1, null, null, ${at}, ${at} where ${wanted}`,
+		)
+		.onConflictDoUpdate({
+			target: LOG_KEY,
+			set: { status: "sending", attempts: sql`attempts + 1`, updatedAt: at },
+			setWhere: sql`${notificationLog.status} = 'failed' or (${notificationLog.status} = 'sending' and ${notificationLog.updatedAt} < ${staleBefore})`,
+		})
+		.returning({ attempts: notificationLog.attempts });
+	if (claimed.length > 0) return "claimed";
+	const existing = await findLogRow(db, job);
+	if (existing && SETTLED_STATUSES.includes(existing.status)) return "settled";
+	if (existing?.status === "sending" && existing.updatedAt >= staleBefore) return "busy";
+	return "undecided";
+}
+
 export async function markSent(db: Database, job: NotificationJob, providerMessageId: string | null, now: Date) {
 	await db
 		.update(notificationLog)

@@ -11,7 +11,7 @@ import { SpanBatch } from "@goodfood/platform/otlp";
 import { continueTrace, type TraceContext } from "@goodfood/platform/trace";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
-import type { WebhookSubscription } from "../notifications/domain/jobs";
+import type { EmailLocation, WebhookSubscription } from "../notifications/domain/jobs";
 import { enqueueNotifications, type Recipients } from "../notifications/fan-out";
 import { OrderEventEnvelope } from "./events";
 import { isAlreadyProjected, type PlacedOrder, projectOrderEvent, recordOrderEventMetric } from "./projections";
@@ -52,7 +52,8 @@ function waitForPlacementSeconds(attempts: number): number {
 /**
  * One statement for a chunk of orders: each order's projected events, its
  * placement, and its notification recipients as fan-out reads them (the
- * contact, null once erased, and the location's live webhooks, oldest first).
+ * contact, null once erased, the location's live webhooks, oldest first, and
+ * the location as an e-mail names it).
  * Hand-written: it runs for every batch, and drizzle cannot build the JSON
  * aggregates without raw SQL anyway.
  */
@@ -61,8 +62,11 @@ function knownOrdersQuery(count: number): string {
 	CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END AS contactEmail,
 	(SELECT json_group_array(h.event_id) FROM order_status_history h WHERE h.order_id = o.id AND h.event_id IS NOT NULL) AS processed,
 	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events)) ORDER BY w.created_at, w.id)
-		FROM webhooks w WHERE w.location_slug = o.location_slug AND w.disabled = 0) AS webhooks
-FROM orders o WHERE o.id IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+		FROM webhooks w WHERE w.location_slug = o.location_slug AND w.disabled = 0) AS webhooks,
+	json_object('name', l.name, 'addressLine', l.address_line, 'city', l.city, 'postcode', l.postcode,
+		'country', l.country, 'timeZone', l.time_zone) AS location
+FROM orders o JOIN locations l ON l.slug = o.location_slug
+WHERE o.id IN (${Array.from({ length: count }, () => "?").join(", ")})`;
 }
 
 interface KnownOrderRow {
@@ -72,6 +76,7 @@ interface KnownOrderRow {
 	contactEmail: string | null;
 	processed: string;
 	webhooks: string;
+	location: string;
 }
 
 async function lookUp(d1: D1Database, events: OrderEventEnvelope[]): Promise<Known> {
@@ -93,6 +98,7 @@ async function lookUp(d1: D1Database, events: OrderEventEnvelope[]): Promise<Kno
 				recipients: {
 					contactEmail: row.contactEmail,
 					webhooks: JSON.parse(row.webhooks) as WebhookSubscription[],
+					location: JSON.parse(row.location) as EmailLocation,
 				},
 			});
 		}

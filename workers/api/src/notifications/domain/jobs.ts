@@ -27,12 +27,28 @@ export const CUSTOMER_EMAIL_KIND: Partial<Record<OrderEventType, CustomerEmailKi
 	OrderRejected: "cancelled",
 };
 
+/** Where the order was placed, as an e-mail names it: nothing personal, so it may ride on a job. */
+export const EmailLocation = z.object({
+	name: z.string(),
+	addressLine: z.string(),
+	city: z.string(),
+	postcode: z.string(),
+	country: z.string(),
+	timeZone: z.string(),
+});
+export type EmailLocation = z.infer<typeof EmailLocation>;
+
 export const NotificationJob = z.object({
 	channel: z.enum(NOTIFICATION_CHANNELS),
 	/** An e-mail address, or a webhook id. */
 	recipient: z.string().min(1),
 	/** The event whole: its `traceparent` and `requestId` put the delivery's log lines in the request's trace. */
 	event: OrderEventEnvelope,
+	/**
+	 * On an OrderPlaced e-mail, the order's location: with the event's payload it
+	 * is the whole e-mail, so the send reads no order from D1.
+	 */
+	location: EmailLocation.optional(),
 });
 export type NotificationJob = z.infer<typeof NotificationJob>;
 
@@ -51,9 +67,13 @@ export function notificationJobsFor(
 	event: OrderEventEnvelope,
 	contactEmail: string | null,
 	webhooks: WebhookSubscription[],
+	location?: EmailLocation,
 ): NotificationJob[] {
 	const jobs: NotificationJob[] = [];
-	if (contactEmail && CUSTOMER_EMAIL_KIND[event.type]) jobs.push({ channel: "email", recipient: contactEmail, event });
+	if (contactEmail && CUSTOMER_EMAIL_KIND[event.type]) {
+		const placedLocation = event.type === "OrderPlaced" && location ? { location } : {};
+		jobs.push({ channel: "email", recipient: contactEmail, event, ...placedLocation });
+	}
 	for (const webhook of webhooks) {
 		if (webhook.events === null || webhook.events.includes(event.type)) {
 			jobs.push({ channel: "webhook", recipient: webhook.id, event });
