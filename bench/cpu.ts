@@ -66,6 +66,18 @@ export function workerdProcesses(): number[] {
 		.map((stat) => stat.pid);
 }
 
+/**
+ * CPU seconds of this process's children that have exited and been reaped
+ * (the kernel's cutime + cstime): a load generator run as a child process,
+ * e.g. wrk, counted in full once it has exited.
+ */
+export function childrenCpuSeconds(): number {
+	if (!HAS_PROC) return 0;
+	const text = readFileSync("/proc/self/stat", "utf8");
+	const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+	return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+}
+
 /** Busy CPU seconds of the whole machine, all cores, steal included. */
 function machineBusySeconds(): number {
 	const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
@@ -74,16 +86,22 @@ function machineBusySeconds(): number {
 }
 
 export interface CpuUse {
-	/** Cores used by the load generator (this Node process) on average during the run. */
+	/** Cores used by this Node process on average during the run. */
 	client: number;
+	/** Cores used by the load generator: wrk's process when wrk drove the run, else this Node process. */
+	generator: number;
 	/** Cores used by the workerd runtime under test. */
 	runtime: number;
 	/** Cores used by everything else on the machine: anything above a few hundredths means the run was disturbed. */
 	others: number;
 }
 
-/** Starts measuring; the returned function gives the CPU use since then. */
-export function measureCpu(runtimePids: number[]): () => CpuUse | undefined {
+/**
+ * Starts measuring; the returned function gives the CPU use since then.
+ * Children that exit meanwhile (wrk) count as the generator, when
+ * `generatorIsChild`, and never as other processes.
+ */
+export function measureCpu(runtimePids: number[], generatorIsChild = false): () => CpuUse | undefined {
 	if (!HAS_PROC) return () => undefined;
 	const sum = (stats: ProcStat[]) => stats.reduce((total, stat) => total + stat.cpuSeconds, 0);
 	const sample = () => {
@@ -93,6 +111,7 @@ export function measureCpu(runtimePids: number[]): () => CpuUse | undefined {
 			client: readStat(process.pid)?.cpuSeconds ?? 0,
 			runtime: sum(own.filter((stat) => runtimePids.includes(stat.pid))),
 			own: sum(own),
+			children: childrenCpuSeconds(),
 			machine: machineBusySeconds(),
 		};
 	};
@@ -100,10 +119,14 @@ export function measureCpu(runtimePids: number[]): () => CpuUse | undefined {
 	return () => {
 		const end = sample();
 		const elapsed = Number(end.at - start.at) / 1e9;
+		const client = (end.client - start.client) / elapsed;
+		const children = (end.children - start.children) / elapsed;
 		return {
-			client: (end.client - start.client) / elapsed,
+			client,
+			generator: generatorIsChild ? children : client,
 			runtime: (end.runtime - start.runtime) / elapsed,
-			others: Math.max(0, end.machine - start.machine - (end.own - start.own)) / elapsed,
+			others:
+				Math.max(0, end.machine - start.machine - (end.own - start.own) - (end.children - start.children)) / elapsed,
 		};
 	};
 }

@@ -1,7 +1,8 @@
 /** One measured load run with its warm-up, CPU use and response checks; the building block of every scenario. */
-import { type CpuUse, measureCpu, waitForQuiet } from "./cpu";
+import { type CpuUse, measureCpu, waitForQuiet, workerdProcesses } from "./cpu";
 import { type LoadOptions, type LoadResult, runLoad } from "./load";
 import type { Runtime } from "./platform";
+import { runWrk } from "./wrk";
 
 export interface Settings {
 	/** Seconds of each measured run (BENCH_SECONDS). */
@@ -46,6 +47,10 @@ export function settingsFromEnv(): Settings {
 
 export interface Measurement extends LoadResult {
 	name: string;
+	/** wrk for the max-throughput runs; autocannon for a fixed rate, which wrk cannot pace. */
+	generator: "wrk" | "autocannon";
+	/** Slowest response, ms (wrk runs only). */
+	max?: number;
 	url: string;
 	connections: number;
 	overallRate?: number;
@@ -53,15 +58,41 @@ export interface Measurement extends LoadResult {
 	headerValues: Record<string, number>;
 	/** Lines the workers logged per request answered. */
 	logLinesPerRequest: number;
+	/** CPU of every workerd process the bench started (the runtime under test and the idle others), the generator and the rest of the machine. */
 	cpu?: CpuUse;
 }
 
-export interface MeasureOptions extends Omit<LoadOptions, "seconds" | "onHeaders"> {
+export interface MeasureOptions extends Omit<LoadOptions, "seconds" | "onHeaders" | "setupRequest"> {
 	name: string;
-	/** The runtime serving the target, for its CPU use and log lines. */
+	/** The runtime serving the target, for its log lines. */
 	runtime: Runtime;
 	/** Response header whose values are counted, e.g. x-cache-layer. */
 	countHeader: string;
+	/** Paths taken in turn, request by request (wrk only), e.g. one per cart. */
+	paths?: string[];
+	/** A header given a value no other request has (wrk only), e.g. idempotency-key. */
+	uniqueHeader?: string;
+	/** Runs between the warm-up and the measured run, e.g. to let the warm-up's background work finish. */
+	afterWarmup?: () => Promise<void>;
+}
+
+/** workerd CPU per request answered, in ms, summed over every workerd process. */
+export function cpuPerRequestMs(run: { cpu?: CpuUse; rps: number }): number {
+	return run.cpu && run.rps > 0 ? (run.cpu.runtime / run.rps) * 1000 : Number.NaN;
+}
+
+/** Runs one load with wrk, or with autocannon when a fixed rate is asked for. */
+async function load(
+	options: Omit<MeasureOptions, "name" | "runtime">,
+	seconds: number,
+	onHeaders: (headers: string[]) => void,
+): Promise<LoadResult & { headerValues?: Record<string, number>; max?: number; generatorCores?: number }> {
+	const { countHeader, paths, uniqueHeader, afterWarmup: _, ...rest } = options;
+	if (rest.overallRate !== undefined) {
+		if (paths || uniqueHeader) throw new Error("paths and uniqueHeader need wrk, which has no fixed rate");
+		return runLoad({ ...rest, seconds, onHeaders });
+	}
+	return runWrk({ ...rest, seconds, paths, uniqueHeader, countHeader });
 }
 
 /**
@@ -70,7 +101,7 @@ export interface MeasureOptions extends Omit<LoadOptions, "seconds" | "onHeaders
  * the Worker under test and for the yardstick.
  */
 export async function measure(settings: Settings, options: MeasureOptions): Promise<Measurement> {
-	const { name, runtime, countHeader, ...load } = options;
+	const { name, runtime, countHeader } = options;
 	const wanted = countHeader.toLowerCase();
 	let headerValues: Record<string, number> = {};
 	const onHeaders = (headers: string[]) => {
@@ -90,19 +121,23 @@ export async function measure(settings: Settings, options: MeasureOptions): Prom
 			console.log(`  (${name}: machine still busy after ${settings.quietWaitSeconds} s; running anyway)`);
 		else if (waited > 1.5) console.log(`  (${name}: waited ${Math.round(waited)} s for other processes to quiet down)`);
 	}
-	await runLoad({ ...load, seconds: settings.warmupSeconds, onHeaders });
+	await load(options, settings.warmupSeconds, onHeaders);
+	if (process.env.BENCH_DEBUG) console.log(`  (${name}: warm-up done)`);
+	await options.afterWarmup?.();
 	headerValues = {};
-	const cpu = measureCpu(runtime.pids);
+	const generator = options.overallRate === undefined ? "wrk" : "autocannon";
+	const cpu = measureCpu(workerdProcesses(), generator === "wrk");
 	const logLinesBefore = runtime.logLines();
-	const result = await runLoad({ ...load, seconds: settings.seconds, onHeaders });
+	const { headerValues: counted, generatorCores: _, ...result } = await load(options, settings.seconds, onHeaders);
 	const logLines = runtime.logLines() - logLinesBefore;
 	return {
 		name,
-		url: load.url,
-		connections: load.connections,
-		overallRate: load.overallRate,
+		generator,
+		url: options.url,
+		connections: options.connections,
+		overallRate: options.overallRate,
 		...result,
-		headerValues,
+		headerValues: counted ?? headerValues,
 		logLinesPerRequest: result.requests > 0 ? logLines / result.requests : 0,
 		cpu: cpu(),
 	};

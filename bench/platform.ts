@@ -75,10 +75,14 @@ function workerLogSink() {
 	};
 }
 
-/** Everything a scenario may load: the platform, and the hello Worker as its yardstick. */
+/** Everything a scenario may load: the platform, the hello Worker as its yardstick, and the write paths' floors (bench/floors.ts). */
 export interface Bench {
 	platform: Runtime;
 	hello: Runtime;
+	cartFloor: Runtime;
+	orderFloor: Runtime;
+	/** The api and edge bundles the platform runs, for a scenario that starts its own instrumented copy. */
+	bundles: { api: WorkerBundle; edge: WorkerBundle };
 }
 
 /**
@@ -203,6 +207,11 @@ export async function startPlatform(
 	return started({ ...sharedOptions(), ...extra, workers });
 }
 
+/** A runtime of its own for workers in Miniflare 5's shape, with the bench's shared options. */
+export function startRuntime(workers: WorkerOptions[]): Promise<Runtime> {
+	return started({ ...sharedOptions(), workers });
+}
+
 /**
  * Starts a separate runtime with a bare hello Worker: the ceiling for any
  * Worker on this machine. Its options are Miniflare 5's own shape, written out.
@@ -250,4 +259,27 @@ export async function prepareDatabase(runtime: Runtime): Promise<{ migrations: n
 	const seed = demoSeedStatements();
 	await db.batch(seed.map((statement) => db.prepare(statement)));
 	return { migrations: migrations.length, seedStatements: seed.length };
+}
+
+/**
+ * A fixed D1 query through Miniflare's proxy that never blocks this process.
+ * The proxy answers a property access and a function's first call with
+ * `Atomics.wait()` on the main thread; while it waits, nothing reads workerd's
+ * stdout, and a runtime busy logging (requests cut off by wrk at the end of a
+ * run log errors) fills the pipe and stops too: a deadlock. So the statement is
+ * prepared and first run here, while the runtime is idle; every later run of
+ * the returned function is an asynchronous call.
+ */
+export async function preparedQuery<Row>(
+	runtime: Runtime,
+	workerName: string,
+	binding: string,
+	sql: string,
+): Promise<() => Promise<Row[]>> {
+	const db = (await runtime.miniflare.getD1Database(binding, workerName)) as unknown as {
+		prepare(query: string): { all<T>(): Promise<{ results: T[] }> };
+	};
+	const statement = db.prepare(sql);
+	await statement.all<Row>();
+	return async () => (await statement.all<Row>()).results;
 }

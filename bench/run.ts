@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, cpus } from "node:os";
 import path from "node:path";
 import { buildWorker, ROOT, type WorkerBundle } from "./build";
+import { startCartFloor, startOrderFloor } from "./floors";
 import {
 	type CartsReport,
 	type LiveReport,
@@ -27,9 +28,11 @@ import {
 	runLiveScenario,
 	runOrdersScenario,
 } from "./flows";
+import { type GeneratorReport, printGeneratorReport, runGeneratorScenario } from "./generator";
 import { type Settings, settingsFromEnv } from "./measure";
 import { type MenuReport, printMenuReport, runMenuScenario } from "./menu";
 import { type Bench, prepareDatabase, type Runtime, startHello, startPlatform } from "./platform";
+import { assertWrkInstalled } from "./wrk";
 
 interface ScenarioReport {
 	scenario: string;
@@ -47,6 +50,7 @@ interface Scenario<R extends ScenarioReport> {
 }
 
 const scenarios: Record<string, Scenario<ScenarioReport>> = {
+	generator: { run: runGeneratorScenario, print: (report) => printGeneratorReport(report as GeneratorReport) },
 	menu: { run: runMenuScenario, print: (report) => printMenuReport(report as MenuReport) },
 	carts: { run: runCartsScenario, print: (report) => printCartsReport(report as CartsReport) },
 	orders: { run: runOrdersScenario, print: (report) => printOrdersReport(report as OrdersReport) },
@@ -104,6 +108,9 @@ async function main(): Promise<number> {
 		throw new Error(`Unknown scenario(s): ${unknown.join(", ")}; known: ${Object.keys(scenarios).join(", ")}`);
 	}
 
+	// Every scenario but live drives its load with wrk.
+	if (names.some((name) => name !== "live")) assertWrkInstalled();
+
 	console.log("Building workers…");
 	const api = await buildWorker("api", "wrangler.toml", "workers/api/src/index.ts");
 	const edge = await buildWorker("menu-edge", "workers/menu-edge/wrangler.toml", "workers/menu-edge/src/index.ts");
@@ -117,9 +124,14 @@ async function main(): Promise<number> {
 		runtimes.push(platform);
 		const hello = await startHello(platform.compatibilityDate);
 		runtimes.push(hello);
+		const cartFloor = await startCartFloor(platform.compatibilityDate);
+		runtimes.push(cartFloor);
+		const orderFloor = await startOrderFloor(platform.compatibilityDate);
+		runtimes.push(orderFloor);
 		const prepared = await prepareDatabase(platform);
+		const where = (runtime: Runtime) => `${runtime.url.origin} (workerd pid ${runtime.pids.join(", ") || "?"})`;
 		console.log(
-			`  edge at ${platform.url.origin} (workerd pid ${platform.pids.join(", ") || "?"}), hello at ${hello.url.origin} (workerd pid ${hello.pids.join(", ") || "?"})`,
+			`  edge at ${where(platform)}, hello at ${where(hello)}, cart floor at ${where(cartFloor)}, order floor at ${where(orderFloor)}`,
 		);
 		console.log(`  D1: ${prepared.migrations} migration files applied, ${prepared.seedStatements} seed statements`);
 
@@ -128,7 +140,10 @@ async function main(): Promise<number> {
 			console.log(`Running scenario "${name}"…`);
 			let report: ScenarioReport;
 			try {
-				report = await scenarios[name].run({ platform, hello }, settings);
+				report = await scenarios[name].run(
+					{ platform, hello, cartFloor, orderFloor, bundles: { api, edge } },
+					settings,
+				);
 			} catch (error) {
 				// One broken scenario should not hide the others' figures.
 				console.error(`Scenario "${name}" failed:`, error);
