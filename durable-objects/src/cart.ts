@@ -17,7 +17,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
 import { errorText } from "@goodfood/platform/log";
-import { type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
+import { type CallOptions, type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
 import type { Outcome, RuleViolation } from "@goodfood/platform/rule-violation";
 import { violation } from "@goodfood/platform/rule-violation";
 import type { CallContext } from "@goodfood/platform/trace";
@@ -519,17 +519,32 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	/** Runs one RPC call as a span of the caller's trace; its log line names a refusal's code. */
-	private traced<T>(method: string, call: CallContext, run: (span: CallSpan) => Promise<T>): Promise<T> {
+	private traced<T>(
+		method: string,
+		call: CallContext,
+		run: (span: CallSpan) => Promise<T>,
+		options?: CallOptions,
+	): Promise<T> {
 		const target = { service: SERVICE_NAME, object: "CartDurableObject", settings: this.env, ctx: this.ctx };
-		return tracedCall(target, method, call, run, (result) => {
-			const refused = refusalOf(result);
-			return refused ? { refused } : {};
-		});
+		return tracedCall(
+			target,
+			method,
+			call,
+			run,
+			(result) => {
+				const refused = refusalOf(result);
+				return refused ? { refused } : {};
+			},
+			options,
+		);
 	}
 
-	/** A traced RPC command whose rule violations become a refused outcome. */
+	/**
+	 * A traced cart command whose rule violations become a refused outcome. A
+	 * routine call: logged when refused or failed (the api's request line records the rest).
+	 */
 	private command<T>(method: string, call: CallContext, run: (span: CallSpan) => Promise<T>): Promise<Outcome<T>> {
-		return this.traced(method, call, (span) => outcome(() => run(span)));
+		return this.traced(method, call, (span) => outcome(() => run(span)), { routine: true });
 	}
 
 	private createCart(cartId: string, orderId: string, locationSlug: string, ownerId: string | null): void {

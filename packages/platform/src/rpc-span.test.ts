@@ -80,4 +80,31 @@ describe("the receiving side of an RPC call", () => {
 			status: { code: 2, message: "kaboom" },
 		});
 	});
+
+	it("logs a routine call only when its result says something, and exports its span either way", async () => {
+		const log = vi.spyOn(console, "log").mockImplementation(() => {});
+		const fetch = vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response(null, { status: 200 }));
+		const { target: thing, pending } = target({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example" });
+		const refusal = (answer: { refused?: string }) => (answer.refused ? { refused: answer.refused } : {});
+
+		await tracedCall(thing, "addLine", { traceparent: CALLER }, async () => ({}), refusal, { routine: true });
+		expect(log).not.toHaveBeenCalled();
+		await tracedCall(thing, "addLine", { traceparent: CALLER }, async () => ({ refused: "item_sold_out" }), refusal, {
+			routine: true,
+		});
+		expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+			expect.objectContaining({ message: "rpc call", method: "addLine", refused: "item_sold_out" }),
+		]);
+		await Promise.all(pending);
+		expect(fetch).toHaveBeenCalledTimes(2);
+	});
+
+	it("builds and sends no span when export is off", async () => {
+		vi.spyOn(console, "log").mockImplementation(() => {});
+		const fetch = vi.spyOn(globalThis, "fetch");
+		const { target: thing, pending } = target();
+		await tracedCall(thing, "find", { traceparent: CALLER }, async () => "found");
+		expect(pending).toEqual([]);
+		expect(fetch).not.toHaveBeenCalled();
+	});
 });

@@ -5,7 +5,7 @@
  * OTLP export is configured.
  */
 import { errorText, type LogFields, type Logger, spanLogger } from "./log";
-import { exportSpan, type TelemetrySettings, type WaitUntil } from "./otlp";
+import { exportSpan, spanExportEnabled, type TelemetrySettings, type WaitUntil } from "./otlp";
 import { type CallContext, continueTrace, type TraceContext } from "./trace";
 
 /** The span of one RPC call, and a logger for lines within it. */
@@ -23,6 +23,15 @@ export interface RpcTarget {
 	ctx: WaitUntil;
 }
 
+export interface CallOptions {
+	/**
+	 * A routine call, made many times a second (a cart edit): its log line is
+	 * written only when it failed or its result says something (a refusal), since
+	 * the caller's request line already records it. Its span is exported as any.
+	 */
+	routine?: boolean;
+}
+
 /**
  * Runs `run` as the span of `method`; `outcomeFields` adds what the result
  * says to the call's log line (a refusal code, whether something was found).
@@ -33,6 +42,7 @@ export async function tracedCall<T>(
 	call: CallContext,
 	run: (span: CallSpan) => Promise<T>,
 	outcomeFields: (result: T) => LogFields = () => ({}),
+	{ routine = false }: CallOptions = {},
 ): Promise<T> {
 	const trace = continueTrace(call.traceparent);
 	const log = spanLogger(trace, call.requestId);
@@ -48,31 +58,49 @@ export async function tracedCall<T>(
 		throw error;
 	} finally {
 		const ended = Date.now();
-		log[failure ? "error" : "info"]("rpc call", {
-			object: target.object,
-			method,
-			durationMs: ended - started,
-			...fields,
-			...(failure ? { error: failure } : {}),
-		});
-		exportSpan(target.service, target.settings, target.ctx, {
-			name: `${target.object}.${method}`,
-			kind: "server",
-			trace,
-			startMs: started,
-			endMs: ended,
-			attributes: {
-				"rpc.system": "cloudflare_workers_rpc",
-				"rpc.service": target.object,
-				"rpc.method": method,
-				"goodfood.request_id": call.requestId,
-				...Object.fromEntries(
-					Object.entries(fields)
-						.filter(([, value]) => ["string", "number", "boolean"].includes(typeof value))
-						.map(([key, value]) => [`goodfood.${key}`, value as string | number | boolean]),
-				),
-			},
-			error: failure,
-		});
+		// A log line costs about as much CPU as a cart edit itself (0.15 ms in the profile).
+		if (!routine || failure || Object.keys(fields).length > 0) {
+			log[failure ? "error" : "info"]("rpc call", {
+				object: target.object,
+				method,
+				durationMs: ended - started,
+				...fields,
+				...(failure ? { error: failure } : {}),
+			});
+		}
+		if (spanExportEnabled(target.settings))
+			exportCallSpan(target, method, call, trace, started, ended, fields, failure);
 	}
+}
+
+/** The call as an OTLP span; built only when export is on. */
+function exportCallSpan(
+	target: RpcTarget,
+	method: string,
+	call: CallContext,
+	trace: TraceContext,
+	started: number,
+	ended: number,
+	fields: LogFields,
+	failure: string | undefined,
+): void {
+	exportSpan(target.service, target.settings, target.ctx, {
+		name: `${target.object}.${method}`,
+		kind: "server",
+		trace,
+		startMs: started,
+		endMs: ended,
+		attributes: {
+			"rpc.system": "cloudflare_workers_rpc",
+			"rpc.service": target.object,
+			"rpc.method": method,
+			"goodfood.request_id": call.requestId,
+			...Object.fromEntries(
+				Object.entries(fields)
+					.filter(([, value]) => ["string", "number", "boolean"].includes(typeof value))
+					.map(([key, value]) => [`goodfood.${key}`, value as string | number | boolean]),
+			),
+		},
+		error: failure,
+	});
 }
