@@ -124,10 +124,10 @@ function repairFields(event: OrderEventEnvelope, entry: { resends: number; missi
  * others back for `sendOrderEvents` to send again.
  */
 export function reconcileOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<ReconcileResult> {
-	const db = database(env.DB.withSession("first-primary"));
 	return reconcileOutbox(
 		store,
-		(messages) => confirmOrderEvents(db, messages),
+		// The D1 client is made only when something is due for a check: most alarm runs (an order's first drain) have none.
+		(messages) => confirmOrderEvents(database(env.DB.withSession("first-primary")), messages),
 		transport(env),
 		{
 			resent: (entry) => {
