@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import {
 	convertV4MiniflareOptions,
 	Log,
@@ -83,6 +84,8 @@ export interface Bench {
 	orderFloor: Runtime;
 	/** The api and edge bundles the platform runs, for a scenario that starts its own instrumented copy. */
 	bundles: { api: WorkerBundle; edge: WorkerBundle };
+	/** The checkout they were built from (BENCH_SOURCE or this one); its migrations and seed prepare D1. */
+	source: string;
 }
 
 /**
@@ -117,7 +120,10 @@ async function workerFromConfig(configPath: string, bundle: WorkerBundle) {
 	const logLevel = process.env.WRANGLER_LOG;
 	process.env.WRANGLER_LOG = "error";
 	try {
-		const config = wrangler.unstable_readConfig({ config: path.join(ROOT, configPath) }, { hideWarnings: true });
+		const config = wrangler.unstable_readConfig(
+			{ config: path.join(bundle.source, configPath) },
+			{ hideWarnings: true },
+		);
 		// The bundle is a single ES module, so wrangler's rules for finding more modules do not apply.
 		// Static assets are left out too: locally Miniflare routes every request through its own
 		// assets router Workers first (about 0.3 ms of CPU a request here), a hop Cloudflare makes
@@ -245,10 +251,13 @@ export function migrationStatements(dir = path.join(ROOT, "migrations")): { file
 		}));
 }
 
-/** Migrates and seeds the api worker's D1 through Miniflare, so the edge's origin has the demo catalogue. */
-export async function prepareDatabase(runtime: Runtime): Promise<{ migrations: number; seedStatements: number }> {
+/** Migrates and seeds the api worker's D1 through Miniflare, so the edge's origin has the demo catalogue; both from `source`'s checkout. */
+export async function prepareDatabase(
+	runtime: Runtime,
+	source = ROOT,
+): Promise<{ migrations: number; seedStatements: number }> {
 	const db = (await runtime.miniflare.getD1Database("DB", API_WORKER)) as unknown as BenchD1;
-	const migrations = migrationStatements();
+	const migrations = migrationStatements(path.join(source, "migrations"));
 	for (const { file, statements } of migrations) {
 		try {
 			await db.batch(statements.map((statement) => db.prepare(statement)));
@@ -256,7 +265,14 @@ export async function prepareDatabase(runtime: Runtime): Promise<{ migrations: n
 			throw new Error(`Migration ${file} failed: ${(error as Error).message}`, { cause: error });
 		}
 	}
-	const seed = demoSeedStatements();
+	const seed =
+		source === ROOT
+			? demoSeedStatements()
+			: (
+					(await import(pathToFileURL(path.join(source, "scripts/seed/sql.ts")).href)) as {
+						demoSeedStatements: typeof demoSeedStatements;
+					}
+				).demoSeedStatements();
 	await db.batch(seed.map((statement) => db.prepare(statement)));
 	return { migrations: migrations.length, seedStatements: seed.length };
 }

@@ -11,11 +11,13 @@
  * misses, since its figures then measure something else; a missed target
  * alone is reported, not an error.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, cpus } from "node:os";
 import path from "node:path";
-import { buildWorker, ROOT, type WorkerBundle } from "./build";
+import { benchSource, buildWorker, ROOT, type WorkerBundle } from "./build";
+import { type D1CountReport, printD1CountReport, runD1CountScenario } from "./d1-count";
 import { startCartFloor, startOrderFloor } from "./floors";
 import {
 	type CartsReport,
@@ -55,12 +57,26 @@ const scenarios: Record<string, Scenario<ScenarioReport>> = {
 	carts: { run: runCartsScenario, print: (report) => printCartsReport(report as CartsReport) },
 	orders: { run: runOrdersScenario, print: (report) => printOrdersReport(report as OrdersReport) },
 	live: { run: runLiveScenario, print: (report) => printLiveReport(report as LiveReport) },
+	d1: { run: runD1CountScenario, print: (report) => printD1CountReport(report as D1CountReport) },
 };
+
+/** Whether the checkout has uncommitted changes to tracked files. */
+function dirty(source: string): boolean {
+	return (
+		spawnSync("git", ["-C", source, "status", "--porcelain", "--untracked-files=no"], {
+			encoding: "utf8",
+		}).stdout.trim() !== ""
+	);
+}
 
 /** What ran where, so figures from different runs or machines can be told apart. */
 function environment(bundles: WorkerBundle[]): Record<string, unknown> {
 	const require = createRequire(import.meta.url);
+	const source = bundles[0]?.source ?? ROOT;
 	return {
+		source,
+		commit: spawnSync("git", ["-C", source, "rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim(),
+		uncommittedChanges: dirty(source),
 		node: process.version,
 		miniflare: (require("miniflare/package.json") as { version: string }).version,
 		cpus: availableParallelism(),
@@ -111,9 +127,19 @@ async function main(): Promise<number> {
 	// Every scenario but live drives its load with wrk.
 	if (names.some((name) => name !== "live")) assertWrkInstalled();
 
-	console.log("Building workers…");
-	const api = await buildWorker("api", "wrangler.toml", "workers/api/src/index.ts");
-	const edge = await buildWorker("menu-edge", "workers/menu-edge/wrangler.toml", "workers/menu-edge/src/index.ts");
+	const source = benchSource();
+	console.log(`Building workers from ${source}${source === ROOT ? " (this checkout)" : " (BENCH_SOURCE)"}…`);
+	const api = await buildWorker("api", "wrangler.toml", "workers/api/src/index.ts", source);
+	const edge = await buildWorker(
+		"menu-edge",
+		"workers/menu-edge/wrangler.toml",
+		"workers/menu-edge/src/index.ts",
+		source,
+	);
+	const commit = spawnSync("git", ["-C", source, "log", "-1", "--format=%h %s"], { encoding: "utf8" }).stdout.trim();
+	console.log(
+		`  source: ${source} at ${commit || "(not a git checkout)"}${dirty(source) ? ", with uncommitted changes" : ""}`,
+	);
 	console.log(
 		`  api: ${path.relative(ROOT, api.entry)} (${api.builtBy}); edge: ${path.relative(ROOT, edge.entry)} (${edge.builtBy})`,
 	);
@@ -128,7 +154,7 @@ async function main(): Promise<number> {
 		runtimes.push(cartFloor);
 		const orderFloor = await startOrderFloor(platform.compatibilityDate);
 		runtimes.push(orderFloor);
-		const prepared = await prepareDatabase(platform);
+		const prepared = await prepareDatabase(platform, source);
 		const where = (runtime: Runtime) => `${runtime.url.origin} (workerd pid ${runtime.pids.join(", ") || "?"})`;
 		console.log(
 			`  edge at ${where(platform)}, hello at ${where(hello)}, cart floor at ${where(cartFloor)}, order floor at ${where(orderFloor)}`,
@@ -141,7 +167,7 @@ async function main(): Promise<number> {
 			let report: ScenarioReport;
 			try {
 				report = await scenarios[name].run(
-					{ platform, hello, cartFloor, orderFloor, bundles: { api, edge } },
+					{ platform, hello, cartFloor, orderFloor, bundles: { api, edge }, source },
 					settings,
 				);
 			} catch (error) {
