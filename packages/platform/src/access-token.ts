@@ -21,6 +21,21 @@ function secretKey(env: { JWT_SECRET: string }): Uint8Array {
 	return new TextEncoder().encode(env.JWT_SECRET);
 }
 
+/** The HMAC key for verifying, imported once per secret: jose imports a raw secret again on every call. */
+let verifyingKey: { secret: string; key: Promise<CryptoKey> } | undefined;
+
+function verificationKey(env: { JWT_SECRET: string }): Promise<CryptoKey> {
+	if (verifyingKey?.secret !== env.JWT_SECRET) {
+		const key = crypto.subtle.importKey("raw", secretKey(env), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+		verifyingKey = { secret: env.JWT_SECRET, key };
+		// A key that failed to import is not kept, so the next request tries again.
+		key.catch(() => {
+			if (verifyingKey?.key === key) verifyingKey = undefined;
+		});
+	}
+	return verifyingKey.key;
+}
+
 function revokedSessionKey(sessionId: string): string {
 	return `session:${sessionId}`;
 }
@@ -58,7 +73,7 @@ export async function verifyAccessToken(
 	let principal: Principal;
 	let sessionId: string;
 	try {
-		const { payload } = await jwtVerify(token, secretKey(env), {
+		const { payload } = await jwtVerify(token, await verificationKey(env), {
 			issuer: ISSUER,
 			audience: AUDIENCE,
 			algorithms: ["HS256"],

@@ -93,14 +93,25 @@ const referenceSecureHeaders = secureHeaders({
 	strictTransportSecurity: STRICT_TRANSPORT,
 });
 
+/** Whether a response's headers can still be set: deleting an absent header throws only on immutable ones. */
+export function headersAreMutable(response: Response): boolean {
+	try {
+		response.headers.delete("x-goodfood-mutable-probe");
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** Security headers for a JSON API on every response; `relaxedPaths` (the HTML reference) may load its UI. */
 export function securityHeaders(relaxedPaths: string[]) {
 	return createMiddleware<AppEnv>((c, next) => {
 		const secure = relaxedPaths.includes(c.req.path) ? referenceSecureHeaders : apiSecureHeaders;
 		return secure(c, async () => {
 			await next();
-			// A response passed through from a fetch (a Durable Object's event stream or WebSocket) has immutable headers.
-			c.res = new Response(c.res.body, c.res);
+			// A response passed through from a fetch (a Durable Object's event stream or WebSocket) has immutable
+			// headers. Copying every response instead cost two Response objects and a header copy per request.
+			if (!headersAreMutable(c.res)) c.res = new Response(c.res.body, c.res);
 		});
 	});
 }
