@@ -19,7 +19,7 @@ import {
 import { API_WORKER, type Bench, benchSecret, preparedQuery, type Runtime } from "./platform";
 
 const LOCATION = "london-soho";
-const FLAT_WHITE = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
+export const FLAT_WHITE = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
 const CONTACT = { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000" };
 
 function envInt(name: string, fallback: number): number {
@@ -136,7 +136,7 @@ export interface CartsReport {
 }
 
 /** Creates `count` carts at the London location (not timed); returns their ids and what went wrong. */
-async function createCarts(base: URL, count: number): Promise<{ cartIds: string[]; problems: string[] }> {
+export async function createCarts(base: URL, count: number): Promise<{ cartIds: string[]; problems: string[] }> {
 	const cartIds: string[] = [];
 	const problems: string[] = [];
 	const started = performance.now();
@@ -415,7 +415,6 @@ async function ordersRun(
 			const warmupFrom = Date.now() - (settings.warmupSeconds + 5) * 1000;
 			let last = -1;
 			for (let rows = await read(warmupFrom); rows.length !== last; rows = await read(warmupFrom)) {
-				if (process.env.BENCH_DEBUG) console.log(`  (warm-up: ${rows.length} orders projected)`);
 				last = rows.length;
 				await new Promise((resolve) => setTimeout(resolve, 1500));
 			}
@@ -423,7 +422,6 @@ async function ordersRun(
 		},
 	});
 	const placed = placing.statusCodes["201"] ?? 0;
-	if (process.env.BENCH_DEBUG) console.log(`  (${name}: ${JSON.stringify(placing.statusCodes)}; awaiting projection)`);
 	const rows = await awaitProjection(read, measuredFrom, placed, timeoutSeconds);
 	const lastProjected = Math.max(measuredFrom, ...rows.map((row) => row.projectedAt));
 	const projectSeconds = (lastProjected - measuredFrom) / 1000;

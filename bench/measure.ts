@@ -122,7 +122,6 @@ export async function measure(settings: Settings, options: MeasureOptions): Prom
 		else if (waited > 1.5) console.log(`  (${name}: waited ${Math.round(waited)} s for other processes to quiet down)`);
 	}
 	await load(options, settings.warmupSeconds, onHeaders);
-	if (process.env.BENCH_DEBUG) console.log(`  (${name}: warm-up done)`);
 	await options.afterWarmup?.();
 	headerValues = {};
 	const generator = options.overallRate === undefined ? "wrk" : "autocannon";

@@ -33,6 +33,7 @@ import {
 import { type GeneratorReport, printGeneratorReport, runGeneratorScenario } from "./generator";
 import { type Settings, settingsFromEnv } from "./measure";
 import { type MenuReport, printMenuReport, runMenuScenario } from "./menu";
+import { type MixedReport, printMixedReport, runMixedScenario } from "./mixed";
 import { type Bench, prepareDatabase, type Runtime, startHello, startPlatform } from "./platform";
 import { assertWrkInstalled } from "./wrk";
 
@@ -57,6 +58,7 @@ const scenarios: Record<string, Scenario<ScenarioReport>> = {
 	carts: { run: runCartsScenario, print: (report) => printCartsReport(report as CartsReport) },
 	orders: { run: runOrdersScenario, print: (report) => printOrdersReport(report as OrdersReport) },
 	live: { run: runLiveScenario, print: (report) => printLiveReport(report as LiveReport) },
+	mixed: { run: runMixedScenario, print: (report) => printMixedReport(report as MixedReport) },
 	d1: { run: runD1CountScenario, print: (report) => printD1CountReport(report as D1CountReport) },
 };
 
