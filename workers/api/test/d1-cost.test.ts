@@ -94,7 +94,7 @@ async function placeCounted(place: () => Promise<Response>): Promise<string> {
 	const response = await during("placement", place);
 	expect(response.status).toBe(201);
 	const ours = harness.counter.statements.slice(before);
-	const projection = ours.findIndex((statement) => /insert into "order_status_history"/i.test(statement.sql));
+	const projection = ours.findIndex((statement) => /insert into "?order_status_history/i.test(statement.sql));
 	expect(projection, "the placement projected its OrderPlaced in the request").toBeGreaterThanOrEqual(0);
 	for (const statement of ours.slice(projection)) statement.phase = "in-request projection";
 	return (await json<{ orderId: string }>(response)).orderId;

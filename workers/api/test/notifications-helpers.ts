@@ -107,7 +107,7 @@ export function statusEvent<T extends OrderEventType>(
 
 /** Projects events into the read models without the consumer, so nothing is fanned out in the background. */
 export async function project(...events: OrderEventEnvelope[]): Promise<void> {
-	for (const event of events) await db.batch(projectOrderEvent(db, event, new Date().toISOString()));
+	for (const event of events) await env.DB.batch(projectOrderEvent(env.DB, event, new Date().toISOString()));
 }
 
 export function emailJob(event: OrderEventEnvelope, recipient: string): NotificationJob {

@@ -9,7 +9,7 @@
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { SpanBatch } from "@goodfood/platform/otlp";
 import { continueTrace, type TraceContext } from "@goodfood/platform/trace";
-import { type Database, database } from "../db/client";
+import { database } from "../db/client";
 import * as schema from "../db/schema";
 import type { EmailLocation, WebhookSubscription } from "../notifications/domain/jobs";
 import { enqueueNotifications, type Recipients } from "../notifications/fan-out";
@@ -106,7 +106,7 @@ async function lookUp(d1: D1Database, events: OrderEventEnvelope[]): Promise<Kno
 	return known;
 }
 
-async function project(env: Env, db: Database, entry: Parsed, known: Known): Promise<void> {
+async function project(env: Env, entry: Parsed, known: Known): Promise<void> {
 	const { message, event, log } = entry;
 	if (known.processedEvents.has(event.id)) {
 		// Projected already, by a run that stopped before its fan-out or by the staff request that
@@ -126,7 +126,7 @@ async function project(env: Env, db: Database, entry: Parsed, known: Known): Pro
 		return;
 	}
 	try {
-		await db.batch(projectOrderEvent(db, event, new Date().toISOString()));
+		await env.DB.batch(projectOrderEvent(env.DB, event, new Date().toISOString()));
 	} catch (error) {
 		if (isAlreadyProjected(error)) {
 			message.ack();
@@ -222,7 +222,6 @@ export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env, 
 }
 
 async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Parsed[]): Promise<void> {
-	const db = database(env.DB);
 	let known: Known;
 	try {
 		known = await lookUp(
@@ -246,7 +245,7 @@ async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Pars
 	await Promise.all(
 		[...byOrder.values()].map(async (group) => {
 			group.sort((a, b) => a.event.sequence - b.event.sequence);
-			for (const entry of group) await project(env, db, entry, known);
+			for (const entry of group) await project(env, entry, known);
 		}),
 	);
 }

@@ -46,7 +46,7 @@ export async function projectRecordedEvent(
 				return;
 			}
 		}
-		await db.batch(projectOrderEvent(db, event, new Date().toISOString()));
+		await c.var.d1.batch(projectOrderEvent(c.var.d1, event, new Date().toISOString()));
 	} catch (error) {
 		if (isAlreadyProjected(error)) return;
 		log.warn("order event projection failed in the request; the queue will project it", {
