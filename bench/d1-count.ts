@@ -274,6 +274,9 @@ export function printD1CountReport(report: D1CountReport): void {
 		console.log(`  ${phase.padEnd(width)}  ${n.toFixed(2).padStart(6)}`);
 	}
 	console.log(`  ${"total".padEnd(width)}  ${report.perOrder.toFixed(2).padStart(6)}`);
+	console.log(
+		"(a consumer's per-batch statements are shared by the batch's orders, so their share depends on how the orders were batched)",
+	);
 	console.log("By where each ran and what it touched:");
 	for (const [statement, n] of Object.entries(report.perOrderByStatement)) {
 		console.log(`  ${statement.padEnd(width)}  ${n.toFixed(2).padStart(6)}`);
