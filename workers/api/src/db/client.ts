@@ -3,11 +3,16 @@
  * the database itself or on a Sessions API session (replica or primary).
  */
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
 
-export type Database = DrizzleD1Database<typeof schema>;
+/**
+ * Without the schema object: nothing uses drizzle's relational queries
+ * (`db.query.*`), and giving it the schema makes every `database()` call
+ * rebuild the relations config from the whole schema: 0.040 ms a call against
+ * 0.001 ms without (Node 22, 5,000 calls warmed), and a request makes several.
+ */
+export type Database = DrizzleD1Database;
 
 export function database(d1: D1Database | D1DatabaseSession): Database {
 	// A session has D1Database's query surface; drizzle only asks for that.
-	return drizzle(d1 as D1Database, { schema });
+	return drizzle(d1 as D1Database);
 }
