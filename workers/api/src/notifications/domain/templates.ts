@@ -51,36 +51,57 @@ export function localeFor(country: string): string {
 }
 
 /**
+ * Intl formatters by their options. Building one is the costly part (about
+ * 0.7 ms of CPU per order e-mail in a profile, for three of them); a location
+ * has one locale, currency and time zone, so an isolate needs only a few.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => F): F {
+	let formatter = formatters.get(key) as F | undefined;
+	if (!formatter) {
+		formatter = build();
+		formatters.set(key, formatter);
+	}
+	return formatter;
+}
+
+/**
  * Formats integer minor units as money. The currency's own number of decimals
  * scales the amount, so 1180 JPY is ¥1,180 while 1180 GBP is £11.80.
  */
 export function formatMoney(minor: number, currency: string, locale: string): string {
-	const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+	const format = cached(
+		`money ${locale} ${currency}`,
+		() => new Intl.NumberFormat(locale, { style: "currency", currency }),
+	);
 	const decimals = format.resolvedOptions().maximumFractionDigits ?? 2;
 	return format.format(minor / 10 ** decimals);
 }
 
 /** A day and time on the location's clock, with its zone named: "Mon 1 Jul, 12:20 BST". */
 export function formatLocalDateTime(iso: string, timeZone: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, {
-		timeZone,
-		weekday: "short",
-		day: "numeric",
-		month: "short",
-		hour: "2-digit",
-		minute: "2-digit",
-		timeZoneName: "short",
-	}).format(new Date(iso));
+	return cached(
+		`date-time ${locale} ${timeZone}`,
+		() =>
+			new Intl.DateTimeFormat(locale, {
+				timeZone,
+				weekday: "short",
+				day: "numeric",
+				month: "short",
+				hour: "2-digit",
+				minute: "2-digit",
+				timeZoneName: "short",
+			}),
+	).format(new Date(iso));
 }
 
 /** A time on the location's clock, with its zone named: "12:20 BST". */
 export function formatLocalTime(iso: string, timeZone: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, {
-		timeZone,
-		hour: "2-digit",
-		minute: "2-digit",
-		timeZoneName: "short",
-	}).format(new Date(iso));
+	return cached(
+		`time ${locale} ${timeZone}`,
+		() => new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit", timeZoneName: "short" }),
+	).format(new Date(iso));
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
