@@ -116,13 +116,24 @@ export function securityHeaders(relaxedPaths: string[]) {
 	});
 }
 
+/** A caller's request id is kept when it is short and plain (as hono's `requestId` allowed); else one is made. */
+const CALLER_REQUEST_ID = /^[\w\-=]{1,255}$/;
+
 /**
- * Returns the request id on every response. hono's `requestId` only puts it on
- * responses the app builds itself, not on one passed through from a fetch.
+ * The request's id, the caller's or a new one, as `requestId` and on every
+ * response, one passed through from a fetch included. Replaces hono's
+ * `requestId` and a second middleware that echoed the id: setting a header
+ * with `c.header` once the response exists makes Hono copy the whole response
+ * first, on every request.
  */
-export const echoRequestId = createMiddleware<AppEnv>(async (c, next) => {
+export const requestIdentity = createMiddleware<{ Variables: { requestId: string } }>(async (c, next) => {
+	const given = c.req.raw.headers.get(REQUEST_ID_HEADER);
+	const requestId = given !== null && CALLER_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+	c.set("requestId", requestId);
 	await next();
-	c.header(REQUEST_ID_HEADER, c.get("requestId"));
+	// A response passed through from a fetch has immutable headers; only that one is copied.
+	if (!headersAreMutable(c.res)) c.res = new Response(c.res.body, c.res);
+	c.res.headers.set(REQUEST_ID_HEADER, requestId);
 });
 
 /** Refuses request bodies over `MAX_BODY_BYTES` with 413, declared or streamed. */

@@ -12,15 +12,13 @@ import { ApiError, errorResponse, handleError } from "@goodfood/platform/errors"
 import {
 	answerMethodNotAllowed,
 	corsAllowlist,
-	echoRequestId,
 	limitBody,
-	REQUEST_ID_HEADER,
+	requestIdentity,
 	securityHeaders,
 } from "@goodfood/platform/gateway";
 import { rateLimit } from "@goodfood/platform/rate-limit";
 import { apiProbes, checkReadiness } from "@goodfood/platform/readiness";
 import { requestLog } from "@goodfood/platform/request-log";
-import { requestId } from "hono/request-id";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
@@ -64,8 +62,7 @@ api.openAPIRegistry.registerComponent("securitySchemes", "trackingToken", {
 serveApiDocument(api, API_PREFIX);
 
 export const app = createRouter()
-	.use(requestId({ headerName: REQUEST_ID_HEADER }))
-	.use(echoRequestId)
+	.use(requestIdentity)
 	.use(requestLog<AppEnv>("api", { extraFields: (c) => ({ principalId: c.get("principal")?.id }) }))
 	.use(corsAllowlist)
 	.use(securityHeaders([`${API_PREFIX}${REFERENCE_PATH}`]))
