@@ -18,8 +18,11 @@ export interface Logger {
 }
 
 /** Writes one line; errors and warnings go to their own console methods so the platform keeps their level. */
-export function writeLog(level: LogLevel, message: string, fields: LogFields = {}): void {
-	const line = JSON.stringify({ level, message, ...fields });
+export function writeLog(level: LogLevel, message: string, fields?: LogFields): void {
+	emit(level, JSON.stringify({ level, message, ...fields }));
+}
+
+function emit(level: LogLevel, line: string): void {
 	if (level === "error") console.error(line);
 	else if (level === "warn") console.warn(line);
 	else if (level === "debug") console.debug(line);
@@ -28,11 +31,12 @@ export function writeLog(level: LogLevel, message: string, fields: LogFields = {
 
 /**
  * A logger whose every line carries `context`: at least the trace and span,
- * and the request id where there is a request.
+ * and the request id where there is a request. Each line is one object built
+ * once (not the context copied, then copied again behind `level` and `message`).
  */
 export function logger(context: LogFields): Logger {
 	const line = (level: LogLevel) => (message: string, fields?: LogFields) =>
-		writeLog(level, message, { ...context, ...fields });
+		emit(level, JSON.stringify({ level, message, ...context, ...fields }));
 	return {
 		debug: line("debug"),
 		info: line("info"),
