@@ -26,6 +26,16 @@ describe("localClock", () => {
 		expect(localClock(new Date("2026-01-15T10:00:00Z"), "Europe/London").time).toBe("10:00");
 		expect(localClock(new Date("2026-07-15T10:00:00Z"), "Europe/London").time).toBe("11:00");
 	});
+
+	it("answers each of several instants asked about in turn with its own clock", () => {
+		const now = new Date("2026-07-01T09:30:20Z");
+		const lunch = new Date("2026-07-02T11:45:00Z");
+		for (let round = 0; round < 3; round++) {
+			expect(localClock(now, "Europe/London")).toMatchObject({ date: "2026-07-01", time: "10:30" });
+			expect(localClock(lunch, "Europe/London")).toMatchObject({ date: "2026-07-02", time: "12:45" });
+			expect(localClock(new Date(now.getTime() + round * 60_000), "Europe/London").time).toBe(`10:3${round}`);
+		}
+	});
 });
 
 describe("availability windows", () => {

@@ -74,18 +74,28 @@ export function isTimeZone(value: string): boolean {
 	}
 }
 
-const lastClockByZone = new Map<string, { minute: number; clock: LocalClock }>();
+/** Recent clocks per zone by minute: a checkout checks both now and the requested time, so one entry would thrash. */
+const clocksByZone = new Map<string, Map<number, LocalClock>>();
+const MINUTES_KEPT_PER_ZONE = 4;
 
 /**
  * The wall clock in `timeZone` at `instant`. Every zone's offset is a whole
- * number of minutes, so the answer is memoised per zone for the current minute.
+ * number of minutes, so the answer is memoised per zone and minute, for the
+ * last few minutes asked about.
  */
 export function localClock(instant: Date, timeZone: string): LocalClock {
 	const minute = Math.floor(instant.getTime() / 60_000);
-	const last = lastClockByZone.get(timeZone);
-	if (last?.minute === minute) return last.clock;
+	let clocks = clocksByZone.get(timeZone);
+	const known = clocks?.get(minute);
+	if (known) return known;
 	const clock = computeLocalClock(instant, timeZone);
-	lastClockByZone.set(timeZone, { minute, clock });
+	if (!clocks) {
+		clocks = new Map();
+		clocksByZone.set(timeZone, clocks);
+	}
+	// Full: forget the minute stored first.
+	if (clocks.size >= MINUTES_KEPT_PER_ZONE) clocks.delete(clocks.keys().next().value as number);
+	clocks.set(minute, clock);
 	return clock;
 }
 
