@@ -5,7 +5,7 @@
  * together in one `transactionSync`.
  */
 import type { IdempotencyStore } from "@goodfood/platform/idempotency";
-import type { OutboxStore } from "@goodfood/platform/outbox";
+import { OUTBOX_SEND_LEASE_MS, type OutboxEntry, type OutboxStore } from "@goodfood/platform/outbox";
 import { formatTraceparent, type TraceContext } from "@goodfood/platform/trace";
 import type { DraftLine } from "../../workers/api/src/cart/domain/lines";
 import type { CartOwnership } from "../../workers/api/src/cart/domain/ownership";
@@ -229,6 +229,8 @@ export class CartStore {
 	 * Stores the event and its outbox row; the envelope carries the call's span
 	 * and request id, so consumers join its trace and name its request. The
 	 * outbox keeps the envelope whole, so an alarm that sends it later sends these too.
+	 * The row is due only after `OUTBOX_SEND_LEASE_MS`: the caller sends it itself
+	 * once the transaction commits, and the alarm must not send it meanwhile.
 	 */
 	append(
 		orderId: string,
@@ -236,7 +238,7 @@ export class CartStore {
 		now: Date,
 		trace: TraceContext,
 		requestId: string | undefined,
-	): { recorded: RecordedEvent; envelope: OrderEventEnvelope } {
+	): { recorded: RecordedEvent; envelope: OrderEventEnvelope; outbox: OutboxEntry } {
 		const last =
 			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
 		const envelope = {
@@ -262,12 +264,13 @@ export class CartStore {
 			"INSERT INTO outbox (sequence, message, next_attempt_at) VALUES (?, ?, ?)",
 			envelope.sequence,
 			message,
-			now.getTime(),
+			now.getTime() + OUTBOX_SEND_LEASE_MS,
 		);
 		// The envelope exactly as queued, so the caller's projection and the queue's are one event.
 		return {
 			recorded: { sequence: envelope.sequence, occurredAt: envelope.occurredAt, event },
 			envelope: JSON.parse(message) as OrderEventEnvelope,
+			outbox: { sequence: envelope.sequence, message, attempts: 0, resends: 0 },
 		};
 	}
 

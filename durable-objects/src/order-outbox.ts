@@ -17,10 +17,13 @@ import {
 import {
 	type DrainResult,
 	drainOutbox,
+	type OutboxEntry,
+	type OutboxReport,
 	type OutboxStore,
 	type ReconcileResult,
 	reconcileOutbox,
 	type SentEntry,
+	sendEntries,
 } from "@goodfood/platform/outbox";
 import { continueTrace } from "@goodfood/platform/trace";
 import { database } from "../../workers/api/src/db/client";
@@ -62,31 +65,36 @@ function transport(env: OutboxEnv) {
 	};
 }
 
-export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<DrainResult> {
-	return drainOutbox(
-		store,
-		transport(env),
-		{
-			failed: ({ message, attempts, reason }) =>
-				logFailure(envelopeOf(message), "outbox send failed", attempts, reason),
-			deadLettered: ({ message, attempts, reason }) => {
-				const event = envelopeOf(message);
-				logFailure(event, "outbox gave up: event sent to the dead-letter queue", attempts, reason);
-				const { traceId } = continueTrace(event.traceparent);
-				writeDataPoint(
-					env.ORDER_METRICS,
-					outboxDeadLetterDataPoint({
-						eventType: event.type,
-						orderId: event.orderId,
-						sequence: event.sequence,
-						attempts,
-						traceId,
-					}),
-				);
-			},
+/** Failed sends and dead letters, each with an error line in the event's own trace; dead letters counted. */
+function sendReport(env: OutboxEnv): OutboxReport {
+	return {
+		failed: ({ message, attempts, reason }) => logFailure(envelopeOf(message), "outbox send failed", attempts, reason),
+		deadLettered: ({ message, attempts, reason }) => {
+			const event = envelopeOf(message);
+			logFailure(event, "outbox gave up: event sent to the dead-letter queue", attempts, reason);
+			const { traceId } = continueTrace(event.traceparent);
+			writeDataPoint(
+				env.ORDER_METRICS,
+				outboxDeadLetterDataPoint({
+					eventType: event.type,
+					orderId: event.orderId,
+					sequence: event.sequence,
+					attempts,
+					traceId,
+				}),
+			);
 		},
-		reconcileGraceMs(env),
-	);
+	};
+}
+
+/** The alarm's drain: every due event, oldest first. */
+export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<DrainResult> {
+	return drainOutbox(store, transport(env), sendReport(env), reconcileGraceMs(env));
+}
+
+/** Sends the events a call just committed (held under `OUTBOX_SEND_LEASE_MS`), right away. */
+export function sendRecordedEvents(store: OutboxStore, env: OutboxEnv, entries: OutboxEntry[]): Promise<DrainResult> {
+	return sendEntries(store, transport(env), sendReport(env), reconcileGraceMs(env), entries);
 }
 
 /** The repair's metric, in the event's trace. */

@@ -1,7 +1,8 @@
 /**
  * A transactional outbox: messages stored in the same transaction as the
- * change that caused them, sent later by whoever drains it (a Durable Object's
- * alarm). A failed send waits with exponential backoff; after
+ * change that caused them, sent by the writer right after the commit
+ * (`sendEntries`), and otherwise by whoever drains it (a Durable Object's
+ * alarm): a retry, or a send the writer never made. A failed send waits with exponential backoff; after
  * `OUTBOX_MAX_ATTEMPTS` the message goes to the dead-letter queue, where a
  * person can see it, instead of retrying forever.
  *
@@ -98,18 +99,40 @@ export interface DrainResult {
 }
 
 /**
+ * How long a message its writer sends itself, right after the commit, is held
+ * back from the drain: stored due this much later, so an alarm running
+ * meanwhile does not send it too. A send that fails backs off as any; one that
+ * never ran (the object was evicted) is the drain's once the lease is over.
+ */
+export const OUTBOX_SEND_LEASE_MS = 30_000;
+
+/**
  * Sends what is due in one batch, keeping the sent entries for reconciliation
  * (their first check `graceMs` later); on failure each entry backs off, or
  * goes to the dead-letter queue when out of attempts.
  */
-export async function drainOutbox(
+export function drainOutbox(
 	store: OutboxStore,
 	transport: OutboxTransport,
 	report: OutboxReport,
 	graceMs: number,
 	now: () => number = Date.now,
 ): Promise<DrainResult> {
-	const due = store.due(now(), OUTBOX_BATCH);
+	return sendEntries(store, transport, report, graceMs, store.due(now(), OUTBOX_BATCH), now);
+}
+
+/**
+ * Sends entries the caller holds (just stored, under `OUTBOX_SEND_LEASE_MS`)
+ * as `drainOutbox` sends due ones: marked sent on success, backing off on failure.
+ */
+export async function sendEntries(
+	store: OutboxStore,
+	transport: OutboxTransport,
+	report: OutboxReport,
+	graceMs: number,
+	due: OutboxEntry[],
+	now: () => number = Date.now,
+): Promise<DrainResult> {
 	if (due.length === 0) return { sent: 0, retried: 0, deadLettered: 0 };
 	try {
 		await transport.send(due.map((entry) => entry.message));

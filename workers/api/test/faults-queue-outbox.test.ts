@@ -145,6 +145,25 @@ async function placeOrder(cartId: string, email: string): Promise<void> {
 	expect(response.status).toBe(201);
 }
 
+describe("an event just recorded", () => {
+	it("is sent once, by the call that recorded it: an alarm running at once sends nothing more", async () => {
+		const { cart, orderId, stub, queue, restore } = await cartOnFakeQueue();
+		try {
+			await placeOrder(cart.id, uniqueEmail());
+			await runAlarm(stub);
+			await runAlarm(stub);
+			expect(queue.take()).toEqual([expect.objectContaining({ type: "OrderPlaced", orderId, sequence: 1 })]);
+			const [sent] = await outboxOf(stub);
+			expect(sent).toMatchObject({ sequence: 1, attempts: 0, sent_at: expect.any(Number) });
+			// The alarm waits for the sent event's check, not for a send.
+			const alarmAt = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
+			expect(alarmAt).toBe(sent.next_attempt_at);
+		} finally {
+			await restore();
+		}
+	});
+});
+
 describe("a lost queue message", () => {
 	it("is sent again by the sweep after the grace period, and the customer gets one e-mail; a second sweep repairs nothing", async () => {
 		const logged = quietLogs();
@@ -304,8 +323,9 @@ describe("a failing outbox send", () => {
 		const email = uniqueEmail();
 		try {
 			queue.mode = "fail";
-			await placeOrder(cart.id, email);
+			// The object sends as the order commits, before it answers: the failure comes no earlier than this.
 			const failedAt = Date.now();
+			await placeOrder(cart.id, email);
 			await runAlarm(stub);
 			await runAlarm(stub);
 
