@@ -52,6 +52,29 @@ describe("the Cart object's schema", () => {
 		expect(created.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: CART_MIGRATIONS.length }]);
 	});
 
+	it("brings an object made by an older version up to date, keeping its rows", () => {
+		const replayed = new DatabaseSync(":memory:");
+		replayed.exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+		for (const migration of CART_MIGRATIONS) for (const statement of migration) replayed.exec(statement);
+
+		const old = new DatabaseSync(":memory:");
+		old.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version (version) VALUES (1)");
+		for (const statement of CART_MIGRATIONS[0]) old.exec(statement);
+		old.exec(
+			`INSERT INTO outbox (sequence, message, next_attempt_at) VALUES (1, '{"id":"evt_1"}', 0);
+			 INSERT INTO idempotency (key, fingerprint, response, created_at)
+			 VALUES ('key', 'print', '{"orderId":"ord_1","trackingToken":"secret"}', '2026-01-01T00:00:00.000Z')`,
+		);
+		migrate(sqlStorage(old));
+
+		expect(shape(old)).toEqual(shape(replayed));
+		expect(old.prepare("SELECT version FROM schema_version").all()).toEqual([{ version: CART_MIGRATIONS.length }]);
+		expect(old.prepare("SELECT sequence, sent_at, resends FROM outbox").all()).toEqual([
+			{ sequence: 1, sent_at: null, resends: 0 },
+		]);
+		expect(old.prepare("SELECT response FROM idempotency").all()).toEqual([{ response: '{"orderId":"ord_1"}' }]);
+	});
+
 	it("leaves a migrated object as it is", () => {
 		const db = new DatabaseSync(":memory:");
 		migrate(sqlStorage(db));

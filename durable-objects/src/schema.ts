@@ -114,17 +114,27 @@ export const CURRENT_SCHEMA = `
 	);
 `;
 
-/** Applies the migrations this object has not run yet (a new object gets `CURRENT_SCHEMA`); called inside blockConcurrencyWhile. */
+/**
+ * Applies the migrations this object has not run yet; called inside
+ * blockConcurrencyWhile. A new object (each order is one) reads the catalogue
+ * once and creates everything, its version included, in one batch: no
+ * `CREATE TABLE IF NOT EXISTS` round before it.
+ */
 export function migrate(sql: SqlStorage): void {
-	sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-	const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-	if (!row) {
-		sql.exec(`${CURRENT_SCHEMA}; INSERT INTO schema_version (version) VALUES (${CART_MIGRATIONS.length})`);
+	const versioned = sql
+		.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+		.toArray().length;
+	if (!versioned) {
+		sql.exec(
+			`CREATE TABLE schema_version (version INTEGER NOT NULL); ${CURRENT_SCHEMA}; INSERT INTO schema_version (version) VALUES (${CART_MIGRATIONS.length})`,
+		);
 		return;
 	}
-	const applied = row.version;
+	const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
+	const applied = row?.version ?? 0;
 	for (let version = applied; version < CART_MIGRATIONS.length; version++) {
 		for (const statement of CART_MIGRATIONS[version]) sql.exec(statement);
 	}
-	if (applied < CART_MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", CART_MIGRATIONS.length);
+	if (!row) sql.exec("INSERT INTO schema_version (version) VALUES (?)", CART_MIGRATIONS.length);
+	else if (applied < CART_MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", CART_MIGRATIONS.length);
 }
