@@ -5,7 +5,7 @@
  * together in one `transactionSync`.
  */
 import type { IdempotencyStore } from "@goodfood/platform/idempotency";
-import { OUTBOX_SEND_LEASE_MS, type OutboxEntry, type OutboxStore } from "@goodfood/platform/outbox";
+import type { OutboxEntry, OutboxStore } from "@goodfood/platform/outbox";
 import { formatTraceparent, type TraceContext } from "@goodfood/platform/trace";
 import type { DraftLine } from "../../workers/api/src/cart/domain/lines";
 import type { CartOwnership } from "../../workers/api/src/cart/domain/ownership";
@@ -227,10 +227,11 @@ export class CartStore {
 
 	/**
 	 * Stores the event and its outbox row; the envelope carries the call's span
-	 * and request id, so consumers join its trace and name its request. The
-	 * outbox keeps the envelope whole, so an alarm that sends it later sends these too.
-	 * The row is due only after `OUTBOX_SEND_LEASE_MS`: the caller sends it itself
-	 * once the transaction commits, and the alarm must not send it meanwhile.
+	 * and request id, so consumers join its trace and name its request; the
+	 * outbox keeps them, so an alarm that sends it again sends these too.
+	 * The caller sends it itself once the transaction commits, so the row is
+	 * stored as sent, due for its first check at `checkAt` (`firstCheckAt`),
+	 * and without its payload, which every reader takes from the event stream.
 	 */
 	append(
 		orderId: string,
@@ -238,6 +239,7 @@ export class CartStore {
 		now: Date,
 		trace: TraceContext,
 		requestId: string | undefined,
+		checkAt: number,
 	): { recorded: RecordedEvent; envelope: OrderEventEnvelope; outbox: OutboxEntry } {
 		const last =
 			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
@@ -251,20 +253,23 @@ export class CartStore {
 			...(requestId ? { requestId } : {}),
 			payload: event.payload,
 		} as OrderEventEnvelope;
+		const payload = JSON.stringify(envelope.payload);
 		this.sql.exec(
 			"INSERT INTO order_events (sequence, event_id, type, occurred_at, payload) VALUES (?, ?, ?, ?, ?)",
 			envelope.sequence,
 			envelope.id,
 			envelope.type,
 			envelope.occurredAt,
-			JSON.stringify(envelope.payload),
+			payload,
 		);
 		const message = JSON.stringify(envelope);
+		const { payload: _payload, ...withoutPayload } = envelope;
 		this.sql.exec(
-			"INSERT INTO outbox (sequence, message, next_attempt_at) VALUES (?, ?, ?)",
+			"INSERT INTO outbox (sequence, message, next_attempt_at, sent_at) VALUES (?, ?, ?, ?)",
 			envelope.sequence,
-			message,
-			now.getTime() + OUTBOX_SEND_LEASE_MS,
+			JSON.stringify(withoutPayload),
+			checkAt,
+			now.getTime(),
 		);
 		// The envelope exactly as queued, so the caller's projection and the queue's are one event.
 		return {
@@ -301,7 +306,7 @@ export class CartStore {
 		},
 		retryAt: (sequence, attempts, nextAttemptAt, reason) => {
 			this.sql.exec(
-				"UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE sequence = ?",
+				"UPDATE outbox SET sent_at = NULL, attempts = ?, next_attempt_at = ?, last_error = ? WHERE sequence = ?",
 				attempts,
 				nextAttemptAt,
 				reason,

@@ -18,7 +18,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
 import { errorText } from "@goodfood/platform/log";
-import { OUTBOX_SEND_LEASE_MS, type OutboxEntry } from "@goodfood/platform/outbox";
+import { firstCheckAt, type OutboxEntry } from "@goodfood/platform/outbox";
 import { type CallOptions, type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
 import type { Outcome, RuleViolation } from "@goodfood/platform/rule-violation";
 import { violation } from "@goodfood/platform/rule-violation";
@@ -69,7 +69,7 @@ import {
 } from "./catalogue";
 import { kitchenMessage } from "./kitchen-feed";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
-import { reconcileOrderEvents, sendOrderEvents, sendRecordedEvents } from "./order-outbox";
+import { reconcileGraceMs, reconcileOrderEvents, sendOrderEvents, sendRecordedEvents } from "./order-outbox";
 import { outcome, refusalOf } from "./outcome";
 import { migrate } from "./schema";
 
@@ -290,10 +290,11 @@ export class CartDurableObject extends DurableObject<Env> {
 				const order = this.order();
 				if (!order) throw new Error("order vanished after its access check");
 				const event = decideStatusChange(order, change, actorOf(access), new Date());
+				const now = new Date();
 				const { recorded, envelope, outbox } = this.ctx.storage.transactionSync(() =>
-					this.store.append(order.orderId, event, new Date(), span.trace, call.requestId),
+					this.store.append(order.orderId, event, now, span.trace, call.requestId, this.firstCheckAt(now)),
 				);
-				this.sendRecorded(outbox, span);
+				this.sendRecorded(outbox, this.firstCheckAt(now), span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
 				this.announce(updated, recorded, span);
@@ -426,7 +427,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		}
 		const { recorded, envelope, outbox } = this.ctx.storage.transactionSync(() => {
 			createFirst?.();
-			const appended = this.store.append(cart.order_id, event, now, span.trace, requestId);
+			const appended = this.store.append(cart.order_id, event, now, span.trace, requestId, this.firstCheckAt(now));
 			this.store.checkOut(now);
 			this.store.idempotency.save(idempotency.key, {
 				fingerprint: idempotency.fingerprint,
@@ -435,7 +436,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			});
 			return appended;
 		});
-		this.sendRecorded(outbox, span);
+		this.sendRecorded(outbox, this.firstCheckAt(now), span);
 		// A new order's state is its one event: no need to read the stream back.
 		const order = foldOrder(cart.order_id, [recorded]);
 		if (order) this.announce(order, recorded, span);
@@ -471,22 +472,31 @@ export class CartDurableObject extends DurableObject<Env> {
 
 	/**
 	 * Sends an event just committed to the queue from here, not from an alarm
-	 * woken for it (an alarm run cost about 0.65 ms of CPU per order). Not awaited:
-	 * the answer does not wait for the queue, and the row's lease keeps the alarm
-	 * off it meanwhile. The alarm is set for the lease's end first, so a send that
-	 * never ran (eviction) is the alarm's; once this one has run, the alarm moves
-	 * to what is due next (the sent event's check, a retry after a failed send).
+	 * woken for it (an alarm run was 0.65 ms of CPU per order). Its outbox row
+	 * was stored as sent, due for its first reconciliation check, and the alarm
+	 * is set for that check: an alarm cannot send it meanwhile, a send that
+	 * succeeds writes nothing, a failed one is put back for the alarm to retry
+	 * (and the alarm brought forward), and one that never ran (eviction) is
+	 * resent by reconciliation as if the queue had lost it. Not awaited: the
+	 * answer does not wait for the queue.
 	 */
-	private sendRecorded(entry: OutboxEntry, span: CallSpan): void {
-		this.alarmBy(Date.now() + OUTBOX_SEND_LEASE_MS);
+	private sendRecorded(entry: OutboxEntry, checkAt: number, span: CallSpan): void {
+		this.alarmBy(checkAt);
 		this.ctx.waitUntil(
 			sendRecordedEvents(this.store.outbox, this.env, [entry])
-				// An order's cart is checked out: no idle expiry to wait for, only the outbox and the answers.
-				.then(() => this.scheduleAlarm(undefined, this.store.oldestAnswerAt()))
+				.then((result) => {
+					const retryAt = result.sent === 0 ? this.store.nextOutboxAttempt() : null;
+					if (retryAt !== null) this.alarmBy(retryAt);
+				})
 				.catch((error: unknown) => {
 					span.log.error("outbox send from the call failed", { sequence: entry.sequence, error: errorText(error) });
 				}),
 		);
+	}
+
+	/** When an event stored now, and sent at once, is first checked for its effects. */
+	private firstCheckAt(now: Date): number {
+		return firstCheckAt(now.getTime(), reconcileGraceMs(this.env));
 	}
 
 	/** Tells this order's live clients and its location's kitchen about an event just committed. */

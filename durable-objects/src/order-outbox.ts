@@ -92,9 +92,9 @@ export function sendOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<Dra
 	return drainOutbox(store, transport(env), sendReport(env), reconcileGraceMs(env));
 }
 
-/** Sends the events a call just committed (held under `OUTBOX_SEND_LEASE_MS`), right away. */
+/** Sends the events a call just committed, stored as sent already (`firstCheckAt`), right away. */
 export function sendRecordedEvents(store: OutboxStore, env: OutboxEnv, entries: OutboxEntry[]): Promise<DrainResult> {
-	return sendEntries(store, transport(env), sendReport(env), reconcileGraceMs(env), entries);
+	return sendEntries(store, transport(env), sendReport(env), reconcileGraceMs(env), entries, Date.now, true);
 }
 
 /** The repair's metric, in the event's trace. */

@@ -3,6 +3,7 @@ import {
 	backoffMs,
 	type Confirmation,
 	drainOutbox,
+	firstCheckAt,
 	OUTBOX_BATCH,
 	OUTBOX_MAX_ATTEMPTS,
 	type OutboxReport,
@@ -13,6 +14,7 @@ import {
 	type ReconcileReport,
 	reconcileDelayMs,
 	reconcileOutbox,
+	sendEntries,
 } from "./outbox";
 
 interface Row {
@@ -50,7 +52,7 @@ function memoryStore(entries: Seed[]) {
 			for (const sequence of sequences) rows.delete(sequence);
 		},
 		retryAt: (sequence, attempts, nextAttemptAt, reason) =>
-			update(sequence, { attempts, nextAttemptAt, lastError: reason }),
+			update(sequence, { sentAt: null, attempts, nextAttemptAt, lastError: reason }),
 		markSent: (sent) => {
 			for (const { sequence, checkAt } of sent) update(sequence, { sentAt: 1, nextAttemptAt: checkAt, attempts: 0 });
 		},
@@ -227,6 +229,53 @@ const sentRow = (sequence: number, message: string, checkAt: number, resends = 0
 	resends,
 	sentAt: 1,
 	nextAttemptAt: checkAt,
+});
+
+describe("a message its writer sends itself, stored as sent", () => {
+	const stored = () =>
+		memoryStore([{ sequence: 1, message: "a", sentAt: NOW, nextAttemptAt: firstCheckAt(NOW, GRACE) }]);
+	const entry = { sequence: 1, message: "a", attempts: 0, resends: 0 };
+
+	it("is never due for a drain meanwhile, and a send that succeeds leaves it awaiting its check", async () => {
+		const { store } = stored();
+		expect(store.due(NOW + GRACE - 1, OUTBOX_BATCH)).toEqual([]);
+		const { transport, sent } = recordingTransport();
+
+		const result = await sendEntries(store, transport, recordingReport().report, GRACE, [entry], () => NOW, true);
+
+		expect(sent).toEqual([["a"]]);
+		expect(result).toEqual({ sent: 1, retried: 0, deadLettered: 0 });
+		expect(store.awaiting(10)).toEqual([{ sequence: 1, message: "a", resends: 0, checkAt: NOW + GRACE }]);
+	});
+
+	it("goes back to the drain when the send fails, after the backoff", async () => {
+		const { store } = stored();
+		const { transport } = recordingTransport({ send: new Error("queue unavailable") });
+		const { report, failed } = recordingReport();
+
+		await sendEntries(store, transport, report, GRACE, [entry], () => NOW, true);
+
+		expect(failed).toEqual([
+			{ sequence: 1, attempts: 1, nextAttemptAt: NOW + backoffMs(1), reason: "queue unavailable" },
+		]);
+		expect(store.awaiting(10)).toEqual([]);
+		expect(store.due(NOW + backoffMs(1), OUTBOX_BATCH)).toEqual([
+			expect.objectContaining({ sequence: 1, attempts: 1 }),
+		]);
+	});
+
+	it("is sent again by reconciliation when the writer never sent it", async () => {
+		const { store } = stored();
+		const { transport } = recordingTransport();
+		const report = { resent: () => {}, gaveUp: () => {}, checkFailed: () => {} };
+		const unconfirmed = async (messages: string[]) =>
+			messages.map((): Confirmation => ({ confirmed: false, missing: ["email"] }));
+
+		const result = await reconcileOutbox(store, unconfirmed, transport, report, GRACE, () => NOW + GRACE);
+
+		expect(result).toEqual({ confirmed: 0, resent: 1, gaveUp: 0 });
+		expect(store.due(NOW + GRACE, OUTBOX_BATCH)).toEqual([expect.objectContaining({ sequence: 1, resends: 1 })]);
+	});
 });
 
 describe("outbox reconciliation", () => {

@@ -41,7 +41,7 @@ export interface OutboxStore {
 	due(now: number, limit: number): OutboxEntry[];
 	/** Forgets entries that left for good: confirmed, or handed to the dead-letter queue. */
 	remove(sequences: number[]): void;
-	/** Records a failed send and when to try again. */
+	/** Records a failed send and when to try again (unsent again, if it was stored as sent). */
 	retryAt(sequence: number, attempts: number, nextAttemptAt: number, reason: string): void;
 	/** Records entries the queue accepted, each checked for confirmation at its `checkAt`. */
 	markSent(entries: { sequence: number; checkAt: number }[]): void;
@@ -99,12 +99,16 @@ export interface DrainResult {
 }
 
 /**
- * How long a message its writer sends itself, right after the commit, is held
- * back from the drain: stored due this much later, so an alarm running
- * meanwhile does not send it too. A send that fails backs off as any; one that
- * never ran (the object was evicted) is the drain's once the lease is over.
+ * A message its writer sends itself, right after the commit, is stored as
+ * sent already (its first check `graceMs` later), so an alarm running
+ * meanwhile never sends it too, and a send that succeeds writes nothing more.
+ * A send that fails puts it back to be retried (`retryAt`); one that never
+ * ran (the object was evicted first) looks, to reconciliation, like a message
+ * the queue lost, and is sent again at its check.
  */
-export const OUTBOX_SEND_LEASE_MS = 30_000;
+export function firstCheckAt(sentAt: number, graceMs: number): number {
+	return sentAt + reconcileDelayMs(graceMs, 0);
+}
 
 /**
  * Sends what is due in one batch, keeping the sent entries for reconciliation
@@ -122,8 +126,9 @@ export function drainOutbox(
 }
 
 /**
- * Sends entries the caller holds (just stored, under `OUTBOX_SEND_LEASE_MS`)
- * as `drainOutbox` sends due ones: marked sent on success, backing off on failure.
+ * Sends entries as `drainOutbox` sends due ones: marked sent on success
+ * (unless `storedAsSent`: the writer stored them so, see `firstCheckAt`),
+ * backing off on failure.
  */
 export async function sendEntries(
 	store: OutboxStore,
@@ -132,10 +137,12 @@ export async function sendEntries(
 	graceMs: number,
 	due: OutboxEntry[],
 	now: () => number = Date.now,
+	storedAsSent = false,
 ): Promise<DrainResult> {
 	if (due.length === 0) return { sent: 0, retried: 0, deadLettered: 0 };
 	try {
 		await transport.send(due.map((entry) => entry.message));
+		if (storedAsSent) return { sent: due.length, retried: 0, deadLettered: 0 };
 		const sentAt = now();
 		store.markSent(
 			due.map((entry) => ({ sequence: entry.sequence, checkAt: sentAt + reconcileDelayMs(graceMs, entry.resends) })),
