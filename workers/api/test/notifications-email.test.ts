@@ -13,6 +13,7 @@ import {
 	deliver,
 	emailJob,
 	inbox,
+	intercept,
 	logRow,
 	orderId,
 	placedEvent,
@@ -138,8 +139,15 @@ describe("one e-mail per event", () => {
 });
 
 describe("a send whose bookkeeping fails", () => {
-	/** env whose D1 fails the write that marks a job sent, `failures` times. */
-	function failingMarkSent(failures: number) {
+	const PROVIDER_URL = "https://email-provider.example.test";
+
+	/** A provider that accepts every message; the requests it was sent. */
+	function provider() {
+		return intercept(PROVIDER_URL, () => Response.json({ id: `re_${crypto.randomUUID()}` }));
+	}
+
+	/** env, sending through `provider()`, whose D1 fails the write that marks a job sent, `failures` times. */
+	function failingMarkSent(failures: number, { sendThroughProvider = true } = {}) {
 		let left = failures;
 		const real = env.DB;
 		const DB = new Proxy(real, {
@@ -147,7 +155,7 @@ describe("a send whose bookkeeping fails", () => {
 				if (property !== "prepare")
 					return Reflect.get(target, property).bind?.(target) ?? Reflect.get(target, property);
 				return (query: string) => {
-					if (!/^update "notification_log" set .*"provider_message_id" = \?/.test(query) || left <= 0) {
+					if (!/^update notification_log set status = 'sent'/i.test(query) || left <= 0) {
 						return target.prepare(query);
 					}
 					left -= 1;
@@ -159,11 +167,15 @@ describe("a send whose bookkeeping fails", () => {
 				};
 			},
 		});
-		return { ...env, DB } as Env;
+		const sending = sendThroughProvider
+			? { EMAIL_PROVIDER: "resend", RESEND_API_KEY: "re_test_key", RESEND_API_URL: PROVIDER_URL }
+			: {};
+		return { ...env, ...sending, DB } as unknown as Env;
 	}
 
 	it("is never sent again: the write is retried, and the message acked even when it keeps failing", async () => {
 		const logged = quietLogs();
+		const sent = provider();
 		const email = uniqueEmail();
 		const placed = placedEvent(orderId(), "london-soho", { email });
 		await project(placed);
@@ -172,18 +184,19 @@ describe("a send whose bookkeeping fails", () => {
 		const first = await deliver([job], { on: failingMarkSent(10) });
 		expect(first.result.explicitAcks).toEqual(first.ids);
 		expect(first.result.retryMessages).toEqual([]);
-		expect(await inbox(email)).toHaveLength(1);
+		expect(sent).toHaveLength(1);
 		expect(logged).toContainEqual(
 			expect.objectContaining({ level: "error", message: "notification sent but not recorded" }),
 		);
 
 		// A stray redelivery finds the row still claimed and does not send.
-		const again = await deliver([structuredClone(job)], { attempts: 2 });
+		const again = await deliver([structuredClone(job)], { attempts: 2, on: failingMarkSent(0) });
 		expect(again.result.retryMessages).toHaveLength(1);
-		expect(await inbox(email)).toHaveLength(1);
+		expect(sent).toHaveLength(1);
 	});
 
 	it("records the send once the write goes through on a retry within the delivery", async () => {
+		const sent = provider();
 		const email = uniqueEmail();
 		const placed = placedEvent(orderId(), "london-soho", { email });
 		await project(placed);
@@ -191,8 +204,28 @@ describe("a send whose bookkeeping fails", () => {
 
 		const first = await deliver([job], { on: failingMarkSent(1) });
 		expect(first.result.explicitAcks).toEqual(first.ids);
-		expect(await inbox(email)).toHaveLength(1);
+		expect(sent).toHaveLength(1);
 		expect(await logRow(job)).toMatchObject({ status: "sent", attempts: 1, providerMessageId: expect.any(String) });
+	});
+
+	it("through the development sink, keeps nothing until it can record the send, then sends once", async () => {
+		quietLogs();
+		const email = uniqueEmail();
+		const placed = placedEvent(orderId(), "london-soho", { email });
+		await project(placed);
+		const job = emailJob(placed, email);
+
+		// The sink keeps the message and marks the job sent in one batch: both or neither.
+		const first = await deliver([job], { on: failingMarkSent(1, { sendThroughProvider: false }) });
+		expect(first.result.retryMessages).toHaveLength(1);
+		expect(await inbox(email)).toHaveLength(0);
+		expect(await logRow(job)).toMatchObject({ status: "failed" });
+
+		const again = await deliver([structuredClone(job)], { attempts: 2 });
+		expect(again.result.explicitAcks).toEqual(again.ids);
+		const kept = await inbox(email);
+		expect(kept).toHaveLength(1);
+		expect(await logRow(job)).toMatchObject({ status: "sent", attempts: 2, providerMessageId: kept[0].id });
 	});
 
 	it("the development sink keeps a message with an idempotency key it has seen once only", async () => {

@@ -27,6 +27,7 @@ import {
 	markDead,
 	markFailed,
 	markSent,
+	markSentStatement,
 	markSkipped,
 	type OrderForEmail,
 	orderForEmail,
@@ -50,7 +51,14 @@ interface Context {
  * Either a reason not to send, or how to send and get the provider's message id.
  * `erased`: the customer was erased, so the log row must not keep their address.
  */
-type Plan = { skip: string; erased?: boolean } | { send: () => Promise<string | null> };
+type Plan = { skip: string; erased?: boolean } | { send: Send };
+
+/**
+ * Sends a claimed job. `recorded`: the send marked the job sent itself (the
+ * development sink, in the same D1 batch); otherwise the provider's message id
+ * is recorded after.
+ */
+type Send = () => Promise<{ providerMessageId: string | null; recorded: boolean }>;
 
 /**
  * Each delivery's logger: its span, a child of the span that recorded its
@@ -183,16 +191,17 @@ async function planEmail(context: Context, job: NotificationJob): Promise<Plan> 
 	return { send: emailSend(context, job, emailInputOf(found, job.event, kind)) };
 }
 
-function emailSend(context: Context, job: NotificationJob, input: OrderEmailInput): () => Promise<string | null> {
+function emailSend(context: Context, job: NotificationJob, input: OrderEmailInput): Send {
 	const rendered = renderOrderEmail(input);
 	const sender = context.email();
 	return async () => {
-		const sent = await sender.send({
-			to: job.recipient,
-			...rendered,
-			idempotencyKey: `goodfood/${job.event.id}/email`,
-		});
-		return sent.id;
+		const message = { to: job.recipient, ...rendered, idempotencyKey: `goodfood/${job.event.id}/email` };
+		if (sender.sendAndMarkSent) {
+			const now = new Date();
+			await sender.sendAndMarkSent(message, (id) => markSentStatement(context.db.$client, job, now, id));
+			return { providerMessageId: null, recorded: true };
+		}
+		return { providerMessageId: (await sender.send(message)).id, recorded: false };
 	};
 }
 
@@ -221,7 +230,7 @@ async function planWebhook(context: Context, job: NotificationJob): Promise<Plan
 	return {
 		send: async () => {
 			await deliverWebhook(webhook, job.event, new Date());
-			return null;
+			return { providerMessageId: null, recorded: false };
 		},
 	};
 }
@@ -258,16 +267,16 @@ async function sendClaimed(
 	context: Context,
 	message: Message<unknown>,
 	job: NotificationJob,
-	send: () => Promise<string | null>,
+	send: Send,
 ): Promise<void> {
-	let providerMessageId: string | null;
+	let sent: Awaited<ReturnType<Send>>;
 	try {
-		providerMessageId = await send();
+		sent = await send();
 	} catch (error) {
 		await failed(context, message, job, error, true);
 		return;
 	}
-	await recordSent(context, job, providerMessageId);
+	if (!sent.recorded) await recordSent(context, job, sent.providerMessageId);
 	message.ack();
 }
 

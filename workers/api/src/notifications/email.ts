@@ -5,7 +5,7 @@
  */
 
 import type { Database } from "../db/client";
-import { recordInOutboxOnce } from "./repository";
+import { keepInOutboxOnce, recordInOutboxOnce, SINK_MESSAGE_ID } from "./repository";
 
 export interface EmailMessage {
 	to: string;
@@ -19,6 +19,15 @@ export interface EmailMessage {
 export interface EmailSender {
 	/** Resolves with the provider's message id; rejects when the message may not have been accepted. */
 	send(message: EmailMessage): Promise<{ id: string }>;
+	/**
+	 * Only a sender that is D1 itself (the development sink): keeps the message
+	 * and runs `markSent`, the job's bookkeeping, in one batch, one D1 round trip
+	 * instead of two. `markSent` is given the kept message's id as SQL.
+	 */
+	sendAndMarkSent?(
+		message: EmailMessage,
+		markSent: (providerMessageId: { sql: string; params: unknown[] }) => D1PreparedStatement,
+	): Promise<void>;
 }
 
 /** The optional secret is not declared in wrangler.toml, so it is absent from the generated Env. */
@@ -75,20 +84,28 @@ export function resendSender(options: { apiKey: string; from: string; baseUrl: s
  * answering a repeat with the first message's id.
  */
 export function developmentSink(db: Database, from: string): EmailSender {
+	const rowOf = (message: EmailMessage) => ({
+		id: `sink_${crypto.randomUUID()}`,
+		toAddress: message.to,
+		fromAddress: from,
+		subject: message.subject,
+		text: message.text,
+		html: message.html,
+		idempotencyKey: message.idempotencyKey,
+		createdAt: new Date().toISOString(),
+	});
 	return {
 		async send(message) {
-			const id = `sink_${crypto.randomUUID()}`;
-			const kept = await recordInOutboxOnce(db, {
-				id,
-				toAddress: message.to,
-				fromAddress: from,
-				subject: message.subject,
-				text: message.text,
-				html: message.html,
-				idempotencyKey: message.idempotencyKey,
-				createdAt: new Date().toISOString(),
-			});
-			return { id: kept };
+			const row = rowOf(message);
+			return { id: await recordInOutboxOnce(db, row) };
+		},
+		async sendAndMarkSent(message, markSent) {
+			const key = message.idempotencyKey;
+			// One transaction: the job is marked sent with the id kept under its key, this message's or a repeat's first.
+			await db.$client.batch([
+				keepInOutboxOnce(db.$client, rowOf(message), key),
+				markSent({ sql: SINK_MESSAGE_ID.sql, params: SINK_MESSAGE_ID.params(key) }),
+			]);
 		},
 	};
 }
