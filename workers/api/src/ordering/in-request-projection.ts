@@ -14,12 +14,9 @@
 import type { AppEnv } from "@goodfood/platform/app";
 import { errorText } from "@goodfood/platform/log";
 import { requestLogger } from "@goodfood/platform/request-log";
-import { continueTrace } from "@goodfood/platform/trace";
-import { eq } from "drizzle-orm";
+import { parseTraceparent } from "@goodfood/platform/trace";
 import type { Context } from "hono";
 import type { PlacedOrderView } from "../cart/schemas";
-import { database } from "../db/client";
-import * as schema from "../db/schema";
 import type { OrderEventEnvelope } from "./events";
 import type { OrderPlacement } from "./order-views";
 import { isAlreadyProjected, type PlacedOrder, projectOrderEvent, recordOrderEventMetric } from "./projections";
@@ -30,34 +27,35 @@ export async function projectRecordedEvent(
 	event: OrderEventEnvelope,
 	placed: PlacedOrder,
 ): Promise<void> {
-	const log = requestLogger(c);
-	const fields = { eventId: event.id, type: event.type, orderId: event.orderId, sequence: event.sequence };
-	const db = database(c.var.d1);
+	// The logger and fields are built only for a warning: this runs on every placement.
+	const warn = (message: string, extra?: Record<string, unknown>) =>
+		requestLogger(c).warn(message, {
+			eventId: event.id,
+			type: event.type,
+			orderId: event.orderId,
+			sequence: event.sequence,
+			...extra,
+		});
 	try {
 		if (event.type !== "OrderPlaced") {
 			// As in the consumer: a status change projected before its OrderPlaced would be lost.
-			const known = await db
-				.select({ id: schema.orders.id })
-				.from(schema.orders)
-				.where(eq(schema.orders.id, event.orderId))
-				.limit(1);
-			if (known.length === 0) {
-				log.warn("order event left to the queue: its order is not in the read models yet", fields);
+			const known = await c.var.d1.prepare("SELECT 1 FROM orders WHERE id = ? LIMIT 1").bind(event.orderId).first();
+			if (!known) {
+				warn("order event left to the queue: its order is not in the read models yet");
 				return;
 			}
 		}
 		await c.var.d1.batch(projectOrderEvent(c.var.d1, event, new Date().toISOString()));
 	} catch (error) {
 		if (isAlreadyProjected(error)) return;
-		log.warn("order event projection failed in the request; the queue will project it", {
-			...fields,
-			error: errorText(error),
-		});
+		warn("order event projection failed in the request; the queue will project it", { error: errorText(error) });
 		return;
 	}
 	// Notifications are left to the queue consumer, which fans out for an event projected here too. No info
 	// line here: the consumer's "order event already projected" says the same, and every line costs CPU.
-	recordOrderEventMetric(c.env.ORDER_METRICS, event, placed, continueTrace(event.traceparent).traceId);
+	// The event's trace is this request's (its object recorded it in this call); read, not continued with a new span.
+	const traceId = parseTraceparent(event.traceparent)?.traceId ?? c.var.trace.traceId;
+	recordOrderEventMetric(c.env.ORDER_METRICS, event, placed, traceId);
 }
 
 /**
