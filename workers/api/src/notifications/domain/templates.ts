@@ -75,8 +75,19 @@ export function formatMoney(minor: number, currency: string, locale: string): st
 		`money ${locale} ${currency}`,
 		() => new Intl.NumberFormat(locale, { style: "currency", currency }),
 	);
-	const decimals = format.resolvedOptions().maximumFractionDigits ?? 2;
-	return format.format(minor / 10 ** decimals);
+	return format.format(minor / minorUnitsPerMajor(format));
+}
+
+/** A currency format's minor units per major unit, kept with it: `resolvedOptions()` builds a new object on every call. */
+const minorUnits = new WeakMap<Intl.NumberFormat, number>();
+
+function minorUnitsPerMajor(format: Intl.NumberFormat): number {
+	let units = minorUnits.get(format);
+	if (units === undefined) {
+		units = 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2);
+		minorUnits.set(format, units);
+	}
+	return units;
 }
 
 /** A day and time on the location's clock, with its zone named: "Mon 1 Jul, 12:20 BST". */
