@@ -442,7 +442,12 @@ export const devOutbox = sqliteTable(
 		idempotencyKey: text("idempotency_key"),
 		createdAt: text("created_at").notNull(),
 	},
-	(table) => [index("dev_outbox_to_idx").on(table.toAddress)],
+	(table) => [
+		index("dev_outbox_to_idx").on(table.toAddress),
+		// The sink looks a message up by its key on every send, twice; without this each send
+		// scanned every message kept so far, so an order cost more the more orders came before.
+		index("dev_outbox_idempotency_key_idx").on(table.idempotencyKey),
+	],
 );
 
 /**

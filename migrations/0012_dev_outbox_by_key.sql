@@ -1,0 +1,1 @@
+CREATE INDEX `dev_outbox_idempotency_key_idx` ON `dev_outbox` (`idempotency_key`);
