@@ -17,6 +17,7 @@ import {
 	type Settings,
 } from "./measure";
 import { API_WORKER, type Bench, benchSecret, preparedQuery, type Runtime } from "./platform";
+import { caveat, cpuText, ms, percentiles, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
 const LOCATION = "london-soho";
 export const FLAT_WHITE = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
@@ -36,56 +37,11 @@ function londonLunchTomorrow(): string {
 	return `${tomorrow.toISOString().slice(0, 10)}T12:00:00Z`;
 }
 
-export function ms(value: number): string {
-	return Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a";
-}
-
-/** Nearest-rank percentiles of plain samples. */
-function percentiles(values: number[], ...ps: number[]): number[] {
-	const sorted = Float64Array.from(values).sort();
-	return ps.map((p) =>
-		sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)],
-	);
-}
-
-function cpuText(cpu: CpuUse | undefined): string {
-	if (!cpu) return "n/a";
-	return [cpu.runtime, cpu.generator, cpu.others].map((cores) => `${Math.round(cores * 100)}%`).join(" / ");
-}
-
 function cpuWarning(name: string, cpu: CpuUse | undefined): string[] {
 	return cpu && cpu.others > OTHER_CPU_THRESHOLD
 		? [`${name}: other processes used ${Math.round(cpu.others * 100)}% of a core meanwhile; the machine was not quiet`]
 		: [];
 }
-
-/** Prints a table in the menu report's style: first column left-aligned, the rest right-aligned. */
-function printTable(title: string, table: string[][]): void {
-	const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
-	const line = (row: string[]) =>
-		row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ");
-	console.log("");
-	console.log(title);
-	console.log(line(table[0]));
-	console.log(widths.map((width) => "-".repeat(width)).join("  "));
-	for (const row of table.slice(1)) console.log(line(row));
-	console.log("");
-}
-
-function printProblems(problems: string[], warnings: string[], clean: string): void {
-	if (problems.length > 0) {
-		console.log("PROBLEMS — these figures are not a clean measurement:");
-		for (const problem of problems) console.log(`  - ${problem}`);
-	} else {
-		console.log(clean);
-	}
-	if (warnings.length > 0) {
-		console.log("Warnings:");
-		for (const warning of warnings) console.log(`  - ${warning}`);
-	}
-}
-
-const caveat = (isDisturbed: boolean) => (isDisturbed ? " (unreliable: the machine was busy, see warnings)" : "");
 
 /** Runs `task` over `count` indexes with at most `concurrency` in flight. */
 async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>, deadline = Infinity) {
@@ -237,29 +193,6 @@ export async function runCartsScenario(bench: Bench, settings: Settings): Promis
 		problems,
 		warnings,
 	};
-}
-
-/** The columns every max-throughput table shares. */
-export const RUN_HEADER = [
-	"req/s",
-	"p50",
-	"p99",
-	"non-2xx",
-	"errors",
-	"CPU workerd / generator / other",
-	"workerd CPU/req",
-];
-
-export function runColumns(run: Measurement): string[] {
-	return [
-		Math.round(run.rps).toLocaleString("en-GB"),
-		ms(run.p50),
-		ms(run.p99),
-		String(run.non2xx),
-		String(run.errors),
-		cpuText(run.cpu),
-		ms(cpuPerRequestMs(run)),
-	];
 }
 
 export function printCartsReport(report: CartsReport): void {

@@ -5,6 +5,7 @@
  */
 import { failures, type Measurement, measure, medianByRps, OTHER_CPU_THRESHOLD, type Settings } from "./measure";
 import type { Bench } from "./platform";
+import { caveat, ms, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
 export const MENU_PATH = "/menu?location=london-soho";
 const CACHE_HEADER = "x-cache-layer";
@@ -136,16 +137,6 @@ function disturbed(run: Measurement): boolean {
 	return (run.cpu?.others ?? 0) > OTHER_CPU_THRESHOLD;
 }
 
-export function ms(value: number): string {
-	return `${value.toFixed(2)} ms`;
-}
-
-function cpuText(run: Measurement): string {
-	if (!run.cpu) return "n/a";
-	const { runtime, generator, others } = run.cpu;
-	return [runtime, generator, others].map((cores) => `${Math.round(cores * 100)}%`).join(" / ");
-}
-
 /** The human-readable report: one table, the ratio, the fixed-rate latency and the verdicts. */
 export function printMenuReport(report: MenuReport): void {
 	const { settings, hello, menu, fixedRate } = report;
@@ -154,44 +145,13 @@ export function printMenuReport(report: MenuReport): void {
 		["GET /menu, memory hit (max)", menu],
 		[`GET /menu at ${settings.rate} req/s`, fixedRate],
 	] as const;
-	const header = [
-		"scenario",
-		"req/s",
-		"p50",
-		"p99",
-		"non-2xx",
-		"errors",
-		"CPU workerd / generator / other",
-		"workerd CPU/req",
-		"log lines/req",
-	];
-	const table = [
-		header,
-		...rows.map(([label, run]) => [
-			label,
-			Math.round(run.rps).toLocaleString("en-GB"),
-			ms(run.p50),
-			ms(run.p99),
-			String(run.non2xx),
-			String(run.errors),
-			cpuText(run),
-			run.cpu ? ms((run.cpu.runtime / run.rps) * 1000) : "n/a",
-			run.logLinesPerRequest.toFixed(2),
-		]),
-	];
-	const widths = header.map((_, column) => Math.max(...table.map((row) => row[column].length)));
-	const line = (row: string[]) =>
-		row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ");
-
-	console.log("");
-	console.log(
+	printTable(
 		`GET ${MENU_PATH} vs a bare hello Worker — ${settings.connections} connections, ${settings.seconds} s per run after ${settings.warmupSeconds} s warm-up, median of ${settings.rounds} alternating rounds`,
+		[
+			["scenario", ...RUN_HEADER, "log lines/req"],
+			...rows.map(([label, run]) => [label, ...runColumns(run), run.logLinesPerRequest.toFixed(2)]),
+		],
 	);
-	console.log(line(table[0]));
-	console.log(widths.map((width) => "-".repeat(width)).join("  "));
-	for (const row of table.slice(1)) console.log(line(row));
-	console.log("");
-	const caveat = (isDisturbed: boolean) => (isDisturbed ? " (unreliable: the machine was busy, see warnings)" : "");
 	console.log(
 		`menu / hello throughput: ${(report.throughputRatio * 100).toFixed(1)}%  (target ≥ ${report.targets.minThroughputRatio * 100}%)  ${report.verdict.throughput}${caveat(report.disturbed.throughput)}`,
 	);
@@ -199,14 +159,9 @@ export function printMenuReport(report: MenuReport): void {
 		`p99 at ${settings.rate} req/s: ${ms(fixedRate.p99)}  (target ≤ ${report.targets.maxP99AtFixedRateMs} ms; achieved ${Math.round(fixedRate.rps)} req/s over ${settings.rateConnections} connections)  ${report.verdict.fixedRateP99}${caveat(report.disturbed.fixedRateP99)}`,
 	);
 	console.log("");
-	if (report.problems.length > 0) {
-		console.log("PROBLEMS — these figures are not a clean measurement:");
-		for (const problem of report.problems) console.log(`  - ${problem}`);
-	} else {
-		console.log("No errors, no non-2xx responses; every menu response came from the memory layer.");
-	}
-	if (report.warnings.length > 0) {
-		console.log("Warnings:");
-		for (const warning of report.warnings) console.log(`  - ${warning}`);
-	}
+	printProblems(
+		report.problems,
+		report.warnings,
+		"No errors, no non-2xx responses; every menu response came from the memory layer.",
+	);
 }

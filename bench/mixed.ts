@@ -11,9 +11,10 @@
 import { readFileSync } from "node:fs";
 import { type CpuUse, measureCpu, workerdProcesses } from "./cpu";
 import { cartItemsPath, createCarts, FLAT_WHITE, orderBody } from "./flows";
-import type { Settings } from "./measure";
+import { OTHER_CPU_THRESHOLD, type Settings } from "./measure";
 import { assertMemoryHit, MENU_PATH } from "./menu";
 import { API_WORKER, type Bench, preparedQuery } from "./platform";
+import { caveat, ms, percentiles, printProblems, printTable } from "./report";
 import { runWrk, type WrkResult } from "./wrk";
 
 export const MIXED_TARGETS = { maxMenuP99Ms: 50 };
@@ -39,13 +40,6 @@ interface PacedResult {
 	p50: number;
 	p99: number;
 	max: number;
-}
-
-function percentiles(values: number[], ...ps: number[]): number[] {
-	const sorted = Float64Array.from(values).sort();
-	return ps.map((p) =>
-		sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)],
-	);
 }
 
 /** Sends `request(i)` at `rate` per second for `seconds`, on schedule, and collects the answers. */
@@ -236,8 +230,6 @@ export async function runMixedScenario(bench: Bench, _settings: Settings): Promi
 	};
 }
 
-const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : "n/a");
-
 export function printMixedReport(report: MixedReport): void {
 	const { menu, carts, orders, memoryMb, cpu } = report;
 	const rows = [
@@ -268,17 +260,9 @@ export function printMixedReport(report: MixedReport): void {
 			String(result.errors + result.skipped),
 		]),
 	];
-	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-	const line = (row: readonly string[]) =>
-		row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ");
-	console.log("");
-	console.log(`A lunch peak: menus, carts and orders at once for ${report.seconds} s`);
-	console.log(line(rows[0]));
-	console.log(widths.map((width) => "-".repeat(width)).join("  "));
-	for (const row of rows.slice(1)) console.log(line(row));
-	console.log("");
+	printTable(`A lunch peak: menus, carts and orders at once for ${report.seconds} s`, rows);
 	console.log(
-		`menu p99: ${ms(menu.p99)}  (target ≤ ${report.targets.maxMenuP99Ms} ms)  ${report.verdict.menuP99}${cpu && cpu.others > 0.1 ? " (unreliable: the machine was busy)" : ""}`,
+		`menu p99: ${ms(menu.p99)}  (target ≤ ${report.targets.maxMenuP99Ms} ms)  ${report.verdict.menuP99}${caveat((cpu?.others ?? 0) > OTHER_CPU_THRESHOLD)}`,
 	);
 	console.log(
 		`workerd memory (RSS): ${Math.round(memoryMb.start)} MB at the start, ${Math.round(memoryMb.peak)} MB at the peak, ${Math.round(memoryMb.end)} MB at the end`,
@@ -292,16 +276,9 @@ export function printMixedReport(report: MixedReport): void {
 		);
 	}
 	console.log("");
-	if (report.problems.length > 0) {
-		console.log("PROBLEMS — these figures are not a clean measurement:");
-		for (const problem of report.problems) console.log(`  - ${problem}`);
-	} else {
-		console.log(
-			"No errors; every menu came from memory, every cart add and order answered 201 and every order reached the read model.",
-		);
-	}
-	if (report.warnings.length > 0) {
-		console.log("Warnings:");
-		for (const warning of report.warnings) console.log(`  - ${warning}`);
-	}
+	printProblems(
+		report.problems,
+		report.warnings,
+		"No errors; every menu came from memory, every cart add and order answered 201 and every order reached the read model.",
+	);
 }
