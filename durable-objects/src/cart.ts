@@ -87,8 +87,8 @@ export class CartDurableObject extends DurableObject<Env> {
 	private readonly store: CartStore;
 	private readonly live: LiveClients;
 	private readonly placements = new InFlightCalls<Outcome<OrderPlacement>>();
-	/** The alarm time this instance last set, null for none; undefined until it sets one (another instance may have). */
-	private alarmAt: number | null | undefined;
+	/** When the alarm is set for, null for none: read once on start, then kept as this instance sets it. */
+	private alarmAt: number | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -96,7 +96,11 @@ export class CartDurableObject extends DurableObject<Env> {
 		this.live = new LiveClients(ctx);
 		// Live clients ping to notice a dead connection; the runtime answers without waking this object.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-		ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql));
+		ctx.blockConcurrencyWhile(async () => {
+			migrate(ctx.storage.sql);
+			// An alarm an earlier instance set stays known, so alarmBy never moves it later.
+			this.alarmAt = await ctx.storage.getAlarm();
+		});
 	}
 
 	/** Creates the cart for a location, owned by a signed-in customer or by whoever holds its id. */
@@ -544,7 +548,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	 * and reschedules exactly), so a busy cart does not write its alarm on every add.
 	 */
 	private alarmBy(time: number): void {
-		if (this.alarmAt != null && this.alarmAt <= time) return;
+		if (this.alarmAt !== null && this.alarmAt <= time) return;
 		this.alarmAt = time;
 		void this.ctx.storage.setAlarm(time);
 	}
