@@ -60,6 +60,7 @@ import type {
 } from "../../workers/api/src/ordering/order-views";
 import { CART_IDLE_TTL_MS, type CartRow, CartStore, cartHeader, newCartRow } from "./cart-store";
 import {
+	currentMenuVersion,
 	type LocationCatalogue,
 	loadCartItems,
 	loadLocationCatalogue,
@@ -135,10 +136,11 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Adds a line priced from the location's catalogue (cached briefly, checked
-	 * again at checkout), merging it into an identical line (same item, options
-	 * and note). With the catalogue in memory nothing here awaits: one read of
-	 * the cart and its lines, one line write, one cart write.
+	 * Adds a line priced from the location's catalogue (cached while its menu
+	 * version holds, checked again at checkout), merging it into an identical
+	 * line (same item, options and note). With the catalogue in memory: one
+	 * read of the menu version, of the cart and its lines, one line write, one
+	 * cart write.
 	 */
 	async addLine(
 		cartId: string,
@@ -148,13 +150,11 @@ export class CartDurableObject extends DurableObject<Env> {
 	): Promise<Outcome<{ lineId: string; cart: CartView }>> {
 		return this.command("addLine", call, async () => {
 			const cart = this.openCart(cartId, customerId);
-			// A catalogue in memory that knows the item prices it without an await.
-			const inMemory = this.itemIn(sharedCatalogues.peek(cart.location_slug), input.itemId);
-			const { location, item } = inMemory ?? (await this.itemAt(cart.location_slug, input.itemId));
+			const { location, item } = await this.itemAt(cart.location_slug, input.itemId);
 			const added = draftLine(location, item, input);
-			// No awaits from here on: the merge below cannot interleave with another add. After an
-			// await, read the cart again: another call may have changed or placed it meanwhile.
-			const current = inMemory ? cart : this.openCart(cartId, customerId);
+			// No awaits from here on: the merge below cannot interleave with another add. Read the
+			// cart again after the await: another call may have changed or placed it meanwhile.
+			const current = this.openCart(cartId, customerId);
 			const lines = this.store.lines();
 			const { line, merged } = placeLine(lines, added);
 			if (merged) this.store.updateLine(line);
@@ -625,10 +625,24 @@ export class CartDurableObject extends DurableObject<Env> {
 		return cartView(cartHeader(cart), lines, location, fulfilment, tip);
 	}
 
-	/** The location's catalogue for browsing: shared by this isolate's carts, re-read after a short while. */
-	private async catalogue(slug: string): Promise<LocationCatalogue> {
-		const catalogue =
-			sharedCatalogues.peek(slug) ?? (await sharedCatalogues.get(slug, (key) => loadLocationCatalogue(this.db(), key)));
+	/**
+	 * The location's catalogue, shared by this isolate's carts. For pricing a
+	 * line (`current`), only while the location's menu version is the one on
+	 * D1's primary, so a price or a sold-out switch counts from the moment it
+	 * is written; for showing a cart (taxes and fees), as cached.
+	 */
+	private async catalogue(slug: string, { current = false } = {}): Promise<LocationCatalogue> {
+		const load = (key: string) => loadLocationCatalogue(this.db(), key);
+		let cached = sharedCatalogues.peek(slug);
+		if (current) {
+			const version = await currentMenuVersion(this.env.DB, slug);
+			if (version === undefined) throw violation("not_found", "Location not found");
+			if (cached && cached.menuVersion !== version) {
+				sharedCatalogues.forget(slug);
+				cached = undefined;
+			}
+		}
+		const catalogue = cached ?? (await sharedCatalogues.get(slug, load));
 		if (!catalogue) throw violation("not_found", "Location not found");
 		return catalogue;
 	}
@@ -645,7 +659,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	 * primary, so the refusal names what it really is.
 	 */
 	private async itemAt(slug: string, itemId: string) {
-		const catalogue = await this.catalogue(slug);
+		const catalogue = await this.catalogue(slug, { current: true });
 		const cached = this.itemIn(catalogue, itemId);
 		if (cached) return cached;
 		const items = await loadCartItems(this.env.DB, [itemId]);

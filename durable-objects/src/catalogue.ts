@@ -5,8 +5,10 @@
  * Two readers, for two costs. Browsing (adding a line, changing its options)
  * prices from the location's whole catalogue as its menu document has it,
  * loaded from D1's primary once and shared by every cart of that location in
- * this isolate for `CATALOGUE_MAX_AGE_MS`: 1,000 carts adding at once cost one
- * D1 read per location per refresh instead of one per add. Placing an order
+ * this isolate while the location's menu version is unchanged: each add reads
+ * only that version (one indexed row; every menu write, a sold-out switch
+ * included, bumps it), so 1,000 carts adding at once cost one small read per
+ * add instead of the item, its groups and its options. Placing an order
  * (checkout, one-shot) reads the location and its items fresh from the primary
  * and re-checks every line against them, so a price or a sold-out switch that
  * the cached copy has not seen yet is caught before anything is charged.
@@ -103,6 +105,16 @@ function itemsOf(itemRows: Row[], groupRows: Row[], optionRows: Row[]): Map<stri
 	return items;
 }
 
+/** The location's menu version on D1's primary, undefined for an unknown location. */
+export async function currentMenuVersion(d1: D1Database, slug: string): Promise<number | undefined> {
+	const row = await d1
+		.withSession("first-primary")
+		.prepare("SELECT menu_version FROM locations WHERE slug = ?")
+		.bind(slug)
+		.first<{ menu_version: number }>();
+	return row?.menu_version;
+}
+
 /** The items with these ids, wherever they are, from D1's primary; the caller checks they belong to the cart's location. */
 export async function loadCartItems(d1: D1Database, itemIds: string[]): Promise<Map<string, CatalogueItem>> {
 	if (itemIds.length === 0) return new Map();
@@ -133,6 +145,8 @@ export async function loadPlacementCatalogue(
 export interface LocationCatalogue {
 	location: LocationSummary;
 	items: Map<string, CatalogueItem>;
+	/** The location's menu version it was read at; absent for a placement's read. */
+	menuVersion?: number;
 }
 
 /** The menu document's items in the shape the cart's pricing rules take. */
@@ -163,7 +177,7 @@ export function catalogueOf(document: MenuDocument): LocationCatalogue {
 			});
 		}
 	}
-	return { location: document.location, items };
+	return { location: document.location, items, menuVersion: document.version };
 }
 
 /** The location's catalogue from D1's primary, in one batch; undefined for an unknown location. */
@@ -199,6 +213,11 @@ export class CatalogueCache {
 	peek(slug: string): LocationCatalogue | undefined {
 		const entry = this.entries.get(slug);
 		return entry && this.now() - entry.loadedAt < this.maxAgeMs ? entry.ready : undefined;
+	}
+
+	/** Drops a location's catalogue, e.g. one its menu version has moved past, so the next `get` loads it. */
+	forget(slug: string): void {
+		this.entries.delete(slug);
 	}
 
 	/** The cached catalogue while fresh, else the one `load` reads. */

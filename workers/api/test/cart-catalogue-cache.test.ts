@@ -1,8 +1,8 @@
 /**
  * Adds price from the location's catalogue as this isolate last read it (a
- * short-lived copy shared by every cart); checkout reads D1's primary again.
- * Whatever the copy said, the order is charged the catalogue's current price,
- * and a customer whose cart showed an older one is told before paying.
+ * copy shared by every cart, kept while the location's menu version holds);
+ * checkout reads D1's primary again. A price or sold-out switch counts for the
+ * next add, and a customer whose cart showed an older price is told before paying.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -26,7 +26,7 @@ const FLAT_WHITE_OAT = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["o
 const ITEM = "/api/v1/locations/london-soho/items/itm-ldn-flat-white";
 
 describe("prices from the cached catalogue", () => {
-	it("charges a price changed in D1 after the add, answering prices_changed first when the cart showed the old one", async () => {
+	it("prices the next add at a price changed in D1, though the catalogue was cached before the change", async () => {
 		// Another cart's add loads the location's catalogue into this isolate.
 		const warm = await newCart();
 		expect((await addItem(warm.id, FLAT_WHITE_OAT)).status).toBe(201);
@@ -37,19 +37,44 @@ describe("prices from the cached catalogue", () => {
 			const added = await addItem(cart.id, FLAT_WHITE_OAT);
 			expect(added.status).toBe(201);
 			const { cart: shown } = await json<{ cart: CartBody }>(added);
-			const [line] = shown.lines;
+			expect(shown.lines[0].unitPrice.amount).toBe(400);
+		} finally {
+			await send("PATCH", ITEM, { price: { amount: 340, currency: "GBP" } }, STAFF);
+		}
+	});
+
+	it("refuses the next add of an item marked sold out, though the catalogue was cached before the switch", async () => {
+		const warm = await newCart();
+		expect((await addItem(warm.id, FLAT_WHITE_OAT)).status).toBe(201);
+
+		await send("PUT", `${ITEM}/sold-out`, { soldOut: true }, STAFF);
+		try {
+			const cart = await newCart();
+			const refused = await addItem(cart.id, FLAT_WHITE_OAT);
+			expect(refused.status).toBe(409);
+			expect(await errorOf(refused)).toMatchObject({ code: "item_sold_out" });
+		} finally {
+			await send("PUT", `${ITEM}/sold-out`, { soldOut: false }, STAFF);
+		}
+	});
+
+	it("charges a price changed after the add at checkout, answering prices_changed first", async () => {
+		const cart = await newCart();
+		const added = await addItem(cart.id, FLAT_WHITE_OAT);
+		const { cart: shown } = await json<{ cart: CartBody }>(added);
+		const [line] = shown.lines;
+		expect(line.unitPrice.amount).toBe(380);
+
+		await send("PATCH", ITEM, { price: { amount: 360, currency: "GBP" } }, STAFF);
+		try {
 			const key = crypto.randomUUID();
-			let placed = await checkout(cart.id, PICKUP_TOMORROW(), key);
-			if (line.unitPrice.amount !== 400) {
-				// The add used the cached 340 + 40: checkout caught it against the primary.
-				expect(line.unitPrice.amount).toBe(380);
-				expect(placed.status).toBe(409);
-				expect(await errorOf(placed)).toMatchObject({
-					code: "prices_changed",
-					details: { lines: [{ lineId: line.lineId, unitPrice: { amount: 400, currency: "GBP" } }] },
-				});
-				placed = await checkout(cart.id, PICKUP_TOMORROW(), key);
-			}
+			const refused = await checkout(cart.id, PICKUP_TOMORROW(), key);
+			expect(refused.status).toBe(409);
+			expect(await errorOf(refused)).toMatchObject({
+				code: "prices_changed",
+				details: { lines: [{ lineId: line.lineId, unitPrice: { amount: 400, currency: "GBP" } }] },
+			});
+			const placed = await checkout(cart.id, PICKUP_TOMORROW(), key);
 			expect(placed.status).toBe(201);
 			const { orderId } = await json<{ orderId: string }>(placed);
 			const order = await json<{ totals: { subtotal: { amount: number } } }>(
