@@ -1,8 +1,12 @@
 import { defineConfig } from "drizzle-kit";
 
-/** `npm run db:generate` writes SQL migrations for wrangler's `d1 migrations apply`. */
+/**
+ * The global database: `npm run db:generate` writes its SQL migrations for
+ * wrangler's `d1 migrations apply` (each region's order database has its own
+ * set, from drizzle.regional.config.ts).
+ */
 export default defineConfig({
 	dialect: "sqlite",
-	schema: "./workers/api/src/db/schema.ts",
-	out: "./migrations",
+	schema: "./workers/api/src/db/global-schema.ts",
+	out: "./migrations/global",
 });

@@ -9,10 +9,21 @@ import { build } from "esbuild";
 import { defineConfig } from "vitest/config";
 
 const root = import.meta.dirname;
-const migrations = await readD1Migrations(path.join(root, "migrations"));
+const migrations = await readD1Migrations(path.join(root, "migrations/global"));
+const regionalMigrations = await readD1Migrations(path.join(root, "migrations/regional"));
 
 // Shared by both workers in the edge tests, as in production (ids from the wrangler configs).
 const D1_DATABASE_ID = "00000000-0000-4000-8000-000000000001";
+const ORDER_DATABASE_IDS = {
+	ORDERS_EU: "00000000-0000-4000-8000-000000000101",
+	ORDERS_US: "00000000-0000-4000-8000-000000000102",
+	ORDERS_APAC: "00000000-0000-4000-8000-000000000103",
+} as const;
+const REGIONS = {
+	eu: { locationHint: "weur", jurisdiction: "eu" },
+	us: { locationHint: "enam" },
+	apac: { locationHint: "apac" },
+};
 const MENU_KV_ID = "00000000000040008000000000000002";
 const COMPATIBILITY_DATE = "2026-11-01";
 const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
@@ -76,6 +87,7 @@ export default defineConfig({
 						miniflare: {
 							bindings: {
 								TEST_MIGRATIONS: migrations,
+								TEST_REGIONAL_MIGRATIONS: regionalMigrations,
 								JWT_SECRET: TEST_JWT_SECRET,
 								TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,
 							},
@@ -94,25 +106,31 @@ export default defineConfig({
 					cloudflareTest({
 						wrangler: { configPath: path.join(root, "workers/menu-edge/wrangler.toml") },
 						miniflare: {
-							d1Databases: { TEST_DB: D1_DATABASE_ID },
+							d1Databases: {
+								TEST_DB: D1_DATABASE_ID,
+								TEST_ORDERS_EU: ORDER_DATABASE_IDS.ORDERS_EU,
+								TEST_ORDERS_US: ORDER_DATABASE_IDS.ORDERS_US,
+								TEST_ORDERS_APAC: ORDER_DATABASE_IDS.ORDERS_APAC,
+							},
 							ratelimits: {
 								RATE_LIMIT_MENU_ORIGIN: { namespace_id: "1006", simple: { limit: 100_000, period: 60 } },
 								TEST_RATE_LIMIT,
 							},
-							bindings: { TEST_MIGRATIONS: migrations, TEST_JWT_SECRET },
+							bindings: { TEST_MIGRATIONS: migrations, TEST_REGIONAL_MIGRATIONS: regionalMigrations, TEST_JWT_SECRET },
 							workers: [
 								{
 									name: "goodfood-api",
 									modules: true,
 									scriptPath: apiBundle,
 									compatibilityDate: COMPATIBILITY_DATE,
-									d1Databases: { DB: D1_DATABASE_ID },
+									d1Databases: { DB: D1_DATABASE_ID, ...ORDER_DATABASE_IDS },
 									queueProducers: { ORDER_EVENTS: "goodfood-order-events" },
 									kvNamespaces: { MENU_KV: MENU_KV_ID, REVOCATIONS: "00000000000040008000000000000003" },
 									bindings: {
 										JWT_SECRET: TEST_JWT_SECRET,
 										TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,
 										ENVIRONMENT: "test",
+										REGIONS,
 										CORS_ORIGINS,
 									},
 									ratelimits: {

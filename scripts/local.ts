@@ -2,9 +2,30 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
+import { unstable_readConfig } from "wrangler";
+import { readRegionSettings } from "../packages/platform/src/regions";
 
 export const PERSIST_DIR = ".wrangler/state";
 export const DATABASE = "goodfood";
+
+/**
+ * The order database of each region wrangler.toml configures, by name. A
+ * region the configuration cannot serve (no database bound for it, an unknown
+ * location hint) stops the script here, with what to fix, before anything runs.
+ */
+export function regionalDatabases(): { region: string; database: string }[] {
+	const config = unstable_readConfig({ config: "wrangler.toml" }, { hideWarnings: true });
+	const byBinding = new Map<string, string>(
+		config.d1_databases.map((database: { binding: string; database_name?: string }) => [
+			database.binding,
+			database.database_name ?? database.binding,
+		]),
+	);
+	return readRegionSettings(config.vars.REGIONS, new Set(byBinding.keys())).map((region) => ({
+		region: region.name,
+		database: byBinding.get(region.binding) ?? region.binding,
+	}));
+}
 
 export function wrangler(args: string[], options: { capture?: boolean } = {}): string {
 	const result = spawnSync("wrangler", args, {

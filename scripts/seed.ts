@@ -1,6 +1,7 @@
 /**
- * Applies migrations to the local D1 database and loads the demo catalogue
- * when the database is empty. `npm run db:seed -- --reset` reloads it.
+ * Applies migrations to the local D1 databases (the global one and each
+ * region's order database) and loads the demo catalogue when the global one is
+ * empty. `npm run db:seed -- --reset` reloads it.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { DATABASE, PERSIST_DIR, wrangler } from "./local";
@@ -10,7 +11,7 @@ import { demoAccountStatements } from "./seed/staff";
 const reset = process.argv.includes("--reset");
 const local = ["--local", "--persist-to", PERSIST_DIR];
 
-wrangler(["d1", "migrations", "apply", DATABASE, ...local]);
+await import("./migrate");
 
 const counted = wrangler(
 	["d1", "execute", DATABASE, ...local, "--json", "--command", "SELECT count(*) AS count FROM locations"],

@@ -11,3 +11,8 @@ export async function prepareDatabase(db: D1Database, migrations: D1Migration[])
 	const statements = [...demoSeedStatements(), ...(await demoAccountStatements())];
 	await db.batch(statements.map((statement) => db.prepare(statement)));
 }
+
+/** Applies the regional migrations to each region's order database, once. */
+export async function prepareOrderDatabases(databases: D1Database[], migrations: D1Migration[]): Promise<void> {
+	await Promise.all(databases.map((db) => applyD1Migrations(db, migrations)));
+}

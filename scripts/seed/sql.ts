@@ -27,6 +27,7 @@ export function locationStatements(location: SeedLocation): string[] {
 			latitude: location.latitude,
 			longitude: location.longitude,
 			time_zone: location.timeZone,
+			region: location.region,
 			currency: location.currency,
 			tax_rate_bps: location.taxRateBps,
 			prices_include_tax: location.pricesIncludeTax,

@@ -49,6 +49,8 @@ export interface SeedLocation {
 	latitude: number;
 	longitude: number;
 	timeZone: string;
+	/** Where its orders are kept: a name in wrangler.toml's REGIONS. */
+	region: string;
 	currency: string;
 	taxRateBps: number;
 	pricesIncludeTax: boolean;

@@ -3,6 +3,7 @@
  * validations all become the error envelope, so handlers only read `c.req.valid()`.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OrderDataSessions } from "./d1-session";
 import { validationError } from "./errors";
 import type { TraceContext } from "./trace";
 
@@ -18,7 +19,15 @@ export interface Principal {
 
 export interface AppEnv {
 	Bindings: Env;
-	Variables: { requestId: string; trace: TraceContext; d1: D1DatabaseSession; principal: Principal | undefined };
+	Variables: {
+		requestId: string;
+		trace: TraceContext;
+		/** The global database (catalogue, accounts, webhooks), through a session. */
+		d1: D1DatabaseSession;
+		/** The regions' order databases, each through a session opened on first use. */
+		orderData: OrderDataSessions;
+		principal: Principal | undefined;
+	};
 }
 
 export function createRouter() {

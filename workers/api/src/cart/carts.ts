@@ -2,10 +2,23 @@
 
 import { sha256Hex } from "@goodfood/platform/crypto";
 import { ApiError } from "@goodfood/platform/errors";
+import { objectIn, type Region, regionsOf } from "@goodfood/platform/regions";
 import type { Outcome } from "@goodfood/platform/rule-violation";
+import { regionOfId } from "./identity";
 
+/**
+ * The region an order or cart id names. An id naming a region this deployment
+ * does not have cannot be one it gave out: not found, like any unknown id.
+ */
+export function regionOfOrder(env: Env, id: string): Region {
+	const region = regionsOf(env).get(regionOfId(id));
+	if (!region) throw ApiError.notFound(id.startsWith("crt_") ? "Cart" : "Order");
+	return region;
+}
+
+/** The order's object: in its region's jurisdiction where it has one, created near its restaurant. */
 export function cartObject(env: Env, orderId: string) {
-	return env.CARTS.get(env.CARTS.idFromName(orderId));
+	return objectIn(env.CARTS, regionOfOrder(env, orderId), orderId);
 }
 
 /** The value of an outcome, or the refusal as an error in the envelope. */

@@ -1,0 +1,266 @@
+/**
+ * The global database's schema: what every region shares, read through D1
+ * replicas everywhere (the catalogue, accounts, webhooks, forecasts and the
+ * development e-mail sink). `npm run db:generate` turns a change here into a
+ * migration under `migrations/global/`; the FTS5 index and its triggers live
+ * in a hand-written migration because drizzle cannot express them.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ForecastModel } from "../intelligence/domain/forecast";
+import type { AvailabilityWindow, WeeklyOpeningHours } from "../menu/domain/availability";
+import type { OrderEventType } from "../ordering/events";
+
+const timestamps = {
+	createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+	updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+};
+
+export const locations = sqliteTable("locations", {
+	slug: text("slug").primaryKey(),
+	name: text("name").notNull(),
+	addressLine: text("address_line").notNull(),
+	city: text("city").notNull(),
+	postcode: text("postcode").notNull(),
+	country: text("country").notNull(),
+	latitude: real("latitude").notNull(),
+	longitude: real("longitude").notNull(),
+	timeZone: text("time_zone").notNull(),
+	/** Where the location's orders are kept and its objects live: a name in wrangler.toml's REGIONS. */
+	region: text("region").notNull(),
+	/** ISO 4217 code; every price at this location is in this currency. */
+	currency: text("currency").notNull(),
+	/** Tax rate in basis points: 2000 = 20%. */
+	taxRateBps: integer("tax_rate_bps").notNull(),
+	/** Whether menu prices already include tax (VAT in the UK and Japan) or tax is added on top (US sales tax). */
+	pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
+	openingHours: text("opening_hours", { mode: "json" }).$type<WeeklyOpeningHours>().notNull(),
+	pickupEnabled: integer("pickup_enabled", { mode: "boolean" }).notNull().default(true),
+	deliveryEnabled: integer("delivery_enabled", { mode: "boolean" }).notNull().default(false),
+	deliveryRadiusMeters: integer("delivery_radius_m").notNull().default(0),
+	deliveryFeeMinor: integer("delivery_fee_minor").notNull().default(0),
+	/** Bumped by every menu change; names the menu document in KV. */
+	menuVersion: integer("menu_version").notNull().default(1),
+	...timestamps,
+});
+
+export const categories = sqliteTable(
+	"categories",
+	{
+		id: text("id").primaryKey(),
+		locationSlug: text("location_slug")
+			.notNull()
+			.references(() => locations.slug, { onDelete: "cascade" }),
+		name: text("name").notNull(),
+		description: text("description").notNull().default(""),
+		position: integer("position").notNull().default(0),
+		/** Empty means available whenever the location is open. */
+		availability: text("availability", { mode: "json" }).$type<AvailabilityWindow[]>().notNull().default(sql`'[]'`),
+		...timestamps,
+	},
+	(table) => [index("categories_location_idx").on(table.locationSlug, table.position)],
+);
+
+export const items = sqliteTable(
+	"items",
+	{
+		id: text("id").primaryKey(),
+		locationSlug: text("location_slug")
+			.notNull()
+			.references(() => locations.slug, { onDelete: "cascade" }),
+		categoryId: text("category_id")
+			.notNull()
+			.references(() => categories.id, { onDelete: "cascade" }),
+		name: text("name").notNull(),
+		description: text("description").notNull().default(""),
+		priceMinor: integer("price_minor").notNull(),
+		imageKey: text("image_key"),
+		allergens: text("allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		dietaryTags: text("dietary_tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		calories: integer("calories"),
+		availability: text("availability", { mode: "json" }).$type<AvailabilityWindow[]>().notNull().default(sql`'[]'`),
+		soldOut: integer("sold_out", { mode: "boolean" }).notNull().default(false),
+		position: integer("position").notNull().default(0),
+		...timestamps,
+	},
+	(table) => [
+		index("items_location_idx").on(table.locationSlug),
+		index("items_category_idx").on(table.categoryId, table.position),
+	],
+);
+
+export const modifierGroups = sqliteTable(
+	"modifier_groups",
+	{
+		id: text("id").primaryKey(),
+		itemId: text("item_id")
+			.notNull()
+			.references(() => items.id, { onDelete: "cascade" }),
+		name: text("name").notNull(),
+		minSelections: integer("min_selections").notNull().default(0),
+		maxSelections: integer("max_selections").notNull().default(1),
+		position: integer("position").notNull().default(0),
+	},
+	(table) => [index("modifier_groups_item_idx").on(table.itemId, table.position)],
+);
+
+export const modifierOptions = sqliteTable(
+	"modifier_options",
+	{
+		id: text("id").primaryKey(),
+		groupId: text("group_id")
+			.notNull()
+			.references(() => modifierGroups.id, { onDelete: "cascade" }),
+		name: text("name").notNull(),
+		priceDeltaMinor: integer("price_delta_minor").notNull().default(0),
+		/** Allergens this option adds to the item (e.g. a cheese topping adds milk). */
+		allergens: text("allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		position: integer("position").notNull().default(0),
+	},
+	(table) => [
+		index("modifier_options_group_idx").on(table.groupId, table.position),
+		uniqueIndex("modifier_options_group_name_idx").on(table.groupId, table.name),
+	],
+);
+
+/** Customers and staff. Staff roles are limited to `locations`; customers keep their profile here. */
+export const accounts = sqliteTable(
+	"accounts",
+	{
+		id: text("id").primaryKey(),
+		email: text("email").notNull(),
+		role: text("role", { enum: ["customer", "kitchen", "manager", "admin"] }).notNull(),
+		/** PBKDF2-SHA256: `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`. */
+		passwordHash: text("password_hash").notNull(),
+		name: text("name").notNull(),
+		phone: text("phone"),
+		locations: text("locations", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		addresses: text("addresses", { mode: "json" }).$type<SavedAddress[]>().notNull().default(sql`'[]'`),
+		dietaryPreferences: text("dietary_preferences", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		avoidAllergens: text("avoid_allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+		favouriteLocation: text("favourite_location"),
+		notificationPreferences: text("notification_preferences", { mode: "json" })
+			.$type<NotificationPreferences>()
+			.notNull()
+			.default(sql`'{"orderUpdates":true,"marketing":false}'`),
+		...timestamps,
+	},
+	(table) => [uniqueIndex("accounts_email_idx").on(table.email)],
+);
+
+export interface SavedAddress {
+	label: string;
+	line1: string;
+	line2?: string | null;
+	city: string;
+	postcode: string;
+	latitude: number;
+	longitude: number;
+}
+
+export interface NotificationPreferences {
+	orderUpdates: boolean;
+	marketing: boolean;
+}
+
+/** Rotating refresh tokens, stored hashed; a family is one sign-in and dies whole when a used token comes back. */
+export const refreshTokens = sqliteTable(
+	"refresh_tokens",
+	{
+		id: text("id").primaryKey(),
+		familyId: text("family_id").notNull(),
+		accountId: text("account_id")
+			.notNull()
+			.references(() => accounts.id, { onDelete: "cascade" }),
+		tokenHash: text("token_hash").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		usedAt: integer("used_at"),
+		revokedAt: integer("revoked_at"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [
+		uniqueIndex("refresh_tokens_hash_idx").on(table.tokenHash),
+		index("refresh_tokens_family_idx").on(table.familyId),
+		// Ending every session of an account (password change, deletion, a staff change) finds its tokens here.
+		index("refresh_tokens_account_idx").on(table.accountId, table.createdAt),
+	],
+);
+
+/**
+ * What is left of a deleted account: when it was erased and how many of its
+ * orders were anonymised. Kept for good, so a projection that lands after the
+ * deletion still knows the person is gone; `completed_at` is NULL while some
+ * order's own event stream still holds their details.
+ */
+export const accountTombstones = sqliteTable("account_tombstones", {
+	accountId: text("account_id").primaryKey(),
+	erasedAt: text("erased_at").notNull(),
+	/** Orders anonymised: those found at deletion and any whose OrderPlaced landed after it. */
+	orders: integer("orders").notNull().default(0),
+	completedAt: text("completed_at"),
+});
+
+/** Restaurant integrations that receive a location's order events, signed with their secret. */
+export const webhooks = sqliteTable(
+	"webhooks",
+	{
+		id: text("id").primaryKey(),
+		locationSlug: text("location_slug")
+			.notNull()
+			.references(() => locations.slug, { onDelete: "cascade" }),
+		url: text("url").notNull(),
+		/** The HMAC key, shown once at registration; kept in clear because every delivery is signed with it. */
+		secret: text("secret").notNull(),
+		/** The event types delivered; null means every type, including ones added later. */
+		events: text("events", { mode: "json" }).$type<OrderEventType[]>(),
+		/** Set when the webhook is removed; the row stays so the notification log can name it. */
+		disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+		createdAt: timestamps.createdAt,
+	},
+	(table) => [index("webhooks_location_idx").on(table.locationSlug, table.disabled)],
+);
+
+/** The development e-mail sink: every message the app would have sent, kept locally instead. */
+export const devOutbox = sqliteTable(
+	"dev_outbox",
+	{
+		id: text("id").primaryKey(),
+		toAddress: text("to_address").notNull(),
+		fromAddress: text("from_address").notNull(),
+		subject: text("subject").notNull(),
+		text: text("text").notNull(),
+		html: text("html").notNull(),
+		idempotencyKey: text("idempotency_key"),
+		createdAt: text("created_at").notNull(),
+	},
+	(table) => [
+		index("dev_outbox_to_idx").on(table.toAddress),
+		// The sink looks a message up by its key on every send, twice; without this each send
+		// scanned every message kept so far, so an order cost more the more orders came before.
+		index("dev_outbox_idempotency_key_idx").on(table.idempotencyKey),
+	],
+);
+
+/**
+ * Daily demand forecasts per category and location-local date, precomputed
+ * each night by the cron trigger (`intelligence/scheduled.ts`); units, with
+ * 80% and 95% prediction intervals.
+ */
+export const demandForecasts = sqliteTable(
+	"demand_forecasts",
+	{
+		locationSlug: text("location_slug").notNull(),
+		categoryId: text("category_id").notNull(),
+		date: text("date").notNull(),
+		predicted: real("predicted").notNull(),
+		lower80: real("lower80").notNull(),
+		upper80: real("upper80").notNull(),
+		lower95: real("lower95").notNull(),
+		upper95: real("upper95").notNull(),
+		model: text("model").$type<ForecastModel>().notNull(),
+		/** The chosen model's backtest MASE; null when the history was too short to backtest. */
+		mase: real("mase"),
+		generatedAt: text("generated_at").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.categoryId, table.date] })],
+);
