@@ -14,7 +14,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { DATABASE, ensureDevVars } from "../scripts/local";
+import { DATABASE, ensureDevVars, regionalDatabases } from "../scripts/local";
 import { demoSeedStatements } from "../scripts/seed/sql";
 import { demoAccountStatements } from "../scripts/seed/staff";
 
@@ -129,6 +129,9 @@ function freePort(): Promise<number> {
 async function seed(persistTo: string, signal: AbortSignal): Promise<void> {
 	const local = ["--local", "--persist-to", persistTo];
 	await wrangler(["d1", "migrations", "apply", DATABASE, ...local], signal);
+	for (const { database } of regionalDatabases()) {
+		await wrangler(["d1", "migrations", "apply", database, ...local], signal);
+	}
 	const file = path.join(persistTo, "seed.sql");
 	writeFileSync(file, `${[...demoSeedStatements(), ...(await demoAccountStatements())].join("\n")}\n`);
 	await wrangler(["d1", "execute", DATABASE, ...local, "--file", file], signal);
