@@ -7,7 +7,9 @@
  */
 
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
+import { regionNamed } from "@goodfood/platform/regions";
 import { continueTrace } from "@goodfood/platform/trace";
+import { regionOfId } from "../cart/identity";
 import { type Database, database } from "../db/client";
 import { ERASED_CONTACT } from "../ordering/domain/erasure";
 import type { OrderEventEnvelope } from "../ordering/events";
@@ -21,13 +23,14 @@ import {
 import { type OrderEmailInput, renderOrderEmail } from "./domain/templates";
 import { type EmailSender, emailSenderFor } from "./email";
 import {
+	accountWishes,
+	CUSTOMER_REF_PREFIX,
 	claimSend,
 	claimSendIfStillWanted,
 	findWebhook,
 	markDead,
 	markFailed,
 	markSent,
-	markSentStatement,
 	markSkipped,
 	type OrderForEmail,
 	orderForEmail,
@@ -43,8 +46,29 @@ const MARK_SENT_BACKOFF_MS = 200;
 const CONCURRENCY = 5;
 
 interface Context {
-	db: Database;
+	/** Webhooks, accounts, locations and the development sink. */
+	global: Database;
+	/** The database of the order's region, where its notification log rows are. */
+	ordersOf: (job: NotificationJob) => Database;
 	email: () => EmailSender;
+}
+
+/**
+ * Each order's notification log is in the order's region, which its id names;
+ * one drizzle client per region a batch touches. A region configuration lost
+ * throws, so the job is retried and, failing on, dead-lettered with the reason.
+ */
+function regionalDatabases(env: Env): (job: NotificationJob) => Database {
+	const byRegion = new Map<string, Database>();
+	return (job) => {
+		const name = regionOfId(job.event.orderId);
+		let db = byRegion.get(name);
+		if (!db) {
+			db = database(regionNamed(env, name).orders);
+			byRegion.set(name, db);
+		}
+		return db;
+	};
 }
 
 /**
@@ -53,12 +77,8 @@ interface Context {
  */
 type Plan = { skip: string; erased?: boolean } | { send: Send };
 
-/**
- * Sends a claimed job. `recorded`: the send marked the job sent itself (the
- * development sink, in the same D1 batch); otherwise the provider's message id
- * is recorded after.
- */
-type Send = () => Promise<{ providerMessageId: string | null; recorded: boolean }>;
+/** Sends a claimed job, resolving with the provider's message id (null for a webhook); the send is recorded after. */
+type Send = () => Promise<{ providerMessageId: string | null }>;
 
 /**
  * Each delivery's logger: its span, a child of the span that recorded its
@@ -179,12 +199,12 @@ function emailInputOf(
 async function planEmail(context: Context, job: NotificationJob): Promise<Plan> {
 	const kind = CUSTOMER_EMAIL_KIND[job.event.type];
 	if (!kind) return { skip: `customers are not e-mailed about ${job.event.type}` };
-	const found = await orderForEmail(context.db, job.event.orderId);
+	const found = await orderForEmail(context.global, context.ordersOf(job), job.event.orderId);
 	if (!found) throw new Error(`order ${job.event.orderId} is not in the read model`);
 	if (!found.order.customerRef || found.order.contactEmail !== job.recipient) {
 		return { skip: "the order's contact was erased", erased: true };
 	}
-	if (found.order.customerRef.startsWith("customer:")) {
+	if (found.order.customerRef.startsWith(CUSTOMER_REF_PREFIX)) {
 		if (!found.account) return { skip: "the customer's account no longer exists", erased: true };
 		if (!found.account.preferences.orderUpdates) return { skip: "the customer opted out of order updates" };
 	}
@@ -196,12 +216,7 @@ function emailSend(context: Context, job: NotificationJob, input: OrderEmailInpu
 	const sender = context.email();
 	return async () => {
 		const message = { to: job.recipient, ...rendered, idempotencyKey: `goodfood/${job.event.id}/email` };
-		if (sender.sendAndMarkSent) {
-			const now = new Date();
-			await sender.sendAndMarkSent(message, (id) => markSentStatement(context.db.$client, job, now, id));
-			return { providerMessageId: null, recorded: true };
-		}
-		return { providerMessageId: (await sender.send(message)).id, recorded: false };
+		return { providerMessageId: (await sender.send(message)).id };
 	};
 }
 
@@ -216,7 +231,15 @@ async function sendPlacedEmail(context: Context, message: Message<unknown>, job:
 	if (job.channel !== "email" || event.type !== "OrderPlaced" || !location) return false;
 	// Rendered before the claim, so a job that cannot be rendered holds no claim while it waits for its retry.
 	const send = emailSend(context, job, emailInputOf(placedEmailOrder(event, location), event, "placed"));
-	const claim = await claimSendIfStillWanted(context.db, job, new Date(), LEASE_SECONDS);
+	// The account is global and the order regional: its wishes are read first and handed to the claim.
+	const customerId = event.payload.customerId;
+	const account = customerId
+		? {
+				customerRef: `${CUSTOMER_REF_PREFIX}${customerId}`,
+				wanted: await accountWishes(context.global, customerId).then((wishes) => wishes.exists && wishes.orderUpdates),
+			}
+		: null;
+	const claim = await claimSendIfStillWanted(context.ordersOf(job), job, new Date(), LEASE_SECONDS, account);
 	if (claim === "undecided") return false;
 	if (claim === "settled") message.ack();
 	else if (claim === "busy") message.retry({ delaySeconds: LEASE_SECONDS });
@@ -225,12 +248,12 @@ async function sendPlacedEmail(context: Context, message: Message<unknown>, job:
 }
 
 async function planWebhook(context: Context, job: NotificationJob): Promise<Plan> {
-	const webhook = await findWebhook(context.db, job.recipient);
+	const webhook = await findWebhook(context.global, job.recipient);
 	if (!webhook || webhook.disabled) return { skip: "the webhook was removed" };
 	return {
 		send: async () => {
 			await deliverWebhook(webhook, job.event, new Date());
-			return { providerMessageId: null, recorded: false };
+			return { providerMessageId: null };
 		},
 	};
 }
@@ -241,12 +264,12 @@ async function handleJob(context: Context, message: Message<unknown>, job: Notif
 		const plan = job.channel === "email" ? await planEmail(context, job) : await planWebhook(context, job);
 		if ("skip" in plan) {
 			const logged = plan.erased ? { ...job, recipient: ERASED_CONTACT.email } : job;
-			await markSkipped(context.db, logged, plan.skip, new Date());
+			await markSkipped(context.ordersOf(job), logged, plan.skip, new Date());
 			jobLog(job).info("notification skipped", { reason: plan.skip });
 			message.ack();
 			return;
 		}
-		const claim = await claimSend(context.db, job, new Date(), LEASE_SECONDS);
+		const claim = await claimSend(context.ordersOf(job), job, new Date(), LEASE_SECONDS);
 		if (claim === "settled") {
 			message.ack();
 			return;
@@ -276,7 +299,7 @@ async function sendClaimed(
 		await failed(context, message, job, error, true);
 		return;
 	}
-	if (!sent.recorded) await recordSent(context, job, sent.providerMessageId);
+	await recordSent(context, job, sent.providerMessageId);
 	message.ack();
 }
 
@@ -292,7 +315,7 @@ async function failed(
 	const delaySeconds = notificationRetryDelaySeconds(message.attempts);
 	jobLog(job).warn("notification failed", { attempts: message.attempts, delaySeconds, error: reason });
 	try {
-		await markFailed(context.db, job, reason, claimed, new Date());
+		await markFailed(context.ordersOf(job), job, reason, claimed, new Date());
 	} catch (logFailure) {
 		jobLog(job).error("notification log write failed", { error: errorText(logFailure) });
 	}
@@ -309,7 +332,7 @@ async function failed(
 async function recordSent(context: Context, job: NotificationJob, providerMessageId: string | null): Promise<void> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			await markSent(context.db, job, providerMessageId, new Date());
+			await markSent(context.ordersOf(job), job, providerMessageId, new Date());
 			return;
 		} catch (error) {
 			if (attempt >= MARK_SENT_ATTEMPTS) {
@@ -339,9 +362,13 @@ async function eachConcurrently<T>(items: T[], limit: number, run: (item: T) => 
  * as the first copy carries the job.
  */
 export async function handleNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	const db = database(env.DB);
+	const global = database(env.DB);
 	let sender: EmailSender | undefined;
-	const context: Context = { db, email: () => (sender ??= emailSenderFor(env, db)) };
+	const context: Context = {
+		global,
+		ordersOf: regionalDatabases(env),
+		email: () => (sender ??= emailSenderFor(env, global)),
+	};
 
 	const jobs: { message: Message<unknown>; job: NotificationJob }[] = [];
 	const seen = new Set<string>();
@@ -373,7 +400,7 @@ export async function handleNotifications(batch: MessageBatch<unknown>, env: Env
  * another delivery settled them meanwhile.
  */
 export async function handleDeadNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	const db = database(env.DB);
+	const ordersOf = regionalDatabases(env);
 	for (const message of batch.messages) {
 		const parsed = NotificationJob.safeParse(message.body);
 		if (!parsed.success) {
@@ -386,7 +413,7 @@ export async function handleDeadNotifications(batch: MessageBatch<unknown>, env:
 		}
 		const job = parsed.data;
 		try {
-			const row = await markDead(db, job, new Date());
+			const row = await markDead(ordersOf(job), job, new Date());
 			const fields = { status: row?.status, attempts: row?.attempts, lastError: row?.lastError };
 			if (row?.status === "dead") jobLog(job).error("notification dead-lettered", fields);
 			else jobLog(job).info("dead-lettered notification was settled by another delivery", fields);

@@ -5,7 +5,7 @@
  */
 
 import type { Database } from "../db/client";
-import { keepInOutboxOnce, recordInOutboxOnce, SINK_MESSAGE_ID } from "./repository";
+import { recordInOutboxOnce } from "./repository";
 
 export interface EmailMessage {
 	to: string;
@@ -19,15 +19,6 @@ export interface EmailMessage {
 export interface EmailSender {
 	/** Resolves with the provider's message id; rejects when the message may not have been accepted. */
 	send(message: EmailMessage): Promise<{ id: string }>;
-	/**
-	 * Only a sender that is D1 itself (the development sink): keeps the message
-	 * and runs `markSent`, the job's bookkeeping, in one batch, one D1 round trip
-	 * instead of two. `markSent` is given the kept message's id as SQL.
-	 */
-	sendAndMarkSent?(
-		message: EmailMessage,
-		markSent: (providerMessageId: { sql: string; params: unknown[] }) => D1PreparedStatement,
-	): Promise<void>;
 }
 
 /** The optional secret is not declared in wrangler.toml, so it is absent from the generated Env. */
@@ -79,9 +70,11 @@ export function resendSender(options: { apiKey: string; from: string; baseUrl: s
 }
 
 /**
- * Keeps each message in D1 instead of sending it, like a mailbox every developer
- * can read. Like the provider, it keeps a message with a key it has seen once only,
- * answering a repeat with the first message's id.
+ * Keeps each message in the global D1 database instead of sending it, like a
+ * mailbox every developer can read. Like the provider, it keeps a message with
+ * a key it has seen once only, answering a repeat with the first message's id.
+ * The job's log row is in the order's region, so, as with the provider, the
+ * send is recorded after it, in a second statement.
  */
 export function developmentSink(db: Database, from: string): EmailSender {
 	const rowOf = (message: EmailMessage) => ({
@@ -98,14 +91,6 @@ export function developmentSink(db: Database, from: string): EmailSender {
 		async send(message) {
 			const row = rowOf(message);
 			return { id: await recordInOutboxOnce(db, row) };
-		},
-		async sendAndMarkSent(message, markSent) {
-			const key = message.idempotencyKey;
-			// One transaction: the job is marked sent with the id kept under its key, this message's or a repeat's first.
-			await db.$client.batch([
-				keepInOutboxOnce(db.$client, rowOf(message), key),
-				markSent({ sql: SINK_MESSAGE_ID.sql, params: SINK_MESSAGE_ID.params(key) }),
-			]);
 		},
 	};
 }

@@ -1,7 +1,9 @@
 /** From a projected order event to notification jobs on the notifications queue. */
 
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
+import { regionNamed } from "@goodfood/platform/regions";
 import { continueTrace } from "@goodfood/platform/trace";
+import { regionOfId } from "../cart/identity";
 import { database } from "../db/client";
 import type { OrderEventEnvelope } from "../ordering/events";
 import { type EmailLocation, type NotificationJob, notificationJobsFor, type WebhookSubscription } from "./domain/jobs";
@@ -42,7 +44,8 @@ export interface Recipients {
 /**
  * Queues the notifications an event causes: the customer's e-mail and one
  * delivery per subscribed webhook of the order's location, read from the
- * read models the event was just projected into, unless the caller read them
+ * read models the event was just projected into (the order in its region, the
+ * webhooks in the global database), unless the caller read them
  * already (the order-events consumer does, for a whole batch). Resolves false, having
  * logged why, when they could not all be queued; the caller then retries the
  * event, and the notification log absorbs the jobs queued twice.
@@ -55,7 +58,14 @@ export async function enqueueNotifications(
 ): Promise<boolean> {
 	try {
 		const locationSlug = event.type === "OrderPlaced" ? event.payload.locationSlug : null;
-		const recipients: Recipients = known ?? (await recipientsOf(database(env.DB), event.orderId, locationSlug));
+		const recipients: Recipients =
+			known ??
+			(await recipientsOf(
+				database(env.DB),
+				database(regionNamed(env, regionOfId(event.orderId)).orders),
+				event.orderId,
+				locationSlug,
+			));
 		const jobs = notificationJobsFor(event, recipients.contactEmail, recipients.webhooks, recipients.location);
 		for (const chunk of sendChunks(jobs)) await env.NOTIFICATIONS.sendBatch(chunk);
 		return true;

@@ -2,6 +2,11 @@
  * D1 storage of the notifications context: registered webhooks, the
  * notification log (whose rows are also the claims that keep a job from being
  * sent twice), the development e-mail sink, and what a job reads of an order.
+ *
+ * Two databases: the notification log sits beside the order it is about, in
+ * the order's region (`orders`); webhooks, accounts, locations and the sink are
+ * global (`global`). No statement spans both, so a read that needs an order and
+ * its location or account is two reads.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
@@ -10,6 +15,9 @@ import type { OrderEventType } from "../ordering/events";
 import { type NotificationJob, SETTLED_STATUSES, type WebhookSubscription } from "./domain/jobs";
 
 const { notificationLog, webhooks, devOutbox } = schema;
+
+/** An account holder's orders name them as `customer:<account id>`. */
+export const CUSTOMER_REF_PREFIX = "customer:";
 
 function keyOf(job: NotificationJob) {
 	return and(
@@ -66,73 +74,88 @@ export async function claimSend(db: Database, job: NotificationJob, now: Date, l
 	return row && SETTLED_STATUSES.includes(row.status) ? "settled" : "busy";
 }
 
+/** What the global accounts table says of an account the notifications need to respect. */
+export interface AccountWishes {
+	/** False once the account was deleted (the customer erased). */
+	exists: boolean;
+	orderUpdates: boolean;
+}
+
+/** Whether an account still exists and wants order updates: one read of the global database. */
+export async function accountWishes(global: Database, accountId: string): Promise<AccountWishes> {
+	const row = await global
+		.select({ preferences: schema.accounts.notificationPreferences })
+		.from(schema.accounts)
+		.where(eq(schema.accounts.id, accountId))
+		.get();
+	return { exists: row !== undefined, orderUpdates: row?.preferences.orderUpdates ?? false };
+}
+
 /**
- * Claims an OrderPlaced e-mail in one statement that also asks whether it may
- * still be sent: the order's contact is this address (not erased) and an
- * account holder still has an account that wants order updates. So a job
- * carrying its order (the event's payload and its location) reads nothing
- * else. `undecided`: not claimed, and the row does not say why (no row, a
- * failed attempt, a lapsed claim): the caller reads the order and decides.
+ * Claims an OrderPlaced e-mail in one statement on the order's region that
+ * also asks whether it may still be sent: the order's contact is this address
+ * (not erased) and, for an account holder, it is still the account the caller
+ * read wishes for (`wanted`: the account exists and wants order updates). So a
+ * job carrying its order (the event's payload and its location) reads nothing
+ * else of the order. `undecided`: not claimed, and the row does not say why (no
+ * row, a failed attempt, a lapsed claim, not wanted): the caller reads the order and decides.
  */
 export async function claimSendIfStillWanted(
-	db: Database,
+	orders: Database,
 	job: NotificationJob,
 	now: Date,
 	leaseSeconds: number,
+	account: { customerRef: string; wanted: boolean } | null,
 ): Promise<Claim | "undecided"> {
 	const at = now.toISOString();
 	const staleBefore = new Date(now.getTime() - leaseSeconds * 1000).toISOString();
 	const { event, channel, recipient } = job;
 	// Hand-written and prepared: it runs once per order, and drizzle's builders cost more CPU than D1 does here.
-	const claimed = await db.$client
+	const claimed = await orders.$client
 		.prepare(CLAIM_IF_STILL_WANTED)
-		.bind(event.id, channel, recipient, event.orderId, event.type, at, "customer:".length + 1, staleBefore)
+		.bind(
+			event.id,
+			channel,
+			recipient,
+			event.orderId,
+			event.type,
+			at,
+			account?.customerRef ?? null,
+			account?.wanted ? 1 : 0,
+			staleBefore,
+		)
 		.first<{ attempts: number }>();
 	if (claimed) return "claimed";
-	const existing = await findLogRow(db, job);
+	const existing = await findLogRow(orders, job);
 	if (existing && SETTLED_STATUSES.includes(existing.status)) return "settled";
 	if (existing?.status === "sending" && existing.updatedAt >= staleBefore) return "busy";
 	return "undecided";
 }
 
 /**
- * ?1 event id, ?2 channel, ?3 recipient, ?4 order id, ?5 event type, ?6 now, ?7 where an account id starts in
- * `customer_ref`, ?8 the oldest `updated_at` of a claim still held. INSERT … SELECT lists every column in the
- * table's order.
+ * ?1 event id, ?2 channel, ?3 recipient, ?4 order id, ?5 event type, ?6 now, ?7 the customer reference whose
+ * account was read, ?8 whether that account wants the e-mail (1 or 0), ?9 the oldest `updated_at` of a claim still
+ * held. INSERT … SELECT lists every column in the table's order.
  */
 const CLAIM_IF_STILL_WANTED = `INSERT INTO notification_log
 	(event_id, channel, recipient, order_id, event_type, status, attempts, last_error, provider_message_id, created_at, updated_at)
 SELECT ?1, ?2, ?3, ?4, ?5, 'sending', 1, NULL, NULL, ?6, ?6
 WHERE EXISTS (SELECT 1 FROM orders o WHERE o.id = ?4
 	AND o.customer_ref IS NOT NULL AND o.contact_email = ?3
-	AND (o.customer_ref NOT LIKE 'customer:%' OR EXISTS (SELECT 1 FROM accounts a
-		WHERE a.id = substr(o.customer_ref, ?7)
-		AND coalesce(json_extract(a.notification_preferences, '$.orderUpdates'), 1) <> 0)))
+	AND (o.customer_ref NOT LIKE 'customer:%' OR (o.customer_ref = ?7 AND ?8 = 1)))
 ON CONFLICT (event_id, channel, recipient) DO UPDATE SET status = 'sending', attempts = attempts + 1, updated_at = ?6
-	WHERE notification_log.status = 'failed' OR (notification_log.status = 'sending' AND notification_log.updated_at < ?8)
+	WHERE notification_log.status = 'failed' OR (notification_log.status = 'sending' AND notification_log.updated_at < ?9)
 RETURNING attempts`;
 
-export async function markSent(db: Database, job: NotificationJob, providerMessageId: string | null, now: Date) {
-	await markSentStatement(db.$client, job, now, { sql: "?", params: [providerMessageId] }).run();
-}
-
-/**
- * Marks a job sent, its provider's message id given as SQL (a value, or the
- * development sink's kept message read in the same batch). Hand-written: it
- * runs once per e-mail.
- */
-export function markSentStatement(
-	d1: D1Database,
-	job: NotificationJob,
-	now: Date,
-	providerMessageId: { sql: string; params: unknown[] },
-): D1PreparedStatement {
-	return d1
+export async function markSent(orders: Database, job: NotificationJob, providerMessageId: string | null, now: Date) {
+	// Hand-written: it runs once per e-mail.
+	await orders.$client
 		.prepare(
-			`UPDATE notification_log SET status = 'sent', provider_message_id = ${providerMessageId.sql}, last_error = NULL, updated_at = ?
+			`UPDATE notification_log SET status = 'sent', provider_message_id = ?, last_error = NULL, updated_at = ?
 WHERE event_id = ? AND channel = ? AND recipient = ?`,
 		)
-		.bind(...providerMessageId.params, now.toISOString(), job.event.id, job.channel, job.recipient);
+		.bind(providerMessageId, now.toISOString(), job.event.id, job.channel, job.recipient)
+		.run();
 }
 
 /**
@@ -193,25 +216,38 @@ export async function markDead(db: Database, job: NotificationJob, now: Date): P
 	return findLogRow(db, job);
 }
 
-/** What fan-out needs of an order: its contact (null once erased) and its location's live webhooks. */
-export async function recipientsOf(db: Database, orderId: string, locationSlug: string | null) {
-	const slug =
-		locationSlug ??
-		sql`(select ${schema.orders.locationSlug} from ${schema.orders} where ${schema.orders.id} = ${orderId})`;
-	const [order, hooks] = await db.batch([
-		db
-			.select({ contactEmail: schema.orders.contactEmail, customerRef: schema.orders.customerRef })
-			.from(schema.orders)
-			.where(eq(schema.orders.id, orderId)),
-		db
+/**
+ * What fan-out needs of an order: its contact (null once erased) from the
+ * order's region, and its location's live webhooks from the global database.
+ * With the location known (an OrderPlaced names it) both reads run at once.
+ */
+export async function recipientsOf(global: Database, orders: Database, orderId: string, locationSlug: string | null) {
+	const readOrder = orders
+		.select({
+			contactEmail: schema.orders.contactEmail,
+			customerRef: schema.orders.customerRef,
+			locationSlug: schema.orders.locationSlug,
+		})
+		.from(schema.orders)
+		.where(eq(schema.orders.id, orderId))
+		.get();
+	const readHooks = (slug: string) =>
+		global
 			.select({ id: webhooks.id, events: webhooks.events })
 			.from(webhooks)
 			.where(and(eq(webhooks.locationSlug, slug), eq(webhooks.disabled, false)))
-			.orderBy(asc(webhooks.createdAt), asc(webhooks.id)),
-	]);
+			.orderBy(asc(webhooks.createdAt), asc(webhooks.id));
+	let order: Awaited<typeof readOrder>;
+	let hooks: WebhookSubscription[];
+	if (locationSlug) {
+		[order, hooks] = await Promise.all([readOrder, readHooks(locationSlug)]);
+	} else {
+		order = await readOrder;
+		hooks = order ? await readHooks(order.locationSlug) : [];
+	}
 	// Erasing an account clears the reference and replaces the contact on its orders.
-	const contactEmail = order[0]?.customerRef ? order[0].contactEmail : null;
-	return { contactEmail, webhooks: hooks as WebhookSubscription[] };
+	const contactEmail = order?.customerRef ? order.contactEmail : null;
+	return { contactEmail, webhooks: hooks };
 }
 
 /** A line as an e-mail shows it. */
@@ -224,53 +260,71 @@ export interface EmailLine {
 }
 
 /**
- * The order, its lines (as JSON, in position order) and location, and the
- * customer's preferences (null for guests or a deleted account), from the read
- * models in one statement: a job reads it once per e-mail.
+ * The order and its lines (as JSON, in position order) from its region in one
+ * statement, then its location and the customer's preferences (null for guests
+ * or a deleted account) from the global database in one batch: a job reads it
+ * once per e-mail.
  */
-export async function orderForEmail(db: Database, orderId: string) {
-	const { orders, orderLines, locations, accounts } = schema;
+export async function orderForEmail(global: Database, orders: Database, orderId: string) {
+	const { orderLines, locations, accounts } = schema;
+	const order = schema.orders;
 	const lines = sql<string>`(select json_group_array(json_object('name', ${orderLines.name}, 'quantity', ${orderLines.quantity},
 		'lineTotalMinor', ${orderLines.lineTotalMinor}, 'options', json(${orderLines.options}), 'note', ${orderLines.note})
-		order by ${orderLines.position}) from ${orderLines} where ${orderLines.orderId} = ${orders.id})`;
-	const [found] = await db
+		order by ${orderLines.position}) from ${orderLines} where ${orderLines.orderId} = ${order.id})`;
+	const found = await orders
 		.select({
 			order: {
-				id: orders.id,
-				customerRef: orders.customerRef,
-				contactName: orders.contactName,
-				contactEmail: orders.contactEmail,
-				fulfilment: orders.fulfilment,
-				deliveryAddress: orders.deliveryAddress,
-				currency: orders.currency,
-				subtotalMinor: orders.subtotalMinor,
-				taxMinor: orders.taxMinor,
-				taxIncluded: orders.taxIncluded,
-				deliveryFeeMinor: orders.deliveryFeeMinor,
-				tipMinor: orders.tipMinor,
-				totalMinor: orders.totalMinor,
-				placedAt: orders.placedAt,
-				requestedFor: orders.requestedFor,
-				estimatedReadyAt: orders.estimatedReadyAt,
+				id: order.id,
+				customerRef: order.customerRef,
+				contactName: order.contactName,
+				contactEmail: order.contactEmail,
+				fulfilment: order.fulfilment,
+				deliveryAddress: order.deliveryAddress,
+				currency: order.currency,
+				subtotalMinor: order.subtotalMinor,
+				taxMinor: order.taxMinor,
+				taxIncluded: order.taxIncluded,
+				deliveryFeeMinor: order.deliveryFeeMinor,
+				tipMinor: order.tipMinor,
+				totalMinor: order.totalMinor,
+				placedAt: order.placedAt,
+				requestedFor: order.requestedFor,
+				estimatedReadyAt: order.estimatedReadyAt,
 			},
-			location: {
+			locationSlug: order.locationSlug,
+			lines,
+		})
+		.from(order)
+		.where(eq(order.id, orderId))
+		.get();
+	if (!found) return undefined;
+	const accountId = found.order.customerRef?.startsWith(CUSTOMER_REF_PREFIX)
+		? found.order.customerRef.slice(CUSTOMER_REF_PREFIX.length)
+		: "";
+	const [location, account] = await global.batch([
+		global
+			.select({
 				name: locations.name,
 				addressLine: locations.addressLine,
 				city: locations.city,
 				postcode: locations.postcode,
 				country: locations.country,
 				timeZone: locations.timeZone,
-			},
-			account: { id: accounts.id, preferences: accounts.notificationPreferences },
-			lines,
-		})
-		.from(orders)
-		.innerJoin(locations, eq(locations.slug, orders.locationSlug))
-		.leftJoin(accounts, eq(accounts.id, sql`substr(${orders.customerRef}, ${"customer:".length + 1})`))
-		.where(eq(orders.id, orderId));
-	if (!found) return undefined;
-	const account = found.account?.id ? { id: found.account.id, preferences: found.account.preferences } : null;
-	return { ...found, lines: JSON.parse(found.lines) as EmailLine[], account };
+			})
+			.from(locations)
+			.where(eq(locations.slug, found.locationSlug)),
+		global
+			.select({ id: accounts.id, preferences: accounts.notificationPreferences })
+			.from(accounts)
+			.where(eq(accounts.id, accountId)),
+	]);
+	if (!location[0]) return undefined;
+	return {
+		order: found.order,
+		location: location[0],
+		lines: JSON.parse(found.lines) as EmailLine[],
+		account: account[0] ?? null,
+	};
 }
 export type OrderForEmail = NonNullable<Awaited<ReturnType<typeof orderForEmail>>>;
 
@@ -337,16 +391,6 @@ export async function recordInOutboxOnce(db: Database, row: OutboxRow): Promise<
 
 /** The id of the message the sink kept first under a key; its one parameter is the key. */
 const KEPT_UNDER_KEY = `SELECT id FROM "dev_outbox" WHERE idempotency_key = ? ORDER BY rowid LIMIT 1`;
-
-/**
- * The same id as SQL for `markSentStatement`, run in one batch with the sink's
- * insert; its one parameter is the key. The statement is the notification
- * log's (d1-cost.test.ts counts a statement naming `"dev_outbox"` as the sink's).
- */
-export const SINK_MESSAGE_ID = {
-	sql: "(SELECT id FROM dev_outbox WHERE idempotency_key = ? ORDER BY rowid LIMIT 1)",
-	params: (key: string) => [key],
-};
 
 /**
  * `recordInOutboxOnce`'s insert, hand-written (it runs once per e-mail in

@@ -1,4 +1,7 @@
-/** The operations context's reads: the order read models over a window, in one D1 round trip. */
+/**
+ * The operations context's reads: one region's order read models over a
+ * window, in one D1 round trip, and where a location's orders are.
+ */
 import { and, asc, count, desc, eq, gte, isNotNull, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
@@ -6,7 +9,6 @@ import type { OrderStatus } from "../ordering/domain/order";
 import { UNFULFILLED } from "./domain/stats";
 
 export interface StatsRows {
-	locationExists: boolean;
 	byStatus: { status: OrderStatus; count: number }[];
 	readyTimes: { placedAt: string; readyAt: string | null }[];
 	topItems: { itemId: string; name: string; quantity: number; orders: number }[];
@@ -15,41 +17,50 @@ export interface StatsRows {
 /**
  * Orders placed since `since` by status, placement and ready times of orders
  * that became ready since then, and the best-selling items of the fulfilled
- * orders; `location` narrows all three to one location.
+ * orders, from one region's database; `location` narrows all three to one
+ * location. `top` limits the items, or leaves them all when undefined (a
+ * ranking merged across regions needs every region's full counts).
  */
 export async function readStats(
-	db: Database,
+	orders: Database,
 	since: string,
 	location: string | undefined,
-	top: number,
+	top: number | undefined,
 ): Promise<StatsRows> {
-	const { orders, orderLines, locations } = schema;
-	const atLocation = (filters: SQL[]) => and(...filters, ...(location ? [eq(orders.locationSlug, location)] : []));
-	const placedInWindow = atLocation([gte(orders.placedAt, since)]);
+	const { orderLines } = schema;
+	const order = schema.orders;
+	const atLocation = (filters: SQL[]) => and(...filters, ...(location ? [eq(order.locationSlug, location)] : []));
+	const placedInWindow = atLocation([gte(order.placedAt, since)]);
 	const quantity = sql<number>`sum(${orderLines.quantity})`.mapWith(Number);
-	const [locationRows, byStatus, readyTimes, topItems] = await db.batch([
-		db
-			.select({ slug: locations.slug })
-			.from(locations)
-			.where(eq(locations.slug, location ?? "")),
-		db.select({ status: orders.status, count: count() }).from(orders).where(placedInWindow).groupBy(orders.status),
-		db
-			.select({ placedAt: orders.placedAt, readyAt: orders.readyAt })
-			.from(orders)
-			.where(atLocation([isNotNull(orders.readyAt), gte(orders.readyAt, since)])),
-		db
-			.select({
-				itemId: orderLines.itemId,
-				name: sql<string>`max(${orderLines.name})`,
-				quantity,
-				orders: sql<number>`count(distinct ${orderLines.orderId})`.mapWith(Number),
-			})
-			.from(orderLines)
-			.innerJoin(orders, eq(orders.id, orderLines.orderId))
-			.where(and(placedInWindow, notInArray(orders.status, UNFULFILLED)))
-			.groupBy(orderLines.itemId)
-			.orderBy(desc(quantity), asc(orderLines.itemId))
-			.limit(top),
+	const items = orders
+		.select({
+			itemId: orderLines.itemId,
+			name: sql<string>`max(${orderLines.name})`,
+			quantity,
+			orders: sql<number>`count(distinct ${orderLines.orderId})`.mapWith(Number),
+		})
+		.from(orderLines)
+		.innerJoin(order, eq(order.id, orderLines.orderId))
+		.where(and(placedInWindow, notInArray(order.status, UNFULFILLED)))
+		.groupBy(orderLines.itemId)
+		.orderBy(desc(quantity), asc(orderLines.itemId));
+	const [byStatus, readyTimes, topItems] = await orders.batch([
+		orders.select({ status: order.status, count: count() }).from(order).where(placedInWindow).groupBy(order.status),
+		orders
+			.select({ placedAt: order.placedAt, readyAt: order.readyAt })
+			.from(order)
+			.where(atLocation([isNotNull(order.readyAt), gte(order.readyAt, since)])),
+		top === undefined ? items : items.limit(top),
 	]);
-	return { locationExists: location === undefined || locationRows.length > 0, byStatus, readyTimes, topItems };
+	return { byStatus, readyTimes, topItems };
+}
+
+/** The region a location is in, from the global catalogue; undefined for an unknown location. */
+export async function regionOfLocation(global: Database, slug: string): Promise<string | undefined> {
+	const row = await global
+		.select({ region: schema.locations.region })
+		.from(schema.locations)
+		.where(eq(schema.locations.slug, slug))
+		.get();
+	return row?.region;
 }

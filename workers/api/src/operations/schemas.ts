@@ -50,6 +50,10 @@ export const OperationalStatsSchema = z
 		topItems: z
 			.array(z.object({ itemId: z.string(), name: z.string(), quantity: Count, orders: Count }))
 			.openapi({ description: "Most ordered items by quantity, cancelled and rejected orders left out" }),
+		regions: z.array(z.object({ region: z.string().openapi({ example: "eu" }), orders: Count })).openapi({
+			description:
+				"Orders placed in the window by region, for each region whose order database was read: the location's region, or every region when all locations are asked for. The other figures cover these regions together",
+		}),
 	})
 	.openapi("OperationalStats");
 export type OperationalStats = z.infer<typeof OperationalStatsSchema>;

@@ -72,3 +72,44 @@ export function placedToReady(sortedSeconds: number[]): PlacedToReady {
 		p90Seconds: round(percentile(sortedSeconds, 90)),
 	};
 }
+
+export interface RegionStatsRows {
+	byStatus: { status: OrderStatus; count: number }[];
+	readyTimes: { placedAt: string; readyAt: string | null }[];
+	topItems: TopItem[];
+}
+
+export interface TopItem {
+	itemId: string;
+	name: string;
+	quantity: number;
+	orders: number;
+}
+
+/**
+ * One set of rows from several regions' figures: counts per status summed,
+ * ready times pooled (percentiles need every time, not each region's), and
+ * items summed by id then ranked by quantity (ties by id) to the `top`. An
+ * order lives in one region, so its item counts are never counted twice.
+ */
+export function mergeRegionStats(regions: readonly RegionStatsRows[], top: number): RegionStatsRows {
+	const byStatus = new Map<OrderStatus, number>();
+	const items = new Map<string, TopItem>();
+	for (const region of regions) {
+		for (const row of region.byStatus) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.count);
+		for (const item of region.topItems) {
+			const seen = items.get(item.itemId);
+			items.set(
+				item.itemId,
+				seen ? { ...seen, quantity: seen.quantity + item.quantity, orders: seen.orders + item.orders } : { ...item },
+			);
+		}
+	}
+	return {
+		byStatus: [...byStatus].map(([status, count]) => ({ status, count })),
+		readyTimes: regions.flatMap((region) => region.readyTimes),
+		topItems: [...items.values()]
+			.sort((a, b) => b.quantity - a.quantity || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0))
+			.slice(0, top),
+	};
+}
