@@ -19,7 +19,7 @@ import { findLocation } from "../menu/repository";
 import { customerRefOf } from "../ordering/projections";
 import { DUMMY_HASH, hashPassword, passwordWeakness, verifyPassword } from "./domain/passwords";
 import { assertMayDeleteOwnAccount } from "./domain/staff";
-import { eraseAccountStatements, forgetInOrderObjects } from "./erasure";
+import { type ErasureDatabases, eraseAccount, forgetInOrderObjects } from "./erasure";
 import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
 import {
 	LoginInput,
@@ -275,48 +275,88 @@ export const accountRoutes = createRouter()
 		async (c) => {
 			assertMayDeleteOwnAccount(signedIn(c).role);
 			const account = await currentAccount(c);
-			const db = database(c.var.d1);
 			// Sessions first, while the account's refresh tokens still say which are live: the token dies at once.
 			await endSessions(c, "account_deletion", { accountId: account.id });
-			await db.batch(eraseAccountStatements(db, account, new Date()));
+			const databases = erasureDatabasesIn(c);
+			await eraseAccount(databases, account, new Date());
 			// The orders' own streams: as many as this request may call; the sweep finishes any rest.
 			const log = requestLogger(c);
-			const progress = await forgetInOrderObjects(c.env, db, log, { accountId: account.id, call: callContext(c) });
+			const progress = await forgetInOrderObjects(c.env, databases, log, {
+				accountId: account.id,
+				call: callContext(c),
+			});
 			log.info("account erased", { accountId: account.id, ...progress });
 			return c.body(null, 204);
 		},
 	);
 
-/** Every order of the account with its lines, newest first and not a page: an export shows all that deletion erases. */
-async function exportedOrders(c: Context<AppEnv>, account: AccountRow) {
-	const db = database(c.var.d1);
-	const { customerOrderHistory, orders, orderLines } = schema;
-	// A subquery, not a list of ids: however many orders, nothing is bound but the reference.
-	const owned = db
-		.select({ id: customerOrderHistory.orderId })
-		.from(customerOrderHistory)
-		.where(eq(customerOrderHistory.customerRef, customerRefOf(account.id, account.email)));
-	const [found, lines] = await db.batch([
-		db.select().from(orders).where(inArray(orders.id, owned)).orderBy(desc(orders.placedAt)),
-		db.select().from(orderLines).where(inArray(orderLines.orderId, owned)),
-	]);
-	return found.map((order) => ({ ...order, lines: lines.filter((line) => line.orderId === order.id) }));
+/** The request's sessions on the global database and on every region's: what it writes, the response's bookmarks cover. */
+function erasureDatabasesIn(c: Context<AppEnv>): ErasureDatabases {
+	return {
+		global: database(c.var.d1),
+		regions: c.var.orderData.everywhere().map(({ region, session }) => ({ region, db: database(session) })),
+	};
 }
 
-/** The newest orders, for the history page. */
+/** Newest first; the id breaks a tie, so a merge of the regions' pages is the same every time. */
+function newestFirst(a: { placedAt: string; id: string }, b: { placedAt: string; id: string }): number {
+	return b.placedAt.localeCompare(a.placedAt) || b.id.localeCompare(a.id);
+}
+
+/**
+ * Every order of the account with its lines, newest first and not a page: an
+ * export shows all that deletion erases, from every region.
+ */
+async function exportedOrders(c: Context<AppEnv>, account: AccountRow) {
+	const { customerOrderHistory, orders, orderLines } = schema;
+	const customerRef = customerRefOf(account.id, account.email);
+	const perRegion = await Promise.all(
+		c.var.orderData.everywhere().map(async ({ session }) => {
+			const db = database(session);
+			// A subquery, not a list of ids: however many orders, nothing is bound but the reference.
+			const owned = db
+				.select({ id: customerOrderHistory.orderId })
+				.from(customerOrderHistory)
+				.where(eq(customerOrderHistory.customerRef, customerRef));
+			const [found, lines] = await db.batch([
+				db.select().from(orders).where(inArray(orders.id, owned)),
+				db.select().from(orderLines).where(inArray(orderLines.orderId, owned)),
+			]);
+			return found.map((order) => ({ ...order, lines: lines.filter((line) => line.orderId === order.id) }));
+		}),
+	);
+	return perRegion.flat().sort(newestFirst);
+}
+
+/** The most orders the history page shows. */
+const ORDER_HISTORY_LIMIT = 200;
+
+/** The newest orders from every region, for the history page: each region's newest, merged. */
 async function orderHistory(c: Context<AppEnv>, account: AccountRow) {
-	const db = database(c.var.d1);
-	const rows = await db
-		.select()
-		.from(schema.customerOrderHistory)
-		.where(eq(schema.customerOrderHistory.customerRef, customerRefOf(account.id, account.email)))
-		.orderBy(desc(schema.customerOrderHistory.placedAt))
-		.limit(200);
-	return rows.map((row) => ({
-		orderId: row.orderId,
-		locationSlug: row.locationSlug,
-		placedAt: row.placedAt,
-		status: row.status,
-		total: { amount: row.totalMinor, currency: row.currency },
-	}));
+	const { customerOrderHistory } = schema;
+	const customerRef = customerRefOf(account.id, account.email);
+	const perRegion = await Promise.all(
+		c.var.orderData
+			.everywhere()
+			.map(({ session }) =>
+				database(session)
+					.select()
+					.from(customerOrderHistory)
+					.where(eq(customerOrderHistory.customerRef, customerRef))
+					.orderBy(desc(customerOrderHistory.placedAt), desc(customerOrderHistory.orderId))
+					.limit(ORDER_HISTORY_LIMIT),
+			),
+	);
+	return perRegion
+		.flat()
+		.map((row) => ({ ...row, id: row.orderId }))
+		.sort(newestFirst)
+		.slice(0, ORDER_HISTORY_LIMIT)
+		.map((row) => ({
+			orderId: row.orderId,
+			locationSlug: row.locationSlug,
+			placedAt: row.placedAt,
+			status: row.status,
+			total: { amount: row.totalMinor, currency: row.currency },
+		}));
 }
