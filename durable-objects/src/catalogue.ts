@@ -38,6 +38,7 @@ function locationOf(row: Row): LocationSummary {
 		latitude: row.latitude as number,
 		longitude: row.longitude as number,
 		timeZone: row.time_zone as string,
+		region: row.region as string,
 		currency: row.currency as string,
 		taxRateBps: row.tax_rate_bps as number,
 		pricesIncludeTax: Boolean(row.prices_include_tax),

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
 	location_closed: 409,
 	prices_changed: 409,
 	idempotency_key_in_use: 409,
+	location_has_open_orders: 409,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	unprocessable: 422,
@@ -45,8 +46,10 @@ export const ERROR_CODES = {
 	outside_delivery_radius: 422,
 	slot_unavailable: 422,
 	idempotency_key_reused: 422,
+	unknown_region: 422,
 	rate_limited: 429,
 	internal_error: 500,
+	configuration_invalid: 500,
 	unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

@@ -23,6 +23,7 @@ import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
 import { intelligenceRoutes } from "./intelligence/routes";
+import { locationAdminRoutes } from "./menu/location-admin-routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
 import { notificationRoutes } from "./notifications/routes";
@@ -38,6 +39,7 @@ const api = createRouter()
 	.route("/", staffAccountRoutes)
 	.route("/", menuRoutes)
 	.route("/", staffMenuRoutes)
+	.route("/", locationAdminRoutes)
 	.route("/", cartRoutes)
 	.route("/", orderRoutes)
 	.route("/", liveRoutes)

@@ -23,7 +23,7 @@ function edge(path: string, init: RequestInit & { cf?: Record<string, unknown> }
 
 interface Menu {
 	version: number;
-	location: { slug: string };
+	location: { slug: string; region: string };
 	categories: { id: string; availableNow: boolean; items: { id: string; name: string; availableNow: boolean }[] }[];
 }
 
@@ -277,6 +277,33 @@ describe("memory hits", () => {
 		const made = await edge(`/api/menu/${SLUG}`, { headers: { "x-request-id": "not a plain id" } });
 		expect(made.headers.get("x-cache-layer")).toBe("memory");
 		expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+	});
+});
+
+describe("the location's region", () => {
+	it("is in the menu from every layer, so a client knows where its order will be kept", async () => {
+		const first = await menu();
+		expect(first.body?.location.region).toBe("eu");
+		const version = first.body?.version ?? 0;
+		expect((await menu()).body?.location.region).toBe("eu");
+		await forgetEverythingButKv(version);
+		const fromKv = await menu();
+		expect(fromKv.layer).toBe("kv");
+		expect(fromKv.body?.location.region).toBe("eu");
+	});
+
+	it("is never missing because KV still holds a document stored before regions", async () => {
+		const { body } = await menu();
+		const version = body?.version ?? 0;
+		await forgetEverythingButKv(version);
+		const withoutRegion = structuredClone(body) as unknown as { location: Record<string, unknown> };
+		delete withoutRegion.location.region;
+		// Where documents were kept before the location had a region.
+		await env.MENU_KV.put(`menu:${SLUG}:v${version}`, JSON.stringify(withoutRegion));
+
+		const served = await menu();
+		expect(served.body?.version).toBe(version);
+		expect(served.body?.location.region).toBe("eu");
 	});
 });
 

@@ -56,6 +56,7 @@ async function createLocation(slug: string): Promise<void> {
 			latitude: 51.5,
 			longitude: -0.12,
 			timeZone: "Europe/London",
+			region: "eu",
 			currency: "GBP",
 			taxRateBps: 2000,
 			pricesIncludeTax: true,

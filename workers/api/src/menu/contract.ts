@@ -3,8 +3,15 @@
  * KV, and the header by which a relayed write announces a new menu version.
  * No imports, so the edge bundles nothing else of the api.
  */
+/**
+ * The shape of the stored document, in its key: a document stored before a
+ * change of shape (shape 2 added the location's `region`) is never read as the
+ * new one; the edge misses it and the origin publishes the current shape.
+ */
+export const MENU_DOCUMENT_SHAPE = 2;
+
 export const menuKeys = {
-	document: (slug: string, version: number) => `menu:${slug}:v${version}`,
+	document: (slug: string, version: number) => `menu:${slug}:s${MENU_DOCUMENT_SHAPE}:v${version}`,
 	current: (slug: string) => `menu:${slug}:current`,
 };
 

@@ -9,7 +9,7 @@ import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { LocationSummary, MenuCategory, MenuDocument, MenuItem } from "./domain/document";
 import { money } from "./domain/money";
-import type { CategoryInput, ItemInput, ModifierGroupInput } from "./schemas";
+import type { CategoryInput, ItemInput, LocationInput, ModifierGroupInput } from "./schemas";
 
 type LocationRow = typeof schema.locations.$inferSelect;
 
@@ -20,6 +20,7 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 		address: { line: row.addressLine, city: row.city, postcode: row.postcode, country: row.country },
 		coordinates: { latitude: row.latitude, longitude: row.longitude },
 		timeZone: row.timeZone,
+		region: row.region,
 		currency: row.currency,
 		taxRateBps: row.taxRateBps,
 		pricesIncludeTax: row.pricesIncludeTax,
@@ -31,6 +32,66 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 				: null,
 		},
 	};
+}
+
+/** The columns a location's input sets; the slug, menu version and timestamps are the server's. */
+function locationColumns(input: LocationInput) {
+	return {
+		name: input.name,
+		addressLine: input.address.line,
+		city: input.address.city,
+		postcode: input.address.postcode,
+		country: input.address.country,
+		latitude: input.coordinates.latitude,
+		longitude: input.coordinates.longitude,
+		timeZone: input.timeZone,
+		region: input.region,
+		currency: input.currency,
+		taxRateBps: input.taxRateBps,
+		pricesIncludeTax: input.pricesIncludeTax,
+		openingHours: input.openingHours,
+		pickupEnabled: input.fulfilment.pickup,
+		deliveryEnabled: input.fulfilment.delivery !== null,
+		deliveryRadiusMeters: input.fulfilment.delivery?.radiusMeters ?? 0,
+		deliveryFeeMinor: input.fulfilment.delivery?.fee.amount ?? 0,
+	};
+}
+
+/**
+ * Creates the location, or replaces its fields and bumps its menu version (the
+ * menu document carries the location), in one statement so two concurrent
+ * creates cannot both insert. A new location starts at version 1.
+ */
+export async function putLocation(
+	db: Database,
+	slug: string,
+	input: LocationInput,
+): Promise<{ row: LocationRow; created: boolean }> {
+	const columns = locationColumns(input);
+	const row = await db
+		.insert(schema.locations)
+		.values({ slug, ...columns })
+		.onConflictDoUpdate({
+			target: schema.locations.slug,
+			set: {
+				...columns,
+				menuVersion: sql`${schema.locations.menuVersion} + 1`,
+				updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+			},
+		})
+		.returning()
+		.get();
+	return { row, created: row.menuVersion === 1 };
+}
+
+/** How many items the location sells; their prices are in its currency. */
+export async function countItems(db: Database, slug: string): Promise<number> {
+	const row = await db
+		.select({ count: sql<number>`count(*)` })
+		.from(schema.items)
+		.where(eq(schema.items.locationSlug, slug))
+		.get();
+	return row?.count ?? 0;
 }
 
 export async function listLocations(db: Database): Promise<LocationRow[]> {

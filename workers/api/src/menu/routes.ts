@@ -13,7 +13,7 @@ import { LocationSchema, LocationsQuery, MenuSchema, SearchQuery, SearchResultSc
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
 
-function describeLocation(row: LocationRow, now: Date) {
+export function describeLocation(row: LocationRow, now: Date) {
 	const summary = toLocationSummary(row);
 	return {
 		...summary,

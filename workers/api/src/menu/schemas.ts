@@ -150,6 +150,66 @@ export type ModifierGroupInput = z.infer<typeof ModifierGroupInput>;
 
 const TimeRangeSchema = z.object({ opens: z.string(), closes: z.string() });
 
+function isTimeZone(value: string): boolean {
+	try {
+		new Intl.DateTimeFormat("en", { timeZone: value });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const OpeningRangeInput = z
+	.object({ opens: clockTime, closes: clockTime })
+	.refine((range) => range.opens !== range.closes, { message: "must differ from opens", path: ["closes"] });
+
+/**
+ * A location as an admin creates or replaces it: the same shape the API
+ * answers, without what the server keeps (menu version, open now). Every
+ * field is required, `region` included: where a location's orders are kept is
+ * never left to a default.
+ */
+export const LocationInput = z
+	.object({
+		name: z.string().trim().min(1).max(120),
+		address: z.object({
+			line: z.string().trim().min(1).max(200),
+			city: z.string().trim().min(1).max(100),
+			postcode: z.string().trim().min(1).max(20),
+			country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code"),
+		}),
+		coordinates: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
+		timeZone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/London"),
+		region: z
+			.string({ error: (issue) => (issue.input === undefined ? "is required" : undefined) })
+			.min(1, "is required")
+			.openapi({
+				example: "eu",
+				description: "Where the location's new orders are kept: one of the regions this deployment is configured with",
+			}),
+		currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
+		taxRateBps: z.number().int().min(0).max(10_000),
+		pricesIncludeTax: z.boolean(),
+		openingHours: z.record(z.enum(WEEKDAYS), z.array(OpeningRangeInput).max(6)),
+		fulfilment: z.object({
+			pickup: z.boolean(),
+			delivery: z.object({ radiusMeters: z.number().int().min(1).max(100_000), fee: MoneySchema }).nullable(),
+		}),
+	})
+	.superRefine((location, ctx) => {
+		const fee = location.fulfilment.delivery?.fee;
+		if (fee && fee.currency !== location.currency) {
+			ctx.addIssue({
+				code: "custom",
+				path: ["fulfilment", "delivery", "fee", "currency"],
+				message: "must be the location's currency",
+			});
+		}
+	})
+	.openapi("LocationInput");
+
+export type LocationInput = z.infer<typeof LocationInput>;
+
 export const LocationSchema = z
 	.object({
 		slug: z.string(),
@@ -157,6 +217,11 @@ export const LocationSchema = z
 		address: z.object({ line: z.string(), city: z.string(), postcode: z.string(), country: z.string() }),
 		coordinates: z.object({ latitude: z.number(), longitude: z.number() }),
 		timeZone: z.string().openapi({ example: "Europe/London" }),
+		region: z.string().openapi({
+			example: "eu",
+			description:
+				"The region that keeps the location's new orders (a name in the deployment's REGIONS). An order stays in the region its cart was opened in, even if the location later moves.",
+		}),
 		currency: z.string().openapi({ example: "GBP" }),
 		taxRateBps: z.number().int().openapi({ description: "Tax rate in basis points: 2000 = 20%" }),
 		pricesIncludeTax: z

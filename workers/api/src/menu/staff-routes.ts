@@ -73,7 +73,7 @@ const REPUBLISH_DELAY_MS = 1_000;
  * 500 (a retried POST would create it twice): it answers the change and
  * publishes again after the response; meanwhile edges that miss in KV ask the origin.
  */
-async function published(c: Context<AppEnv>, slug: string, version: number) {
+export async function published(c: Context<AppEnv>, slug: string, version: number) {
 	let menuVersion = version;
 	try {
 		const document = await publishMenu(c.env, slug);

@@ -36,6 +36,7 @@ const document: MenuDocument = {
 		address: { line: "", city: "Tokyo", postcode: "", country: "JP" },
 		coordinates: { latitude: 35.66, longitude: 139.7 },
 		timeZone: "Asia/Tokyo",
+		region: "apac",
 		currency: "JPY",
 		taxRateBps: 1000,
 		pricesIncludeTax: true,

@@ -20,6 +20,8 @@ export interface LocationSummary {
 	address: { line: string; city: string; postcode: string; country: string };
 	coordinates: { latitude: number; longitude: number };
 	timeZone: string;
+	/** Where the location's new orders are kept (a name in REGIONS); orders opened before a move stay in the old one. */
+	region: string;
 	currency: string;
 	taxRateBps: number;
 	pricesIncludeTax: boolean;
