@@ -19,6 +19,7 @@ import { DurableObject } from "cloudflare:workers";
 import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
 import { errorText } from "@goodfood/platform/log";
 import { firstCheckAt, type OutboxEntry } from "@goodfood/platform/outbox";
+import { objectIn, regionNamed } from "@goodfood/platform/regions";
 import { type CallOptions, type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
 import type { Outcome, RuleViolation } from "@goodfood/platform/rule-violation";
 import { violation } from "@goodfood/platform/rule-violation";
@@ -32,6 +33,7 @@ import {
 } from "../../workers/api/src/cart/domain/lines";
 import { assertCartFor, assertOpen } from "../../workers/api/src/cart/domain/ownership";
 import { cartView } from "../../workers/api/src/cart/domain/view";
+import { regionOfId } from "../../workers/api/src/cart/identity";
 import type {
 	AddLineInput,
 	CartView,
@@ -513,7 +515,8 @@ export class CartDurableObject extends DurableObject<Env> {
 		});
 		const message = eventMessage(order.orderId, recorded, order.timeZone);
 		this.live.broadcast(message);
-		const feed = this.env.KITCHEN_FEEDS.get(this.env.KITCHEN_FEEDS.idFromName(order.locationSlug));
+		// The kitchen feed of the order's own region, which its location was in when the cart opened.
+		const feed = objectIn(this.env.KITCHEN_FEEDS, regionNamed(this.env, regionOfId(order.orderId)), order.locationSlug);
 		// Best effort: the board also reloads the list from the read model.
 		this.ctx.waitUntil(
 			feed.publish(kitchenMessage(message, recorded, order)).catch((error: unknown) => {

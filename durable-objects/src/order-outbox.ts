@@ -25,7 +25,9 @@ import {
 	type SentEntry,
 	sendEntries,
 } from "@goodfood/platform/outbox";
+import { regionNamed } from "@goodfood/platform/regions";
 import { continueTrace } from "@goodfood/platform/trace";
+import { regionOfId } from "../../workers/api/src/cart/identity";
 import { database } from "../../workers/api/src/db/client";
 import type { OrderEventEnvelope } from "../../workers/api/src/ordering/events";
 import { confirmOrderEvents } from "../../workers/api/src/ordering/reconciliation";
@@ -127,15 +129,30 @@ function repairFields(event: OrderEventEnvelope, entry: { resends: number; missi
 }
 
 /**
- * The sweep: confirms the sent events that are due against D1's primary (a
- * replica's lag would look like a loss), forgets the confirmed, and puts the
- * others back for `sendOrderEvents` to send again.
+ * Confirms an outbox's messages, all of one order, against the primaries (a
+ * replica's lag would look like a loss) of the order's region's database,
+ * which its id names, and of the global one, which holds the webhooks.
  */
-export function reconcileOrderEvents(store: OutboxStore, env: OutboxEnv): Promise<ReconcileResult> {
+function confirmOnPrimaries(env: Env, messages: string[]) {
+	const orderId = envelopeOf(messages[0]).orderId;
+	const orderData = regionNamed(env, regionOfId(orderId)).orders;
+	return confirmOrderEvents(
+		database(orderData.withSession("first-primary")),
+		database(env.DB.withSession("first-primary")),
+		messages,
+	);
+}
+
+/**
+ * The sweep: confirms the sent events that are due against D1's primaries,
+ * forgets the confirmed, and puts the others back for `sendOrderEvents` to
+ * send again.
+ */
+export function reconcileOrderEvents(store: OutboxStore, env: Env): Promise<ReconcileResult> {
 	return reconcileOutbox(
 		store,
-		// The D1 client is made only when something is due for a check: most alarm runs (an order's first drain) have none.
-		(messages) => confirmOrderEvents(database(env.DB.withSession("first-primary")), messages),
+		// The D1 clients are made only when something is due for a check: most alarm runs (an order's first drain) have none.
+		(messages) => confirmOnPrimaries(env, messages),
 		transport(env),
 		{
 			resent: (entry) => {

@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { answerPlacement } from "../ordering/in-request-projection";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "./carts";
 import { newCartId, orderIdForCart } from "./identity";
+import { currentRegionOf } from "./location-region";
 import {
 	AddLineInput,
 	CartIdParam,
@@ -40,16 +41,13 @@ export const cartRoutes = createRouter()
 			responses: { 201: jsonContent(CartView, "The new, empty cart; its id is its secret"), ...refusals },
 		}),
 		async (c) => {
-			const cartId = newCartId();
+			const { locationSlug } = c.req.valid("json");
+			// The cart, and the order it becomes, live in the region its location is in now, for good.
+			const region = await currentRegionOf(c.env, c.var.d1, locationSlug);
+			const cartId = newCartId(region.name);
 			const orderId = await orderIdForCart(cartId);
 			const cart = unwrap(
-				await cartObject(c.env, orderId).open(
-					cartId,
-					orderId,
-					c.req.valid("json").locationSlug,
-					customerIdOf(c),
-					callContext(c),
-				),
+				await cartObject(c.env, orderId).open(cartId, orderId, locationSlug, customerIdOf(c), callContext(c)),
 			);
 			return c.json(cart, 201);
 		},

@@ -8,7 +8,9 @@
 
 import { errorText, type Logger, spanLogger } from "@goodfood/platform/log";
 import { SpanBatch } from "@goodfood/platform/otlp";
+import { type Region, regionsOf } from "@goodfood/platform/regions";
 import { continueTrace, type TraceContext } from "@goodfood/platform/trace";
+import { regionOfId } from "../cart/identity";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import type { EmailLocation, WebhookSubscription } from "../notifications/domain/jobs";
@@ -49,24 +51,39 @@ function waitForPlacementSeconds(attempts: number): number {
 	return Math.min(2 * Math.max(1, attempts), 60);
 }
 
+/** `?, ?, …` for `count` bound values. */
+function placeholders(count: number): string {
+	return Array.from({ length: count }, () => "?").join(", ");
+}
+
 /**
- * One statement for a chunk of orders: each order's projected events, its
- * placement, and its notification recipients as fan-out reads them (the
- * contact, null once erased, the location's live webhooks, oldest first, and
- * the location as an e-mail names it).
- * Hand-written: it runs for every batch, and drizzle cannot build the JSON
- * aggregates without raw SQL anyway.
+ * One statement on the orders' region's database for a chunk of orders: each
+ * order's projected events, its placement, and its contact as fan-out reads
+ * it (null once erased). Hand-written: it runs for every batch, and drizzle
+ * cannot build the JSON aggregate without raw SQL anyway.
  */
 function knownOrdersQuery(count: number): string {
 	return `SELECT o.id, o.placed_at AS placedAt, o.location_slug AS locationSlug,
 	CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END AS contactEmail,
-	(SELECT json_group_array(h.event_id) FROM order_status_history h WHERE h.order_id = o.id AND h.event_id IS NOT NULL) AS processed,
+	(SELECT json_group_array(h.event_id) FROM order_status_history h WHERE h.order_id = o.id AND h.event_id IS NOT NULL) AS processed
+FROM orders o
+WHERE o.id IN (${placeholders(count)})`;
+}
+
+/**
+ * One statement on the global database for a chunk of locations: each
+ * location as an e-mail names it and its live webhooks, oldest first, as
+ * fan-out reads them. The other half of an order's recipients, which used to
+ * be a join before order data moved to its region.
+ */
+function locationRecipientsQuery(count: number): string {
+	return `SELECT l.slug,
 	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events)) ORDER BY w.created_at, w.id)
-		FROM webhooks w WHERE w.location_slug = o.location_slug AND w.disabled = 0) AS webhooks,
+		FROM webhooks w WHERE w.location_slug = l.slug AND w.disabled = 0) AS webhooks,
 	json_object('name', l.name, 'addressLine', l.address_line, 'city', l.city, 'postcode', l.postcode,
 		'country', l.country, 'timeZone', l.time_zone) AS location
-FROM orders o JOIN locations l ON l.slug = o.location_slug
-WHERE o.id IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+FROM locations l
+WHERE l.slug IN (${placeholders(count)})`;
 }
 
 interface KnownOrderRow {
@@ -75,38 +92,60 @@ interface KnownOrderRow {
 	locationSlug: string;
 	contactEmail: string | null;
 	processed: string;
+}
+
+interface LocationRecipientsRow {
+	slug: string;
 	webhooks: string;
 	location: string;
 }
 
-async function lookUp(d1: D1Database, events: OrderEventEnvelope[]): Promise<Known> {
+function chunked<T>(values: T[]): T[][] {
+	const chunks: T[][] = [];
+	for (let start = 0; start < values.length; start += LOOKUP_CHUNK) {
+		chunks.push(values.slice(start, start + LOOKUP_CHUNK));
+	}
+	return chunks;
+}
+
+/**
+ * What one region's read models hold of the batch's orders of that region,
+ * then, from the global database, the webhooks and e-mail details of their
+ * locations: two round trips, whatever the number of orders.
+ */
+async function lookUp(env: Env, orderData: D1Database, events: OrderEventEnvelope[]): Promise<Known> {
 	const orderIds = [...new Set(events.map((event) => event.orderId))];
 	const known: Known = { processedEvents: new Set(), orders: new Map() };
-	const chunks: string[][] = [];
-	for (let start = 0; start < orderIds.length; start += LOOKUP_CHUNK) {
-		chunks.push(orderIds.slice(start, start + LOOKUP_CHUNK));
-	}
-	const results = await d1.batch<KnownOrderRow>(
-		chunks.map((ids) => d1.prepare(knownOrdersQuery(ids.length)).bind(...ids)),
+	const orderResults = await orderData.batch<KnownOrderRow>(
+		chunked(orderIds).map((ids) => orderData.prepare(knownOrdersQuery(ids.length)).bind(...ids)),
 	);
-	for (const { results: rows } of results) {
-		for (const row of rows) {
-			for (const eventId of JSON.parse(row.processed) as string[]) known.processedEvents.add(eventId);
-			known.orders.set(row.id, {
-				placedAt: row.placedAt,
-				locationSlug: row.locationSlug,
-				recipients: {
-					contactEmail: row.contactEmail,
-					webhooks: JSON.parse(row.webhooks) as WebhookSubscription[],
-					location: JSON.parse(row.location) as EmailLocation,
-				},
-			});
-		}
+	const rows = orderResults.flatMap(({ results }) => results);
+	const slugs = [...new Set(rows.map((row) => row.locationSlug))];
+	const byLocation = new Map<string, LocationRecipientsRow>();
+	if (slugs.length > 0) {
+		const locationResults = await env.DB.batch<LocationRecipientsRow>(
+			chunked(slugs).map((chunk) => env.DB.prepare(locationRecipientsQuery(chunk.length)).bind(...chunk)),
+		);
+		for (const { results } of locationResults) for (const row of results) byLocation.set(row.slug, row);
+	}
+	for (const row of rows) {
+		for (const eventId of JSON.parse(row.processed) as string[]) known.processedEvents.add(eventId);
+		const location = byLocation.get(row.locationSlug);
+		known.orders.set(row.id, {
+			placedAt: row.placedAt,
+			locationSlug: row.locationSlug,
+			// A location gone from the catalogue leaves fan-out to read what it can itself.
+			recipients: location && {
+				contactEmail: row.contactEmail,
+				webhooks: JSON.parse(location.webhooks) as WebhookSubscription[],
+				location: JSON.parse(location.location) as EmailLocation,
+			},
+		});
 	}
 	return known;
 }
 
-async function project(env: Env, entry: Parsed, known: Known): Promise<void> {
+async function project(env: Env, orderData: D1Database, entry: Parsed, known: Known): Promise<void> {
 	const { message, event, log } = entry;
 	if (known.processedEvents.has(event.id)) {
 		// Projected already, by a run that stopped before its fan-out or by the staff request that
@@ -126,7 +165,7 @@ async function project(env: Env, entry: Parsed, known: Known): Promise<void> {
 		return;
 	}
 	try {
-		await env.DB.batch(projectOrderEvent(env.DB, event, new Date().toISOString()));
+		await orderData.batch(projectOrderEvent(orderData, event, new Date().toISOString()));
 	} catch (error) {
 		if (isAlreadyProjected(error)) {
 			message.ack();
@@ -170,7 +209,8 @@ async function project(env: Env, entry: Parsed, known: Known): Promise<void> {
 /**
  * Queue handler for `goodfood-order-events`. Events of one order are applied
  * in stream order (an OrderPlaced before its status changes in the same
- * batch); different orders are projected concurrently.
+ * batch) to its region's database, which its id names; different orders, and
+ * different regions, are projected concurrently.
  */
 export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env, ctx?: ExecutionContext): Promise<void> {
 	const parsed: Parsed[] = [];
@@ -221,11 +261,45 @@ export async function handleOrderEvents(batch: MessageBatch<unknown>, env: Env, 
 	}
 }
 
+/** The batch's events by the region their order is in; an order id naming no configured region is retried (configuration lost it), and after its retries recorded as a dead letter. */
+function byRegion(env: Env, parsed: Parsed[]): Map<Region, Parsed[]> {
+	const regions = regionsOf(env);
+	const groups = new Map<Region, Parsed[]>();
+	for (const entry of parsed) {
+		const region = regions.get(regionOfId(entry.event.orderId));
+		if (!region) {
+			entry.log.error("order event names a region not configured", {
+				eventId: entry.event.id,
+				orderId: entry.event.orderId,
+			});
+			entry.message.retry({ delaySeconds: retryDelaySeconds(entry.message.attempts) });
+			continue;
+		}
+		const group = groups.get(region) ?? [];
+		group.push(entry);
+		groups.set(region, group);
+	}
+	return groups;
+}
+
 async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Parsed[]): Promise<void> {
+	await Promise.all(
+		[...byRegion(env, parsed)].map(([region, entries]) => projectRegion(batch, env, region.orders, entries)),
+	);
+}
+
+/** Projects one region's share of a batch into its database. */
+async function projectRegion(
+	batch: MessageBatch<unknown>,
+	env: Env,
+	orderData: D1Database,
+	parsed: Parsed[],
+): Promise<void> {
 	let known: Known;
 	try {
 		known = await lookUp(
-			env.DB,
+			env,
+			orderData,
 			parsed.map(({ event }) => event),
 		);
 	} catch (error) {
@@ -245,17 +319,17 @@ async function projectBatch(batch: MessageBatch<unknown>, env: Env, parsed: Pars
 	await Promise.all(
 		[...byOrder.values()].map(async (group) => {
 			group.sort((a, b) => a.event.sequence - b.event.sequence);
-			for (const entry of group) await project(env, entry, known);
+			for (const entry of group) await project(env, orderData, entry, known);
 		}),
 	);
 }
 
-/** Why an event ended in the dead-letter queue, as far as the read models can tell. */
-async function deadLetterReason(env: Env, event: OrderEventEnvelope | undefined): Promise<string> {
+/** Why an event ended in the dead-letter queue, as far as its region's read models can tell. */
+async function deadLetterReason(orderData: D1Database, event: OrderEventEnvelope | undefined): Promise<string> {
 	if (!event) return "malformed message: not an order event envelope";
-	const [processed, placed] = await env.DB.batch<{ found: number }>([
-		env.DB.prepare("SELECT 1 AS found FROM order_status_history WHERE event_id = ?").bind(event.id),
-		env.DB.prepare("SELECT 1 AS found FROM orders WHERE id = ?").bind(event.orderId),
+	const [processed, placed] = await orderData.batch<{ found: number }>([
+		orderData.prepare("SELECT 1 AS found FROM order_status_history WHERE event_id = ?").bind(event.id),
+		orderData.prepare("SELECT 1 AS found FROM orders WHERE id = ?").bind(event.orderId),
 	]);
 	if (processed.results.length > 0) return "retries exhausted: projected, but its notifications could not be queued";
 	if (event.type !== "OrderPlaced" && placed.results.length === 0) {
@@ -265,10 +339,22 @@ async function deadLetterReason(env: Env, event: OrderEventEnvelope | undefined)
 }
 
 /**
+ * Where a dead letter is recorded: the dead_letters of its order's region. A
+ * message naming no order (not an envelope) or no configured region has no
+ * region of its own; it goes to the first configured region, so an operator
+ * looking for strays looks there.
+ */
+function deadLetterRegion(env: Env, event: OrderEventEnvelope | undefined): Region {
+	const regions = regionsOf(env);
+	return (event && regions.get(regionOfId(event.orderId))) || regions.all[0];
+}
+
+/**
  * Queue handler for `goodfood-order-events-dlq`: events whose retries ran out.
- * Each is kept in `dead_letters` with its body and why it died, so an operator
- * can replay it onto the order-events queue; a message already recorded is
- * acked again without a second row. A failed write is retried, never dropped.
+ * Each is kept in its region's `dead_letters` with its body and why it died,
+ * so an operator can replay it onto the order-events queue; a message already
+ * recorded is acked again without a second row. A failed write is retried,
+ * never dropped.
  */
 export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
 	for (const message of batch.messages) {
@@ -284,8 +370,9 @@ export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: E
 			sequence: event?.sequence,
 		};
 		try {
-			const reason = await deadLetterReason(env, event);
-			await database(env.DB)
+			const orderData = deadLetterRegion(env, event).orders;
+			const reason = await deadLetterReason(orderData, event);
+			await database(orderData)
 				.insert(schema.deadLetters)
 				.values({
 					queue: batch.queue,

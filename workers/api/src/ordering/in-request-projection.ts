@@ -1,8 +1,8 @@
 /**
  * Read-your-writes for the staff order list: an event the order's Durable
  * Object just recorded is applied to the read models through this request's
- * D1 session, so the `x-d1-bookmark` the response carries covers it and a
- * client that sends it back reads its own write.
+ * session on its region's order database, so the `x-d1-bookmark` the response
+ * carries covers it and a client that sends it back reads its own write.
  *
  * It is the projection the queue consumer runs, ledger row first, so when the
  * queue delivers the same envelope the consumer finds it processed and only
@@ -16,6 +16,7 @@ import { errorText } from "@goodfood/platform/log";
 import { requestLogger } from "@goodfood/platform/request-log";
 import { parseTraceparent } from "@goodfood/platform/trace";
 import type { Context } from "hono";
+import { regionOfOrder } from "../cart/carts";
 import type { PlacedOrderView } from "../cart/schemas";
 import type { OrderEventEnvelope } from "./events";
 import type { OrderPlacement } from "./order-views";
@@ -37,15 +38,16 @@ export async function projectRecordedEvent(
 			...extra,
 		});
 	try {
+		const orderData = c.var.orderData.in(regionOfOrder(c.env, event.orderId));
 		if (event.type !== "OrderPlaced") {
 			// As in the consumer: a status change projected before its OrderPlaced would be lost.
-			const known = await c.var.d1.prepare("SELECT 1 FROM orders WHERE id = ? LIMIT 1").bind(event.orderId).first();
+			const known = await orderData.prepare("SELECT 1 FROM orders WHERE id = ? LIMIT 1").bind(event.orderId).first();
 			if (!known) {
 				warn("order event left to the queue: its order is not in the read models yet");
 				return;
 			}
 		}
-		await c.var.d1.batch(projectOrderEvent(c.var.d1, event, new Date().toISOString()));
+		await orderData.batch(projectOrderEvent(orderData, event, new Date().toISOString()));
 	} catch (error) {
 		if (isAlreadyProjected(error)) return;
 		warn("order event projection failed in the request; the queue will project it", { error: errorText(error) });

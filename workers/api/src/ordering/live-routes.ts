@@ -14,8 +14,10 @@ import {
 } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses } from "@goodfood/platform/openapi";
+import { objectIn } from "@goodfood/platform/regions";
 import { createRoute, z } from "@hono/zod-openapi";
 import { cartObject } from "../cart/carts";
+import { currentRegionOf } from "../cart/location-region";
 import { SlugParam } from "../menu/schemas";
 import { accessOf, OrderIdParam } from "./routes";
 import { LiveResumeHeaders } from "./schemas";
@@ -98,12 +100,13 @@ export const liveRoutes = createRouter()
 			security: bearerSecurity,
 			middleware: [authenticateWebSocketProtocol, staffAtLocation()],
 			request: { params: SlugParam },
-			responses: { 101: { description: "Switching to a WebSocket" }, ...errorResponses(400, 401, 403) },
+			responses: { 101: { description: "Switching to a WebSocket" }, ...errorResponses(400, 401, 403, 404) },
 		}),
 		async (c) => {
 			if (!wantsWebSocket(c.req.raw)) throw new ApiError("bad_request", "Ask for a WebSocket upgrade");
 			const { slug } = c.req.valid("param");
-			const feed = c.env.KITCHEN_FEEDS.get(c.env.KITCHEN_FEEDS.idFromName(slug));
+			// The feed of the location's current region: new carts, whose orders publish there, open in it.
+			const feed = objectIn(c.env.KITCHEN_FEEDS, await currentRegionOf(c.env, c.var.d1, slug), slug);
 			const response = await feed.fetch("https://kitchen.internal/live", {
 				headers: { upgrade: "websocket", "x-staff-id": c.get("principal")?.id ?? "", "x-location": slug },
 			});

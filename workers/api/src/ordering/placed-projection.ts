@@ -50,15 +50,17 @@ function totalsBy(lines: OrderLineSnapshot[], key: (line: OrderLineSnapshot) => 
 }
 
 /**
- * A value kept only while the customer's account exists, else its erased form,
- * decided inside the statement that writes it: binds the account id, the value
- * and the erased value.
+ * A value kept only while the customer's account is not erased, else its
+ * erased form, decided inside the statement that writes it: binds the account
+ * id, the value and the erased value. The region's `erased_accounts` says so
+ * (erasure writes it in every region; accounts live in the global database,
+ * which a regional statement cannot read).
  */
-const WHILE_ACCOUNT_EXISTS = "CASE WHEN EXISTS (SELECT 1 FROM accounts WHERE id = ?) THEN ? ELSE ? END";
+const WHILE_NOT_ERASED = "CASE WHEN NOT EXISTS (SELECT 1 FROM erased_accounts WHERE account_id = ?) THEN ? ELSE ? END";
 
 /** `(?, ?, …)` for a row whose columns are each `?` or, where `kept`, the guarded CASE. */
 function rowPlaceholders(kept: boolean[]): string {
-	return `(${kept.map((guarded) => (guarded ? WHILE_ACCOUNT_EXISTS : "?")).join(", ")})`;
+	return `(${kept.map((guarded) => (guarded ? WHILE_NOT_ERASED : "?")).join(", ")})`;
 }
 
 const ORDER_COLUMNS = [
@@ -154,21 +156,21 @@ const upsertPairs = cachedBySize(
 ON CONFLICT (location_slug, item_a, item_b) DO UPDATE SET orders_together = orders_together + excluded.orders_together`,
 );
 
-/** An account holder's order history; INSERT … SELECT adds no row at all for a deleted account. */
+/** An account holder's order history; INSERT … SELECT adds no row at all for an erased account. */
 const INSERT_CUSTOMER_HISTORY = `INSERT INTO customer_order_history (customer_ref, order_id, location_slug, placed_at, status, total_minor, currency)
-SELECT ?, ?, ?, ?, 'placed', ?, ? WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?)`;
+SELECT ?, ?, ?, ?, 'placed', ?, ? WHERE NOT EXISTS (SELECT 1 FROM erased_accounts WHERE account_id = ?)`;
 
 /**
- * An account deleted while its OrderPlaced was still on its way (queued, or
- * placed while the deletion ran): deletion could not see the order, so it is
- * written anonymised (the guarded columns above) with no history row, and
- * when the account has a tombstone it joins the erasure's to-do list, whose
- * trigger (migration 0011) reopens the tombstone, so the order's own event
- * stream is rewritten too (`accounts/erasure.ts`). All in the same batch as
- * the inserts, so the contact details are never visible, whichever runs first.
+ * An account erased while its OrderPlaced was still on its way (queued, or
+ * placed while the erasure ran): the erasure could not see the order, so it
+ * is written anonymised (the guarded columns above) with no history row, and
+ * joins this region's erasure to-do list, which the erasure's sweep scans in
+ * every region, so the order's own event stream is rewritten too
+ * (`accounts/erasure.ts`). All in the same batch as the inserts, so the
+ * contact details are never visible, whichever runs first.
  */
 const LIST_FOR_ERASURE = `INSERT INTO erasure_orders (account_id, order_id, forgotten_at)
-SELECT ?, ?, NULL FROM account_tombstones WHERE account_id = ? ON CONFLICT DO NOTHING`;
+SELECT ?, ?, NULL FROM erased_accounts WHERE account_id = ? ON CONFLICT DO NOTHING`;
 
 /**
  * The statements after the ledger row that apply an OrderPlaced: the order,

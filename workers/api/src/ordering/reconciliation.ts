@@ -8,7 +8,8 @@
  * ledger and the log's claims make that repeat harmless.
  *
  * `confirmationOf` is the rule, pure; `readDeliveryRecords` reads what it
- * needs in one statement per order, whatever the number of events.
+ * needs in one statement per order on the order's region's database, whatever
+ * the number of events, and one for the location's webhooks on the global one.
  */
 import type { Confirmation } from "@goodfood/platform/outbox";
 import { sql } from "drizzle-orm";
@@ -61,57 +62,98 @@ export function confirmationOf(event: OrderEventEnvelope, record: DeliveryRecord
 }
 
 /**
- * One order's record in one statement of four indexed subqueries: its projected
- * events, its settled notification jobs, its contact as fan-out reads it (null
- * once erased) and its location's live webhooks. Hand-written, since each
- * part is a JSON aggregate drizzle would only wrap as raw SQL.
+ * One order's part of its record, from its region's database, in one
+ * statement of four indexed subqueries: its projected events, its settled
+ * notification jobs, its contact as fan-out reads it (null once erased) and
+ * its location, whose webhooks the global database holds. Hand-written, since
+ * each part is a JSON aggregate drizzle would only wrap as raw SQL.
  */
-function deliveryRecordOf(orderId: string) {
+function orderRecordOf(orderId: string) {
 	const settledStatuses = sql.join(
 		SETTLED_STATUSES.map((status) => sql`${status}`),
 		sql`, `,
 	);
 	return sql`SELECT
 	(SELECT CASE WHEN o.customer_ref IS NULL THEN NULL ELSE o.contact_email END FROM orders o WHERE o.id = ${orderId}) AS contactEmail,
+	(SELECT o.location_slug FROM orders o WHERE o.id = ${orderId}) AS locationSlug,
 	(SELECT json_group_array(h.event_id) FROM order_status_history h WHERE h.order_id = ${orderId} AND h.event_id IS NOT NULL) AS projected,
 	(SELECT json_group_array(json_array(n.event_id, n.channel, n.recipient)) FROM notification_log n
-		WHERE n.order_id = ${orderId} AND n.status IN (${settledStatuses})) AS settled,
-	(SELECT json_group_array(json_object('id', w.id, 'events', json(w.events), 'createdAt', w.created_at)) FROM webhooks w
-		WHERE w.location_slug = (SELECT o.location_slug FROM orders o WHERE o.id = ${orderId}) AND w.disabled = 0) AS webhooks`;
+		WHERE n.order_id = ${orderId} AND n.status IN (${settledStatuses})) AS settled`;
 }
 
-interface DeliveryRecordRow {
+/** The live webhooks of some locations, from the global database. */
+function webhooksOf(slugs: string[]) {
+	return sql`SELECT w.location_slug AS locationSlug, w.id, json(w.events) AS events, w.created_at AS createdAt
+	FROM webhooks w WHERE w.location_slug IN (${sql.join(
+		slugs.map((slug) => sql`${slug}`),
+		sql`, `,
+	)}) AND w.disabled = 0`;
+}
+
+interface OrderRecordRow {
 	contactEmail: string | null;
+	locationSlug: string | null;
 	projected: string;
 	settled: string;
-	webhooks: string;
 }
 
-/** The delivery record of each order: one statement per order (a Cart object asks about its one order). */
-export async function readDeliveryRecords(db: Database, orderIds: string[]): Promise<Map<string, DeliveryRecord>> {
+interface WebhookRow {
+	locationSlug: string;
+	id: string;
+	events: string | null;
+	createdAt: string;
+}
+
+/**
+ * The delivery record of each order: one statement per order on its region's
+ * database (a Cart object asks about its one order), then one on the global
+ * database for the webhooks of the orders' locations, when any is projected.
+ */
+export async function readDeliveryRecords(
+	orderData: Database,
+	catalogue: Database,
+	orderIds: string[],
+): Promise<Map<string, DeliveryRecord>> {
 	const ids = [...new Set(orderIds)];
 	const records = new Map<string, DeliveryRecord>();
 	if (ids.length === 0) return records;
 	// Not a batch: drizzle cannot batch a raw query.
-	const results = await Promise.all(ids.map((orderId) => db.all<DeliveryRecordRow>(deliveryRecordOf(orderId))));
+	const results = await Promise.all(ids.map((orderId) => orderData.all<OrderRecordRow>(orderRecordOf(orderId))));
+	const slugs = [...new Set(results.map(([row]) => row.locationSlug).filter((slug): slug is string => slug !== null))];
+	const hooks = slugs.length === 0 ? [] : await catalogue.all<WebhookRow>(webhooksOf(slugs));
 	ids.forEach((orderId, index) => {
-		const [{ contactEmail, projected, settled: settledJobs, webhooks }] = results[index];
+		const [{ contactEmail, locationSlug, projected, settled: settledJobs }] = results[index];
 		const settled = JSON.parse(settledJobs) as [string, NotificationJob["channel"], string][];
 		records.set(orderId, {
 			projected: new Set(JSON.parse(projected) as string[]),
 			contactEmail,
-			webhooks: JSON.parse(webhooks) as RecordedWebhook[],
+			webhooks: hooks
+				.filter((hook) => hook.locationSlug === locationSlug)
+				.map((hook) => ({
+					id: hook.id,
+					events: hook.events === null ? null : (JSON.parse(hook.events) as OrderEventType[]),
+					createdAt: hook.createdAt,
+				})),
 			settled: new Set(settled.map(([eventId, channel, recipient]) => settledKey(eventId, channel, recipient))),
 		});
 	});
 	return records;
 }
 
-/** Confirms each sent event (the outbox's messages, in order) against the read models. */
-export async function confirmOrderEvents(db: Database, messages: string[]): Promise<Confirmation[]> {
+/**
+ * Confirms each sent event (the outbox's messages, in order) against the read
+ * models: `orderData` is the database of the events' order's region,
+ * `catalogue` the global one.
+ */
+export async function confirmOrderEvents(
+	orderData: Database,
+	catalogue: Database,
+	messages: string[],
+): Promise<Confirmation[]> {
 	const events = messages.map((message) => JSON.parse(message) as OrderEventEnvelope);
 	const records = await readDeliveryRecords(
-		db,
+		orderData,
+		catalogue,
 		events.map((event) => event.orderId),
 	);
 	return events.map((event) => {

@@ -14,6 +14,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
 import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
+import { currentRegionOf } from "../cart/location-region";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
 import type { OrderAccess } from "./domain/access";
 import { answerPlacement, projectRecordedEvent } from "./in-request-projection";
@@ -68,7 +69,9 @@ export const orderRoutes = createRouter()
 			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
 			const input = c.req.valid("json");
 			const customerId = customerIdOf(c);
-			const cartId = await cartIdForOneShot(key, customerId);
+			// In the region the location is in now; a retry after a move opens a new order there, as a new cart would.
+			const region = await currentRegionOf(c.env, c.var.d1, input.locationSlug);
+			const cartId = await cartIdForOneShot(region.name, key, customerId);
 			const orderId = await orderIdForCart(cartId);
 			const placement = unwrap(
 				await cartObject(c.env, orderId).placeOneShot(

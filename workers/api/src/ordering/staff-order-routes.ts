@@ -2,14 +2,18 @@
  * The staff order list a kitchen board polls: a location's orders from the
  * read models, newest first, read through the request's D1 session so a
  * client holding a bookmark sees at least what it last saw.
+ *
+ * It reads the region the location is in now: orders placed before the
+ * location moved region stay in the old region's database (each order lives
+ * where its cart was opened) and are reached by id, not through this list.
  */
 
 import { createRouter } from "@goodfood/platform/app";
 import { bearerSecurity, staffAtLocation } from "@goodfood/platform/auth";
-import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, type z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { currentRegionOf } from "../cart/location-region";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
 import { money } from "../menu/domain/money";
@@ -19,14 +23,14 @@ import { StaffOrderListSchema, StaffOrdersQuery, statusesOf } from "./schemas";
 
 type StaffOrder = z.infer<typeof StaffOrderListSchema>["orders"][number];
 
-/** A location's latest orders with their lines, in one round trip; undefined for an unknown location. */
+/** A location's latest orders with their lines, in one round trip to its region's database. */
 async function listOrders(
 	db: Database,
 	slug: string,
 	statuses: OrderStatus[] | undefined,
 	limit: number,
-): Promise<StaffOrder[] | undefined> {
-	const { locations, orders, orderLines } = schema;
+): Promise<StaffOrder[]> {
+	const { orders, orderLines } = schema;
 	const filters: SQL[] = [eq(orders.locationSlug, slug)];
 	if (statuses) filters.push(inArray(orders.status, statuses));
 	const latest = db
@@ -35,8 +39,7 @@ async function listOrders(
 		.where(and(...filters))
 		.orderBy(desc(orders.placedAt), desc(orders.id))
 		.limit(limit);
-	const [locationRows, orderRows, lineRows] = await db.batch([
-		db.select({ slug: locations.slug }).from(locations).where(eq(locations.slug, slug)),
+	const [orderRows, lineRows] = await db.batch([
 		db
 			.select()
 			.from(orders)
@@ -49,7 +52,6 @@ async function listOrders(
 			.where(inArray(orderLines.orderId, latest))
 			.orderBy(asc(orderLines.orderId), asc(orderLines.position)),
 	]);
-	if (locationRows.length === 0) return undefined;
 
 	const linesByOrder = new Map<string, StaffOrder["lines"]>();
 	for (const line of lineRows) {
@@ -101,8 +103,9 @@ export const staffOrderRoutes = createRouter().openapi(
 	async (c) => {
 		const { slug } = c.req.valid("param");
 		const { status, limit } = c.req.valid("query");
-		const orders = await listOrders(database(c.var.d1), slug, statusesOf(status), limit);
-		if (!orders) throw ApiError.notFound("Location");
+		// 404 for an unknown location, from the global catalogue; its region's database holds its orders.
+		const region = await currentRegionOf(c.env, c.var.d1, slug);
+		const orders = await listOrders(database(c.var.orderData.in(region)), slug, statusesOf(status), limit);
 		c.header("cache-control", "no-store");
 		return c.json({ orders }, 200);
 	},

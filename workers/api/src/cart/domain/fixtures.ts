@@ -18,6 +18,7 @@ const DAILY: TimeRange[] = [{ opens: "08:00", closes: "23:00" }];
 export const soho: LocationSummary = {
 	slug: "london-soho",
 	name: "GoodFood Soho",
+	region: "eu",
 	address: { line: "1 Greek Street", city: "London", postcode: "W1D 4DH", country: "GB" },
 	coordinates: { latitude: 51.5136, longitude: -0.1312 },
 	timeZone: "Europe/London",
