@@ -2,6 +2,10 @@
 import { env, exports } from "cloudflare:workers";
 import { issueAccessToken } from "@goodfood/platform/access-token";
 import type { Principal } from "@goodfood/platform/app";
+import { regionsOf } from "@goodfood/platform/regions";
+import type { CartDurableObject } from "../../../durable-objects/src/cart";
+import { cartObject } from "../src/cart/carts";
+import { regionOfId } from "../src/cart/identity";
 
 /** A bearer header for a principal, signed as the login route would sign it. */
 export async function bearer(principal: Principal): Promise<{ authorization: string }> {
@@ -116,4 +120,26 @@ export async function registerCustomer(
 	if (response.status !== 201) throw new Error(`customer not registered: ${response.status} ${await response.text()}`);
 	const { accessToken, account } = await json<{ accessToken: string; account: { id: string } }>(response);
 	return { id: account.id, email, headers: { authorization: `Bearer ${accessToken}` } };
+}
+
+/** The order database of the region an order or cart id names (`ord_eu_…` → ORDERS_EU). */
+export function orderDatabaseOf(id: string): D1Database {
+	return regionsOf(env).get(regionOfId(id))?.orders ?? assertNever(`no region for ${id}`);
+}
+
+function assertNever(message: string): never {
+	throw new Error(message);
+}
+
+/** The London test location's region's order database, where its orders' rows live. */
+export const LONDON_ORDERS = env.ORDERS_EU;
+
+/** An order's Cart object, in its region (the eu one inside its jurisdiction), as the worker reaches it. */
+export function cartStub(orderId: string): DurableObjectStub<CartDurableObject> {
+	return cartObject(env, orderId) as DurableObjectStub<CartDurableObject>;
+}
+
+/** A fresh order id of a region, as a cart opened there would name its order. */
+export function newOrderId(region = "eu"): string {
+	return `ord_${region}_${crypto.randomUUID().replaceAll("-", "")}`;
 }

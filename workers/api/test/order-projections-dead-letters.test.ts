@@ -7,6 +7,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { handleQueue } from "../src/queues";
+import { newOrderId } from "./helpers";
 import { deliver, event, freshBusinessDate, placed } from "./order-projections-helpers";
 import { deliverBatch } from "./queue-helpers";
 
@@ -20,7 +21,7 @@ describe("the dead-letter queue", () => {
 	}
 
 	function deadLettersOf(messageId: string) {
-		return env.DB.prepare("SELECT * FROM dead_letters WHERE message_id = ?")
+		return env.ORDERS_EU.prepare("SELECT * FROM dead_letters WHERE message_id = ?")
 			.bind(messageId)
 			.all<Record<string, unknown>>()
 			.then((result) => result.results);
@@ -28,7 +29,7 @@ describe("the dead-letter queue", () => {
 
 	it("records an event whose retries ran out, with its body and why, and logs it as an error", async () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-		const orphan = event("OrderConfirmed", crypto.randomUUID(), 2, { estimatedReadyAt: "2030-01-01T09:30:00.000Z" });
+		const orphan = event("OrderConfirmed", newOrderId(), 2, { estimatedReadyAt: "2030-01-01T09:30:00.000Z" });
 
 		const { ids, result } = await deadLetter("goodfood-order-events-dlq-production", [orphan]);
 
@@ -52,7 +53,7 @@ describe("the dead-letter queue", () => {
 
 	it("keeps one row for a dead letter delivered twice, and records a malformed message too", async () => {
 		vi.spyOn(console, "error").mockImplementation(() => {});
-		const order = crypto.randomUUID();
+		const order = newOrderId();
 		await deliver([placed(order, { businessDate: freshBusinessDate() })]);
 		const dead = placed(order);
 		const first = await deadLetter("goodfood-order-events-dlq", [dead, { nonsense: true }]);

@@ -4,6 +4,7 @@
  * malformed message is acked and logged without holding up the rest of its batch.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { newOrderId } from "./helpers";
 import {
 	deliver,
 	event,
@@ -24,7 +25,7 @@ afterEach(() => {
 describe("idempotency", () => {
 	it("applies a message delivered twice in one batch once, and acks both", async () => {
 		const businessDate = freshBusinessDate();
-		const message = placed(crypto.randomUUID(), { businessDate });
+		const message = placed(newOrderId(), { businessDate });
 		const pairsBefore = await pairCount();
 
 		const { ids, result } = await deliver([message, structuredClone(message)]);
@@ -38,7 +39,7 @@ describe("idempotency", () => {
 
 	it("applies a message redelivered in a later batch once, and acks it", async () => {
 		const businessDate = freshBusinessDate();
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		const message = placed(orderId, { businessDate });
 		const confirmed = event("OrderConfirmed", orderId, 2, { estimatedReadyAt: "2030-01-01T09:20:00.000Z" });
 		await deliver([message, confirmed]);
@@ -54,7 +55,7 @@ describe("idempotency", () => {
 
 	it("acks a concurrent duplicate whose batch loses the race on the ledger", async () => {
 		const businessDate = freshBusinessDate();
-		const message = placed(crypto.randomUUID(), { businessDate });
+		const message = placed(newOrderId(), { businessDate });
 
 		// Two consumers handed the same event at once; whichever writes second fails on the ledger.
 		const outcomes = await Promise.all([deliver([message]), deliver([structuredClone(message)])]);
@@ -68,7 +69,7 @@ describe("idempotency", () => {
 
 	it("acks an event re-published under a new id for a stream position already applied", async () => {
 		const businessDate = freshBusinessDate();
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		await deliver([placed(orderId, { businessDate })]);
 
 		const { ids, result } = await deliver([placed(orderId, { businessDate })]);
@@ -83,7 +84,7 @@ describe("malformed messages", () => {
 	it("acks and logs a malformed message without holding up the rest of the batch", async () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
 		const businessDate = freshBusinessDate();
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		const good = placed(orderId, { businessDate });
 		const badBodies = [
 			"not json at all",

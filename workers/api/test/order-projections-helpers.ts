@@ -16,7 +16,8 @@ export const LOCATION = "london-soho";
 export const FLAT_WHITE = { itemId: "itm-ldn-flat-white", categoryId: "cat-ldn-drinks" };
 export const FULL_ENGLISH = { itemId: "itm-ldn-full-english", categoryId: "cat-ldn-breakfast" };
 
-export const db = database(env.DB);
+/** london-soho is in the eu region: its orders' rows are in that region's database. */
+export const db = database(env.ORDERS_EU);
 
 let dayCounter = 0;
 /** A business date no other test uses, so its daily sales start from nothing. */

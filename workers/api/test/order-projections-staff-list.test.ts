@@ -1,6 +1,6 @@
 /** The staff order list reading what the consumer projected (happy path, errors, security). */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, errorOf, STAFF } from "./helpers";
+import { call, errorOf, newOrderId, STAFF } from "./helpers";
 import { deliver, event, freshBusinessDate, LOCATION, placed } from "./order-projections-helpers";
 
 afterEach(() => {
@@ -29,9 +29,9 @@ describe("staff order list", () => {
 	async function placeBoard() {
 		boards += 1;
 		const at = (minutes: number) => new Date(Date.UTC(2031, 5, boards, 10, minutes)).toISOString();
-		const older = crypto.randomUUID();
-		const newer = crypto.randomUUID();
-		const confirmed = crypto.randomUUID();
+		const older = newOrderId();
+		const newer = newOrderId();
+		const confirmed = newOrderId();
 		await deliver([
 			placed(older, { businessDate: freshBusinessDate() }, at(0)),
 			placed(newer, { businessDate: freshBusinessDate() }, at(5)),

@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as schema from "../src/db/schema";
+import { newOrderId } from "./helpers";
 import {
 	customerHistoryOf,
 	db,
@@ -31,7 +32,7 @@ const ACCOUNT_HOLDER = "acc-demo-customer";
 
 describe("status events", () => {
 	it("moves the status, records the ETA and the confirmed and ready times, and keeps the history", async () => {
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		await deliver([placed(orderId, { businessDate: freshBusinessDate(), customerId: ACCOUNT_HOLDER })]);
 
 		await deliver([event("OrderConfirmed", orderId, 2, { estimatedReadyAt: "2030-01-01T09:20:00.000Z" })]);
@@ -65,7 +66,7 @@ describe("status events", () => {
 	});
 
 	it("does not regress the status when an older event arrives after a newer one, but records it", async () => {
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		await deliver([placed(orderId, { businessDate: freshBusinessDate(), customerId: ACCOUNT_HOLDER })]);
 
 		await deliver([event("OrderPreparationStarted", orderId, 3, { estimatedReadyAt: "2030-01-01T09:30:00.000Z" })]);
@@ -84,7 +85,7 @@ describe("status events", () => {
 	});
 
 	it("retries a status event whose OrderPlaced has not been projected, then applies it once it has", async () => {
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		const confirmed = event("OrderConfirmed", orderId, 2, { estimatedReadyAt: "2030-01-01T09:20:00.000Z" });
 
 		const early = await deliver([confirmed]);
@@ -106,7 +107,7 @@ describe("status events", () => {
 	});
 
 	it("applies an OrderPlaced and its status events arriving in one batch in stream order", async () => {
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		const { ids, result } = await deliver([
 			event("OrderReady", orderId, 4, {}),
 			event("OrderConfirmed", orderId, 2, { estimatedReadyAt: "2030-01-01T09:20:00.000Z" }),
@@ -120,7 +121,7 @@ describe("status events", () => {
 
 	it("retries with a growing backoff, and logs, when the projection fails", async () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		// A second OrderPlaced for a projected order under a new sequence fails on the orders primary key.
 		await deliver([placed(orderId, { businessDate: freshBusinessDate() })]);
 		const conflicting = { ...placed(orderId), sequence: 7 };
@@ -141,8 +142,8 @@ describe("status events", () => {
 describe("cancellation", () => {
 	it("takes a cancelled order out of the daily sales once, and keeps the others", async () => {
 		const businessDate = freshBusinessDate();
-		const kept = crypto.randomUUID();
-		const cancelled = crypto.randomUUID();
+		const kept = newOrderId();
+		const cancelled = newOrderId();
 		await deliver([placed(kept, { businessDate }), placed(cancelled, { businessDate })]);
 		expect(await itemSales(businessDate, FLAT_WHITE.itemId)).toMatchObject({ quantity: 4, orders: 2 });
 
@@ -160,7 +161,7 @@ describe("cancellation", () => {
 
 	it("takes a rejected order out of the daily sales", async () => {
 		const businessDate = freshBusinessDate();
-		const orderId = crypto.randomUUID();
+		const orderId = newOrderId();
 		await deliver([placed(orderId, { businessDate })]);
 
 		await deliver([event("OrderRejected", orderId, 2, { reason: "Kitchen closing" })]);
@@ -172,8 +173,8 @@ describe("cancellation", () => {
 
 	it("takes an order out only once, even when it is reported both rejected and cancelled", async () => {
 		const businessDate = freshBusinessDate();
-		const orderId = crypto.randomUUID();
-		await deliver([placed(orderId, { businessDate }), placed(crypto.randomUUID(), { businessDate })]);
+		const orderId = newOrderId();
+		await deliver([placed(orderId, { businessDate }), placed(newOrderId(), { businessDate })]);
 
 		await deliver([
 			event("OrderRejected", orderId, 2, { reason: "Kitchen closing" }),
