@@ -1,13 +1,18 @@
 /**
  * What recommendations and forecasts read from the order read models in D1,
  * and the precomputed forecasts they write. Reads take any D1 session.
+ *
+ * The read models are regional (an order's rows are in its region's
+ * database); the catalogue, accounts and precomputed forecasts are global.
+ * What is learned from every order (co-occurrence, a customer's taste) reads
+ * every region and merges; a location's sales are read from its own region.
  */
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
 import type { DailyUnits, DatedForecast } from "./domain/demand";
-import type { CoOccurrence, CustomerHistory } from "./domain/recommend";
-import { coOccurrenceFrom } from "./domain/recommend";
+import type { CoOccurrence, CustomerHistory, PairCount } from "./domain/recommend";
+import { coOccurrenceFrom, sumCounts } from "./domain/recommend";
 
 export type IntelligenceDb = Database;
 export const intelligenceDb = database;
@@ -30,35 +35,37 @@ export interface CustomerInputs {
 	avoidAllergens: string[];
 }
 
-/** A customer's latest orders at the location (not cancelled or rejected), and the allergens they avoid. */
+/**
+ * A customer's latest orders at the location (not cancelled or rejected) from
+ * every region's order database, and the allergens they avoid from their
+ * account in the global one.
+ */
 export async function loadCustomerInputs(
-	db: IntelligenceDb,
+	global: IntelligenceDb,
+	regions: readonly IntelligenceDb[],
 	customerId: string,
 	slug: string,
 ): Promise<CustomerInputs> {
-	const { customerOrderHistory, orderLines, accounts } = schema;
-	const latest = db
-		.select({ orderId: customerOrderHistory.orderId })
-		.from(customerOrderHistory)
-		.where(
-			and(
-				eq(customerOrderHistory.customerRef, `customer:${customerId}`),
-				eq(customerOrderHistory.locationSlug, slug),
-				notInArray(customerOrderHistory.status, ["cancelled", "rejected"]),
-			),
-		)
-		.orderBy(desc(customerOrderHistory.placedAt))
-		.limit(HISTORY_ORDERS);
-	const [lines, account] = await db.batch([
-		db
-			.select({ orderId: orderLines.orderId, itemId: orderLines.itemId, name: orderLines.name })
-			.from(orderLines)
-			.where(inArray(orderLines.orderId, latest)),
-		db.select({ avoidAllergens: accounts.avoidAllergens }).from(accounts).where(eq(accounts.id, customerId)),
+	const [account, ...perRegion] = await Promise.all([
+		global
+			.select({ avoidAllergens: schema.accounts.avoidAllergens })
+			.from(schema.accounts)
+			.where(eq(schema.accounts.id, customerId))
+			.get(),
+		...regions.map((orders) => latestOrderLines(orders, customerId, slug)),
 	]);
+	// Each region gave its latest orders; the latest of them all make the history.
+	const latest = new Set(
+		perRegion
+			.flatMap((region) => region.orders)
+			.sort((a, b) => (a.placedAt < b.placedAt ? 1 : a.placedAt > b.placedAt ? -1 : 0))
+			.slice(0, HISTORY_ORDERS)
+			.map((order) => order.orderId),
+	);
 	const itemsByOrder = new Map<string, Set<string>>();
 	const names = new Map<string, string>();
-	for (const line of lines) {
+	for (const line of perRegion.flatMap((region) => region.lines)) {
+		if (!latest.has(line.orderId)) continue;
 		const items = itemsByOrder.get(line.orderId) ?? new Set();
 		items.add(line.itemId);
 		itemsByOrder.set(line.orderId, items);
@@ -70,37 +77,84 @@ export async function loadCustomerInputs(
 	return {
 		history: { orders: itemsByOrder.size, itemOrders },
 		names,
-		avoidAllergens: account[0]?.avoidAllergens ?? [],
+		avoidAllergens: account?.avoidAllergens ?? [],
 	};
+}
+
+/** One region's latest orders of a customer at a location, and their lines, in one round trip. */
+async function latestOrderLines(orders: IntelligenceDb, customerId: string, slug: string) {
+	const { customerOrderHistory, orderLines } = schema;
+	const theirs = and(
+		eq(customerOrderHistory.customerRef, `customer:${customerId}`),
+		eq(customerOrderHistory.locationSlug, slug),
+		notInArray(customerOrderHistory.status, ["cancelled", "rejected"]),
+	);
+	const latestFirst = desc(customerOrderHistory.placedAt);
+	const latestIds = orders
+		.select({ orderId: customerOrderHistory.orderId })
+		.from(customerOrderHistory)
+		.where(theirs)
+		.orderBy(latestFirst)
+		.limit(HISTORY_ORDERS);
+	const [found, lines] = await orders.batch([
+		orders
+			.select({ orderId: customerOrderHistory.orderId, placedAt: customerOrderHistory.placedAt })
+			.from(customerOrderHistory)
+			.where(theirs)
+			.orderBy(latestFirst)
+			.limit(HISTORY_ORDERS),
+		orders
+			.select({ orderId: orderLines.orderId, itemId: orderLines.itemId, name: orderLines.name })
+			.from(orderLines)
+			.where(inArray(orderLines.orderId, latestIds)),
+	]);
+	return { orders: found, lines };
 }
 
 /**
  * The co-occurrence model the recommender needs: every item's order count at
- * the location, and the pairs that involve one of the seeds (all that can score).
+ * the location, and the pairs that involve one of the seeds (all that can
+ * score), learned from every region's orders at the location: a location that
+ * moved region keeps what its orders taught before the move.
  */
 export async function loadCoOccurrence(
-	db: IntelligenceDb,
+	regions: readonly IntelligenceDb[],
 	slug: string,
 	seeds: readonly string[],
 ): Promise<CoOccurrence> {
+	const perRegion = await Promise.all(regions.map((orders) => regionCoOccurrence(orders, slug, seeds)));
+	const itemOrders = sumCounts(perRegion.flatMap((region) => region.orders).map((row) => [row.itemId, row.orders]));
+	const pairs = sumCounts(
+		perRegion
+			.flatMap((region) => region.pairs)
+			.map((pair) => [JSON.stringify([pair.itemA, pair.itemB]), pair.ordersTogether]),
+	);
+	return coOccurrenceFrom(
+		itemOrders,
+		[...pairs].map(([key, ordersTogether]): PairCount => {
+			const [itemA, itemB] = JSON.parse(key) as [string, string];
+			return { itemA, itemB, ordersTogether };
+		}),
+	);
+}
+
+/** One region's item order counts at the location and its pairs involving a seed, in one round trip. */
+async function regionCoOccurrence(orders: IntelligenceDb, slug: string, seeds: readonly string[]) {
 	const { dailyItemSales, itemPairs } = schema;
-	const popularity = db
+	const popularity = orders
 		.select({ itemId: dailyItemSales.itemId, orders: sql<number>`sum(${dailyItemSales.orders})`.mapWith(Number) })
 		.from(dailyItemSales)
 		.where(eq(dailyItemSales.locationSlug, slug))
 		.groupBy(dailyItemSales.itemId);
 	// Each seed is bound twice (as item A and as item B), beside the location.
 	const pairQueries = chunks([...new Set(seeds)], Math.floor((MAX_BOUND_PARAMETERS - 1) / 2)).map((some) =>
-		db
+		orders
 			.select({ itemA: itemPairs.itemA, itemB: itemPairs.itemB, ordersTogether: itemPairs.ordersTogether })
 			.from(itemPairs)
 			.where(and(eq(itemPairs.locationSlug, slug), or(inArray(itemPairs.itemA, some), inArray(itemPairs.itemB, some)))),
 	);
-	const [orders, ...pairs] = await db.batch([popularity, ...pairQueries]);
-	return coOccurrenceFrom(
-		orders.map((row) => [row.itemId, row.orders] as const),
-		pairs.flat(),
-	);
+	const [popular, ...pairs] = await orders.batch([popularity, ...pairQueries]);
+	return { orders: popular, pairs: pairs.flat() };
 }
 
 export type LocationRow = typeof schema.locations.$inferSelect;
@@ -118,7 +172,7 @@ export function findCategory(db: IntelligenceDb, slug: string, categoryId: strin
 		.get();
 }
 
-/** Daily units sold of every category at a location, before `end`, by category. */
+/** Daily units sold of every category at a location, before `end`, by category: read from the location's region. */
 export async function loadCategorySales(
 	db: IntelligenceDb,
 	slug: string,
@@ -235,10 +289,12 @@ export async function saveForecasts(
 	return rows.length;
 }
 
-/** Every location with its time zone and the ids of its categories. */
+/** Every location with its time zone, its region and the ids of its categories. */
 export async function listLocationCategories(db: IntelligenceDb) {
 	const [locations, categories] = await db.batch([
-		db.select({ slug: schema.locations.slug, timeZone: schema.locations.timeZone }).from(schema.locations),
+		db
+			.select({ slug: schema.locations.slug, timeZone: schema.locations.timeZone, region: schema.locations.region })
+			.from(schema.locations),
 		db.select({ id: schema.categories.id, locationSlug: schema.categories.locationSlug }).from(schema.categories),
 	]);
 	return locations.map((location) => ({

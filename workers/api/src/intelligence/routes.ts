@@ -9,6 +9,7 @@ import { type AppEnv, createRouter } from "@goodfood/platform/app";
 import { assertStaffAt, bearerSecurity, customerIdOf, signedIn, staffAtLocation } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { regionNamed } from "@goodfood/platform/regions";
 import { callContext } from "@goodfood/platform/request-log";
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -96,14 +97,15 @@ export const intelligenceRoutes = createRouter()
 			const { location: slug, count, cart: cartId, avoid } = c.req.valid("query");
 			const document = await loadMenuDocument(database(c.var.d1), slug);
 			if (!document) throw ApiError.notFound("Location");
-			const db = intelligenceDb(c.var.d1);
+			// Learned from the location's orders in every region (it keeps what it learned before moving region).
+			const regions = c.var.orderData.everywhere().map(({ session }) => intelligenceDb(session));
 			const customerId = customerIdOf(c);
 			const [cart, customer] = await Promise.all([
 				cartId ? cartItems(c, cartId, slug) : [],
-				customerId ? loadCustomerInputs(db, customerId, slug) : undefined,
+				customerId ? loadCustomerInputs(intelligenceDb(c.var.d1), regions, customerId, slug) : undefined,
 			]);
 			const history = customer && customer.history.orders > 0 ? customer.history : undefined;
-			const model = await loadCoOccurrence(db, slug, [...cart, ...(history?.itemOrders.keys() ?? [])]);
+			const model = await loadCoOccurrence(regions, slug, [...cart, ...(history?.itemOrders.keys() ?? [])]);
 
 			const menu = presentMenu(document, new Date());
 			const items = new Map(menu.categories.flatMap((category) => category.items.map((item) => [item.id, item])));
@@ -177,11 +179,13 @@ export const intelligenceRoutes = createRouter()
 			const past = date < today;
 			// A past date is forecast from the days before it; the day itself is only its actual.
 			const salesEnd = past ? addDays(date, 1) : today;
-			const [precomputed, sales] = await Promise.all([
+			// Forecasts are global; the location's sales are in its region.
+			const sales = intelligenceDb(c.var.orderData.in(regionNamed(c.env, location.region)));
+			const [precomputed, salesRows] = await Promise.all([
 				findForecast(db, slug, categoryId, date),
-				loadCategorySales(db, slug, salesEnd, categoryId),
+				loadCategorySales(sales, slug, salesEnd, categoryId),
 			]);
-			const rows = sales.get(categoryId) ?? [];
+			const rows = salesRows.get(categoryId) ?? [];
 			const first = firstSalesDate(rows);
 			if (past && (first === null || date <= first)) {
 				throw invalid(

@@ -35,6 +35,13 @@ function addTogether(together: CoOccurrence["together"], a: string, b: string, c
 	row.set(b, (row.get(b) ?? 0) + count);
 }
 
+/** Counts by key, those of a key seen more than once (the same item or pair in several regions) summed. */
+export function sumCounts<K>(counts: Iterable<readonly [K, number]>): Map<K, number> {
+	const sums = new Map<K, number>();
+	for (const [key, count] of counts) sums.set(key, (sums.get(key) ?? 0) + count);
+	return sums;
+}
+
 /** Builds the model from the read models' rows: per-item order counts and each pair stored once. */
 export function coOccurrenceFrom(
 	itemOrders: Iterable<readonly [string, number]>,
