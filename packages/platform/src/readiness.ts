@@ -1,3 +1,5 @@
+import { regionsOf } from "./regions";
+
 /**
  * Readiness: whether the bindings a worker needs answer, each checked with a
  * cheap call and a deadline, so a load balancer or an operator can tell a
@@ -47,11 +49,28 @@ export async function queueBinding(queue: Queue | undefined): Promise<void> {
 	}
 }
 
-/** The api worker's bindings: D1, the KV menu cache and the order-events queue. */
+/**
+ * The api worker's bindings: the global D1 database, each region's order
+ * database, the KV menu cache and the order-events queue. `regions` checks the
+ * REGIONS configuration itself; when it cannot work, its error says what to
+ * fix and no region's database can be named.
+ */
 export function apiProbes(env: Env): Record<string, Probe> {
-	return {
+	const probes: Record<string, Probe> = {
 		d1: () => env.DB.prepare("SELECT 1 AS ok").first(),
 		kv: () => env.MENU_KV.get("readiness-probe"),
 		queue: () => queueBinding(env.ORDER_EVENTS),
 	};
+	let regions: ReturnType<typeof regionsOf>;
+	try {
+		regions = regionsOf(env);
+	} catch (error) {
+		probes.regions = () => Promise.reject(error);
+		return probes;
+	}
+	probes.regions = async () => regions.all.length;
+	for (const region of regions.all) {
+		probes[`orders.${region.name}`] = () => region.orders.prepare("SELECT 1 AS ok").first();
+	}
+	return probes;
 }

@@ -72,16 +72,32 @@ export interface RegionSettings {
 	binding: string;
 }
 
+/** REGIONS given as text (a secret or a `--var`), read as JSON. */
+function parseJsonSettings(text: string, fix: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw new RegionConfigError(
+			`REGIONS is text but not JSON (${error instanceof Error ? error.message : String(error)}) ${fix}`,
+		);
+	}
+}
+
 /**
  * Checks `REGIONS` against the D1 bindings present, with a message that says
  * what to fix. Scripts check wrangler.toml with it before anything starts.
  */
 export function readRegionSettings(config: unknown, databaseBindings: ReadonlySet<string>): RegionSettings[] {
 	const fix = "(docs/regions.md says how to add a region)";
-	const parsed = typeof config === "string" && config.trim().startsWith("{") ? JSON.parse(config) : config;
-	if (parsed === undefined || parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+	if (config === undefined || config === null || config === "") {
 		throw new RegionConfigError(
 			`REGIONS is not set: wrangler.toml's [vars.REGIONS] must name at least one region ${fix}`,
+		);
+	}
+	const parsed = typeof config === "string" ? parseJsonSettings(config, fix) : config;
+	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+		throw new RegionConfigError(
+			`REGIONS must be a table of regions by name, such as { eu = { locationHint = "weur" } } ${fix}`,
 		);
 	}
 	const entries = Object.entries(parsed as Record<string, unknown>);
@@ -116,16 +132,37 @@ export function parseRegions(config: unknown, env: Record<string, unknown>): Reg
 	return { all, get: (name) => byName.get(name) };
 }
 
-const parsedFor = new WeakMap<object, Regions>();
+const parsedFor = new WeakMap<object, Regions | RegionConfigError>();
 
-/** The worker's regions, checked once per env object (an isolate keeps its env). */
+/**
+ * The worker's regions, checked once per env object (an isolate keeps its
+ * env). Configuration that cannot work throws the same RegionConfigError on
+ * every call, without being parsed again.
+ */
 export function regionsOf(env: Env): Regions {
 	let regions = parsedFor.get(env);
 	if (!regions) {
-		regions = parseRegions(env.REGIONS, env as unknown as Record<string, unknown>);
+		try {
+			regions = parseRegions(env.REGIONS, env as unknown as Record<string, unknown>);
+		} catch (error) {
+			if (!(error instanceof RegionConfigError)) throw error;
+			regions = error;
+		}
 		parsedFor.set(env, regions);
 	}
+	if (regions instanceof RegionConfigError) throw regions;
 	return regions;
+}
+
+/** The configuration error of this env, or undefined when its regions can work. */
+export function regionConfigErrorOf(env: Env): RegionConfigError | undefined {
+	try {
+		regionsOf(env);
+		return undefined;
+	} catch (error) {
+		if (error instanceof RegionConfigError) return error;
+		throw error;
+	}
 }
 
 /** The region by name; a name configuration lost (a region removed while data still names it) is a configuration error. */

@@ -18,7 +18,9 @@ import {
 } from "@goodfood/platform/gateway";
 import { rateLimit } from "@goodfood/platform/rate-limit";
 import { apiProbes, checkReadiness } from "@goodfood/platform/readiness";
-import { requestLog } from "@goodfood/platform/request-log";
+import { regionConfigErrorOf } from "@goodfood/platform/regions";
+import { requestLog, requestLogger } from "@goodfood/platform/request-log";
+import { createMiddleware } from "hono/factory";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
@@ -63,6 +65,26 @@ api.openAPIRegistry.registerComponent("securitySchemes", "trackingToken", {
 
 serveApiDocument(api, API_PREFIX);
 
+/** Envs whose configuration error has been logged: once per isolate, not once per request. */
+const loggedConfigErrors = new WeakSet<object>();
+
+/**
+ * Configuration that cannot work (REGIONS naming a region without its
+ * database, say) is refused on every request with the message that says what
+ * to fix, rather than served until some route happens to need a region.
+ * /health and /ready come before it: the process is alive, and readiness
+ * reports the same error.
+ */
+const refuseBrokenConfiguration = createMiddleware<AppEnv>(async (c, next) => {
+	const configError = regionConfigErrorOf(c.env);
+	if (!configError) return next();
+	if (!loggedConfigErrors.has(c.env)) {
+		loggedConfigErrors.add(c.env);
+		requestLogger(c).error("configuration invalid; refusing every request", { error: configError.message });
+	}
+	return errorResponse(c, new ApiError("configuration_invalid", configError.message));
+});
+
 export const app = createRouter()
 	.use(requestIdentity)
 	.use(requestLog<AppEnv>("api", { extraFields: (c) => ({ principalId: c.get("principal")?.id }) }))
@@ -74,6 +96,7 @@ export const app = createRouter()
 		const readiness = await checkReadiness(apiProbes(c.env));
 		return c.json({ worker: "api", ...readiness }, readiness.status === "ready" ? 200 : 503);
 	})
+	.use(refuseBrokenConfiguration)
 	.use(`${API_PREFIX}/*`, d1Session)
 	.use(`${API_PREFIX}/*`, authenticate)
 	// After authenticate, so signed-in callers are limited per account rather than per IP.

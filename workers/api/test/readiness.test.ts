@@ -1,4 +1,4 @@
-/** /health says the process is alive; /ready says whether D1, KV and the queue binding answer. */
+/** /health says the process is alive; /ready says whether D1 (global and each region's), KV and the queue binding answer. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app";
@@ -19,7 +19,15 @@ describe("/ready", () => {
 		expect(response.status).toBe(200);
 		const body = await json<ReadyBody>(response);
 		expect(body.status).toBe("ready");
-		expect(Object.keys(body.checks).sort()).toEqual(["d1", "kv", "queue"]);
+		expect(Object.keys(body.checks).sort()).toEqual([
+			"d1",
+			"kv",
+			"orders.apac",
+			"orders.eu",
+			"orders.us",
+			"queue",
+			"regions",
+		]);
 	});
 
 	it("answers 503 naming D1 when the database fails", async () => {
