@@ -268,7 +268,7 @@ describe("order history, export and deletion", () => {
 			await call(`/api/v1/orders/${orderId}`, { headers: STAFF }),
 		);
 		expect(order.contact).toMatchObject({ name: "Deleted customer" });
-		const row = await env.DB.prepare("SELECT contact_name, contact_email, customer_ref FROM orders WHERE id = ?")
+		const row = await env.ORDERS_EU.prepare("SELECT contact_name, contact_email, customer_ref FROM orders WHERE id = ?")
 			.bind(orderId)
 			.first();
 		expect(row).toEqual({
@@ -281,7 +281,7 @@ describe("order history, export and deletion", () => {
 
 describe("deletion and the notification log", () => {
 	async function logRow(eventId: string, channel: string, recipient: string, orderId: string) {
-		await env.DB.prepare(
+		await env.ORDERS_EU.prepare(
 			"INSERT INTO notification_log (event_id, channel, recipient, order_id, event_type, status) VALUES (?, ?, ?, ?, 'OrderPlaced', 'sent')",
 		)
 			.bind(eventId, channel, recipient, orderId)
@@ -289,7 +289,7 @@ describe("deletion and the notification log", () => {
 	}
 
 	function recipientOf(eventId: string, channel = "email") {
-		return env.DB.prepare("SELECT recipient FROM notification_log WHERE event_id = ? AND channel = ?")
+		return env.ORDERS_EU.prepare("SELECT recipient FROM notification_log WHERE event_id = ? AND channel = ?")
 			.bind(eventId, channel)
 			.all<{ recipient: string }>()
 			.then((result) => result.results.map((row) => row.recipient));
@@ -307,8 +307,8 @@ describe("deletion and the notification log", () => {
 		const webhook = crypto.randomUUID();
 		const alreadyScrubbed = crypto.randomUUID();
 		await logRow(ids.ofOrder, "email", "checkout-contact@example.com", orderId);
-		await logRow(ids.toAddress, "email", account.email.toUpperCase(), "ord-elsewhere");
-		await logRow(ids.other, "email", "someone-else@example.com", "ord-elsewhere");
+		await logRow(ids.toAddress, "email", account.email.toUpperCase(), "ord_eu_elsewhere");
+		await logRow(ids.other, "email", "someone-else@example.com", "ord_eu_elsewhere");
 		await logRow(webhook, "webhook", "wh_kitchen", orderId);
 		// A row for the same event already holding the placeholder must not fail the deletion.
 		await logRow(alreadyScrubbed, "email", "deleted@invalid.example", orderId);
@@ -321,7 +321,7 @@ describe("deletion and the notification log", () => {
 		expect(await recipientOf(alreadyScrubbed)).toEqual(["deleted@invalid.example"]);
 		expect(await recipientOf(ids.other)).toEqual(["someone-else@example.com"]);
 		expect(await recipientOf(webhook, "webhook")).toEqual(["wh_kitchen"]);
-		const left = await env.DB.prepare(
+		const left = await env.ORDERS_EU.prepare(
 			"SELECT count(*) AS n FROM notification_log WHERE lower(recipient) = ? OR (order_id = ? AND channel = 'email' AND recipient <> 'deleted@invalid.example')",
 		)
 			.bind(account.email.toLowerCase(), orderId)

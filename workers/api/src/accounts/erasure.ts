@@ -217,7 +217,8 @@ export async function forgetInOrderObjects(
 			called += page.length;
 			after = page[page.length - 1];
 			const results = await Promise.allSettled(
-				page.map((row) => cartObject(env, row.orderId).forgetCustomer(row.accountId, call)),
+				// Async, so an object that cannot even be reached fails its row alone, not the run.
+				page.map(async (row) => cartObject(env, row.orderId).forgetCustomer(row.accountId, call)),
 			);
 			const done = page.filter((row, index) => {
 				const result = results[index];
