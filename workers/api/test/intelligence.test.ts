@@ -1,6 +1,7 @@
 /**
  * Recommendations and demand forecasts through the worker, over read models
- * seeded straight into D1 for a test location open around the clock: reasons,
+ * seeded straight into D1 (the catalogue in the global database, the order
+ * read models in the eu region's) for a test location open around the clock: reasons,
  * the filtering rules, the popularity fallback, forecasts and their intervals,
  * the nightly precompute, the staff list; bad input and who may see what.
  */
@@ -19,6 +20,8 @@ import { bearer, call, errorOf, json, newCart, PRINCIPALS, STAFF, send } from ".
 const SLUG = "intel-test";
 const TIME_ZONE = "Europe/London";
 const db = database(env.DB);
+/** The test location is in the eu region: its order read models are there. */
+const orders = database(env.ORDERS_EU);
 
 const ITEMS = {
 	padThai: "itm-int-pad-thai",
@@ -74,6 +77,7 @@ async function seed(): Promise<void> {
 		latitude: 51.5,
 		longitude: -0.12,
 		timeZone: TIME_ZONE,
+		region: "eu",
 		currency: "GBP",
 		taxRateBps: 2000,
 		pricesIncludeTax: true,
@@ -114,7 +118,7 @@ async function seed(): Promise<void> {
 		return { locationSlug: SLUG, itemA: a, itemB: b, ordersTogether };
 	};
 	// The strongest pairs are with items that cannot be suggested now (sold out, not served today).
-	await db
+	await orders
 		.insert(schema.itemPairs)
 		.values([
 			pair(ITEMS.padThai, ITEMS.mango, 30),
@@ -134,7 +138,7 @@ async function seed(): Promise<void> {
 		[ITEMS.prawnCrackers, CATEGORIES.sides, 15],
 		[ITEMS.thaiTea, CATEGORIES.drinks, 12],
 	];
-	await db.insert(schema.dailyItemSales).values(
+	await orders.insert(schema.dailyItemSales).values(
 		orderCounts.map(([itemId, categoryId, orders]) => ({
 			locationSlug: SLUG,
 			businessDate: addDays(today(), -1),
@@ -149,8 +153,8 @@ async function seed(): Promise<void> {
 
 	// The curry fan's three past orders here, each a green curry.
 	for (const number of [1, 2, 3]) {
-		const orderId = `ord-int-${number}`;
-		await db.insert(schema.customerOrderHistory).values({
+		const orderId = `ord_eu_${String(number).padStart(32, "0")}`;
+		await orders.insert(schema.customerOrderHistory).values({
 			customerRef: `customer:${CURRY_FAN.id}`,
 			orderId,
 			locationSlug: SLUG,
@@ -159,7 +163,7 @@ async function seed(): Promise<void> {
 			totalMinor: 500,
 			currency: "GBP",
 		});
-		await db.insert(schema.orderLines).values({
+		await orders.insert(schema.orderLines).values({
 			orderId,
 			lineId: "line-1",
 			position: 0,
@@ -187,7 +191,7 @@ async function seed(): Promise<void> {
 		...Array.from({ length: 10 }, (_, index) => categoryDay(CATEGORIES.sides, index + 1, 5 + (index % 3))),
 	];
 	for (let start = 0; start < rows.length; start += 14) {
-		await db.insert(schema.dailyCategorySales).values(rows.slice(start, start + 14));
+		await orders.insert(schema.dailyCategorySales).values(rows.slice(start, start + 14));
 	}
 }
 
@@ -295,7 +299,7 @@ describe("GET /api/v1/recommendations", () => {
 	it("answers 404 for an unknown location or cart", async () => {
 		const location = await call("/api/v1/recommendations?location=atlantis");
 		expect(location.status).toBe(404);
-		const unknownCart = `crt_${"0".repeat(32)}`;
+		const unknownCart = `crt_eu_${"0".repeat(32)}`;
 		const cart = await call(`/api/v1/recommendations?location=${SLUG}&cart=${unknownCart}`);
 		expect(cart.status).toBe(404);
 		expect((await errorOf(cart)).code).toBe("cart_not_found");
