@@ -14,6 +14,8 @@ import { bearer, call, errorOf, json, PRINCIPALS } from "./helpers";
 
 const SLUG = `stats-${crypto.randomUUID().slice(0, 8)}`;
 const db = database(env.DB);
+/** The test location is in the eu region, so its orders are in that region's database. */
+const orders = database(env.ORDERS_EU);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -26,6 +28,7 @@ interface Stats {
 	cancellationRate: number | null;
 	rejectionRate: number | null;
 	topItems: { itemId: string; name: string; quantity: number; orders: number }[];
+	regions: { region: string; orders: number }[];
 }
 
 const ITEMS = {
@@ -41,10 +44,10 @@ async function insertOrder(
 	readyAfterMs: number | null,
 	lines: [keyof typeof ITEMS, number][],
 ): Promise<void> {
-	const id = `ord_${crypto.randomUUID().replaceAll("-", "")}`;
+	const id = `ord_eu_${crypto.randomUUID().replaceAll("-", "")}`;
 	const placedAt = new Date(Date.now() - placedAgoMs);
-	await db.batch([
-		db.insert(schema.orders).values({
+	await orders.batch([
+		orders.insert(schema.orders).values({
 			id,
 			locationSlug: SLUG,
 			status,
@@ -66,7 +69,7 @@ async function insertOrder(
 			updatedAt: new Date().toISOString(),
 		}),
 		...lines.map(([item, quantity], position) =>
-			db.insert(schema.orderLines).values({
+			orders.insert(schema.orderLines).values({
 				orderId: id,
 				lineId: `line-${position}`,
 				position,
@@ -92,6 +95,7 @@ beforeAll(async () => {
 		latitude: 51.5,
 		longitude: -0.12,
 		timeZone: "Europe/London",
+		region: "eu",
 		currency: "GBP",
 		taxRateBps: 2000,
 		pricesIncludeTax: true,
@@ -147,6 +151,8 @@ describe("the figures", () => {
 		// 1 cancelled and 2 rejected of 8 orders, each rate on its own (it was 3 / 8 counted together).
 		expect(body.cancellationRate).toBe(0.125);
 		expect(body.rejectionRate).toBe(0.25);
+		// Read from the location's region only.
+		expect(body.regions).toEqual([{ region: "eu", orders: 8 }]);
 	});
 
 	it("ranks items by quantity sold, leaving out cancelled and rejected orders", async () => {
@@ -166,6 +172,8 @@ describe("the figures", () => {
 		expect(body.orders).toBeGreaterThanOrEqual(8);
 		expect(body.ordersByStatus.rejected).toBeGreaterThanOrEqual(2);
 		expect(body.placedToReady.orders).toBeGreaterThanOrEqual(4);
+		expect(body.regions.map((region) => region.region)).toEqual(["eu", "us", "apac"]);
+		expect(body.regions.reduce((sum, region) => sum + region.orders, 0)).toBe(body.orders);
 	});
 });
 
