@@ -9,13 +9,23 @@ import { OUTBOX_MAX_ATTEMPTS } from "@goodfood/platform/outbox";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import { orderIdForCart } from "../src/cart/identity";
-import { type CartBody, call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF, send } from "./helpers";
+import {
+	type CartBody,
+	call,
+	cartStub,
+	cartWithFlatWhite,
+	checkout,
+	json,
+	PICKUP_TOMORROW,
+	STAFF,
+	send,
+} from "./helpers";
 
 async function placed() {
 	const cart = await cartWithFlatWhite();
 	const response = await checkout(cart.id, PICKUP_TOMORROW());
 	const { orderId } = await json<{ orderId: string }>(response);
-	return { cart, orderId, stub: env.CARTS.get(env.CARTS.idFromName(orderId)) };
+	return { cart, orderId, stub: cartStub(orderId) };
 }
 
 /** The outbox rows still waiting to be sent (sent ones stay, awaiting reconciliation: faults-queue-outbox.test.ts). */
@@ -127,7 +137,7 @@ describe("event store and outbox", () => {
 describe("expiry", () => {
 	it("deletes an idle open cart when its alarm fires", async () => {
 		const cart = await cartWithFlatWhite();
-		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
+		const stub = cartStub(await orderIdForCart(cart.id));
 		await runInDurableObject(stub, (_, state) => {
 			state.storage.sql.exec("UPDATE cart SET expires_at = ?", Date.now() - 1);
 		});
@@ -150,7 +160,7 @@ describe("expiry", () => {
 			itemId: "itm-ldn-flat-white",
 			options: ["opt-ldn-flat-white-milk-whole"],
 		});
-		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
+		const stub = cartStub(await orderIdForCart(cart.id));
 		await runDurableObjectAlarm(stub);
 		expect((await call(`/api/v1/carts/${cart.id}`)).status).toBe(200);
 	});
@@ -161,7 +171,7 @@ describe("concurrent line changes", () => {
 		const cart = await cartWithFlatWhite();
 		const [line] = (await json<CartBody>(await call(`/api/v1/carts/${cart.id}`))).lines;
 		expect(line.quantity).toBe(2);
-		const stub = env.CARTS.get(env.CARTS.idFromName(await orderIdForCart(cart.id)));
+		const stub = cartStub(await orderIdForCart(cart.id));
 		await runInDurableObject(stub, async (instance: CartDurableObject) => {
 			const object = instance as unknown as { catalogue: (slug: string) => Promise<unknown> };
 			const catalogue = object.catalogue.bind(instance);

@@ -18,7 +18,7 @@ async function cart(id: string, query = ""): Promise<CartBody> {
 describe("a cart", () => {
 	it("starts empty with an unguessable id at a location", async () => {
 		const created = await newCart();
-		expect(created.id).toMatch(/^crt_[0-9a-f]{32}$/);
+		expect(created.id).toMatch(/^crt_eu_[0-9a-f]{32}$/);
 		expect(created).toMatchObject({
 			status: "open",
 			lines: [],
@@ -148,7 +148,7 @@ describe("bad cart input answers its own 4xx and stores nothing", () => {
 
 	it("answers 400 for a malformed cart id and 404 for an unknown one", async () => {
 		expect((await call("/api/v1/carts/not-a-cart")).status).toBe(400);
-		const unknown = await call(`/api/v1/carts/crt_${"0".repeat(32)}`);
+		const unknown = await call(`/api/v1/carts/crt_eu_${"0".repeat(32)}`);
 		expect(unknown.status).toBe(404);
 		expect((await errorOf(unknown)).code).toBe("cart_not_found");
 	});

@@ -15,7 +15,7 @@ import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope } from "../src/ordering/events";
 import { countingD1, type D1Counter, d1Counter } from "./d1-counting";
-import { CONTACT, json, PICKUP_TOMORROW, registerCustomer, send } from "./helpers";
+import { CONTACT, cartStub, json, PICKUP_TOMORROW, registerCustomer, send } from "./helpers";
 import { deliver, quietLogs } from "./notifications-helpers";
 
 const LOCATION = "london-soho";
@@ -177,7 +177,7 @@ describe("D1 statements per order", () => {
 				{ "idempotency-key": key },
 			),
 		);
-		const stub = env.CARTS.get(env.CARTS.idFromName(orderId)) as Stub;
+		const stub = cartStub(orderId) as Stub;
 		await deliverCounted(orderId, stub);
 		// Before: placement 8, in-request projection 8, order-events consumer 4, notifications consumer 5, sink 2, reconciliation 4.
 		expectWithinCeilings(report("a guest's one-shot order"), {
@@ -212,7 +212,7 @@ describe("D1 statements per order", () => {
 				{ "idempotency-key": crypto.randomUUID(), ...customer.headers },
 			),
 		);
-		const stub = env.CARTS.get(env.CARTS.idFromName(orderId)) as Stub;
+		const stub = cartStub(orderId) as Stub;
 		await deliverCounted(orderId, stub);
 		// Before: placement 4, in-request projection 13, order-events consumer 4, notifications consumer 5, sink 2, reconciliation 4.
 		expectWithinCeilings(report("a signed-in customer's checkout"), {

@@ -44,9 +44,9 @@ const exhausted: RateLimit = { limit: async () => ({ success: false }) };
  */
 const PARAMETERS: Record<string, string> = {
 	slug: "london-soho",
-	cartId: `crt_${"0".repeat(32)}`,
+	cartId: `crt_eu_${"0".repeat(32)}`,
 	lineId: `ln_${"0".repeat(16)}`,
-	orderId: `ord_${"0".repeat(32)}`,
+	orderId: `ord_eu_${"0".repeat(32)}`,
 };
 
 function concretePath(template: string): string {

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import { CART_MIGRATIONS } from "../../../durable-objects/src/schema";
 import { orderIdForCart } from "../src/cart/identity";
-import { call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF } from "./helpers";
+import { call, cartStub, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF } from "./helpers";
 
 interface Placed {
 	orderId: string;
@@ -27,7 +27,7 @@ type CartStub = DurableObjectStub<CartDurableObject>;
 
 /** A stub of an order's Cart object; a new one each time, as a stub that saw its object reset stays broken. */
 function objectOf(orderId: string): CartStub {
-	return env.CARTS.get(env.CARTS.idFromName(orderId));
+	return cartStub(orderId);
 }
 
 /** A cart ready to check out, and the id of the order it becomes. */

@@ -17,7 +17,7 @@ import * as schema from "../src/db/schema";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope } from "../src/ordering/events";
-import { CONTACT, call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF } from "./helpers";
+import { CONTACT, call, cartStub, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF } from "./helpers";
 import { db, deliver, inbox, quietLogs, uniqueEmail } from "./notifications-helpers";
 
 afterEach(() => {
@@ -62,7 +62,7 @@ type Stub = DurableObjectStub<CartDurableObject>;
 async function cartOnFakeQueue() {
 	const cart = await cartWithFlatWhite();
 	const orderId = await orderIdForCart(cart.id);
-	const stub = env.CARTS.get(env.CARTS.idFromName(orderId)) as Stub;
+	const stub = cartStub(orderId) as Stub;
 	const queue = fakeOrderQueue();
 	const metrics = fakeMetrics();
 	const deadLetters = {

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
 	bearer,
 	call,
+	cartStub,
 	cartWithFlatWhite,
 	checkout,
 	errorOf,
@@ -96,7 +97,7 @@ describe("an order's WebSocket", () => {
 		const { orderId, trackingToken } = await placed();
 		const live = await connect(`/api/v1/orders/${orderId}/live`, { "x-tracking-token": trackingToken });
 		await live.received(2);
-		await evictDurableObject(env.CARTS.get(env.CARTS.idFromName(orderId)));
+		await evictDurableObject(cartStub(orderId));
 		await move(orderId, { status: "confirmed", etaMinutes: 10 });
 		const [, , confirmed] = await live.received(3);
 		expect(confirmed).toMatchObject({ sequence: 2, status: "confirmed" });
@@ -128,7 +129,7 @@ describe("an order's WebSocket", () => {
 			});
 		});
 		socket.accept();
-		const object = env.CARTS.get(env.CARTS.idFromName(orderId));
+		const object = cartStub(orderId);
 		await evictDurableObject(object);
 
 		socket.send("ping");

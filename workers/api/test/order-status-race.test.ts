@@ -8,14 +8,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import type { OrderAccess } from "../src/ordering/domain/access";
-import { cartWithFlatWhite, checkout, json, PICKUP_TOMORROW } from "./helpers";
+import { cartStub, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW } from "./helpers";
 
 const STAFF_ACCESS: OrderAccess = { kind: "staff", locations: "all" };
 
 async function placedOrder() {
 	const cart = await cartWithFlatWhite();
 	const placed = await json<{ orderId: string; trackingToken: string }>(await checkout(cart.id, PICKUP_TOMORROW()));
-	return { ...placed, stub: env.CARTS.get(env.CARTS.idFromName(placed.orderId)) };
+	return { ...placed, stub: cartStub(placed.orderId) };
 }
 
 function eventTypes(stub: DurableObjectStub<CartDurableObject>) {

@@ -53,7 +53,7 @@ function staffStatus(orderId: string, body: Record<string, unknown>) {
 describe("checkout", () => {
 	it("places the order and answers 201 with its id, status and tracking token", async () => {
 		const placed = await placedOrder();
-		expect(placed.orderId).toMatch(/^ord_[0-9a-f]{32}$/);
+		expect(placed.orderId).toMatch(/^ord_eu_[0-9a-f]{32}$/);
 		expect(placed.status).toBe("placed");
 		expect(placed.trackingToken.length).toBeGreaterThanOrEqual(32);
 
@@ -298,7 +298,7 @@ describe("reading an order", () => {
 		const { orderId } = await placedOrder();
 		expect((await call(`/api/v1/orders/${orderId}`)).status).toBe(404);
 		expect((await call(`/api/v1/orders/${orderId}?token=wrong`)).status).toBe(404);
-		expect((await call(`/api/v1/orders/ord_${"0".repeat(32)}`, { headers: STAFF })).status).toBe(404);
+		expect((await call(`/api/v1/orders/ord_eu_${"0".repeat(32)}`, { headers: STAFF })).status).toBe(404);
 	});
 
 	it("shows staff the contact details and the customer only their name", async () => {
