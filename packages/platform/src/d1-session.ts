@@ -19,11 +19,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app";
 import { ApiError, errorResponse } from "./errors";
-import { type Region, regionsOf } from "./regions";
+import { GLOBAL_DATABASE, type Region, regionsOf } from "./regions";
 
 export const BOOKMARK_HEADER = "x-d1-bookmark";
-/** The bookmark name of the database every region shares (catalogue, accounts, webhooks). */
-export const GLOBAL_DATABASE = "global";
+export { GLOBAL_DATABASE };
 
 /** Printable ASCII without commas, bounded: D1's bookmarks are a few dozen such characters. */
 const PLAUSIBLE_BOOKMARK = /^[\x21-\x2b\x2d-\x7e]{1,512}$/;

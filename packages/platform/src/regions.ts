@@ -12,6 +12,8 @@ import { z } from "zod";
 
 /** A region's name: short lowercase letters, so it fits in ids, binding names and bookmarks. */
 export const REGION_NAME = /^[a-z]{2,12}$/;
+/** The bookmark name of the database every region shares (catalogue, accounts, webhooks), so no region may take it. */
+export const GLOBAL_DATABASE = "global";
 
 const LOCATION_HINTS = [
 	"wnam",
@@ -105,6 +107,11 @@ export function readRegionSettings(config: unknown, databaseBindings: ReadonlySe
 	return entries.map(([name, settings]) => {
 		if (!REGION_NAME.test(name)) {
 			throw new RegionConfigError(`REGIONS names "${name}": a region's name is 2 to 12 lowercase letters ${fix}`);
+		}
+		if (name === GLOBAL_DATABASE) {
+			throw new RegionConfigError(
+				`REGIONS names "${name}": that name is the global database's in bookmarks; call the region something else ${fix}`,
+			);
 		}
 		const checked = RegionSettingsSchema.safeParse(settings);
 		if (!checked.success) {
