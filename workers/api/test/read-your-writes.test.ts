@@ -29,7 +29,8 @@ import {
 } from "./helpers";
 
 const LOCATION = "london-soho";
-const db = database(env.DB);
+// london-soho is in the eu region: its orders' read models are in that database.
+const db = database(env.ORDERS_EU);
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -82,8 +83,8 @@ async function recordedEvent(orderId: string, sequence: number): Promise<OrderEv
  * reads (also `batch`es on a session) and the queue consumer (no session) work.
  */
 function failReadModelWrites() {
-	const withSession = env.DB.withSession.bind(env.DB);
-	vi.spyOn(env.DB, "withSession").mockImplementation((constraint) => {
+	const withSession = env.ORDERS_EU.withSession.bind(env.ORDERS_EU);
+	vi.spyOn(env.ORDERS_EU, "withSession").mockImplementation((constraint) => {
 		const session = withSession(constraint);
 		let writesReadModels = false;
 		return new Proxy(session, {
