@@ -52,7 +52,7 @@ describe("fan-out from the order-events consumer", () => {
 		try {
 			const { sent, on } = recordingQueue();
 			const email = uniqueEmail();
-			const id = orderId();
+			const id = orderId("apac");
 			const placed = placedEvent(id, HOOK_LOCATION, { email });
 			const preparing = statusEvent("OrderPreparationStarted", id, 2, { estimatedReadyAt: "2030-07-01T03:30:00.000Z" });
 
@@ -80,7 +80,7 @@ describe("fan-out from the order-events consumer", () => {
 		const lines = quietLogs();
 		const email = uniqueEmail();
 		const requestId = `req-${crypto.randomUUID()}`;
-		const placed = { ...placedEvent(orderId(), HOOK_LOCATION, { email }), requestId };
+		const placed = { ...placedEvent(orderId("apac"), HOOK_LOCATION, { email }), requestId };
 
 		const failing = recordingQueue(true);
 		await orderEvents([placed], failing.on);
@@ -100,7 +100,7 @@ describe("fan-out from the order-events consumer", () => {
 
 	it("retries the event when its notifications cannot be queued, and queues them on the redelivery", async () => {
 		const email = uniqueEmail();
-		const placed = placedEvent(orderId(), HOOK_LOCATION, { email });
+		const placed = placedEvent(orderId("apac"), HOOK_LOCATION, { email });
 		const failing = recordingQueue(true);
 		quietLogs();
 

@@ -5,9 +5,11 @@
  * outbound requests, and webhook registration.
  */
 import { env } from "cloudflare:workers";
+import { regionNamed } from "@goodfood/platform/regions";
 import { and, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
-import { database } from "../src/db/client";
+import { regionOfId } from "../src/cart/identity";
+import { type Database, database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import { handleNotifications } from "../src/notifications/consumer";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
@@ -16,7 +18,13 @@ import { projectOrderEvent } from "../src/ordering/projections";
 import { call, json, STAFF, send } from "./helpers";
 import { deliverBatch, type QueueHandler } from "./queue-helpers";
 
+/** The global database: accounts, locations, webhooks and the development sink. */
 export const db = database(env.DB);
+
+/** The database of the order's region (its id names it): the order's read models and notification log. */
+export function ordersOf(orderId: string, on: Env = env): Database {
+	return database(regionNamed(on, regionOfId(orderId)).orders);
+}
 
 // Other tests place orders at london-soho, whose events fan out in the background;
 // webhooks are only ever registered at tokyo-shibuya, where nothing else orders.
@@ -38,8 +46,9 @@ export function uniqueEmail(): string {
 	return `ada+${crypto.randomUUID()}@example.com`;
 }
 
-export function orderId(): string {
-	return `ord_${crypto.randomUUID().replaceAll("-", "")}`;
+/** A new order id in a region (eu unless told). */
+export function orderId(region = "eu"): string {
+	return `ord_${region}_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
 const LOCATIONS = {
@@ -105,9 +114,15 @@ export function statusEvent<T extends OrderEventType>(
 	return { id: crypto.randomUUID(), type, occurredAt, orderId: id, sequence, payload } as OrderEventEnvelope;
 }
 
-/** Projects events into the read models without the consumer, so nothing is fanned out in the background. */
+/**
+ * Projects events into the read models of their order's region without the
+ * consumer, so nothing is fanned out in the background.
+ */
 export async function project(...events: OrderEventEnvelope[]): Promise<void> {
-	for (const event of events) await env.DB.batch(projectOrderEvent(env.DB, event, new Date().toISOString()));
+	for (const event of events) {
+		const orders = regionNamed(env, regionOfId(event.orderId)).orders;
+		await orders.batch(projectOrderEvent(orders, event, new Date().toISOString()));
+	}
 }
 
 export function emailJob(event: OrderEventEnvelope, recipient: string): NotificationJob {
@@ -162,9 +177,10 @@ export async function inbox(address: string): Promise<SinkEmail[]> {
 	return (await json<{ emails: SinkEmail[] }>(response)).emails;
 }
 
+/** The job's row in the notification log, in its order's region. */
 export function logRow(job: NotificationJob) {
 	const { notificationLog } = schema;
-	return db
+	return ordersOf(job.event.orderId)
 		.select()
 		.from(notificationLog)
 		.where(

@@ -14,6 +14,7 @@ import {
 	inbox,
 	logRow,
 	orderId,
+	ordersOf,
 	placedEmailJob,
 	placedEvent,
 	project,
@@ -111,7 +112,7 @@ describe("preferences", () => {
 			const placed = placedEvent(orderId(), "london-soho", { email }, await customer(true));
 			await project(placed);
 			// What DELETE /customers/me does to the read model.
-			await db
+			await ordersOf(placed.orderId)
 				.update(schema.orders)
 				.set({ customerRef: null, contactEmail: "deleted@invalid.example" })
 				.where(eq(schema.orders.id, placed.orderId));

@@ -107,7 +107,7 @@ describe("webhook deliveries", () => {
 		const webhook = await registered({ url: `${HOOK_HOST}/signed/${crypto.randomUUID()}` });
 		try {
 			const requests = intercept(HOOK_HOST, () => new Response("ok"));
-			const id = orderId();
+			const id = orderId("apac");
 			const placed = placedEvent(id, HOOK_LOCATION, { email: uniqueEmail() });
 			await project(placed);
 			const job: NotificationJob = { channel: "webhook", recipient: webhook.id, event: placed };
@@ -157,7 +157,7 @@ describe("webhook deliveries", () => {
 	it("retries a receiver answering 500, and drops the job once the webhook is removed", async () => {
 		const webhook = await registered({ url: `${HOOK_HOST}/flaky/${crypto.randomUUID()}` });
 		intercept(HOOK_HOST, () => new Response("upstream broke", { status: 500 }));
-		const placed = placedEvent(orderId(), HOOK_LOCATION, { email: uniqueEmail() });
+		const placed = placedEvent(orderId("apac"), HOOK_LOCATION, { email: uniqueEmail() });
 		await project(placed);
 		const job: NotificationJob = { channel: "webhook", recipient: webhook.id, event: placed };
 
