@@ -45,13 +45,18 @@ function isBookmarkFailure(error: unknown): boolean {
 	return false;
 }
 
-/** `name:bookmark` entries by database name; entries without a name are dropped, malformed ones refused. */
+/**
+ * `name:bookmark` entries by database name. Entries without a name (a bare
+ * bookmark from before regions) and empty ones (a trailing comma) are dropped;
+ * a value that cannot be a bookmark is refused.
+ */
 export function parseBookmarks(header: string | undefined): Map<string, string> {
 	const bookmarks = new Map<string, string>();
 	if (!header) return bookmarks;
 	if (header.length > MAX_HEADER_LENGTH) throw invalidBookmark();
 	for (const entry of header.split(",")) {
 		const trimmed = entry.trim();
+		if (trimmed === "") continue;
 		const colon = trimmed.indexOf(":");
 		const value = colon > 0 ? trimmed.slice(colon + 1) : trimmed;
 		if (!PLAUSIBLE_BOOKMARK.test(value)) throw invalidBookmark();
