@@ -13,12 +13,16 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import { orderIdForCart } from "../src/cart/identity";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import type { OrderEventEnvelope } from "../src/ordering/events";
 import { CONTACT, call, cartStub, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, STAFF } from "./helpers";
-import { db, deliver, inbox, quietLogs, uniqueEmail } from "./notifications-helpers";
+import { deliver, inbox, quietLogs, uniqueEmail } from "./notifications-helpers";
+
+/** The test orders are at london-soho, in the eu region: their read models are in its database. */
+const orderData = database(env.ORDERS_EU);
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -137,7 +141,7 @@ async function deliverThroughBothQueues(events: OrderEventEnvelope[]) {
 }
 
 function processedEventsOf(orderId: string) {
-	return db.select().from(schema.orderStatusHistory).where(eq(schema.orderStatusHistory.orderId, orderId)).all();
+	return orderData.select().from(schema.orderStatusHistory).where(eq(schema.orderStatusHistory.orderId, orderId)).all();
 }
 
 async function placeOrder(cartId: string, email: string): Promise<void> {
