@@ -85,7 +85,7 @@ describe("legacy paths", () => {
 	});
 
 	it("answers a legacy call as its /api/v1 route would: an unknown order is 404 Order not found", async () => {
-		const response = await request(`/api/orders/ord_${"0".repeat(32)}?token=${"t".repeat(40)}`);
+		const response = await request(`/api/orders/ord_eu_${"0".repeat(32)}?token=${"t".repeat(40)}`);
 		expect(response.status).toBe(404);
 		expect(await errorOf(response)).toMatchObject({ code: "not_found", message: "Order not found" });
 	});

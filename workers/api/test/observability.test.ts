@@ -193,7 +193,7 @@ describe("Analytics Engine", () => {
 
 	it("writes a point per order event, with the time from placement to ready", async () => {
 		const metrics = recordingDataset();
-		const orderId = `ord_${crypto.randomUUID().replaceAll("-", "")}`;
+		const orderId = `ord_eu_${crypto.randomUUID().replaceAll("-", "")}`;
 		const placedAt = new Date(Date.now() - 20 * 60_000);
 		const { traceId, header } = newTraceparent();
 		const events = [
@@ -281,7 +281,7 @@ describe("OTLP export", () => {
 
 	it("posts the consumer's span for each message, in the event's trace", async () => {
 		const fetch = collector();
-		const orderId = `ord_${crypto.randomUUID().replaceAll("-", "")}`;
+		const orderId = `ord_eu_${crypto.randomUUID().replaceAll("-", "")}`;
 		const { traceId, header } = newTraceparent();
 		const batch = createMessageBatch("goodfood-order-events", [
 			{
@@ -316,7 +316,7 @@ describe("OTLP export", () => {
 describe("queues of every environment", () => {
 	it("reaches the order-events consumer from the staging and production queue names", async () => {
 		for (const queue of ["goodfood-order-events-staging", "goodfood-order-events-production"]) {
-			const orderId = `ord_${crypto.randomUUID().replaceAll("-", "")}`;
+			const orderId = `ord_eu_${crypto.randomUUID().replaceAll("-", "")}`;
 			const batch = createMessageBatch(queue, [
 				{
 					id: `env-${orderId}`,
