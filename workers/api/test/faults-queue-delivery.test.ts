@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { database } from "../src/db/client";
 import * as schema from "../src/db/schema";
 import type { NotificationJob } from "../src/notifications/domain/jobs";
 import { developmentSink } from "../src/notifications/email";
@@ -25,6 +26,9 @@ import {
 	quietLogs,
 	uniqueEmail,
 } from "./notifications-helpers";
+
+/** The test orders are at london-soho, in the eu region: their read models and notification log are in its database. */
+const orderData = database(env.ORDERS_EU);
 
 const PROVIDER_URL = "https://email-provider.example.test";
 const PROVIDER_ENV = {
@@ -58,8 +62,8 @@ function orderEvents(events: unknown[], on: Env, attempts = 1) {
 
 async function projectionsOf(id: string) {
 	const [orders, processed] = await Promise.all([
-		db.select().from(schema.orders).where(eq(schema.orders.id, id)).all(),
-		db.select().from(schema.orderStatusHistory).where(eq(schema.orderStatusHistory.orderId, id)).all(),
+		orderData.select().from(schema.orders).where(eq(schema.orders.id, id)).all(),
+		orderData.select().from(schema.orderStatusHistory).where(eq(schema.orderStatusHistory.orderId, id)).all(),
 	]);
 	return { orders: orders.length, processed: processed.length };
 }
@@ -165,7 +169,7 @@ describe("an e-mail job re-run after a crash mid-send", () => {
 		// The crashed delivery claimed the job and the message went out under the job's key,
 		// then the process died before the log said sent.
 		const crashedAt = new Date(Date.now() - 5 * 60_000).toISOString();
-		await db.insert(schema.notificationLog).values({
+		await orderData.insert(schema.notificationLog).values({
 			eventId: placed.id,
 			channel: "email",
 			recipient: email,
@@ -191,7 +195,7 @@ describe("an e-mail job re-run after a crash mid-send", () => {
 		const mails = await inbox(email);
 		expect(mails).toEqual([expect.objectContaining({ id: first.id, idempotencyKey: `goodfood/${placed.id}/email` })]);
 		expect(await logRow(job)).toMatchObject({ status: "sent", attempts: 2, providerMessageId: first.id });
-		const rows = await db
+		const rows = await orderData
 			.select()
 			.from(schema.notificationLog)
 			.where(and(eq(schema.notificationLog.eventId, placed.id), eq(schema.notificationLog.channel, "email")))
