@@ -16,11 +16,49 @@ import {
 	OTHER_CPU_THRESHOLD,
 	type Settings,
 } from "./measure";
-import { API_WORKER, type Bench, benchSecret, preparedQuery, type Runtime } from "./platform";
+import { type Bench, benchSecret, preparedQuery, preparedQueryEverywhere, type Runtime } from "./platform";
 import { caveat, cpuText, ms, percentiles, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
-const LOCATION = "london-soho";
-export const FLAT_WHITE = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
+/**
+ * The demo's three locations, one per region, each with an item that needs no
+ * choice (London's flat white takes a milk) and lunchtime there tomorrow, when
+ * it is open and the item's category is served. The bench spreads its carts
+ * and orders over them in turn, so each region's Durable Objects and order
+ * database take a third.
+ */
+export const DEMO_SPOTS = [
+	{
+		region: "eu",
+		locationSlug: "london-soho",
+		line: { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] },
+		/** 12:00 UTC: 12:00 or 13:00 in London. */
+		lunchUtcHour: 12,
+	},
+	{
+		region: "us",
+		locationSlug: "new-york-chelsea",
+		line: { itemId: "itm-nyc-black-white-cookie", quantity: 1, options: [] as string[] },
+		/** 17:00 UTC: 12:00 or 13:00 in New York. */
+		lunchUtcHour: 17,
+	},
+	{
+		region: "apac",
+		locationSlug: "tokyo-shibuya",
+		line: { itemId: "itm-tyo-dorayaki", quantity: 1, options: [] as string[] },
+		/** 03:00 UTC: 12:00 in Tokyo. */
+		lunchUtcHour: 3,
+	},
+] as const;
+
+export type DemoSpot = (typeof DEMO_SPOTS)[number];
+
+/** The spot a cart or order number `index` goes to: the three in turn. */
+export function spotFor(index: number): DemoSpot {
+	return DEMO_SPOTS[index % DEMO_SPOTS.length];
+}
+
+/** London's line, for a scenario that needs a single one. */
+export const FLAT_WHITE = DEMO_SPOTS[0].line;
 const CONTACT = { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000" };
 
 function envInt(name: string, fallback: number): number {
@@ -31,10 +69,10 @@ function envInt(name: string, fallback: number): number {
 	return value;
 }
 
-/** Tomorrow at 12:00 UTC: 12:00 or 13:00 in London, when it is open every day of the week. */
-function londonLunchTomorrow(): string {
+/** Tomorrow at lunchtime at the spot (open every day of the week then). */
+function lunchTomorrow(spot: DemoSpot): string {
 	const tomorrow = new Date(Date.now() + 24 * 3600_000);
-	return `${tomorrow.toISOString().slice(0, 10)}T12:00:00Z`;
+	return `${tomorrow.toISOString().slice(0, 10)}T${String(spot.lunchUtcHour).padStart(2, "0")}:00:00Z`;
 }
 
 function cpuWarning(name: string, cpu: CpuUse | undefined): string[] {
@@ -91,21 +129,30 @@ export interface CartsReport {
 	warnings: string[];
 }
 
-/** Creates `count` carts at the London location (not timed); returns their ids and what went wrong. */
-export async function createCarts(base: URL, count: number): Promise<{ cartIds: string[]; problems: string[] }> {
-	const cartIds: string[] = [];
+/** A cart the bench opened, and the line that suits its location. */
+export interface BenchCart {
+	id: string;
+	/** The JSON body of an add to this cart. */
+	addBody: string;
+}
+
+/** Creates `count` carts spread over the three locations in turn (not timed); returns them and what went wrong. */
+export async function createCarts(base: URL, count: number): Promise<{ carts: BenchCart[]; problems: string[] }> {
+	const carts: BenchCart[] = [];
 	const problems: string[] = [];
 	const started = performance.now();
-	await pool(count, 16, async () => {
-		const { status, text } = await postJson(base, "/api/v1/carts", { locationSlug: LOCATION });
-		if (status !== 201) problems.push(`cart creation answered ${status}: ${text.slice(0, 200)}`);
-		else cartIds.push((JSON.parse(text) as { id: string }).id);
+	await pool(count, 16, async (index) => {
+		const spot = spotFor(index);
+		const { status, text } = await postJson(base, "/api/v1/carts", { locationSlug: spot.locationSlug });
+		if (status !== 201)
+			problems.push(`cart creation at ${spot.locationSlug} answered ${status}: ${text.slice(0, 200)}`);
+		else carts.push({ id: (JSON.parse(text) as { id: string }).id, addBody: JSON.stringify(spot.line) });
 	});
-	if (cartIds.length === 0) throw new Error(`No cart could be created: ${problems[0]}`);
+	if (carts.length === 0) throw new Error(`No cart could be created: ${problems[0]}`);
 	console.log(
-		`  created ${cartIds.length} carts in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`,
+		`  created ${carts.length} carts over ${DEMO_SPOTS.map((spot) => spot.locationSlug).join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)} s (not timed)`,
 	);
-	return { cartIds, problems };
+	return { carts, problems };
 }
 
 export const cartItemsPath = (cartId: string) => `/api/v1/carts/${cartId}/items`;
@@ -118,15 +165,14 @@ export function logRun(run: Measurement): void {
 
 export async function runCartsScenario(bench: Bench, settings: Settings): Promise<CartsReport> {
 	const count = envInt("BENCH_CARTS", 1000);
-	const { cartIds, problems: createProblems } = await createCarts(bench.platform.url, count);
-	const paths = cartIds.map(cartItemsPath);
+	const { carts, problems: createProblems } = await createCarts(bench.platform.url, count);
 	const addLine = {
 		connections: settings.connections,
 		countHeader: "content-type",
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: JSON.stringify(FLAT_WHITE),
-		paths,
+		paths: carts.map((cart) => cartItemsPath(cart.id)),
+		bodies: carts.map((cart) => cart.addBody),
 	};
 	const rounds: CartsReport["rounds"] = { hello: [], floor: [], addToCart: [] };
 	for (let round = 1; round <= settings.rounds; round++) {
@@ -176,7 +222,7 @@ export async function runCartsScenario(bench: Bench, settings: Settings): Promis
 	return {
 		scenario: "carts",
 		settings,
-		carts: cartIds.length,
+		carts: carts.length,
 		hello,
 		floor,
 		addToCart,
@@ -232,12 +278,11 @@ export const ORDERS_TARGETS = {
 /** Orders a run placed that have reached the read model: when each was placed and projected, epoch ms. */
 type ProjectedReader = (sinceEpochMs: number) => Promise<{ placedAt: number; projectedAt: number }[]>;
 
-/** The real read model: orders.placed_at is the event's time, updated_at the projection's. */
-async function realProjections(runtime: Runtime): Promise<ProjectedReader> {
-	const all = await preparedQuery<{ placedAt: string; updatedAt: string }>(
+/** The real read model, every region's: orders.placed_at is the event's time, updated_at the projection's. */
+async function realProjections(runtime: Runtime, source: string): Promise<ProjectedReader> {
+	const all = await preparedQueryEverywhere<{ placedAt: string; updatedAt: string }>(
 		runtime,
-		API_WORKER,
-		"DB",
+		source,
 		"SELECT placed_at AS placedAt, updated_at AS updatedAt FROM orders",
 	);
 	return async (since) =>
@@ -310,15 +355,25 @@ async function awaitProjection(read: ProjectedReader, since: number, expected: n
 	return rows;
 }
 
-/** The body of a one-shot order: a flat white for pickup tomorrow at lunch. */
-export function orderBody(): string {
+/** The body of a one-shot order at a spot: its item for pickup tomorrow at lunch. */
+export function orderBody(spot: DemoSpot = DEMO_SPOTS[0]): string {
 	return JSON.stringify({
-		locationSlug: LOCATION,
-		items: [FLAT_WHITE],
+		locationSlug: spot.locationSlug,
+		items: [spot.line],
 		fulfilment: "pickup",
 		contact: CONTACT,
-		requestedTime: londonLunchTomorrow(),
+		requestedTime: lunchTomorrow(spot),
 	});
+}
+
+/** The body of a cart's checkout at a spot: pickup tomorrow at lunch. */
+export function checkoutBody(spot: DemoSpot = DEMO_SPOTS[0]): string {
+	return JSON.stringify({ fulfilment: "pickup", contact: CONTACT, requestedTime: lunchTomorrow(spot) });
+}
+
+/** One order body per location, for a load that takes them in turn. */
+export function orderBodies(): string[] {
+	return DEMO_SPOTS.map((spot) => orderBody(spot));
 }
 
 /**
@@ -344,7 +399,9 @@ async function ordersRun(
 		countHeader: "content-type",
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: orderBody(),
+		// The three locations in turn, so each region takes a third of the orders.
+		paths: DEMO_SPOTS.map(() => "/api/v1/orders"),
+		bodies: orderBodies(),
 		uniqueHeader: "idempotency-key",
 		afterWarmup: async () => {
 			// The warm-up's orders are projected before the measured run, so their consumers do not run during it.
@@ -397,7 +454,7 @@ function medianOrdersRun(runs: OrdersRun[]): OrdersRun {
 export async function runOrdersScenario(bench: Bench, settings: Settings): Promise<OrdersReport> {
 	const connections = envInt("BENCH_ORDER_CONNECTIONS", 16);
 	const timeoutSeconds = envInt("BENCH_PROJECTION_TIMEOUT", 60);
-	const readReal = await realProjections(bench.platform);
+	const readReal = await realProjections(bench.platform, bench.source);
 	const readFloor = await floorProjections(bench.orderFloor);
 	const rounds: OrdersReport["rounds"] = { floor: [], orders: [] };
 	for (let round = 1; round <= settings.rounds; round++) {
@@ -528,20 +585,22 @@ async function placeOrders(base: URL, count: number, concurrency: number, second
 	const latencies: number[] = [];
 	const statusCodes: Record<string, number> = {};
 	const errors: string[] = [];
-	const requestedTime = londonLunchTomorrow();
+	const bodies = orderBodies();
 	const started = performance.now();
 	await pool(
 		count,
 		concurrency,
-		async () => {
+		async (index) => {
 			const sent = performance.now();
 			try {
-				const { status, text } = await postJson(
-					base,
-					"/api/v1/orders",
-					{ locationSlug: LOCATION, items: [FLAT_WHITE], fulfilment: "pickup", contact: CONTACT, requestedTime },
-					{ "idempotency-key": crypto.randomUUID() },
-				);
+				const response = await fetch(new URL("/api/v1/orders", base), {
+					method: "POST",
+					headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+					body: bodies[index % bodies.length],
+					signal: AbortSignal.timeout(30_000),
+				});
+				const status = response.status;
+				const text = await response.text();
 				statusCodes[status] = (statusCodes[status] ?? 0) + 1;
 				if (status === 201) {
 					latencies.push(performance.now() - sent);

@@ -70,6 +70,8 @@ export interface MeasureOptions extends Omit<LoadOptions, "seconds" | "onHeaders
 	countHeader: string;
 	/** Paths taken in turn, request by request (wrk only), e.g. one per cart. */
 	paths?: string[];
+	/** A body for each path, sent with it (wrk only), e.g. an add that suits its cart's location. */
+	bodies?: string[];
 	/** A header given a value no other request has (wrk only), e.g. idempotency-key. */
 	uniqueHeader?: string;
 	/** Runs between the warm-up and the measured run, e.g. to let the warm-up's background work finish. */
@@ -87,12 +89,13 @@ async function load(
 	seconds: number,
 	onHeaders: (headers: string[]) => void,
 ): Promise<LoadResult & { headerValues?: Record<string, number>; max?: number; generatorCores?: number }> {
-	const { countHeader, paths, uniqueHeader, afterWarmup: _, ...rest } = options;
+	const { countHeader, paths, bodies, uniqueHeader, afterWarmup: _, ...rest } = options;
 	if (rest.overallRate !== undefined) {
-		if (paths || uniqueHeader) throw new Error("paths and uniqueHeader need wrk, which has no fixed rate");
+		if (paths || bodies || uniqueHeader)
+			throw new Error("paths, bodies and uniqueHeader need wrk, which has no fixed rate");
 		return runLoad({ ...rest, seconds, onHeaders });
 	}
-	return runWrk({ ...rest, seconds, paths, uniqueHeader, countHeader });
+	return runWrk({ ...rest, seconds, paths, bodies, uniqueHeader, countHeader });
 }
 
 /**

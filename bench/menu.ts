@@ -8,6 +8,8 @@ import type { Bench } from "./platform";
 import { caveat, ms, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
 export const MENU_PATH = "/menu?location=london-soho";
+/** One menu per region's demo location, for a load that reads all three. */
+export const MENU_PATHS = ["london-soho", "new-york-chelsea", "tokyo-shibuya"].map((slug) => `/menu?location=${slug}`);
 const CACHE_HEADER = "x-cache-layer";
 
 /** Targets from the issue. */
@@ -33,17 +35,17 @@ export interface MenuReport {
 }
 
 /** Fails loudly unless the edge answers the menu from isolate memory once warmed up. */
-export async function assertMemoryHit(baseUrl: URL): Promise<void> {
-	const url = new URL(MENU_PATH, baseUrl);
+export async function assertMemoryHit(baseUrl: URL, menuPath = MENU_PATH): Promise<void> {
+	const url = new URL(menuPath, baseUrl);
 	const first = await fetch(url);
 	const firstBody = await first.text();
-	if (!first.ok) throw new Error(`Warm-up GET ${MENU_PATH} answered ${first.status}: ${firstBody.slice(0, 500)}`);
+	if (!first.ok) throw new Error(`Warm-up GET ${menuPath} answered ${first.status}: ${firstBody.slice(0, 500)}`);
 	const second = await fetch(url);
 	await second.arrayBuffer();
 	const layer = second.headers.get(CACHE_HEADER);
 	if (!second.ok || layer !== "memory") {
 		throw new Error(
-			`GET ${MENU_PATH} after warm-up: status ${second.status}, ${CACHE_HEADER}: ${layer} (expected 200 from "memory"); the bench would not measure a cache hit`,
+			`GET ${menuPath} after warm-up: status ${second.status}, ${CACHE_HEADER}: ${layer} (expected 200 from "memory"); the bench would not measure a cache hit`,
 		);
 	}
 }

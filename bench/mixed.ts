@@ -10,10 +10,10 @@
  */
 import { readFileSync } from "node:fs";
 import { type CpuUse, measureCpu, workerdProcesses } from "./cpu";
-import { cartItemsPath, createCarts, FLAT_WHITE, orderBody } from "./flows";
+import { cartItemsPath, createCarts, orderBodies } from "./flows";
 import { OTHER_CPU_THRESHOLD, type Settings } from "./measure";
-import { assertMemoryHit, MENU_PATH } from "./menu";
-import { API_WORKER, type Bench, preparedQuery } from "./platform";
+import { assertMemoryHit, MENU_PATHS } from "./menu";
+import { type Bench, preparedQueryEverywhere } from "./platform";
 import { caveat, ms, percentiles, printProblems, printTable } from "./report";
 import { runWrk, type WrkResult } from "./wrk";
 
@@ -130,10 +130,17 @@ export async function runMixedScenario(bench: Bench, _settings: Settings): Promi
 	const cartRate = envNumber("BENCH_MIXED_CART_RATE", 100);
 	const menuConnections = envNumber("BENCH_MIXED_MENU_CONNECTIONS", 4);
 	const base = bench.platform.url;
-	await assertMemoryHit(base);
-	const { cartIds, problems: cartProblems } = await createCarts(base, Math.min(1000, envNumber("BENCH_CARTS", 1000)));
-	// Prepared while the runtime is idle (see preparedQuery).
-	const projectedIds = await preparedQuery<{ id: string }>(bench.platform, API_WORKER, "DB", "SELECT id FROM orders");
+	for (const menuPath of MENU_PATHS) await assertMemoryHit(base, menuPath);
+	const { carts: benchCarts, problems: cartProblems } = await createCarts(
+		base,
+		Math.min(1000, envNumber("BENCH_CARTS", 1000)),
+	);
+	// Prepared while the runtime is idle (see preparedQuery); every region's orders.
+	const projectedIds = await preparedQueryEverywhere<{ id: string }>(
+		bench.platform,
+		bench.source,
+		"SELECT id FROM orders",
+	);
 
 	const pids = bench.platform.pids;
 	const memory = { start: residentMb(pids), peak: 0, end: 0 };
@@ -141,35 +148,39 @@ export async function runMixedScenario(bench: Bench, _settings: Settings): Promi
 	const sampler = setInterval(() => {
 		memory.peak = Math.max(memory.peak, residentMb(pids));
 	}, 1000);
-	const cartBody = JSON.stringify(FLAT_WHITE);
+	const bodies = orderBodies();
 	const placedIds: string[] = [];
 	const cpu = measureCpu(workerdProcesses(), true);
 	console.log(
-		`  ${seconds} s: menus on ${menuConnections} wrk connections, carts at ${cartRate}/s, orders at ${orderRate}/s; workerd at ${Math.round(memory.start)} MB`,
+		`  ${seconds} s: menus of the three locations on ${menuConnections} wrk connections, carts at ${cartRate}/s, orders at ${orderRate}/s; workerd at ${Math.round(memory.start)} MB`,
 	);
 	const [menu, carts, orders] = await Promise.all([
 		runWrk({
-			url: new URL(MENU_PATH, base).href,
+			url: base.href,
+			// The three locations' menus in turn.
+			paths: MENU_PATHS,
 			seconds,
 			connections: menuConnections,
 			countHeader: "x-cache-layer",
 		}),
-		paced(cartRate, seconds, (index) =>
-			fetch(new URL(cartItemsPath(cartIds[index % cartIds.length]), base), {
+		paced(cartRate, seconds, (index) => {
+			const cart = benchCarts[index % benchCarts.length];
+			return fetch(new URL(cartItemsPath(cart.id), base), {
 				method: "POST",
 				headers: { "content-type": "application/json" },
-				body: cartBody,
+				body: cart.addBody,
 				signal: AbortSignal.timeout(30_000),
-			}),
-		),
+			});
+		}),
 		paced(
 			orderRate,
 			seconds,
-			() =>
+			(index) =>
 				fetch(new URL("/api/v1/orders", base), {
 					method: "POST",
 					headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
-					body: orderBody(),
+					// The three locations in turn: each region takes a third.
+					body: bodies[index % bodies.length],
 					signal: AbortSignal.timeout(30_000),
 				}),
 			(body) => placedIds.push((JSON.parse(body) as { orderId: string }).orderId),

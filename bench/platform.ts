@@ -153,9 +153,31 @@ export function benchSecret(name: string): string {
 	return `bench-${name.toLowerCase()}-0123456789abcdef0123456789abcdef`;
 }
 
+/**
+ * The regions as configured, less their jurisdictions: workerd does not
+ * implement Durable Object jurisdictions ("Jurisdiction restrictions are not
+ * implemented in workerd"), so locally the eu region's objects are reached as
+ * any other region's (its location hint is kept, and ignored locally too).
+ */
+function withoutJurisdictions(regions: unknown): unknown {
+	const parsed = typeof regions === "string" ? (JSON.parse(regions) as unknown) : regions;
+	if (parsed === null || typeof parsed !== "object") return regions;
+	const stripped = Object.fromEntries(
+		Object.entries(parsed as Record<string, Record<string, unknown>>).map(([name, { jurisdiction: _, ...rest }]) => [
+			name,
+			rest,
+		]),
+	);
+	return typeof regions === "string" ? JSON.stringify(stripped) : stripped;
+}
+
 /** The config's bindings plus bench values for its required secrets (long enough for any key), the overrides and a caller's vars. */
 function withOverrides(worker: WorkerOptions, secrets: string[], vars: Record<string, string> = {}): WorkerOptions {
 	const env: Env = { ...worker.config.env };
+	const regions = env.REGIONS as { value?: unknown } | undefined;
+	if (regions && typeof regions === "object" && "value" in regions) {
+		env.REGIONS = { ...regions, value: withoutJurisdictions(regions.value) } as Env[string];
+	}
 	for (const name of secrets) {
 		env[name] = { type: "text", value: benchSecret(name) };
 	}
@@ -182,7 +204,7 @@ async function started(options: MiniflareOptions): Promise<Runtime> {
 /**
  * Starts the menu edge (first worker, so it receives the HTTP traffic) and the
  * api worker it binds to by name, with the bindings of their wrangler configs:
- * one KV namespace, the api worker's D1 database (fresh), and the rest.
+ * the KV namespaces, the api worker's D1 databases (global and one per region, fresh), and the rest.
  */
 export async function startPlatform(
 	bundles: { api: WorkerBundle; edge: WorkerBundle },
@@ -238,7 +260,9 @@ export async function startHello(compatibilityDate: string): Promise<Runtime> {
 }
 
 /** The statements of each drizzle migration file, in order; one file's statements may be trigger bodies with `;` inside. */
-export function migrationStatements(dir = path.join(ROOT, "migrations")): { file: string; statements: string[] }[] {
+export function migrationStatements(
+	dir = path.join(ROOT, "migrations/global"),
+): { file: string; statements: string[] }[] {
 	return readdirSync(dir)
 		.filter((file) => file.endsWith(".sql"))
 		.sort()
@@ -251,20 +275,54 @@ export function migrationStatements(dir = path.join(ROOT, "migrations")): { file
 		}));
 }
 
-/** Migrates and seeds the api worker's D1 through Miniflare, so the edge's origin has the demo catalogue; both from `source`'s checkout. */
+/**
+ * The api worker's D1 databases as its wrangler.toml binds them, each with the
+ * migrations directory it names: DB with migrations/global, each region's
+ * ORDERS_<REGION> with migrations/regional. A checkout from before the regions
+ * (BENCH_SOURCE) names no directory, and gets wrangler's default, migrations/.
+ */
+export async function apiDatabases(source = ROOT): Promise<{ binding: string; migrationsDir: string }[]> {
+	const wrangler = await import("wrangler");
+	const config = wrangler.unstable_readConfig({ config: path.join(source, "wrangler.toml") }, { hideWarnings: true });
+	const databases = config.d1_databases.map((database: { binding: string; migrations_dir?: string }) => ({
+		binding: database.binding,
+		migrationsDir: path.join(source, database.migrations_dir ?? "migrations"),
+	}));
+	if (databases.length === 0) throw new Error(`${source}/wrangler.toml binds no D1 database`);
+	return databases;
+}
+
+/** The bindings of the regions' order databases (ORDERS_EU, ORDERS_US, ORDERS_APAC), empty for a checkout without regions. */
+export async function regionalDatabaseBindings(source = ROOT): Promise<string[]> {
+	return (await apiDatabases(source))
+		.map((database) => database.binding)
+		.filter((binding) => binding.startsWith("ORDERS_"));
+}
+
+/**
+ * Migrates every D1 database of the api worker through Miniflare (the global
+ * one and each region's) and seeds the global one, so the edge's origin has
+ * the demo catalogue; all from `source`'s checkout.
+ */
 export async function prepareDatabase(
 	runtime: Runtime,
 	source = ROOT,
-): Promise<{ migrations: number; seedStatements: number }> {
-	const db = (await runtime.miniflare.getD1Database("DB", API_WORKER)) as unknown as BenchD1;
-	const migrations = migrationStatements(path.join(source, "migrations"));
-	for (const { file, statements } of migrations) {
-		try {
-			await db.batch(statements.map((statement) => db.prepare(statement)));
-		} catch (error) {
-			throw new Error(`Migration ${file} failed: ${(error as Error).message}`, { cause: error });
+): Promise<{ migrations: number; seedStatements: number; databases: string[] }> {
+	let applied = 0;
+	const databases = await apiDatabases(source);
+	for (const { binding, migrationsDir } of databases) {
+		const db = (await runtime.miniflare.getD1Database(binding, API_WORKER)) as unknown as BenchD1;
+		const migrations = migrationStatements(migrationsDir);
+		for (const { file, statements } of migrations) {
+			try {
+				await db.batch(statements.map((statement) => db.prepare(statement)));
+			} catch (error) {
+				throw new Error(`Migration ${file} on ${binding} failed: ${(error as Error).message}`, { cause: error });
+			}
 		}
+		applied += migrations.length;
 	}
+	const db = (await runtime.miniflare.getD1Database("DB", API_WORKER)) as unknown as BenchD1;
 	const seed =
 		source === ROOT
 			? demoSeedStatements()
@@ -274,7 +332,37 @@ export async function prepareDatabase(
 					}
 				).demoSeedStatements();
 	await db.batch(seed.map((statement) => db.prepare(statement)));
-	return { migrations: migrations.length, seedStatements: seed.length };
+	return {
+		migrations: applied,
+		seedStatements: seed.length,
+		databases: databases.map((database) => `${database.binding} (${path.relative(source, database.migrationsDir)})`),
+	};
+}
+
+/**
+ * Where a checkout keeps its orders' read model: each region's database, or
+ * the global one before the regions.
+ */
+export async function orderDatabaseBindings(source = ROOT): Promise<string[]> {
+	const regional = await regionalDatabaseBindings(source);
+	return regional.length > 0 ? regional : ["DB"];
+}
+
+/**
+ * One query run on every order database and the rows put together: the
+ * orders' read model is split by region, so "every order" is a fan-out.
+ */
+export async function preparedQueryEverywhere<Row>(
+	runtime: Runtime,
+	source: string,
+	sql: string,
+): Promise<() => Promise<Row[]>> {
+	// One at a time: preparing blocks this thread (see preparedQuery).
+	const queries: (() => Promise<Row[]>)[] = [];
+	for (const binding of await orderDatabaseBindings(source)) {
+		queries.push(await preparedQuery<Row>(runtime, API_WORKER, binding, sql));
+	}
+	return async () => (await Promise.all(queries.map((query) => query()))).flat();
 }
 
 /**

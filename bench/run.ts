@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, cpus } from "node:os";
 import path from "node:path";
 import { benchSource, buildWorker, ROOT, type WorkerBundle } from "./build";
-import { type D1CountReport, printD1CountReport, runD1CountScenario } from "./d1-count";
+import { type CountersReport, printCountersReport, runCountersScenario } from "./counters";
 import { startCartFloor, startOrderFloor } from "./floors";
 import {
 	type CartsReport,
@@ -70,7 +70,10 @@ const scenarios: Record<string, Scenario<ScenarioReport>> = {
 		print: (report) => printMixedReport(report as MixedReport),
 		freshPlatform: true,
 	},
-	d1: { run: runD1CountScenario, print: (report) => printD1CountReport(report as D1CountReport) },
+	// Per-operation counters in billed units, D1 statements per order among them; also written to
+	// bench/results/counters.json for scripts/scale-model.ts. "d1" is its old name.
+	counters: { run: runCountersScenario, print: (report) => printCountersReport(report as CountersReport) },
+	d1: { run: runCountersScenario, print: (report) => printCountersReport(report as CountersReport) },
 };
 
 /** Whether the checkout has uncommitted changes to tracked files. */
@@ -131,14 +134,15 @@ async function main(): Promise<number> {
 	// BENCH_SCENARIOS="carts orders" selects as the arguments do; arguments win.
 	const fromEnv = (process.env.BENCH_SCENARIOS ?? "").split(/[\s,]+/).filter((name) => name.length > 0);
 	const selected = fromArgs.length > 0 ? fromArgs : fromEnv;
-	const names = selected.length > 0 ? selected : Object.keys(scenarios);
+	// "d1" is the counters scenario under its old name: run once by default.
+	const names = selected.length > 0 ? selected : Object.keys(scenarios).filter((name) => name !== "d1");
 	const unknown = names.filter((name) => !(name in scenarios));
 	if (unknown.length > 0) {
 		throw new Error(`Unknown scenario(s): ${unknown.join(", ")}; known: ${Object.keys(scenarios).join(", ")}`);
 	}
 
-	// Every scenario but live drives its load with wrk.
-	if (names.some((name) => name !== "live")) assertWrkInstalled();
+	// Every scenario but live and the counters drives its load with wrk.
+	if (names.some((name) => !["live", "counters", "d1"].includes(name))) assertWrkInstalled();
 
 	const source = benchSource();
 	console.log(`Building workers from ${source}${source === ROOT ? " (this checkout)" : " (BENCH_SOURCE)"}…`);
@@ -172,7 +176,9 @@ async function main(): Promise<number> {
 		console.log(
 			`  edge at ${where(platform)}, hello at ${where(hello)}, cart floor at ${where(cartFloor)}, order floor at ${where(orderFloor)}`,
 		);
-		console.log(`  D1: ${prepared.migrations} migration files applied, ${prepared.seedStatements} seed statements`);
+		console.log(
+			`  D1: ${prepared.migrations} migration files applied to ${prepared.databases.join(", ")}; ${prepared.seedStatements} seed statements`,
+		);
 
 		let problems = 0;
 		for (const name of names) {
