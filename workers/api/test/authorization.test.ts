@@ -390,6 +390,37 @@ const cases: Case[] = [
 		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
+		// Only admins open a location or move it to another region; a new slug each call, so the admin's creates it.
+		route: "PUT /locations/{slug}",
+		request: (as) =>
+			send(
+				"PUT",
+				`/api/v1/locations/test-${crypto.randomUUID().slice(0, 8)}`,
+				{
+					name: "GoodFood Shoreditch",
+					address: { line: "1 Curtain Road", city: "London", postcode: "EC2A 3AA", country: "GB" },
+					coordinates: { latitude: 51.523, longitude: -0.079 },
+					timeZone: "Europe/London",
+					region: "eu",
+					currency: "GBP",
+					taxRateBps: 2000,
+					pricesIncludeTax: true,
+					openingHours: {
+						mon: [],
+						tue: [],
+						wed: [],
+						thu: [],
+						fri: [],
+						sat: [],
+						sun: [{ opens: "08:00", closes: "22:00" }],
+					},
+					fulfilment: { pickup: true, delivery: null },
+				},
+				as,
+			),
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 201 },
+	},
+	{
 		route: "POST /staff",
 		request: (as) =>
 			send(
