@@ -12,6 +12,7 @@ import {
 	exclusionOf,
 	recommend,
 	similarity,
+	sumCounts,
 } from "./recommend";
 
 const candidate = (id: string, name: string, allergens: string[] = [], availableNow = true): Candidate => ({
@@ -155,5 +156,22 @@ describe("on a small generated set", () => {
 	it("beats popularity for guests too, from the cart alone, whichever item is hidden", () => {
 		expect(figures.cartCases).toBeGreaterThan(200);
 		expect(figures.cartHitRateModel).toBeGreaterThan(figures.cartHitRatePopularity);
+	});
+});
+
+describe("counts from several regions", () => {
+	it("sums a key's counts wherever it appears, keeping the others", () => {
+		expect(
+			sumCounts([
+				["curry", 3],
+				["tea", 2],
+				["curry", 4],
+			]),
+		).toEqual(
+			new Map([
+				["curry", 7],
+				["tea", 2],
+			]),
+		);
 	});
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
 	cancellationRate,
 	countByStatus,
+	mergeRegionStats,
 	percentile,
 	placedToReady,
 	placedToReadySeconds,
@@ -82,5 +83,43 @@ describe("status counts, and the cancellation and rejection rates", () => {
 		expect(rejectionRate(countByStatus([{ status: "rejected", count: 3 }]))).toBe(1);
 		expect(cancellationRate(countByStatus([]))).toBeNull();
 		expect(rejectionRate(countByStatus([]))).toBeNull();
+	});
+});
+
+describe("figures of several regions merged", () => {
+	const item = (itemId: string, quantity: number, orders: number) => ({ itemId, name: itemId, quantity, orders });
+
+	it("sums counts per status and pools ready times", () => {
+		const merged = mergeRegionStats(
+			[
+				{
+					byStatus: [
+						{ status: "placed", count: 2 },
+						{ status: "ready", count: 1 },
+					],
+					readyTimes: [{ placedAt: "2030-01-01T10:00:00Z", readyAt: "2030-01-01T10:10:00Z" }],
+					topItems: [],
+				},
+				{
+					byStatus: [{ status: "placed", count: 3 }],
+					readyTimes: [{ placedAt: "2030-01-01T11:00:00Z", readyAt: "2030-01-01T11:20:00Z" }],
+					topItems: [],
+				},
+			],
+			5,
+		);
+		expect(countByStatus(merged.byStatus)).toMatchObject({ placed: 5, ready: 1 });
+		expect(placedToReadySeconds(merged.readyTimes)).toEqual([600, 1200]);
+	});
+
+	it("ranks items by their quantity summed over the regions, ties by id, to the top asked for", () => {
+		const merged = mergeRegionStats(
+			[
+				{ byStatus: [], readyTimes: [], topItems: [item("b", 5, 2), item("a", 4, 4), item("c", 1, 1)] },
+				{ byStatus: [], readyTimes: [], topItems: [item("a", 3, 1), item("d", 6, 6), item("c", 6, 2)] },
+			],
+			3,
+		);
+		expect(merged.topItems).toEqual([item("a", 7, 5), item("c", 7, 3), item("d", 6, 6)]);
 	});
 });
