@@ -7,9 +7,13 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterEach, expect, it, vi } from "vitest";
 import { app } from "./app";
 
-// Serving the document reads no data; these stand in for what the middleware on its way touches.
+// Serving the document reads no data; these stand in for what the middleware on its way touches
+// (a configuration the worker accepts: one region with its order database).
+const stubDatabase = { prepare: () => undefined, withSession: () => ({ getBookmark: () => null }) };
 const bindings = {
-	DB: { withSession: () => ({ getBookmark: () => null }) },
+	DB: stubDatabase,
+	REGIONS: { eu: { locationHint: "weur" } },
+	ORDERS_EU: stubDatabase,
 	RATE_LIMIT_ANONYMOUS: { limit: async () => ({ success: true }) },
 };
 

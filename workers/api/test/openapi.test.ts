@@ -23,7 +23,11 @@ interface ApiDocument {
 	info: { title: string; version: string; description?: string };
 	servers: { url: string }[];
 	paths: Record<string, Record<string, Operation>>;
-	components: { securitySchemes: Record<string, unknown>; responses: Record<string, unknown> };
+	components: {
+		securitySchemes: Record<string, unknown>;
+		responses: Record<string, unknown>;
+		schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }>;
+	};
 }
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -111,6 +115,19 @@ describe("GET /api/v1/openapi.json", () => {
 		const shared = document.components.responses as Record<string, { description: string }>;
 		expect(shared.BadRequest.description).toContain("invalid_bookmark");
 		expect(shared.UnsupportedMediaType.description).toContain("unsupported_media_type");
+	});
+});
+
+describe("locations and their region", () => {
+	it("documents the region on every location and the admin route that sets it, with its refusals", async () => {
+		const document = await apiDocument();
+		const { Location, LocationInput } = document.components.schemas;
+		expect(Location.required).toContain("region");
+		expect(LocationInput.required).toContain("region");
+		const put = document.paths["/locations/{slug}"].put;
+		expect(put.security).toEqual([{ bearerAuth: [] }]);
+		expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(["200", "201", "400", "403", "409", "422"]));
+		expect(JSON.stringify(put)).toContain("location_has_open_orders");
 	});
 });
 
