@@ -1,8 +1,9 @@
 /**
  * Recommendations and demand forecasts over the order read models.
  * Recommendations are computed per request from the item pairs and daily item
- * sales the order-events consumer keeps current; forecasts are read from the
- * nightly precompute, or computed from the daily category sales when missing.
+ * sales the order-events consumer keeps current, in every region's order
+ * database; forecasts are read from the nightly precompute (global), or
+ * computed from the daily category sales of the location's region when missing.
  */
 
 import { type AppEnv, createRouter } from "@goodfood/platform/app";
@@ -86,7 +87,7 @@ export const intelligenceRoutes = createRouter()
 			tags: ["Recommendations"],
 			summary: "Items to suggest: for the signed-in customer's taste, a cart's contents, or what is popular",
 			description:
-				"Item-to-item collaborative filtering over what is ordered together at the location, personalised by a signed-in customer's past orders there; popularity when there is nothing to go on. Never suggests an item in the cart, one with an allergen the customer avoids, or one that cannot be ordered right now.",
+				"Item-to-item collaborative filtering over what is ordered together at the location (its orders in every region), personalised by a signed-in customer's past orders there; popularity when there is nothing to go on. Never suggests an item in the cart, one with an allergen the customer avoids, or one that cannot be ordered right now.",
 			request: { query: RecommendationsQuery },
 			responses: {
 				200: jsonContent(RecommendationsSchema, "Suggestions, best first"),
