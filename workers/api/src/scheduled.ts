@@ -11,7 +11,7 @@ import { precomputeNightly } from "./intelligence/scheduled";
 export const CRONS = {
 	/** Nightly at 03:00 UTC: demand forecasts, then any erasure left over. */
 	nightly: "0 3 * * *",
-	/** Every ten minutes: erasures a deletion request could not finish, and orders that landed after it. */
+	/** Every ten minutes, in every region: erasures a deletion request could not finish or was interrupted in, and orders that landed after it. */
 	erasureSweep: "*/10 * * * *",
 } as const;
 

@@ -370,7 +370,7 @@ async function reopenTombstonesWithLateOrders({ global, regions }: ErasureDataba
  * Erasures a crash or a failing region interrupted after the tombstone: the
  * account is still there, so steps 2 and 3 run again for it.
  */
-async function resumeInterruptedErasures(databases: ErasureDatabases): Promise<number> {
+async function resumeInterruptedErasures(databases: ErasureDatabases, log: Logger): Promise<number> {
 	const { accountTombstones, accounts } = schema;
 	const interrupted = await databases.global
 		.select({ id: accounts.id, email: accounts.email, erasedAt: accountTombstones.erasedAt })
@@ -378,8 +378,20 @@ async function resumeInterruptedErasures(databases: ErasureDatabases): Promise<n
 		.innerJoin(accounts, eq(accounts.id, accountTombstones.accountId))
 		.orderBy(asc(accountTombstones.erasedAt))
 		.limit(ACCOUNTS_PER_SWEEP);
-	for (const account of interrupted) await anonymiseAndRemove(databases, account, account.erasedAt);
-	return interrupted.length;
+	let resumed = 0;
+	for (const account of interrupted) {
+		try {
+			await anonymiseAndRemove(databases, account, account.erasedAt);
+			resumed += 1;
+		} catch (error) {
+			// A region still failing: this account waits for the next sweep, the others go on.
+			log.error("interrupted erasure not resumed; the next sweep retries", {
+				accountId: account.id,
+				error: errorText(error),
+			});
+		}
+	}
+	return resumed;
 }
 
 /**
@@ -396,7 +408,7 @@ export async function finishErasures(
 	databases: ErasureDatabases = erasureDatabasesOf(env),
 ): Promise<void> {
 	try {
-		const resumed = await resumeInterruptedErasures(databases);
+		const resumed = await resumeInterruptedErasures(databases, log);
 		const reopened = await reopenTombstonesWithLateOrders(databases);
 		const progress = await forgetInOrderObjects(env, databases, log, { budget });
 		if (resumed > 0 || reopened > 0 || progress.forgotten > 0 || progress.pending > 0) {
