@@ -94,3 +94,23 @@ export function countingD1<T extends D1Database | D1DatabaseSession>(d1: T, coun
 		},
 	});
 }
+
+const COUNTED_METHODS = ["prepare", "batch", "withSession", "exec"] as const;
+
+/**
+ * Counts the statements run through a D1 binding object itself, for whoever
+ * holds it: its methods are replaced on the object (a swap of the env's
+ * property would not reach code that already holds the binding, such as the
+ * regions parsed once per env). Returns the undo.
+ */
+export function countInPlace(d1: D1Database, counter: D1Counter): () => void {
+	const target = d1 as unknown as Record<string, unknown>;
+	const real = Object.fromEntries(
+		COUNTED_METHODS.map((name) => [name, (target[name] as (...args: unknown[]) => unknown).bind(d1)]),
+	);
+	const counting = countingD1(real as unknown as D1Database, counter) as unknown as Record<string, unknown>;
+	for (const name of COUNTED_METHODS) target[name] = counting[name];
+	return () => {
+		for (const name of COUNTED_METHODS) delete target[name];
+	};
+}
