@@ -164,7 +164,7 @@ test("a signed-in customer orders for delivery, then finds it in their history a
 	await waitForText(customer.getByTestId("order-status"), /Order placed/);
 	await waitForText(customer.getByRole("region", { name: "Details" }), /Delivery at .*12 Greek Street/s);
 	const orderId = customer.url().split("/orders/")[1];
-	assert.match(orderId, /^ord_[0-9a-f]{32}$/);
+	assert.match(orderId, /^ord_[a-z]{2,12}_[0-9a-f]{32}$/);
 
 	// The history is a read model the queue consumer fills a moment later.
 	await customer.getByRole("link", { name: "Account" }).click();

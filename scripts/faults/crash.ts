@@ -117,12 +117,13 @@ interface D1Reader {
 	prepare(query: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } };
 }
 
-/** What D1 holds for this run's customers: order ids and confirmation e-mails per address. */
+/** What D1 holds for this run's customers: order ids (in london-soho's region, eu) and confirmation e-mails (global) per address. */
 async function readState(runtime: Runtime, run: string) {
 	const db = (await runtime.miniflare.getD1Database("DB", API_WORKER)) as unknown as D1Reader;
+	const orderData = (await runtime.miniflare.getD1Database("ORDERS_EU", API_WORKER)) as unknown as D1Reader;
 	const pattern = `crash-${run}-%`;
 	const [orders, emails] = await Promise.all([
-		db
+		orderData
 			.prepare("SELECT id, contact_email AS email FROM orders WHERE contact_email LIKE ?")
 			.bind(pattern)
 			.all<{ id: string; email: string }>(),
