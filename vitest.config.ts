@@ -19,8 +19,9 @@ const ORDER_DATABASE_IDS = {
 	ORDERS_US: "00000000-0000-4000-8000-000000000102",
 	ORDERS_APAC: "00000000-0000-4000-8000-000000000103",
 } as const;
+// As wrangler.toml's development REGIONS: no jurisdiction, which workerd does not implement.
 const REGIONS = {
-	eu: { locationHint: "weur", jurisdiction: "eu" },
+	eu: { locationHint: "weur" },
 	us: { locationHint: "enam" },
 	apac: { locationHint: "apac" },
 };
