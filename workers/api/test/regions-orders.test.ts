@@ -10,8 +10,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LOCATION_REGION_TTL_MS } from "../src/cart/location-region";
+import { handleQueue } from "../src/queues";
 import { call, errorOf, json, newOrderId, STAFF, send } from "./helpers";
 import { deliver, placed } from "./order-projections-helpers";
+import { deliverBatch } from "./queue-helpers";
 
 const DATABASES = { eu: env.ORDERS_EU, us: env.ORDERS_US, apac: env.ORDERS_APAC } as const;
 type RegionName = keyof typeof DATABASES;
@@ -165,6 +167,33 @@ describe("orders live in their location's region", () => {
 		expect(again.result.explicitAcks).toEqual(again.ids);
 		expect(await rowsByRegion("orders", orderId)).toEqual(onlyIn("apac"));
 		expect(await rowsByRegion("order_status_history", orderId)).toEqual(onlyIn("apac"));
+	});
+
+	it("retries an event whose order id names a region not configured, and writes it nowhere", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const orderId = `ord_mars_${crypto.randomUUID().replaceAll("-", "")}`;
+		const { ids, result } = await deliver([placed(orderId)]);
+		expect(result.explicitAcks).toEqual([]);
+		expect(result.retryMessages.map((retry) => retry.msgId)).toEqual(ids);
+		expect(await rowsByRegion("orders", orderId)).toEqual({ eu: 0, us: 0, apac: 0 });
+	});
+
+	it("records a dead letter in its order's region, and one naming no order in the first region", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const dead = placed(newOrderId("apac"), { locationSlug: TOKYO.slug });
+		const { ids } = await deliverBatch("goodfood-order-events-dlq", handleQueue, [dead, { nonsense: true }], {
+			idPrefix: "regions-dlq",
+		});
+		const regionOf = async (messageId: string) => {
+			const found: string[] = [];
+			for (const [name, database] of Object.entries(DATABASES)) {
+				const row = await database.prepare("SELECT 1 FROM dead_letters WHERE message_id = ?").bind(messageId).first();
+				if (row) found.push(name);
+			}
+			return found;
+		};
+		expect(await regionOf(ids[0])).toEqual(["apac"]);
+		expect(await regionOf(ids[1])).toEqual(["eu"]);
 	});
 
 	it("answers 503 for a location with no region yet, and opens nothing", async () => {
