@@ -1,6 +1,6 @@
 /**
  * The order-events queue consumer: projects each event into the D1 read models
- * and acknowledges or retries every message on its own, so one bad message
+ * of its order's region (the region its id names) and acknowledges or retries every message on its own, so one bad message
  * never replays the rest of its batch. Each message is a span in the trace its
  * envelope names, its log lines carry the request id that recorded the event,
  * and each event projected writes an Analytics Engine point.
