@@ -161,6 +161,25 @@ export function regionsOf(env: Env): Regions {
 	return regions;
 }
 
+const reportedFor = new WeakSet<object>();
+
+/**
+ * The configuration error of this env, reported through `report` the first
+ * time this isolate meets it (each request, batch or cron run refused after
+ * that would only repeat it); undefined when the regions can work.
+ */
+export function refusedConfiguration(
+	env: Env,
+	report: (error: RegionConfigError) => void,
+): RegionConfigError | undefined {
+	const error = regionConfigErrorOf(env);
+	if (error && !reportedFor.has(env)) {
+		reportedFor.add(env);
+		report(error);
+	}
+	return error;
+}
+
 /** The configuration error of this env, or undefined when its regions can work. */
 export function regionConfigErrorOf(env: Env): RegionConfigError | undefined {
 	try {

@@ -18,7 +18,7 @@ import {
 } from "@goodfood/platform/gateway";
 import { rateLimit } from "@goodfood/platform/rate-limit";
 import { apiProbes, checkReadiness } from "@goodfood/platform/readiness";
-import { regionConfigErrorOf } from "@goodfood/platform/regions";
+import { refusedConfiguration } from "@goodfood/platform/regions";
 import { requestLog, requestLogger } from "@goodfood/platform/request-log";
 import { createMiddleware } from "hono/factory";
 import { accountRoutes } from "./accounts/routes";
@@ -65,23 +65,18 @@ api.openAPIRegistry.registerComponent("securitySchemes", "trackingToken", {
 
 serveApiDocument(api, API_PREFIX);
 
-/** Envs whose configuration error has been logged: once per isolate, not once per request. */
-const loggedConfigErrors = new WeakSet<object>();
-
 /**
  * Configuration that cannot work (REGIONS naming a region without its
  * database, say) is refused on every request with the message that says what
- * to fix, rather than served until some route happens to need a region.
- * /health and /ready come before it: the process is alive, and readiness
- * reports the same error.
+ * to fix, rather than served until some route happens to need a region. It is
+ * logged as an error once per isolate. /health and /ready come before it: the
+ * process is alive, and readiness reports the same error.
  */
 const refuseBrokenConfiguration = createMiddleware<AppEnv>(async (c, next) => {
-	const configError = regionConfigErrorOf(c.env);
+	const configError = refusedConfiguration(c.env, (error) =>
+		requestLogger(c).error("configuration invalid; refusing every request", { error: error.message }),
+	);
 	if (!configError) return next();
-	if (!loggedConfigErrors.has(c.env)) {
-		loggedConfigErrors.add(c.env);
-		requestLogger(c).error("configuration invalid; refusing every request", { error: configError.message });
-	}
 	return errorResponse(c, new ApiError("configuration_invalid", configError.message));
 });
 

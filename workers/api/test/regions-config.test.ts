@@ -7,6 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
+import worker, { CONFIGURATION_RETRY_DELAY_SECONDS } from "../src/index";
 import { errorOf, json, STAFF } from "./helpers";
 
 interface ReadyBody {
@@ -83,6 +84,41 @@ describe("a broken REGIONS configuration", () => {
 		expect(ready.status).toBe(503);
 		const body = await json<ReadyBody>(ready);
 		expect(body.checks.regions).toMatchObject({ ok: false, error: expect.stringContaining("ORDERS_SA") });
+	});
+});
+
+describe("queues and crons under a broken REGIONS configuration", () => {
+	const brokenEnv = { ...env, REGIONS: { sa: { locationHint: "sam" } } } as unknown as Env;
+
+	it("keeps a queue batch for when the configuration is fixed, processing none of it", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		vi.spyOn(console, "warn").mockImplementation(() => {});
+		const message = { id: "m1", timestamp: new Date(), attempts: 1, body: {}, ack: vi.fn(), retry: vi.fn() };
+		const batch = {
+			queue: "goodfood-order-events",
+			messages: [message],
+			ackAll: vi.fn(),
+			retryAll: vi.fn(),
+		} as unknown as MessageBatch<unknown>;
+		await worker.queue(batch, brokenEnv, createExecutionContext());
+		expect(batch.retryAll).toHaveBeenCalledWith({ delaySeconds: CONFIGURATION_RETRY_DELAY_SECONDS });
+		expect(batch.ackAll).not.toHaveBeenCalled();
+		expect(message.ack).not.toHaveBeenCalled();
+		expect(message.retry).not.toHaveBeenCalled();
+	});
+
+	it("skips a cron run, saying why", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+		const controller = { cron: "*/10 * * * *", scheduledTime: Date.now(), noRetry: () => {} } as ScheduledController;
+		await worker.scheduled(controller, brokenEnv);
+		const lines = warnings.mock.calls.map(([line]) => JSON.parse(String(line)) as { message: string; error: string });
+		expect(lines).toEqual([
+			expect.objectContaining({
+				message: expect.stringContaining("*/10 * * * *"),
+				error: expect.stringContaining("ORDERS_SA"),
+			}),
+		]);
 	});
 });
 
