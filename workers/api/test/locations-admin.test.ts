@@ -133,6 +133,12 @@ describe("creating a location", () => {
 		expect((await call(`/api/v1/locations/${slug}`)).status).toBe(404);
 	});
 
+	it("refuses a time zone that does not exist, naming it", async () => {
+		const response = await putLocation(newSlug(), locationInput({ timeZone: "Europe/Atlantis" }));
+		expect(response.status).toBe(400);
+		expect((await errorOf(response)).details).toEqual([expect.objectContaining({ field: "timeZone" })]);
+	});
+
 	it("refuses a delivery fee in another currency than the location's, naming the field", async () => {
 		const response = await putLocation(
 			newSlug(),
@@ -199,6 +205,15 @@ describe("moving a location to another region", () => {
 		expect(((await response.json()) as LocationBody).region).toBe("us");
 		const menu = (await (await call(`/api/v1/locations/${slug}/menu`)).json()) as MenuDocument;
 		expect(menu.location.region).toBe("us");
+	});
+
+	it("gives a location from before regions, with none set, its region whatever it holds", async () => {
+		const slug = await createdLocation("eu");
+		await plantOrder(slug, "placed");
+		await database(env.DB).update(schema.locations).set({ region: "" }).where(eq(schema.locations.slug, slug));
+		const response = await putLocation(slug, locationInput({ region: "eu" }));
+		expect(response.status).toBe(200);
+		expect(((await response.json()) as LocationBody).region).toBe("eu");
 	});
 
 	it("does not count another location's open orders, nor stop a change that keeps the region", async () => {
