@@ -7,24 +7,6 @@ import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import { cartObject } from "../src/cart/carts";
 import { regionOfId } from "../src/cart/identity";
 
-/**
- * workerd does not implement Durable Object jurisdictions ("Jurisdiction
- * restrictions are not implemented in workerd"), so the tests run the eu
- * region without one: its objects are then reached like any other region's.
- * Set before the first request, when the worker first reads its regions.
- * (Belongs in vitest.config.ts's test REGIONS; here until it moves there.)
- */
-function withoutJurisdictions(regions: unknown): unknown {
-	const parsed = typeof regions === "string" ? JSON.parse(regions) : regions;
-	return Object.fromEntries(
-		Object.entries(parsed as Record<string, { jurisdiction?: string }>).map(([name, { jurisdiction: _, ...rest }]) => [
-			name,
-			rest,
-		]),
-	);
-}
-(env as unknown as { REGIONS: unknown }).REGIONS = withoutJurisdictions(env.REGIONS);
-
 /** A bearer header for a principal, signed as the login route would sign it. */
 export async function bearer(principal: Principal): Promise<{ authorization: string }> {
 	return { authorization: `Bearer ${await issueAccessToken(env, principal)}` };
