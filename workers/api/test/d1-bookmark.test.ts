@@ -53,17 +53,20 @@ describe("the x-d1-bookmark header", () => {
 	});
 
 	it("names the bookmark of a region's order database the request used", async () => {
-		// Replacing a location reads its region's orders (a move must not leave one behind).
-		const response = await SELF.fetch(`${LOCATIONS}/london-soho`, { headers: STAFF });
-		const location = (await response.json()) as Record<string, unknown>;
+		// Moving a location reads its old region's orders (a move must not leave an open one behind).
+		const location = (await (await SELF.fetch(`${LOCATIONS}/london-soho`)).json()) as Record<string, unknown>;
 		const { slug, openNow, menuVersion, distanceMeters, ...fields } = location;
-		const replaced = await SELF.fetch(`${LOCATIONS}/london-soho`, {
-			method: "PUT",
-			headers: { ...STAFF, "content-type": "application/json", "x-d1-bookmark": `apac:${OLD_BOOKMARK}` },
-			body: JSON.stringify(fields),
-		});
-		expect(replaced.status).toBe(200);
-		const bookmarks = bookmarksOf(replaced);
+		const moving = `moving-${crypto.randomUUID().slice(0, 8)}`;
+		const put = (region: string, bookmark?: string) =>
+			SELF.fetch(`${LOCATIONS}/${moving}`, {
+				method: "PUT",
+				headers: { ...STAFF, "content-type": "application/json", ...(bookmark ? { "x-d1-bookmark": bookmark } : {}) },
+				body: JSON.stringify({ ...fields, region }),
+			});
+		expect((await put("eu")).status).toBe(201);
+		const moved = await put("us", `apac:${OLD_BOOKMARK}`);
+		expect(moved.status).toBe(200);
+		const bookmarks = bookmarksOf(moved);
 		expect(Object.keys(bookmarks).sort()).toEqual(["apac", "eu", "global"]);
 		expect(bookmarks.apac).toBe(OLD_BOOKMARK);
 	});
@@ -119,10 +122,11 @@ describe("the x-d1-bookmark header", () => {
 		});
 		const location = (await (await SELF.fetch(`${LOCATIONS}/london-soho`)).json()) as Record<string, unknown>;
 		const { slug, openNow, menuVersion, distanceMeters, ...fields } = location;
+		// Moving london-soho out of eu reads eu's orders, with the bookmark sent for eu.
 		const response = await SELF.fetch(`${LOCATIONS}/london-soho`, {
 			method: "PUT",
 			headers: { ...STAFF, "content-type": "application/json", "x-d1-bookmark": `eu:${OLD_BOOKMARK}` },
-			body: JSON.stringify(fields),
+			body: JSON.stringify({ ...fields, region: "us" }),
 		});
 		expect(response.status).toBe(400);
 		expect((await errorOf(response)).code).toBe("invalid_bookmark");

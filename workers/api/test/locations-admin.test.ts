@@ -168,6 +168,13 @@ describe("replacing a location", () => {
 		expect(menu.location.name).toBe("GoodFood Curtain Road");
 	});
 
+	it("changes nothing, not even the menu version, when sent the location as it is", async () => {
+		const slug = await createdLocation();
+		const again = await putLocation(slug, locationInput());
+		expect(again.status).toBe(200);
+		expect(((await again.json()) as LocationBody).menuVersion).toBe(1);
+	});
+
 	it("refuses to change the currency of a location that sells items", async () => {
 		const response = await putLocation(
 			"london-soho",

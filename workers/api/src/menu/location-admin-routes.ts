@@ -48,7 +48,7 @@ export const locationAdminRoutes = createRouter().openapi(
 		summary: "Create a location, or replace its details (admins)",
 		description: [
 			"Creates the location when the slug is new (201), otherwise replaces its details (200) and bumps its menu version;",
-			"either way the menu document is published again. `region` is required and must be a configured region (422 `unknown_region` lists them).",
+			"either way the menu document is published again. Sending the location as it is changes nothing (200, same menu version). `region` is required and must be a configured region (422 `unknown_region` lists them).",
 			"An order stays in the region its cart was opened in, so after a move earlier orders are still served from the old region and new carts open in the new one.",
 			"A move is refused (409 `location_has_open_orders`) while the location has orders in its current region that are not picked up, delivered, rejected or cancelled:",
 			"finish them first, so none disappears from a kitchen screen that reads the new region.",
@@ -82,8 +82,8 @@ export const locationAdminRoutes = createRouter().openapi(
 			);
 		}
 		if (existing) {
-			// A region no longer configured holds nothing this deployment can serve, so nothing there can be left behind.
-			const currentRegion = regions.get(existing.region);
+			// Only a move reads the old region. One no longer configured holds nothing this deployment serves, so nothing is left behind.
+			const currentRegion = existing.region === input.region ? undefined : regions.get(existing.region);
 			const openOrders = currentRegion ? await countOpenOrders(c.var.orderData.in(currentRegion), slug) : 0;
 			const move = decideRegionMove(existing.region, input.region, openOrders);
 			if (move.kind === "refused") {
@@ -102,6 +102,10 @@ export const locationAdminRoutes = createRouter().openapi(
 			}
 		}
 
+		if (existing && catalogue.locationUnchanged(existing, input)) {
+			// The same PUT again: nothing to write, no new menu version for edges to fetch.
+			return c.json(describeLocation(existing, new Date()), 200);
+		}
 		const { row, created } = await catalogue.putLocation(db, slug, input);
 		const menuVersion = await published(c, slug, row.menuVersion);
 		return c.json(describeLocation({ ...row, menuVersion }, new Date()), created ? 201 : 200);

@@ -57,6 +57,14 @@ function locationColumns(input: LocationInput) {
 	};
 }
 
+/** Whether the input would leave the stored location as it is (a PUT sent again). */
+export function locationUnchanged(row: LocationRow, input: LocationInput): boolean {
+	const columns = locationColumns(input);
+	return (Object.keys(columns) as (keyof typeof columns)[]).every(
+		(column) => JSON.stringify(row[column]) === JSON.stringify(columns[column]),
+	);
+}
+
 /**
  * Creates the location, or replaces its fields and bumps its menu version (the
  * menu document carries the location), in one statement so two concurrent
