@@ -20,6 +20,23 @@ describe("GET /api/v1/locations", () => {
 		});
 	});
 
+	it("names each location's region, where its new orders are kept", async () => {
+		const { locations } = (await (await call("/api/v1/locations")).json()) as {
+			locations: { slug: string; region: string }[];
+		};
+		expect(Object.fromEntries(locations.map((location) => [location.slug, location.region]))).toEqual({
+			"london-soho": "eu",
+			"new-york-chelsea": "us",
+			"tokyo-shibuya": "apac",
+		});
+		const one = (await (await call("/api/v1/locations/new-york-chelsea")).json()) as { region: string };
+		expect(one.region).toBe("us");
+		const menu = (await (await call("/api/v1/locations/tokyo-shibuya/menu")).json()) as {
+			location: { region: string };
+		};
+		expect(menu.location.region).toBe("apac");
+	});
+
 	it("orders locations nearest first from lat/lng and reports the distance", async () => {
 		const response = await call("/api/v1/locations?lat=35.68&lng=139.76");
 		const { locations } = (await response.json()) as { locations: { slug: string; distanceMeters: number }[] };
