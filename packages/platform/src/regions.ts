@@ -161,6 +161,13 @@ export function regionsOf(env: Env): Regions {
 	return regions;
 }
 
+/**
+ * How long a queue batch waits before it is offered again while the
+ * configuration cannot work: long enough that the queue's retries (10) outlast
+ * a fix and a redeploy, rather than running into the dead-letter queue within minutes.
+ */
+export const CONFIGURATION_RETRY_DELAY_SECONDS = 3_600;
+
 const reportedFor = new WeakSet<object>();
 
 /**

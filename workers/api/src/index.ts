@@ -2,7 +2,7 @@
 
 import { rewriteLegacyPaths } from "@goodfood/platform/legacy-paths";
 import { writeLog } from "@goodfood/platform/log";
-import { refusedConfiguration } from "@goodfood/platform/regions";
+import { CONFIGURATION_RETRY_DELAY_SECONDS, refusedConfiguration } from "@goodfood/platform/regions";
 import { app } from "./app";
 import { handleQueue } from "./queues";
 import { handleScheduled } from "./scheduled";
@@ -11,12 +11,7 @@ export { CartDurableObject } from "../../../durable-objects/src/cart";
 export { KitchenFeed } from "../../../durable-objects/src/kitchen-feed";
 export { MenuOrigin } from "./menu/origin";
 
-/**
- * How long a batch waits before it is offered again while the configuration
- * cannot work: long enough that the queue's retries (10) outlast a fix and a
- * redeploy, rather than running into the dead-letter queue within minutes.
- */
-export const CONFIGURATION_RETRY_DELAY_SECONDS = 3_600;
+// Only handlers and entrypoints may be exported here: workerd refuses a module exporting anything else.
 
 function configurationRefused(env: Env, work: string): boolean {
 	const error = refusedConfiguration(env, (refused) =>

@@ -5,9 +5,10 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { CONFIGURATION_RETRY_DELAY_SECONDS } from "@goodfood/platform/regions";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
-import worker, { CONFIGURATION_RETRY_DELAY_SECONDS } from "../src/index";
+import worker from "../src/index";
 import { errorOf, json, STAFF } from "./helpers";
 
 interface ReadyBody {
