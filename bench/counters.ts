@@ -21,7 +21,7 @@ import { ROOT } from "./build";
 import { measureCpu } from "./cpu";
 import { type D1Breakdown, d1Breakdown, printD1Breakdown } from "./d1-count";
 import { checkoutBody, DEMO_SPOTS, orderBody, spotFor } from "./flows";
-import { buildCountingBundle, type Counts, entries, readCounts } from "./instrument";
+import { buildCountingBundle, type Counts, entries, readCounts, readGauges } from "./instrument";
 import type { Settings } from "./measure";
 import { MENU_PATHS } from "./menu";
 import {
@@ -54,9 +54,15 @@ export interface OperationCounters {
 	durableObjectRowsRead: number;
 	durableObjectRowsWritten: number;
 	d1Statements: { global: number; regional: number };
+	/** Statements the database's primary must run: writes, and reads not in a session that may use a replica. */
+	d1PrimaryStatements: { global: number; regional: number };
 	d1RowsRead: { global: number; regional: number };
 	d1RowsWritten: { global: number; regional: number };
 	queueMessages: number;
+	/** By producer binding (ORDER_EVENTS, NOTIFICATIONS, …). */
+	queueMessagesByQueue: Record<string, number>;
+	/** By namespace and method (CARTS.addLine, KITCHEN_FEEDS.publish, …). */
+	durableObjectRequestsByMethod: Record<string, number>;
 	kvReads: number;
 	kvWrites: number;
 	analyticsDataPoints: number;
@@ -79,6 +85,13 @@ export interface CountersReport {
 	source: { commit: string; uncommittedChanges: boolean };
 	method: string;
 	operations: Record<string, OperationReport>;
+	/** Storage an order leaves behind: in its region's D1 database and in Durable Objects. */
+	storage: {
+		/** Bytes of the rows in the regional databases per order the run placed (warm-up included): values only, no indexes or page overhead. */
+		d1RegionalRowBytesPerOrder: number;
+		/** Each class's objects at the end of the run and their SQLite storage (databaseSize), bytes per object. */
+		durableObjects: Record<string, { objects: number; bytesPerObject: number }>;
+	};
 	/** D1 statements per one-shot order, by phase (the figure bench/d1-count.ts reported). */
 	d1PerOneShotOrder: D1Breakdown;
 	problems: string[];
@@ -107,6 +120,13 @@ export function summarise(edge: Counts, api: Counts, samples: number): Operation
 	const of = (kind: string, where: (entry: (typeof all)[number]) => boolean = () => true) =>
 		sum(all.filter((entry) => entry.kind === kind && where(entry))) / samples;
 	const isGlobal = (entry: { detail: string }) => entry.detail.split("\t")[0] === "DB";
+	const byDetail = (kind: string) => {
+		const found: Record<string, number> = {};
+		for (const entry of all.filter((e) => e.kind === kind)) {
+			found[entry.detail] = (found[entry.detail] ?? 0) + entry.n / samples;
+		}
+		return found;
+	};
 	const split = (kind: string) => ({
 		global: of(kind, isGlobal),
 		regional: of(kind, (entry) => !isGlobal(entry)),
@@ -122,9 +142,12 @@ export function summarise(edge: Counts, api: Counts, samples: number): Operation
 		durableObjectRowsRead: of("do.sql.rowsRead"),
 		durableObjectRowsWritten: of("do.sql.rowsWritten"),
 		d1Statements: split("d1.statements"),
+		d1PrimaryStatements: split("d1.primaryStatements"),
 		d1RowsRead: split("d1.rowsRead"),
 		d1RowsWritten: split("d1.rowsWritten"),
 		queueMessages: of("queue.messages"),
+		queueMessagesByQueue: byDetail("queue.messages"),
+		durableObjectRequestsByMethod: byDetail("do.requests"),
 		kvReads: of("kv.reads"),
 		kvWrites: of("kv.writes"),
 		analyticsDataPoints: of("analytics.points"),
@@ -266,6 +289,35 @@ export async function runCountersScenario(bench: Bench, _settings: Settings): Pr
 			// The edge is the runtime's entry: its counts are on the same path from outside.
 			edge: { fetch: (url) => fetch(new URL(new URL(url).pathname + new URL(url).search, runtime.url)) },
 		};
+		// What an order leaves in its region's database: the bytes of every row in the regional
+		// tables (each value's length as stored), asked for while the runtime is idle. The file's
+		// size (meta.size_after) moves by whole pages, and a fresh schema's empty pages take the
+		// first few hundred orders, so it cannot be read off a short run.
+		const regionalRowBytes = async () => {
+			let bytes = 0;
+			for (const binding of await orderDatabaseBindings(bench.source)) {
+				const db = (await runtime.miniflare.getD1Database(binding, API_WORKER)) as unknown as {
+					prepare(query: string): { all<T>(): Promise<{ results: T[] }> };
+				};
+				const tables = await db
+					.prepare(
+						"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name != 'd1_migrations'",
+					)
+					.all<{ name: string }>();
+				for (const { name } of tables.results) {
+					const columns = await db.prepare(`SELECT name FROM pragma_table_info('${name}')`).all<{ name: string }>();
+					if (columns.results.length === 0) continue;
+					const length = columns.results
+						.map((column) => `coalesce(length(CAST("${column.name}" AS BLOB)), 0)`)
+						.join(" + ");
+					const sum = await db
+						.prepare(`SELECT coalesce(sum(${length}), 0) AS bytes FROM "${name}"`)
+						.all<{ bytes: number }>();
+					bytes += sum.results[0]?.bytes ?? 0;
+				}
+			}
+			return bytes;
+		};
 		// Every region's orders, each read where it should be (prepared while the runtime is idle).
 		const orderReaders: { binding: string; read: () => Promise<{ id: string }[]> }[] = [];
 		for (const binding of await orderDatabaseBindings(bench.source)) {
@@ -397,6 +449,14 @@ export async function runCountersScenario(bench: Bench, _settings: Settings): Pr
 			warnings,
 		);
 		record("oneShotOrder", oneShot);
+		const gauges = await readGauges(counting.api);
+		const rowBytes = await regionalRowBytes();
+		const durableObjects: CountersReport["storage"]["durableObjects"] = {};
+		for (const [key, objects] of Object.entries(gauges)) {
+			const [kind, className] = key.split("\t");
+			if (kind !== "do.sql.objects" || objects === 0) continue;
+			durableObjects[className] = { objects, bytesPerObject: (gauges[`do.sql.bytes\t${className}\t`] ?? 0) / objects };
+		}
 
 		// Every order reached the read model of its own region, and only there.
 		const placed = orderIds.slice(before);
@@ -430,6 +490,10 @@ export async function runCountersScenario(bench: Bench, _settings: Settings): Pr
 			method:
 				"npm run bench counters: instrumented copies of the api and edge workers (bench/instrument.ts) on Miniflare, operations one at a time over london-soho (eu), new-york-chelsea (us) and tokyo-shibuya (apac) after one uncounted warm-up of each per region; orders followed until the counts stop moving, their reconciliation check included (RECONCILE_GRACE_SECONDS 6 in this run, 300 deployed). D1 rows are D1's meta.rows_read/rows_written; Durable Object rows are the SQLite cursors' rowsRead/rowsWritten.",
 			operations,
+			storage: {
+				d1RegionalRowBytesPerOrder: rowBytes / orderIds.length,
+				durableObjects,
+			},
 			d1PerOneShotOrder: d1Breakdown(
 				Object.fromEntries(
 					Object.entries(oneShot.detail)

@@ -13,6 +13,9 @@
  *   method, counted at the caller), their SQLite statements and the rows
  *   their cursors read and wrote (`do.sql.*`, the figures Durable Objects
  *   bill), alarms set and run;
+ * - the statements each database's primary must run (writes, and reads
+ *   outside a session that may use a replica), and the databases' and the
+ *   objects' sizes as levels ("gauges");
  * - queue messages sent, KV reads and writes, Analytics Engine data points,
  *   service binding calls, and the worker's own HTTP requests and
  *   invocations.
@@ -50,6 +53,8 @@ import realWorker, * as real from "REAL";
 
 const BINDINGS = ${JSON.stringify(bindings)};
 const counts = new Map();
+/** Levels rather than flows (a database's size, the objects' storage): set, never added, and kept on reset. */
+const gauges = new Map();
 /** [context, className, cursor]: a cursor's rows are known once it has been read through, so they are added up when the counts are asked for. */
 let cursors = [];
 
@@ -78,6 +83,7 @@ function recordRows(who, answer) {
 		const meta = result?.meta ?? {};
 		const label = who.labels[index] ?? who.labels[0];
 		const detail = who.binding + "\\t" + label;
+		if (typeof meta.size_after === "number") gauges.set("d1.sizeAfter\\t\\t" + who.binding, meta.size_after);
 		add("d1.rowsRead", who.context, detail, Number(meta.rows_read ?? 0));
 		add("d1.rowsWritten", who.context, detail, Number(meta.rows_written ?? 0));
 	});
@@ -111,16 +117,24 @@ function attributed(who, call) {
 
 const realStatements = new WeakMap();
 
-function countingStatement(statement, sql, context, binding) {
+const WRITES = /^(insert|update|delete|replace|create|drop|alter)/;
+
+/** A statement the database's primary must run: any write, and any read outside a session that may use a replica. */
+function countPrimary(context, binding, label, via) {
+	if (via === "primary" || WRITES.test(label)) add("d1.primaryStatements", context, binding + "\\t" + label);
+}
+
+function countingStatement(statement, sql, context, binding, via) {
 	watchSession(statement.dbSession);
 	const wrapped = new Proxy(statement, {
 		get(target, key) {
 			const value = Reflect.get(target, key, target);
-			if (key === "bind") return (...args) => countingStatement(target.bind(...args), sql, context, binding);
+			if (key === "bind") return (...args) => countingStatement(target.bind(...args), sql, context, binding, via);
 			if (key === "run" || key === "all" || key === "first" || key === "raw") {
 				return (...args) => {
 					const label = statementLabel(sql);
 					add("d1.statements", context, binding + "\\t" + label);
+					countPrimary(context, binding, label, via);
 					return attributed({ context, binding, labels: [label] }, () => Reflect.apply(value, target, args));
 				};
 			}
@@ -131,12 +145,16 @@ function countingStatement(statement, sql, context, binding) {
 	return wrapped;
 }
 
-function countingDatabase(db, context, binding) {
+/**
+ * \`via\`: "primary" for the binding itself (D1 sends it to the primary) and a session that asks
+ * for the primary; "session" for one that may be served by a read replica.
+ */
+function countingDatabase(db, context, binding, via = "primary") {
 	watchSession(db.alwaysPrimarySession ?? db);
 	return new Proxy(db, {
 		get(target, key) {
 			const value = Reflect.get(target, key, target);
-			if (key === "prepare") return (sql) => countingStatement(target.prepare(sql), sql, context, binding);
+			if (key === "prepare") return (sql) => countingStatement(target.prepare(sql), sql, context, binding, via);
 			if (key === "batch") {
 				return (statements, ...rest) => {
 					const labels = [];
@@ -145,16 +163,28 @@ function countingDatabase(db, context, binding) {
 						const label = known ? statementLabel(known.sql) : "? (unwrapped)";
 						labels.push(label);
 						add("d1.statements", context, binding + "\\t" + label);
+						countPrimary(context, binding, label, via);
 						return known ? known.statement : wrapped;
 					});
 					return attributed({ context, binding, labels }, () => target.batch(unwrapped, ...rest));
 				};
 			}
-			if (key === "withSession") return (...args) => countingDatabase(target.withSession(...args), context, binding);
+			if (key === "withSession") {
+				return (constraint, ...rest) =>
+					countingDatabase(
+						target.withSession(constraint, ...rest),
+						context,
+						binding,
+						constraint === "first-primary" ? "primary" : "session",
+					);
+			}
 			if (key === "exec") {
 				return (sql) => {
 					const labels = sql.trim().split("\\n").map(statementLabel);
-					for (const label of labels) add("d1.statements", context, binding + "\\t" + label);
+					for (const label of labels) {
+						add("d1.statements", context, binding + "\\t" + label);
+						countPrimary(context, binding, label, via);
+					}
 					return attributed({ context, binding, labels }, () => target.exec(sql));
 				};
 			}
@@ -274,16 +304,28 @@ function countingEnv(env, context) {
 }
 
 // --- A Durable Object's own storage --------------------------------------------------------------
+/**
+ * Each object's SQLite size (databaseSize) after its latest statement, by class and id: read in the
+ * object's own context, as it runs, since another context may not touch its storage.
+ */
+const objectSizes = new Map();
+
 function countingStorage(ctx, className) {
 	const storage = ctx?.storage;
 	if (!storage) return;
 	const sql = storage.sql;
+	const id = ctx.id?.toString() ?? crypto.randomUUID();
 	if (sql && typeof sql.exec === "function") {
 		const exec = sql.exec;
 		sql.exec = function (query, ...bindings) {
 			add("do.sql.statements", className, statementLabel(query));
 			const cursor = exec.call(sql, query, ...bindings);
 			cursors.push([className, statementLabel(query), cursor]);
+			try {
+				objectSizes.set(className + "\\t" + id, [className, Number(sql.databaseSize ?? 0)]);
+			} catch {
+				// a size the runtime will not give is left out
+			}
 			return cursor;
 		};
 	}
@@ -303,6 +345,15 @@ function foldCursors() {
 		add("do.sql.rowsWritten", className, label, Number(cursor.rowsWritten ?? 0));
 	}
 	cursors = [];
+	const byClass = new Map();
+	for (const [className, size] of objectSizes.values()) {
+		const [objects, bytes] = byClass.get(className) ?? [0, 0];
+		byClass.set(className, [objects + 1, bytes + size]);
+	}
+	for (const [className, [objects, bytes]] of byClass) {
+		gauges.set("do.sql.objects\\t" + className + "\\t", objects);
+		gauges.set("do.sql.bytes\\t" + className + "\\t", bytes);
+	}
 }
 
 const worker = {
@@ -311,7 +362,7 @@ const worker = {
 		const url = new URL(request.url);
 		if (url.pathname === ${JSON.stringify(COUNTS_PATH)}) {
 			foldCursors();
-			const body = Object.fromEntries(counts);
+			const body = Object.fromEntries(url.searchParams.has("gauges") ? gauges : counts);
 			if (url.searchParams.has("reset")) counts.clear();
 			return Response.json(body);
 		}
@@ -367,7 +418,9 @@ export async function buildCountingBundle(bundle: WorkerBundle, configPath: stri
 		logLevel: "silent",
 	});
 	const exports = Object.values(probe.metafile.outputs)[0]?.exports ?? [];
-	const classNames = exports.filter((name) => name !== "default");
+	// Classes only (Durable Objects, entrypoints), by their PascalCase names: a constant the entry
+	// exports is no handler, and workerd refuses a main module that exports one anyway.
+	const classNames = exports.filter((name) => /^[A-Z](?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]*$/.test(name));
 	const bindings = await countableBindings(bundle.source, configPath);
 	const dir = path.join(ROOT, ".build/bench", `${path.basename(bundle.dir)}-counting`);
 	mkdirSync(dir, { recursive: true });
@@ -393,7 +446,16 @@ export type Counts = Record<string, number>;
 
 /** What the instrumented worker has counted since the last reset, read through `fetch` (the worker's own or the runtime's entry). */
 export async function readCounts(fetcher: { fetch(url: string): Promise<Response> }, reset = false): Promise<Counts> {
-	const response = await fetcher.fetch(`http://bench${COUNTS_PATH}${reset ? "?reset" : ""}`);
+	return readCountsAt(fetcher, reset ? "?reset" : "");
+}
+
+/** The levels the worker keeps (D1 databases' sizes, the objects' storage), keyed as the counts are. */
+export function readGauges(fetcher: { fetch(url: string): Promise<Response> }): Promise<Counts> {
+	return readCountsAt(fetcher, "?gauges");
+}
+
+async function readCountsAt(fetcher: { fetch(url: string): Promise<Response> }, query: string): Promise<Counts> {
+	const response = await fetcher.fetch(`http://bench${COUNTS_PATH}${query}`);
 	if (!response.ok) throw new Error(`${COUNTS_PATH} answered ${response.status}: ${await response.text()}`);
 	return (await response.json()) as Counts;
 }
