@@ -18,7 +18,8 @@ const DESCRIPTION = `Order food from GoodFood's locations: browse a location's m
 - **Request ids**: send \`X-Request-Id\` or get a fresh one; every response carries it.
 - **Rate limits**: per client IP when anonymous, per account when signed in; registrations and requests with an invalid bearer token have stricter limits per client IP. Over the limit: \`429 rate_limited\` with \`Retry-After\` in seconds.
 - **Bodies** are JSON (\`415 unsupported_media_type\` otherwise) of at most ${MAX_BODY_BYTES / 1024} KiB (\`413 payload_too_large\`).
-- **Read your writes**: send back the \`x-d1-bookmark\` of a response to read at least that fresh.
+- **Read your writes**: send back the \`x-d1-bookmark\` of a response to read at least that fresh. It holds a bookmark per database, each named (\`global:…,eu:…\`); keep the latest header whole, entries this API does not know are ignored.
+- **Regions**: every location names its \`region\`, where its new orders are kept; an order's id names the region it stays in for good.
 - **Orders** need an \`Idempotency-Key\`: a retry with the same key and body replays the first answer.`;
 
 const OPERATION_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -85,7 +86,8 @@ const GATEWAY_RESPONSES: {
 	{
 		status: "500",
 		name: "InternalError",
-		description: "A failure on our side (`internal_error`); the request id finds it in the logs",
+		description:
+			"A failure on our side (`internal_error`), or a deployment whose configuration cannot work (`configuration_invalid`, refused on every request until it is fixed); the request id finds it in the logs",
 		appliesTo: () => true,
 	},
 	{
