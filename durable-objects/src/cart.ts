@@ -52,7 +52,12 @@ import {
 	type RecordedEvent,
 	type StatusChange,
 } from "../../workers/api/src/ordering/domain/order";
-import { checkPlacement, orderPlaced, pricesChanged } from "../../workers/api/src/ordering/domain/placement";
+import {
+	checkPlacement,
+	checkRegion,
+	orderPlaced,
+	pricesChanged,
+} from "../../workers/api/src/ordering/domain/placement";
 import { orderEventsView, orderView } from "../../workers/api/src/ordering/domain/view";
 import type {
 	OrderChanged,
@@ -414,6 +419,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				cart.location_slug,
 				lines.map((line) => line.itemId),
 			));
+		checkRegion(location, regionOfId(cart.order_id));
 		const when = checkPlacement(location, input, lines, items, now);
 		const changes = repricedLines(lines, items);
 		if (changes.length > 0) {

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
 	prices_changed: 409,
 	idempotency_key_in_use: 409,
 	location_has_open_orders: 409,
+	location_moved: 409,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	unprocessable: 422,

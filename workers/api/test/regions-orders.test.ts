@@ -9,6 +9,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { orderIdForCart } from "../src/cart/identity";
 import { LOCATION_REGION_TTL_MS } from "../src/cart/location-region";
 import { handleQueue } from "../src/queues";
 import { call, errorOf, json, newOrderId, STAFF, send } from "./helpers";
@@ -223,6 +224,34 @@ describe("orders live in their location's region", () => {
 			}
 		} finally {
 			await setRegion(slug, "us");
+		}
+	});
+
+	it("refuses to check out a cart opened before its location moved, with 409 location_moved, and places nothing", async () => {
+		const created = await send("POST", "/api/v1/carts", { locationSlug: TOKYO.slug });
+		const cart = await json<{ id: string }>(created);
+		expect(cart.id).toMatch(/^crt_apac_/);
+		const added = await send("POST", `/api/v1/carts/${cart.id}/items`, {
+			itemId: TOKYO.itemId,
+			quantity: 1,
+			options: [],
+		});
+		expect(added.status).toBe(201);
+
+		await setRegion(TOKYO.slug, "us");
+		try {
+			const checkedOut = await send("POST", `/api/v1/carts/${cart.id}/checkout`, pickupTomorrow(TOKYO), {
+				"idempotency-key": crypto.randomUUID(),
+			});
+			expect(checkedOut.status).toBe(409);
+			const error = await errorOf(checkedOut);
+			expect(error.code).toBe("location_moved");
+			expect(error.details).toEqual({ region: "us" });
+			// The cart is still there to look at, and no order was written anywhere.
+			expect((await call(`/api/v1/carts/${cart.id}`)).status).toBe(200);
+			expect(await rowsByRegion("orders", await orderIdForCart(cart.id))).toEqual(onlyIn("apac", 0));
+		} finally {
+			await setRegion(TOKYO.slug, "apac");
 		}
 	});
 

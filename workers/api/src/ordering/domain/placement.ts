@@ -23,6 +23,20 @@ export interface FulfilmentTime {
 }
 
 /**
+ * An order stays in the region its cart was opened in (its id names it). A cart
+ * opened before its location moved to another region would put its order
+ * where the location's kitchen no longer looks, so it is refused; a new cart
+ * opens in the new region.
+ */
+export function checkRegion(location: LocationSummary, orderRegion: string): void {
+	if (location.region !== orderRegion) {
+		throw violation("location_moved", "This location now takes orders in another region; start a new cart", {
+			region: location.region,
+		});
+	}
+}
+
+/**
  * Checks everything but prices, in the order a customer would fix them:
  * fulfilment, time, tip, then each line's item. Answers the fulfilment time.
  */
