@@ -93,7 +93,8 @@ const GATEWAY_RESPONSES: {
 	{
 		status: "503",
 		name: "Unavailable",
-		description: "A service the operation needs is unavailable for now (`unavailable`); try again shortly",
+		description:
+			"A service the operation needs is unavailable for now, or a location whose region this deployment does not serve yet takes no carts or orders (`unavailable`); try again shortly",
 		appliesTo: () => true,
 	},
 ];
