@@ -4,7 +4,6 @@
  * carts expiring, and line changes that interleave with adds.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { OUTBOX_MAX_ATTEMPTS } from "@goodfood/platform/outbox";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";

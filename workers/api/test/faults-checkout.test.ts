@@ -8,7 +8,6 @@
  * derived still opens with its old one.
  */
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { sha256Hex } from "@goodfood/platform/crypto";
 import { IDEMPOTENCY_TTL_MS } from "@goodfood/platform/idempotency";
 import { describe, expect, it } from "vitest";

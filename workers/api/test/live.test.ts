@@ -5,7 +5,6 @@
  * what was missed; SSE carries the same; the kitchen feed sees new orders.
  */
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
 	bearer,

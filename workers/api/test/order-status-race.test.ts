@@ -4,7 +4,6 @@
  * the stream never gets an illegal move or the same event twice.
  */
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import type { OrderAccess } from "../src/ordering/domain/access";
