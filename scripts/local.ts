@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { unstable_readConfig } from "wrangler";
-import { readRegionSettings } from "../packages/platform/src/regions";
+import { readRegionSettings } from "../packages/platform/src/region-settings";
 
 export const PERSIST_DIR = ".wrangler/state";
 export const DATABASE = "goodfood";
