@@ -167,23 +167,36 @@ const PUBLISHED_CPU_MS: Record<string, { ms: number; source: string }> = {
 	},
 };
 
-/** workerd CPU per operation from the timed bench runs on disk (bench-results/*.json), where there are any. */
+/**
+ * workerd CPU per operation from the timed bench runs on disk (bench-results/*.json), where
+ * there are any fit to quote: a full-length run (BENCH_SECONDS ≥ 10) on a quiet machine.
+ * Otherwise the figures last published.
+ */
 function timedCpu(): Record<string, { ms: number; source: string }> {
-	const read = (name: string) => {
+	type Timed = {
+		scenario: string;
+		recordedAt: string;
+		environment?: { commit?: string };
+		settings?: { seconds: number };
+	};
+	const read = <T>(name: string) => {
 		const file = path.join(ROOT, "bench-results", `${name}.json`);
-		return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : undefined;
+		const report = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Timed & T) : undefined;
+		return report && (report.settings?.seconds ?? 0) >= 10 ? report : undefined;
 	};
 	const found: Record<string, { ms: number; source: string }> = {};
-	const at = (report: Record<string, unknown>) =>
-		`bench-results/${report.scenario}.json, recorded ${report.recordedAt} at ${(report.environment as { commit?: string })?.commit?.slice(0, 7)}`;
-	const menu = read("menu") as { menu?: { cpu?: { runtime: number }; rps: number } } | undefined;
-	if (menu?.menu?.cpu && menu.menu.rps > 0) {
+	const at = (report: Timed) =>
+		`bench-results/${report.scenario}.json, recorded ${report.recordedAt} at ${report.environment?.commit?.slice(0, 7)}`;
+	const menu = read<{ menu: { cpu?: { runtime: number }; rps: number }; disturbed: { throughput: boolean } }>("menu");
+	if (menu?.menu.cpu && menu.menu.rps > 0 && !menu.disturbed.throughput) {
 		found.menuView = { ms: (menu.menu.cpu.runtime / menu.menu.rps) * 1000, source: at(menu) };
 	}
-	const carts = read("carts") as { cpuPerRequestMs?: number } | undefined;
-	if (carts?.cpuPerRequestMs) found.addToCart = { ms: carts.cpuPerRequestMs, source: at(carts) };
-	const orders = read("orders") as { orders?: { cpuPerOrderProjectedMs?: number } } | undefined;
-	if (orders?.orders?.cpuPerOrderProjectedMs) {
+	const carts = read<{ cpuPerRequestMs: number; disturbed: { throughput: boolean } }>("carts");
+	if (carts && Number.isFinite(carts.cpuPerRequestMs) && !carts.disturbed.throughput) {
+		found.addToCart = { ms: carts.cpuPerRequestMs, source: at(carts) };
+	}
+	const orders = read<{ orders: { cpuPerOrderProjectedMs: number }; disturbed: boolean }>("orders");
+	if (orders && Number.isFinite(orders.orders.cpuPerOrderProjectedMs) && !orders.disturbed) {
 		found.oneShotOrder = { ms: orders.orders.cpuPerOrderProjectedMs, source: at(orders) };
 	}
 	return { ...PUBLISHED_CPU_MS, ...found };
