@@ -3,7 +3,8 @@
  * BENCH_MIXED_SECONDS (default 120). Orders and carts come at fixed rates
  * (BENCH_MIXED_ORDER_RATE 50/s, BENCH_MIXED_CART_RATE 100/s) from a pacer in
  * this process, sent on schedule whether or not earlier ones have answered,
- * as customers would; menus are read as fast as 4 wrk connections go. The
+ * as customers would; menus are read as fast as 4 wrk connections go. Menus,
+ * carts and orders take the three demo locations (one per region) in turn. The
  * queue consumers and alarms share the runtime with the requests, as they do
  * locally. Reports each stream's rate and latency, errors, and the platform's
  * workerd memory at the start, its peak and the end.

@@ -10,6 +10,14 @@
  * options. Exits non-zero when a run saw errors, non-2xx responses or cache
  * misses, since its figures then measure something else; a missed target
  * alone is reported, not an error.
+ *
+ * The api worker runs with every D1 database its wrangler.toml binds — the
+ * global DB and one per region (ORDERS_EU, ORDERS_US, ORDERS_APAC), each
+ * migrated from its own migrations_dir — and the carts, orders and menus the
+ * scenarios load are spread over the three demo locations, one per region.
+ * `npm run bench counters` counts what each operation costs in billed units
+ * into bench/results/counters.json (committed), which `npm run scale-model`
+ * turns into docs/scale.md's tables.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
