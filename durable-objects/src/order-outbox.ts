@@ -129,16 +129,18 @@ function repairFields(event: OrderEventEnvelope, entry: { resends: number; missi
 }
 
 /**
- * Confirms an outbox's messages, all of one order, against the primaries (a
- * replica's lag would look like a loss) of the order's region's database,
- * which its id names, and of the global one, which holds the webhooks.
+ * Confirms an outbox's messages, all of one order, against the primary of the
+ * order's region's database, which its id names (a replica's lag would look
+ * like a loss). The webhooks they should have reached are read from the global
+ * database through a replica: they change rarely, and the global primary is
+ * shared by every region's carts.
  */
-function confirmOnPrimaries(env: Env, messages: string[]) {
+function confirmAgainstTheRecord(env: Env, messages: string[]) {
 	const orderId = envelopeOf(messages[0]).orderId;
 	const orderData = regionNamed(env, regionOfId(orderId)).orders;
 	return confirmOrderEvents(
 		database(orderData.withSession("first-primary")),
-		database(env.DB.withSession("first-primary")),
+		database(env.DB.withSession("first-unconstrained")),
 		messages,
 	);
 }
@@ -152,7 +154,7 @@ export function reconcileOrderEvents(store: OutboxStore, env: Env): Promise<Reco
 	return reconcileOutbox(
 		store,
 		// The D1 clients are made only when something is due for a check: most alarm runs (an order's first drain) have none.
-		(messages) => confirmOnPrimaries(env, messages),
+		(messages) => confirmAgainstTheRecord(env, messages),
 		transport(env),
 		{
 			resent: (entry) => {

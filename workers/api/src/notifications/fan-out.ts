@@ -61,7 +61,8 @@ export async function enqueueNotifications(
 		const recipients: Recipients =
 			known ??
 			(await recipientsOf(
-				database(env.DB),
+				// The location and its webhooks from a replica: the global primary is shared by every region.
+				database(env.DB.withSession("first-unconstrained")),
 				database(regionNamed(env, regionOfId(event.orderId)).orders),
 				event.orderId,
 				locationSlug,

@@ -123,8 +123,11 @@ async function lookUp(env: Env, orderData: D1Database, events: OrderEventEnvelop
 	const slugs = [...new Set(rows.map((row) => row.locationSlug))];
 	const byLocation = new Map<string, LocationRecipientsRow>();
 	if (slugs.length > 0) {
-		const locationResults = await env.DB.batch<LocationRecipientsRow>(
-			chunked(slugs).map((chunk) => env.DB.prepare(locationRecipientsQuery(chunk.length)).bind(...chunk)),
+		// A replica may answer: a location's e-mail details and webhooks change rarely, and a second's
+		// lag is harmless here, while the global primary is shared by every region's carts.
+		const catalogue = env.DB.withSession("first-unconstrained");
+		const locationResults = await catalogue.batch<LocationRecipientsRow>(
+			chunked(slugs).map((chunk) => catalogue.prepare(locationRecipientsQuery(chunk.length)).bind(...chunk)),
 		);
 		for (const { results } of locationResults) for (const row of results) byLocation.set(row.slug, row);
 	}
