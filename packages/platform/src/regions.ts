@@ -8,14 +8,7 @@
  * (a column of the catalogue); an order belongs to the region its cart was
  * opened in, for good (the region is part of its id).
  */
-import {
-	GLOBAL_DATABASE,
-	orderDatabaseBinding,
-	REGION_NAME,
-	RegionConfigError,
-	type RegionSettings,
-	readRegionSettings,
-} from "./region-settings";
+import { RegionConfigError, readRegionSettings } from "./region-settings";
 
 export {
 	GLOBAL_DATABASE,
@@ -24,7 +17,7 @@ export {
 	RegionConfigError,
 	type RegionSettings,
 	readRegionSettings,
-};
+} from "./region-settings";
 
 export interface Region {
 	name: string;
