@@ -11,7 +11,18 @@ import type { Principal } from "@goodfood/platform/app";
 import type { ForbiddenDetails } from "@goodfood/platform/auth";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_PREFIX, app } from "../src/app";
-import { bearer, CONTACT, call, json, londonLunchTomorrow, PRINCIPALS, registerCustomer, STAFF, send } from "./helpers";
+import {
+	bearer,
+	CONTACT,
+	call,
+	json,
+	locationInput,
+	londonLunchTomorrow,
+	PRINCIPALS,
+	registerCustomer,
+	STAFF,
+	send,
+} from "./helpers";
 
 const CALLERS = ["anonymous", "customer", "anotherCustomer", "otherKitchen", "kitchen", "manager", "admin"] as const;
 type Caller = (typeof CALLERS)[number];
@@ -392,32 +403,7 @@ const cases: Case[] = [
 	{
 		// Only admins open a location or move it to another region; a new slug each call, so the admin's creates it.
 		route: "PUT /locations/{slug}",
-		request: (as) =>
-			send(
-				"PUT",
-				`/api/v1/locations/test-${crypto.randomUUID().slice(0, 8)}`,
-				{
-					name: "GoodFood Shoreditch",
-					address: { line: "1 Curtain Road", city: "London", postcode: "EC2A 3AA", country: "GB" },
-					coordinates: { latitude: 51.523, longitude: -0.079 },
-					timeZone: "Europe/London",
-					region: "eu",
-					currency: "GBP",
-					taxRateBps: 2000,
-					pricesIncludeTax: true,
-					openingHours: {
-						mon: [],
-						tue: [],
-						wed: [],
-						thu: [],
-						fri: [],
-						sat: [],
-						sun: [{ opens: "08:00", closes: "22:00" }],
-					},
-					fulfilment: { pickup: true, delivery: null },
-				},
-				as,
-			),
+		request: (as) => send("PUT", `/api/v1/locations/test-${crypto.randomUUID().slice(0, 8)}`, locationInput(), as),
 		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 201 },
 	},
 	{

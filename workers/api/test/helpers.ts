@@ -143,3 +143,28 @@ export function cartStub(orderId: string): DurableObjectStub<CartDurableObject> 
 export function newOrderId(region = "eu"): string {
 	return `ord_${region}_${crypto.randomUUID().replaceAll("-", "")}`;
 }
+
+/** The body of PUT /locations/{slug}: a London location open on weekdays, with what a test changes. */
+export function locationInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		name: "GoodFood Shoreditch",
+		address: { line: "1 Curtain Road", city: "London", postcode: "EC2A 3AA", country: "GB" },
+		coordinates: { latitude: 51.523, longitude: -0.079 },
+		timeZone: "Europe/London",
+		region: "eu",
+		currency: "GBP",
+		taxRateBps: 2000,
+		pricesIncludeTax: true,
+		openingHours: {
+			mon: [{ opens: "08:00", closes: "22:00" }],
+			tue: [{ opens: "08:00", closes: "22:00" }],
+			wed: [{ opens: "08:00", closes: "22:00" }],
+			thu: [{ opens: "08:00", closes: "22:00" }],
+			fri: [{ opens: "08:00", closes: "23:00" }],
+			sat: [],
+			sun: [],
+		},
+		fulfilment: { pickup: true, delivery: { radiusMeters: 3000, fee: { amount: 299, currency: "GBP" } } },
+		...overrides,
+	};
+}

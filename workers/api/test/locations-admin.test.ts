@@ -11,37 +11,13 @@ import * as schema from "../src/db/schema";
 import { menuKeys } from "../src/menu/contract";
 import type { MenuDocument } from "../src/menu/domain/document";
 import type { OrderStatus } from "../src/ordering/domain/order";
-import { bearer, call, errorOf, PRINCIPALS, STAFF, send } from "./helpers";
+import { bearer, call, errorOf, locationInput, PRINCIPALS, STAFF, send } from "./helpers";
 
 const MANAGER = await bearer(PRINCIPALS.manager);
 const CUSTOMER = await bearer(PRINCIPALS.customer);
 
 function newSlug(): string {
 	return `test-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-function locationInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		name: "GoodFood Shoreditch",
-		address: { line: "1 Curtain Road", city: "London", postcode: "EC2A 3AA", country: "GB" },
-		coordinates: { latitude: 51.523, longitude: -0.079 },
-		timeZone: "Europe/London",
-		region: "eu",
-		currency: "GBP",
-		taxRateBps: 2000,
-		pricesIncludeTax: true,
-		openingHours: {
-			mon: [{ opens: "08:00", closes: "22:00" }],
-			tue: [{ opens: "08:00", closes: "22:00" }],
-			wed: [{ opens: "08:00", closes: "22:00" }],
-			thu: [{ opens: "08:00", closes: "22:00" }],
-			fri: [{ opens: "08:00", closes: "23:00" }],
-			sat: [],
-			sun: [],
-		},
-		fulfilment: { pickup: true, delivery: { radiusMeters: 3000, fee: { amount: 299, currency: "GBP" } } },
-		...overrides,
-	};
 }
 
 function putLocation(slug: string, body: unknown, headers: Record<string, string> = STAFF): Promise<Response> {
