@@ -17,7 +17,7 @@ import worker from "../src/index";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import { ERASED_CONTACT } from "../src/ordering/domain/erasure";
 import { CRONS } from "../src/scheduled";
-import { CONTACT, call, json, londonLunchTomorrow, STAFF, send } from "./helpers";
+import { CONTACT, call, json, ORDERABLE, STAFF, send } from "./helpers";
 import { deliverBatch } from "./queue-helpers";
 
 afterEach(() => {
@@ -46,19 +46,6 @@ async function registerCustomer() {
 	const body = await json<{ accessToken: string; account: { id: string } }>(response);
 	return { id: body.account.id, email, accessToken: body.accessToken };
 }
-
-/** An item without required choices, and a time the location is open tomorrow. */
-const ORDERABLE = {
-	"london-soho": {
-		line: { itemId: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-oat"] },
-		requestedTime: londonLunchTomorrow,
-	},
-	"new-york-chelsea": {
-		line: { itemId: "itm-nyc-cold-brew", options: ["opt-nyc-cold-brew-size-regular"] },
-		// 17:00 UTC: noon or 1 pm in New York, open every day.
-		requestedTime: () => `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T17:00:00Z`,
-	},
-} as const;
 
 /** A real order through the API: its Cart object holds the customer's contact details. */
 async function placeOrder(accessToken: string, location: keyof typeof ORDERABLE = "london-soho"): Promise<string> {

@@ -168,3 +168,16 @@ export function locationInput(overrides: Record<string, unknown> = {}): Record<s
 		...overrides,
 	};
 }
+
+/** An item without required choices at two locations in different regions, and a time each is open tomorrow. */
+export const ORDERABLE = {
+	"london-soho": {
+		line: { itemId: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-oat"] },
+		requestedTime: londonLunchTomorrow,
+	},
+	"new-york-chelsea": {
+		line: { itemId: "itm-nyc-cold-brew", options: ["opt-nyc-cold-brew-size-regular"] },
+		// 17:00 UTC: noon or 1 pm in New York, open every day.
+		requestedTime: () => `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T17:00:00Z`,
+	},
+} as const;

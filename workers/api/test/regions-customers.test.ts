@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ERASED_CONTACT } from "../src/ordering/domain/erasure";
-import { CONTACT, call, json, londonLunchTomorrow, send } from "./helpers";
+import { CONTACT, call, json, ORDERABLE, send } from "./helpers";
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -22,19 +22,6 @@ async function registerCustomer() {
 	const body = await json<{ accessToken: string; account: { id: string } }>(response);
 	return { id: body.account.id, email, headers: auth(body.accessToken) };
 }
-
-/** An item without required choices at each location, and a time it is open tomorrow. */
-const ORDERABLE = {
-	"london-soho": {
-		line: { itemId: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-oat"] },
-		requestedTime: londonLunchTomorrow,
-	},
-	"new-york-chelsea": {
-		line: { itemId: "itm-nyc-cold-brew", options: ["opt-nyc-cold-brew-size-regular"] },
-		// 17:00 UTC: noon or 1 pm in New York, open every day.
-		requestedTime: () => `${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}T17:00:00Z`,
-	},
-} as const;
 
 /** An order through the public API, as the customer: cart, one line, checkout. */
 async function placeOrder(headers: { authorization: string }, location: keyof typeof ORDERABLE): Promise<string> {
