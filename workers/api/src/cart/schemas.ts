@@ -11,7 +11,7 @@ export const CartIdParam = z.object({
 	cartId: z
 		.string()
 		.regex(CART_ID_PATTERN, "must be a cart id")
-		.openapi({ param: { name: "cartId", in: "path" }, example: "crt_3f2a9c0d1e4b5a6978877665544332211" }),
+		.openapi({ param: { name: "cartId", in: "path" }, example: "crt_eu_3f2a9c0d1e4b5a697887766554433221" }),
 });
 
 export const LineIdParam = CartIdParam.extend({

@@ -24,7 +24,7 @@ export const OrderIdParam = z.object({
 	orderId: z
 		.string()
 		.regex(ORDER_ID_PATTERN, "must be an order id")
-		.openapi({ param: { name: "orderId", in: "path" } }),
+		.openapi({ param: { name: "orderId", in: "path" }, example: "ord_eu_9b1c2d3e4f5a60718293a4b5c6d7e8f9" }),
 });
 const TrackingQuery = z.object({
 	token: z.string().max(200).optional().openapi({ description: "The order's tracking token (or X-Tracking-Token)" }),
