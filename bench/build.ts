@@ -96,7 +96,8 @@ export async function buildWorker(
 		platform: "neutral",
 		target: "es2024",
 		conditions: ["workerd", "worker", "browser"],
-		mainFields: ["module", "main"],
+		// As wrangler resolves them: the browser build of a package that has one (graphql-yoga's fetch ponyfill).
+		mainFields: ["browser", "module", "main"],
 		external: ["cloudflare:*", "node:*"],
 		minify: false,
 		logLevel: "warning",

@@ -24,6 +24,7 @@ import { createMiddleware } from "hono/factory";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
+import { GRAPHQL_PATH, serveGraph } from "./graph/server";
 import { intelligenceRoutes } from "./intelligence/routes";
 import { locationAdminRoutes } from "./menu/location-admin-routes";
 import { menuRoutes } from "./menu/routes";
@@ -96,7 +97,9 @@ export const app = createRouter()
 	.use(`${API_PREFIX}/*`, authenticate)
 	// After authenticate, so signed-in callers are limited per account rather than per IP.
 	.use(rateLimit)
-	.route(API_PREFIX, api);
+	.route(API_PREFIX, api)
+	// GraphQL: a second front door onto the same domain functions, behind the same gateway.
+	.on(["GET", "POST"], GRAPHQL_PATH, serveGraph);
 
 app.use(answerMethodNotAllowed(app));
 app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
