@@ -3,7 +3,7 @@
  * also an Apollo Federation 2 subgraph (`graph/federation.ts`), so a company
  * with a supergraph can compose GoodFood into it.
  */
-import { parse } from "graphql";
+import { type DocumentNode, Kind, parse } from "graphql";
 import { createSchema } from "graphql-yoga";
 import { menuGraph } from "../menu/graph";
 import type { GraphContext, ServerContext } from "./context";
@@ -23,12 +23,44 @@ const root: GraphPart = {
 /** Every context's part; a new one is added here and nowhere else. */
 export const GRAPH_PARTS: GraphPart[] = [root, menuGraph];
 
+const OPERATION_ROOTS = ["Mutation", "Subscription"];
+
+/**
+ * Parts add root fields with `extend type Mutation` / `extend type Subscription`.
+ * GraphQL forbids an empty type, so rather than a placeholder field, the first
+ * extension of a root nobody defines becomes its definition: a root exists once
+ * a part gives it a field, and the parts stay order-independent.
+ */
+export function withOperationRoots(documents: DocumentNode[]): DocumentNode[] {
+	const defined = new Set(
+		documents.flatMap((document) =>
+			document.definitions.flatMap((definition) =>
+				definition.kind === Kind.OBJECT_TYPE_DEFINITION ? [definition.name.value] : [],
+			),
+		),
+	);
+	return documents.map((document) => ({
+		...document,
+		definitions: document.definitions.map((definition) => {
+			if (
+				definition.kind !== Kind.OBJECT_TYPE_EXTENSION ||
+				!OPERATION_ROOTS.includes(definition.name.value) ||
+				defined.has(definition.name.value)
+			) {
+				return definition;
+			}
+			defined.add(definition.name.value);
+			return { ...definition, kind: Kind.OBJECT_TYPE_DEFINITION };
+		}),
+	}));
+}
+
 const federation = federationPart(GRAPH_PARTS);
 
 /** The subgraph's SDL, as `_service { sdl }` answers it (committed as schema.graphql and checked). */
 export const SUBGRAPH_SDL = federation.sdl;
 
 export const schema = createSchema<ServerContext & GraphContext>({
-	typeDefs: [...GRAPH_PARTS, federation.part].map((part) => part.typeDefs),
+	typeDefs: withOperationRoots([...GRAPH_PARTS, federation.part].map((part) => part.typeDefs)),
 	resolvers: [...GRAPH_PARTS, federation.part].map((part) => part.resolvers),
 });
