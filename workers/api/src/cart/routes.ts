@@ -1,14 +1,9 @@
 /** Cart HTTP routes: each call goes to the cart's own Durable Object. */
 
 import { createRouter } from "@goodfood/platform/app";
-import { customerIdOf } from "@goodfood/platform/auth";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
-import { callContext } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
-import { answerPlacement } from "../ordering/in-request-projection";
-import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "./carts";
-import { newCartId, orderIdForCart } from "./identity";
-import { currentRegionOf } from "./location-region";
+import { addCartLine, checkoutCart, openCart, removeCartLine, updateCartLine, viewCart } from "./cart-commands";
 import {
 	AddLineInput,
 	CartIdParam,
@@ -26,10 +21,6 @@ import {
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const refusals = errorResponses(400, 404, 409, 422);
 
-async function cartFor(env: Env, cartId: string) {
-	return cartObject(env, await orderIdForCart(cartId));
-}
-
 export const cartRoutes = createRouter()
 	.openapi(
 		createRoute({
@@ -41,15 +32,7 @@ export const cartRoutes = createRouter()
 			responses: { 201: jsonContent(CartView, "The new, empty cart; its id is its secret"), ...refusals },
 		}),
 		async (c) => {
-			const { locationSlug } = c.req.valid("json");
-			// The cart, and the order it becomes, live in the region its location is in now, for good.
-			const region = await currentRegionOf(c.env, c.var.d1, locationSlug);
-			const cartId = newCartId(region.name);
-			const orderId = await orderIdForCart(cartId);
-			const cart = unwrap(
-				await cartObject(c.env, orderId).open(cartId, orderId, locationSlug, customerIdOf(c), callContext(c)),
-			);
-			return c.json(cart, 201);
+			return c.json(await openCart(c, c.req.valid("json").locationSlug), 201);
 		},
 	)
 	.openapi(
@@ -64,8 +47,7 @@ export const cartRoutes = createRouter()
 		async (c) => {
 			const { cartId } = c.req.valid("param");
 			const { fulfilment, tip } = c.req.valid("query");
-			const cart = await cartFor(c.env, cartId);
-			return c.json(unwrap(await cart.view(cartId, customerIdOf(c), fulfilment, tip, callContext(c))), 200);
+			return c.json(await viewCart(c, cartId, fulfilment, tip), 200);
 		},
 		orderInputHook,
 	)
@@ -83,12 +65,7 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId } = c.req.valid("param");
-			return c.json(
-				unwrap(
-					await (await cartFor(c.env, cartId)).addLine(cartId, customerIdOf(c), c.req.valid("json"), callContext(c)),
-				),
-				201,
-			);
+			return c.json(await addCartLine(c, cartId, c.req.valid("json")), 201);
 		},
 		orderInputHook,
 	)
@@ -103,18 +80,7 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId, lineId } = c.req.valid("param");
-			return c.json(
-				unwrap(
-					await (await cartFor(c.env, cartId)).updateLine(
-						cartId,
-						customerIdOf(c),
-						lineId,
-						c.req.valid("json"),
-						callContext(c),
-					),
-				),
-				200,
-			);
+			return c.json(await updateCartLine(c, cartId, lineId, c.req.valid("json")), 200);
 		},
 		orderInputHook,
 	)
@@ -129,8 +95,7 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId, lineId } = c.req.valid("param");
-			const cart = await cartFor(c.env, cartId);
-			return c.json(unwrap(await cart.removeLine(cartId, customerIdOf(c), lineId, callContext(c))), 200);
+			return c.json(await removeCartLine(c, cartId, lineId), 200);
 		},
 	)
 	.openapi(
@@ -144,19 +109,8 @@ export const cartRoutes = createRouter()
 		}),
 		async (c) => {
 			const { cartId } = c.req.valid("param");
-			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
-			const input = c.req.valid("json");
-			const placement = unwrap(
-				await (await cartFor(c.env, cartId)).checkout(
-					cartId,
-					customerIdOf(c),
-					input,
-					{ key, fingerprint: await fingerprint(input) },
-					callContext(c),
-				),
-			);
-			// Projected in the request, so this response's x-d1-bookmark covers the new order.
-			return c.json(await answerPlacement(c, placement), 201);
+			const key = c.req.valid("header")["idempotency-key"];
+			return c.json(await checkoutCart(c, cartId, key, c.req.valid("json")), 201);
 		},
 		orderInputHook,
 	);

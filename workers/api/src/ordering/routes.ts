@@ -4,21 +4,16 @@
  * without access it does not exist (404).
  */
 
-import { type AppEnv, createRouter } from "@goodfood/platform/app";
-import { bearerSecurity, customerIdOf, isStaffRole, requireRole, STAFF_ROLES } from "@goodfood/platform/auth";
-import { ApiError } from "@goodfood/platform/errors";
+import { createRouter } from "@goodfood/platform/app";
+import { bearerSecurity, requireRole, STAFF_ROLES } from "@goodfood/platform/auth";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
-import { callContext } from "@goodfood/platform/request-log";
-import type { Outcome } from "@goodfood/platform/rule-violation";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
-import { cartIdForOneShot, ORDER_ID_PATTERN, orderIdForCart } from "../cart/identity";
-import { currentRegionOf } from "../cart/location-region";
+import { ORDER_ID_PATTERN } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
-import type { OrderAccess } from "./domain/access";
-import { answerPlacement, projectRecordedEvent } from "./in-request-projection";
-import { CancelInput, type OrderChanged, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
+import { cancelOrder, changeOrderStatus, placeOneShotOrder, readOrder, readOrderEvents } from "./order-commands";
+import { CancelInput, OrderEventsView, OrderView, StatusChangeInput } from "./order-views";
+
+export { accessOf } from "./order-commands";
 
 export const OrderIdParam = z.object({
 	orderId: z
@@ -32,29 +27,6 @@ const TrackingQuery = z.object({
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const tracked: { [scheme: string]: string[] }[] = [{ trackingToken: [] }, { bearerAuth: [] }];
 
-/** Who is asking, as the order's Durable Object judges access; null when nobody can be told apart. */
-export function accessOf(c: Context<AppEnv>, token: string | undefined): OrderAccess | null {
-	const principal = c.get("principal");
-	const presented = token ?? c.req.header("x-tracking-token");
-	if (principal && isStaffRole(principal.role)) {
-		return { kind: "staff", locations: principal.role === "admin" ? "all" : principal.locations };
-	}
-	if (presented) return { kind: "tracking", token: presented };
-	return principal ? { kind: "customer", customerId: principal.id } : null;
-}
-
-function orderNotFound(): never {
-	throw ApiError.notFound("Order");
-}
-
-/** A status change or cancellation: projects its event in the request, then answers the order. */
-async function answerChange(c: Context<AppEnv>, changed: Outcome<OrderChanged> | null) {
-	if (!changed) orderNotFound();
-	const { order, event } = unwrap(changed);
-	await projectRecordedEvent(c, event, order);
-	return order;
-}
-
 export const orderRoutes = createRouter()
 	.openapi(
 		createRoute({
@@ -66,24 +38,8 @@ export const orderRoutes = createRouter()
 			responses: { 201: jsonContent(PlacedOrderView, "The order was placed"), ...errorResponses(400, 404, 409, 422) },
 		}),
 		async (c) => {
-			const key = requireIdempotencyKey(c.req.valid("header")["idempotency-key"]);
-			const input = c.req.valid("json");
-			const customerId = customerIdOf(c);
-			// In the region the location is in now; a retry after a move opens a new order there, as a new cart would.
-			const region = await currentRegionOf(c.env, c.var.d1, input.locationSlug);
-			const cartId = await cartIdForOneShot(region.name, key, customerId);
-			const orderId = await orderIdForCart(cartId);
-			const placement = unwrap(
-				await cartObject(c.env, orderId).placeOneShot(
-					cartId,
-					orderId,
-					customerId,
-					input,
-					{ key, fingerprint: await fingerprint(input) },
-					callContext(c),
-				),
-			);
-			return c.json(await answerPlacement(c, placement), 201);
+			const key = c.req.valid("header")["idempotency-key"];
+			return c.json(await placeOneShotOrder(c, key, c.req.valid("json")), 201);
 		},
 		orderInputHook,
 	)
@@ -98,10 +54,7 @@ export const orderRoutes = createRouter()
 			responses: { 200: jsonContent(OrderView, "The order"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const access = accessOf(c, c.req.valid("query").token);
-			if (!access) orderNotFound();
-			const order = await cartObject(c.env, c.req.valid("param").orderId).readOrder(access, callContext(c));
-			return order ? c.json(order, 200) : orderNotFound();
+			return c.json(await readOrder(c, c.req.valid("param").orderId, c.req.valid("query").token), 200);
 		},
 	)
 	.openapi(
@@ -115,10 +68,7 @@ export const orderRoutes = createRouter()
 			responses: { 200: jsonContent(OrderEventsView, "The events in order"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const access = accessOf(c, c.req.valid("query").token);
-			if (!access) orderNotFound();
-			const events = await cartObject(c.env, c.req.valid("param").orderId).readEvents(access, callContext(c));
-			return events ? c.json(events, 200) : orderNotFound();
+			return c.json(await readOrderEvents(c, c.req.valid("param").orderId, c.req.valid("query").token), 200);
 		},
 	)
 	.openapi(
@@ -136,14 +86,7 @@ export const orderRoutes = createRouter()
 			},
 		}),
 		async (c) => {
-			const access = accessOf(c, undefined);
-			if (!access) orderNotFound();
-			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(
-				access,
-				c.req.valid("json"),
-				callContext(c),
-			);
-			return c.json(await answerChange(c, changed), 200);
+			return c.json(await changeOrderStatus(c, c.req.valid("param").orderId, c.req.valid("json")), 200);
 		},
 	)
 	.openapi(
@@ -157,13 +100,7 @@ export const orderRoutes = createRouter()
 			responses: { 200: jsonContent(OrderView, "The cancelled order"), ...errorResponses(400, 404, 409) },
 		}),
 		async (c) => {
-			const access = accessOf(c, c.req.valid("query").token);
-			if (!access) orderNotFound();
-			const changed = await cartObject(c.env, c.req.valid("param").orderId).changeStatus(
-				access,
-				{ status: "cancelled", reason: c.req.valid("json").reason },
-				callContext(c),
-			);
-			return c.json(await answerChange(c, changed), 200);
+			const { orderId } = c.req.valid("param");
+			return c.json(await cancelOrder(c, orderId, c.req.valid("query").token, c.req.valid("json").reason), 200);
 		},
 	);

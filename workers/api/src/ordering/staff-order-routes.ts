@@ -8,11 +8,12 @@
  * where its cart was opened) and are reached by id, not through this list.
  */
 
-import { createRouter } from "@goodfood/platform/app";
-import { bearerSecurity, staffAtLocation } from "@goodfood/platform/auth";
+import { type AppEnv, createRouter } from "@goodfood/platform/app";
+import { assertStaffAt, bearerSecurity, staffAtLocation } from "@goodfood/platform/auth";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, type z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import type { Context } from "hono";
 import { currentRegionOf } from "../cart/location-region";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
@@ -21,7 +22,7 @@ import { SlugParam } from "../menu/schemas";
 import type { OrderStatus } from "./domain/order";
 import { StaffOrderListSchema, StaffOrdersQuery, statusesOf } from "./schemas";
 
-type StaffOrder = z.infer<typeof StaffOrderListSchema>["orders"][number];
+export type StaffOrder = z.infer<typeof StaffOrderListSchema>["orders"][number];
 
 /** A location's latest orders with their lines, in one round trip to its region's database. */
 async function listOrders(
@@ -86,6 +87,21 @@ async function listOrders(
 	}));
 }
 
+/**
+ * A location's latest orders, for its staff (admins everywhere): 403 for anyone
+ * else, 404 for an unknown location. Its region's database holds its orders.
+ */
+export async function locationOrders(
+	c: Context<AppEnv>,
+	slug: string,
+	statuses: OrderStatus[] | undefined,
+	limit: number,
+): Promise<StaffOrder[]> {
+	assertStaffAt(c, slug);
+	const region = await currentRegionOf(c.env, c.var.d1, slug);
+	return listOrders(database(c.var.orderData.in(region)), slug, statuses, limit);
+}
+
 export const staffOrderRoutes = createRouter().openapi(
 	createRoute({
 		method: "get",
@@ -103,9 +119,7 @@ export const staffOrderRoutes = createRouter().openapi(
 	async (c) => {
 		const { slug } = c.req.valid("param");
 		const { status, limit } = c.req.valid("query");
-		// 404 for an unknown location, from the global catalogue; its region's database holds its orders.
-		const region = await currentRegionOf(c.env, c.var.d1, slug);
-		const orders = await listOrders(database(c.var.orderData.in(region)), slug, statusesOf(status), limit);
+		const orders = await locationOrders(c, slug, statusesOf(status), limit);
 		c.header("cache-control", "no-store");
 		return c.json({ orders }, 200);
 	},
