@@ -11,15 +11,15 @@ import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { clientIp, limitByAddress, limitByKey } from "@goodfood/platform/rate-limit";
 import { callContext, requestLogger } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
-import { findLocation } from "../menu/repository";
 import { customerRefOf } from "../ordering/projections";
 import { DUMMY_HASH, hashPassword, passwordWeakness, verifyPassword } from "./domain/passwords";
 import { assertMayDeleteOwnAccount } from "./domain/staff";
 import { type ErasureDatabases, eraseAccount, forgetInOrderObjects } from "./erasure";
+import { changeProfile, currentAccount, newestFirst, orderHistory } from "./profile";
 import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
 import {
 	LoginInput,
@@ -46,12 +46,6 @@ async function tokensFor(c: Context<AppEnv>, account: AccountRow, session?: Issu
 		expiresIn: ACCESS_TOKEN_TTL_SECONDS,
 		tokenType: "Bearer" as const,
 	};
-}
-
-async function currentAccount(c: Context<AppEnv>): Promise<AccountRow> {
-	const account = await findAccount(database(c.var.d1), signedIn(c).id);
-	if (!account) throw new ApiError("unauthorized", "This account no longer exists");
-	return account;
 }
 
 export const accountRoutes = createRouter()
@@ -165,17 +159,7 @@ export const accountRoutes = createRouter()
 		}),
 		async (c) => {
 			const account = await currentAccount(c);
-			const patch = c.req.valid("json");
-			const db = database(c.var.d1);
-			if (patch.favouriteLocation && !(await findLocation(db, patch.favouriteLocation))) {
-				throw ApiError.notFound("Location");
-			}
-			const [updated] = await db
-				.update(schema.accounts)
-				.set({ ...patch, updatedAt: new Date().toISOString() })
-				.where(eq(schema.accounts.id, account.id))
-				.returning();
-			return c.json(profileOf(updated), 200);
+			return c.json(profileOf(await changeProfile(c, account, c.req.valid("json"))), 200);
 		},
 	)
 	.openapi(
@@ -298,11 +282,6 @@ function erasureDatabasesIn(c: Context<AppEnv>): ErasureDatabases {
 	};
 }
 
-/** Newest first; the id breaks a tie, so a merge of the regions' pages is the same every time. */
-function newestFirst(a: { placedAt: string; id: string }, b: { placedAt: string; id: string }): number {
-	return b.placedAt.localeCompare(a.placedAt) || b.id.localeCompare(a.id);
-}
-
 /**
  * Every order of the account with its lines, newest first and not a page: an
  * export shows all that deletion erases, from every region.
@@ -326,37 +305,4 @@ async function exportedOrders(c: Context<AppEnv>, account: AccountRow) {
 		}),
 	);
 	return perRegion.flat().sort(newestFirst);
-}
-
-/** The most orders the history page shows. */
-const ORDER_HISTORY_LIMIT = 200;
-
-/** The newest orders from every region, for the history page: each region's newest, merged. */
-async function orderHistory(c: Context<AppEnv>, account: AccountRow) {
-	const { customerOrderHistory } = schema;
-	const customerRef = customerRefOf(account.id, account.email);
-	const perRegion = await Promise.all(
-		c.var.orderData
-			.everywhere()
-			.map(({ session }) =>
-				database(session)
-					.select()
-					.from(customerOrderHistory)
-					.where(eq(customerOrderHistory.customerRef, customerRef))
-					.orderBy(desc(customerOrderHistory.placedAt), desc(customerOrderHistory.orderId))
-					.limit(ORDER_HISTORY_LIMIT),
-			),
-	);
-	return perRegion
-		.flat()
-		.map((row) => ({ ...row, id: row.orderId }))
-		.sort(newestFirst)
-		.slice(0, ORDER_HISTORY_LIMIT)
-		.map((row) => ({
-			orderId: row.orderId,
-			locationSlug: row.locationSlug,
-			placedAt: row.placedAt,
-			status: row.status,
-			total: { amount: row.totalMinor, currency: row.currency },
-		}));
 }
