@@ -3,7 +3,7 @@
  * every write is one `batch()` that also bumps the location's menu version, so
  * a change and its new version land together or not at all.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
@@ -112,36 +112,54 @@ export async function findLocation(db: Database, slug: string): Promise<Location
 
 /** Loads a location's whole menu in one round trip; undefined for an unknown location. */
 export async function loadMenuDocument(db: Database, slug: string): Promise<MenuDocument | undefined> {
+	return (await loadMenuDocuments(db, [slug])).get(slug);
+}
+
+/** D1 binds at most 100 parameters to a statement; a batch names this many locations. */
+const LOCATIONS_PER_BATCH = 50;
+
+/**
+ * Loads several locations' whole menus: five statements for every 50
+ * locations, however many items, groups and options they have (the graph asks
+ * for the menus of every location at once). Unknown locations are left out.
+ */
+export async function loadMenuDocuments(db: Database, slugs: readonly string[]): Promise<Map<string, MenuDocument>> {
+	const distinct = [...new Set(slugs)];
+	const chunks: string[][] = [];
+	for (let start = 0; start < distinct.length; start += LOCATIONS_PER_BATCH) {
+		chunks.push(distinct.slice(start, start + LOCATIONS_PER_BATCH));
+	}
+	const loaded = await Promise.all(chunks.map((chunk) => loadMenuDocumentBatch(db, chunk)));
+	return new Map(loaded.flat().map((document) => [document.location.slug, document]));
+}
+
+async function loadMenuDocumentBatch(db: Database, slugs: string[]): Promise<MenuDocument[]> {
 	const [locationRows, categoryRows, itemRows, groupRows, optionRows] = await db.batch([
-		db.select().from(schema.locations).where(eq(schema.locations.slug, slug)),
+		db.select().from(schema.locations).where(inArray(schema.locations.slug, slugs)),
 		db
 			.select()
 			.from(schema.categories)
-			.where(eq(schema.categories.locationSlug, slug))
+			.where(inArray(schema.categories.locationSlug, slugs))
 			.orderBy(asc(schema.categories.position), asc(schema.categories.name)),
 		db
 			.select()
 			.from(schema.items)
-			.where(eq(schema.items.locationSlug, slug))
+			.where(inArray(schema.items.locationSlug, slugs))
 			.orderBy(asc(schema.items.position), asc(schema.items.name)),
 		db
 			.select({ group: schema.modifierGroups })
 			.from(schema.modifierGroups)
 			.innerJoin(schema.items, eq(schema.items.id, schema.modifierGroups.itemId))
-			.where(eq(schema.items.locationSlug, slug))
+			.where(inArray(schema.items.locationSlug, slugs))
 			.orderBy(asc(schema.modifierGroups.position)),
 		db
 			.select({ option: schema.modifierOptions })
 			.from(schema.modifierOptions)
 			.innerJoin(schema.modifierGroups, eq(schema.modifierGroups.id, schema.modifierOptions.groupId))
 			.innerJoin(schema.items, eq(schema.items.id, schema.modifierGroups.itemId))
-			.where(eq(schema.items.locationSlug, slug))
+			.where(inArray(schema.items.locationSlug, slugs))
 			.orderBy(asc(schema.modifierOptions.position)),
 	]);
-	const location = locationRows[0];
-	if (!location) return undefined;
-	const currency = location.currency;
-
 	const optionsByGroup = groupBy(
 		optionRows.map((row) => row.option),
 		(option) => option.groupId,
@@ -151,47 +169,62 @@ export async function loadMenuDocument(db: Database, slug: string): Promise<Menu
 		(group) => group.itemId,
 	);
 	const itemsByCategory = groupBy(itemRows, (item) => item.categoryId);
+	const categoriesByLocation = groupBy(categoryRows, (category) => category.locationSlug);
+	const generatedAt = new Date().toISOString();
 
-	const categories: MenuCategory[] = categoryRows.map((category) => ({
-		id: category.id,
-		name: category.name,
-		description: category.description,
-		availability: category.availability,
-		items: (itemsByCategory.get(category.id) ?? []).map(
-			(item): MenuItem => ({
-				id: item.id,
-				categoryId: item.categoryId,
-				name: item.name,
-				description: item.description,
-				price: money(item.priceMinor, currency),
-				imageKey: item.imageKey,
-				allergens: item.allergens,
-				dietaryTags: item.dietaryTags,
-				calories: item.calories,
-				availability: item.availability,
-				soldOut: item.soldOut,
-				modifierGroups: (groupsByItem.get(item.id) ?? []).map((group) => ({
-					id: group.id,
-					name: group.name,
-					minSelections: group.minSelections,
-					maxSelections: group.maxSelections,
-					options: (optionsByGroup.get(group.id) ?? []).map((option) => ({
-						id: option.id,
-						name: option.name,
-						priceDelta: money(option.priceDeltaMinor, currency),
-						allergens: option.allergens,
+	return locationRows.map((location): MenuDocument => {
+		const currency = location.currency;
+		const categories: MenuCategory[] = (categoriesByLocation.get(location.slug) ?? []).map((category) => ({
+			id: category.id,
+			name: category.name,
+			description: category.description,
+			availability: category.availability,
+			items: (itemsByCategory.get(category.id) ?? []).map(
+				(item): MenuItem => ({
+					id: item.id,
+					categoryId: item.categoryId,
+					name: item.name,
+					description: item.description,
+					price: money(item.priceMinor, currency),
+					imageKey: item.imageKey,
+					allergens: item.allergens,
+					dietaryTags: item.dietaryTags,
+					calories: item.calories,
+					availability: item.availability,
+					soldOut: item.soldOut,
+					modifierGroups: (groupsByItem.get(item.id) ?? []).map((group) => ({
+						id: group.id,
+						name: group.name,
+						minSelections: group.minSelections,
+						maxSelections: group.maxSelections,
+						options: (optionsByGroup.get(group.id) ?? []).map((option) => ({
+							id: option.id,
+							name: option.name,
+							priceDelta: money(option.priceDeltaMinor, currency),
+							allergens: option.allergens,
+						})),
 					})),
-				})),
-			}),
-		),
-	}));
+				}),
+			),
+		}));
+		return { location: toLocationSummary(location), version: location.menuVersion, generatedAt, categories };
+	});
+}
 
-	return {
-		location: toLocationSummary(location),
-		version: location.menuVersion,
-		generatedAt: new Date().toISOString(),
-		categories,
-	};
+/** The location of each known item id, in one statement per 90 ids; unknown ids are left out. */
+export async function findItemLocations(db: Database, itemIds: readonly string[]): Promise<Map<string, string>> {
+	const distinct = [...new Set(itemIds)];
+	const chunks: string[][] = [];
+	for (let start = 0; start < distinct.length; start += 90) chunks.push(distinct.slice(start, start + 90));
+	const rows = await Promise.all(
+		chunks.map((chunk) =>
+			db
+				.select({ id: schema.items.id, locationSlug: schema.items.locationSlug })
+				.from(schema.items)
+				.where(inArray(schema.items.id, chunk)),
+		),
+	);
+	return new Map(rows.flat().map((row) => [row.id, row.locationSlug]));
 }
 
 export interface SearchHit {

@@ -6,9 +6,9 @@ import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { isOpenAt, localClock } from "./domain/availability";
-import { presentMenu } from "./domain/document";
 import { nearestFirst } from "./domain/geo";
-import { findLocation, listLocations, loadMenuDocument, searchItems, toLocationSummary } from "./repository";
+import { readMenu, searchMenu } from "./reads";
+import { findLocation, listLocations, toLocationSummary } from "./repository";
 import { LocationSchema, LocationsQuery, MenuSchema, SearchQuery, SearchResultSchema, SlugParam } from "./schemas";
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
@@ -69,10 +69,10 @@ export const menuRoutes = createRouter()
 			responses: { 200: jsonContent(MenuSchema, "The menu"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const document = await loadMenuDocument(database(c.var.d1), c.req.valid("param").slug);
-			if (!document) throw ApiError.notFound("Location");
+			const menu = await readMenu(c.var.d1, c.req.valid("param").slug);
+			if (!menu) throw ApiError.notFound("Location");
 			c.header("cache-control", "no-store");
-			return c.json(presentMenu(document, new Date()), 200);
+			return c.json(menu, 200);
 		},
 	)
 	.openapi(
@@ -85,33 +85,13 @@ export const menuRoutes = createRouter()
 			responses: { 200: jsonContent(SearchResultSchema, "Matching items, best first"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const { q, location, limit } = c.req.valid("query");
-			const db = database(c.var.d1);
-			if (location && !(await findLocation(db, location))) throw ApiError.notFound("Location");
-			const hits = await searchItems(c.var.d1, q, location, limit);
-			const slugs = [...new Set(hits.map((hit) => hit.locationSlug))];
-			const documents = new Map(
-				await Promise.all(slugs.map(async (slug) => [slug, await loadMenuDocument(db, slug)] as const)),
-			);
-			const now = new Date();
-			const results = hits.flatMap((hit) => {
-				const document = documents.get(hit.locationSlug);
-				if (!document) return [];
-				const menu = presentMenu(document, now);
-				for (const category of menu.categories) {
-					const item = category.items.find((candidate) => candidate.id === hit.itemId);
-					if (item) {
-						return [
-							{
-								location: { slug: menu.location.slug, name: menu.location.name },
-								category: { id: category.id, name: category.name },
-								item,
-							},
-						];
-					}
-				}
-				return [];
-			});
-			return c.json({ query: q, results }, 200);
+			const query = c.req.valid("query");
+			const hits = await searchMenu(c.var.d1, query);
+			const results = hits.map(({ menu, category, item }) => ({
+				location: { slug: menu.location.slug, name: menu.location.name },
+				category: { id: category.id, name: category.name },
+				item,
+			}));
+			return c.json({ query: query.q, results }, 200);
 		},
 	);
