@@ -1,0 +1,253 @@
+/**
+ * Accounts' share of the graph: `me` (the signed-in account, as GET
+ * /customers/me answers it, with its order history) and `updateMe` (PATCH
+ * /customers/me). Both call the functions the REST routes call
+ * (accounts/profile.ts), so they refuse and answer alike.
+ *
+ * A history entry's lines come from the regions' read models, loaded for all
+ * the entries of an operation at once: one statement per region holding some
+ * of them, however many orders are shown.
+ */
+import type { AppEnv } from "@goodfood/platform/app";
+import { signedIn } from "@goodfood/platform/auth";
+import { ApiError } from "@goodfood/platform/errors";
+import { regionsOf } from "@goodfood/platform/regions";
+import DataLoader from "dataloader";
+import { asc, inArray } from "drizzle-orm";
+import { parse } from "graphql";
+import type { Context } from "hono";
+import { regionOfId } from "../cart/identity";
+import { database } from "../db/client";
+import * as schema from "../db/schema";
+import { type GraphContext, perOperation } from "../graph/context";
+import type { GraphPart } from "../graph/part";
+import {
+	accountOfCaller,
+	changeProfile,
+	currentAccount,
+	ORDER_HISTORY_LIMIT,
+	type OrderHistoryEntry,
+	orderHistory,
+	parseProfilePatch,
+} from "./profile";
+import { type AccountRow, profileOf } from "./repository";
+
+type OrderLineRow = typeof schema.orderLines.$inferSelect;
+
+/** A history entry as the graph's resolvers pass it on: the entry, with the id the `Order` entity keys on. */
+interface HistoryOrder extends OrderHistoryEntry {
+	id: string;
+}
+
+/** D1 binds at most 100 parameters a statement. */
+const IDS_PER_STATEMENT = 90;
+
+function chunks<T>(values: T[], size: number): T[][] {
+	const result: T[][] = [];
+	for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
+	return result;
+}
+
+/**
+ * The lines of many orders, from the read model of each order's region: one
+ * batch per region, each of one statement per 90 orders.
+ */
+async function linesOfOrders(c: Context<AppEnv>, orderIds: readonly string[]): Promise<OrderLineRow[][]> {
+	const regions = regionsOf(c.env);
+	const byRegion = Map.groupBy(orderIds, (id) => regionOfId(id));
+	const found = new Map<string, OrderLineRow[]>();
+	await Promise.all(
+		[...byRegion].map(async ([name, ids]) => {
+			const region = regions.get(name);
+			if (!region) return;
+			const db = database(c.var.orderData.in(region));
+			const [first, ...rest] = chunks(ids, IDS_PER_STATEMENT).map((part) =>
+				db
+					.select()
+					.from(schema.orderLines)
+					.where(inArray(schema.orderLines.orderId, part))
+					.orderBy(asc(schema.orderLines.orderId), asc(schema.orderLines.position)),
+			);
+			for (const rows of await db.batch([first, ...rest])) {
+				for (const row of rows) found.set(row.orderId, [...(found.get(row.orderId) ?? []), row]);
+			}
+		}),
+	);
+	return orderIds.map((id) => found.get(id) ?? []);
+}
+
+/** The operation's loader of order lines: every entry asked for in one operation is read together. */
+function orderLinesLoader(context: GraphContext): DataLoader<string, OrderLineRow[]> {
+	return perOperation(context, "accounts.orderLines", () => new DataLoader((ids) => linesOfOrders(context.c, ids)));
+}
+
+function historyLimit(limit: number | null | undefined): number {
+	if (limit == null) return ORDER_HISTORY_LIMIT;
+	if (!Number.isInteger(limit) || limit < 1 || limit > ORDER_HISTORY_LIMIT) {
+		throw new ApiError("validation_failed", "Invalid limit", [
+			{ field: "limit", message: `must be between 1 and ${ORDER_HISTORY_LIMIT}` },
+		]);
+	}
+	return limit;
+}
+
+export const accountsGraph: GraphPart = {
+	typeDefs: parse(/* GraphQL */ `
+		"A signed-in account: its profile, as GET /customers/me answers it, and its orders."
+		type Customer @key(fields: "id") {
+			id: ID!
+			email: String!
+			"customer, kitchen, manager or admin."
+			role: String!
+			name: String!
+			phone: String
+			"The locations a staff account works at; empty for customers and admins."
+			locations: [String!]!
+			addresses: [SavedAddress!]!
+			dietaryPreferences: [String!]!
+			avoidAllergens: [String!]!
+			favouriteLocation: String
+			notificationPreferences: NotificationPreferences!
+			createdAt: String!
+			"The account's orders from every region, newest first (at most 200, the default)."
+			orders(limit: Int): [CustomerOrder!]!
+		}
+
+		type SavedAddress {
+			label: String!
+			line1: String!
+			line2: String
+			city: String!
+			postcode: String!
+			latitude: Float!
+			longitude: Float!
+		}
+
+		type NotificationPreferences {
+			orderUpdates: Boolean!
+			marketing: Boolean!
+		}
+
+		"An amount in minor units (pence, cents) of a currency."
+		type CustomerMoney {
+			amount: Int!
+			currency: String!
+		}
+
+		"One order of the history, as the customer's order history read model keeps it."
+		type CustomerOrder {
+			id: ID!
+			locationSlug: String!
+			placedAt: String!
+			status: String!
+			total: CustomerMoney!
+			"What was ordered, as placed; options by name, so a reorder can match them on today's menu."
+			lines: [CustomerOrderLine!]!
+		}
+
+		type CustomerOrderLine {
+			lineId: ID!
+			itemId: ID!
+			name: String!
+			quantity: Int!
+			unitPrice: CustomerMoney!
+			lineTotal: CustomerMoney!
+			options: [CustomerOrderLineOption!]!
+			note: String
+		}
+
+		type CustomerOrderLineOption {
+			name: String!
+			priceDelta: CustomerMoney!
+		}
+
+		"""
+		A change to the profile, as PATCH /customers/me takes it: only the fields
+		given change. Every rule (lengths, phone format, known allergens and diets,
+		at most 10 addresses) is checked as REST checks it, and a refusal is
+		validation_failed naming the field (e.g. addresses.0.postcode).
+		"""
+		input ProfilePatchInput {
+			name: String
+			"null removes the phone number."
+			phone: String
+			"Replaces every saved address."
+			addresses: [SavedAddressInput!]
+			dietaryPreferences: [String!]
+			avoidAllergens: [String!]
+			"null forgets the favourite."
+			favouriteLocation: String
+			notificationPreferences: NotificationPreferencesInput
+		}
+
+		input SavedAddressInput {
+			label: String
+			line1: String
+			line2: String
+			city: String
+			postcode: String
+			latitude: Float
+			longitude: Float
+		}
+
+		input NotificationPreferencesInput {
+			orderUpdates: Boolean
+			marketing: Boolean
+		}
+
+		extend type Query {
+			"The signed-in account (staff get their own), or null when anonymous."
+			me: Customer
+		}
+
+		extend type Mutation {
+			"Changes the signed-in account's profile (PATCH /customers/me); unauthorized when anonymous."
+			updateMe(input: ProfilePatchInput!): Customer!
+		}
+	`),
+	resolvers: {
+		Query: {
+			me: async (_, __, { c }) => {
+				const account = await accountOfCaller(c);
+				return account ? { ...profileOf(account), account } : null;
+			},
+		},
+		Mutation: {
+			updateMe: async (_, { input }: { input: unknown }, { c }) => {
+				signedIn(c);
+				const patch = parseProfilePatch(input);
+				const updated = await changeProfile(c, await currentAccount(c), patch);
+				return { ...profileOf(updated), account: updated };
+			},
+		},
+		Customer: {
+			// Only the caller's own account resolves; anyone else's is null, as no route shows another's profile.
+			__resolveReference: async ({ id }: { id: string }, { c }: GraphContext) => {
+				const account = await accountOfCaller(c);
+				return account && account.id === id ? { ...profileOf(account), account } : null;
+			},
+			orders: async (
+				{ account }: { account: AccountRow },
+				{ limit }: { limit?: number | null },
+				{ c },
+			): Promise<HistoryOrder[]> =>
+				(await orderHistory(c, account, historyLimit(limit))).map((entry) => ({ ...entry, id: entry.orderId })),
+		},
+		CustomerOrder: {
+			lines: async (order: HistoryOrder, _, context: GraphContext) =>
+				(await orderLinesLoader(context).load(order.id)).map((line) => ({
+					lineId: line.lineId,
+					itemId: line.itemId,
+					name: line.name,
+					quantity: line.quantity,
+					unitPrice: { amount: line.unitPriceMinor, currency: order.total.currency },
+					lineTotal: { amount: line.lineTotalMinor, currency: order.total.currency },
+					options: line.options.map((option) => ({
+						name: option.name,
+						priceDelta: { amount: option.priceDelta, currency: order.total.currency },
+					})),
+					note: line.note,
+				})),
+		},
+	},
+};
