@@ -5,6 +5,7 @@
  */
 import { type DocumentNode, Kind, parse } from "graphql";
 import { createSchema } from "graphql-yoga";
+import { accountsGraph } from "../accounts/graph";
 import { menuGraph } from "../menu/graph";
 import type { GraphContext, ServerContext } from "./context";
 import { federationPart } from "./federation";
@@ -21,7 +22,7 @@ const root: GraphPart = {
 };
 
 /** Every context's part; a new one is added here and nowhere else. */
-export const GRAPH_PARTS: GraphPart[] = [root, menuGraph];
+export const GRAPH_PARTS: GraphPart[] = [root, menuGraph, accountsGraph];
 
 const OPERATION_ROOTS = ["Mutation", "Subscription"];
 
