@@ -7,6 +7,7 @@ import { type DocumentNode, Kind, parse } from "graphql";
 import { createSchema } from "graphql-yoga";
 import { accountsGraph } from "../accounts/graph";
 import { menuGraph } from "../menu/graph";
+import { liveGraph } from "../ordering/live-graph";
 import type { GraphContext, ServerContext } from "./context";
 import { federationPart } from "./federation";
 import type { GraphPart } from "./part";
@@ -22,7 +23,7 @@ const root: GraphPart = {
 };
 
 /** Every context's part; a new one is added here and nowhere else. */
-export const GRAPH_PARTS: GraphPart[] = [root, menuGraph, accountsGraph];
+export const GRAPH_PARTS: GraphPart[] = [root, menuGraph, accountsGraph, liveGraph];
 
 const OPERATION_ROOTS = ["Mutation", "Subscription"];
 

@@ -1,0 +1,210 @@
+/**
+ * GraphQL subscriptions over Server-Sent Events: an order's updates follow the
+ * status changes staff make through REST, strangers are refused with REST's
+ * code and no data, and the kitchen's subscription sees new orders for staff only.
+ */
+import { describe, expect, it } from "vitest";
+import { bearer, call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, PRINCIPALS, STAFF, send } from "./helpers";
+
+interface GraphResult {
+	data?: Record<string, Record<string, unknown>> | null;
+	errors?: { message: string; extensions?: { code?: string; details?: { field: string }[] } }[];
+}
+
+interface SseEvent {
+	event: string;
+	data: string;
+}
+
+const ORDER_UPDATED = /* GraphQL */ `
+	subscription ($orderId: ID!, $token: String, $after: Int) {
+		orderUpdated(orderId: $orderId, token: $token, after: $after) {
+			orderId
+			sequence
+			event
+			status
+			occurredAt
+			estimatedReadyAt
+			estimatedReadyAtLocal
+		}
+	}
+`;
+
+const KITCHEN_ORDERS = /* GraphQL */ `
+	subscription ($location: ID!) {
+		kitchenOrders(location: $location) {
+			orderId
+			event
+			status
+			ticket {
+				contactName
+				lines {
+					name
+					quantity
+				}
+			}
+		}
+	}
+`;
+
+/** Opens a subscription the way a browser's EventSource-like client would, and reads its frames as they come. */
+async function subscribe(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
+	const response = await call("/api/v1/graphql", {
+		method: "POST",
+		headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
+		body: JSON.stringify({ query, variables }),
+	});
+	expect(response.headers.get("content-type")).toContain("text/event-stream");
+	if (!response.body) throw new Error("no body");
+	const reader = response.body.getReader();
+	const decoder = new TextDecoder();
+	let buffered = "";
+	const queued: SseEvent[] = [];
+
+	/** The next event frame (keep-alive comments skipped), or null once the stream ends. */
+	async function nextEvent(): Promise<SseEvent | null> {
+		while (queued.length === 0) {
+			const frameEnd = buffered.indexOf("\n\n");
+			if (frameEnd >= 0) {
+				const frame = buffered.slice(0, frameEnd);
+				buffered = buffered.slice(frameEnd + 2);
+				const lines = frame.split("\n").filter((line) => !line.startsWith(":"));
+				const event = lines
+					.find((line) => line.startsWith("event:"))
+					?.slice(6)
+					.trim();
+				const data = lines
+					.filter((line) => line.startsWith("data:"))
+					.map((line) => line.slice(5).trim())
+					.join("\n");
+				if (event) queued.push({ event, data });
+				continue;
+			}
+			const { value, done } = await reader.read();
+			if (done) return null;
+			buffered += decoder.decode(value, { stream: true });
+		}
+		return queued.shift() ?? null;
+	}
+
+	return {
+		response,
+		/** The next result, failing after two seconds without one. */
+		async next(): Promise<GraphResult> {
+			const event = await Promise.race([
+				nextEvent(),
+				new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no event within 2 s")), 2000)),
+			]);
+			if (!event) throw new Error("the stream ended");
+			expect(event.event).toBe("next");
+			return JSON.parse(event.data) as GraphResult;
+		},
+		nextEvent,
+		close: () => reader.cancel(),
+	};
+}
+
+async function placed() {
+	const cart = await cartWithFlatWhite();
+	return json<{ orderId: string; trackingToken: string }>(await checkout(cart.id, PICKUP_TOMORROW()));
+}
+
+const move = (orderId: string, body: Record<string, unknown>) =>
+	send("POST", `/api/v1/orders/${orderId}/status`, body, STAFF);
+
+describe("orderUpdated over Server-Sent Events", () => {
+	it("gives the order as it stands, then each status change staff make through REST", async () => {
+		const { orderId, trackingToken } = await placed();
+		const live = await subscribe(ORDER_UPDATED, { orderId, token: trackingToken });
+		expect(live.response.status).toBe(200);
+
+		const first = await live.next();
+		expect(first.errors).toBeUndefined();
+		expect(first.data?.orderUpdated).toMatchObject({ orderId, sequence: 1, event: null, status: "placed" });
+
+		expect((await move(orderId, { status: "confirmed", etaMinutes: 20 })).status).toBe(200);
+		const confirmed = (await live.next()).data?.orderUpdated;
+		expect(confirmed).toMatchObject({ orderId, sequence: 2, event: "OrderConfirmed", status: "confirmed" });
+		expect(Date.parse(String(confirmed?.estimatedReadyAt))).toBeGreaterThan(Date.now() + 19 * 60_000);
+		expect(confirmed?.estimatedReadyAtLocal).toMatch(/^\d{2}:\d{2}$/);
+
+		await move(orderId, { status: "preparing" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, status: "preparing" });
+		await live.close();
+	});
+
+	it("lets staff follow an order without its token, and resumes after a sequence number", async () => {
+		const { orderId } = await placed();
+		await move(orderId, { status: "confirmed", etaMinutes: 10 });
+		await move(orderId, { status: "preparing" });
+		// The state as it stands first, then the changes after sequence 1 that a reconnecting client missed.
+		const live = await subscribe(ORDER_UPDATED, { orderId, after: 1 }, STAFF);
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: null, status: "preparing" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 2, event: "OrderConfirmed" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: "OrderPreparationStarted" });
+		await live.close();
+	});
+
+	it("refuses a wrong tracking token with not_found and no data, as REST does", async () => {
+		const { orderId } = await placed();
+		for (const headers of [{}, await bearer(PRINCIPALS.customer), await bearer(PRINCIPALS.otherKitchen)]) {
+			const live = await subscribe(ORDER_UPDATED, { orderId, token: "wrong" }, headers);
+			const refused = await live.next();
+			expect(refused.data ?? null).toBeNull();
+			expect(refused.errors?.[0].extensions?.code).toBe("not_found");
+			expect((await live.nextEvent())?.event).toBe("complete");
+			expect(await live.nextEvent()).toBeNull();
+		}
+	});
+
+	it("names the field of a malformed order id or a negative after", async () => {
+		const badId = await subscribe(ORDER_UPDATED, { orderId: "ord_nope", token: "x" });
+		const refusedId = await badId.next();
+		expect(refusedId.errors?.[0].extensions).toMatchObject({
+			code: "validation_failed",
+			details: [{ field: "orderId" }],
+		});
+		const { orderId, trackingToken } = await placed();
+		const badAfter = await subscribe(ORDER_UPDATED, { orderId, token: trackingToken, after: -1 });
+		expect((await badAfter.next()).errors?.[0].extensions).toMatchObject({
+			code: "validation_failed",
+			details: [{ field: "after" }],
+		});
+	});
+});
+
+describe("kitchenOrders over Server-Sent Events", () => {
+	it("tells the location's staff about an order the moment it is placed, with what to cook", async () => {
+		const board = await subscribe(KITCHEN_ORDERS, { location: "london-soho" }, await bearer(PRINCIPALS.kitchen));
+		expect(board.response.status).toBe(200);
+		// The subscription is open once the feed has its socket; an order placed now reaches it.
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const { orderId } = await placed();
+		const update = await board.next();
+		expect(update.errors).toBeUndefined();
+		expect(update.data?.kitchenOrders).toMatchObject({
+			orderId,
+			event: "OrderPlaced",
+			status: "placed",
+			ticket: { lines: [{ quantity: 2 }] },
+		});
+
+		await move(orderId, { status: "confirmed", etaMinutes: 15 });
+		expect((await board.next()).data?.kitchenOrders).toMatchObject({ orderId, status: "confirmed", ticket: null });
+		await board.close();
+	});
+
+	it("is refused to customers, to staff of other locations and to nobody signed in", async () => {
+		for (const [headers, code] of [
+			[await bearer(PRINCIPALS.customer), "forbidden"],
+			[await bearer(PRINCIPALS.otherKitchen), "forbidden"],
+			[{}, "unauthorized"],
+		] as const) {
+			const board = await subscribe(KITCHEN_ORDERS, { location: "london-soho" }, headers);
+			const refused = await board.next();
+			expect(refused.data ?? null).toBeNull();
+			expect(refused.errors?.[0].extensions?.code).toBe(code);
+			expect((await board.nextEvent())?.event).toBe("complete");
+		}
+	});
+});
