@@ -44,7 +44,7 @@ const HISTORY = `query History($limit: Int) {
 		id
 		orders(limit: $limit) {
 			id locationSlug placedAt status total { amount currency }
-			lines { lineId itemId name quantity unitPrice { amount currency } lineTotal { amount currency } options { name priceDelta { amount currency } } note }
+			lines { id itemId name quantity unitPrice { amount currency } lineTotal { amount currency } options { name priceDelta { amount currency } } note }
 		}
 	}
 }`;
@@ -107,8 +107,15 @@ describe("me", () => {
 		expect(byId.get(newYork)?.lines).toMatchObject([{ itemId: "itm-nyc-cold-brew", quantity: 1 }]);
 		expect(byId.get(newYork)?.total.currency).toBe("USD");
 
-		const newest = await graphql<{ me: { orders: HistoryOrder[] } }>(HISTORY, { limit: 1 }, customer.headers);
-		expect(newest.data?.me.orders.map((order) => order.id)).toEqual([rest.orders[0].orderId]);
+		expect(orders.map((order) => order.status)).toEqual(rest.orders.map((order) => order.status.toUpperCase()));
+
+		// The newest only, with the full order as GET /orders/{id} answers it.
+		const newest = await graphql<{
+			me: { orders: { id: string; order: { id: string; contact: { name: string } } }[] };
+		}>("query { me { orders(limit: 1) { id order { id contact { name } } } } }", {}, customer.headers);
+		expect(newest.data?.me.orders).toEqual([
+			{ id: rest.orders[0].orderId, order: { id: rest.orders[0].orderId, contact: { name: CONTACT.name } } },
+		]);
 	});
 
 	it("refuses a limit outside 1–200 with validation_failed naming limit", async () => {
@@ -189,7 +196,7 @@ describe("updateMe", () => {
 		};
 		const rest = await send("PATCH", "/api/v1/customers/me", input, customer.headers);
 		const restError = (await json<{ error: { code: string; details: { field: string }[] } }>(rest)).error;
-		const { data, errors } = await graphql(UPDATE_ME, { input }, customer.headers);
+		const { data, errors } = await graphql<{ updateMe: unknown }>(UPDATE_ME, { input }, customer.headers);
 		expect(data?.updateMe ?? null).toBeNull();
 		expect(errors?.[0].extensions?.code).toBe("validation_failed");
 		const fields = ((errors?.[0].extensions?.details ?? []) as { field: string }[]).map((issue) => issue.field);

@@ -16,11 +16,14 @@ import DataLoader from "dataloader";
 import { asc, inArray } from "drizzle-orm";
 import { parse } from "graphql";
 import type { Context } from "hono";
+import { locationBySlug } from "../cart/graph-support";
 import { regionOfId } from "../cart/identity";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { type GraphContext, perOperation } from "../graph/context";
 import type { GraphPart } from "../graph/part";
+import { readOrder } from "../ordering/order-commands";
+import type { OrderView } from "../ordering/order-views";
 import {
 	accountOfCaller,
 	changeProfile,
@@ -81,6 +84,21 @@ function orderLinesLoader(context: GraphContext): DataLoader<string, OrderLineRo
 	return perOperation(context, "accounts.orderLines", () => new DataLoader((ids) => linesOfOrders(context.c, ids)));
 }
 
+/** A read model line as GET /orders/{id} shows it (`OrderLine` in ordering's part). */
+function lineView(line: OrderLineRow, currency: string): OrderView["lines"][number] {
+	const money = (amount: number) => ({ amount, currency });
+	return {
+		lineId: line.lineId,
+		itemId: line.itemId,
+		name: line.name,
+		quantity: line.quantity,
+		unitPrice: money(line.unitPriceMinor),
+		options: line.options.map((option) => ({ name: option.name, priceDelta: money(option.priceDelta) })),
+		note: line.note,
+		lineTotal: money(line.lineTotalMinor),
+	};
+}
+
 function historyLimit(limit: number | null | undefined): number {
 	if (limit == null) return ORDER_HISTORY_LIMIT;
 	if (!Number.isInteger(limit) || limit < 1 || limit > ORDER_HISTORY_LIMIT) {
@@ -128,37 +146,22 @@ export const accountsGraph: GraphPart = {
 			marketing: Boolean!
 		}
 
-		"An amount in minor units (pence, cents) of a currency."
-		type CustomerMoney {
-			amount: Int!
-			currency: String!
-		}
-
-		"One order of the history, as the customer's order history read model keeps it."
+		"""
+		One order of the history, as the customer's order history read model keeps it
+		(what GET /customers/me/orders lists), with its lines; the full order, as
+		GET /orders/{id} answers it, is a field away (one read of the order's own
+		object each, so ask for it on the few orders a screen opens).
+		"""
 		type CustomerOrder {
 			id: ID!
-			locationSlug: String!
+			locationSlug: ID!
+			location: Location!
 			placedAt: String!
-			status: String!
-			total: CustomerMoney!
+			status: OrderStatus!
+			total: Money!
 			"What was ordered, as placed; options by name, so a reorder can match them on today's menu."
-			lines: [CustomerOrderLine!]!
-		}
-
-		type CustomerOrderLine {
-			lineId: ID!
-			itemId: ID!
-			name: String!
-			quantity: Int!
-			unitPrice: CustomerMoney!
-			lineTotal: CustomerMoney!
-			options: [CustomerOrderLineOption!]!
-			note: String
-		}
-
-		type CustomerOrderLineOption {
-			name: String!
-			priceDelta: CustomerMoney!
+			lines: [OrderLine!]!
+			order: Order!
 		}
 
 		"""
@@ -234,20 +237,11 @@ export const accountsGraph: GraphPart = {
 				(await orderHistory(c, account, historyLimit(limit))).map((entry) => ({ ...entry, id: entry.orderId })),
 		},
 		CustomerOrder: {
+			location: (order: HistoryOrder, _, context: GraphContext) => locationBySlug(context, order.locationSlug),
 			lines: async (order: HistoryOrder, _, context: GraphContext) =>
-				(await orderLinesLoader(context).load(order.id)).map((line) => ({
-					lineId: line.lineId,
-					itemId: line.itemId,
-					name: line.name,
-					quantity: line.quantity,
-					unitPrice: { amount: line.unitPriceMinor, currency: order.total.currency },
-					lineTotal: { amount: line.lineTotalMinor, currency: order.total.currency },
-					options: line.options.map((option) => ({
-						name: option.name,
-						priceDelta: { amount: option.priceDelta, currency: order.total.currency },
-					})),
-					note: line.note,
-				})),
+				(await orderLinesLoader(context).load(order.id)).map((line) => lineView(line, order.total.currency)),
+			// As GET /orders/{id} reads it, with the caller's access: the customer placed it.
+			order: (order: HistoryOrder, _, { c }: GraphContext) => readOrder(c, order.id, undefined),
 		},
 	},
 };
