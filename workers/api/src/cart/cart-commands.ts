@@ -67,7 +67,7 @@ export async function removeCartLine(c: Ctx, cartId: string, lineId: string): Pr
 
 /**
  * Places the cart's order. The same key with the same input replays the first
- * answer; the same key with another input is refused (idempotency_key_in_use).
+ * answer; the same key with another input is refused (idempotency_key_reused).
  */
 export async function checkoutCart(
 	c: Ctx,

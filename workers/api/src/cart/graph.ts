@@ -150,7 +150,7 @@ export const cartGraph: GraphPart = {
 			"Changes a line's quantity, options or note (null clears the note)."
 			updateCartItem(cart: ID!, line: ID!, quantity: Int, options: [ID!], note: String): Cart!
 			removeCartItem(cart: ID!, line: ID!): Cart!
-			"Places the order. The same key with the same input answers the same order; with another input, idempotency_key_in_use."
+			"Places the order. The same key with the same input answers the same order; with another input, idempotency_key_reused."
 			checkout(cart: ID!, idempotencyKey: String!, input: CheckoutInput!): PlacedOrder!
 		}
 	`),
