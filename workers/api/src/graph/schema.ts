@@ -6,7 +6,9 @@
 import { type DocumentNode, Kind, parse } from "graphql";
 import { createSchema } from "graphql-yoga";
 import { accountsGraph } from "../accounts/graph";
+import { cartGraph } from "../cart/graph";
 import { menuGraph } from "../menu/graph";
+import { orderingGraph } from "../ordering/graph";
 import { liveGraph } from "../ordering/live-graph";
 import type { GraphContext, ServerContext } from "./context";
 import { federationPart } from "./federation";
@@ -23,7 +25,7 @@ const root: GraphPart = {
 };
 
 /** Every context's part; a new one is added here and nowhere else. */
-export const GRAPH_PARTS: GraphPart[] = [root, menuGraph, accountsGraph, liveGraph];
+export const GRAPH_PARTS: GraphPart[] = [root, menuGraph, accountsGraph, liveGraph, cartGraph, orderingGraph];
 
 const OPERATION_ROOTS = ["Mutation", "Subscription"];
 
