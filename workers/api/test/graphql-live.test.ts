@@ -3,8 +3,20 @@
  * status changes staff make through REST, strangers are refused with REST's
  * code and no data, and the kitchen's subscription sees new orders for staff only.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { bearer, call, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW, PRINCIPALS, STAFF, send } from "./helpers";
+import {
+	bearer,
+	call,
+	cartStub,
+	cartWithFlatWhite,
+	checkout,
+	json,
+	PICKUP_TOMORROW,
+	PRINCIPALS,
+	STAFF,
+	send,
+} from "./helpers";
 
 interface GraphResult {
 	data?: Record<string, Record<string, unknown>> | null;
@@ -145,6 +157,19 @@ describe("orderUpdated over Server-Sent Events", () => {
 		await live.close();
 	});
 
+	it("closes its socket at the order's object when the subscriber goes away", async () => {
+		const { orderId, trackingToken } = await placed();
+		const openSockets = () => runInDurableObject(cartStub(orderId), (_, state) => state.getWebSockets().length);
+		const live = await subscribe(ORDER_UPDATED, { orderId, token: trackingToken });
+		await live.next();
+		expect(await openSockets()).toBe(1);
+
+		await live.close();
+		const deadline = Date.now() + 2000;
+		while ((await openSockets()) > 0 && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
+		expect(await openSockets()).toBe(0);
+	});
+
 	it("refuses a wrong tracking token with not_found and no data, as REST does", async () => {
 		const { orderId } = await placed();
 		for (const headers of [{}, await bearer(PRINCIPALS.customer), await bearer(PRINCIPALS.otherKitchen)]) {
@@ -177,8 +202,7 @@ describe("kitchenOrders over Server-Sent Events", () => {
 	it("tells the location's staff about an order the moment it is placed, with what to cook", async () => {
 		const board = await subscribe(KITCHEN_ORDERS, { location: "london-soho" }, await bearer(PRINCIPALS.kitchen));
 		expect(board.response.status).toBe(200);
-		// The subscription is open once the feed has its socket; an order placed now reaches it.
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		// Yoga answers once the subscription's source is open, so an order placed now reaches it.
 		const { orderId } = await placed();
 		const update = await board.next();
 		expect(update.errors).toBeUndefined();
