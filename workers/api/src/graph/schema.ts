@@ -7,6 +7,7 @@ import { type DocumentNode, Kind, parse } from "graphql";
 import { createSchema } from "graphql-yoga";
 import { accountsGraph } from "../accounts/graph";
 import { cartGraph } from "../cart/graph";
+import { intelligenceGraph } from "../intelligence/graph";
 import { menuGraph } from "../menu/graph";
 import { orderingGraph } from "../ordering/graph";
 import { liveGraph } from "../ordering/live-graph";
@@ -25,7 +26,15 @@ const root: GraphPart = {
 };
 
 /** Every context's part; a new one is added here and nowhere else. */
-export const GRAPH_PARTS: GraphPart[] = [root, menuGraph, accountsGraph, liveGraph, cartGraph, orderingGraph];
+export const GRAPH_PARTS: GraphPart[] = [
+	root,
+	menuGraph,
+	accountsGraph,
+	liveGraph,
+	cartGraph,
+	orderingGraph,
+	intelligenceGraph,
+];
 
 const OPERATION_ROOTS = ["Mutation", "Subscription"];
 
