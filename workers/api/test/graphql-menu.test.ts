@@ -265,6 +265,12 @@ describe("the menu through GraphQL", () => {
 		expect(data).toEqual({ menu: null, location: null });
 	});
 
+	it("refuses a slug REST would refuse, naming the argument", async () => {
+		const answer = await graphql(`{ menu(location: "Not A Slug!") { version } }`);
+		expect(codesOf(answer)).toEqual(["validation_failed"]);
+		expect(JSON.stringify(answer.errors?.[0].extensions?.details)).toContain('"field":"location"');
+	});
+
 	it("orders locations nearest first, and refuses a latitude without a longitude naming it", async () => {
 		const near = await dataOf<{ locations: { slug: string; distanceMeters: number }[] }>(
 			`{ locations(latitude: 40.7465, longitude: -74.0014) { slug distanceMeters } }`,

@@ -18,7 +18,7 @@ import { nearestFirst } from "./domain/geo";
 import { type PresentedMenuItem, searchMenu } from "./reads";
 import { findItemLocations, findLocation, listLocations, loadMenuDocuments } from "./repository";
 import { describeLocation } from "./routes";
-import { LocationsQuery, SearchQuery } from "./schemas";
+import { LocationsQuery, SearchQuery, SlugParam } from "./schemas";
 
 /** A location as the graph resolves it: its summary, and whether it is open now. */
 type GraphLocation = LocationSummary & { openNow: boolean; menuVersion: number; distanceMeters?: number };
@@ -55,6 +55,13 @@ function invalidArguments(error: ZodError, argumentNames: Record<string, string>
 	const issues = fieldIssues(error).map((issue) => ({ ...issue, field: argumentNames[issue.field] ?? issue.field }));
 	const fields = [...new Set(issues.map((issue) => issue.field))].join(", ");
 	return new ApiError("validation_failed", `Invalid ${fields}`, issues);
+}
+
+/** A slug as REST's path parameter accepts it, else validation_failed naming the argument. */
+function validSlug(value: string, argumentName: string): string {
+	const parsed = SlugParam.safeParse({ slug: value });
+	if (!parsed.success) throw invalidArguments(parsed.error, { slug: argumentName });
+	return parsed.data.slug;
 }
 
 function findOnMenu(menu: PresentedMenu, itemId: string): PresentedMenuItem | undefined {
@@ -259,11 +266,11 @@ export const menuGraph: GraphPart = {
 					? nearestFirst(locations, { latitude: lat, longitude: lng })
 					: locations;
 			},
-			location: async (_, { slug }: { slug: string }, { c }) => {
-				const row = await findLocation(database(c.var.d1), slug);
+			location: async (_, args: { slug: string }, { c }) => {
+				const row = await findLocation(database(c.var.d1), validSlug(args.slug, "slug"));
 				return row ? describeLocation(row, new Date()) : null;
 			},
-			menu: (_, { location }: { location: string }, context) => menuLoader(context).load(location),
+			menu: (_, args: { location: string }, context) => menuLoader(context).load(validSlug(args.location, "location")),
 			searchMenu: async (_, args: { query: string; location?: string | null; limit?: number | null }, { c }) => {
 				const parsed = SearchQuery.safeParse({
 					q: args.query,
