@@ -38,6 +38,13 @@ const ORDER_UPDATED = /* GraphQL */ `
 			occurredAt
 			estimatedReadyAt
 			estimatedReadyAtLocal
+			order {
+				status
+				contact {
+					name
+					email
+				}
+			}
 		}
 	}
 `;
@@ -132,16 +139,22 @@ describe("orderUpdated over Server-Sent Events", () => {
 
 		const first = await live.next();
 		expect(first.errors).toBeUndefined();
-		expect(first.data?.orderUpdated).toMatchObject({ orderId, sequence: 1, event: null, status: "placed" });
+		expect(first.data?.orderUpdated).toMatchObject({ orderId, sequence: 1, event: null, status: "PLACED" });
+		// The order as a tracking link shows it: a name, no e-mail.
+		expect(first.data?.orderUpdated.order).toEqual({
+			status: "PLACED",
+			contact: { name: "Ada Lovelace", email: null },
+		});
 
 		expect((await move(orderId, { status: "confirmed", etaMinutes: 20 })).status).toBe(200);
 		const confirmed = (await live.next()).data?.orderUpdated;
-		expect(confirmed).toMatchObject({ orderId, sequence: 2, event: "OrderConfirmed", status: "confirmed" });
+		expect(confirmed).toMatchObject({ orderId, sequence: 2, event: "OrderConfirmed", status: "CONFIRMED" });
 		expect(Date.parse(String(confirmed?.estimatedReadyAt))).toBeGreaterThan(Date.now() + 19 * 60_000);
 		expect(confirmed?.estimatedReadyAtLocal).toMatch(/^\d{2}:\d{2}$/);
+		expect(confirmed?.order).toMatchObject({ status: "CONFIRMED", contact: { email: null } });
 
 		await move(orderId, { status: "preparing" });
-		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, status: "preparing" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, status: "PREPARING" });
 		await live.close();
 	});
 
@@ -151,7 +164,12 @@ describe("orderUpdated over Server-Sent Events", () => {
 		await move(orderId, { status: "preparing" });
 		// The state as it stands first, then the changes after sequence 1 that a reconnecting client missed.
 		const live = await subscribe(ORDER_UPDATED, { orderId, after: 1 }, STAFF);
-		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: null, status: "preparing" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({
+			sequence: 3,
+			event: null,
+			status: "PREPARING",
+			order: { contact: { email: "ada@example.com" } },
+		});
 		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 2, event: "OrderConfirmed" });
 		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: "OrderPreparationStarted" });
 		await live.close();
@@ -209,12 +227,12 @@ describe("kitchenOrders over Server-Sent Events", () => {
 		expect(update.data?.kitchenOrders).toMatchObject({
 			orderId,
 			event: "OrderPlaced",
-			status: "placed",
+			status: "PLACED",
 			ticket: { lines: [{ quantity: 2 }] },
 		});
 
 		await move(orderId, { status: "confirmed", etaMinutes: 15 });
-		expect((await board.next()).data?.kitchenOrders).toMatchObject({ orderId, status: "confirmed", ticket: null });
+		expect((await board.next()).data?.kitchenOrders).toMatchObject({ orderId, status: "CONFIRMED", ticket: null });
 		await board.close();
 	});
 

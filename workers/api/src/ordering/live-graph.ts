@@ -12,12 +12,16 @@ import { parse } from "graphql";
 import type { KitchenMessage } from "../../../../durable-objects/src/kitchen-feed";
 import type { LiveMessage } from "../../../../durable-objects/src/live";
 import { cartObject } from "../cart/carts";
+import { validated } from "../cart/graph-support";
 import { currentRegionOf } from "../cart/location-region";
 import type { GraphContext } from "../graph/context";
 import type { GraphPart } from "../graph/part";
 import { SlugParam } from "../menu/schemas";
+import type { OrderAccess } from "./domain/access";
 import { socketMessages, upgradeHeaders } from "./live-stream";
-import { accessOf, OrderIdParam } from "./routes";
+import { accessOf, readOrderAs } from "./order-commands";
+import type { OrderView } from "./order-views";
+import { OrderIdParam } from "./routes";
 
 /** One change to an order as a subscriber sees it; the first is the order as it stands (event null). */
 export interface OrderUpdate {
@@ -29,6 +33,12 @@ export interface OrderUpdate {
 	estimatedReadyAt: string | null;
 	estimatedReadyAtLocal: string | null;
 	reason: string | null;
+}
+
+/** An update as resolvers hold it: with the access it was read with, and the order itself when the stream carried it. */
+interface HeldUpdate extends OrderUpdate {
+	access: OrderAccess;
+	view?: OrderView;
 }
 
 /** The update a live message makes: the snapshot is the order as it stands, an event one change. */
@@ -64,17 +74,17 @@ export function orderUpdateOf(message: LiveMessage): OrderUpdate {
  * without it, after the snapshot, which already stands for the events the
  * object's catch-up repeats.
  */
-function orderUpdates(socket: WebSocket, after: number | undefined) {
+function orderUpdates(socket: WebSocket, access: OrderAccess, after: number | undefined) {
 	let shownUpTo = after;
-	return socketMessages(socket, (message) => {
+	return socketMessages<HeldUpdate>(socket, (message) => {
 		const live = message as LiveMessage;
 		if (live.type === "snapshot") {
 			shownUpTo ??= live.sequence;
-			return orderUpdateOf(live);
+			return { ...orderUpdateOf(live), access, view: live.order };
 		}
 		if (live.type !== "event" || shownUpTo === undefined || live.sequence <= shownUpTo) return undefined;
 		shownUpTo = live.sequence;
-		return orderUpdateOf(live);
+		return { ...orderUpdateOf(live), access };
 	});
 }
 
@@ -82,18 +92,6 @@ function orderUpdates(socket: WebSocket, after: number | undefined) {
 function kitchenUpdateOf(message: unknown): KitchenMessage | undefined {
 	const update = message as KitchenMessage;
 	return update.type === "order" ? update : undefined;
-}
-
-type ArgumentSchema<T> = {
-	safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
-};
-
-/** An argument checked with the same schema REST checks its path parameter with, named as the graph names it. */
-function validArgument<T>(schema: ArgumentSchema<T>, value: unknown, field: string): T {
-	const result = schema.safeParse(value);
-	if (result.success) return result.data;
-	const message = result.error.issues[0]?.message ?? "is invalid";
-	throw new ApiError("validation_failed", `Invalid ${field}`, [{ field, message }]);
 }
 
 /** The socket a Durable Object answered an upgrade with, or the refusal REST would give. */
@@ -110,7 +108,7 @@ interface OrderSubscriptionArgs {
 }
 
 async function subscribeToOrder({ orderId, token, after }: OrderSubscriptionArgs, { c }: GraphContext) {
-	const id = validArgument(OrderIdParam.shape.orderId, orderId, "orderId");
+	const id = validated(OrderIdParam.shape.orderId, orderId, { argument: "orderId" });
 	if (after != null && after < 0) {
 		throw new ApiError("validation_failed", "Invalid after", [{ field: "after", message: "must not be negative" }]);
 	}
@@ -120,11 +118,11 @@ async function subscribeToOrder({ orderId, token, after }: OrderSubscriptionArgs
 	const response = await cartObject(c.env, id).fetch(`https://cart.internal/live?after=${after ?? 0}`, {
 		headers: upgradeHeaders({ "x-order-access": JSON.stringify(access) }),
 	});
-	return orderUpdates(acceptedSocket(response, "Order"), after ?? undefined);
+	return orderUpdates(acceptedSocket(response, "Order"), access, after ?? undefined);
 }
 
 async function subscribeToKitchen({ location }: { location: string }, { c }: GraphContext) {
-	const slug = validArgument(SlugParam.shape.slug, location, "location");
+	const slug = validated(SlugParam.shape.slug, location, { argument: "location" });
 	const staff = assertStaffAt(c, slug);
 	// The feed of the location's current region, as the REST kitchen feed follows.
 	const feed = objectIn(c.env.KITCHEN_FEEDS, await currentRegionOf(c.env, c.var.d1, slug), slug);
@@ -145,8 +143,8 @@ export const liveGraph: GraphPart = {
 			sequence: Int!
 			"The event that made the change (OrderConfirmed, OrderReady…); null for the first update, the current state."
 			event: String
-			"The order's status after it: placed, confirmed, preparing, ready, picked_up, out_for_delivery, delivered, rejected or cancelled."
-			status: String!
+			"The order's status after it."
+			status: OrderStatus!
 			"When the change happened (ISO 8601); for the first update, the latest change so far."
 			occurredAt: String!
 			"When the order should be ready (ISO 8601), once confirmed."
@@ -155,6 +153,8 @@ export const liveGraph: GraphPart = {
 			estimatedReadyAtLocal: String
 			"Why it was rejected or cancelled."
 			reason: String
+			"The whole order as it stands (read again for each change, only when asked for), as the caller may see it."
+			order: Order!
 		}
 
 		"What the kitchen needs to start on a new order."
@@ -179,7 +179,7 @@ export const liveGraph: GraphPart = {
 			sequence: Int!
 			"OrderPlaced for a new order, else the event that changed it."
 			event: String!
-			status: String!
+			status: OrderStatus!
 			occurredAt: String!
 			estimatedReadyAt: String
 			estimatedReadyAtLocal: String
@@ -209,6 +209,11 @@ export const liveGraph: GraphPart = {
 				subscribe: (_, args: { location: string }, context: GraphContext) => subscribeToKitchen(args, context),
 				resolve: passOn,
 			},
+		},
+		OrderUpdate: {
+			// The first update carries the order; a later one reads it, with the subscription's access.
+			order: (update: HeldUpdate, _, { c }: GraphContext) =>
+				update.view ?? readOrderAs(c, update.orderId, update.access),
 		},
 		KitchenOrderUpdate: {
 			ticket: (update: KitchenMessage) => update.order ?? null,
