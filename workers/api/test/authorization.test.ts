@@ -4,13 +4,17 @@
  * answers 404, not 403), staff only their locations, admins everything. A 403
  * says why in its details: the caller's role, or a location its account does
  * not work at. The last test fails when the app registers a route that is
- * neither in the matrix nor on the explicit list of public routes.
+ * neither in the matrix nor on the explicit list of public routes. The graph
+ * (/api/v1/graphql) has its own matrix by root field, with REST's codes, and
+ * the same completeness check over the served schema's roots.
  */
 import { env } from "cloudflare:workers";
 import type { Principal } from "@goodfood/platform/app";
 import type { ForbiddenDetails } from "@goodfood/platform/auth";
+import { ERROR_CODES } from "@goodfood/platform/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_PREFIX, app } from "../src/app";
+import { schema as graphSchema } from "../src/graph/schema";
 import {
 	bearer,
 	CONTACT,
@@ -695,6 +699,328 @@ describe("a 403 says why", () => {
 	});
 });
 
+// The graph: every root field of /api/v1/graphql against the same callers, with REST's codes.
+
+/** A field that answers null to this caller, without an error (`me` for nobody signed in). */
+const ANSWERS_NULL = "null";
+type GraphExpected = Expected | typeof ANSWERS_NULL;
+
+interface GraphResult {
+	data?: Record<string, unknown> | null;
+	errors?: { message: string; extensions?: { code?: string; details?: unknown } }[];
+}
+
+interface GraphCase {
+	/** The root field, `Query.cart`, `Mutation.checkout`, `Subscription.orderUpdated`; the completeness test matches on it. */
+	field: string;
+	variant?: string;
+	request: (as: Record<string, string>, caller: Caller) => Promise<GraphResult>;
+	/** A success is 200 (whatever REST answers), a refusal the status of its code; 403s with their reason. */
+	expect: Record<Caller, GraphExpected>;
+}
+
+async function graph(
+	query: string,
+	variables: Record<string, unknown>,
+	as: Record<string, string>,
+): Promise<GraphResult> {
+	const response = await send("POST", "/api/v1/graphql", { query, variables }, as);
+	return json<GraphResult>(response);
+}
+
+/**
+ * The first result of a subscription over Server-Sent Events, then lets go of
+ * it; `meanwhile` runs once the stream is open (yoga answers once the source
+ * is subscribed), for feeds that say nothing until something happens.
+ */
+async function firstResult(
+	query: string,
+	variables: Record<string, unknown>,
+	as: Record<string, string>,
+	meanwhile?: () => Promise<unknown>,
+): Promise<GraphResult> {
+	const response = await call("/api/v1/graphql", {
+		method: "POST",
+		headers: { "content-type": "application/json", accept: "text/event-stream", ...as },
+		body: JSON.stringify({ query, variables }),
+	});
+	if (!response.body) throw new Error(`no stream: ${response.status}`);
+	const reader = response.body.getReader();
+	const decoder = new TextDecoder();
+	let buffered = "";
+	const reading = (async () => {
+		for (;;) {
+			const frames = buffered.split("\n\n");
+			const next = frames.slice(0, -1).find((frame) => /^event: ?next$/m.test(frame));
+			if (next) {
+				const data = next
+					.split("\n")
+					.filter((line) => line.startsWith("data:"))
+					.map((line) => line.slice(5).trim())
+					.join("\n");
+				return JSON.parse(data) as GraphResult;
+			}
+			const { value, done } = await reader.read();
+			if (done) throw new Error(`the stream ended without a result: ${buffered}`);
+			buffered += decoder.decode(value, { stream: true });
+		}
+	})();
+	try {
+		await meanwhile?.();
+		return await Promise.race([
+			reading,
+			new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no result within 5 s")), 5000)),
+		]);
+	} finally {
+		await reader.cancel();
+	}
+}
+
+/** What a graph answer means for the matrix: 200, null, or the refusal's status (a 403 with its reason). */
+function graphOutcome(result: GraphResult, field: string): GraphExpected | string {
+	const error = result.errors?.[0];
+	if (error) {
+		const code = error.extensions?.code ?? "no code";
+		if (code === "forbidden") return `403 ${(error.extensions?.details as ForbiddenDetails | undefined)?.reason}`;
+		return ERROR_CODES[code as keyof typeof ERROR_CODES] ?? code;
+	}
+	const name = field.split(".")[1];
+	return result.data?.[name] === null ? ANSWERS_NULL : 200;
+}
+
+async function firstLineOf(cartId: string): Promise<string> {
+	const { lines } = await json<{ lines: { lineId: string }[] }>(
+		await call(`/api/v1/carts/${cartId}`, { headers: headers.customer }),
+	);
+	return lines[0].lineId;
+}
+
+const PICKUP_INPUT = () => ({ fulfilment: "PICKUP", contact: CONTACT, requestedTime: londonLunchTomorrow() });
+
+const graphCases: GraphCase[] = [
+	{
+		field: "Query.me",
+		request: (as) => graph("{ me { id } }", {}, as),
+		expect: { ...signedIn, anonymous: ANSWERS_NULL },
+	},
+	{
+		field: "Mutation.updateMe",
+		request: (as) => graph("mutation { updateMe(input: { dietaryPreferences: [] }) { id } }", {}, as),
+		expect: signedIn,
+	},
+	{
+		field: "Query.cart",
+		request: async (as) => graph("query ($id: ID!) { cart(id: $id) { id } }", { id: await customersCart() }, as),
+		expect: ownerOnly(200),
+	},
+	{
+		field: "Mutation.createCart",
+		request: (as) => graph('mutation { createCart(location: "london-soho") { id } }', {}, as),
+		expect: everyone(200),
+	},
+	{
+		field: "Mutation.addCartItem",
+		request: async (as) =>
+			graph(
+				'mutation ($cart: ID!) { addCartItem(cart: $cart, item: "itm-ldn-flat-white", options: ["opt-ldn-flat-white-milk-whole"]) { __typename } }',
+				{ cart: await customersCart() },
+				as,
+			),
+		expect: ownerOnly(200),
+	},
+	{
+		field: "Mutation.updateCartItem",
+		request: async (as) => {
+			const cart = await customersCart();
+			return graph(
+				"mutation ($cart: ID!, $line: ID!) { updateCartItem(cart: $cart, line: $line, quantity: 2) { id } }",
+				{ cart, line: await firstLineOf(cart) },
+				as,
+			);
+		},
+		expect: ownerOnly(200),
+	},
+	{
+		field: "Mutation.removeCartItem",
+		request: async (as) => {
+			const cart = await customersCart();
+			return graph(
+				"mutation ($cart: ID!, $line: ID!) { removeCartItem(cart: $cart, line: $line) { id } }",
+				{ cart, line: await firstLineOf(cart) },
+				as,
+			);
+		},
+		expect: ownerOnly(200),
+	},
+	{
+		field: "Mutation.checkout",
+		request: async (as) =>
+			graph(
+				"mutation ($cart: ID!, $key: String!, $input: CheckoutInput!) { checkout(cart: $cart, idempotencyKey: $key, input: $input) { orderId } }",
+				{ cart: await customersCart(), key: crypto.randomUUID(), input: PICKUP_INPUT() },
+				as,
+			),
+		expect: ownerOnly(200),
+	},
+	{
+		field: "Mutation.placeOrder",
+		request: (as) =>
+			graph(
+				"mutation ($key: String!, $input: PlaceOrderInput!) { placeOrder(idempotencyKey: $key, input: $input) { orderId } }",
+				{
+					key: crypto.randomUUID(),
+					input: {
+						...PICKUP_INPUT(),
+						location: "london-soho",
+						items: [{ item: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-whole"] }],
+					},
+				},
+				as,
+			),
+		expect: everyone(200),
+	},
+	{
+		field: "Query.order",
+		request: async (as) => graph("query ($id: ID!) { order(id: $id) { id } }", { id: await customersOrder() }, as),
+		expect: orderReaders(200),
+	},
+	{
+		field: "Mutation.changeOrderStatus",
+		request: async (as) =>
+			graph(
+				"mutation ($order: ID!) { changeOrderStatus(order: $order, status: CONFIRMED, etaMinutes: 10) { id } }",
+				{ order: await customersOrder() },
+				as,
+			),
+		expect: {
+			anonymous: 401,
+			customer: FORBIDDEN_ROLE,
+			anotherCustomer: FORBIDDEN_ROLE,
+			otherKitchen: 404,
+			kitchen: 200,
+			manager: 200,
+			admin: 200,
+		},
+	},
+	{
+		field: "Mutation.cancelOrder",
+		request: async (as) =>
+			graph("mutation ($order: ID!) { cancelOrder(order: $order) { id } }", { order: await customersOrder() }, as),
+		expect: orderReaders(200),
+	},
+	{
+		field: "Query.locationOrders",
+		request: (as) => graph('{ locationOrders(location: "london-soho") { id } }', {}, as),
+		expect: staffOnly(200, 200),
+	},
+	{
+		field: "Subscription.orderUpdated",
+		request: async (as) =>
+			firstResult(
+				"subscription ($id: ID!) { orderUpdated(orderId: $id) { sequence } }",
+				{ id: await customersOrder() },
+				as,
+			),
+		expect: orderReaders(200),
+	},
+	{
+		field: "Subscription.kitchenOrders",
+		// The feed says nothing until an order arrives, so one is placed once the subscription is open.
+		request: (as) =>
+			firstResult('subscription { kitchenOrders(location: "london-soho") { orderId } }', {}, as, customersOrder),
+		expect: staffOnly(200, 200),
+	},
+	{
+		field: "Query.recommendations",
+		variant: "for the demo customer's cart",
+		request: async (as) =>
+			graph(
+				'query ($cart: ID!) { recommendations(location: "london-soho", cart: $cart) { score } }',
+				{ cart: await customersCart() },
+				as,
+			),
+		expect: ownerOnly(200),
+	},
+	{
+		field: "Query.recommendations",
+		variant: "popular",
+		request: (as) => graph('{ recommendations(location: "london-soho") { score } }', {}, as),
+		expect: everyone(200),
+	},
+	// As over REST: the test database has no sales history, so a caller who passes the checks gets 422.
+	{
+		field: "Query.demandForecast",
+		request: (as) =>
+			graph(
+				'query ($date: String!) { demandForecast(location: "london-soho", category: "cat-ldn-drinks", date: $date) { date } }',
+				{ date: new Date().toISOString().slice(0, 10) },
+				as,
+			),
+		expect: staffOnly(422, 422),
+	},
+];
+
+describe.each(
+	graphCases.map((entry) => ({
+		...entry,
+		name: `GraphQL ${entry.field}${entry.variant ? ` (${entry.variant})` : ""}`,
+	})),
+)("$name", ({ field, request, expect: expected }) => {
+	it.each(CALLERS)("as %s", async (caller) => {
+		expect(graphOutcome(await request(headers[caller], caller), field)).toBe(expected[caller]);
+	});
+});
+
+/**
+ * Root fields anyone may ask for without an account, exempt from the graph's
+ * matrix, each with its reason, as PUBLIC_ROUTES is for REST.
+ */
+const PUBLIC_GRAPH_FIELDS = new Set([
+	// The graph's own version.
+	"Query.apiVersion",
+	// The published menus of every location (GET /locations, /locations/{slug}, /locations/{slug}/menu, /menu/search).
+	"Query.locations",
+	"Query.location",
+	"Query.menu",
+	"Query.searchMenu",
+	// Federation: the subgraph's schema, and references resolved by each entity's own rules (a Customer only for itself).
+	"Query._service",
+	"Query._entities",
+]);
+
+/** Every root field of the served schema, as `Query.name`, `Mutation.name`, `Subscription.name`. */
+function graphRootFields(): Set<string> {
+	const roots = [graphSchema.getQueryType(), graphSchema.getMutationType(), graphSchema.getSubscriptionType()];
+	return new Set(
+		roots.flatMap((root) => (root ? Object.keys(root.getFields()).map((name) => `${root.name}.${name}`) : [])),
+	);
+}
+
+describe("the graph's matrix's completeness", () => {
+	it("covers every root field that is not on the public list", () => {
+		const fields = graphRootFields();
+		const covered = new Set(graphCases.map((entry) => entry.field));
+		expect(fields.size).toBeGreaterThan(20);
+		expect([...fields].filter((field) => !covered.has(field) && !PUBLIC_GRAPH_FIELDS.has(field))).toEqual([]);
+	});
+
+	it("names only fields that exist, and none both in the matrix and on the public list", () => {
+		const fields = graphRootFields();
+		const named = [...graphCases.map((entry) => entry.field), ...PUBLIC_GRAPH_FIELDS];
+		expect(named.filter((field) => !fields.has(field))).toEqual([]);
+		expect(graphCases.map((entry) => entry.field).filter((field) => PUBLIC_GRAPH_FIELDS.has(field))).toEqual([]);
+	});
+
+	it("serves the schema it checks: _service's SDL names every root field", async () => {
+		const { data } = await graph("{ _service { sdl } }", {}, {});
+		const sdl = (data?._service as { sdl: string } | undefined)?.sdl ?? "";
+		for (const field of graphRootFields()) {
+			if (field.startsWith("Query._")) continue;
+			expect(sdl).toMatch(new RegExp(`\\b${field.split(".")[1]}\\b`));
+		}
+	});
+});
+
 /**
  * Routes anyone may call without an account, exempt from the matrix. Each is
  * here on purpose; a new route must join the matrix or this list, with a reason.
@@ -716,6 +1042,9 @@ const PUBLIC_ROUTES = new Set([
 	// The API's own description and its reference page.
 	"GET /openapi.json",
 	"GET /docs",
+	// The graph's front door: each of its root fields is authorized on its own, in the graph's matrix.
+	"GET /graphql",
+	"POST /graphql",
 ]);
 
 /** Every route the app registered, as `METHOD /path/{param}` with the /api/v1 prefix dropped. */
