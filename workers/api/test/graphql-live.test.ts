@@ -66,13 +66,19 @@ const KITCHEN_ORDERS = /* GraphQL */ `
 	}
 `;
 
-/** Opens a subscription the way a browser's EventSource-like client would, and reads its frames as they come. */
+/** Opens a subscription as an SSE client does (POST, Accept: text/event-stream) and reads its frames as they come. */
 async function subscribe(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
-	const response = await call("/api/v1/graphql", {
-		method: "POST",
-		headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
-		body: JSON.stringify({ query, variables }),
-	});
+	return streamOf(
+		await call("/api/v1/graphql", {
+			method: "POST",
+			headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
+			body: JSON.stringify({ query, variables }),
+		}),
+	);
+}
+
+/** A text/event-stream response's `event:` frames, one at a time. */
+function streamOf(response: Response) {
 	expect(response.headers.get("content-type")).toContain("text/event-stream");
 	if (!response.body) throw new Error("no body");
 	const reader = response.body.getReader();
@@ -172,6 +178,18 @@ describe("orderUpdated over Server-Sent Events", () => {
 		});
 		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 2, event: "OrderConfirmed" });
 		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: "OrderPreparationStarted" });
+		await live.close();
+	});
+
+	it("can be followed with a GET, as a browser's EventSource sends it", async () => {
+		const { orderId, trackingToken } = await placed();
+		const query = new URLSearchParams({
+			query: ORDER_UPDATED,
+			variables: JSON.stringify({ orderId, token: trackingToken }),
+		});
+		const live = streamOf(await call(`/api/v1/graphql?${query}`, { headers: { accept: "text/event-stream" } }));
+		expect(live.response.status).toBe(200);
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ orderId, status: "PLACED" });
 		await live.close();
 	});
 
