@@ -56,6 +56,7 @@ const KITCHEN_ORDERS = /* GraphQL */ `
 			event
 			status
 			ticket {
+				fulfilment
 				contactName
 				lines {
 					name
@@ -246,7 +247,7 @@ describe("kitchenOrders over Server-Sent Events", () => {
 			orderId,
 			event: "OrderPlaced",
 			status: "PLACED",
-			ticket: { lines: [{ quantity: 2 }] },
+			ticket: { fulfilment: "PICKUP", contactName: "Ada Lovelace", lines: [{ quantity: 2 }] },
 		});
 
 		await move(orderId, { status: "confirmed", etaMinutes: 15 });

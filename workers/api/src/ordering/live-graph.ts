@@ -159,7 +159,7 @@ export const liveGraph: GraphPart = {
 
 		"What the kitchen needs to start on a new order."
 		type KitchenTicket {
-			fulfilment: String!
+			fulfilment: Fulfilment!
 			"The time asked for (ISO 8601); null for as soon as possible."
 			requestedFor: String
 			contactName: String!
