@@ -20,7 +20,8 @@ const DESCRIPTION = `Order food from GoodFood's locations: browse a location's m
 - **Bodies** are JSON (\`415 unsupported_media_type\` otherwise) of at most ${MAX_BODY_BYTES / 1024} KiB (\`413 payload_too_large\`).
 - **Read your writes**: send back the \`x-d1-bookmark\` of a response to read at least that fresh. It holds a bookmark per database, each named (\`global:…,eu:…\`); keep the latest header whole, entries this API does not know are ignored.
 - **Regions**: every location names its \`region\`, where its new orders are kept; an order's id names the region it stays in for good.
-- **Orders** need an \`Idempotency-Key\`: a retry with the same key and body replays the first answer.`;
+- **Orders** need an \`Idempotency-Key\`: a retry with the same key and body replays the first answer.
+- **GraphQL**: the same domain, rules, authorization and error codes at \`POST /api/v1/graphql\` (GET for queries; each error's \`extensions.code\` is one of the codes here). It is an Apollo Federation 2 subgraph; its SDL is \`{ _service { sdl } }\` and is committed as \`workers/api/src/graph/schema.graphql\` (see docs/graphql.md).`;
 
 const OPERATION_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 type OperationMethod = (typeof OPERATION_METHODS)[number];
