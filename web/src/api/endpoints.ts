@@ -1,5 +1,6 @@
 /** The API routes the app calls, one function each (see /api/v1/openapi.json). */
-import { request } from "./http";
+import { ACCOUNT_QUERY, type AccountAnswer } from "./account-query";
+import { ApiFailure, graphql, request } from "./http";
 import type {
 	AddedLine,
 	Cart,
@@ -15,7 +16,6 @@ import type {
 	MenuWriteResult,
 	NewLine,
 	Order,
-	OrderHistory,
 	PlacedOrder,
 	Profile,
 	ProfilePatch,
@@ -134,8 +134,11 @@ export function updateProfile(patch: ProfilePatch): Promise<Profile> {
 	return request(`${V1}/customers/me`, { method: "PATCH", body: patch });
 }
 
-export function myOrders(): Promise<OrderHistory> {
-	return request(`${V1}/customers/me/orders`);
+/** The signed-in account's profile and order history with every order's lines, in one GraphQL request. */
+export async function myAccount(): Promise<NonNullable<AccountAnswer["me"]>> {
+	const { me } = await graphql<AccountAnswer>(ACCOUNT_QUERY);
+	if (!me) throw new ApiFailure(401, "unauthorized", "Sign in again to see your account.");
+	return me;
 }
 
 export const ACTIVE_STATUSES = "placed,confirmed,preparing,ready,out_for_delivery";

@@ -107,3 +107,41 @@ export function messageOf(error: unknown): string {
 	if (error instanceof ApiFailure) return error.message;
 	return error instanceof Error ? error.message : "Something went wrong. Try again.";
 }
+
+/** A GraphQL answer: data, and any refusals with the REST code in `extensions.code`. */
+interface GraphAnswer<T> {
+	data?: T | null;
+	errors?: { message: string; extensions?: { code?: string; details?: unknown } }[];
+}
+
+const GRAPHQL_PATH = "/api/v1/graphql";
+
+/**
+ * One GraphQL operation against /api/v1/graphql. A refusal carries its REST
+ * code and details in the first error's extensions, so it becomes the same
+ * `ApiFailure` a REST refusal does; an expired token is renewed once, as for REST.
+ */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+	const options: RequestOptions = { method: "POST", body: { query, variables } };
+	let response = await send(GRAPHQL_PATH, options);
+	if (response.status === 401 && credentials.accessToken()) {
+		if (await credentials.renew()) response = await send(GRAPHQL_PATH, options);
+	}
+	let body: (GraphAnswer<T> & Partial<ErrorEnvelope>) | undefined;
+	try {
+		body = (await response.json()) as GraphAnswer<T> & Partial<ErrorEnvelope>;
+	} catch {
+		// Not JSON: a proxy or the runtime answered.
+	}
+	// The gateway refused before the graph ran (an invalid token, a rate limit): the REST envelope.
+	if (body?.error) throw new ApiFailure(response.status, body.error.code, body.error.message, body.error.details);
+	const [error] = body?.errors ?? [];
+	if (error) {
+		const code = (error.extensions?.code ?? "unexpected") as FailureCode;
+		throw new ApiFailure(response.status, code, error.message, error.extensions?.details);
+	}
+	if (!response.ok || !body?.data) {
+		throw new ApiFailure(response.status, "unexpected", `Something went wrong (HTTP ${response.status}). Try again.`);
+	}
+	return body.data;
+}

@@ -1,9 +1,14 @@
-/** The signed-in customer's profile (allergens to avoid, diets, addresses), order history and reorder. */
+/**
+ * The signed-in customer's profile (allergens to avoid, diets, addresses),
+ * order history and reorder. The profile and the history with every order's
+ * lines come in one GraphQL request, so a reorder needs no read of the order.
+ */
 import { useEffect, useState } from "preact/hooks";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
-import { fetchMenu, getOrder, myOrders, updateProfile } from "../api/endpoints";
+import type { AccountOrder } from "../api/account-query";
+import { fetchMenu, myAccount, updateProfile } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
-import type { Allergen, DietaryTag, OrderSummary, Profile } from "../api/types";
+import type { Allergen, DietaryTag, Profile } from "../api/types";
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
@@ -135,9 +140,9 @@ function SavedAddresses({ profile }: { profile: Profile }) {
 }
 
 /** Puts an earlier order's items back in a cart, matching its options by name on today's menu. */
-async function reorder(summary: OrderSummary): Promise<string[]> {
-	const [order, menu] = await Promise.all([getOrder(summary.orderId), fetchMenu(summary.locationSlug)]);
-	await loadCart(summary.locationSlug);
+async function reorder(order: AccountOrder): Promise<string[]> {
+	const menu = await fetchMenu(order.locationSlug);
+	await loadCart(order.locationSlug);
 	const items = new Map(menu.categories.flatMap((category) => category.items).map((item) => [item.id, item]));
 	const skipped: string[] = [];
 	for (const line of order.lines) {
@@ -151,7 +156,7 @@ async function reorder(summary: OrderSummary): Promise<string[]> {
 			.map((option) => choices.find((choice) => choice.name === option.name)?.id)
 			.filter((id): id is string => id !== undefined);
 		try {
-			await addToCart(summary.locationSlug, { itemId: item.id, quantity: line.quantity, options, note: line.note });
+			await addToCart(order.locationSlug, { itemId: item.id, quantity: line.quantity, options, note: line.note });
 		} catch (failure) {
 			skipped.push(`${line.name}: ${messageOf(failure)}`);
 		}
@@ -160,22 +165,26 @@ async function reorder(summary: OrderSummary): Promise<string[]> {
 }
 
 function OrderHistory() {
-	const [orders, setOrders] = useState<OrderSummary[] | null>(null);
+	const [orders, setOrders] = useState<AccountOrder[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [notes, setNotes] = useState<{ slug: string; skipped: string[] } | null>(null);
 
 	useEffect(() => {
-		myOrders()
-			.then(({ orders }) => setOrders(orders))
+		myAccount()
+			.then(({ orders, ...profile }) => {
+				// The profile kept since sign-in may be older than this answer (another tab, another device).
+				replaceProfile(profile);
+				setOrders(orders);
+			})
 			.catch((failure) => setError(messageOf(failure)));
 	}, []);
 
-	const again = async (summary: OrderSummary) => {
+	const again = async (order: AccountOrder) => {
 		setError(null);
 		try {
-			const skipped = await reorder(summary);
-			if (skipped.length === 0) navigate(`/locations/${summary.locationSlug}/checkout`);
-			else setNotes({ slug: summary.locationSlug, skipped });
+			const skipped = await reorder(order);
+			if (skipped.length === 0) navigate(`/locations/${order.locationSlug}/checkout`);
+			else setNotes({ slug: order.locationSlug, skipped });
 		} catch (failure) {
 			setError(messageOf(failure));
 		}
@@ -213,18 +222,18 @@ function OrderHistory() {
 					</thead>
 					<tbody>
 						{orders.map((order) => (
-							<tr key={order.orderId}>
+							<tr key={order.id}>
 								<td>
-									<Link href={`/orders/${order.orderId}`}>{shortOrderId(order.orderId)}</Link>
+									<Link href={`/orders/${order.id}`}>{shortOrderId(order.id)}</Link>
 								</td>
 								<td>
 									{new Date(order.placedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
 								</td>
-								<td>{STATUS_LABELS[order.status] ?? order.status}</td>
+								<td>{STATUS_LABELS[order.status.toLowerCase()] ?? order.status}</td>
 								<td>{formatMoney(order.total)}</td>
 								<td>
 									<button type="button" onClick={() => again(order)}>
-										Reorder <span class="visually-hidden">{shortOrderId(order.orderId)}</span>
+										Reorder <span class="visually-hidden">{shortOrderId(order.id)}</span>
 									</button>
 								</td>
 							</tr>

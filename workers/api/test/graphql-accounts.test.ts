@@ -7,6 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ACCOUNT_QUERY, type AccountAnswer } from "../../../web/src/api/account-query";
 import { customerRefOf } from "../src/ordering/projections";
 import { countInPlace, countingD1, d1Counter } from "./d1-counting";
 import { bearer, CONTACT, call, json, ORDERABLE, PRINCIPALS, registerCustomer, send } from "./helpers";
@@ -115,6 +116,18 @@ describe("me", () => {
 		}>("query { me { orders(limit: 1) { id order { id contact { name } } } } }", {}, customer.headers);
 		expect(newest.data?.me.orders).toEqual([
 			{ id: rest.orders[0].orderId, order: { id: rest.orders[0].orderId, contact: { name: CONTACT.name } } },
+		]);
+	});
+
+	it("answers the web app's account page in one request: the profile GET /customers/me answers, the orders with their lines", async () => {
+		const customer = await registerCustomer();
+		const orderId = await placeOrder(customer.headers, "london-soho");
+		const { data, errors } = await graphql<AccountAnswer>(ACCOUNT_QUERY, {}, customer.headers);
+		expect(errors).toBeUndefined();
+		const { orders, ...profile } = data?.me ?? { orders: [] };
+		expect(profile).toEqual(await json(await call("/api/v1/customers/me", { headers: customer.headers })));
+		expect(orders).toMatchObject([
+			{ id: orderId, locationSlug: "london-soho", status: "PLACED", lines: [{ itemId: "itm-ldn-flat-white" }] },
 		]);
 	});
 

@@ -57,7 +57,9 @@ function chunks<T>(values: T[], size: number): T[][] {
  */
 async function linesOfOrders(c: Context<AppEnv>, orderIds: readonly string[]): Promise<OrderLineRow[][]> {
 	const regions = regionsOf(c.env);
-	const byRegion = Map.groupBy(orderIds, (id) => regionOfId(id));
+	// A loop, not Map.groupBy: the web app's type check (ES2023) reads this module too.
+	const byRegion = new Map<string, string[]>();
+	for (const id of orderIds) byRegion.set(regionOfId(id), [...(byRegion.get(regionOfId(id)) ?? []), id]);
 	const found = new Map<string, OrderLineRow[]>();
 	await Promise.all(
 		[...byRegion].map(async ([name, ids]) => {
