@@ -262,7 +262,7 @@ describe("the history's cost", () => {
 		}
 	}
 
-	it("reads 20 orders with their lines in at most two statements a region and the account's read, reaching no order object", async () => {
+	it("reads 20 orders with their lines and locations in a statement per region and location, reaching no order object", async () => {
 		const customer = await registerCustomer();
 		await seedTwentyOrders(customer);
 
@@ -275,7 +275,11 @@ describe("the history's cost", () => {
 		for (const orders of [env.ORDERS_EU, env.ORDERS_US, env.ORDERS_APAC]) undo.push(countInPlace(orders, counter));
 		const objectCalls = [vi.spyOn(env.CARTS, "get"), vi.spyOn(env.CARTS, "jurisdiction")];
 
-		const { data, errors } = await graphql<{ me: { orders: HistoryOrder[] } }>(HISTORY, {}, customer.headers);
+		const { data, errors } = await graphql<{ me: { orders: HistoryOrder[] } }>(
+			HISTORY.replace("locationSlug", "locationSlug location { name }"),
+			{},
+			customer.headers,
+		);
 		expect(errors).toBeUndefined();
 		const orders = data?.me.orders ?? [];
 		expect(orders).toHaveLength(20);
@@ -287,10 +291,12 @@ describe("the history's cost", () => {
 				.reverse(),
 		);
 
-		// The account (global), the history of each of three regions, the lines of the two regions holding orders.
+		// The account and the two locations (global), the history of each of the three regions, and the
+		// lines of the two regions holding orders: the same for 20 orders as for 2.
 		const statements = counter.sqlOf("history");
 		expect(statements.filter((sql) => /from "?order_lines/i.test(sql))).toHaveLength(2);
-		expect(statements.length, statements.join("\n")).toBeLessThanOrEqual(1 + 3 + 2 + 2);
+		expect(statements.filter((sql) => /from "?customer_order_history/i.test(sql))).toHaveLength(3);
+		expect(statements.length, statements.join("\n")).toBe(1 + 2 + 3 + 2);
 		for (const spy of objectCalls) expect(spy).not.toHaveBeenCalled();
 	});
 });
