@@ -299,4 +299,12 @@ describe("federation", () => {
 		expect(missing.status).toBe(200);
 		expect(codesOf(missing.body)).toEqual(["not_found"]);
 	});
+
+	it("refuses a representation of a type that is no entity with validation_failed naming it", async () => {
+		const { body } = await graphql("query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }", {
+			r: [{ __typename: "Money", amount: 1 }],
+		});
+		expect(codesOf(body)).toEqual(["validation_failed"]);
+		expect(body.errors?.[0].message).toContain("representations.0.__typename");
+	});
 });

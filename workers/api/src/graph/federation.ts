@@ -9,6 +9,7 @@
  * Workers; the subgraph spec is these few definitions, and a test composes
  * the SDL with @apollo/composition so a mistake fails the build.
  */
+import { ApiError } from "@goodfood/platform/errors";
 import { concatAST, type DocumentNode, Kind, parse, print } from "graphql";
 import type { GraphContext } from "./context";
 import type { GraphPart } from "./part";
@@ -71,7 +72,14 @@ export function federationPart(parts: GraphPart[]): { part: GraphPart; sdl: stri
 			Query: {
 				_service: () => ({ sdl }),
 				_entities: (_: unknown, { representations }: { representations: Representation[] }, context, info) =>
-					representations.map(async (representation) => {
+					representations.map(async (representation, index) => {
+						if (!entities.includes(representation?.__typename)) {
+							throw new ApiError(
+								"validation_failed",
+								`representations.${index}.__typename must name an entity: ${entities.join(", ")}`,
+								[{ field: `representations.${index}.__typename`, message: `must be one of ${entities.join(", ")}` }],
+							);
+						}
 						const resolve = references.get(representation.__typename);
 						const entity = resolve ? await resolve(representation, context, info) : representation;
 						return entity && typeof entity === "object" ? { ...entity, __typename: representation.__typename } : entity;
