@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../src/app";
 import { GRAPH_LIMITS } from "../src/graph/limits";
 import committedSdl from "../src/graph/schema.graphql?raw";
+import { EXAMPLE_OPERATIONS } from "../src/graph/server";
 import { call, errorOf } from "./helpers";
 
 const GRAPHQL_PATH = "/api/v1/graphql";
@@ -44,8 +45,9 @@ function post(body: unknown, headers: Record<string, string> = {}): Promise<Resp
 async function graphql<T = Record<string, unknown>>(
 	query: string,
 	variables?: Record<string, unknown>,
+	operationName?: string,
 ): Promise<{ status: number; body: GraphResult<T> }> {
-	const response = await post({ query, variables });
+	const response = await post({ query, variables, operationName });
 	return { status: response.status, body: (await response.json()) as GraphResult<T> };
 }
 
@@ -267,6 +269,24 @@ describe("introspection and GraphiQL", () => {
 		const html = await response.text();
 		expect(html).toContain("GoodFood GraphQL");
 		expect(html).toContain("query Locations");
+	});
+
+	it("opens with example operations that are valid against the schema and run", async () => {
+		const { status, body } = await graphql(EXAMPLE_OPERATIONS, undefined, "Locations");
+		expect(body.errors).toBeUndefined();
+		expect(status).toBe(200);
+		expect(body.data?.locations).toContainEqual(expect.objectContaining({ slug: "london-soho" }));
+
+		const created = await graphql<{ createCart: { id: string } }>(EXAMPLE_OPERATIONS, undefined, "CreateCart");
+		const cart = created.body.data?.createCart.id;
+		expect(cart).toMatch(/^crt_eu_/);
+		const added = await graphql<{ addCartItem: { cart: { itemCount: number } } }>(
+			EXAMPLE_OPERATIONS,
+			{ cart },
+			"AddFlatWhite",
+		);
+		expect(added.body.errors).toBeUndefined();
+		expect(added.body.data?.addCartItem.cart.itemCount).toBe(2);
 	});
 
 	it("serves no GraphiQL in production", async () => {

@@ -14,7 +14,7 @@ import { schema } from "./schema";
 export const GRAPHQL_PATH = "/api/v1/graphql";
 
 /** What GraphiQL opens with in development: a query that runs against the seeded data. */
-const EXAMPLE_OPERATIONS = /* GraphQL */ `# GoodFood's graph: the same domain, rules and errors as the REST API.
+export const EXAMPLE_OPERATIONS = /* GraphQL */ `# GoodFood's graph: the same domain, rules and errors as the REST API.
 # Send a bearer token in the headers pane ({"Authorization": "Bearer ..."}) to act as a signed-in user.
 query Locations {
   apiVersion
@@ -31,6 +31,21 @@ query Location($slug: ID! = "london-soho") {
     name
     timeZone
     currency
+  }
+}
+
+# A cart: run CreateCart, then AddFlatWhite with its id as $cart in the variables pane.
+mutation CreateCart {
+  createCart(location: "london-soho") {
+    id
+    status
+  }
+}
+
+mutation AddFlatWhite($cart: ID!) {
+  addCartItem(cart: $cart, item: "itm-ldn-flat-white", quantity: 2, options: ["opt-ldn-flat-white-milk-oat"]) {
+    line { name quantity lineTotal { amount currency } }
+    cart { itemCount }
   }
 }
 `;
