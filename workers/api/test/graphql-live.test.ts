@@ -165,6 +165,33 @@ describe("orderUpdated over Server-Sent Events", () => {
 		await live.close();
 	});
 
+	it("reads a later update's order, events included, with the subscriber's own access", async () => {
+		const { orderId, trackingToken } = await placed();
+		const live = await subscribe(
+			/* GraphQL */ `
+				subscription ($orderId: ID!, $token: String) {
+					orderUpdated(orderId: $orderId, token: $token) {
+						sequence
+						order {
+							events {
+								type
+							}
+						}
+					}
+				}
+			`,
+			{ orderId, token: trackingToken },
+		);
+		const eventTypes = (update: unknown) =>
+			(update as { order: { events: { type: string }[] } }).order.events.map((event) => event.type);
+		expect(eventTypes((await live.next()).data?.orderUpdated)).toEqual(["OrderPlaced"]);
+		await move(orderId, { status: "confirmed", etaMinutes: 15 });
+		const confirmed = (await live.next()).data?.orderUpdated;
+		expect(confirmed?.sequence).toBe(2);
+		expect(eventTypes(confirmed)).toEqual(["OrderPlaced", "OrderConfirmed"]);
+		await live.close();
+	});
+
 	it("lets staff follow an order without its token, and resumes after a sequence number", async () => {
 		const { orderId } = await placed();
 		await move(orderId, { status: "confirmed", etaMinutes: 10 });

@@ -30,7 +30,8 @@ import { locationOrders, type StaffOrder } from "./staff-order-routes";
 /** The access each order view was read with, so its events are read with the same. */
 const accessOfView = new WeakMap<OrderView, OrderAccess>();
 
-function remembered(view: OrderView, access: OrderAccess): OrderView {
+/** Remembers the access a view was read with, so its `events` are read with the same (also for live updates). */
+export function remembered(view: OrderView, access: OrderAccess): OrderView {
 	accessOfView.set(view, access);
 	return view;
 }

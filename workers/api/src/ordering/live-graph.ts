@@ -18,6 +18,7 @@ import type { GraphContext } from "../graph/context";
 import type { GraphPart } from "../graph/part";
 import { SlugParam } from "../menu/schemas";
 import type { OrderAccess } from "./domain/access";
+import { remembered } from "./graph";
 import { socketMessages, upgradeHeaders } from "./live-stream";
 import { accessOf, readOrderAs } from "./order-commands";
 import type { OrderView } from "./order-views";
@@ -212,8 +213,8 @@ export const liveGraph: GraphPart = {
 		},
 		OrderUpdate: {
 			// The first update carries the order; a later one reads it, with the subscription's access.
-			order: (update: HeldUpdate, _, { c }: GraphContext) =>
-				update.view ?? readOrderAs(c, update.orderId, update.access),
+			order: async (update: HeldUpdate, _, { c }: GraphContext) =>
+				remembered(update.view ?? (await readOrderAs(c, update.orderId, update.access)), update.access),
 		},
 		KitchenOrderUpdate: {
 			ticket: (update: KitchenMessage) => update.order ?? null,
