@@ -93,6 +93,25 @@ const referenceSecureHeaders = secureHeaders({
 	strictTransportSecurity: STRICT_TRANSPORT,
 });
 
+// GraphiQL (development only) loads its page's scripts, styles and fonts from unpkg and runs inline bootstrap code.
+const graphiqlSecureHeaders = secureHeaders({
+	contentSecurityPolicy: {
+		defaultSrc: ["'self'"],
+		scriptSrc: ["'self'", "'unsafe-inline'", "https://unpkg.com"],
+		styleSrc: ["'self'", "'unsafe-inline'", "https://unpkg.com"],
+		fontSrc: ["'self'", "data:", "https://unpkg.com"],
+		imgSrc: ["'self'", "data:", "https://raw.githubusercontent.com"],
+		connectSrc: ["'self'", "https://unpkg.com"],
+		workerSrc: ["'self'", "blob:"],
+		objectSrc: ["'none'"],
+		frameAncestors: ["'none'"],
+		baseUri: ["'none'"],
+	},
+	xFrameOptions: "DENY",
+	referrerPolicy: "no-referrer",
+	strictTransportSecurity: STRICT_TRANSPORT,
+});
+
 /** Whether a response's headers can still be set: deleting an absent header throws only on immutable ones. */
 export function headersAreMutable(response: Response): boolean {
 	try {
@@ -103,10 +122,20 @@ export function headersAreMutable(response: Response): boolean {
 	}
 }
 
-/** Security headers for a JSON API on every response; `relaxedPaths` (the HTML reference) may load its UI. */
-export function securityHeaders(relaxedPaths: string[]) {
+/**
+ * Security headers for a JSON API on every response; `relaxedPaths` (the HTML
+ * reference) may load its UI, and so may GraphiQL: a browser's GET for HTML at
+ * `graphiqlPath` (the endpoint serves it only outside production).
+ */
+export function securityHeaders(relaxedPaths: string[], graphiqlPath?: string) {
 	return createMiddleware<AppEnv>((c, next) => {
-		const secure = relaxedPaths.includes(c.req.path) ? referenceSecureHeaders : apiSecureHeaders;
+		const graphiql =
+			c.req.path === graphiqlPath && c.req.method === "GET" && (c.req.header("accept") ?? "").includes("text/html");
+		const secure = graphiql
+			? graphiqlSecureHeaders
+			: relaxedPaths.includes(c.req.path)
+				? referenceSecureHeaders
+				: apiSecureHeaders;
 		return secure(c, async () => {
 			await next();
 			// A response passed through from a fetch (a Durable Object's event stream or WebSocket) has immutable

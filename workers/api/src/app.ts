@@ -85,7 +85,7 @@ export const app = createRouter()
 	.use(requestIdentity)
 	.use(requestLog<AppEnv>("api", { extraFields: (c) => ({ principalId: c.get("principal")?.id }) }))
 	.use(corsAllowlist)
-	.use(securityHeaders([`${API_PREFIX}${REFERENCE_PATH}`]))
+	.use(securityHeaders([`${API_PREFIX}${REFERENCE_PATH}`], GRAPHQL_PATH))
 	.use(limitBody)
 	.get("/health", (c) => c.json({ status: "ok", worker: "api" }))
 	.get("/ready", async (c) => {

@@ -269,6 +269,15 @@ describe("introspection and GraphiQL", () => {
 		const html = await response.text();
 		expect(html).toContain("GoodFood GraphQL");
 		expect(html).toContain("query Locations");
+		// The page may load GraphiQL from unpkg and run its inline bootstrap; the API's own answers may not.
+		const policy = response.headers.get("content-security-policy") ?? "";
+		expect(policy).toContain("script-src 'self' 'unsafe-inline' https://unpkg.com");
+		const answer = await call(GRAPHQL_PATH, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ query: "{ apiVersion }" }),
+		});
+		expect(answer.headers.get("content-security-policy")).toContain("default-src 'none'");
 	});
 
 	it("opens with example operations that are valid against the schema and run", async () => {

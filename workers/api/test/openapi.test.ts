@@ -32,7 +32,8 @@ interface ApiDocument {
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 // Served beside the document rather than described in it.
-const UNDOCUMENTED = new Set([`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs`]);
+// The document itself, its reference page, and GraphQL, whose own schema (the committed SDL) documents it.
+const UNDOCUMENTED = new Set([`${API_PREFIX}/openapi.json`, `${API_PREFIX}/docs`, `${API_PREFIX}/graphql`]);
 
 async function apiDocument(): Promise<ApiDocument> {
 	const response = await call(`${API_PREFIX}/openapi.json`, { headers: { "cf-connecting-ip": "198.51.100.20" } });
