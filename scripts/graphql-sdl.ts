@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse, print } from "graphql";
-import { SUBGRAPH_SDL } from "../workers/api/src/graph/schema";
+import { subgraphSdl } from "../workers/api/src/graph/schema";
 
 const root = path.join(import.meta.dirname, "..");
 const file = path.join(root, "workers/api/src/graph/schema.graphql");
@@ -21,13 +21,13 @@ const normalized = (sdl: string) => print(parse(sdl));
 
 if (process.argv.includes("--check")) {
 	const committed = existsSync(file) ? readFileSync(file, "utf8") : "";
-	if (!committed || normalized(committed) !== normalized(SUBGRAPH_SDL)) {
+	if (!committed || normalized(committed) !== normalized(subgraphSdl())) {
 		console.error(`${name} is out of date: run \`npm run graphql:sdl\` and commit it`);
 		process.exit(1);
 	}
 	console.log(`${name} is current`);
 } else {
-	writeFileSync(file, `${SUBGRAPH_SDL.trim()}\n`);
+	writeFileSync(file, `${subgraphSdl().trim()}\n`);
 	execFileSync(path.join(root, "node_modules/.bin/biome"), ["format", "--write", file], { stdio: "ignore" });
 	console.log(`wrote ${name}`);
 }

@@ -14,7 +14,7 @@ import type { ForbiddenDetails } from "@goodfood/platform/auth";
 import { ERROR_CODES } from "@goodfood/platform/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_PREFIX, app } from "../src/app";
-import { schema as graphSchema } from "../src/graph/schema";
+import { graphSchema } from "../src/graph/schema";
 import {
 	bearer,
 	CONTACT,
@@ -990,7 +990,7 @@ const PUBLIC_GRAPH_FIELDS = new Set([
 
 /** Every root field of the served schema, as `Query.name`, `Mutation.name`, `Subscription.name`. */
 function graphRootFields(): Set<string> {
-	const roots = [graphSchema.getQueryType(), graphSchema.getMutationType(), graphSchema.getSubscriptionType()];
+	const roots = [graphSchema().getQueryType(), graphSchema().getMutationType(), graphSchema().getSubscriptionType()];
 	return new Set(
 		roots.flatMap((root) => (root ? Object.keys(root.getFields()).map((name) => `${root.name}.${name}`) : [])),
 	);

@@ -68,12 +68,39 @@ export function withOperationRoots(documents: DocumentNode[]): DocumentNode[] {
 	}));
 }
 
-const federation = federationPart(GRAPH_PARTS);
+interface ComposedGraph {
+	schema: ReturnType<typeof createSchema<ServerContext & GraphContext>>;
+	sdl: string;
+}
+
+let composed: ComposedGraph | undefined;
+
+/**
+ * The schema and its SDL, composed on first use rather than when an isolate
+ * starts: most requests never touch the graph, and building and validating
+ * the schema is the costliest thing this module does.
+ */
+function composeGraph(): ComposedGraph {
+	if (!composed) {
+		const federation = federationPart(GRAPH_PARTS);
+		const parts = [...GRAPH_PARTS, federation.part];
+		composed = {
+			sdl: federation.sdl,
+			schema: createSchema<ServerContext & GraphContext>({
+				typeDefs: withOperationRoots(parts.map((part) => part.typeDefs)),
+				resolvers: parts.map((part) => part.resolvers),
+			}),
+		};
+	}
+	return composed;
+}
+
+/** The executable schema. */
+export function graphSchema(): ComposedGraph["schema"] {
+	return composeGraph().schema;
+}
 
 /** The subgraph's SDL, as `_service { sdl }` answers it (committed as schema.graphql and checked). */
-export const SUBGRAPH_SDL = federation.sdl;
-
-export const schema = createSchema<ServerContext & GraphContext>({
-	typeDefs: withOperationRoots([...GRAPH_PARTS, federation.part].map((part) => part.typeDefs)),
-	resolvers: [...GRAPH_PARTS, federation.part].map((part) => part.resolvers),
-});
+export function subgraphSdl(): string {
+	return composeGraph().sdl;
+}

@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import type { GraphContext, ServerContext } from "./context";
 import { graphLog, maskError } from "./errors";
 import { GRAPH_LIMITS, graphLimits } from "./limits";
-import { schema } from "./schema";
+import { graphSchema } from "./schema";
 
 export const GRAPHQL_PATH = "/api/v1/graphql";
 
@@ -50,28 +50,33 @@ mutation AddFlatWhite($cart: ID!) {
 }
 `;
 
-export const yoga = createYoga<ServerContext, GraphContext>({
-	schema,
-	graphqlEndpoint: GRAPHQL_PATH,
-	landingPage: false,
-	// GraphiQL at the same path, in a browser, outside production only.
-	graphiql: (_request, context) =>
-		context.hono.env.ENVIRONMENT === "production"
-			? false
-			: { title: "GoodFood GraphQL", defaultQuery: EXAMPLE_OPERATIONS },
-	batching: { limit: GRAPH_LIMITS.operationsPerRequest },
-	plugins: graphLimits(),
-	maskedErrors: { maskError },
-	logging: graphLog,
-	context: ({ hono }) => ({
-		c: hono,
-		env: hono.env,
-		principal: hono.var.principal,
-		memo: new Map(),
-	}),
-});
+function createGraphServer() {
+	return createYoga<ServerContext, GraphContext>({
+		schema: graphSchema(),
+		graphqlEndpoint: GRAPHQL_PATH,
+		landingPage: false,
+		// GraphiQL at the same path, in a browser, outside production only.
+		graphiql: (_request, context) =>
+			context.hono.env.ENVIRONMENT === "production"
+				? false
+				: { title: "GoodFood GraphQL", defaultQuery: EXAMPLE_OPERATIONS },
+		batching: { limit: GRAPH_LIMITS.operationsPerRequest },
+		plugins: graphLimits(),
+		maskedErrors: { maskError },
+		logging: graphLog,
+		context: ({ hono }) => ({
+			c: hono,
+			env: hono.env,
+			principal: hono.var.principal,
+			memo: new Map(),
+		}),
+	});
+}
 
-/** The Hono handler: yoga answers with the request's own context. */
+let server: ReturnType<typeof createGraphServer> | undefined;
+
+/** The Hono handler: yoga, made on the isolate's first GraphQL request, answers with the request's own context. */
 export function serveGraph(c: Context<AppEnv>): Response | Promise<Response> {
-	return yoga.fetch(c.req.raw, { hono: c });
+	server ??= createGraphServer();
+	return server.fetch(c.req.raw, { hono: c });
 }
