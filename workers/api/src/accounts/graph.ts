@@ -16,12 +16,12 @@ import DataLoader from "dataloader";
 import { asc, inArray } from "drizzle-orm";
 import { parse } from "graphql";
 import type { Context } from "hono";
-import { locationBySlug } from "../cart/graph-support";
 import { regionOfId } from "../cart/identity";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { type GraphContext, perOperation } from "../graph/context";
 import type { GraphPart } from "../graph/part";
+import { locationBySlug } from "../menu/graph";
 import { readOrder } from "../ordering/order-commands";
 import type { OrderView } from "../ordering/order-views";
 import {

@@ -5,10 +5,11 @@
  * give the same answers and the same refusals.
  */
 import { parse } from "graphql";
+import { validated, withoutNulls } from "../graph/arguments";
 import type { GraphPart } from "../graph/part";
+import { locationBySlug } from "../menu/graph";
 import { readOrderAs } from "../ordering/order-commands";
 import { addCartLine, checkoutCart, openCart, removeCartLine, updateCartLine, viewCart } from "./cart-commands";
-import { locationBySlug, validated, withoutNulls } from "./graph-support";
 import {
 	AddLineInput,
 	CartIdParam,

@@ -3,20 +3,12 @@
  * signed-in customer) and demand forecasts (staff of the location only), each
  * answered by the function its REST route calls, with its query's schema.
  */
-import { ApiError, fieldIssues } from "@goodfood/platform/errors";
 import { parse } from "graphql";
-import type { ZodError } from "zod";
+import { validated } from "../graph/arguments";
 import type { GraphPart } from "../graph/part";
 import { forecastDemand } from "./demand-forecast";
 import { recommendationsFor } from "./recommendations";
 import { allergensOf, DemandQuery, RecommendationsQuery } from "./schemas";
-
-/** Arguments refused by the REST query's schema; the graph's argument names are REST's. */
-function invalidArguments(error: ZodError): ApiError {
-	const issues = fieldIssues(error);
-	const fields = [...new Set(issues.map((issue) => issue.field))].join(", ");
-	return new ApiError("validation_failed", `Invalid ${fields}`, issues);
-}
 
 export const intelligenceGraph: GraphPart = {
 	typeDefs: parse(/* GraphQL */ `
@@ -74,21 +66,17 @@ export const intelligenceGraph: GraphPart = {
 				args: { location: string; cart?: string | null; count?: number | null; avoid?: string[] | null },
 				{ c },
 			) => {
-				const parsed = RecommendationsQuery.safeParse({
+				const { location, count, cart, avoid } = validated(RecommendationsQuery, {
 					location: args.location,
 					cart: args.cart ?? undefined,
 					count: args.count ?? undefined,
 					avoid: args.avoid && args.avoid.length > 0 ? args.avoid.join(",") : undefined,
 				});
-				if (!parsed.success) throw invalidArguments(parsed.error);
-				const { location, count, cart, avoid } = parsed.data;
 				const answer = await recommendationsFor(c, { location, count, cart, avoidAllergens: allergensOf(avoid) });
 				return answer.recommendations;
 			},
 			demandForecast: async (_, args: { location: string; category: string; date: string }, { c }) => {
-				const parsed = DemandQuery.safeParse(args);
-				if (!parsed.success) throw invalidArguments(parsed.error);
-				return forecastDemand(c, parsed.data);
+				return forecastDemand(c, validated(DemandQuery, args));
 			},
 		},
 	},

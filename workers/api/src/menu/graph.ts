@@ -5,11 +5,11 @@
  * for every location's menu down to its options costs a fixed number of
  * statements however big the menus are; nested fields read the document.
  */
-import { ApiError, fieldIssues } from "@goodfood/platform/errors";
+import { ApiError } from "@goodfood/platform/errors";
 import DataLoader from "dataloader";
 import { parse } from "graphql";
-import type { ZodError } from "zod";
 import { database } from "../db/client";
+import { validated } from "../graph/arguments";
 import { type GraphContext, perOperation } from "../graph/context";
 import type { GraphPart } from "../graph/part";
 import { WEEKDAYS, type WeeklyOpeningHours } from "./domain/availability";
@@ -37,6 +37,31 @@ export function menuLoader(context: GraphContext): DataLoader<string, PresentedM
 	});
 }
 
+type DescribedLocation = ReturnType<typeof describeLocation>;
+
+/**
+ * A location as the `Location` type resolves it, read once per operation per
+ * slug: for the carts, orders and histories that name their location.
+ */
+export function locationBySlug(context: GraphContext, slug: string): Promise<DescribedLocation> {
+	const loader = perOperation(
+		context,
+		"menu.locations",
+		() =>
+			new DataLoader<string, DescribedLocation>(async (slugs) => {
+				const now = new Date();
+				const db = database(context.c.var.d1);
+				return Promise.all(
+					slugs.map(async (each) => {
+						const row = await findLocation(db, each);
+						return row ? describeLocation(row, now) : ApiError.notFound("Location");
+					}),
+				);
+			}),
+	);
+	return loader.load(slug);
+}
+
 /** The location of each item id this operation resolves by reference, in one statement. */
 function itemLocationLoader(context: GraphContext): DataLoader<string, string | null> {
 	return perOperation(context, "menu.itemLocation", () => {
@@ -47,21 +72,9 @@ function itemLocationLoader(context: GraphContext): DataLoader<string, string | 
 	});
 }
 
-/**
- * Arguments refused by the REST query's own schema, each issue named by the
- * graph's argument (REST's `q` is the graph's `query`).
- */
-function invalidArguments(error: ZodError, argumentNames: Record<string, string>): ApiError {
-	const issues = fieldIssues(error).map((issue) => ({ ...issue, field: argumentNames[issue.field] ?? issue.field }));
-	const fields = [...new Set(issues.map((issue) => issue.field))].join(", ");
-	return new ApiError("validation_failed", `Invalid ${fields}`, issues);
-}
-
 /** A slug as REST's path parameter accepts it, else validation_failed naming the argument. */
-function validSlug(value: string, argumentName: string): string {
-	const parsed = SlugParam.safeParse({ slug: value });
-	if (!parsed.success) throw invalidArguments(parsed.error, { slug: argumentName });
-	return parsed.data.slug;
+function validSlug(value: string, argument: string): string {
+	return validated(SlugParam.shape.slug, value, { argument });
 }
 
 function findOnMenu(menu: PresentedMenu, itemId: string): PresentedMenuItem | undefined {
@@ -257,9 +270,11 @@ export const menuGraph: GraphPart = {
 	resolvers: {
 		Query: {
 			locations: async (_, args: { latitude?: number | null; longitude?: number | null }, { c }) => {
-				const parsed = LocationsQuery.safeParse({ lat: args.latitude ?? undefined, lng: args.longitude ?? undefined });
-				if (!parsed.success) throw invalidArguments(parsed.error, { lat: "latitude", lng: "longitude" });
-				const { lat, lng } = parsed.data;
+				const { lat, lng } = validated(
+					LocationsQuery,
+					{ lat: args.latitude ?? undefined, lng: args.longitude ?? undefined },
+					{ rename: { lat: "latitude", lng: "longitude" } },
+				);
 				const now = new Date();
 				const locations = (await listLocations(database(c.var.d1))).map((row) => describeLocation(row, now));
 				return lat !== undefined && lng !== undefined
@@ -272,25 +287,20 @@ export const menuGraph: GraphPart = {
 			},
 			menu: (_, args: { location: string }, context) => menuLoader(context).load(validSlug(args.location, "location")),
 			searchMenu: async (_, args: { query: string; location?: string | null; limit?: number | null }, { c }) => {
-				const parsed = SearchQuery.safeParse({
-					q: args.query,
-					location: args.location ?? undefined,
-					limit: args.limit ?? undefined,
-				});
-				if (!parsed.success) throw invalidArguments(parsed.error, { q: "query" });
-				const hits = await searchMenu(c.var.d1, parsed.data);
+				const search = validated(
+					SearchQuery,
+					{ q: args.query, location: args.location ?? undefined, limit: args.limit ?? undefined },
+					{ rename: { q: "query" } },
+				);
+				const hits = await searchMenu(c.var.d1, search);
 				return {
-					query: parsed.data.q,
+					query: search.q,
 					results: hits.map(({ menu, category, item }) => ({ location: locationOfMenu(menu), category, item })),
 				};
 			},
 		},
 		Location: {
-			__resolveReference: async ({ slug }: { slug: string }, { c }) => {
-				const row = await findLocation(database(c.var.d1), slug);
-				if (!row) throw ApiError.notFound("Location");
-				return describeLocation(row, new Date());
-			},
+			__resolveReference: ({ slug }: { slug: string }, context) => locationBySlug(context, slug),
 			menu: async ({ slug }: GraphLocation, _, context) => {
 				const menu = await menuLoader(context).load(slug);
 				// The location was just read; it is gone only if deleted in between.

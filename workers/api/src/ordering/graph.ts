@@ -7,10 +7,11 @@
  * location, by the customer who placed it, or with its tracking token.
  */
 import { parse } from "graphql";
-import { locationBySlug, validated, withoutNulls } from "../cart/graph-support";
 import { OneShotOrderInput, orderInputError } from "../cart/schemas";
+import { validated, withoutNulls } from "../graph/arguments";
 import type { GraphContext } from "../graph/context";
 import type { GraphPart } from "../graph/part";
+import { locationBySlug } from "../menu/graph";
 import { SlugParam } from "../menu/schemas";
 import type { OrderAccess } from "./domain/access";
 import { ORDER_STATUSES } from "./domain/order";

@@ -1,15 +1,10 @@
 /**
- * What the cart and ordering graph parts share: arguments checked with the
- * REST routes' own zod schemas (their refusals named by the GraphQL argument),
- * and a location completed from its slug as the menu's Location type expects.
+ * Arguments as the REST routes accept them: checked with the routes' own zod
+ * schemas, refused as REST refuses them, with `details[].field` naming the
+ * GraphQL argument rather than the REST field.
  */
 import { ApiError, validationError } from "@goodfood/platform/errors";
 import type { z } from "@hono/zod-openapi";
-import DataLoader from "dataloader";
-import { database } from "../db/client";
-import { type GraphContext, perOperation } from "../graph/context";
-import { findLocation } from "../menu/repository";
-import { describeLocation } from "../menu/routes";
 
 /** REST field names whose GraphQL argument is called otherwise. */
 const GRAPH_NAMES: Record<string, string> = {
@@ -22,10 +17,10 @@ const GRAPH_NAMES: Record<string, string> = {
 };
 
 /** A REST field path (`items.0.itemId`) as the GraphQL argument path (`input.items.0.item`). */
-function graphField(field: string, prefix: string | undefined): string {
+function graphField(field: string, prefix: string | undefined, rename: Record<string, string> = {}): string {
 	const renamed = field
 		.split(".")
-		.map((segment) => GRAPH_NAMES[segment] ?? segment)
+		.map((segment) => rename[segment] ?? GRAPH_NAMES[segment] ?? segment)
 		.join(".");
 	return prefix ? (renamed === "(root)" ? prefix : `${prefix}.${renamed}`) : renamed;
 }
@@ -33,6 +28,8 @@ function graphField(field: string, prefix: string | undefined): string {
 interface ValidationOptions {
 	/** The argument holding the value (`input`), when it is one input object. */
 	argument?: string;
+	/** This query's own REST-to-graph names, beside the common ones (REST's `q` is the graph's `query`). */
+	rename?: Record<string, string>;
 	/** How the REST route words a refusal of this input: `orderInputError` for order inputs, plain validation otherwise. */
 	refusal?: (error: z.ZodError) => ApiError;
 }
@@ -47,7 +44,7 @@ export function validated<S extends z.ZodType>(schema: S, value: unknown, option
 	const refusal = (options.refusal ?? validationError)(result.error);
 	const details = (refusal.details as { field: string; message: string }[]).map((issue) => ({
 		...issue,
-		field: graphField(issue.field, options.argument),
+		field: graphField(issue.field, options.argument, options.rename),
 	}));
 	const fields = [...new Set(details.map((issue) => issue.field))].join(", ");
 	throw new ApiError(refusal.code, `Invalid ${fields}`, details);
@@ -65,26 +62,4 @@ export function withoutNulls(value: unknown): unknown {
 			.filter(([, field]) => field !== null && field !== undefined)
 			.map(([key, field]) => [key, withoutNulls(field)]),
 	);
-}
-
-type DescribedLocation = ReturnType<typeof describeLocation>;
-
-/** The location as the menu's `Location` type resolves it, read once per operation per slug. */
-export function locationBySlug(context: GraphContext, slug: string): Promise<DescribedLocation> {
-	const loader = perOperation(
-		context,
-		"cart:locations",
-		() =>
-			new DataLoader<string, DescribedLocation>(async (slugs) => {
-				const now = new Date();
-				const db = database(context.c.var.d1);
-				return Promise.all(
-					slugs.map(async (each) => {
-						const row = await findLocation(db, each);
-						return row ? describeLocation(row, now) : ApiError.notFound("Location");
-					}),
-				);
-			}),
-	);
-	return loader.load(slug);
 }
