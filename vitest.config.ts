@@ -29,6 +29,7 @@ const MENU_KV_ID = "00000000000040008000000000000002";
 const COMPATIBILITY_DATE = "2026-11-01";
 const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
 const TEST_TRACKING_TOKEN_SECRET = "test-tracking-token-secret-0123456789abcdef";
+const TEST_PAYMENT_SIMULATOR_SECRET = "test-payment-simulator-secret-0123456789abcdef";
 const CORS_ORIGINS = "http://localhost:8787,http://localhost:5173";
 
 // Test requests mostly share one client IP, so the production limits would throttle the suite.
@@ -92,6 +93,7 @@ export default defineConfig({
 								TEST_REGIONAL_MIGRATIONS: regionalMigrations,
 								JWT_SECRET: TEST_JWT_SECRET,
 								TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,
+								PAYMENT_SIMULATOR_SECRET: TEST_PAYMENT_SIMULATOR_SECRET,
 							},
 							ratelimits: { ...TEST_RATE_LIMITS, TEST_RATE_LIMIT, TEST_REGISTER_LIMIT },
 						},

@@ -3,8 +3,7 @@
  * messages go to WebSocket and SSE clients of an order and, in summary, to
  * the kitchen feed of its location.
  */
-import type { RecordedEvent } from "../../workers/api/src/ordering/domain/order";
-import { type OrderStatus, STATUS_AFTER } from "../../workers/api/src/ordering/domain/order";
+import type { OrderStatus, RecordedEvent } from "../../workers/api/src/ordering/domain/order";
 import { localTime } from "../../workers/api/src/ordering/domain/view";
 import type { OrderEventType } from "../../workers/api/src/ordering/events";
 import type { OrderView } from "../../workers/api/src/ordering/order-views";
@@ -34,6 +33,8 @@ export function eventMessage(
 	orderId: string,
 	{ sequence, occurredAt, event }: RecordedEvent,
 	timeZone: string,
+	/** The order's status after this event (a payment event may leave it as it was). */
+	status: OrderStatus,
 ): EventMessage {
 	const message: EventMessage = {
 		type: "event",
@@ -41,13 +42,14 @@ export function eventMessage(
 		sequence,
 		event: event.type,
 		occurredAt,
-		status: STATUS_AFTER[event.type],
+		status,
 	};
 	if (event.type === "OrderConfirmed" || event.type === "OrderPreparationStarted") {
 		message.estimatedReadyAt = event.payload.estimatedReadyAt;
 		message.estimatedReadyAtLocal = localTime(event.payload.estimatedReadyAt, timeZone);
 	}
 	if (event.type === "OrderRejected" || event.type === "OrderCancelled") message.reason = event.payload.reason;
+	if (event.type === "PaymentFailed") message.reason = event.payload.message;
 	return message;
 }
 

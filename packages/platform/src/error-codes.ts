@@ -18,7 +18,11 @@ export const ERROR_CODES = {
 	query_too_costly: 400,
 	too_many_aliases: 400,
 	too_many_operations: 400,
+	// A webhook whose signature does not verify (payments/webhook-routes.ts).
+	invalid_signature: 400,
 	unauthorized: 401,
+	// The card was declined, or its second step failed: the cart is open again.
+	payment_declined: 402,
 	forbidden: 403,
 	introspection_disabled: 403,
 	not_found: 404,
@@ -38,6 +42,14 @@ export const ERROR_CODES = {
 	idempotency_key_in_use: 409,
 	location_has_open_orders: 409,
 	location_moved: 409,
+	payment_amount_mismatch: 409,
+	payment_already_captured: 409,
+	payment_already_voided: 409,
+	payment_not_authorised: 409,
+	payment_not_captured: 409,
+	payment_not_voidable: 409,
+	payment_pending: 409,
+	refund_exceeds_remaining: 409,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	unprocessable: 422,
@@ -54,9 +66,13 @@ export const ERROR_CODES = {
 	slot_unavailable: 422,
 	idempotency_key_reused: 422,
 	unknown_region: 422,
+	payment_currency_mismatch: 422,
+	pay_at_pickup_not_offered: 422,
 	rate_limited: 429,
 	internal_error: 500,
 	configuration_invalid: 500,
+	// The payment provider did not answer or failed; nothing was charged twice and the step is retried.
+	payment_provider_unavailable: 502,
 	unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

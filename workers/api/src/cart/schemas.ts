@@ -4,6 +4,7 @@ import { ApiError, type ErrorCode, validationError } from "@goodfood/platform/er
 import { z } from "@hono/zod-openapi";
 import { MoneySchema } from "../menu/schemas";
 import { Fulfilment } from "../ordering/events";
+import { PaymentInput, PaymentView } from "../payments/schemas";
 import { MAX_QUANTITY } from "./domain/pricing";
 import { CART_ID_PATTERN } from "./identity";
 
@@ -89,10 +90,14 @@ export const CheckoutInput = z
 		tip: z
 			.object({ amount: z.number().int().min(0, "must not be negative").max(1_000_000), currency: z.string() })
 			.optional(),
+		payment: PaymentInput,
 	})
 	.superRefine((checkout, ctx) => {
 		if (checkout.fulfilment === "delivery" && !checkout.deliveryAddress) {
 			ctx.addIssue({ code: "custom", path: ["deliveryAddress"], message: "is required for delivery" });
+		}
+		if (checkout.fulfilment === "delivery" && checkout.payment?.method === "pay_at_pickup") {
+			ctx.addIssue({ code: "custom", path: ["payment", "method"], message: "must be card for delivery" });
 		}
 	})
 	.openapi("CheckoutInput");
@@ -157,8 +162,11 @@ export type CartView = z.infer<typeof CartView>;
 export const PlacedOrderView = z
 	.object({
 		orderId: z.string(),
-		status: z.literal("placed"),
+		status: z.enum(["placed", "awaiting_payment"]).openapi({
+			description: "awaiting_payment while the card's second step (payment.nextAction) is not completed",
+		}),
 		trackingToken: z.string().openapi({ description: "Lets a guest read and follow the order; shown once" }),
+		payment: PaymentView,
 	})
 	.openapi("PlacedOrder");
 export type PlacedOrderView = z.infer<typeof PlacedOrderView>;

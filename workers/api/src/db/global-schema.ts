@@ -36,6 +36,8 @@ export const locations = sqliteTable("locations", {
 	pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
 	openingHours: text("opening_hours", { mode: "json" }).$type<WeeklyOpeningHours>().notNull(),
 	pickupEnabled: integer("pickup_enabled", { mode: "boolean" }).notNull().default(true),
+	/** Whether a pickup order may be paid at the counter instead of by card at checkout. */
+	payAtPickup: integer("pay_at_pickup", { mode: "boolean" }).notNull().default(false),
 	deliveryEnabled: integer("delivery_enabled", { mode: "boolean" }).notNull().default(false),
 	deliveryRadiusMeters: integer("delivery_radius_m").notNull().default(0),
 	deliveryFeeMinor: integer("delivery_fee_minor").notNull().default(0),

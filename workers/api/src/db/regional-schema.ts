@@ -9,7 +9,14 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, sqliteView, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { NotificationChannel, NotificationStatus } from "../notifications/domain/jobs";
 import type { OrderStatus } from "../ordering/domain/order";
-import type { DeliveryAddress, Fulfilment, OrderEventType, OrderLineSnapshot } from "../ordering/events";
+import type {
+	DeliveryAddress,
+	Fulfilment,
+	OrderEventType,
+	OrderLineSnapshot,
+	PaymentMethodKind,
+} from "../ordering/events";
+import type { PaymentStatus } from "../payments/domain/payment";
 
 const timestamps = {
 	createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
@@ -54,8 +61,34 @@ export const orders = sqliteTable(
 		/** Sequence of the latest status event applied; older ones arriving late must not regress the status. */
 		lastSequence: integer("last_sequence").notNull(),
 		updatedAt: text("updated_at").notNull(),
+		/** How it is paid (`card`, `pay_at_pickup`); null for orders placed before payments. */
+		paymentMethod: text("payment_method").$type<PaymentMethodKind>(),
+		/** The payment's state as its events left it (payments/domain/payment.ts), for the board and reconciliation. */
+		paymentStatus: text("payment_status").$type<PaymentStatus>(),
+		paymentIntentId: text("payment_intent_id"),
+		capturedMinor: integer("captured_minor").notNull().default(0),
+		refundedMinor: integer("refunded_minor").notNull().default(0),
 	},
-	(table) => [index("orders_location_status_idx").on(table.locationSlug, table.status, table.placedAt)],
+	(table) => [
+		index("orders_location_status_idx").on(table.locationSlug, table.status, table.placedAt),
+		// Nightly payment reconciliation: orders whose payment is still only authorised.
+		index("orders_payment_status_idx").on(table.paymentStatus, table.updatedAt),
+	],
+);
+
+/** Refunds, one row per PaymentRefunded, for the manager's list and the books. */
+export const orderRefunds = sqliteTable(
+	"order_refunds",
+	{
+		refundId: text("refund_id").primaryKey(),
+		orderId: text("order_id").notNull(),
+		locationSlug: text("location_slug").notNull(),
+		amountMinor: integer("amount_minor").notNull(),
+		currency: text("currency").notNull(),
+		reason: text("reason").notNull(),
+		refundedAt: text("refunded_at").notNull(),
+	},
+	(table) => [index("order_refunds_location_idx").on(table.locationSlug, table.refundedAt)],
 );
 
 export const orderLines = sqliteTable(

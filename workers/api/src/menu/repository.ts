@@ -31,6 +31,7 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 				? { radiusMeters: row.deliveryRadiusMeters, fee: money(row.deliveryFeeMinor, row.currency) }
 				: null,
 		},
+		payAtPickup: row.payAtPickup,
 	};
 }
 

@@ -46,6 +46,14 @@ export type DeliveryAddress = z.infer<typeof DeliveryAddress>;
 export const Fulfilment = z.enum(["pickup", "delivery"]);
 export type Fulfilment = z.infer<typeof Fulfilment>;
 
+/**
+ * How the order is paid: by card, authorised at checkout and captured at
+ * handover, or at the counter when the customer picks it up. Absent from
+ * orders placed before payments existed.
+ */
+export const PaymentMethodKind = z.enum(["card", "pay_at_pickup"]);
+export type PaymentMethodKind = z.infer<typeof PaymentMethodKind>;
+
 export const OrderPlacedPayload = z.object({
 	locationSlug: z.string(),
 	timeZone: z.string(),
@@ -58,12 +66,39 @@ export const OrderPlacedPayload = z.object({
 	customerId: z.string().nullable(),
 	lines: z.array(OrderLineSnapshot).min(1),
 	totals: OrderTotals,
+	payment: z.object({ method: PaymentMethodKind }).optional(),
 });
 export type OrderPlacedPayload = z.infer<typeof OrderPlacedPayload>;
 
 const Eta = z.object({ estimatedReadyAt: Timestamp });
 const Empty = z.object({});
 const Reason = z.object({ reason: z.string() });
+
+/**
+ * Payment facts. Amounts are integer minor units of `currency` (the order's).
+ * `intentId` names the provider's payment (null for money taken at the counter);
+ * `providerEventId`, when a webhook told us, is what duplicates are known by.
+ */
+const PaymentFacts = z.object({
+	provider: z.string(),
+	intentId: z.string().nullable(),
+	amount: MoneyAmount,
+	currency: z.string().regex(/^[A-Z]{3}$/),
+	providerEventId: z.string().nullable().optional(),
+});
+const PaymentAuthorised = PaymentFacts.extend({ attempt: z.number().int().min(1) });
+const PaymentFailed = z.object({
+	provider: z.string(),
+	intentId: z.string().nullable(),
+	attempt: z.number().int().min(1),
+	/** The decline code the customer is shown (e.g. insufficient_funds, authentication_failed, expired). */
+	code: z.string(),
+	message: z.string(),
+	providerEventId: z.string().nullable().optional(),
+});
+const PaymentCaptured = PaymentFacts.extend({ method: PaymentMethodKind });
+const PaymentVoided = PaymentFacts.extend({ reason: z.string() });
+const PaymentRefunded = PaymentFacts.extend({ refundId: z.string(), reason: z.string() });
 
 export const OrderEventPayloads = {
 	OrderPlaced: OrderPlacedPayload,
@@ -75,9 +110,19 @@ export const OrderEventPayloads = {
 	OrderDelivered: Empty,
 	OrderRejected: Reason,
 	OrderCancelled: Reason.extend({ cancelledBy: z.enum(["customer", "staff"]) }),
+	PaymentAuthorised,
+	PaymentFailed,
+	PaymentCaptured,
+	PaymentVoided,
+	PaymentRefunded,
 } as const;
 
 export type OrderEventType = keyof typeof OrderEventPayloads;
+export type PaymentEventType = Extract<OrderEventType, `Payment${string}`>;
+
+export function isPaymentEvent<E extends { type: OrderEventType }>(event: E): event is E & { type: PaymentEventType } {
+	return event.type.startsWith("Payment");
+}
 export const ORDER_EVENT_TYPES = Object.keys(OrderEventPayloads) as OrderEventType[];
 
 export type OrderEventPayload<T extends OrderEventType> = z.infer<(typeof OrderEventPayloads)[T]>;
@@ -110,5 +155,10 @@ export const OrderEventEnvelope = z.discriminatedUnion("type", [
 	envelope("OrderDelivered"),
 	envelope("OrderRejected"),
 	envelope("OrderCancelled"),
+	envelope("PaymentAuthorised"),
+	envelope("PaymentFailed"),
+	envelope("PaymentCaptured"),
+	envelope("PaymentVoided"),
+	envelope("PaymentRefunded"),
 ]);
 export type OrderEventEnvelope = z.infer<typeof OrderEventEnvelope>;

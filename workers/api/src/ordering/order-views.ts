@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { type PlacedOrderView, TotalsView } from "../cart/schemas";
 import { MoneySchema } from "../menu/schemas";
+import { PaymentView } from "../payments/schemas";
 import { ORDER_STATUSES } from "./domain/order";
 import { DeliveryAddress, Fulfilment, ORDER_EVENT_TYPES, type OrderEventEnvelope } from "./events";
 
@@ -50,6 +51,7 @@ export const OrderView = z
 			}),
 		),
 		allowedNext: z.array(Status).openapi({ description: "Statuses the caller may move the order to next" }),
+		payment: PaymentView,
 	})
 	.openapi("Order");
 export type OrderView = z.infer<typeof OrderView>;
@@ -68,7 +70,8 @@ export interface OrderChanged {
  */
 export interface OrderPlacement {
 	placed: PlacedOrderView;
-	event: OrderEventEnvelope | null;
+	/** The events to project, in stream order: an OrderPlaced and, paid by card, its PaymentAuthorised. */
+	events: OrderEventEnvelope[];
 }
 
 export const OrderEventsView = z

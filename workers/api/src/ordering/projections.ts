@@ -13,8 +13,8 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
-import { STATUS_AFTER } from "./domain/order";
-import type { OrderEventEnvelope } from "./events";
+import { type OrderStatus, STATUS_AFTER } from "./domain/order";
+import { isPaymentEvent, type OrderEventEnvelope } from "./events";
 import { projectOrderPlaced } from "./placed-projection";
 
 export { customerRefOf, itemPairsOf } from "./placed-projection";
@@ -26,14 +26,23 @@ export function isAlreadyProjected(error: unknown): boolean {
 
 /** The ledger row an event leads its batch with: its place in the order's status history. */
 const INSERT_HISTORY = `INSERT INTO order_status_history (order_id, sequence, status, occurred_at, estimated_ready_at, reason, event_id)
-VALUES (?, ?, ?, ?, ?, ?, ?)`;
+VALUES (?1, ?2, coalesce(?3, (SELECT status FROM orders WHERE id = ?1), 'placed'), ?4, ?5, ?6, ?7)`;
+
+/**
+ * The status a projected event leaves: an OrderPlaced reaches the queue only once the kitchen may
+ * see it (paid or to be paid at pickup); a payment event keeps the status the order has (null).
+ */
+function projectedStatus(event: OrderEventEnvelope): OrderStatus | null {
+	if (event.type === "OrderPlaced") return "placed";
+	return isPaymentEvent(event) ? null : STATUS_AFTER[event.type];
+}
 
 function historyRow(d1: D1, event: OrderEventEnvelope): D1PreparedStatement {
 	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : null;
 	const reason = "reason" in event.payload ? event.payload.reason : null;
 	return d1
 		.prepare(INSERT_HISTORY)
-		.bind(event.orderId, event.sequence, STATUS_AFTER[event.type], event.occurredAt, eta, reason, event.id);
+		.bind(event.orderId, event.sequence, projectedStatus(event), event.occurredAt, eta, reason, event.id);
 }
 
 /** Where and when a projected order was placed, for the order-event metrics. */
@@ -150,7 +159,7 @@ function milestoneOf(event: StatusEventEnvelope): SQLiteUpdateSetSource<typeof s
 
 function projectStatusChange(db: Database, event: StatusEventEnvelope, processedAt: string): BatchItem<"sqlite">[] {
 	const { orders, customerOrderHistory } = schema;
-	const status = STATUS_AFTER[event.type];
+	const status = projectedStatus(event);
 	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : undefined;
 	const cancelled = event.type === "OrderCancelled" || event.type === "OrderRejected";
 	// The guard: an event older than the last one applied is history, not the current status. SET
@@ -163,8 +172,9 @@ function projectStatusChange(db: Database, event: StatusEventEnvelope, processed
 		db
 			.update(orders)
 			.set({
-				status: ifNewer(status, orders.status),
-				updatedAt: ifNewer(processedAt, orders.updatedAt),
+				...(status === null
+					? {}
+					: { status: ifNewer(status, orders.status), updatedAt: ifNewer(processedAt, orders.updatedAt) }),
 				...(eta === undefined ? {} : { estimatedReadyAt: ifNewer(eta, orders.estimatedReadyAt) }),
 				lastSequence: sql`max(${orders.lastSequence}, ${event.sequence})`,
 				...milestoneOf(event),

@@ -30,6 +30,8 @@ export interface LocationSummary {
 		pickup: boolean;
 		delivery: { radiusMeters: number; fee: Money } | null;
 	};
+	/** Whether pickup orders may be paid at the counter instead of by card. */
+	payAtPickup: boolean;
 }
 
 export interface MenuOption {

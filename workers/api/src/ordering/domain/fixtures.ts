@@ -3,6 +3,7 @@
  * order from Soho, and the three ways to reach an order. Used by tests only;
  * production code never imports this module.
  */
+import { newPayment } from "../../payments/domain/payment";
 import type { OrderPlacedPayload } from "../events";
 import type { OrderAccess } from "./access";
 import type { OrderState } from "./order";
@@ -45,7 +46,7 @@ export const placedPayload: OrderPlacedPayload = {
 
 /** The order right after it was placed, as folded from its stream. */
 export function orderState(overrides: Partial<OrderState> = {}): OrderState {
-	const { businessDate: _businessDate, ...placed } = placedPayload;
+	const { businessDate: _businessDate, payment: _payment, ...placed } = placedPayload;
 	return {
 		orderId: "ord_1",
 		status: "placed",
@@ -54,6 +55,14 @@ export function orderState(overrides: Partial<OrderState> = {}): OrderState {
 		estimatedReadyAt: null,
 		timeline: [{ sequence: 1, status: "placed", occurredAt: "2026-07-01T12:00:00.000Z" }],
 		version: 1,
+		payment: {
+			...newPayment("card", placed.totals.total, placed.totals.currency, 1),
+			status: "authorised",
+			provider: "simulator",
+			intentId: "pi_sim_1",
+			authorised: placed.totals.total,
+		},
+		placedSequence: 1,
 		...overrides,
 	};
 }

@@ -2,16 +2,22 @@
  * The order aggregate's rules: its state is a fold over its events, and a
  * status change is decided against that state. Pure: no storage, no HTTP.
  */
-import type {
-	DeliveryAddress,
-	Fulfilment,
-	OrderEventData,
-	OrderEventType,
-	OrderLineSnapshot,
-	OrderTotals,
+import { applyPaymentEvent, newPayment, type PaymentState } from "../../payments/domain/payment";
+import {
+	type DeliveryAddress,
+	type Fulfilment,
+	isPaymentEvent,
+	type OrderEventData,
+	type OrderEventType,
+	type OrderLineSnapshot,
+	type OrderTotals,
 } from "../events";
 
 export const ORDER_STATUSES = [
+	/** Placed with a card that is not authorised yet: no kitchen, staff list or notification sees it. */
+	"awaiting_payment",
+	/** The card was declined, its second step failed or it expired: the cart is open again. */
+	"payment_failed",
 	"placed",
 	"confirmed",
 	"preparing",
@@ -24,9 +30,10 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The status each event moves the order into. */
-export const STATUS_AFTER: Record<OrderEventType, OrderStatus> = {
-	OrderPlaced: "placed",
+type StatusEventType = Exclude<OrderEventType, `Payment${string}` | "OrderPlaced">;
+
+/** The status each status event moves the order into. */
+export const STATUS_AFTER: Record<StatusEventType, OrderStatus> = {
 	OrderConfirmed: "confirmed",
 	OrderPreparationStarted: "preparing",
 	OrderReady: "ready",
@@ -36,6 +43,33 @@ export const STATUS_AFTER: Record<OrderEventType, OrderStatus> = {
 	OrderRejected: "rejected",
 	OrderCancelled: "cancelled",
 };
+
+/**
+ * The status an event leaves the order in: an OrderPlaced paid by card waits
+ * for its authorisation; a payment event other than the authorisation and a
+ * failure leaves the status as it was.
+ */
+export function statusAfter(event: OrderEventData, before: OrderStatus | undefined): OrderStatus {
+	switch (event.type) {
+		case "OrderPlaced":
+			return event.payload.payment?.method === "card" ? "awaiting_payment" : "placed";
+		case "PaymentAuthorised":
+			return before === "awaiting_payment" ? "placed" : (before ?? "placed");
+		case "PaymentFailed":
+			return before === "awaiting_payment" ? "payment_failed" : (before ?? "payment_failed");
+		case "PaymentCaptured":
+		case "PaymentVoided":
+		case "PaymentRefunded":
+			return before ?? "placed";
+		default:
+			return STATUS_AFTER[event.type];
+	}
+}
+
+/** Whether the kitchen, the staff list and notifications see the order: once it is paid for or to be paid at pickup. */
+export function isVisibleToKitchen(status: OrderStatus): boolean {
+	return status !== "awaiting_payment" && status !== "payment_failed";
+}
 
 export type Actor = "customer" | "staff";
 
@@ -63,6 +97,9 @@ export interface OrderState {
 	estimatedReadyAt: string | null;
 	timeline: TimelineEntry[];
 	version: number;
+	payment: PaymentState;
+	/** Sequence of the OrderPlaced of the current attempt: a failed payment's cart is checked out again as a new attempt. */
+	placedSequence: number;
 }
 
 export interface RecordedEvent {
@@ -71,12 +108,18 @@ export interface RecordedEvent {
 	event: OrderEventData;
 }
 
-/** Rebuilds the order from its stream; undefined when nothing was placed yet. */
+/**
+ * Rebuilds the order from its stream; undefined when nothing was placed yet.
+ * A stream may hold several OrderPlaced: each is a checkout attempt after a
+ * failed payment, and the last one is the order.
+ */
 export function foldOrder(orderId: string, events: RecordedEvent[]): OrderState | undefined {
 	let state: OrderState | undefined;
+	let attempts = 0;
 	for (const { sequence, occurredAt, event } of events) {
 		if (event.type === "OrderPlaced") {
 			const placed = event.payload;
+			attempts += 1;
 			state = {
 				orderId,
 				status: "placed",
@@ -91,19 +134,25 @@ export function foldOrder(orderId: string, events: RecordedEvent[]): OrderState 
 				totals: placed.totals,
 				placedAt: occurredAt,
 				estimatedReadyAt: null,
-				timeline: [],
+				timeline: state?.timeline ?? [],
 				version: 0,
+				payment: newPayment(placed.payment?.method ?? null, placed.totals.total, placed.totals.currency, attempts),
+				placedSequence: sequence,
 			};
 		}
 		if (!state) continue;
-		const entry: TimelineEntry = { sequence, status: STATUS_AFTER[event.type], occurredAt };
+		if (isPaymentEvent(event)) applyPaymentEvent(state.payment, event, occurredAt);
+		const entry: TimelineEntry = { sequence, status: statusAfter(event, state.status), occurredAt };
 		if (event.type === "OrderConfirmed" || event.type === "OrderPreparationStarted") {
 			state.estimatedReadyAt = event.payload.estimatedReadyAt;
 			entry.estimatedReadyAt = event.payload.estimatedReadyAt;
 		}
 		if (event.type === "OrderRejected" || event.type === "OrderCancelled") entry.reason = event.payload.reason;
+		if (event.type === "PaymentFailed") entry.reason = event.payload.message;
+		// The timeline shows status changes; payment events that leave the status alone are the payment's own history.
+		const changesStatus = !isPaymentEvent(event) || entry.status !== state.status;
 		state.status = entry.status;
-		state.timeline.push(entry);
+		if (changesStatus) state.timeline.push(entry);
 		state.version = sequence;
 	}
 	return state;
@@ -113,6 +162,9 @@ export function foldOrder(orderId: string, events: RecordedEvent[]): OrderState 
 export function nextStatuses(status: OrderStatus, fulfilment: Fulfilment, actor: Actor): OrderStatus[] {
 	if (actor === "customer") return status === "placed" ? ["cancelled"] : [];
 	switch (status) {
+		case "awaiting_payment":
+		case "payment_failed":
+			return [];
 		case "placed":
 			return ["confirmed", "rejected", "cancelled"];
 		case "confirmed":

@@ -2,6 +2,7 @@
 import { totalsView } from "../../cart/domain/totals";
 import { localClock } from "../../menu/domain/availability";
 import { money } from "../../menu/domain/money";
+import { paymentView } from "../../payments/domain/view";
 import type { OrderEventsView, OrderView } from "../order-views";
 import { actorOf, type OrderAccess, seesContact, visibleContact, visiblePayload } from "./access";
 import { nextStatuses, type OrderState } from "./order";
@@ -11,7 +12,8 @@ export function localTime(instant: string, timeZone: string): string {
 	return localClock(new Date(instant), timeZone).time;
 }
 
-export function orderView(order: OrderState, access: OrderAccess): OrderView {
+/** `actionUrl`: where the customer completes the card's second step, while the payment waits on it. */
+export function orderView(order: OrderState, access: OrderAccess, actionUrl: string | null = null): OrderView {
 	const currency = order.totals.currency;
 	return {
 		id: order.orderId,
@@ -38,6 +40,7 @@ export function orderView(order: OrderState, access: OrderAccess): OrderView {
 		estimatedReadyAtLocal: order.estimatedReadyAt ? localTime(order.estimatedReadyAt, order.timeZone) : null,
 		timeline: order.timeline,
 		allowedNext: nextStatuses(order.status, order.fulfilment, actorOf(access)),
+		payment: paymentView(order.payment, actionUrl),
 	};
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `locations` ADD `pay_at_pickup` integer DEFAULT false NOT NULL;
