@@ -60,6 +60,8 @@ export function spotFor(index: number): DemoSpot {
 /** London's line, for a scenario that needs a single one. */
 export const FLAT_WHITE = DEMO_SPOTS[0].line;
 const CONTACT = { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000" };
+/** The simulator's card that authorises at once: an order counts once it is authorised and projected (issue 15). */
+const SUCCESS_CARD = { method: "card", paymentMethod: "pm_sim_4242424242424242" };
 
 function envInt(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -355,7 +357,7 @@ async function awaitProjection(read: ProjectedReader, since: number, expected: n
 	return rows;
 }
 
-/** The body of a one-shot order at a spot: its item for pickup tomorrow at lunch. */
+/** The body of a one-shot order at a spot: its item for pickup tomorrow at lunch, paid with the success card. */
 export function orderBody(spot: DemoSpot = DEMO_SPOTS[0]): string {
 	return JSON.stringify({
 		locationSlug: spot.locationSlug,
@@ -363,12 +365,18 @@ export function orderBody(spot: DemoSpot = DEMO_SPOTS[0]): string {
 		fulfilment: "pickup",
 		contact: CONTACT,
 		requestedTime: lunchTomorrow(spot),
+		payment: SUCCESS_CARD,
 	});
 }
 
-/** The body of a cart's checkout at a spot: pickup tomorrow at lunch. */
+/** The body of a cart's checkout at a spot: pickup tomorrow at lunch, paid with the success card. */
 export function checkoutBody(spot: DemoSpot = DEMO_SPOTS[0]): string {
-	return JSON.stringify({ fulfilment: "pickup", contact: CONTACT, requestedTime: lunchTomorrow(spot) });
+	return JSON.stringify({
+		fulfilment: "pickup",
+		contact: CONTACT,
+		requestedTime: lunchTomorrow(spot),
+		payment: SUCCESS_CARD,
+	});
 }
 
 /** One order body per location, for a load that takes them in turn. */

@@ -39,6 +39,8 @@ const REPORTS = 10;
 const LOCATION = "london-soho";
 const FLAT_WHITE = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
 const CONTACT = { name: "Soak Tester", email: "soak@example.com", phone: "+44 20 7946 0000" };
+/** The simulator's card that authorises at once, so the order goes to the kitchen. */
+const SUCCESS_CARD = { method: "card", paymentMethod: "pm_sim_4242424242424242" };
 const SEARCHES = ["flat white", "cake", "pad thai", "latte", "salad"];
 /** A pickup order's way through the kitchen. */
 const KITCHEN_STEPS = [
@@ -114,7 +116,7 @@ async function checkout(send: Send, auth: Record<string, string>) {
 		send,
 		"POST",
 		`/api/v1/carts/${cartId}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: lunchTomorrow() },
+		{ fulfilment: "pickup", contact: CONTACT, requestedTime: lunchTomorrow(), payment: SUCCESS_CARD },
 		{ ...auth, "idempotency-key": crypto.randomUUID() },
 	);
 	if (!placed) return;

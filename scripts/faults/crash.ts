@@ -82,6 +82,8 @@ function newClients(count: number, run: string): Client[] {
 				fulfilment: "pickup",
 				contact,
 				requestedTime,
+				// The simulator's card that authorises at once: the order is placed in the one request.
+				payment: { method: "card", paymentMethod: "pm_sim_4242424242424242" },
 			}),
 			answered: null,
 		};

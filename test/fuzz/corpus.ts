@@ -18,6 +18,8 @@ const LOCATION = "london-soho";
 /** A line the seeded catalogue serves at lunch every day (scripts/seed/demo-catalogue.ts). */
 const FLAT_WHITE = { itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] };
 const CONTACT = { name: "Fuzz Tester", email: "fuzz@example.com", phone: "+44 20 7946 0000" };
+/** The simulator's card that authorises at once, so the order goes to the kitchen. */
+const SUCCESS_CARD = { method: "card", paymentMethod: "pm_sim_4242424242424242" };
 
 async function sendJson<T>(send: Send, method: string, url: string, body?: unknown, headers = {}): Promise<T> {
 	const response = await send({
@@ -83,7 +85,7 @@ export async function buildCorpus(send: Send, cartCount = 3): Promise<Hints> {
 		send,
 		"POST",
 		`/api/v1/carts/${cartIds[cartIds.length - 1]}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: lunchTomorrow() },
+		{ fulfilment: "pickup", contact: CONTACT, requestedTime: lunchTomorrow(), payment: SUCCESS_CARD },
 		{ "idempotency-key": crypto.randomUUID() },
 	);
 
@@ -102,6 +104,8 @@ export async function buildCorpus(send: Send, cartCount = 3): Promise<Hints> {
 		token: [placed.trackingToken],
 		trackingToken: [placed.trackingToken],
 		requestedTime: ["asap", lunchTomorrow()],
+		// The success card, so generated checkouts get past payment and place orders.
+		paymentMethod: [SUCCESS_CARD.paymentMethod],
 		// Query parameters of search, recommendations and forecasts.
 		q: ["flat white", "cake", "pad"],
 		category: menu.categoryIds,

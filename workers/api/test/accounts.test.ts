@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { issueAccessToken } from "@goodfood/platform/access-token";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { bearer, CONTACT, call, errorOf, json, londonLunchTomorrow, STAFF, send } from "./helpers";
+import { bearer, CONTACT, call, errorOf, json, londonLunchTomorrow, PAY_BY_CARD, STAFF, send } from "./helpers";
 
 interface Tokens {
 	accessToken: string;
@@ -206,7 +206,7 @@ async function orderAsCustomer(accessToken: string) {
 	const checkout = await send(
 		"POST",
 		`/api/v1/carts/${cart.id}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: londonLunchTomorrow() },
+		{ fulfilment: "pickup", contact: CONTACT, requestedTime: londonLunchTomorrow(), payment: PAY_BY_CARD },
 		{ ...auth(accessToken), "idempotency-key": crypto.randomUUID() },
 	);
 	expect(checkout.status).toBe(201);

@@ -22,6 +22,7 @@ import {
 	json,
 	locationInput,
 	londonLunchTomorrow,
+	PAY_BY_CARD,
 	PRINCIPALS,
 	registerCustomer,
 	STAFF,
@@ -123,7 +124,7 @@ async function customersOrder(): Promise<string> {
 	const response = await send(
 		"POST",
 		`/api/v1/carts/${cartId}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: londonLunchTomorrow() },
+		{ fulfilment: "pickup", contact: CONTACT, requestedTime: londonLunchTomorrow(), payment: PAY_BY_CARD },
 		{ ...headers.customer, "idempotency-key": crypto.randomUUID() },
 	);
 	return (await json<{ orderId: string }>(response)).orderId;
@@ -292,7 +293,7 @@ const cases: Case[] = [
 			send(
 				"POST",
 				`/api/v1/carts/${await customersCart()}/checkout`,
-				{ fulfilment: "pickup", contact: CONTACT, requestedTime: londonLunchTomorrow() },
+				{ fulfilment: "pickup", contact: CONTACT, requestedTime: londonLunchTomorrow(), payment: PAY_BY_CARD },
 				{ ...as, "idempotency-key": crypto.randomUUID() },
 			),
 		expect: ownerOnly(201),
@@ -487,6 +488,7 @@ cases.push(
 					fulfilment: "pickup",
 					contact: CONTACT,
 					requestedTime: londonLunchTomorrow(),
+					payment: PAY_BY_CARD,
 					locationSlug: "london-soho",
 					items: [{ itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-whole"] }],
 				},

@@ -17,7 +17,7 @@ import worker from "../src/index";
 import { handleOrderEvents } from "../src/ordering/consumer";
 import { ERASED_CONTACT } from "../src/ordering/domain/erasure";
 import { CRONS } from "../src/scheduled";
-import { CONTACT, call, json, ORDERABLE, STAFF, send } from "./helpers";
+import { CONTACT, call, json, ORDERABLE, PAY_BY_CARD, STAFF, send } from "./helpers";
 import { deliverBatch } from "./queue-helpers";
 
 afterEach(() => {
@@ -62,7 +62,12 @@ async function placeOrder(accessToken: string, location: keyof typeof ORDERABLE 
 	const checkout = await send(
 		"POST",
 		`/api/v1/carts/${cart.id}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: ORDERABLE[location].requestedTime() },
+		{
+			fulfilment: "pickup",
+			contact: CONTACT,
+			requestedTime: ORDERABLE[location].requestedTime(),
+			payment: PAY_BY_CARD,
+		},
 		{ ...auth(accessToken), "idempotency-key": crypto.randomUUID() },
 	);
 	expect(checkout.status).toBe(201);

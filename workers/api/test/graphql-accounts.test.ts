@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ACCOUNT_QUERY, type AccountAnswer } from "../../../web/src/api/account-query";
 import { customerRefOf } from "../src/ordering/projections";
 import { countInPlace, countingD1, d1Counter } from "./d1-counting";
-import { bearer, CONTACT, call, json, ORDERABLE, PRINCIPALS, registerCustomer, send } from "./helpers";
+import { bearer, CONTACT, call, json, ORDERABLE, PAY_BY_CARD, PRINCIPALS, registerCustomer, send } from "./helpers";
 
 interface GraphAnswer<T> {
 	data?: T;
@@ -66,7 +66,12 @@ async function placeOrder(headers: Record<string, string>, location: keyof typeo
 	const checkout = await send(
 		"POST",
 		`/api/v1/carts/${cart.id}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: ORDERABLE[location].requestedTime() },
+		{
+			fulfilment: "pickup",
+			contact: CONTACT,
+			requestedTime: ORDERABLE[location].requestedTime(),
+			payment: PAY_BY_CARD,
+		},
 		{ ...headers, "idempotency-key": crypto.randomUUID() },
 	);
 	expect(checkout.status).toBe(201);

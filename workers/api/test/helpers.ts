@@ -102,7 +102,10 @@ export function checkout(cartId: string, body: Record<string, unknown>, key = cr
 	return send("POST", `/api/v1/carts/${cartId}/checkout`, body, { "idempotency-key": key });
 }
 
-export const PICKUP = { fulfilment: "pickup", contact: CONTACT, requestedTime: "asap" };
+/** The simulator's card that authorises at once (docs/payments.md), so the order goes straight to the kitchen. */
+export const PAY_BY_CARD = { method: "card", paymentMethod: "pm_sim_4242424242424242" };
+
+export const PICKUP = { fulfilment: "pickup", contact: CONTACT, requestedTime: "asap", payment: PAY_BY_CARD };
 
 /** Tomorrow at 12:00 UTC: 12:00 or 13:00 in London, when it is open every day of the week. */
 export function londonLunchTomorrow(): string {

@@ -100,6 +100,7 @@ export function placedEvent(
 			tip: 0,
 			total: 2 * price,
 		},
+		payment: { method: "card" },
 	};
 	return statusEvent("OrderPlaced", id, 1, payload);
 }

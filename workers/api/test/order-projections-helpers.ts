@@ -66,6 +66,7 @@ export function placedPayload(overrides: Partial<OrderPlacedPayload> = {}): Orde
 			},
 		],
 		totals: { currency: "GBP", subtotal: 1910, tax: 318, taxIncluded: true, deliveryFee: 0, tip: 0, total: 1910 },
+		payment: { method: "card" },
 		...overrides,
 	};
 }

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ERASED_CONTACT } from "../src/ordering/domain/erasure";
-import { CONTACT, call, json, ORDERABLE, send } from "./helpers";
+import { CONTACT, call, json, ORDERABLE, PAY_BY_CARD, send } from "./helpers";
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -32,7 +32,12 @@ async function placeOrder(headers: { authorization: string }, location: keyof ty
 	const checkout = await send(
 		"POST",
 		`/api/v1/carts/${cart.id}/checkout`,
-		{ fulfilment: "pickup", contact: CONTACT, requestedTime: ORDERABLE[location].requestedTime() },
+		{
+			fulfilment: "pickup",
+			contact: CONTACT,
+			requestedTime: ORDERABLE[location].requestedTime(),
+			payment: PAY_BY_CARD,
+		},
 		{ ...headers, "idempotency-key": crypto.randomUUID() },
 	);
 	expect(checkout.status).toBe(201);

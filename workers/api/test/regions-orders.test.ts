@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { orderIdForCart } from "../src/cart/identity";
 import { LOCATION_REGION_TTL_MS } from "../src/cart/location-region";
 import { handleQueue } from "../src/queues";
-import { call, errorOf, json, newOrderId, STAFF, send } from "./helpers";
+import { call, errorOf, json, newOrderId, PAY_BY_CARD, STAFF, send } from "./helpers";
 import { deliver, placed } from "./order-projections-helpers";
 import { deliverBatch } from "./queue-helpers";
 
@@ -45,6 +45,7 @@ function pickupTomorrow(location: { lunchUtc: string }) {
 		fulfilment: "pickup",
 		requestedTime: `${tomorrow}T${location.lunchUtc}:00Z`,
 		contact: { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000" },
+		payment: PAY_BY_CARD,
 	};
 }
 

@@ -7,7 +7,12 @@ import type { OrderPlacedPayload } from "../events";
 import { address, contact } from "./fixtures";
 import { checkPlacement, orderPlaced, type Placement, pricesChanged } from "./placement";
 
-const pickup: CheckoutInput = { fulfilment: "pickup", contact, requestedTime: "asap" };
+const pickup: CheckoutInput = {
+	fulfilment: "pickup",
+	contact,
+	requestedTime: "asap",
+	payment: { method: "card", paymentMethod: "pm_sim_4242424242424242" },
+};
 const delivery: CheckoutInput = { ...pickup, fulfilment: "delivery", deliveryAddress: address };
 
 /** Two tonkotsu ramen at £12.00 and one gyoza at £6.50: £30.50. */
