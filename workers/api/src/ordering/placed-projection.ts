@@ -8,6 +8,7 @@
  */
 import { ERASED_LINE_COLUMNS, ERASED_ORDER_COLUMNS } from "./domain/erasure";
 import type { OrderEventEnvelope, OrderLineSnapshot } from "./events";
+import { placedPaymentStatus } from "./payment-projection";
 
 type OrderPlacedEnvelope = Extract<OrderEventEnvelope, { type: "OrderPlaced" }>;
 type D1 = D1Database | D1DatabaseSession;
@@ -86,6 +87,8 @@ const ORDER_COLUMNS = [
 	"counted_in_sales",
 	"last_sequence",
 	"updated_at",
+	"payment_method",
+	"payment_status",
 ];
 /** The columns that name the person, erased for a deleted account. */
 const PERSONAL_ORDER_COLUMNS = new Set([
@@ -173,8 +176,8 @@ const LIST_FOR_ERASURE = `INSERT INTO erasure_orders (account_id, order_id, forg
 SELECT ?, ?, NULL FROM erased_accounts WHERE account_id = ? ON CONFLICT DO NOTHING`;
 
 /**
- * The statements after the ledger row that apply an OrderPlaced: the order,
- * an account holder's history, the lines, daily sales per item and category
+ * The statements after the ledger row that apply an OrderPlaced: the order
+ * (with how it is paid), an account holder's history, the lines, daily sales per item and category
  * (the location's are a view over the orders) and item pairs (the same item
  * on two lines counts once per order).
  */
@@ -185,6 +188,7 @@ export function projectOrderPlaced(d1: D1, event: OrderPlacedEnvelope, processed
 	const location = placed.locationSlug;
 	const customerRef = customerRefOf(customerId, placed.contact.email);
 	const personal = (value: Value, erased: Value): Value[] => (customerId ? [customerId, value, erased] : [value]);
+	const paymentMethod = placed.payment?.method ?? null;
 
 	const statements = [
 		d1
@@ -215,6 +219,8 @@ export function projectOrderPlaced(d1: D1, event: OrderPlacedEnvelope, processed
 				1,
 				event.sequence,
 				processedAt,
+				paymentMethod,
+				placedPaymentStatus(paymentMethod),
 			),
 	];
 	if (customerId) {

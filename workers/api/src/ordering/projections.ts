@@ -14,7 +14,8 @@ import type { AnySQLiteColumn, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
 import { type OrderStatus, STATUS_AFTER } from "./domain/order";
-import { isPaymentEvent, type OrderEventEnvelope } from "./events";
+import { isPaymentEvent, type OrderEventEnvelope, type PaymentEventType } from "./events";
+import { projectPaymentEvent } from "./payment-projection";
 import { projectOrderPlaced } from "./placed-projection";
 
 export { customerRefOf, itemPairsOf } from "./placed-projection";
@@ -76,7 +77,7 @@ export function recordOrderEventMetric(
 export type ProjectionBatch = [D1PreparedStatement, ...D1PreparedStatement[]];
 
 type D1 = D1Database | D1DatabaseSession;
-type StatusEventEnvelope = Exclude<OrderEventEnvelope, { type: "OrderPlaced" }>;
+type StatusEventEnvelope = Exclude<OrderEventEnvelope, { type: "OrderPlaced" | PaymentEventType }>;
 
 /**
  * Takes a cancelled or rejected order back out of the item and category daily
@@ -159,7 +160,7 @@ function milestoneOf(event: StatusEventEnvelope): SQLiteUpdateSetSource<typeof s
 
 function projectStatusChange(db: Database, event: StatusEventEnvelope, processedAt: string): BatchItem<"sqlite">[] {
 	const { orders, customerOrderHistory } = schema;
-	const status = projectedStatus(event);
+	const status = STATUS_AFTER[event.type];
 	const eta = "estimatedReadyAt" in event.payload ? event.payload.estimatedReadyAt : undefined;
 	const cancelled = event.type === "OrderCancelled" || event.type === "OrderRejected";
 	// The guard: an event older than the last one applied is history, not the current status. SET
@@ -172,9 +173,8 @@ function projectStatusChange(db: Database, event: StatusEventEnvelope, processed
 		db
 			.update(orders)
 			.set({
-				...(status === null
-					? {}
-					: { status: ifNewer(status, orders.status), updatedAt: ifNewer(processedAt, orders.updatedAt) }),
+				status: ifNewer(status, orders.status),
+				updatedAt: ifNewer(processedAt, orders.updatedAt),
 				...(eta === undefined ? {} : { estimatedReadyAt: ifNewer(eta, orders.estimatedReadyAt) }),
 				lastSequence: sql`max(${orders.lastSequence}, ${event.sequence})`,
 				...milestoneOf(event),
@@ -200,9 +200,13 @@ function statementOf(d1: D1, query: BatchItem<"sqlite">): D1PreparedStatement {
  * row and the effects land together or not at all.
  */
 export function projectOrderEvent(d1: D1, event: OrderEventEnvelope, processedAt: string): ProjectionBatch {
-	const effects =
-		event.type === "OrderPlaced"
-			? projectOrderPlaced(d1, event, processedAt)
-			: projectStatusChange(database(d1), event, processedAt).map((query) => statementOf(d1, query));
-	return [historyRow(d1, event), ...effects];
+	return [historyRow(d1, event), ...effectsOf(d1, event, processedAt)];
+}
+
+function effectsOf(d1: D1, event: OrderEventEnvelope, processedAt: string): D1PreparedStatement[] {
+	if (event.type === "OrderPlaced") return projectOrderPlaced(d1, event, processedAt);
+	// Payment events leave the status and its `last_sequence` guard alone: a capture projected before
+	// its OrderPickedUp (a queue retry) must not make the handover look older than it is.
+	if (isPaymentEvent(event)) return projectPaymentEvent(d1, event);
+	return projectStatusChange(database(d1), event, processedAt).map((query) => statementOf(d1, query));
 }
