@@ -33,6 +33,7 @@ export function locationStatements(location: SeedLocation): string[] {
 			prices_include_tax: location.pricesIncludeTax,
 			opening_hours: location.openingHours,
 			pickup_enabled: location.pickupEnabled,
+			pay_at_pickup: location.payAtPickup,
 			delivery_enabled: location.deliveryEnabled,
 			delivery_radius_m: location.deliveryRadiusMeters,
 			delivery_fee_minor: location.deliveryFeeMinor,

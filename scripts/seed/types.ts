@@ -56,6 +56,8 @@ export interface SeedLocation {
 	pricesIncludeTax: boolean;
 	openingHours: WeeklyOpeningHours;
 	pickupEnabled: boolean;
+	/** Whether pickup orders may be paid at the counter instead of by card. */
+	payAtPickup: boolean;
 	deliveryEnabled: boolean;
 	deliveryRadiusMeters: number;
 	deliveryFeeMinor: number;

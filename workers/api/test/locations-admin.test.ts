@@ -161,6 +161,49 @@ describe("replacing a location", () => {
 	});
 });
 
+describe("pay at pickup", () => {
+	it("is off unless set, and once set is shown in the location, its menu and the menu published to KV", async () => {
+		const slug = await createdLocation();
+		expect(((await (await call(`/api/v1/locations/${slug}`)).json()) as { payAtPickup: boolean }).payAtPickup).toBe(
+			false,
+		);
+
+		const response = await putLocation(slug, locationInput({ payAtPickup: true }));
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ payAtPickup: true, menuVersion: 2 });
+		expect(await (await call(`/api/v1/locations/${slug}`)).json()).toMatchObject({ payAtPickup: true });
+		const menu = (await (await call(`/api/v1/locations/${slug}/menu`)).json()) as MenuDocument;
+		expect(menu.location.payAtPickup).toBe(true);
+		const stored = await env.MENU_KV.get<MenuDocument>(menuKeys.document(slug, 2), "json");
+		expect(stored?.location.payAtPickup).toBe(true);
+
+		// The same body again is no change; leaving the field out turns it off.
+		expect(
+			((await (await putLocation(slug, locationInput({ payAtPickup: true }))).json()) as LocationBody).menuVersion,
+		).toBe(2);
+		expect(await (await putLocation(slug, locationInput())).json()).toMatchObject({
+			payAtPickup: false,
+			menuVersion: 3,
+		});
+	});
+
+	it("is refused without pickup, or when not a boolean, naming payAtPickup", async () => {
+		for (const body of [
+			locationInput({ payAtPickup: true, fulfilment: { pickup: false, delivery: null } }),
+			locationInput({ payAtPickup: "yes" }),
+		]) {
+			const response = await putLocation(newSlug(), body);
+			expect(response.status).toBe(400);
+			expect((await errorOf(response)).details).toEqual([expect.objectContaining({ field: "payAtPickup" })]);
+		}
+	});
+
+	it("is on for the demo's London Soho", async () => {
+		expect(await (await call("/api/v1/locations/london-soho")).json()).toMatchObject({ payAtPickup: true });
+		expect(await (await call("/api/v1/locations/tokyo-shibuya")).json()).toMatchObject({ payAtPickup: false });
+	});
+});
+
 describe("moving a location to another region", () => {
 	it("is refused while the location has an unfinished order in its current region", async () => {
 		const slug = await createdLocation("eu");

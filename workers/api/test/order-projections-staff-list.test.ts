@@ -21,6 +21,7 @@ describe("staff order list", () => {
 			contact: { name: string };
 			totals: { total: { amount: number; currency: string }; taxIncluded: boolean };
 			lines: { name: string; quantity: number; options: string[]; note: string | null }[];
+			payment: { method: string | null; status: string };
 		}[];
 	}
 
@@ -76,6 +77,28 @@ describe("staff order list", () => {
 		const { orders } = (await response.json()) as Listed;
 		expect(orders.map((order) => order.id)).toEqual([newer, confirmed]);
 		expect(orders[1]).toMatchObject({ status: "confirmed", estimatedReadyAt: at(20) });
+	});
+
+	it("says how each order is paid, so the board can mark those to be paid at the counter", async () => {
+		const at = (minutes: number) => new Date(Date.UTC(2031, 6, 1, 10, minutes)).toISOString();
+		const [card, counter, collected, beforePayments] = [newOrderId(), newOrderId(), newOrderId(), newOrderId()];
+		const facts = { provider: "simulator", intentId: "pi_sim_list", amount: 1910, currency: "GBP" };
+		await deliver([
+			placed(card, { businessDate: freshBusinessDate(), payment: { method: "card" } }, at(0)),
+			event("PaymentAuthorised", card, 2, { ...facts, attempt: 1 }),
+			placed(counter, { businessDate: freshBusinessDate(), payment: { method: "pay_at_pickup" } }, at(1)),
+			placed(collected, { businessDate: freshBusinessDate(), payment: { method: "pay_at_pickup" } }, at(2)),
+			event("OrderPickedUp", collected, 2, {}),
+			event("PaymentCaptured", collected, 3, { ...facts, intentId: null, method: "pay_at_pickup" }),
+			placed(beforePayments, { businessDate: freshBusinessDate(), payment: undefined }, at(3)),
+		]);
+
+		const { orders } = (await (await list(`/locations/${LOCATION}/orders?limit=200`)).json()) as Listed;
+		const paymentOf = (id: string) => orders.find((order) => order.id === id)?.payment;
+		expect(paymentOf(card)).toEqual({ method: "card", status: "authorised" });
+		expect(paymentOf(counter)).toEqual({ method: "pay_at_pickup", status: "due_at_pickup" });
+		expect(paymentOf(collected)).toEqual({ method: "pay_at_pickup", status: "collected" });
+		expect(paymentOf(beforePayments)).toEqual({ method: null, status: "not_recorded" });
 	});
 
 	it("returns a D1 bookmark", async () => {

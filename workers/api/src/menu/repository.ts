@@ -52,6 +52,7 @@ function locationColumns(input: LocationInput) {
 		pricesIncludeTax: input.pricesIncludeTax,
 		openingHours: input.openingHours,
 		pickupEnabled: input.fulfilment.pickup,
+		payAtPickup: input.payAtPickup,
 		deliveryEnabled: input.fulfilment.delivery !== null,
 		deliveryRadiusMeters: input.fulfilment.delivery?.radiusMeters ?? 0,
 		deliveryFeeMinor: input.fulfilment.delivery?.fee.amount ?? 0,

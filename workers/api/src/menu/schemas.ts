@@ -195,8 +195,15 @@ export const LocationInput = z
 			pickup: z.boolean(),
 			delivery: z.object({ radiusMeters: z.number().int().min(1).max(100_000), fee: MoneySchema }).nullable(),
 		}),
+		payAtPickup: z
+			.boolean()
+			.default(false)
+			.openapi({ description: "Whether pickup orders may be paid at the counter instead of by card; off unless set" }),
 	})
 	.superRefine((location, ctx) => {
+		if (location.payAtPickup && !location.fulfilment.pickup) {
+			ctx.addIssue({ code: "custom", path: ["payAtPickup"], message: "needs fulfilment.pickup" });
+		}
 		const fee = location.fulfilment.delivery?.fee;
 		if (fee && fee.currency !== location.currency) {
 			ctx.addIssue({
@@ -232,6 +239,9 @@ export const LocationSchema = z
 			pickup: z.boolean(),
 			delivery: z.object({ radiusMeters: z.number().int(), fee: MoneySchema }).nullable(),
 		}),
+		payAtPickup: z
+			.boolean()
+			.openapi({ description: "Whether pickup orders may be paid at the counter (pay_at_pickup) instead of by card" }),
 		openNow: z.boolean(),
 		menuVersion: z.number().int(),
 		distanceMeters: z.number().int().optional(),

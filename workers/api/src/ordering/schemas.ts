@@ -1,6 +1,7 @@
 /** Request and response schemas of the ordering context's HTTP routes. */
 import { z } from "@hono/zod-openapi";
 import { MoneySchema } from "../menu/schemas";
+import { PaymentStatusSchema } from "../payments/schemas";
 import { ORDER_STATUSES, type OrderStatus } from "./domain/order";
 
 function isOrderStatus(value: string): value is OrderStatus {
@@ -53,6 +54,18 @@ export const StaffOrderSchema = z
 			total: MoneySchema,
 		}),
 		lines: z.array(KitchenOrderLineSchema),
+		payment: z
+			.object({
+				method: z
+					.enum(["card", "pay_at_pickup"])
+					.nullable()
+					.openapi({ description: "null for an order placed before payments were taken" }),
+				status: PaymentStatusSchema,
+			})
+			.openapi({
+				description:
+					"How the order is paid and how far: a pay_at_pickup order is due_at_pickup until it is handed over (collected); a card is authorised before the kitchen sees the order, then captured at handover, voided or refunded",
+			}),
 	})
 	.openapi("StaffOrder");
 

@@ -84,6 +84,8 @@ async function listOrders(
 			total: money(order.totalMinor, order.currency),
 		},
 		lines: linesByOrder.get(order.id) ?? [],
+		// Rows projected before payments have neither column set.
+		payment: { method: order.paymentMethod ?? null, status: order.paymentStatus ?? "not_recorded" },
 	}));
 }
 
