@@ -27,6 +27,11 @@ export type CartRow = {
 	tracking_token_hash: string | null;
 	expires_at: number;
 	owner_id: string | null;
+	/** While a card payment waits: when the unpaid order expires (ms). */
+	payment_due_at: number | null;
+	/** The provider's payment the current attempt waits on, and where its second step is completed. */
+	payment_intent_id: string | null;
+	payment_action_url: string | null;
 };
 
 type LineRow = {
@@ -39,6 +44,16 @@ type LineRow = {
 	options: string;
 	option_key: string;
 	note: string | null;
+};
+
+/** An event as stored, before it is published with a trace. */
+export type StoredEnvelope = {
+	id: string;
+	type: OrderEventData["type"];
+	occurredAt: string;
+	orderId: string;
+	sequence: number;
+	payload: OrderEventData["payload"];
 };
 
 type EventRow = {
@@ -74,6 +89,9 @@ export function newCartRow(cartId: string, orderId: string, locationSlug: string
 		tracking_token_hash: null,
 		expires_at: 0,
 		owner_id: ownerId,
+		payment_due_at: null,
+		payment_intent_id: null,
+		payment_action_url: null,
 	};
 }
 
@@ -123,9 +141,36 @@ export class CartStore {
 		return touched;
 	}
 
-	/** Closes the cart as its order is placed; the tracking token is derived from the order id, so nothing of it is stored. */
-	checkOut(now: Date): void {
-		this.sql.exec("UPDATE cart SET status = 'checked_out', updated_at = ? WHERE id = 1", now.toISOString());
+	/**
+	 * Closes the cart as its order is placed; the tracking token is derived from the order id, so nothing of it is stored.
+	 * `paymentDueAt`: a card payment not authorised by then expires.
+	 */
+	checkOut(now: Date, paymentDueAt: number | null = null): void {
+		this.sql.exec(
+			"UPDATE cart SET status = 'checked_out', updated_at = ?, payment_due_at = ?, payment_intent_id = NULL, payment_action_url = NULL WHERE id = 1",
+			now.toISOString(),
+			paymentDueAt,
+		);
+	}
+
+	/** The card's payment waits on a second step the customer completes at `actionUrl`. */
+	awaitAction(intentId: string, actionUrl: string): void {
+		this.sql.exec("UPDATE cart SET payment_intent_id = ?, payment_action_url = ? WHERE id = 1", intentId, actionUrl);
+	}
+
+	/** The payment is settled one way or the other: nothing waits any more. */
+	paymentSettled(): void {
+		this.sql.exec("UPDATE cart SET payment_due_at = NULL, payment_action_url = NULL WHERE id = 1");
+	}
+
+	/** A failed payment gives the customer the cart back, as it was, to change or pay again; the idle clock starts again. */
+	reopen(now: number): void {
+		this.sql.exec(
+			`UPDATE cart SET status = 'open', revision = revision + 1, updated_at = ?, expires_at = ?,
+			 payment_due_at = NULL, payment_action_url = NULL WHERE id = 1`,
+			new Date(now).toISOString(),
+			now + CART_IDLE_TTL_MS,
+		);
 	}
 
 	forgetOwner(): void {
@@ -180,6 +225,12 @@ export class CartStore {
 		);
 	}
 
+	/** A one-shot order paid again after a failed card: its lines are the retry's body. */
+	replaceLines(lines: DraftLine[]): void {
+		this.sql.exec("DELETE FROM cart_lines");
+		for (const line of lines) this.insertLine(line);
+	}
+
 	deleteLine(lineId: string): void {
 		this.sql.exec("DELETE FROM cart_lines WHERE line_id = ?", lineId);
 	}
@@ -212,13 +263,14 @@ export class CartStore {
 		}));
 	}
 
-	placedEvent(): { sequence: number; payload: Record<string, unknown> } | undefined {
-		const row = this.sql
+	/** Every OrderPlaced: one per checkout attempt (a failed payment reopens the cart). */
+	placedEvents(): { sequence: number; payload: Record<string, unknown> }[] {
+		return this.sql
 			.exec<{ sequence: number; payload: string }>(
-				"SELECT sequence, payload FROM order_events WHERE type = 'OrderPlaced'",
+				"SELECT sequence, payload FROM order_events WHERE type = 'OrderPlaced' ORDER BY sequence",
 			)
-			.toArray()[0];
-		return row && { sequence: row.sequence, payload: JSON.parse(row.payload) as Record<string, unknown> };
+			.toArray()
+			.map((row) => ({ sequence: row.sequence, payload: JSON.parse(row.payload) as Record<string, unknown> }));
 	}
 
 	rewritePayload(sequence: number, payload: Record<string, unknown>): void {
@@ -241,41 +293,83 @@ export class CartStore {
 		requestId: string | undefined,
 		checkAt: number,
 	): { recorded: RecordedEvent; envelope: OrderEventEnvelope; outbox: OutboxEntry } {
+		const recorded = this.record(orderId, event, now);
+		return { recorded: recorded.recorded, ...this.publish(recorded.envelope, now, trace, requestId, checkAt) };
+	}
+
+	/**
+	 * Stores the event in the stream only: an order that waits for its card's
+	 * authorisation is the customer's business alone, so its OrderPlaced (and a
+	 * failed payment) is not sent to the queue; `publish` sends it once paid.
+	 */
+	record(orderId: string, event: OrderEventData, now: Date): { recorded: RecordedEvent; envelope: StoredEnvelope } {
 		const last =
 			this.sql.exec<{ last: number | null }>("SELECT max(sequence) AS last FROM order_events").one().last ?? 0;
-		const envelope = {
+		const envelope: StoredEnvelope = {
 			id: crypto.randomUUID(),
 			type: event.type,
 			occurredAt: now.toISOString(),
 			orderId,
 			sequence: last + 1,
-			traceparent: formatTraceparent(trace),
-			...(requestId ? { requestId } : {}),
 			payload: event.payload,
-		} as OrderEventEnvelope;
-		const payload = JSON.stringify(envelope.payload);
+		};
 		this.sql.exec(
 			"INSERT INTO order_events (sequence, event_id, type, occurred_at, payload) VALUES (?, ?, ?, ?, ?)",
 			envelope.sequence,
 			envelope.id,
 			envelope.type,
 			envelope.occurredAt,
-			payload,
+			JSON.stringify(envelope.payload),
 		);
-		const message = JSON.stringify(envelope);
-		const { payload: _payload, ...withoutPayload } = envelope;
+		return { recorded: { sequence: envelope.sequence, occurredAt: envelope.occurredAt, event }, envelope };
+	}
+
+	/** The stored event as an envelope, to publish later. */
+	storedEnvelope(orderId: string, sequence: number): StoredEnvelope | undefined {
+		const row = this.sql
+			.exec<EventRow>(
+				"SELECT sequence, event_id, type, occurred_at, payload FROM order_events WHERE sequence = ?",
+				sequence,
+			)
+			.toArray()[0];
+		return (
+			row && {
+				id: row.event_id,
+				type: row.type as OrderEventData["type"],
+				occurredAt: row.occurred_at,
+				orderId,
+				sequence: row.sequence,
+				payload: JSON.parse(row.payload) as OrderEventData["payload"],
+			}
+		);
+	}
+
+	/** Adds a recorded event's outbox row, stored as sent (see `append`). */
+	publish(
+		stored: StoredEnvelope,
+		now: Date,
+		trace: TraceContext,
+		requestId: string | undefined,
+		checkAt: number,
+	): { envelope: OrderEventEnvelope; outbox: OutboxEntry } {
+		const { payload, ...rest } = stored;
+		const withoutPayload = {
+			...rest,
+			traceparent: formatTraceparent(trace),
+			...(requestId ? { requestId } : {}),
+		};
+		const message = JSON.stringify({ ...withoutPayload, payload });
 		this.sql.exec(
 			"INSERT INTO outbox (sequence, message, next_attempt_at, sent_at) VALUES (?, ?, ?, ?)",
-			envelope.sequence,
+			stored.sequence,
 			JSON.stringify(withoutPayload),
 			checkAt,
 			now.getTime(),
 		);
 		// The envelope exactly as queued, so the caller's projection and the queue's are one event.
 		return {
-			recorded: { sequence: envelope.sequence, occurredAt: envelope.occurredAt, event },
 			envelope: JSON.parse(message) as OrderEventEnvelope,
-			outbox: { sequence: envelope.sequence, message, attempts: 0, resends: 0 },
+			outbox: { sequence: stored.sequence, message, attempts: 0, resends: 0 },
 		};
 	}
 

@@ -18,6 +18,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { IDEMPOTENCY_TTL_MS, type IdempotencyKey, InFlightCalls, recall } from "@goodfood/platform/idempotency";
 import { errorText } from "@goodfood/platform/log";
+import { paymentJobDataPoint, writeDataPoint } from "@goodfood/platform/metrics";
 import { firstCheckAt, type OutboxEntry } from "@goodfood/platform/outbox";
 import { objectIn, regionNamed } from "@goodfood/platform/regions";
 import { type CallOptions, type CallSpan, tracedCall } from "@goodfood/platform/rpc-span";
@@ -49,22 +50,47 @@ import {
 	decideStatusChange,
 	foldOrder,
 	type OrderState,
+	type OrderStatus,
 	type RecordedEvent,
 	type StatusChange,
+	statusAfter,
 } from "../../workers/api/src/ordering/domain/order";
 import {
+	checkPaymentChoice,
 	checkPlacement,
 	checkRegion,
 	orderPlaced,
 	pricesChanged,
 } from "../../workers/api/src/ordering/domain/placement";
 import { orderEventsView, orderView } from "../../workers/api/src/ordering/domain/view";
+import type { OrderEventData, OrderEventEnvelope } from "../../workers/api/src/ordering/events";
 import type {
 	OrderChanged,
 	OrderEventsView,
 	OrderPlacement,
 	OrderView,
 } from "../../workers/api/src/ordering/order-views";
+import {
+	awaitingAction,
+	checkAuthorisedAmount,
+	decideCapture,
+	decideRefund,
+	decideVoid,
+	decideWebhook,
+	type PaymentStatus,
+	settlementFor,
+} from "../../workers/api/src/payments/domain/payment";
+import { paymentView } from "../../workers/api/src/payments/domain/view";
+import {
+	type AuthorisationResult,
+	type PaymentProvider,
+	type ProviderEvent,
+	paymentKeys,
+	type SettlementResult,
+	type WebhookOutcome,
+} from "../../workers/api/src/payments/provider";
+import { paymentProvider } from "../../workers/api/src/payments/providers";
+import type { PaymentInput, RefundInput, RefundOutcome } from "../../workers/api/src/payments/schemas";
 import { CART_IDLE_TTL_MS, type CartRow, CartStore, cartHeader, newCartRow } from "./cart-store";
 import {
 	currentMenuVersion,
@@ -79,6 +105,13 @@ import { kitchenMessage } from "./kitchen-feed";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
 import { reconcileGraceMs, reconcileOrderEvents, sendOrderEvents, sendRecordedEvents } from "./order-outbox";
 import { outcome, refusalOf } from "./outcome";
+import {
+	ALERT_AFTER_ATTEMPTS,
+	PAYMENT_DUE_MS,
+	type PaymentJob,
+	PaymentStore,
+	paymentRetryDelayMs,
+} from "./payment-store";
 import { migrate } from "./schema";
 
 /** The OTLP service this object's spans belong to: it runs inside the api worker. */
@@ -88,11 +121,16 @@ const KEY_REUSED: RuleViolation = {
 	message: "This Idempotency-Key was used with a different request",
 };
 
-/** What a placement's idempotency record keeps: the answer without its tracking token, which a replay derives again. */
-type StoredPlacement = Omit<PlacedOrderView, "trackingToken">;
+/** What a placement's idempotency record keeps: the order's id; a replay answers the order as it is now. */
+type StoredPlacement = { orderId: string };
+
+/** What a refund's idempotency record keeps: the provider key of the refund it started. */
+type StoredRefund = { refundKey: string };
 
 export class CartDurableObject extends DurableObject<Env> {
 	private readonly store: CartStore;
+	private readonly payments: PaymentStore;
+	private provider?: PaymentProvider;
 	private readonly live: LiveClients;
 	private readonly placements = new InFlightCalls<Outcome<OrderPlacement>>();
 	/** When the alarm is set for, null for none: read once on start, then kept as this instance sets it. */
@@ -101,6 +139,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.store = new CartStore(ctx.storage.sql);
+		this.payments = new PaymentStore(ctx.storage.sql);
 		this.live = new LiveClients(ctx);
 		// Live clients ping to notice a dead connection; the runtime answers without waking this object.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -248,7 +287,11 @@ export class CartDurableObject extends DurableObject<Env> {
 	): Promise<Outcome<OrderPlacement>> {
 		return this.once("placeOneShot", call, idempotency, (span) =>
 			outcome(async () => {
-				if (this.store.cart()) throw violation("cart_checked_out", "This order was placed already", { orderId });
+				// A one-shot order whose card failed has its cart open again: a retry with the same key pays again.
+				const reopened = this.store.cart();
+				if (reopened && reopened.status !== "open") {
+					throw violation("cart_checked_out", "This order was placed already", { orderId });
+				}
 				// Read once, fresh from the primary: the lines are priced and checked against the same read.
 				const catalogue = await this.placementCatalogue(
 					input.locationSlug,
@@ -258,6 +301,10 @@ export class CartDurableObject extends DurableObject<Env> {
 				const lines = input.items.map((item, index) =>
 					draftLine(location, items.get(item.itemId), item, `items.${index}.`),
 				);
+				if (reopened) {
+					this.store.replaceLines(lines);
+					return this.placeOrder(reopened, lines, input, idempotency, span, call.requestId, catalogue);
+				}
 				const cart = newCartRow(cartId, orderId, location.slug, customerId);
 				return this.placeOrder(cart, lines, input, idempotency, span, call.requestId, catalogue, () => {
 					// No alarm for the idle cart: it is checked out in this same transaction.
@@ -271,7 +318,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	async readOrder(access: OrderAccess, call: CallContext = {}): Promise<OrderView | null> {
 		return this.traced("readOrder", call, async () => {
 			const order = await this.authorisedOrder(access);
-			return order && orderView(order, access);
+			return order && orderView(order, access, this.actionUrl());
 		});
 	}
 
@@ -302,14 +349,52 @@ export class CartDurableObject extends DurableObject<Env> {
 				if (!order) throw new Error("order vanished after its access check");
 				const event = decideStatusChange(order, change, actorOf(access), new Date());
 				const now = new Date();
-				const { recorded, envelope, outbox } = this.ctx.storage.transactionSync(() =>
-					this.store.append(order.orderId, event, now, span.trace, call.requestId, this.firstCheckAt(now)),
-				);
-				this.sendRecorded(outbox, this.firstCheckAt(now), span);
+				const checkAt = this.firstCheckAt(now);
+				// What the change asks of the payment is decided and stored with it: a capture,
+				// void or refund becomes a job (retried until the provider says yes); money
+				// taken at the counter is recorded at once.
+				const settlement = settlementFor(event.type, order.payment);
+				const { appended, collected } = this.ctx.storage.transactionSync(() => {
+					const appended = this.store.append(order.orderId, event, now, span.trace, call.requestId, checkAt);
+					const collected =
+						settlement.kind === "collect"
+							? this.store.append(
+									order.orderId,
+									{
+										type: "PaymentCaptured",
+										payload: {
+											provider: "counter",
+											intentId: null,
+											amount: settlement.amount,
+											currency: order.payment.currency,
+											method: "pay_at_pickup",
+										},
+									},
+									now,
+									span.trace,
+									call.requestId,
+									checkAt,
+								)
+							: undefined;
+					if (settlement.kind === "capture" || settlement.kind === "void" || settlement.kind === "refund") {
+						const reason = "reason" in event.payload ? event.payload.reason : null;
+						this.payments.addJob(
+							this.jobKey(order, settlement.kind),
+							settlement.kind,
+							settlement.kind === "void" ? 0 : settlement.amount,
+							reason,
+							now.getTime(),
+						);
+					}
+					return { appended, collected };
+				});
+				this.sendRecorded(collected ? [appended.outbox, collected.outbox] : [appended.outbox], checkAt, span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
-				this.announce(updated, recorded, span);
-				return { order: orderView(updated, access), event: envelope };
+				this.announce(updated, appended.recorded, span);
+				if (collected) this.announce(updated, collected.recorded, span, { kitchen: false });
+				if (settlement.kind !== "none" && settlement.kind !== "collect") this.settleSoon(span);
+				return { order: orderView(updated, access), event: appended.envelope };
 			});
 		});
 	}
@@ -326,9 +411,9 @@ export class CartDurableObject extends DurableObject<Env> {
 		return this.traced("forgetCustomer", call, async () => {
 			const cart = this.store.cart();
 			if (!cart || cart.owner_id !== customerId) return false;
-			const placed = this.store.placedEvent();
+			const placedEvents = this.store.placedEvents();
 			this.ctx.storage.transactionSync(() => {
-				if (placed) {
+				for (const placed of placedEvents) {
 					const erased = erasePlacedPayload(placed.payload);
 					this.store.rewritePayload(placed.sequence, erased);
 					this.store.rewriteOutboxPayload(placed.sequence, erased);
@@ -338,6 +423,98 @@ export class CartDurableObject extends DurableObject<Env> {
 			});
 			return true;
 		});
+	}
+
+	/**
+	 * Applies a verified provider webhook. Duplicates change nothing; one that
+	 * needs a predecessor not applied yet is parked and applied after it; an
+	 * authorisation for an attempt that is over is released at the provider.
+	 */
+	async applyPaymentEvent(event: ProviderEvent, call: CallContext = {}): Promise<WebhookOutcome> {
+		return this.traced("applyPaymentEvent", call, async (span) => {
+			const result = this.applyWebhook(event, span, call.requestId);
+			if (result.applied) this.applyParked(span, call.requestId);
+			return result;
+		});
+	}
+
+	/**
+	 * A refund by staff (the api checks the role): never more than is left,
+	 * counting refunds under way, once per idempotency key. The provider is
+	 * asked at once; when it fails, the refund stays queued and is retried.
+	 */
+	async refund(
+		access: OrderAccess,
+		input: RefundInput,
+		idempotency: IdempotencyKey,
+		call: CallContext = {},
+	): Promise<Outcome<RefundOutcome> | null> {
+		return this.traced("refund", call, async (span) => {
+			if (!(await this.authorisedOrder(access))) return null;
+			return outcome(async () => {
+				const recalled = recall(this.store.idempotency, idempotency, Date.now());
+				if (recalled.kind === "reused") throw violation(KEY_REUSED.code, KEY_REUSED.message);
+				let refundKey: string;
+				if (recalled.kind === "replay") {
+					refundKey = (JSON.parse(recalled.response) as StoredRefund).refundKey;
+				} else {
+					// Decided and reserved with no await between: a concurrent refund counts this one as taken.
+					const order = this.order();
+					if (!order) throw new Error("order vanished after its access check");
+					const amount = decideRefund(order.payment, input.amount, this.payments.pendingRefunds());
+					refundKey = paymentKeys.refund(
+						order.orderId,
+						order.payment.refunds.length + this.payments.pendingRefundCount() + 1,
+					);
+					const now = Date.now();
+					this.ctx.storage.transactionSync(() => {
+						this.payments.addJob(refundKey, "refund", amount, input.reason, now);
+						this.store.idempotency.save(idempotency.key, {
+							fingerprint: idempotency.fingerprint,
+							response: JSON.stringify({ refundKey } satisfies StoredRefund),
+							storedAt: now,
+						});
+					});
+				}
+				const job = this.payments.job(refundKey);
+				const result = job ? await this.runJob(job, span) : null;
+				const order = this.order();
+				if (!order) throw new Error("order vanished during its refund");
+				const refundId = result?.status === "succeeded" ? (result.refundId ?? refundKey) : null;
+				const recorded = order.payment.refunds.find((refund) => refund.refundId === refundId);
+				const pending = this.payments.job(refundKey) !== undefined;
+				return {
+					status: pending ? "pending" : "succeeded",
+					refund: recorded
+						? {
+								refundId: recorded.refundId,
+								amount: { amount: recorded.amount, currency: order.payment.currency },
+								reason: recorded.reason,
+								occurredAt: recorded.occurredAt,
+							}
+						: null,
+					payment: paymentView(order.payment),
+				} satisfies RefundOutcome;
+			});
+		});
+	}
+
+	/**
+	 * Settles the payment from the provider's own view (the nightly sweep): the
+	 * calls still queued are made now, then whatever the provider did that the
+	 * stream does not say yet (a capture or void whose answer was lost) is recorded.
+	 */
+	async reconcilePayment(call: CallContext = {}): Promise<Outcome<{ status: PaymentStatus; changed: boolean }>> {
+		return this.traced("reconcilePayment", call, (span) =>
+			outcome(async () => {
+				const before = this.order();
+				if (!before) throw violation("not_found", "Order not found");
+				await this.runPaymentJobs(span, { all: true });
+				await this.settleFromProvider(span);
+				const after = this.order() ?? before;
+				return { status: after.payment.status, changed: after.version !== before.version };
+			}),
+		);
 	}
 
 	/**
@@ -352,12 +529,13 @@ export class CartDurableObject extends DurableObject<Env> {
 		const after = resumeAfter(new URL(request.url), request.headers.get("last-event-id"));
 		if (after === null) return new Response(null, { status: 400 });
 		const catchUp: LiveMessage[] = [
-			{ type: "snapshot", sequence: order.version, order: orderView(order, access) },
-			...this.store
-				.events()
-				.filter((recorded) => recorded.sequence > after)
-				.map((recorded) => eventMessage(order.orderId, recorded, order.timeZone)),
+			{ type: "snapshot", sequence: order.version, order: orderView(order, access, this.actionUrl()) },
 		];
+		let status: OrderStatus | undefined;
+		for (const recorded of this.store.events()) {
+			status = statusAfter(recorded.event, status);
+			if (recorded.sequence > after) catchUp.push(eventMessage(order.orderId, recorded, order.timeZone, status));
+		}
 
 		return this.live.connect(request, access.kind, after, catchUp);
 	}
@@ -381,6 +559,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		this.alarmAt = null;
 		await reconcileOrderEvents(this.store.outbox, this.env);
 		await sendOrderEvents(this.store.outbox, this.env);
+		await this.traced("paymentAlarm", {}, (span) => this.paymentAlarm(span), { routine: true });
 		const expiredBefore = Date.now() - IDEMPOTENCY_TTL_MS;
 		let oldestAnswer = this.store.oldestAnswerAt();
 		// A write only when there is something to forget.
@@ -428,31 +607,538 @@ export class CartDurableObject extends DurableObject<Env> {
 			throw pricesChanged(changes, location.currency);
 		}
 		const event = orderPlaced({ location, input, when, customerId: cart.owner_id, lines, now });
-		const stored: StoredPlacement = { orderId: cart.order_id, status: "placed" };
-		const placed: PlacedOrderView = { ...stored, trackingToken: await this.trackingToken(cart.order_id) };
+		checkPaymentChoice(location, input, event.payload.totals);
+		const byCard = input.payment.method === "card";
+		const stored: StoredPlacement = { orderId: cart.order_id };
 
 		// Everything below is one transaction with no awaits: the order, its outbox row,
 		// the idempotency record and the cart's new status land together or not at all.
+		// An order paid by card is recorded but not published: nobody but the customer
+		// sees it until the card is authorised.
 		const latest = this.store.cart();
 		if (createFirst ? latest : latest?.status !== "open" || latest.revision !== revision) {
 			throw violation("conflict", "The cart changed while checking out; try again");
 		}
-		const { recorded, envelope, outbox } = this.ctx.storage.transactionSync(() => {
-			createFirst?.();
-			const appended = this.store.append(cart.order_id, event, now, span.trace, requestId, this.firstCheckAt(now));
-			this.store.checkOut(now);
-			this.store.idempotency.save(idempotency.key, {
-				fingerprint: idempotency.fingerprint,
-				response: JSON.stringify(stored),
-				storedAt: now.getTime(),
+		const checkAt = this.firstCheckAt(now);
+		const placement = this.ctx.storage.transactionSync(
+			(): { recorded: RecordedEvent; envelope?: OrderEventEnvelope; outbox?: OutboxEntry } => {
+				createFirst?.();
+				const appended = byCard
+					? { recorded: this.store.record(cart.order_id, event, now).recorded }
+					: this.store.append(cart.order_id, event, now, span.trace, requestId, checkAt);
+				this.store.checkOut(now, byCard ? now.getTime() + PAYMENT_DUE_MS : null);
+				this.store.idempotency.save(idempotency.key, {
+					fingerprint: idempotency.fingerprint,
+					response: JSON.stringify(stored),
+					storedAt: now.getTime(),
+				});
+				return appended;
+			},
+		);
+		const order = this.order();
+		if (!order) throw new Error("order vanished after it was placed");
+		if (placement.outbox && placement.envelope) {
+			this.sendRecorded([placement.outbox], checkAt, span);
+			this.announce(order, placement.recorded, span);
+			return { placed: await this.placedView(order), events: [placement.envelope] };
+		}
+		this.alarmBy(now.getTime() + PAYMENT_DUE_MS);
+		this.announce(order, placement.recorded, span, { kitchen: false });
+		return this.authorise(
+			order,
+			input.payment as Extract<PaymentInput, { method: "card" }>,
+			idempotency,
+			span,
+			requestId,
+		);
+	}
+
+	/** What the customer is told of a placement: the order's id, status and payment as they are now. */
+	private async placedView(order: OrderState): Promise<PlacedOrderView> {
+		return {
+			orderId: order.orderId,
+			status: order.status === "awaiting_payment" ? "awaiting_payment" : "placed",
+			trackingToken: await this.trackingToken(order.orderId),
+			payment: paymentView(order.payment, this.actionUrl()),
+		};
+	}
+
+	/**
+	 * Asks the provider to authorise the card for the order's total, with a key
+	 * of the order and attempt (a retry is the same authorisation). Authorised:
+	 * the order goes to the kitchen. A second step: the customer completes it and
+	 * a webhook tells the outcome. Declined, or no answer: the attempt fails and
+	 * the cart opens again; an authorisation that lands later is released.
+	 */
+	private async authorise(
+		order: OrderState,
+		payment: Extract<PaymentInput, { method: "card" }>,
+		idempotency: IdempotencyKey,
+		span: CallSpan,
+		requestId: string | undefined,
+	): Promise<OrderPlacement> {
+		const { orderId } = order;
+		const { attempt, amount, currency } = order.payment;
+		let result: AuthorisationResult;
+		try {
+			result = await this.paymentProvider().authorise({
+				orderId,
+				attempt,
+				amount,
+				currency,
+				paymentMethod: payment.paymentMethod,
+				returnUrl: payment.returnPath ?? `/orders/${orderId}`,
+				idempotencyKey: paymentKeys.authorise(orderId, attempt),
 			});
-			return appended;
+		} catch (error) {
+			span.log.error("payment authorisation failed", { orderId, attempt, error: errorText(error) });
+			result = {
+				status: "declined",
+				intentId: null,
+				code: "provider_unavailable",
+				message: "The card could not be checked just now; no payment was taken. Try again.",
+			};
+		}
+		// Decided on the order as it is after the await: a webhook may have settled this attempt meanwhile.
+		const current = this.order();
+		if (!current || current.payment.attempt !== attempt) throw new Error("the order moved on during its authorisation");
+		switch (result.status) {
+			case "authorised": {
+				const events = this.recordAuthorisation(
+					current,
+					{ intentId: result.intentId, amount: result.amount, currency: result.currency, providerEventId: null },
+					span,
+					requestId,
+				);
+				const settled = this.order() ?? current;
+				if (settled.status === "payment_failed") throw this.declined(settled, idempotency);
+				return { placed: await this.placedView(settled), events };
+			}
+			case "requires_action":
+				if (current.payment.status === "awaiting_authorisation")
+					this.store.awaitAction(result.intentId, result.actionUrl);
+				return { placed: await this.placedView(this.order() ?? current), events: [] };
+			case "declined":
+				this.recordFailure(current, result.intentId, result.code, result.message, null, span);
+				throw this.declined(this.order() ?? current, idempotency);
+		}
+	}
+
+	/** The refusal a failed attempt answers; its key is forgotten, so the customer may pay again with it. */
+	private declined(order: OrderState, idempotency: IdempotencyKey) {
+		this.store.idempotency.forget(idempotency.key);
+		const failure = order.payment.failure ?? { code: "payment_failed", message: "The payment failed" };
+		return violation("payment_declined", failure.message, [
+			{ field: "payment.paymentMethod", message: failure.message, code: failure.code },
+		]);
+	}
+
+	/**
+	 * The card is authorised: the OrderPlaced recorded at checkout is published
+	 * with the PaymentAuthorised, so the read models, the kitchen and the
+	 * notifications learn of the order now. An amount or currency that is not
+	 * the order's is refused: the authorisation is released and the attempt fails.
+	 */
+	private recordAuthorisation(
+		order: OrderState,
+		facts: { intentId: string; amount: number; currency: string; providerEventId: string | null },
+		span: CallSpan,
+		requestId: string | undefined,
+	): OrderEventEnvelope[] {
+		const { payment } = order;
+		if (payment.status !== "awaiting_authorisation" && payment.status !== "requires_action") return [];
+		try {
+			checkAuthorisedAmount(payment, facts.amount, facts.currency);
+		} catch (error) {
+			span.log.error("authorisation refused: not the order's total", {
+				orderId: order.orderId,
+				amount: facts.amount,
+				currency: facts.currency,
+				total: payment.amount,
+			});
+			this.release(order.orderId, facts.intentId, span);
+			this.recordFailure(order, facts.intentId, "amount_mismatch", errorText(error), facts.providerEventId, span);
+			return [];
+		}
+		const now = new Date();
+		const checkAt = this.firstCheckAt(now);
+		const authorised: OrderEventData = {
+			type: "PaymentAuthorised",
+			payload: { provider: this.paymentProvider().name, attempt: payment.attempt, ...facts },
+		};
+		const { placed, appended } = this.ctx.storage.transactionSync(() => {
+			const stored = this.store.storedEnvelope(order.orderId, order.placedSequence);
+			if (!stored) throw new Error("the order's OrderPlaced is missing");
+			const published = this.store.publish(stored, now, span.trace, requestId, checkAt);
+			const appended = this.store.append(order.orderId, authorised, now, span.trace, requestId, checkAt);
+			this.store.paymentSettled();
+			return { placed: published, appended };
 		});
-		this.sendRecorded(outbox, this.firstCheckAt(now), span);
-		// A new order's state is its one event: no need to read the stream back.
-		const order = foldOrder(cart.order_id, [recorded]);
-		if (order) this.announce(order, recorded, span);
-		return { placed, event: envelope };
+		this.sendRecorded([placed.outbox, appended.outbox], checkAt, span);
+		const updated = this.order();
+		if (updated) {
+			const placedEvent = this.store.events().find((event) => event.sequence === order.placedSequence);
+			// The kitchen hears of the order only now, as if it had just been placed.
+			if (placedEvent) this.announce(updated, placedEvent, span, { live: false, status: "placed" });
+			this.announce(updated, appended.recorded, span, { kitchen: false });
+		}
+		return [placed.envelope, appended.envelope];
+	}
+
+	/** The attempt failed (declined, second step failed, expired): recorded for the customer only, and the cart opens again. */
+	private recordFailure(
+		order: OrderState,
+		intentId: string | null,
+		code: string,
+		message: string,
+		providerEventId: string | null,
+		span: CallSpan,
+	): void {
+		const now = new Date();
+		const failed: OrderEventData = {
+			type: "PaymentFailed",
+			payload: {
+				provider: this.paymentProvider().name,
+				intentId: intentId ?? this.store.cart()?.payment_intent_id ?? null,
+				attempt: order.payment.attempt,
+				code,
+				message,
+				providerEventId,
+			},
+		};
+		const { recorded } = this.ctx.storage.transactionSync(() => {
+			const result = this.store.record(order.orderId, failed, now);
+			this.store.reopen(now.getTime());
+			return result;
+		});
+		const updated = this.order();
+		if (updated) this.announce(updated, recorded, span, { kitchen: false });
+		this.alarmBy(now.getTime() + CART_IDLE_TTL_MS);
+	}
+
+	/** Releases an authorisation nobody will capture (an attempt that is over); best effort, logged. */
+	private release(orderId: string, intentId: string, span: CallSpan): void {
+		this.ctx.waitUntil(
+			this.paymentProvider()
+				.void(intentId, `${orderId}:release:${intentId}`)
+				.then((result) => {
+					if (result.status !== "succeeded") {
+						span.log.warn("stale authorisation not released", { orderId, intentId, result: result.status });
+					}
+				})
+				.catch((error: unknown) => {
+					span.log.error("stale authorisation release failed", { orderId, intentId, error: errorText(error) });
+				}),
+		);
+	}
+
+	/** Appends payment events and publishes them (the order is placed), then tells live clients. */
+	private recordPaymentEvents(
+		events: OrderEventData[],
+		span: CallSpan,
+		requestId?: string,
+		/** Writes that land in the same transaction (a finished job's removal). */
+		also?: () => void,
+	): OrderEventEnvelope[] {
+		const order = this.order();
+		if (!order) return [];
+		const now = new Date();
+		const checkAt = this.firstCheckAt(now);
+		const appended = this.ctx.storage.transactionSync(() => {
+			also?.();
+			return events.map((event) => this.store.append(order.orderId, event, now, span.trace, requestId, checkAt));
+		});
+		if (appended.length === 0) return [];
+		this.sendRecorded(
+			appended.map((entry) => entry.outbox),
+			checkAt,
+			span,
+		);
+		const updated = this.order();
+		if (updated) for (const entry of appended) this.announce(updated, entry.recorded, span, { kitchen: false });
+		return appended.map((entry) => entry.envelope);
+	}
+
+	private applyWebhook(event: ProviderEvent, span: CallSpan, requestId: string | undefined): WebhookOutcome {
+		const order = this.order();
+		if (!order || order.orderId !== event.orderId) return { applied: false, reason: "unknown_order" };
+		const decision = decideWebhook(order.payment, event);
+		switch (decision.kind) {
+			case "ignore":
+				return { applied: false, reason: decision.reason };
+			case "park":
+				this.payments.park(event, Date.now());
+				return { applied: false, reason: "parked" };
+			case "release":
+				this.release(order.orderId, decision.intentId, span);
+				return { applied: false, reason: "released" };
+			case "apply":
+				break;
+		}
+		const decided = decision.event;
+		if (decided.type === "PaymentAuthorised") {
+			this.recordAuthorisation(
+				order,
+				{ intentId: event.intentId, amount: event.amount, currency: event.currency, providerEventId: event.id },
+				span,
+				requestId,
+			);
+		} else if (decided.type === "PaymentFailed") {
+			const { intentId, code, message } = decided.payload;
+			this.recordFailure(order, intentId, code, message, event.id, span);
+		} else {
+			const applied = {
+				...decided,
+				payload: { ...decided.payload, provider: this.paymentProvider().name },
+			} as OrderEventData;
+			// The provider did what a queued job asks: the job is done.
+			const done =
+				decided.type === "PaymentCaptured"
+					? paymentKeys.capture(order.orderId)
+					: decided.type === "PaymentVoided"
+						? paymentKeys.void(order.orderId)
+						: null;
+			this.recordPaymentEvents([applied], span, requestId, () => {
+				if (done) this.payments.removeJob(done);
+			});
+		}
+		return { applied: true, type: decided.type };
+	}
+
+	/** Webhooks parked for a predecessor: applied, in the order they came, once they can be. */
+	private applyParked(span: CallSpan, requestId: string | undefined): void {
+		for (let progress = true; progress; ) {
+			progress = false;
+			for (const parked of this.payments.parked()) {
+				const order = this.order();
+				if (!order || decideWebhook(order.payment, parked).kind === "park") continue;
+				this.payments.unpark(parked.id);
+				if (this.applyWebhook(parked, span, requestId).applied) progress = true;
+			}
+		}
+	}
+
+	/** The provider key of the job an order's settlement asks for. */
+	private jobKey(order: OrderState, kind: PaymentJob["kind"]): string {
+		if (kind === "capture") return paymentKeys.capture(order.orderId);
+		if (kind === "void") return paymentKeys.void(order.orderId);
+		return paymentKeys.refund(order.orderId, order.payment.refunds.length + this.payments.pendingRefundCount() + 1);
+	}
+
+	/** Runs the queued provider calls after this call answers; the alarm is the backstop if it does not get to. */
+	private settleSoon(span: CallSpan): void {
+		this.alarmBy(Date.now() + 60_000);
+		this.ctx.waitUntil(
+			this.runPaymentJobs(span).catch((error: unknown) => {
+				span.log.error("payment jobs failed", { error: errorText(error) });
+			}),
+		);
+	}
+
+	/** Runs the jobs that are due (or all of them, for reconciliation), one at a time. */
+	private async runPaymentJobs(span: CallSpan, { all = false } = {}): Promise<void> {
+		const jobs = all ? this.payments.jobs() : this.payments.dueJobs(Date.now());
+		for (const job of jobs) await this.runJob(job, span);
+	}
+
+	/**
+	 * One provider call of a job, with its idempotency key, so however often it
+	 * runs the provider acts once. Succeeded: the event is recorded and the job
+	 * removed together. Failed: retried with backoff, and past the threshold an
+	 * alert (an error line and a metric). Refused for good: the provider's own
+	 * view settles it.
+	 */
+	private async runJob(job: PaymentJob, span: CallSpan): Promise<SettlementResult | null> {
+		const order = this.order();
+		const intentId = order?.payment.intentId;
+		if (!order || !intentId) {
+			this.payments.removeJob(job.key);
+			return null;
+		}
+		const attempts = job.attempts + 1;
+		// Held back while it runs, so the alarm does not start it again meanwhile; after a crash it is due again then.
+		this.payments.postpone(job.key, attempts, Date.now() + paymentRetryDelayMs(attempts), job.lastError);
+		const provider = this.paymentProvider();
+		let result: SettlementResult;
+		try {
+			result =
+				job.kind === "capture"
+					? await provider.capture(intentId, job.amount, job.key)
+					: job.kind === "void"
+						? await provider.void(intentId, job.key)
+						: await provider.refund(intentId, job.amount, job.reason ?? "requested by the restaurant", job.key);
+		} catch (error) {
+			result = { status: "failed", code: "provider_error", message: errorText(error) };
+		}
+		const fields = { orderId: order.orderId, key: job.key, attempts, amount: job.amount };
+		if (result.status === "failed") {
+			const nextAttemptAt = Date.now() + paymentRetryDelayMs(attempts);
+			this.payments.postpone(job.key, attempts, nextAttemptAt, `${result.code}: ${result.message}`);
+			this.alarmBy(nextAttemptAt);
+			if (attempts >= ALERT_AFTER_ATTEMPTS) {
+				span.log.error(`payment ${job.kind} failing`, { ...fields, error: result.message });
+				writeDataPoint(
+					this.env.ORDER_METRICS,
+					paymentJobDataPoint({ name: `payment_${job.kind}_failing`, ...fields, error: result.message }),
+				);
+			} else {
+				span.log.warn(`payment ${job.kind} failed; retrying`, { ...fields, error: result.message, nextAttemptAt });
+			}
+			return result;
+		}
+		if (result.status === "refused") {
+			span.log.warn(`payment ${job.kind} refused by the provider`, { ...fields, code: result.code });
+			this.payments.removeJob(job.key);
+			await this.settleFromProvider(span);
+			return result;
+		}
+		const current = this.order() ?? order;
+		this.recordPaymentEvents(this.jobEvents(current, job, result), span, undefined, () =>
+			this.payments.removeJob(job.key),
+		);
+		return result;
+	}
+
+	/** What a job that succeeded records, unless a webhook recorded it first. */
+	private jobEvents(
+		order: OrderState,
+		job: PaymentJob,
+		result: Extract<SettlementResult, { status: "succeeded" }>,
+	): OrderEventData[] {
+		const { payment } = order;
+		const facts = {
+			provider: this.paymentProvider().name,
+			intentId: payment.intentId,
+			currency: payment.currency,
+			providerEventId: null,
+		};
+		switch (job.kind) {
+			case "capture":
+				if (payment.status !== "authorised") return [];
+				return [{ type: "PaymentCaptured", payload: { ...facts, amount: result.amount, method: "card" } }];
+			case "void":
+				try {
+					decideVoid(payment);
+				} catch {
+					return [];
+				}
+				return [
+					{
+						type: "PaymentVoided",
+						payload: { ...facts, amount: payment.authorised, reason: job.reason ?? "released" },
+					},
+				];
+			case "refund": {
+				const refundId = result.refundId ?? job.key;
+				if (payment.refunds.some((refund) => refund.refundId === refundId)) return [];
+				return [
+					{
+						type: "PaymentRefunded",
+						payload: { ...facts, amount: result.amount, refundId, reason: job.reason ?? "refund" },
+					},
+				];
+			}
+		}
+	}
+
+	/**
+	 * Brings the stream in line with the provider's view of the payment, when no
+	 * job is queued that would (a queued job's own answer records it, once).
+	 */
+	private async settleFromProvider(span: CallSpan): Promise<void> {
+		const order = this.order();
+		const intentId = order?.payment.intentId;
+		if (!order || !intentId || order.payment.method !== "card") return;
+		const snapshot = await this.paymentProvider().retrieve(intentId);
+		if (!snapshot) return;
+		const current = this.order() ?? order;
+		const { payment } = current;
+		if (snapshot.status === "requires_capture" && payment.status === "requires_action") {
+			this.recordAuthorisation(
+				current,
+				{ intentId, amount: snapshot.amount, currency: snapshot.currency, providerEventId: null },
+				span,
+				undefined,
+			);
+			return;
+		}
+		if (this.payments.jobs().length > 0) return;
+		const facts = {
+			provider: this.paymentProvider().name,
+			intentId,
+			currency: payment.currency,
+			providerEventId: null,
+		};
+		const events: OrderEventData[] = [];
+		let captured = payment.captured;
+		if (payment.status === "authorised" && snapshot.amountReceived > payment.captured) {
+			events.push({
+				type: "PaymentCaptured",
+				payload: { ...facts, amount: snapshot.amountReceived - payment.captured, method: "card" },
+			});
+			captured = snapshot.amountReceived;
+		} else if (payment.status === "authorised" && snapshot.status === "canceled") {
+			events.push({
+				type: "PaymentVoided",
+				payload: { ...facts, amount: payment.authorised, reason: "released at the provider" },
+			});
+		}
+		if (captured > 0 && snapshot.amountRefunded > payment.refunded) {
+			events.push({
+				type: "PaymentRefunded",
+				payload: {
+					...facts,
+					amount: snapshot.amountRefunded - payment.refunded,
+					refundId: `reconciled:${intentId}:${snapshot.amountRefunded}`,
+					reason: "refunded at the provider",
+				},
+			});
+		}
+		if (events.length > 0) {
+			span.log.warn("payment reconciled from the provider", {
+				orderId: current.orderId,
+				types: events.map((e) => e.type),
+			});
+			this.recordPaymentEvents(events, span);
+		}
+		// What the order still owes the provider, if its job was lost: a capture at handover, a void after a rejection.
+		const settled = this.order() ?? current;
+		const owed = settlementFor(
+			settled.status === "picked_up" || settled.status === "delivered"
+				? "OrderPickedUp"
+				: settled.status === "rejected" || settled.status === "cancelled"
+					? "OrderCancelled"
+					: "OrderConfirmed",
+			settled.payment,
+		);
+		if (owed.kind === "capture" || owed.kind === "void") {
+			this.payments.addJob(
+				this.jobKey(settled, owed.kind),
+				owed.kind,
+				owed.kind === "void" ? 0 : owed.amount,
+				null,
+				Date.now(),
+			);
+			await this.runPaymentJobs(span);
+		}
+	}
+
+	/** The alarm's payment work: an unpaid order past its time expires, and due provider calls run. */
+	private async paymentAlarm(span: CallSpan): Promise<void> {
+		const cart = this.store.cart();
+		const order = this.order(cart);
+		if (cart?.payment_due_at && Date.now() >= cart.payment_due_at && order?.status === "awaiting_payment") {
+			if (order.payment.intentId) this.release(order.orderId, order.payment.intentId, span);
+			this.recordFailure(
+				order,
+				order.payment.intentId,
+				"expired",
+				"The payment was not completed within 15 minutes; nothing was charged",
+				null,
+				span,
+			);
+		}
+		await this.runPaymentJobs(span);
 	}
 
 	/**
@@ -470,9 +1156,10 @@ export class CartDurableObject extends DurableObject<Env> {
 			const recalled = recall(this.store.idempotency, idempotency, Date.now());
 			if (recalled.kind === "reused") return { ok: false, violation: KEY_REUSED };
 			if (recalled.kind === "replay") {
-				const stored = JSON.parse(recalled.response) as StoredPlacement;
-				const placed = { ...stored, trackingToken: await this.trackingToken(stored.orderId) };
-				return { ok: true, value: { placed, event: null } };
+				// The order as it is now: a replay after a second step was completed says it is placed.
+				const order = this.order();
+				if (!order) throw new Error("a stored placement without its order");
+				return { ok: true, value: { placed: await this.placedView(order), events: [] } };
 			}
 			return this.placements.join(
 				idempotency,
@@ -492,16 +1179,19 @@ export class CartDurableObject extends DurableObject<Env> {
 	 * resent by reconciliation as if the queue had lost it. Not awaited: the
 	 * answer does not wait for the queue.
 	 */
-	private sendRecorded(entry: OutboxEntry, checkAt: number, span: CallSpan): void {
+	private sendRecorded(entries: OutboxEntry[], checkAt: number, span: CallSpan): void {
 		this.alarmBy(checkAt);
 		this.ctx.waitUntil(
-			sendRecordedEvents(this.store.outbox, this.env, [entry])
+			sendRecordedEvents(this.store.outbox, this.env, entries)
 				.then((result) => {
 					const retryAt = result.sent === 0 ? this.store.nextOutboxAttempt() : null;
 					if (retryAt !== null) this.alarmBy(retryAt);
 				})
 				.catch((error: unknown) => {
-					span.log.error("outbox send from the call failed", { sequence: entry.sequence, error: errorText(error) });
+					span.log.error("outbox send from the call failed", {
+						sequences: entries.map((entry) => entry.sequence),
+						error: errorText(error),
+					});
 				}),
 		);
 	}
@@ -511,16 +1201,31 @@ export class CartDurableObject extends DurableObject<Env> {
 		return firstCheckAt(now.getTime(), reconcileGraceMs(this.env));
 	}
 
-	/** Tells this order's live clients and its location's kitchen about an event just committed. */
-	private announce(order: OrderState, recorded: RecordedEvent, span: CallSpan): void {
+	/**
+	 * Tells this order's live clients and its location's kitchen about an event
+	 * just committed. The kitchen hears only of orders it may see (paid, or paid
+	 * at the counter) and of their status changes; `status` is the status to
+	 * announce when it is not the order's current one.
+	 */
+	private announce(
+		order: OrderState,
+		recorded: RecordedEvent,
+		span: CallSpan,
+		{
+			kitchen = true,
+			live = true,
+			status = order.status,
+		}: { kitchen?: boolean; live?: boolean; status?: OrderStatus } = {},
+	): void {
 		span.log.info("order event recorded", {
 			orderId: order.orderId,
 			type: recorded.event.type,
 			sequence: recorded.sequence,
 			locationSlug: order.locationSlug,
 		});
-		const message = eventMessage(order.orderId, recorded, order.timeZone);
-		this.live.broadcast(message);
+		const message = eventMessage(order.orderId, recorded, order.timeZone, status);
+		if (live) this.live.broadcast(message);
+		if (!kitchen) return;
 		// The kitchen feed of the order's own region, which its location was in when the cart opened.
 		const feed = objectIn(this.env.KITCHEN_FEEDS, regionNamed(this.env, regionOfId(order.orderId)), order.locationSlug);
 		// Best effort: the board also reloads the list from the read model.
@@ -539,9 +1244,13 @@ export class CartDurableObject extends DurableObject<Env> {
 	private scheduleAlarm(cart: CartRow | undefined, oldestAnswer: number | null): void {
 		const expiry = cart?.status === "open" ? cart.expires_at : null;
 		const answerExpiry = oldestAnswer === null ? null : oldestAnswer + IDEMPOTENCY_TTL_MS;
-		const candidates = [this.store.nextOutboxAttempt(), answerExpiry, expiry].filter(
-			(time): time is number => time !== null,
-		);
+		const candidates = [
+			this.store.nextOutboxAttempt(),
+			answerExpiry,
+			expiry,
+			cart?.payment_due_at ?? null,
+			this.payments.nextJobAt(),
+		].filter((time): time is number => time !== null);
 		if (candidates.length === 0) {
 			void this.ctx.storage.deleteAlarm();
 			this.alarmAt = null;
@@ -687,7 +1396,27 @@ export class CartDurableObject extends DurableObject<Env> {
 	}
 
 	private order(cart = this.store.cart()): OrderState | undefined {
-		return cart ? foldOrder(cart.order_id, this.store.events()) : undefined;
+		const order = cart ? foldOrder(cart.order_id, this.store.events()) : undefined;
+		// A second step is not an event: the provider's payment it waits on is kept on the cart.
+		if (
+			order &&
+			cart?.payment_intent_id &&
+			cart.payment_action_url &&
+			order.payment.status === "awaiting_authorisation"
+		) {
+			awaitingAction(order.payment, cart.payment_intent_id);
+		}
+		return order;
+	}
+
+	/** Where the customer completes the card's second step, while the payment waits on it. */
+	private actionUrl(): string | null {
+		return this.store.cart()?.payment_action_url ?? null;
+	}
+
+	private paymentProvider(): PaymentProvider {
+		this.provider ??= paymentProvider(this.env);
+		return this.provider;
 	}
 
 	private async authorisedOrder(access: OrderAccess): Promise<OrderState | null> {

@@ -44,6 +44,7 @@ function locationOf(row: Row): LocationSummary {
 		pricesIncludeTax: Boolean(row.prices_include_tax),
 		openingHours: JSON.parse(row.opening_hours as string),
 		pickupEnabled: Boolean(row.pickup_enabled),
+		payAtPickup: Boolean(row.pay_at_pickup),
 		deliveryEnabled: Boolean(row.delivery_enabled),
 		deliveryRadiusMeters: row.delivery_radius_m as number,
 		deliveryFeeMinor: row.delivery_fee_minor as number,

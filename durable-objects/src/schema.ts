@@ -56,6 +56,28 @@ export const CART_MIGRATIONS: string[][] = [
 	// A sent event stays in the outbox until reconciliation confirms it was projected and
 	// notified (`sent_at` set, `next_attempt_at` its next check); `resends` counts repairs.
 	["ALTER TABLE outbox ADD COLUMN sent_at INTEGER", "ALTER TABLE outbox ADD COLUMN resends INTEGER NOT NULL DEFAULT 0"],
+	// Payments: an unpaid order's expiry and the second step it waits on; the provider calls still to
+	// make (capture, void, refund: retried with backoff); webhooks that came before their predecessor.
+	[
+		"ALTER TABLE cart ADD COLUMN payment_due_at INTEGER",
+		"ALTER TABLE cart ADD COLUMN payment_intent_id TEXT",
+		"ALTER TABLE cart ADD COLUMN payment_action_url TEXT",
+		`CREATE TABLE payment_jobs (
+			key TEXT PRIMARY KEY,
+			kind TEXT NOT NULL,
+			amount INTEGER NOT NULL,
+			reason TEXT,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			next_attempt_at INTEGER NOT NULL,
+			last_error TEXT,
+			created_at INTEGER NOT NULL
+		)`,
+		`CREATE TABLE parked_payment_events (
+			event_id TEXT PRIMARY KEY,
+			event TEXT NOT NULL,
+			received_at INTEGER NOT NULL
+		)`,
+	],
 ];
 
 /**
@@ -76,7 +98,10 @@ export const CURRENT_SCHEMA = `
 		created_at TEXT NOT NULL,
 		updated_at TEXT NOT NULL,
 		expires_at INTEGER NOT NULL,
-		owner_id TEXT
+		owner_id TEXT,
+		payment_due_at INTEGER,
+		payment_intent_id TEXT,
+		payment_action_url TEXT
 	);
 	CREATE TABLE cart_lines (
 		line_id TEXT PRIMARY KEY,
@@ -111,6 +136,21 @@ export const CURRENT_SCHEMA = `
 		fingerprint TEXT NOT NULL,
 		response TEXT NOT NULL,
 		created_at TEXT NOT NULL
+	);
+	CREATE TABLE payment_jobs (
+		key TEXT PRIMARY KEY,
+		kind TEXT NOT NULL,
+		amount INTEGER NOT NULL,
+		reason TEXT,
+		attempts INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL,
+		last_error TEXT,
+		created_at INTEGER NOT NULL
+	);
+	CREATE TABLE parked_payment_events (
+		event_id TEXT PRIMARY KEY,
+		event TEXT NOT NULL,
+		received_at INTEGER NOT NULL
 	);
 `;
 

@@ -123,6 +123,28 @@ export function reconciliationDataPoint(metric: ReconciliationMetric): Analytics
 	};
 }
 
+export interface PaymentJobMetric {
+	/** `payment_capture_failing`, `payment_void_failing` or `payment_refund_failing`: a provider call that keeps failing. */
+	name: string;
+	orderId: string;
+	attempts: number;
+	amount: number;
+	error: string;
+}
+
+/**
+ * A provider call (capture, void, refund) that failed past its alert
+ * threshold, in the order-events dataset: `index1` `payments` · `blob1` name,
+ * `blob2` order id, `blob3` last error · `double1` attempts, `double2` amount (minor units).
+ */
+export function paymentJobDataPoint(metric: PaymentJobMetric): AnalyticsEngineDataPoint {
+	return {
+		indexes: ["payments"],
+		blobs: [metric.name, metric.orderId, metric.error],
+		doubles: [metric.attempts, metric.amount],
+	};
+}
+
 /** Writes a point; metrics are never worth failing a request or an event for, so a failure is only logged. */
 export function writeDataPoint(dataset: AnalyticsEngineDataset | undefined, point: AnalyticsEngineDataPoint): void {
 	if (!dataset) return;

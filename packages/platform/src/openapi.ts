@@ -19,10 +19,12 @@ export const ErrorSchema = z
 const errorMeanings = {
 	400: "Malformed input (`validation_failed`, `bad_request`; details name the fields), or an `x-d1-bookmark` this API did not give out (`invalid_bookmark`)",
 	401: "Missing or invalid credentials (`unauthorized`)",
+	402: "The card was declined or its second step failed (`payment_declined`); the cart is open again",
 	403: "Signed in, but not allowed",
 	404: "Not found",
 	409: "Conflicts with the current state",
 	422: "Well-formed but not acceptable",
+	502: "The payment provider did not answer (`payment_provider_unavailable`)",
 } as const;
 
 /** The error responses a route can give, all in the one envelope. */

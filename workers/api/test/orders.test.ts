@@ -3,7 +3,7 @@
  * refusals that name what is wrong, access only with the tracking token or as
  * staff, and a state machine that says what may come next.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
 	addItem,
 	bearer,
@@ -343,7 +343,7 @@ describe("reading an order", () => {
 });
 
 describe("the order through the kitchen", () => {
-	it("moves placed → confirmed (ETA) → preparing → ready → picked up, recording each event", async () => {
+	it("moves placed → confirmed (ETA) → preparing → ready → picked up, recording each event and capturing the card at handover", async () => {
 		const { orderId, trackingToken } = await placedOrder();
 		const confirmed = await json<Order>(await staffStatus(orderId, { status: "confirmed", etaMinutes: 20 }));
 		expect(confirmed.status).toBe("confirmed");
@@ -351,16 +351,21 @@ describe("the order through the kitchen", () => {
 		for (const status of ["preparing", "ready", "picked_up"]) {
 			expect((await staffStatus(orderId, { status })).status).toBe(200);
 		}
-		const { events } = await json<{ events: { sequence: number; type: string }[] }>(
-			await call(`/api/v1/orders/${orderId}/events?token=${trackingToken}`),
-		);
-		expect(events.map((event) => [event.sequence, event.type])).toEqual([
-			[1, "OrderPlaced"],
-			[2, "OrderConfirmed"],
-			[3, "OrderPreparationStarted"],
-			[4, "OrderReady"],
-			[5, "OrderPickedUp"],
-		]);
+		// The capture is asked of the provider after the handover is answered.
+		await vi.waitFor(async () => {
+			const { events } = await json<{ events: { sequence: number; type: string }[] }>(
+				await call(`/api/v1/orders/${orderId}/events?token=${trackingToken}`),
+			);
+			expect(events.map((event) => [event.sequence, event.type])).toEqual([
+				[1, "OrderPlaced"],
+				[2, "PaymentAuthorised"],
+				[3, "OrderConfirmed"],
+				[4, "OrderPreparationStarted"],
+				[5, "OrderReady"],
+				[6, "OrderPickedUp"],
+				[7, "PaymentCaptured"],
+			]);
+		});
 	});
 
 	it("refuses an illegal move with 409 naming the current state and the allowed ones", async () => {

@@ -61,16 +61,24 @@ export async function projectRecordedEvent(
 }
 
 /**
- * A placement (checkout or one-shot order): projects its OrderPlaced in the
- * request, so the staff order list read with this response's bookmark shows
+ * A placement (checkout or one-shot order): projects its OrderPlaced (and
+ * PaymentAuthorised) in the request, so the staff order list read with this response's bookmark shows
  * the new order, then answers what the client is told, and only that. A
  * replayed answer carries no event (the first call recorded it). The order is
  * placed whatever happens here: a projection that fails is left to the queue.
  */
 export async function answerPlacement(c: Context<AppEnv>, placement: OrderPlacement): Promise<PlacedOrderView> {
-	const { placed, event } = placement;
-	if (event?.type === "OrderPlaced") {
-		await projectRecordedEvent(c, event, { placedAt: event.occurredAt, locationSlug: event.payload.locationSlug });
+	const { placed, events } = placement;
+	const [first] = events;
+	if (first?.type === "OrderPlaced") {
+		// In stream order: the OrderPlaced, then (paid by card) its PaymentAuthorised.
+		const where = { placedAt: first.occurredAt, locationSlug: first.payload.locationSlug };
+		for (const event of events) await projectRecordedEvent(c, event, where);
 	}
-	return { orderId: placed.orderId, status: placed.status, trackingToken: placed.trackingToken };
+	return {
+		orderId: placed.orderId,
+		status: placed.status,
+		trackingToken: placed.trackingToken,
+		payment: placed.payment,
+	};
 }

@@ -26,7 +26,7 @@ export interface AuthorisationRequest {
 	currency: string;
 	/** The tokenised card from the storefront (Stripe: a PaymentMethod id; simulator: `pm_sim_<card number>`). */
 	paymentMethod: string;
-	/** Where the second step sends the customer back to. */
+	/** Where the second step sends the customer back to: a path on the storefront. */
 	returnUrl: string;
 	idempotencyKey: string;
 }
@@ -65,6 +65,11 @@ export interface ProviderEvent {
 	failure?: { code: string; message: string };
 	occurredAt: string;
 }
+
+/** What a webhook did to its order, for the route's log line. */
+export type WebhookOutcome =
+	| { applied: true; type: string }
+	| { applied: false; reason: "unknown_order" | "parked" | "released" | (string & {}) };
 
 /** A webhook whose signature does not verify: answered 400, logged, never applied. */
 export class WebhookSignatureError extends Error {}

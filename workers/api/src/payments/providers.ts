@@ -19,6 +19,8 @@ export function paymentProvider(env: Env): PaymentProvider {
 			secretKey: env.STRIPE_SECRET_KEY,
 			webhookSecret: env.STRIPE_WEBHOOK_SECRET,
 			apiBase: env.STRIPE_API_BASE || undefined,
+			// The storefront is the first allowed browser origin; a 3-D Secure step returns to it.
+			storefrontOrigin: String(env.CORS_ORIGINS).split(",")[0]?.trim() || undefined,
 		});
 	}
 	if (name === "simulator") {

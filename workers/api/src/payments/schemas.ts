@@ -72,3 +72,14 @@ export const RefundInput = z
 	})
 	.openapi("RefundInput");
 export type RefundInput = z.infer<typeof RefundInput>;
+
+export const RefundOutcome = z
+	.object({
+		status: z.enum(["succeeded", "pending"]).openapi({
+			description: "pending: the provider did not answer; the refund is queued and retried (same idempotency key)",
+		}),
+		refund: RefundView.nullable(),
+		payment: PaymentView,
+	})
+	.openapi("RefundOutcome");
+export type RefundOutcome = z.infer<typeof RefundOutcome>;

@@ -29,6 +29,8 @@ export interface StripeProviderOptions {
 	apiBase?: string;
 	/** The fetch the SDK sends its requests with; tests serve Stripe's responses from their own. */
 	fetch?: typeof fetch;
+	/** The storefront's origin: a 3-D Secure step returns to a path on it, and Stripe wants an absolute URL. */
+	storefrontOrigin?: string;
 }
 
 /** A checkout waits on authorise; Stripe's own default (80 s) is longer than a customer would. */
@@ -40,6 +42,7 @@ export class StripeProvider implements PaymentProvider {
 	readonly name = "stripe";
 	private readonly stripe: Stripe;
 	private readonly webhookSecret: string;
+	private readonly storefrontOrigin: string | undefined;
 	private readonly cryptoProvider = Stripe.createSubtleCryptoProvider();
 
 	constructor(options: StripeProviderOptions) {
@@ -51,6 +54,7 @@ export class StripeProvider implements PaymentProvider {
 			...apiAddress(options.apiBase),
 		});
 		this.webhookSecret = options.webhookSecret;
+		this.storefrontOrigin = options.storefrontOrigin;
 	}
 
 	async authorise(request: AuthorisationRequest): Promise<AuthorisationResult> {
@@ -63,7 +67,9 @@ export class StripeProvider implements PaymentProvider {
 					payment_method: request.paymentMethod,
 					confirm: true,
 					capture_method: "manual",
-					return_url: request.returnUrl,
+					return_url: this.storefrontOrigin
+						? new URL(request.returnUrl, this.storefrontOrigin).toString()
+						: request.returnUrl,
 					metadata: { orderId: request.orderId, attempt: String(request.attempt) },
 				},
 				{ idempotencyKey: request.idempotencyKey },

@@ -42,6 +42,7 @@ const document: MenuDocument = {
 		pricesIncludeTax: true,
 		openingHours: hours,
 		fulfilment: { pickup: true, delivery: null },
+		payAtPickup: false,
 	},
 	version: 7,
 	generatedAt: "2026-07-01T00:00:00Z",

@@ -14,7 +14,7 @@ import type { CheckoutInput } from "../../cart/schemas";
 import { localClock } from "../../menu/domain/availability";
 import type { LocationSummary } from "../../menu/domain/document";
 import { money } from "../../menu/domain/money";
-import type { OrderEventData, OrderLineSnapshot } from "../events";
+import type { OrderEventData, OrderLineSnapshot, OrderTotals } from "../events";
 
 /** When the order is for: `requestedFor` null means as soon as possible, `at` the instant to check opening hours against. */
 export interface FulfilmentTime {
@@ -83,7 +83,14 @@ export interface Placement {
 }
 
 /** The OrderPlaced that records the order: lines frozen as snapshots, totals decided here, on the server. */
-export function orderPlaced({ location, input, when, customerId, lines, now }: Placement): OrderEventData {
+export function orderPlaced({
+	location,
+	input,
+	when,
+	customerId,
+	lines,
+	now,
+}: Placement): Extract<OrderEventData, { type: "OrderPlaced" }> {
 	const snapshots: OrderLineSnapshot[] = lines.map((line) => ({
 		lineId: line.lineId,
 		itemId: line.itemId,
@@ -117,6 +124,35 @@ export function orderPlaced({ location, input, when, customerId, lines, now }: P
 			customerId,
 			lines: snapshots,
 			totals,
+			payment: { method: input.payment.method },
 		},
 	};
+}
+
+/**
+ * The payment chosen must be possible here and now: paying at the counter only
+ * where the location offers it, and a card for exactly the total the customer
+ * was shown, in the location's currency. Checked on the totals just decided.
+ */
+export function checkPaymentChoice(location: LocationSummary, input: CheckoutInput, totals: OrderTotals): void {
+	const { payment } = input;
+	if (payment.method === "pay_at_pickup") {
+		if (!location.payAtPickup) {
+			throw violation("pay_at_pickup_not_offered", `${location.name} does not take payment at pickup; pay by card`, [
+				{ field: "payment.method", message: "must be card at this location" },
+			]);
+		}
+		return;
+	}
+	if (!payment.amount) return;
+	if (payment.amount.currency !== totals.currency) {
+		throw violation("payment_currency_mismatch", `The payment must be in ${totals.currency}`, [
+			{ field: "payment.amount.currency", message: `must be ${totals.currency}` },
+		]);
+	}
+	if (payment.amount.amount !== totals.total) {
+		throw violation("payment_amount_mismatch", "The order's total is not the amount shown; review the cart", [
+			{ field: "payment.amount.amount", message: `must be ${totals.total}` },
+		]);
+	}
 }

@@ -1,0 +1,76 @@
+/**
+ * Payment routes: the providers' webhooks, and refunds by managers. Checkout
+ * takes the payment itself (the cart's `payment`), and the order's views show it.
+ */
+import { createRouter } from "@goodfood/platform/app";
+import { bearerSecurity } from "@goodfood/platform/auth";
+import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
+import { createRoute, z } from "@hono/zod-openapi";
+import { IdempotencyHeader } from "../cart/schemas";
+import { OrderIdParam } from "../ordering/routes";
+import { receiveWebhook, refundOrder } from "./payment-commands";
+import { RefundInput, RefundOutcome } from "./schemas";
+
+const ProviderParam = z.object({
+	provider: z
+		.enum(["simulator", "stripe"])
+		.openapi({ param: { name: "provider", in: "path" }, description: "The configured provider only" }),
+});
+
+const WebhookAnswer = z
+	.object({ received: z.literal(true), applied: z.boolean(), reason: z.string().optional() })
+	.openapi("WebhookAnswer");
+
+export const paymentRoutes = createRouter()
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/payments/webhooks/{provider}",
+			tags: ["Payments"],
+			summary: "A payment provider's webhook (signed; the provider's own format)",
+			description:
+				"Verified over the raw body with the provider's signature header. Duplicates and events out of order are applied once and in sequence; an event for an unknown payment is acknowledged so the provider stops retrying.",
+			request: { params: ProviderParam },
+			responses: {
+				200: jsonContent(WebhookAnswer, "Received (applied, or a duplicate, parked or unknown)"),
+				...errorResponses(400, 404),
+			},
+		}),
+		async (c) => {
+			const outcome = await receiveWebhook(c, c.req.valid("param").provider, await c.req.text());
+			return c.json(
+				outcome.applied
+					? { received: true as const, applied: true }
+					: { received: true as const, applied: false, reason: outcome.reason },
+				200,
+			);
+		},
+	)
+	.openapi(
+		createRoute({
+			method: "post",
+			path: "/orders/{orderId}/refunds",
+			tags: ["Payments"],
+			summary: "Refund all or part of a captured payment, with a reason (managers and admins)",
+			security: bearerSecurity,
+			request: {
+				params: OrderIdParam,
+				headers: IdempotencyHeader,
+				body: { content: { "application/json": { schema: RefundInput } }, required: true },
+			},
+			responses: {
+				201: jsonContent(RefundOutcome, "Refunded"),
+				202: jsonContent(RefundOutcome, "Queued: the provider did not answer, and the refund is retried"),
+				...errorResponses(400, 401, 403, 404, 409),
+			},
+		}),
+		async (c) => {
+			const outcome = await refundOrder(
+				c,
+				c.req.valid("param").orderId,
+				c.req.valid("header")["idempotency-key"],
+				c.req.valid("json"),
+			);
+			return outcome.status === "succeeded" ? c.json(outcome, 201) : c.json(outcome, 202);
+		},
+	);
