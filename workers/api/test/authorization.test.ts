@@ -797,7 +797,12 @@ async function firstLineOf(cartId: string): Promise<string> {
 	return lines[0].lineId;
 }
 
-const PICKUP_INPUT = () => ({ fulfilment: "PICKUP", contact: CONTACT, requestedTime: londonLunchTomorrow() });
+const PICKUP_INPUT = () => ({
+	fulfilment: "PICKUP",
+	contact: CONTACT,
+	requestedTime: londonLunchTomorrow(),
+	payment: { ...PAY_BY_CARD, method: "CARD" },
+});
 
 const graphCases: GraphCase[] = [
 	{

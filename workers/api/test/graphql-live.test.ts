@@ -146,7 +146,8 @@ describe("orderUpdated over Server-Sent Events", () => {
 
 		const first = await live.next();
 		expect(first.errors).toBeUndefined();
-		expect(first.data?.orderUpdated).toMatchObject({ orderId, sequence: 1, event: null, status: "PLACED" });
+		// Sequence 2: the card's PaymentAuthorised follows the OrderPlaced in the checkout.
+		expect(first.data?.orderUpdated).toMatchObject({ orderId, sequence: 2, event: null, status: "PLACED" });
 		// The order as a tracking link shows it: a name, no e-mail.
 		expect(first.data?.orderUpdated.order).toEqual({
 			status: "PLACED",
@@ -155,13 +156,13 @@ describe("orderUpdated over Server-Sent Events", () => {
 
 		expect((await move(orderId, { status: "confirmed", etaMinutes: 20 })).status).toBe(200);
 		const confirmed = (await live.next()).data?.orderUpdated;
-		expect(confirmed).toMatchObject({ orderId, sequence: 2, event: "OrderConfirmed", status: "CONFIRMED" });
+		expect(confirmed).toMatchObject({ orderId, sequence: 3, event: "OrderConfirmed", status: "CONFIRMED" });
 		expect(Date.parse(String(confirmed?.estimatedReadyAt))).toBeGreaterThan(Date.now() + 19 * 60_000);
 		expect(confirmed?.estimatedReadyAtLocal).toMatch(/^\d{2}:\d{2}$/);
 		expect(confirmed?.order).toMatchObject({ status: "CONFIRMED", contact: { email: null } });
 
 		await move(orderId, { status: "preparing" });
-		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, status: "PREPARING" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 4, status: "PREPARING" });
 		await live.close();
 	});
 
@@ -184,11 +185,11 @@ describe("orderUpdated over Server-Sent Events", () => {
 		);
 		const eventTypes = (update: unknown) =>
 			(update as { order: { events: { type: string }[] } }).order.events.map((event) => event.type);
-		expect(eventTypes((await live.next()).data?.orderUpdated)).toEqual(["OrderPlaced"]);
+		expect(eventTypes((await live.next()).data?.orderUpdated)).toEqual(["OrderPlaced", "PaymentAuthorised"]);
 		await move(orderId, { status: "confirmed", etaMinutes: 15 });
 		const confirmed = (await live.next()).data?.orderUpdated;
-		expect(confirmed?.sequence).toBe(2);
-		expect(eventTypes(confirmed)).toEqual(["OrderPlaced", "OrderConfirmed"]);
+		expect(confirmed?.sequence).toBe(3);
+		expect(eventTypes(confirmed)).toEqual(["OrderPlaced", "PaymentAuthorised", "OrderConfirmed"]);
 		await live.close();
 	});
 
@@ -196,16 +197,16 @@ describe("orderUpdated over Server-Sent Events", () => {
 		const { orderId } = await placed();
 		await move(orderId, { status: "confirmed", etaMinutes: 10 });
 		await move(orderId, { status: "preparing" });
-		// The state as it stands first, then the changes after sequence 1 that a reconnecting client missed.
-		const live = await subscribe(ORDER_UPDATED, { orderId, after: 1 }, STAFF);
+		// The state as it stands first, then the changes after sequence 2 (the card's authorisation) that a reconnecting client missed.
+		const live = await subscribe(ORDER_UPDATED, { orderId, after: 2 }, STAFF);
 		expect((await live.next()).data?.orderUpdated).toMatchObject({
-			sequence: 3,
+			sequence: 4,
 			event: null,
 			status: "PREPARING",
 			order: { contact: { email: "ada@example.com" } },
 		});
-		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 2, event: "OrderConfirmed" });
-		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: "OrderPreparationStarted" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 3, event: "OrderConfirmed" });
+		expect((await live.next()).data?.orderUpdated).toMatchObject({ sequence: 4, event: "OrderPreparationStarted" });
 		await live.close();
 	});
 

@@ -10,6 +10,8 @@ import {
 	call,
 	LONDON_ORDERS,
 	londonLunchTomorrow,
+	NEARBY_ADDRESS,
+	PAY_BY_CARD,
 	PRINCIPALS,
 	registerCustomer,
 	STAFF,
@@ -82,15 +84,34 @@ interface Order {
 	timeline: { sequence: number; status: string; reason: string | null }[];
 	allowedNext: string[];
 }
+interface Payment {
+	method: string | null;
+	status: string;
+	amount: Money;
+	captured: Money;
+	refunded: Money;
+	refunds: unknown[];
+	failure: { code: string; message: string } | null;
+	nextAction: { type: string; url: string } | null;
+}
 interface Placed {
 	orderId: string;
 	status: string;
 	trackingToken: string;
+	payment: Payment;
 }
 
 const FLAT_WHITE = "itm-ldn-flat-white";
 const OAT_MILK = "opt-ldn-flat-white-milk-oat";
-const PICKUP_INPUT = () => ({ fulfilment: "PICKUP", contact: CONTACT, requestedTime: londonLunchTomorrow() });
+const CARD = { ...PAY_BY_CARD, method: "CARD" };
+const PICKUP_INPUT = () => ({
+	fulfilment: "PICKUP",
+	contact: CONTACT,
+	requestedTime: londonLunchTomorrow(),
+	payment: CARD,
+});
+const PAYMENT_FIELDS = `method status amount ${MONEY} captured ${MONEY} refunded ${MONEY}
+	refunds { id amount ${MONEY} reason occurredAt } failure { code message } nextAction { type url }`;
 
 const CREATE_CART = `mutation($location: ID!) { createCart(location: $location) { ${CART_FIELDS} } }`;
 const ADD_ITEM = `mutation($cart: ID!, $item: ID!, $quantity: Int, $options: [ID!], $note: String) {
@@ -99,10 +120,12 @@ const ADD_ITEM = `mutation($cart: ID!, $item: ID!, $quantity: Int, $options: [ID
 	}
 }`;
 const CHECKOUT = `mutation($cart: ID!, $key: String!, $input: CheckoutInput!) {
-	checkout(cart: $cart, idempotencyKey: $key, input: $input) { orderId status trackingToken }
+	checkout(cart: $cart, idempotencyKey: $key, input: $input) { orderId status trackingToken payment { ${PAYMENT_FIELDS} } }
 }`;
 const PLACE_ORDER = `mutation($key: String!, $input: PlaceOrderInput!) {
-	placeOrder(idempotencyKey: $key, input: $input) { orderId status trackingToken order { ${ORDER_FIELDS} } }
+	placeOrder(idempotencyKey: $key, input: $input) {
+		orderId status trackingToken payment { method status amount ${MONEY} } order { ${ORDER_FIELDS} }
+	}
 }`;
 const READ_ORDER = `query($id: ID!, $token: String) { order(id: $id, token: $token) { ${ORDER_FIELDS} } }`;
 const CHANGE_STATUS = `mutation($order: ID!, $status: OrderStatus!, $eta: Int, $reason: String) {
@@ -277,6 +300,88 @@ describe("checkout through GraphQL", () => {
 	});
 });
 
+describe("paying through GraphQL", () => {
+	const READ_PAYMENT = `query($id: ID!, $token: String) { order(id: $id, token: $token) { payment { ${PAYMENT_FIELDS} } } }`;
+
+	it("authorises the success card at checkout: the answer and the order carry the payment of the order's total", async () => {
+		const cart = await cartWithFlatWhite();
+		const { checkout } = await ok(
+			graphql<{ checkout: Placed }>(CHECKOUT, { cart: cart.id, key: crypto.randomUUID(), input: PICKUP_INPUT() }),
+		);
+		const nothing = { amount: 0, currency: "GBP" };
+		const authorised = {
+			method: "CARD",
+			status: "AUTHORISED",
+			amount: { amount: 760, currency: "GBP" },
+			captured: nothing,
+			refunded: nothing,
+			refunds: [],
+			failure: null,
+			nextAction: null,
+		};
+		expect(checkout).toMatchObject({ status: "PLACED", payment: authorised });
+
+		const { order } = await ok(
+			graphql<{ order: { payment: Payment } }>(READ_PAYMENT, { id: checkout.orderId, token: checkout.trackingToken }),
+		);
+		expect(order.payment).toEqual(authorised);
+	});
+
+	it("refuses a declined card with payment_declined, and the cart stays open", async () => {
+		const cart = await cartWithFlatWhite();
+		const declined = await graphql(CHECKOUT, {
+			cart: cart.id,
+			key: crypto.randomUUID(),
+			input: { ...PICKUP_INPUT(), payment: { ...CARD, paymentMethod: "pm_sim_4000000000009995" } },
+		});
+		// The decline is shown next to the card field, as REST shows it.
+		expect(declined.errors?.[0]?.extensions).toMatchObject({
+			code: "payment_declined",
+			details: [{ field: "payment.paymentMethod", code: "insufficient_funds" }],
+		});
+		const { cart: open } = await ok(
+			graphql<{ cart: Cart }>(`query($id: ID!) { cart(id: $id) { status orderId } }`, { id: cart.id }),
+		);
+		expect(open.status).toBe("OPEN");
+	});
+
+	it("refuses a payment input as REST does, naming the field under input.payment, and places nothing", async () => {
+		const cart = await cartWithFlatWhite();
+		const attempt = (input: Record<string, unknown>) =>
+			graphql(CHECKOUT, { cart: cart.id, key: crypto.randomUUID(), input: { ...PICKUP_INPUT(), ...input } });
+
+		const noCard = await attempt({ payment: { method: "CARD" } });
+		expect(noCard.errors?.[0]?.extensions).toMatchObject({
+			code: "validation_failed",
+			details: [{ field: "input.payment.paymentMethod" }],
+		});
+		const atCounterDelivered = await attempt({
+			fulfilment: "DELIVERY",
+			deliveryAddress: NEARBY_ADDRESS,
+			payment: { method: "PAY_AT_PICKUP" },
+		});
+		expect(atCounterDelivered.errors?.[0]?.extensions).toMatchObject({
+			code: "validation_failed",
+			details: [{ field: "input.payment.method" }],
+		});
+		const wrongTotal = await attempt({ payment: { ...CARD, amount: { amount: 1, currency: "GBP" } } });
+		expect(wrongTotal.errors?.[0]?.extensions?.code).toBe("payment_amount_mismatch");
+
+		// Without a payment the operation is refused before it runs.
+		const unpaid = await attempt({ payment: undefined });
+		expect(unpaid.data).toBeUndefined();
+		expect(unpaid.errors?.[0]).toMatchObject({
+			message: expect.stringMatching(/payment/),
+			extensions: { code: "validation_failed" },
+		});
+
+		const { cart: open } = await ok(
+			graphql<{ cart: Cart }>(`query($id: ID!) { cart(id: $id) { status } }`, { id: cart.id }),
+		);
+		expect(open.status).toBe("OPEN");
+	});
+});
+
 describe("placeOrder (one shot) through GraphQL", () => {
 	it("places an order from its items, replays it for a retry, and shows the customer their order", async () => {
 		const customer = await registerCustomer();
@@ -290,6 +395,11 @@ describe("placeOrder (one shot) through GraphQL", () => {
 			graphql<{ placeOrder: Placed & { order: Order } }>(PLACE_ORDER, { key, input }, customer.headers),
 		);
 		expect(placeOrder.order).toMatchObject({ id: placeOrder.orderId, status: "PLACED", contact: CONTACT });
+		expect(placeOrder.payment).toEqual({
+			method: "CARD",
+			status: "AUTHORISED",
+			amount: { amount: 380, currency: "GBP" },
+		});
 		const retry = await ok(graphql<{ placeOrder: Placed }>(PLACE_ORDER, { key, input }, customer.headers));
 		expect(retry.placeOrder.orderId).toBe(placeOrder.orderId);
 
@@ -335,13 +445,16 @@ describe("reading an order through GraphQL", () => {
 				{ id: orderId, token: trackingToken },
 			),
 		);
+		// Paid by card: placed once the card is authorised, in the same checkout.
 		expect(tracked.order.timeline).toEqual([
-			{ sequence: 1, status: "PLACED" },
-			{ sequence: 2, status: "CONFIRMED" },
+			{ sequence: 1, status: "AWAITING_PAYMENT" },
+			{ sequence: 2, status: "PLACED" },
+			{ sequence: 3, status: "CONFIRMED" },
 		]);
 		expect(tracked.order.events.map((event) => [event.sequence, event.type])).toEqual([
 			[1, "OrderPlaced"],
-			[2, "OrderConfirmed"],
+			[2, "PaymentAuthorised"],
+			[3, "OrderConfirmed"],
 		]);
 		expect(tracked.order.events[0].payload).not.toContain(CONTACT.email);
 		const staffEvents = await ok(graphql<{ order: { events: { payload: string }[] } }>(query, { id: orderId }, STAFF));
@@ -371,7 +484,13 @@ describe("the order through the kitchen, through GraphQL", () => {
 		const ready = (await ok(changeStatus(orderId, "READY", {}, kitchen))).changeOrderStatus;
 		expect(ready.status).toBe("READY");
 		expect(ready.allowedNext).toContain("PICKED_UP");
-		expect(ready.timeline.map((entry) => entry.status)).toEqual(["PLACED", "CONFIRMED", "PREPARING", "READY"]);
+		expect(ready.timeline.map((entry) => entry.status)).toEqual([
+			"AWAITING_PAYMENT",
+			"PLACED",
+			"CONFIRMED",
+			"PREPARING",
+			"READY",
+		]);
 	});
 
 	it("refuses a customer (forbidden), anonymous callers, staff of another location, a missing ETA and an illegal move", async () => {

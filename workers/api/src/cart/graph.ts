@@ -101,8 +101,10 @@ export const cartGraph: GraphPart = {
 		"A placed order. The tracking token lets a guest read and follow it; it is shown once."
 		type PlacedOrder {
 			orderId: ID!
+			"PLACED, or AWAITING_PAYMENT while the card's second step (payment.nextAction) is not completed."
 			status: OrderStatus!
 			trackingToken: String!
+			payment: Payment!
 			"The order, as the caller may see it (a guest sees it as its tracking token shows it)."
 			order: Order!
 		}
@@ -128,6 +130,24 @@ export const cartGraph: GraphPart = {
 			currency: String!
 		}
 
+		enum PaymentMethodKind {
+			"Authorised at checkout, captured when the order is handed over."
+			CARD
+			"Paid at the counter: pickup only, at a location that allows it."
+			PAY_AT_PICKUP
+		}
+
+		"How a checkout pays. The other fields are for CARD; paymentMethod is required with it."
+		input PaymentInput {
+			method: PaymentMethodKind!
+			"The card, tokenised in the browser: a Stripe PaymentMethod id, or with the simulator pm_sim_<test card number> (docs/payments.md)."
+			paymentMethod: String
+			"The total the customer was shown; refused when it is not the order's total."
+			amount: MoneyInput
+			"A path on this site the card's second step (3-D Secure) sends the customer back to."
+			returnPath: String
+		}
+
 		input CheckoutInput {
 			fulfilment: Fulfilment!
 			"Required for delivery."
@@ -136,6 +156,7 @@ export const cartGraph: GraphPart = {
 			"\\"asap\\" (the default) or an ISO 8601 time within opening hours."
 			requestedTime: String
 			tip: MoneyInput
+			payment: PaymentInput!
 		}
 
 		extend type Query {
@@ -151,13 +172,14 @@ export const cartGraph: GraphPart = {
 			"Changes a line's quantity, options or note (null clears the note)."
 			updateCartItem(cart: ID!, line: ID!, quantity: Int, options: [ID!], note: String): Cart!
 			removeCartItem(cart: ID!, line: ID!): Cart!
-			"Places the order. The same key with the same input answers the same order; with another input, idempotency_key_reused."
+			"Places the order and authorises its payment: a declined card is refused with payment_declined and the cart stays open. The same key with the same input answers the same order; with another input, idempotency_key_reused."
 			checkout(cart: ID!, idempotencyKey: String!, input: CheckoutInput!): PlacedOrder!
 		}
 	`),
 	resolvers: {
 		Fulfilment: { PICKUP: "pickup", DELIVERY: "delivery" },
 		CartStatus: { OPEN: "open", CHECKED_OUT: "checked_out" },
+		PaymentMethodKind: { CARD: "card", PAY_AT_PICKUP: "pay_at_pickup" },
 		Cart: {
 			location: (cart: CartView, _, context) => locationBySlug(context, cart.locationSlug),
 		},

@@ -13,6 +13,8 @@ import type { GraphContext } from "../graph/context";
 import type { GraphPart } from "../graph/part";
 import { locationBySlug } from "../menu/graph";
 import { SlugParam } from "../menu/schemas";
+import { PAYMENT_STATUSES } from "../payments/domain/payment";
+import type { RefundView } from "../payments/schemas";
 import type { OrderAccess } from "./domain/access";
 import { ORDER_STATUSES } from "./domain/order";
 import {
@@ -113,6 +115,49 @@ export const orderingGraph: GraphPart = {
 			payload: String!
 		}
 
+		enum PaymentStatus {
+			${PAYMENT_STATUSES.map(upper).join("\n")}
+		}
+
+		"Money given back on an order, with why."
+		type Refund {
+			id: ID!
+			amount: Money!
+			reason: String!
+			occurredAt: String!
+		}
+
+		type PaymentFailure {
+			"The decline code the customer is shown: insufficient_funds, authentication_failed, expired…"
+			code: String!
+			message: String!
+		}
+
+		enum PaymentNextActionType {
+			"Send the customer to url."
+			REDIRECT
+		}
+
+		"A second step the customer must complete (3-D Secure) while the payment is REQUIRES_ACTION."
+		type PaymentNextAction {
+			type: PaymentNextActionType!
+			url: String!
+		}
+
+		"An order's payment. Amounts are the order's total, tip included, in its currency."
+		type Payment {
+			"Null for an order placed before payments."
+			method: PaymentMethodKind
+			status: PaymentStatus!
+			amount: Money!
+			captured: Money!
+			refunded: Money!
+			refunds: [Refund!]!
+			"Why the card was not authorised, once it failed."
+			failure: PaymentFailure
+			nextAction: PaymentNextAction
+		}
+
 		"An order, readable by staff of its location, the customer who placed it, or with its tracking token."
 		type Order @key(fields: "id") {
 			id: ID!
@@ -135,6 +180,7 @@ export const orderingGraph: GraphPart = {
 			"Statuses the caller may move the order to next."
 			allowedNext: [OrderStatus!]!
 			events: [OrderEvent!]!
+			payment: Payment!
 		}
 
 		type StaffOrderLine {
@@ -176,6 +222,7 @@ export const orderingGraph: GraphPart = {
 			contact: ContactInput!
 			requestedTime: String
 			tip: MoneyInput
+			payment: PaymentInput!
 		}
 
 		extend type Query {
@@ -186,7 +233,7 @@ export const orderingGraph: GraphPart = {
 		}
 
 		extend type Mutation {
-			"Places an order in one call (POST /orders). The same key and input answer the same order."
+			"Places an order in one call (POST /orders) and authorises its payment, as checkout does. The same key and input answer the same order."
 			placeOrder(idempotencyKey: String!, input: PlaceOrderInput!): PlacedOrder!
 			"Moves the order through the kitchen (staff of its location): confirmed needs etaMinutes, rejected and cancelled a reason."
 			changeOrderStatus(order: ID!, status: OrderStatus!, etaMinutes: Int, reason: String): Order!
@@ -196,6 +243,9 @@ export const orderingGraph: GraphPart = {
 	`),
 	resolvers: {
 		OrderStatus: Object.fromEntries(ORDER_STATUSES.map((status) => [upper(status), status])),
+		PaymentStatus: Object.fromEntries(PAYMENT_STATUSES.map((status) => [upper(status), status])),
+		PaymentNextActionType: { REDIRECT: "redirect" },
+		Refund: { id: (refund: RefundView) => refund.refundId },
 		Order: {
 			__resolveReference: ({ id }: { id: string }, context: GraphContext) => readAs(context, orderId(id), undefined),
 			location: (order: OrderView, _, context) => locationBySlug(context, order.locationSlug),
