@@ -6,9 +6,11 @@ import { AccountPage } from "./pages/account-page";
 import { CheckoutPage } from "./pages/checkout-page";
 import { KitchenBoardPage } from "./pages/kitchen-board-page";
 import { KitchenMenuPage } from "./pages/kitchen-menu-page";
+import { KitchenRefundsPage } from "./pages/kitchen-refunds-page";
 import { LocationsPage } from "./pages/locations-page";
 import { MenuPage } from "./pages/menu-page";
 import { OrderPage } from "./pages/order-page";
+import { PaymentSimulatorPage } from "./pages/payment-simulator-page";
 import { RegisterPage } from "./pages/register-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { Link, match, useRoute } from "./router";
@@ -20,11 +22,13 @@ const ROUTES: [string, (params: Params) => JSX.Element][] = [
 	["/locations/:slug", ({ slug }) => <MenuPage key={slug} slug={slug} />],
 	["/locations/:slug/checkout", ({ slug }) => <CheckoutPage key={slug} slug={slug} />],
 	["/orders/:orderId", ({ orderId }) => <OrderPage key={orderId} orderId={orderId} />],
+	["/pay/simulator/:intentId", ({ intentId }) => <PaymentSimulatorPage key={intentId} intentId={intentId} />],
 	["/sign-in", () => <SignInPage />],
 	["/register", () => <RegisterPage />],
 	["/account", () => <AccountPage />],
 	["/kitchen", () => <KitchenBoardPage />],
 	["/kitchen/menu", () => <KitchenMenuPage />],
+	["/kitchen/refunds", () => <KitchenRefundsPage />],
 ];
 
 function NotFound() {

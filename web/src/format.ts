@@ -79,6 +79,8 @@ export function shortOrderId(orderId: string): string {
 }
 
 export const STATUS_LABELS: Record<string, string> = {
+	awaiting_payment: "Awaiting payment",
+	payment_failed: "Payment failed",
 	placed: "Placed",
 	confirmed: "Confirmed",
 	preparing: "Preparing",

@@ -13,6 +13,13 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 	window.scrollTo(0, 0);
 }
 
+/** Follows a URL: within the app for this site's own, by loading the page for another site's (a bank's, say). */
+export function goTo(url: string): void {
+	const target = new URL(url, window.location.origin);
+	if (target.origin === window.location.origin) navigate(target.pathname + target.search);
+	else window.location.assign(target.toString());
+}
+
 /** The current path and query, re-rendering on navigation. */
 export function useRoute(): { pathname: string; query: URLSearchParams } {
 	const current = useStore(path);

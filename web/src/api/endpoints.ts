@@ -12,6 +12,7 @@ import type {
 	ItemPatch,
 	LineChange,
 	LocationList,
+	LocationRefunds,
 	Menu,
 	MenuWriteResult,
 	NewLine,
@@ -19,8 +20,12 @@ import type {
 	PlacedOrder,
 	Profile,
 	ProfilePatch,
+	RefundInput,
+	RefundOutcome,
 	Registered,
 	Registration,
+	SimulatorAuthentication,
+	SimulatorIntent,
 	SoldOutResult,
 	StaffOrderList,
 	StatusChange,
@@ -142,9 +147,42 @@ export async function myAccount(): Promise<NonNullable<AccountAnswer["me"]>> {
 }
 
 export const ACTIVE_STATUSES = "placed,confirmed,preparing,ready,out_for_delivery";
+/** Orders handed over: the ones a manager may refund. */
+export const HANDED_OVER_STATUSES = "picked_up,delivered";
 
-export function staffOrders(slug: string): Promise<StaffOrderList> {
-	return request(`${V1}/locations/${enc(slug)}/orders?status=${ACTIVE_STATUSES}&limit=100`);
+export function staffOrders(slug: string, statuses = ACTIVE_STATUSES, limit = 100): Promise<StaffOrderList> {
+	return request(`${V1}/locations/${enc(slug)}/orders?status=${statuses}&limit=${limit}`);
+}
+
+/** The refunds given at a location, for its managers. */
+export function locationRefunds(slug: string): Promise<LocationRefunds> {
+	return request(`${V1}/locations/${enc(slug)}/refunds`);
+}
+
+/** Refunds part or (without an amount) the rest of a handed-over order; a retry reuses its Idempotency-Key. */
+export function refundOrder(orderId: string, input: RefundInput, idempotencyKey: string): Promise<RefundOutcome> {
+	return request(`${V1}/orders/${enc(orderId)}/refunds`, {
+		method: "POST",
+		body: input,
+		headers: { "idempotency-key": idempotencyKey },
+	});
+}
+
+/** The payment simulator's intent, for its 3-D Secure page (local and test deployments only). */
+export function simulatorIntent(intentId: string): Promise<SimulatorIntent> {
+	return request(`${V1}/payments/simulator/intents/${enc(intentId)}`, { authenticated: false });
+}
+
+/** Completes or fails the simulated bank's second step; the outcome reaches the order by webhook. */
+export function authenticateSimulatorIntent(
+	intentId: string,
+	outcome: SimulatorAuthentication["outcome"],
+): Promise<unknown> {
+	return request(`${V1}/payments/simulator/intents/${enc(intentId)}/authenticate`, {
+		method: "POST",
+		body: { outcome },
+		authenticated: false,
+	});
 }
 
 export function changeStatus(orderId: string, change: StatusChange): Promise<Order> {

@@ -61,6 +61,9 @@ export type CheckoutInput = Body<V1["carts"][":cartId"]["checkout"]["$post"]>;
 export type DeliveryAddress = NonNullable<CheckoutInput["deliveryAddress"]>;
 export type Contact = CheckoutInput["contact"];
 export type PlacedOrder = Answer<V1["carts"][":cartId"]["checkout"]["$post"]>;
+/** How a checkout pays: a card (tokenised in the browser) or at the counter. */
+export type PaymentInput = CheckoutInput["payment"];
+export type CardPaymentInput = Extract<PaymentInput, { method: "card" }>;
 
 // Orders
 export type Order = Answer<V1["orders"][":orderId"]["$get"]>;
@@ -69,6 +72,35 @@ export type TimelineEntry = Order["timeline"][number];
 export type StatusChange = Body<V1["orders"][":orderId"]["status"]["$post"]>;
 export type StaffOrderList = Answer<V1["locations"][":slug"]["orders"]["$get"]>;
 export type StaffOrder = StaffOrderList["orders"][number];
+
+// Payments
+/** What clients see of an order's payment: its method, state, amounts, refunds and any second step. */
+export type Payment = Order["payment"];
+export type PaymentStatus = Payment["status"];
+export type PaymentMethod = NonNullable<Payment["method"]>;
+export type OrderRefund = Payment["refunds"][number];
+/** A staff list entry's payment: its method (null for orders from before payments) and status. */
+export type StaffOrderPayment = StaffOrder["payment"];
+/** A manager's refund of a handed-over order: the whole remainder when `amount` (minor units) is left out. */
+export type RefundInput = Body<V1["orders"][":orderId"]["refunds"]["$post"]>;
+/** What a refund answers: the refund (null while it is queued for the provider) and the order's payment after it. */
+export type RefundOutcome = Answer<V1["orders"][":orderId"]["refunds"]["$post"]>;
+/** A refund as a location's manager lists it. */
+export interface LocationRefund {
+	refundId: string;
+	orderId: string;
+	amount: Money;
+	reason: string;
+	refundedAt: string;
+}
+export interface LocationRefunds {
+	refunds: LocationRefund[];
+}
+/** The payment simulator's view of an intent, for its 3-D Secure page. */
+export type SimulatorIntent = Answer<V1["payments"]["simulator"]["intents"][":intentId"]["$get"]>;
+export type SimulatorAuthentication = Body<
+	V1["payments"]["simulator"]["intents"][":intentId"]["authenticate"]["$post"]
+>;
 /**
  * What an order's live socket sends: the order on connect, then each change.
  * A WebSocket's messages are no route's answer, so this is the Durable

@@ -1,23 +1,35 @@
 /**
- * Checkout: pickup or delivery, when, contact details and a tip, with totals
- * priced by the server as they change. Every refusal is shown by the control
- * it concerns, and a retry of the same order reuses its Idempotency-Key.
+ * Checkout: pickup or delivery, when, contact details, a tip and the payment,
+ * with totals priced by the server as they change. Every refusal is shown by
+ * the control it concerns. A retry after no answer reuses the attempt's
+ * Idempotency-Key; an answered attempt (a declined card, say) is over, so the
+ * next one gets a fresh key.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { checkout, fetchMenu, getCart, updateProfile } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
-import type { Cart, CheckoutInput, DeliveryAddress, Fulfilment, Menu } from "../api/types";
+import type { Cart, CheckoutInput, DeliveryAddress, Fulfilment, Menu, PaymentInput } from "../api/types";
+import { CardFields, type CardForm, cardProblems, EMPTY_CARD, paymentMethodOf } from "../components/card-fields";
 import { CartLines, TotalsTable } from "../components/cart-summary";
 import { TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { formatMoney, toMinor } from "../format";
 import { timeSlots } from "../hours";
-import { Link, navigate } from "../router";
+import { goTo, Link, navigate } from "../router";
 import { forgetCart, loadCart, useCart } from "../state/cart";
 import { replaceProfile, useSession } from "../state/session";
-import { newIdempotencyKey, rememberTrackingToken } from "../state/tracking";
+import { newIdempotencyKey, rememberAwaitingAuthentication, rememberTrackingToken } from "../state/tracking";
 
 type TipChoice = "0" | "10" | "15" | "custom";
+type PayBy = PaymentInput["method"];
+
+interface Priced {
+	cart: Cart;
+	/** What it was priced for: the cart as it was, the fulfilment, the tip. */
+	of: Cart;
+	fulfilment: Fulfilment;
+	tip: number;
+}
 
 interface AddressForm {
 	line1: string;
@@ -163,7 +175,8 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	const { profile } = useSession();
 	const cart = useCart();
 	const [menu, setMenu] = useState<Menu | null>(null);
-	const [priced, setPriced] = useState<Cart | null>(null);
+	/** The cart priced by the server for the lines, fulfilment and tip it was asked about. */
+	const [priced, setPriced] = useState<Priced | null>(null);
 	const [loadError, setLoadError] = useState<string | null>(null);
 	const [fulfilment, setFulfilment] = useState<Fulfilment>("pickup");
 	const [address, setAddress] = useState<AddressForm>(EMPTY_ADDRESS);
@@ -178,6 +191,8 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	});
 	const [tip, setTip] = useState<TipChoice>("0");
 	const [customTip, setCustomTip] = useState("");
+	const [payBy, setPayBy] = useState<PayBy>("card");
+	const [card, setCard] = useState<CardForm>(EMPTY_CARD);
 	const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 	const [lineProblems, setLineProblems] = useState<Record<string, string>>({});
 	const [error, setError] = useState<string | null>(null);
@@ -204,7 +219,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 		if (!cart || cart.lines.length === 0) return;
 		const timer = setTimeout(() => {
 			getCart(cart.id, fulfilment, tipAmount)
-				.then(setPriced)
+				.then((answer) => setPriced({ cart: answer, of: cart, fulfilment, tip: tipAmount }))
 				.catch((failure) => setError(messageOf(failure)));
 		}, 150);
 		return () => clearTimeout(timer);
@@ -231,13 +246,20 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	}
 
 	const delivery = menu.location.fulfilment.delivery;
-	const totals = priced?.totals ?? cart.totals;
+	// The server's total for exactly what is on screen, or null while it is being priced again.
+	const current =
+		priced && priced.of === cart && priced.fulfilment === fulfilment && priced.tip === tipAmount ? priced.cart : null;
+	const totals = current?.totals ?? priced?.cart.totals ?? cart.totals;
+	// A location may let pickup orders be paid at the counter; delivery is always paid by card.
+	const payAtPickup = menu.location.payAtPickup && fulfilment === "pickup";
+	const paying: PayBy = payAtPickup ? payBy : "card";
 
 	const place = async (event: Event) => {
 		event.preventDefault();
 		setError(null);
 		setFieldErrors({});
 		setLineProblems({});
+		if (!current) return;
 		let deliveryAddress: DeliveryAddress | undefined;
 		if (fulfilment === "delivery") {
 			if (address.latitude === undefined || address.longitude === undefined) {
@@ -256,12 +278,24 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				longitude: address.longitude,
 			};
 		}
+		let payment: PaymentInput = { method: "pay_at_pickup" };
+		if (paying === "card") {
+			const problems = cardProblems(card);
+			if (Object.keys(problems).length > 0) {
+				setFieldErrors(problems);
+				setError("Check your card details.");
+				return;
+			}
+			// The amount is the total on screen: should the order's total differ, the API refuses rather than charge it.
+			payment = { method: "card", paymentMethod: paymentMethodOf(card), amount: current.totals.total };
+		}
 		const input: CheckoutInput = {
 			fulfilment,
 			contact: { name: contact.name.trim(), email: contact.email.trim(), phone: contact.phone.trim() },
 			requestedTime: when === "asap" ? "asap" : (chosenSlot ?? ""),
 			tip: { amount: tipAmount, currency: cart.currency },
 			...(deliveryAddress ? { deliveryAddress } : {}),
+			payment,
 		};
 		const body = JSON.stringify(input);
 		if (attempt.current?.body !== body) attempt.current = { body, key: newIdempotencyKey() };
@@ -275,17 +309,28 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					.then(replaceProfile)
 					.catch(() => undefined);
 			}
+			const { nextAction } = placed.payment;
+			if (nextAction) {
+				// The order waits on the bank's second step; should it fail, this cart opens again for another card.
+				rememberAwaitingAuthentication(placed.orderId);
+				goTo(nextAction.url);
+				return;
+			}
 			forgetCart(slug);
 			navigate(`/orders/${placed.orderId}`);
 		} catch (failure) {
 			setError(messageOf(failure));
 			if (failure instanceof ApiFailure) {
+				// Answered, not lost: the next attempt (another card, a corrected field) is a new one.
+				if (failure.status >= 400 && failure.status < 500) attempt.current = null;
 				setFieldErrors(failure.fields);
 				const problems: Record<string, string> = {};
 				for (const lineId of failure.lineIds) problems[lineId] = failure.message;
 				setLineProblems(problems);
 				// The cart now holds the new prices; show them.
-				if (failure.code === "prices_changed") loadCart(slug).catch(() => undefined);
+				if (failure.code === "prices_changed" || failure.code === "payment_amount_mismatch") {
+					loadCart(slug).catch(() => undefined);
+				}
 			}
 		} finally {
 			setPlacing(false);
@@ -454,8 +499,44 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					)}
 				</fieldset>
 
-				<button type="submit" class="primary large" disabled={placing}>
-					{placing ? "Placing your order…" : `Place order · ${formatMoney(totals.total)}`}
+				<fieldset id="payment">
+					<legend>Payment</legend>
+					{payAtPickup && (
+						<div class="segmented">
+							<label class="check">
+								<input type="radio" name="pay-by" checked={paying === "card"} onChange={() => setPayBy("card")} />
+								Card
+							</label>
+							<label class="check">
+								<input
+									type="radio"
+									name="pay-by"
+									checked={paying === "pay_at_pickup"}
+									onChange={() => setPayBy("pay_at_pickup")}
+								/>
+								Pay at the counter when I collect
+							</label>
+						</div>
+					)}
+					{paying === "card" ? (
+						<>
+							<CardFields card={card} onChange={setCard} errors={fieldErrors} />
+							<p class="muted small">
+								Your card is authorised now and charged when you get your order; if the restaurant cannot make it, the
+								hold is released.
+							</p>
+						</>
+					) : (
+						<p class="muted small">You pay {formatMoney(totals.total)} at the counter when you collect.</p>
+					)}
+				</fieldset>
+
+				<button type="submit" class="primary large" disabled={placing || !current}>
+					{placing
+						? "Placing your order…"
+						: current
+							? `Place order · ${formatMoney(totals.total)}`
+							: "Updating the total…"}
 				</button>
 			</form>
 

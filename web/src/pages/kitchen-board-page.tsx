@@ -5,14 +5,19 @@
  * then shows the change and reloads the list (a read model that follows a
  * moment later, so it reloads until the list has caught up). While the feed
  * is down the board reconnects with backoff and polls slowly meanwhile.
+ * Orders to be paid at the counter say so, and handing one over says to take
+ * the money; managers can refund an order handed over recently.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { changeStatus, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
+import { changeStatus, HANDED_OVER_STATUSES, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
 import { currentAccessToken, messageOf } from "../api/http";
-import type { Location, OrderStatus, StaffOrder, StatusChange } from "../api/types";
+import type { Location, OrderStatus, Profile, StaffOrder, StaffOrderPayment, StatusChange } from "../api/types";
+import { PAYMENT_STATUS_LABELS } from "../api/vocabulary";
 import { ErrorMessage } from "../components/page";
+import { RefundForm } from "../components/refund-form";
 import { formatClock, formatDayTime, formatMoney, shortOrderId } from "../format";
 import { announce } from "../state/announcer";
+import { canRefund } from "../state/session";
 import { KitchenShell } from "./kitchen-shell";
 
 /** Only while the feed is down: the feed is what keeps the board current. */
@@ -30,6 +35,9 @@ const ETA_MAX = 240;
 
 /** How far along an order is; a list read before a change must not undo it on screen. */
 const RANK: Record<OrderStatus, number> = {
+	// Never on the board: the kitchen sees an order once it is paid for or to be paid at the counter.
+	awaiting_payment: -1,
+	payment_failed: -1,
 	placed: 0,
 	confirmed: 1,
 	preparing: 2,
@@ -51,6 +59,13 @@ const COLUMNS: { title: string; statuses: OrderStatus[] }[] = [
 const ACTIVE = new Set(COLUMNS.flatMap((column) => column.statuses));
 
 type Override = Pick<StaffOrder, "status" | "estimatedReadyAt">;
+
+/** How many handed-over orders the refund list offers. */
+const HANDED_OVER_SHOWN = 20;
+
+function paysAtCounter(order: StaffOrder): boolean {
+	return order.payment.method === "pay_at_pickup";
+}
 
 /** What the kitchen feed pushes: a greeting, then one message per order event at the location. */
 interface FeedMessage {
@@ -320,6 +335,7 @@ function OrderCard({
 	const [etaError, setEtaError] = useState<string | null>(null);
 	const etaInput = useRef<HTMLInputElement>(null);
 	const [asking, setAsking] = useState<"Reject" | "Cancel" | null>(null);
+	const [handingOver, setHandingOver] = useState(false);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
 	const ref = shortOrderId(order.id);
@@ -346,6 +362,7 @@ function OrderCard({
 			onChanged({ status: updated.status, estimatedReadyAt: updated.estimatedReadyAt });
 			announce(`Order ${ref} ${done}`);
 			setAsking(null);
+			setHandingOver(false);
 		} catch (failure) {
 			setError(messageOf(failure));
 		} finally {
@@ -363,6 +380,7 @@ function OrderCard({
 		<article class={`order-card order-${order.status}`} aria-labelledby={titleId}>
 			<h3 id={titleId}>
 				<span class="order-ref">{ref}</span> {order.contact.name}
+				{paysAtCounter(order) && <span class="badge badge-counter">Pay at counter</span>}
 			</h3>
 			<p class="small">
 				<strong>{order.fulfilment === "pickup" ? "Pickup" : "Delivery"}</strong>{" "}
@@ -382,7 +400,27 @@ function OrderCard({
 				{formatMoney(order.totals.total)}
 				{order.estimatedReadyAt && ` · ready by ${formatClock(order.estimatedReadyAt, location.timeZone)}`}
 			</p>
-			{asking ? (
+			{handingOver ? (
+				<fieldset class="confirm-handover">
+					<legend>
+						The customer pays now <span class="visually-hidden">for order {ref}</span>
+					</legend>
+					<p>Take {formatMoney(order.totals.total)} at the counter, then hand the order over.</p>
+					<div class="actions">
+						<button
+							type="button"
+							class="primary"
+							disabled={busy}
+							onClick={() => move({ status: "picked_up" }, "was paid for and picked up")}
+						>
+							Paid and handed over <span class="visually-hidden">order {ref}</span>
+						</button>
+						<button type="button" disabled={busy} onClick={() => setHandingOver(false)}>
+							Not yet <span class="visually-hidden">order {ref}</span>
+						</button>
+					</div>
+				</fieldset>
+			) : asking ? (
 				<ReasonForm
 					order={order}
 					verb={asking}
@@ -437,9 +475,15 @@ function OrderCard({
 					{order.status === "confirmed" && action("Start preparing", { status: "preparing" }, "is being prepared")}
 					{order.status === "preparing" && action("Mark ready", { status: "ready" }, "is ready")}
 					{order.status === "ready" &&
-						(order.fulfilment === "pickup"
-							? action("Handed over", { status: "picked_up" }, "was picked up")
-							: action("Out for delivery", { status: "out_for_delivery" }, "is out for delivery"))}
+						(order.fulfilment === "delivery" ? (
+							action("Out for delivery", { status: "out_for_delivery" }, "is out for delivery")
+						) : paysAtCounter(order) ? (
+							<button type="button" class="primary" disabled={busy} onClick={() => setHandingOver(true)}>
+								Handed over… <span class="visually-hidden">order {ref}</span>
+							</button>
+						) : (
+							action("Handed over", { status: "picked_up" }, "was picked up")
+						))}
 					{order.status === "out_for_delivery" && action("Delivered", { status: "delivered" }, "was delivered")}
 					{(order.status === "confirmed" || order.status === "preparing") && (
 						<button type="button" class="danger-outline" disabled={busy} onClick={() => setAsking("Cancel")}>
@@ -453,7 +497,90 @@ function OrderCard({
 	);
 }
 
-function Board({ location }: { location: Location }) {
+/** A handed-over order a manager may refund, and the refund form when asked for. */
+function HandedOverOrder({ order, location }: { order: StaffOrder; location: Location }) {
+	const [refunding, setRefunding] = useState(false);
+	const [payment, setPayment] = useState<StaffOrderPayment>(order.payment);
+	const [outcome, setOutcome] = useState<string | null>(null);
+	const ref = shortOrderId(order.id);
+	const refundable = payment.method === "card" && payment.status !== "refunded" && payment.status !== "voided";
+	return (
+		<li class="handed-over-order">
+			<p>
+				<span class="order-ref">{ref}</span> {order.contact.name} · {formatMoney(order.totals.total)} ·{" "}
+				{order.fulfilment === "pickup" ? "picked up" : "delivered"}, placed{" "}
+				{formatDayTime(order.placedAt, location.timeZone)}
+				<span class="badge">{PAYMENT_STATUS_LABELS[payment.status]}</span>
+			</p>
+			{outcome && (
+				<p class="small" role="status">
+					{outcome}
+				</p>
+			)}
+			{refunding ? (
+				<RefundForm
+					orderId={order.id}
+					total={order.totals.total}
+					onRefunded={({ refund, payment: after }) => {
+						setPayment({ method: after.method, status: after.status });
+						setRefunding(false);
+						setOutcome(
+							refund
+								? `Refunded ${formatMoney(refund.amount)}: ${refund.reason}`
+								: "Refund queued: the card company has not answered yet, and it is retried.",
+						);
+					}}
+					onClose={() => setRefunding(false)}
+				/>
+			) : (
+				refundable && (
+					<button type="button" class="danger-outline" onClick={() => setRefunding(true)}>
+						Refund… <span class="visually-hidden">order {ref}</span>
+					</button>
+				)
+			)}
+		</li>
+	);
+}
+
+/** Orders handed over recently, for a manager to refund; read when opened, not on every board reload. */
+function HandedOver({ location }: { location: Location }) {
+	const [orders, setOrders] = useState<StaffOrder[] | null>(null);
+	const [error, setError] = useState<string | null>(null);
+	const load = () =>
+		staffOrders(location.slug, HANDED_OVER_STATUSES, HANDED_OVER_SHOWN)
+			.then(({ orders: listed }) => {
+				setOrders(listed);
+				setError(null);
+			})
+			.catch((failure) => setError(messageOf(failure)));
+	return (
+		<details
+			class="handed-over"
+			onToggle={(event) => {
+				if (event.currentTarget.open) void load();
+			}}
+		>
+			<summary>Handed over recently (refunds)</summary>
+			<button type="button" onClick={load}>
+				Refresh handed-over orders
+			</button>
+			<ErrorMessage message={error} />
+			{orders &&
+				(orders.length === 0 ? (
+					<p class="muted small">No orders handed over yet.</p>
+				) : (
+					<ul class="handed-over-orders" aria-label="Handed-over orders">
+						{orders.map((order) => (
+							<HandedOverOrder key={order.id} order={order} location={location} />
+						))}
+					</ul>
+				))}
+		</details>
+	);
+}
+
+function Board({ location, profile }: { location: Location; profile: Profile }) {
 	const { orders, error, updatedAt, feed, reload, changed } = useBoard(location.slug);
 	const feedText =
 		feed === "live"
@@ -494,6 +621,7 @@ function Board({ location }: { location: Location }) {
 					);
 				})}
 			</div>
+			{canRefund(profile.role) && <HandedOver location={location} />}
 		</>
 	);
 }
@@ -501,7 +629,7 @@ function Board({ location }: { location: Location }) {
 export function KitchenBoardPage() {
 	return (
 		<KitchenShell title="Kitchen board" current="board">
-			{({ location }) => <Board key={location.slug} location={location} />}
+			{({ location, profile }) => <Board key={location.slug} location={location} profile={profile} />}
 		</KitchenShell>
 	);
 }

@@ -1,4 +1,4 @@
-/** What the kitchen's pages share: staff only, the location they work at, and tabs between board and menu. */
+/** What the kitchen's pages share: staff only, the location they work at, and tabs between board, menu and (for managers) refunds. */
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { listLocations } from "../api/endpoints";
@@ -6,14 +6,16 @@ import { messageOf } from "../api/http";
 import type { Location, Profile } from "../api/types";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { Link, navigate, useRoute } from "../router";
-import { isStaff, useSession } from "../state/session";
+import { canRefund, isStaff, useSession } from "../state/session";
 
 export interface KitchenContext {
 	location: Location;
 	profile: Profile;
 }
 
-function Tabs({ slug, current }: { slug: string; current: "board" | "menu" }) {
+export type KitchenTab = "board" | "menu" | "refunds";
+
+function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; profile: Profile }) {
 	return (
 		<nav aria-label="Kitchen" class="tabs">
 			<Link href={`/kitchen?location=${slug}`} aria-current={current === "board" ? "page" : undefined}>
@@ -22,6 +24,11 @@ function Tabs({ slug, current }: { slug: string; current: "board" | "menu" }) {
 			<Link href={`/kitchen/menu?location=${slug}`} aria-current={current === "menu" ? "page" : undefined}>
 				Menu and sold out
 			</Link>
+			{canRefund(profile.role) && (
+				<Link href={`/kitchen/refunds?location=${slug}`} aria-current={current === "refunds" ? "page" : undefined}>
+					Refunds
+				</Link>
+			)}
 		</nav>
 	);
 }
@@ -32,7 +39,7 @@ export function KitchenShell({
 	children,
 }: {
 	title: string;
-	current: "board" | "menu";
+	current: KitchenTab;
 	children: (context: KitchenContext) => ComponentChildren;
 }) {
 	const { profile } = useSession();
@@ -100,7 +107,7 @@ export function KitchenShell({
 						</select>
 					</div>
 				)}
-				<Tabs slug={location.slug} current={current} />
+				<Tabs slug={location.slug} current={current} profile={profile} />
 			</div>
 			{children({ location, profile })}
 		</section>

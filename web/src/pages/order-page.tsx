@@ -1,20 +1,30 @@
 /**
- * The order page: a timeline of the order's statuses with its ETA, kept up to
- * date over the order's WebSocket (resuming after the last event seen when it
- * reconnects), or by polling when there is no tracking token to open it with.
+ * The order page: a timeline of the order's statuses with its ETA and the
+ * payment's state in words, kept up to date over the order's WebSocket
+ * (resuming after the last event seen when it reconnects), or by polling when
+ * there is no tracking token to open it with. A payment event changes what a
+ * live message does not carry (amounts, refunds, failures), so it reloads the order.
  */
 import { useEffect, useState } from "preact/hooks";
 import { cancelOrder, getOrder, liveOrderUrl } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
-import type { LiveMessage, Order, OrderStatus } from "../api/types";
+import type { LiveMessage, Order, OrderStatus, PaymentStatus } from "../api/types";
+import { paymentWords } from "../api/vocabulary";
 import { TotalsTable } from "../components/cart-summary";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { formatClock, formatDayTime, formatMoney, STATUS_LABELS, shortOrderId } from "../format";
-import { Link, navigate, useRoute } from "../router";
+import { goTo, Link, navigate, useRoute } from "../router";
 import { rememberTrackingToken, trackingTokenFor } from "../state/tracking";
 
 const FINAL: OrderStatus[] = ["picked_up", "delivered", "rejected", "cancelled"];
+/** A card payment still to be settled: captured at handover, or released or refunded after a rejection. */
+const UNSETTLED: PaymentStatus[] = ["awaiting_authorisation", "requires_action", "authorised"];
 const POLL_MS = 5_000;
+
+/** Nothing more will happen to the order or its money: the page stops following it. */
+function isSettled(order: Order): boolean {
+	return FINAL.includes(order.status) && !UNSETTLED.includes(order.payment.status);
+}
 
 type Connection = "connecting" | "live" | "reconnecting" | "polling" | "done";
 
@@ -50,6 +60,10 @@ export function statusSentence(order: Order): string {
 	const readyAround = eta(order) ? ` Ready around ${eta(order)}.` : "";
 	const reason = order.timeline.at(-1)?.reason;
 	switch (order.status) {
+		case "awaiting_payment":
+			return "Waiting for your card payment to be confirmed.";
+		case "payment_failed":
+			return "Your payment did not go through, so the kitchen has not received this order.";
 		case "placed":
 			return "Order placed. Waiting for the kitchen to confirm it.";
 		case "confirmed":
@@ -76,6 +90,8 @@ function stepsFor(order: Order): OrderStatus[] {
 		order.fulfilment === "pickup"
 			? ["placed", "confirmed", "preparing", "ready", "picked_up"]
 			: ["placed", "confirmed", "preparing", "ready", "out_for_delivery", "delivered"];
+	if (order.status === "awaiting_payment") return ["awaiting_payment", ...happy];
+	if (order.status === "payment_failed") return ["awaiting_payment", "payment_failed"];
 	if (order.status !== "rejected" && order.status !== "cancelled") return happy;
 	const reached = order.timeline.map((entry) => entry.status);
 	return [...happy.filter((status) => reached.includes(status)), order.status];
@@ -125,9 +141,9 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 
 		const show = (next: Order) => {
 			latest = next;
-			lastSequence = next.timeline.at(-1)?.sequence ?? lastSequence;
+			lastSequence = Math.max(lastSequence ?? 0, next.timeline.at(-1)?.sequence ?? 0) || undefined;
 			setOrder(next);
-			if (FINAL.includes(next.status)) {
+			if (isSettled(next)) {
 				stopped = true;
 				setConnection("done");
 				socket?.close(1000, "final");
@@ -144,13 +160,25 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 			socket.onmessage = (event) => {
 				const message = JSON.parse(String(event.data)) as LiveMessage;
 				if (message.type === "snapshot") show(message.order);
+				else if (message.event.startsWith("Payment")) void refetch();
 				else if (latest) show(applyEvent(latest, message));
+				// Payment events are not on the timeline, so the resume point is the last message, not the last entry.
+				lastSequence = Math.max(lastSequence ?? 0, message.sequence);
 			};
 			socket.onclose = () => {
 				if (stopped) return;
 				setConnection("reconnecting");
 				timer = setTimeout(connect, Math.min(15_000, 1_000 * 2 ** retries++));
 			};
+		};
+
+		const refetch = async () => {
+			try {
+				const fresh = await getOrder(orderId, token);
+				if (!stopped) show(fresh);
+			} catch (failure) {
+				setError(messageOf(failure));
+			}
 		};
 
 		const poll = async () => {
@@ -188,6 +216,38 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 	}, [orderId, token]);
 
 	return { order, setOrder, error, connection };
+}
+
+/** The payment in words, with what the customer can do about it: confirm with the bank, or try another card. */
+function PaymentPanel({ order }: { order: Order }) {
+	const { payment } = order;
+	if (payment.status === "not_recorded") return null;
+	const { sentence, refunds } = paymentWords(payment);
+	return (
+		<section class={`payment payment-${payment.status}`} aria-labelledby="payment-heading">
+			<h2 id="payment-heading">Payment</h2>
+			<p aria-live="polite" data-testid="payment-status">
+				{sentence}
+			</p>
+			{refunds.length > 0 && (
+				<ul class="refunds" aria-label="Refunds">
+					{refunds.map((refund) => (
+						<li key={refund.refundId}>{refund.words}</li>
+					))}
+				</ul>
+			)}
+			{payment.nextAction && (
+				<button type="button" class="primary" onClick={() => payment.nextAction && goTo(payment.nextAction.url)}>
+					Confirm the payment with your bank
+				</button>
+			)}
+			{order.status === "payment_failed" && (
+				<p>
+					<Link href={`/locations/${order.locationSlug}/checkout`}>Pay with another card</Link>
+				</p>
+			)}
+		</section>
+	);
 }
 
 const CONNECTION_TEXT: Record<Connection, string> = {
@@ -246,6 +306,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
 					</button>
 				)}
 				<ErrorMessage message={cancelError ?? error} />
+				<PaymentPanel order={order} />
 			</section>
 			<section class="cart-panel" aria-labelledby="details-heading">
 				<h2 id="details-heading">Details</h2>

@@ -99,3 +99,8 @@ export function isStaff(role: Role | undefined): boolean {
 export function canEditMenu(role: Role | undefined): boolean {
 	return role === "manager" || role === "admin";
 }
+
+/** Refunds are a manager's call (the API refuses kitchen staff). */
+export function canRefund(role: Role | undefined): boolean {
+	return role === "manager" || role === "admin";
+}

@@ -1,0 +1,120 @@
+/**
+ * The card form of checkout's payment step: number, expiry and security code.
+ *
+ * With the payment simulator no real tokenisation is needed: the typed number
+ * becomes `pm_sim_<digits>` here in the browser, standing where Stripe
+ * Elements would hand back a PaymentMethod id, so the number itself is the only
+ * thing that names the card to the API. Expiry and security code are asked for
+ * and checked as a real card form would, and never sent anywhere.
+ */
+import { TextField } from "./field";
+
+export interface CardForm {
+	number: string;
+	expiry: string;
+	cvc: string;
+}
+
+export const EMPTY_CARD: CardForm = { number: "", expiry: "", cvc: "" };
+
+/** Where each card field's message goes; the API names the card itself `payment.paymentMethod`. */
+export const CARD_FIELDS = {
+	number: "payment.paymentMethod",
+	expiry: "payment.expiry",
+	cvc: "payment.cvc",
+} as const;
+
+function digitsOf(value: string): string {
+	return value.replace(/[\s-]/g, "");
+}
+
+/** The Luhn checksum every card number carries, so a mistyped digit is caught before the bank sees it. */
+function passesLuhn(digits: string): boolean {
+	let sum = 0;
+	for (let index = 0; index < digits.length; index++) {
+		let digit = Number(digits[digits.length - 1 - index]);
+		if (index % 2 === 1) {
+			digit *= 2;
+			if (digit > 9) digit -= 9;
+		}
+		sum += digit;
+	}
+	return sum % 10 === 0;
+}
+
+/** Messages by field path for what is wrong with the card as typed; empty when it may be sent. */
+export function cardProblems(card: CardForm, now = new Date()): Record<string, string> {
+	const problems: Record<string, string> = {};
+	const digits = digitsOf(card.number);
+	if (!/^\d{12,19}$/.test(digits) || !passesLuhn(digits)) {
+		problems[CARD_FIELDS.number] = "Enter the long number on the front of your card.";
+	}
+	const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(card.expiry.trim());
+	const month = expiry ? Number(expiry[1]) : 0;
+	const year = expiry ? Number(expiry[2].length === 2 ? `20${expiry[2]}` : expiry[2]) : 0;
+	if (!expiry || month < 1 || month > 12) {
+		problems[CARD_FIELDS.expiry] = "Enter the expiry date as MM/YY.";
+	} else if (year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1) {
+		problems[CARD_FIELDS.expiry] = "This card has expired.";
+	}
+	if (!/^\d{3,4}$/.test(card.cvc.trim())) {
+		problems[CARD_FIELDS.cvc] = "Enter the 3 or 4 digit security code.";
+	}
+	return problems;
+}
+
+/** The card as the API takes it: with the simulator, `pm_sim_` and the number's digits (see above). */
+export function paymentMethodOf(card: CardForm): string {
+	return `pm_sim_${digitsOf(card.number)}`;
+}
+
+export function CardFields({
+	card,
+	onChange,
+	errors,
+}: {
+	card: CardForm;
+	onChange: (card: CardForm) => void;
+	errors: Record<string, string>;
+}) {
+	const set = (field: keyof CardForm) => (value: string) => onChange({ ...card, [field]: value });
+	return (
+		<div class="card-fields">
+			<TextField
+				id="card-number"
+				label="Card number"
+				autoComplete="cc-number"
+				inputMode="numeric"
+				required
+				maxLength={23}
+				value={card.number}
+				onValue={set("number")}
+				error={errors[CARD_FIELDS.number]}
+			/>
+			<div class="field-row">
+				<TextField
+					id="card-expiry"
+					label="Expiry date (MM/YY)"
+					autoComplete="cc-exp"
+					inputMode="numeric"
+					required
+					maxLength={7}
+					value={card.expiry}
+					onValue={set("expiry")}
+					error={errors[CARD_FIELDS.expiry]}
+				/>
+				<TextField
+					id="card-cvc"
+					label="Security code (CVC)"
+					autoComplete="cc-csc"
+					inputMode="numeric"
+					required
+					maxLength={4}
+					value={card.cvc}
+					onValue={set("cvc")}
+					error={errors[CARD_FIELDS.cvc]}
+				/>
+			</div>
+		</div>
+	);
+}
