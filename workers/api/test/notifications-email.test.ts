@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
 import { database } from "../src/db/client";
 import { developmentSink } from "../src/notifications/email";
+import { trackingTokenFor } from "../src/ordering/domain/access";
 import { errorOf } from "./helpers";
 import {
 	deliver,
@@ -80,6 +81,39 @@ describe("customer e-mails", () => {
 		expect(cancellation?.text).toContain("GoodFood Shibuya has cancelled your order");
 		expect(cancellation?.text).toContain("(¥1,180)");
 		expect(cancellation?.text).toContain("Reason: Out of matcha");
+	});
+
+	it("e-mails a refund with its amount, reason and the order's tracking link, and nothing for a capture", async () => {
+		const email = uniqueEmail();
+		const id = orderId();
+		const reference = id.slice(4, 12).toUpperCase();
+		const facts = { provider: "simulator", intentId: "pi_sim_refund", amount: 760, currency: "GBP" };
+		const placed = placedEvent(id, "london-soho", { email });
+		const authorised = statusEvent("PaymentAuthorised", id, 2, { ...facts, attempt: 1 });
+		const pickedUp = statusEvent("OrderPickedUp", id, 3, {});
+		const captured = statusEvent("PaymentCaptured", id, 4, { ...facts, method: "card" });
+		const refunded = statusEvent("PaymentRefunded", id, 5, {
+			...facts,
+			amount: 250,
+			refundId: `re_${id}`,
+			reason: "Cold <coffee>",
+		});
+		await project(placed, authorised, pickedUp, captured, refunded);
+
+		const { ids, result } = await deliver([emailJob(captured, email), emailJob(refunded, email)]);
+
+		expect(result.explicitAcks.sort()).toEqual([...ids].sort());
+		const emails = await inbox(email);
+		expect(emails.map((message) => message.subject)).toEqual([`Refund of £2.50 for order #${reference}`]);
+		const [refund] = emails;
+		expect(refund.text).toContain(`GoodFood Soho has refunded £2.50 of your order #${reference} (£7.60)`);
+		expect(refund.text).toContain("Reason: Cold <coffee>");
+		const link = `http://localhost:8787/orders/${id}?token=${await trackingTokenFor(id, env.TRACKING_TOKEN_SECRET)}`;
+		expect(refund.text).toContain(`See your order: ${link}`);
+		expect(refund.html).toContain(`<a href="${link}">See your order</a>`);
+		expect(refund.html).toContain("Cold &lt;coffee&gt;");
+		expect(await logRow(emailJob(captured, email))).toMatchObject({ status: "skipped" });
+		expect(await logRow(emailJob(refunded, email))).toMatchObject({ status: "sent" });
 	});
 
 	it("lists the sink newest first, and answers 404 outside development", async () => {

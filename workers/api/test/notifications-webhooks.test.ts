@@ -78,6 +78,17 @@ describe("webhook registration", () => {
 		expect((await errorOf(response)).details?.[0].field).toMatch(/^events/);
 	});
 
+	it("subscribes to payment events, but not to a failed payment, which never leaves its order", async () => {
+		const events = ["PaymentAuthorised", "PaymentCaptured", "PaymentVoided", "PaymentRefunded"];
+		const webhook = await registered({ url: `${HOOK_HOST}/payments`, events });
+		expect(webhook.events).toEqual(events);
+		await remove(webhook.id);
+
+		const failed = await register({ url: `${HOOK_HOST}/x`, events: ["PaymentFailed"] });
+		expect(failed.status).toBe(400);
+		expect((await errorOf(failed)).details?.[0].field).toMatch(/^events/);
+	});
+
 	it("answers 401 anonymously, 403 to kitchen staff and other locations' managers, 404 for an unknown location", async () => {
 		const body = { url: `${HOOK_HOST}/x` };
 		expect((await register(body, {})).status).toBe(401);

@@ -11,6 +11,7 @@ import { regionNamed } from "@goodfood/platform/regions";
 import { continueTrace } from "@goodfood/platform/trace";
 import { regionOfId } from "../cart/identity";
 import { type Database, database } from "../db/client";
+import { trackingTokenFor } from "../ordering/domain/access";
 import { ERASED_CONTACT } from "../ordering/domain/erasure";
 import type { OrderEventEnvelope } from "../ordering/events";
 import {
@@ -46,6 +47,8 @@ const MARK_SENT_BACKOFF_MS = 200;
 const CONCURRENCY = 5;
 
 interface Context {
+	/** Where an e-mail links to the order's page: the storefront's origin and the secret its tracking tokens derive from. */
+	links: { origin: string; trackingTokenSecret: string };
 	/** Webhooks, accounts, locations and the development sink. */
 	global: Database;
 	/** The database of the order's region, where its notification log rows are. */
@@ -160,11 +163,28 @@ function placedEmailOrder(
 	};
 }
 
+/** The storefront's order page, opened with the order's tracking link, so a guest reaches it too. */
+async function orderPageUrl(context: Context, orderId: string): Promise<string> {
+	const token = await trackingTokenFor(orderId, context.links.trackingTokenSecret);
+	return `${context.links.origin}/orders/${encodeURIComponent(orderId)}?token=${encodeURIComponent(token)}`;
+}
+
+/** The storefront is the first of the browser origins the API serves (CORS_ORIGINS). */
+function storefrontOrigin(env: Env): string {
+	const [first] = String(env.CORS_ORIGINS).split(",");
+	return first.trim().replace(/\/+$/, "");
+}
+
 function emailInputOf(
 	{ order, location, lines }: EmailOrder,
 	event: OrderEventEnvelope,
 	kind: CustomerEmailKind,
+	orderUrl?: string,
 ): OrderEmailInput {
+	const refund =
+		event.type === "PaymentRefunded"
+			? { amount: event.payload.amount, currency: event.payload.currency, reason: event.payload.reason }
+			: undefined;
 	return {
 		kind,
 		orderId: order.id,
@@ -193,6 +213,8 @@ function emailInputOf(
 		// The ETA this confirmation announced, not a later one the read model may already hold.
 		estimatedReadyAt: event.type === "OrderConfirmed" ? event.payload.estimatedReadyAt : order.estimatedReadyAt,
 		cancellation: cancellationOf(event),
+		...(refund ? { refund } : {}),
+		...(orderUrl ? { orderUrl } : {}),
 	};
 }
 
@@ -208,7 +230,8 @@ async function planEmail(context: Context, job: NotificationJob): Promise<Plan> 
 		if (!found.account) return { skip: "the customer's account no longer exists", erased: true };
 		if (!found.account.preferences.orderUpdates) return { skip: "the customer opted out of order updates" };
 	}
-	return { send: emailSend(context, job, emailInputOf(found, job.event, kind)) };
+	const orderUrl = kind === "refunded" ? await orderPageUrl(context, job.event.orderId) : undefined;
+	return { send: emailSend(context, job, emailInputOf(found, job.event, kind, orderUrl)) };
 }
 
 function emailSend(context: Context, job: NotificationJob, input: OrderEmailInput): Send {
@@ -365,6 +388,7 @@ export async function handleNotifications(batch: MessageBatch<unknown>, env: Env
 	const global = database(env.DB);
 	let sender: EmailSender | undefined;
 	const context: Context = {
+		links: { origin: storefrontOrigin(env), trackingTokenSecret: env.TRACKING_TOKEN_SECRET },
 		global,
 		ordersOf: regionalDatabases(env),
 		email: () => (sender ??= emailSenderFor(env, global)),

@@ -1,13 +1,20 @@
 /** Request and response schemas of the notifications context, for validation and the API document. */
 import { z } from "@hono/zod-openapi";
 import { IdParam, SlugParam } from "../menu/schemas";
-import { ORDER_EVENT_TYPES } from "../ordering/events";
+import { ORDER_EVENT_TYPES, type OrderEventType } from "../ordering/events";
 import { isAllowedWebhookUrl } from "./domain/webhooks";
 
+/** The event types a webhook may name: a PaymentFailed never leaves its order (the cart reopens), so none is ever delivered. */
+export const WEBHOOK_EVENT_TYPES = ORDER_EVENT_TYPES.filter((type) => type !== "PaymentFailed") as [
+	OrderEventType,
+	...OrderEventType[],
+];
+
 const WebhookEvents = z
-	.union([z.literal("all"), z.array(z.enum(ORDER_EVENT_TYPES)).min(1).max(ORDER_EVENT_TYPES.length)])
+	.union([z.literal("all"), z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length)])
 	.openapi({
-		description: '"all" (every event type, including ones added later) or a list of event types',
+		description:
+			'"all" (every event type, including ones added later) or a list of event types. Payment events (PaymentAuthorised, PaymentCaptured, PaymentVoided, PaymentRefunded) follow the order\'s OrderPlaced; a card order reaches webhooks only once its payment is authorised',
 		example: ["OrderPlaced", "OrderCancelled"],
 	});
 

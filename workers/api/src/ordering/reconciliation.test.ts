@@ -84,4 +84,18 @@ describe("reconciliation", () => {
 			missing: ["projection"],
 		});
 	});
+
+	it("waits for a refund's e-mail, but only for the projection of the other payment events", () => {
+		const facts = { provider: "simulator", intentId: "pi_1", amount: 500, currency: "GBP" };
+		const payment = (id: string, type: OrderEventEnvelope["type"], payload: object, sequence: number) =>
+			({ id, type, occurredAt: OCCURRED_AT, orderId: "ord_1", sequence, payload }) as OrderEventEnvelope;
+		const captured = payment("evt-captured", "PaymentCaptured", { ...facts, method: "card" }, 3);
+		const refunded = payment("evt-refunded", "PaymentRefunded", { ...facts, refundId: "re_1", reason: "Cold" }, 4);
+		const projected = new Set([captured.id, refunded.id]);
+
+		expect(confirmationOf(captured, record({ projected }))).toEqual({ confirmed: true });
+		expect(confirmationOf(refunded, record({ projected }))).toEqual({ confirmed: false, missing: ["email"] });
+		const settled = new Set([settledKey(refunded.id, "email", "ada@example.com")]);
+		expect(confirmationOf(refunded, record({ projected, settled }))).toEqual({ confirmed: true });
+	});
 });

@@ -38,6 +38,22 @@ describe("notificationJobsFor", () => {
 		expect(notificationJobsFor(preparing, "ada@example.com", hooks).map((job) => job.recipient)).toEqual(["whk_all"]);
 	});
 
+	it("e-mails the customer about a refund alone of the payment events; webhooks hear of them all", () => {
+		const facts = { provider: "simulator", intentId: "pi_1", amount: 500, currency: "GBP" };
+		const refund = envelope("PaymentRefunded", { ...facts, refundId: "re_1", reason: "Cold" });
+		expect(notificationJobsFor(refund, "ada@example.com", hooks).map((job) => job.channel)).toEqual([
+			"email",
+			"webhook",
+		]);
+		for (const quiet of [
+			envelope("PaymentAuthorised", { ...facts, attempt: 1 }),
+			envelope("PaymentCaptured", { ...facts, method: "card" }),
+			envelope("PaymentVoided", { ...facts, reason: "rejected" }),
+		]) {
+			expect(notificationJobsFor(quiet, "ada@example.com", hooks).map((job) => job.recipient)).toEqual(["whk_all"]);
+		}
+	});
+
 	it("e-mails about a rejection, as a cancellation", () => {
 		expect(notificationJobsFor(envelope("OrderRejected", { reason: "x" }), "ada@example.com", [])).toHaveLength(1);
 	});

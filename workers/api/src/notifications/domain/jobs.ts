@@ -16,15 +16,21 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 /** Statuses no later delivery of the same job may change. */
 export const SETTLED_STATUSES: NotificationStatus[] = ["sent", "skipped", "dead"];
 
-export type CustomerEmailKind = "placed" | "confirmed" | "ready" | "cancelled";
+export type CustomerEmailKind = "placed" | "confirmed" | "ready" | "cancelled" | "refunded";
 
-/** The events a customer is e-mailed about; a rejection reads as a cancellation by the restaurant. */
+/**
+ * The events a customer is e-mailed about; a rejection reads as a cancellation
+ * by the restaurant. Of the payment events only a refund is news to them: an
+ * authorisation comes with the order, a capture with the handover, and a
+ * release with the cancellation's e-mail.
+ */
 export const CUSTOMER_EMAIL_KIND: Partial<Record<OrderEventType, CustomerEmailKind>> = {
 	OrderPlaced: "placed",
 	OrderConfirmed: "confirmed",
 	OrderReady: "ready",
 	OrderCancelled: "cancelled",
 	OrderRejected: "cancelled",
+	PaymentRefunded: "refunded",
 };
 
 /** Where the order was placed, as an e-mail names it: nothing personal, so it may ride on a job. */

@@ -144,6 +144,34 @@ describe("renderOrderEmail", () => {
 		expect(byCustomer.text).not.toContain("Reason:");
 	});
 
+	it("tells of a refund: its amount in its currency, the reason, and a link to the order", () => {
+		const url = `https://goodfood.example/orders/${ORDER_ID}?token=abc&x=1`;
+		const email = renderOrderEmail(
+			input({ kind: "refunded", refund: { amount: 550, currency: "GBP", reason: "Cold <chips>" }, orderUrl: url }),
+		);
+		expect(email.subject).toBe("Refund of £5.50 for order #3FA2C91B");
+		expect(email.text).toContain("GoodFood Soho has refunded £5.50 of your order #3FA2C91B (£19.10)");
+		expect(email.text).toContain("Reason: Cold <chips>");
+		expect(email.text).toContain(`See your order: ${url}`);
+		expect(email.text).not.toContain("Flat White");
+		expect(email.html).toContain("Reason: Cold &lt;chips&gt;");
+		expect(email.html).toContain(
+			`<a href="https://goodfood.example/orders/${ORDER_ID}?token=abc&amp;x=1">See your order</a>`,
+		);
+
+		const yen = renderOrderEmail(
+			input({
+				kind: "refunded",
+				location: { ...SOHO, country: "JP", timeZone: "Asia/Tokyo" },
+				currency: "JPY",
+				refund: { amount: 590, currency: "JPY", reason: "" },
+			}),
+		);
+		expect(yen.subject).toBe("Refund of ¥590 for order #3FA2C91B");
+		expect(yen.text).not.toContain("Reason:");
+		expect(yen.html).not.toContain("<a href");
+	});
+
 	it("escapes what customers and staff typed in the HTML, and keeps it verbatim in the text", () => {
 		const email = renderOrderEmail(
 			input({

@@ -37,6 +37,10 @@ export interface OrderEmailInput {
 	requestedFor: string | null;
 	estimatedReadyAt: string | null;
 	cancellation: { reason: string; by: "customer" | "restaurant" } | null;
+	/** On a `refunded` e-mail: what was refunded, in minor units of its currency, and why. */
+	refund?: { amount: number; currency: string; reason: string };
+	/** Where the customer follows the order (its tracking link); shown on a `refunded` e-mail. */
+	orderUrl?: string;
 }
 
 export interface RenderedEmail {
@@ -131,6 +135,8 @@ interface Content {
 	paragraphs: string[];
 	/** Whether the itemised lines and totals follow the paragraphs. */
 	itemised: boolean;
+	/** A link after the paragraphs. */
+	link?: { text: string; url: string };
 }
 
 function content(input: OrderEmailInput, locale: string): Content {
@@ -189,6 +195,20 @@ function content(input: OrderEmailInput, locale: string): Content {
 				itemised: false,
 			};
 		}
+		case "refunded": {
+			const refund = input.refund ?? { amount: 0, currency: input.currency, reason: "" };
+			const refunded = formatMoney(refund.amount, refund.currency, locale);
+			return {
+				subject: `Refund of ${refunded} for order ${reference}`,
+				paragraphs: [
+					`${at} has refunded ${refunded} of your order ${reference} (${money(input.totals.total)}) to the card you paid with.`,
+					...(refund.reason ? [`Reason: ${refund.reason}`] : []),
+					"Your bank may take a few working days to show it.",
+				],
+				itemised: false,
+				...(input.orderUrl ? { link: { text: "See your order", url: input.orderUrl } } : {}),
+			};
+		}
 	}
 }
 
@@ -223,6 +243,7 @@ function footerText(input: OrderEmailInput): string {
 
 function renderText(input: OrderEmailInput, body: Content, money: (minor: number) => string): string {
 	const parts = [`Hi ${firstName(input.customerName)},`, ...body.paragraphs];
+	if (body.link) parts.push(`${body.link.text}: ${body.link.url}`);
 	if (body.itemised) {
 		const lines = input.lines.map((line) => {
 			const note = line.note ? `\n    Note: ${line.note}` : "";
@@ -256,6 +277,7 @@ function renderHtml(input: OrderEmailInput, body: Content, money: (minor: number
 		'<!doctype html><html><body style="font-family:sans-serif;color:#222">',
 		paragraph(`Hi ${firstName(input.customerName)},`),
 		...body.paragraphs.map(paragraph),
+		body.link ? `<p><a href="${escapeHtml(body.link.url)}">${escapeHtml(body.link.text)}</a></p>` : "",
 		summary,
 		`<p style="color:#777;font-size:12px">${footer}</p>`,
 		"</body></html>",
