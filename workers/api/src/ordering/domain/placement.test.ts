@@ -5,7 +5,7 @@ import { catalogue, gyoza, gyozaLine, NOW, ramen, refusal, soho, storedLine } fr
 import type { CheckoutInput } from "../../cart/schemas";
 import type { OrderPlacedPayload } from "../events";
 import { address, contact } from "./fixtures";
-import { checkPlacement, orderPlaced, type Placement, pricesChanged } from "./placement";
+import { checkPaymentChoice, checkPlacement, orderPlaced, type Placement, pricesChanged } from "./placement";
 
 const pickup: CheckoutInput = {
 	fulfilment: "pickup",
@@ -198,6 +198,54 @@ describe("pricesChanged", () => {
 					unitPrice: { amount: 600, currency: "GBP" },
 				},
 			],
+		});
+	});
+});
+
+describe("checkPaymentChoice", () => {
+	const payAtPickup: CheckoutInput = { ...pickup, payment: { method: "pay_at_pickup" } };
+	const byCard = (amount?: { amount: number; currency: string }): CheckoutInput => ({
+		...pickup,
+		payment: { method: "card", paymentMethod: "pm_sim_4242424242424242", ...(amount ? { amount } : {}) },
+	});
+	const { totals } = placedWith({});
+
+	it("refuses paying at pickup where the location does not take it, naming the method", () => {
+		const refused = refusal(() => checkPaymentChoice(soho, payAtPickup, totals));
+
+		expect(refused.code).toBe("pay_at_pickup_not_offered");
+		expect(refused.details).toEqual([{ field: "payment.method", message: expect.stringContaining("card") }]);
+	});
+
+	it("accepts paying at pickup where the location takes it", () => {
+		expect(() => checkPaymentChoice({ ...soho, payAtPickup: true }, payAtPickup, totals)).not.toThrow();
+	});
+
+	it("refuses a card amount in another currency than the order's", () => {
+		const refused = refusal(() => checkPaymentChoice(soho, byCard({ amount: totals.total, currency: "EUR" }), totals));
+
+		expect(refused.code).toBe("payment_currency_mismatch");
+		expect(refused.details).toEqual([{ field: "payment.amount.currency", message: "must be GBP" }]);
+	});
+
+	it("refuses a card amount other than the order's total, naming the amount", () => {
+		const refused = refusal(() =>
+			checkPaymentChoice(soho, byCard({ amount: totals.total - 1, currency: "GBP" }), totals),
+		);
+
+		expect(refused.code).toBe("payment_amount_mismatch");
+		expect(refused.details).toEqual([{ field: "payment.amount.amount", message: `must be ${totals.total}` }]);
+	});
+
+	it("accepts a card for exactly the total, or with no amount to compare", () => {
+		expect(() => checkPaymentChoice(soho, byCard({ amount: totals.total, currency: "GBP" }), totals)).not.toThrow();
+		expect(() => checkPaymentChoice(soho, byCard(), totals)).not.toThrow();
+	});
+
+	it("records the payment method in the OrderPlaced", () => {
+		expect(placedWith({}).payment).toEqual({ method: "card" });
+		expect(placedWith({ location: { ...soho, payAtPickup: true }, input: payAtPickup }).payment).toEqual({
+			method: "pay_at_pickup",
 		});
 	});
 });

@@ -168,6 +168,10 @@ export function decideVoid(state: PaymentState): void {
 
 /** A refund of `amount` (full when undefined), never more than is left. Answers the amount. */
 export function decideRefund(state: PaymentState, amount: number | undefined, pendingRefunds = 0): number {
+	// Money taken at the counter has no provider payment behind it: a refund job would have nothing to call.
+	if (state.method === "pay_at_pickup" && state.captured > 0) {
+		throw violation("payment_not_captured", "This order was paid at the counter; refund it at the counter");
+	}
 	if (state.captured === 0) {
 		throw violation("payment_not_captured", "Only a captured payment can be refunded; an uncaptured one is released");
 	}
