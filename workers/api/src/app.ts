@@ -34,6 +34,7 @@ import { operationsRoutes } from "./operations/routes";
 import { liveRoutes } from "./ordering/live-routes";
 import { orderRoutes } from "./ordering/routes";
 import { staffOrderRoutes } from "./ordering/staff-order-routes";
+import { refundsRoutes } from "./payments/refunds-routes";
 import { paymentRoutes } from "./payments/routes";
 import { simulatorRoutes } from "./payments/simulator/routes";
 
@@ -49,6 +50,7 @@ const api = createRouter()
 	.route("/", orderRoutes)
 	.route("/", liveRoutes)
 	.route("/", staffOrderRoutes)
+	.route("/", refundsRoutes)
 	.route("/", notificationRoutes)
 	.route("/", paymentRoutes)
 	.route("/", simulatorRoutes)

@@ -333,6 +333,12 @@ const cases: Case[] = [
 		expect: staffOnly(200, 200),
 	},
 	{
+		// Money back is the manager's business, not the kitchen's.
+		route: "GET /locations/{slug}/refunds",
+		request: (as) => call("/api/v1/locations/london-soho/refunds", { headers: as }),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
 		route: "POST /locations/{slug}/categories",
 		request: (as) => send("POST", "/api/v1/locations/london-soho/categories", { name: "Late bites" }, as),
 		expect: staffOnly(201, FORBIDDEN_ROLE),
