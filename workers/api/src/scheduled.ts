@@ -4,12 +4,13 @@
  * misconfigured trigger shows as failed in the dashboard instead of doing nothing.
  */
 import { spanLogger } from "@goodfood/platform/log";
-import { continueTrace } from "@goodfood/platform/trace";
+import { continueTrace, formatTraceparent } from "@goodfood/platform/trace";
 import { finishErasures } from "./accounts/erasure";
 import { precomputeNightly } from "./intelligence/scheduled";
+import { reconcilePaymentsNightly } from "./payments/reconcile-cron";
 
 export const CRONS = {
-	/** Nightly at 03:00 UTC: demand forecasts, then any erasure left over. */
+	/** Nightly at 03:00 UTC: demand forecasts, then any erasure left over, then payments stuck at authorised. */
 	nightly: "0 3 * * *",
 	/** Every ten minutes, in every region: erasures a deletion request could not finish or was interrupted in, and orders that landed after it. */
 	erasureSweep: "*/10 * * * *",
@@ -17,10 +18,23 @@ export const CRONS = {
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
 	// Each run is the root of its own trace, so its lines can be found together.
-	const log = spanLogger(continueTrace(undefined));
+	const trace = continueTrace(undefined);
+	const log = spanLogger(trace);
 	switch (controller.cron) {
-		case CRONS.nightly:
-			return precomputeNightly(env, new Date(controller.scheduledTime), controller.cron, log);
+		case CRONS.nightly: {
+			const now = new Date(controller.scheduledTime);
+			// One after the other, each whatever the other did; the run fails if either did.
+			const failures: unknown[] = [];
+			for (const job of [
+				() => precomputeNightly(env, now, controller.cron, log),
+				() => reconcilePaymentsNightly(env, now, log, { traceparent: formatTraceparent(trace) }),
+			]) {
+				await job().catch((error: unknown) => failures.push(error));
+			}
+			if (failures.length === 1) throw failures[0];
+			if (failures.length > 1) throw new AggregateError(failures, "Nightly jobs failed");
+			return;
+		}
 		case CRONS.erasureSweep:
 			return finishErasures(env, log);
 		default:
