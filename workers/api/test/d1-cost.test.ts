@@ -39,6 +39,12 @@ const LOCATION = "london-soho";
  *   preferences (global) beside the order (regional);
  * - reconciliation: +1, the location's webhooks (global) beside the order's
  *   projected events and settled notifications (regional).
+ *
+ * Issue 15 (payments) pays each order by card: its OrderPlaced reaches the
+ * read models only once the card is authorised, followed by a PaymentAuthorised
+ * (the intent id). The request projects the OrderPlaced alone, which says
+ * authorised already; the consumer projects the PaymentAuthorised: +2 there,
+ * its ledger row and the order row's intent. Nothing else moved.
  */
 const PHASES = [
 	"placement",
@@ -208,7 +214,7 @@ describe("D1 statements per order", () => {
 		expectWithinCeilings(report("a guest's one-shot order"), {
 			placement: 5,
 			"in-request projection": 5,
-			"order-events consumer": 2,
+			"order-events consumer": 4,
 			"notifications consumer": 2,
 			"development e-mail sink": 1,
 			reconciliation: 2,
@@ -244,7 +250,7 @@ describe("D1 statements per order", () => {
 		expectWithinCeilings(report("a signed-in customer's checkout"), {
 			placement: 4,
 			"in-request projection": 7,
-			"order-events consumer": 2,
+			"order-events consumer": 4,
 			"notifications consumer": 3,
 			"development e-mail sink": 1,
 			reconciliation: 2,

@@ -35,7 +35,7 @@ function refundsOf(orderId: string) {
 
 describe("OrderPlaced's payment", () => {
 	it.each([
-		[{ method: "card" as const }, "card", "awaiting_authorisation"],
+		[{ method: "card" as const }, "card", "authorised"],
 		[{ method: "pay_at_pickup" as const }, "pay_at_pickup", "due_at_pickup"],
 		[undefined, null, "not_recorded"],
 	])("records %o as method %s, status %s", async (payment, method, status) => {

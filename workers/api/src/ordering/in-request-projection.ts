@@ -61,8 +61,8 @@ export async function projectRecordedEvent(
 }
 
 /**
- * A placement (checkout or one-shot order): projects its OrderPlaced (and
- * PaymentAuthorised) in the request, so the staff order list read with this response's bookmark shows
+ * A placement (checkout or one-shot order): projects its OrderPlaced in the
+ * request, so the staff order list read with this response's bookmark shows
  * the new order, then answers what the client is told, and only that. A
  * replayed answer carries no event (the first call recorded it). The order is
  * placed whatever happens here: a projection that fails is left to the queue.
@@ -71,9 +71,9 @@ export async function answerPlacement(c: Context<AppEnv>, placement: OrderPlacem
 	const { placed, events } = placement;
 	const [first] = events;
 	if (first?.type === "OrderPlaced") {
-		// In stream order: the OrderPlaced, then (paid by card) its PaymentAuthorised.
-		const where = { placedAt: first.occurredAt, locationSlug: first.payload.locationSlug };
-		for (const event of events) await projectRecordedEvent(c, event, where);
+		// Only the OrderPlaced, which says a card is authorised already: the staff list read with this
+		// response's bookmark shows the order. Its PaymentAuthorised (the intent id) is left to the queue.
+		await projectRecordedEvent(c, first, { placedAt: first.occurredAt, locationSlug: first.payload.locationSlug });
 	}
 	return {
 		orderId: placed.orderId,

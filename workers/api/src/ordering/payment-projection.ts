@@ -4,7 +4,8 @@
  * reconciliation), and one `order_refunds` row per refund (the manager's list).
  *
  * Hand-written SQL, like the OrderPlaced projection: a PaymentAuthorised
- * follows every card placement, in the request and again on the queue.
+ * follows every card placement (projected by the queue; the request projects
+ * only the OrderPlaced, which says authorised already).
  *
  * Events may be projected out of order (a queue retry), and payment events
  * move nothing else, so they keep their own guard instead of the status's
@@ -19,9 +20,13 @@ import type { OrderEventEnvelope, PaymentEventType, PaymentMethodKind } from "./
 type D1 = D1Database | D1DatabaseSession;
 type PaymentEventEnvelope = Extract<OrderEventEnvelope, { type: PaymentEventType }>;
 
-/** The payment status an OrderPlaced leaves: a card is authorised by the PaymentAuthorised published after it. */
+/**
+ * The payment status an OrderPlaced leaves. A card order's OrderPlaced is
+ * published only once its card is authorised (with the PaymentAuthorised that
+ * follows it), so it is authorised already; the PaymentAuthorised adds the intent.
+ */
 export function placedPaymentStatus(method: PaymentMethodKind | null): PaymentStatus {
-	if (method === "card") return "awaiting_authorisation";
+	if (method === "card") return "authorised";
 	if (method === "pay_at_pickup") return "due_at_pickup";
 	return "not_recorded";
 }
