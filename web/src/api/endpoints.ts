@@ -154,9 +154,9 @@ export function staffOrders(slug: string, statuses = ACTIVE_STATUSES, limit = 10
 	return request(`${V1}/locations/${enc(slug)}/orders?status=${statuses}&limit=${limit}`);
 }
 
-/** The refunds given at a location, for its managers. */
-export function locationRefunds(slug: string): Promise<LocationRefunds> {
-	return request(`${V1}/locations/${enc(slug)}/refunds`);
+/** The latest refunds given at a location, newest first, for its managers. */
+export function locationRefunds(slug: string, limit = 100): Promise<LocationRefunds> {
+	return request(`${V1}/locations/${enc(slug)}/refunds?limit=${limit}`);
 }
 
 /** Refunds part or (without an amount) the rest of a handed-over order; a retry reuses its Idempotency-Key. */

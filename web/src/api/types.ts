@@ -85,17 +85,9 @@ export type StaffOrderPayment = StaffOrder["payment"];
 export type RefundInput = Body<V1["orders"][":orderId"]["refunds"]["$post"]>;
 /** What a refund answers: the refund (null while it is queued for the provider) and the order's payment after it. */
 export type RefundOutcome = Answer<V1["orders"][":orderId"]["refunds"]["$post"]>;
-/** A refund as a location's manager lists it. */
-export interface LocationRefund {
-	refundId: string;
-	orderId: string;
-	amount: Money;
-	reason: string;
-	refundedAt: string;
-}
-export interface LocationRefunds {
-	refunds: LocationRefund[];
-}
+/** A location's refunds, newest first, as its managers list them. */
+export type LocationRefunds = Answer<V1["locations"][":slug"]["refunds"]["$get"]>;
+export type LocationRefund = LocationRefunds["refunds"][number];
 /** The payment simulator's view of an intent, for its 3-D Secure page. */
 export type SimulatorIntent = Answer<V1["payments"]["simulator"]["intents"][":intentId"]["$get"]>;
 export type SimulatorAuthentication = Body<

@@ -1,4 +1,4 @@
-/** A location's refunds, newest first, for its managers; refunds are given from the board's handed-over orders. */
+/** A location's latest refunds, newest first, for its managers; refunds are given from the board's handed-over orders. */
 import { useEffect, useState } from "preact/hooks";
 import { locationRefunds } from "../api/endpoints";
 import { messageOf } from "../api/http";
@@ -15,7 +15,7 @@ function Refunds({ location }: { location: Location }) {
 	const load = () =>
 		locationRefunds(location.slug)
 			.then(({ refunds: listed }) => {
-				setRefunds([...listed].sort((a, b) => b.refundedAt.localeCompare(a.refundedAt)));
+				setRefunds(listed);
 				setError(null);
 			})
 			.catch((failure) => setError(messageOf(failure)));

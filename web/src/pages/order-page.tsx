@@ -21,9 +21,16 @@ const FINAL: OrderStatus[] = ["picked_up", "delivered", "rejected", "cancelled"]
 const UNSETTLED: PaymentStatus[] = ["awaiting_authorisation", "requires_action", "authorised"];
 const POLL_MS = 5_000;
 
-/** Nothing more will happen to the order or its money: the page stops following it. */
-function isSettled(order: Order): boolean {
-	return FINAL.includes(order.status) && !UNSETTLED.includes(order.payment.status);
+/**
+ * Nothing more will happen to the order or its money, so the page stops
+ * following it. The money moves just after the order's last status: a card is
+ * captured, released or refunded, and money taken at the counter is recorded
+ * as collected once the order is handed over.
+ */
+function isSettled({ status, payment }: Order): boolean {
+	if (!FINAL.includes(status) || UNSETTLED.includes(payment.status)) return false;
+	const handedOver = status === "picked_up" || status === "delivered";
+	return !(handedOver && payment.status === "due_at_pickup");
 }
 
 type Connection = "connecting" | "live" | "reconnecting" | "polling" | "done";

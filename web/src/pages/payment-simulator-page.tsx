@@ -65,7 +65,7 @@ export function PaymentSimulatorPage({ intentId }: { intentId: string }) {
 					</p>
 					{intent.requiresAction ? (
 						<div class="actions">
-							<button type="button" class="primary large" disabled={sending !== null} onClick={() => answer("approve")}>
+							<button type="button" class="primary" disabled={sending !== null} onClick={() => answer("approve")}>
 								{sending === "approve" ? "Completing…" : "Complete authentication"}
 							</button>
 							<button type="button" class="danger-outline" disabled={sending !== null} onClick={() => answer("fail")}>
