@@ -159,3 +159,18 @@ export async function signIn(page: Page, email: string, password: string): Promi
 	await page.getByRole("button", { name: "Sign in" }).click();
 	await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
+
+/** The payment simulator's test cards (docs/payments-simulator.md), as a customer types them. */
+export const TEST_CARDS = {
+	succeeds: "4242 4242 4242 4242",
+	insufficientFunds: "4000 0000 0000 9995",
+	requiresAction: "4000 0000 0000 3220",
+} as const;
+
+/** Fills checkout's card form: the number picks the simulator's outcome; expiry and code are never sent. */
+export async function fillCard(page: Page, cardNumber: string): Promise<void> {
+	const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, "0");
+	await page.getByLabel("Card number").fill(cardNumber);
+	await page.getByLabel("Expiry date (MM/YY)").fill(`12/${nextYear}`);
+	await page.getByLabel("Security code (CVC)").fill("123");
+}

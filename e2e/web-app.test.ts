@@ -14,12 +14,14 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, Page } from "playwright-core";
 import {
 	chooseSlot,
+	fillCard,
 	launchBrowser,
 	londonLunchTomorrow,
 	openPage,
 	PHONE,
 	screenshot,
 	signIn,
+	TEST_CARDS,
 	waitForText,
 } from "./browser";
 import { type Platform, startPlatform } from "./platform";
@@ -158,6 +160,7 @@ test("a signed-in customer orders for delivery, then finds it in their history a
 	await customer.getByLabel("10%").check();
 	// Delivery fee £2.99 and a 10% tip (£1.18) on £11.80 of food, priced by the server.
 	await waitForText(customer.getByTestId("cart-total"), /£15\.97/);
+	await fillCard(customer, TEST_CARDS.succeeds);
 	await screenshot(customer, "checkout-delivery");
 	await customer.getByRole("button", { name: /Place order · £15\.97/ }).click();
 
@@ -186,7 +189,7 @@ test("a signed-in customer orders for delivery, then finds it in their history a
 	);
 });
 
-test("a guest orders a flat white for pickup and follows it live as the kitchen confirms it and marks it ready", {
+test("a guest pays by card for a flat white to pick up, and follows it live as the kitchen confirms it, marks it ready and hands it over, when the card is charged", {
 	timeout: SCENARIO_TIMEOUT_MS,
 }, async () => {
 	const guest = await page();
@@ -240,6 +243,7 @@ test("a guest orders a flat white for pickup and follows it live as the kitchen 
 	await cart.getByRole("link", { name: "Go to checkout" }).click();
 	const lunch = londonLunchTomorrow();
 	await chooseSlot(guest, lunch);
+	await fillCard(guest, TEST_CARDS.succeeds);
 	// Every refusal is shown by the control it concerns: here the contact details.
 	await guest.getByLabel("Email").fill("not-an-email");
 	await guest.getByRole("button", { name: /Place order/ }).click();
@@ -254,6 +258,8 @@ test("a guest orders a flat white for pickup and follows it live as the kitchen 
 	const status = guest.getByTestId("order-status");
 	await waitForText(status, /Order placed/);
 	const placedSeenAt = Date.now();
+	const payment = guest.getByTestId("payment-status");
+	await waitForText(payment, /Paid by card — authorised\. £4\.40 is held on your card/);
 	await waitForText(guest.getByText(/^Live:/), /updates by itself/);
 	const orderId = guest.url().split("/orders/")[1];
 	const ref = orderId.slice(-6).toUpperCase();
@@ -293,6 +299,8 @@ test("a guest orders a flat white for pickup and follows it live as the kitchen 
 
 	await card.getByRole("button", { name: `Handed over order ${ref}` }).click();
 	await waitForText(status, /Picked up/);
+	// Captured on handover: the page follows the order until its money is settled.
+	await waitForText(payment, /Paid by card — captured: £4\.40/);
 	await card.waitFor({ state: "detached" });
 	assert.equal(await guest.evaluate("window.stillTheSamePage"), true, "the order page never reloaded");
 });
@@ -404,4 +412,202 @@ test("a manager adds a category and an item in it with a required option group, 
 	await dialog.getByRole("button", { name: /Add to order · £8\.00/ }).click();
 	await dialog.waitFor({ state: "hidden" });
 	await waitForText(guest.getByRole("complementary", { name: "Your order" }), /1 × Sunrise Bowl.*Soba noodles/s);
+});
+
+/** A guest with a flat white (whole milk, £3.40) in their cart at the Soho checkout, a lunch slot chosen and contact details filled. */
+async function guestAtCheckout(name: string): Promise<Page> {
+	const guest = await page();
+	await guest.goto(SOHO_MENU);
+	await guest.getByRole("button", { name: "Add Flat White" }).click();
+	const dialog = guest.getByRole("dialog", { name: "Flat White" });
+	await dialog.getByLabel("Whole milk").check();
+	await dialog.getByRole("button", { name: /Add to order · £3\.40/ }).click();
+	await dialog.waitFor({ state: "hidden" });
+	await guest.getByRole("link", { name: "Go to checkout" }).click();
+	await chooseSlot(guest, londonLunchTomorrow());
+	await guest.getByLabel("Name", { exact: true }).fill(name);
+	await guest.getByLabel("Email").fill("guest@example.com");
+	await guest.getByLabel("Phone").fill("+44 20 7946 0000");
+	return guest;
+}
+
+/** The Soho kitchen board, signed in and on its live feed. */
+async function sohoKitchenBoard(): Promise<Page> {
+	const kitchen = await page();
+	await signIn(kitchen, "kitchen.soho@goodfood.local", "kitchen-local-only-1");
+	await kitchen.waitForURL(/\/kitchen$/);
+	await waitForText(kitchen.locator("[data-feed]"), /^Live:/);
+	return kitchen;
+}
+
+function refOf(orderPage: Page): string {
+	return orderPage.url().split("/orders/")[1].slice(-6).toUpperCase();
+}
+
+test("a declined card is refused next to the card field and no order reaches the kitchen; another card then pays for the same cart", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const kitchen = await sohoKitchenBoard();
+	const guest = await guestAtCheckout("Dora Declined");
+	await fillCard(guest, TEST_CARDS.insufficientFunds);
+	await guest.getByRole("button", { name: /Place order · £3\.40/ }).click();
+
+	const cardNumber = guest.getByLabel("Card number");
+	await waitForText(guest.locator("#card-number-error"), /insufficient funds/i);
+	assert.equal(await cardNumber.getAttribute("aria-invalid"), "true");
+	assert.match((await cardNumber.getAttribute("aria-describedby")) ?? "", /card-number-error/);
+	assert.match(guest.url(), /\/locations\/london-soho\/checkout$/, "the guest stays at checkout");
+	await guest.getByRole("group", { name: "Payment" }).scrollIntoViewIfNeeded();
+	await screenshot(guest, "checkout-card-declined");
+
+	// Well past the feed's latency (an order shows within a second or two when there is one): nothing arrived.
+	await kitchen.waitForTimeout(3_000);
+	await kitchen.getByRole("button", { name: "Refresh", exact: true }).click();
+	await kitchen.waitForTimeout(500);
+	assert.equal(
+		await kitchen.getByRole("article", { name: /Dora Declined/ }).count(),
+		0,
+		"no unpaid order on the board",
+	);
+
+	// The cart is open again: another card, a new attempt, and this time the kitchen gets the order.
+	await fillCard(guest, TEST_CARDS.succeeds);
+	await guest.getByRole("button", { name: /Place order · £3\.40/ }).click();
+	await waitForText(guest.getByTestId("order-status"), /Order placed/);
+	await waitForText(guest.getByTestId("payment-status"), /Paid by card — authorised/);
+	await kitchen.getByRole("article", { name: new RegExp(`${refOf(guest)}.*Dora Declined`) }).waitFor({
+		timeout: LIVE_WITHIN_MS,
+	});
+});
+
+test("an order paid by card that the kitchen rejects shows its payment released", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const kitchen = await sohoKitchenBoard();
+	const guest = await guestAtCheckout("Rita Rejected");
+	await fillCard(guest, TEST_CARDS.succeeds);
+	await guest.getByRole("button", { name: /Place order · £3\.40/ }).click();
+	await waitForText(guest.getByTestId("payment-status"), /Paid by card — authorised/);
+	const ref = refOf(guest);
+
+	const card = kitchen.getByRole("article", { name: new RegExp(ref) });
+	await card.waitFor({ timeout: LIVE_WITHIN_MS });
+	await card.getByRole("button", { name: `Reject… order ${ref}` }).click();
+	await card.getByLabel(/Reason, for the customer/).fill("Out of oat milk");
+	await card.getByRole("button", { name: `Reject order ${ref}` }).click();
+	await card.waitFor({ state: "detached" });
+
+	await waitForText(guest.getByTestId("order-status"), /could not take this order: Out of oat milk/);
+	// Rejected before the card was charged: the hold is released, not refunded.
+	await waitForText(guest.getByTestId("payment-status"), /Released — the hold on your card is lifted/);
+	await screenshot(guest, "order-payment-released");
+});
+
+test("a card that asks for 3-D Secure is completed on the simulator's page, and the order then reaches the kitchen", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const kitchen = await sohoKitchenBoard();
+	const guest = await guestAtCheckout("Theo Secure");
+	await fillCard(guest, TEST_CARDS.requiresAction);
+	await guest.getByRole("button", { name: /Place order · £3\.40/ }).click();
+
+	await guest.waitForURL(/\/pay\/simulator\/[^/?]+\?return=/);
+	await guest.getByRole("heading", { name: "Test bank — 3-D Secure simulator" }).waitFor();
+	await waitForText(guest.locator(".simulator"), /hold £3\.40 on your card/);
+	await screenshot(guest, "payment-simulator");
+	await guest.getByRole("button", { name: "Complete authentication" }).click();
+
+	await guest.waitForURL(/\/orders\/ord_/);
+	// The bank's answer reaches the order by webhook; the page follows it live.
+	await waitForText(guest.getByTestId("order-status"), /Order placed/);
+	await waitForText(guest.getByTestId("payment-status"), /Paid by card — authorised/);
+	await kitchen.getByRole("article", { name: new RegExp(`${refOf(guest)}.*Theo Secure`) }).waitFor({
+		timeout: LIVE_WITHIN_MS,
+	});
+});
+
+test("a guest pays at the counter where the location allows it: the board marks the order and says to take the money at handover", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const kitchen = await sohoKitchenBoard();
+	const guest = await guestAtCheckout("Cass Counter");
+	await guest.getByLabel("Pay at the counter when I collect").check();
+	assert.equal(await guest.getByLabel("Card number").count(), 0, "no card asked for");
+	await guest.getByRole("button", { name: /Place order · £3\.40/ }).click();
+	await waitForText(guest.getByTestId("order-status"), /Order placed/);
+	const payment = guest.getByTestId("payment-status");
+	await waitForText(payment, /Pay at the counter: £3\.40 when you collect/);
+	const ref = refOf(guest);
+
+	const card = kitchen.getByRole("article", { name: new RegExp(`${ref}.*Pay at counter`) });
+	await card.waitFor({ timeout: LIVE_WITHIN_MS });
+	await card.getByRole("button", { name: `Confirm order ${ref}` }).click();
+	await card.getByRole("button", { name: `Start preparing order ${ref}` }).click();
+	await card.getByRole("button", { name: `Mark ready order ${ref}` }).click();
+	await card.getByRole("button", { name: `Handed over… order ${ref}` }).click();
+	await waitForText(card.getByRole("group", { name: /The customer pays now/ }), /Take £3\.40 at the counter/);
+	await screenshot(kitchen, "kitchen-pay-at-counter");
+	await card.getByRole("button", { name: `Paid and handed over order ${ref}` }).click();
+	await card.waitFor({ state: "detached" });
+
+	await waitForText(guest.getByTestId("order-status"), /Picked up/);
+	await waitForText(payment, /Paid at the counter: £3\.40/);
+});
+
+test("a manager refunds part of a handed-over order with a reason; the refunds tab lists it and the customer's page shows it", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const manager = await page();
+	await signIn(manager, "manager.soho@goodfood.local", "manager-local-only-1");
+	await manager.getByRole("link", { name: "Kitchen", exact: true }).click();
+	await waitForText(manager.locator("[data-feed]"), /^Live:/);
+	const guest = await guestAtCheckout("Rory Refund");
+	await fillCard(guest, TEST_CARDS.succeeds);
+	await guest.getByRole("button", { name: /Place order · £3\.40/ }).click();
+	await waitForText(guest.getByTestId("payment-status"), /Paid by card — authorised/);
+	const ref = refOf(guest);
+
+	const card = manager.getByRole("article", { name: new RegExp(ref) });
+	await card.getByRole("button", { name: `Confirm order ${ref}` }).click();
+	await card.getByRole("button", { name: `Start preparing order ${ref}` }).click();
+	await card.getByRole("button", { name: `Mark ready order ${ref}` }).click();
+	await card.getByRole("button", { name: `Handed over order ${ref}` }).click();
+	await card.waitFor({ state: "detached" });
+	await waitForText(guest.getByTestId("payment-status"), /Paid by card — captured: £3\.40/);
+
+	await manager.getByText("Handed over recently (refunds)").click();
+	const handedOver = manager.getByRole("list", { name: "Handed-over orders" }).getByRole("listitem").filter({
+		hasText: ref,
+	});
+	// The read model follows the handover by a moment.
+	for (let attempt = 0; attempt < 20 && !(await handedOver.getByText("Card captured").count()); attempt++) {
+		await manager.waitForTimeout(500);
+		await manager.getByRole("button", { name: "Refresh handed-over orders" }).click();
+	}
+	await handedOver.getByRole("button", { name: `Refund… order ${ref}` }).click();
+	const form = manager.getByRole("form", { name: `Refund order ${ref}` });
+	// More than was paid is refused next to the amount.
+	await form.getByLabel("Amount to refund (GBP)").fill("5.00");
+	await form.getByLabel("Reason, for the customer").fill("Cold coffee");
+	await form.getByRole("button", { name: `Refund order ${ref}` }).click();
+	const amount = form.getByLabel("Amount to refund (GBP)");
+	await waitForText(form.locator(".field-invalid .field-error"), /.+/);
+	assert.equal(await amount.getAttribute("aria-invalid"), "true");
+	await amount.fill("1.00");
+	await form.getByRole("button", { name: `Refund order ${ref}` }).click();
+	await waitForText(handedOver.getByRole("status"), /Refunded £1\.00: Cold coffee/);
+
+	await manager.getByRole("link", { name: "Refunds" }).click();
+	// The list is a read model too, filled a moment after the refund.
+	const listed = manager.getByRole("row").filter({ hasText: ref });
+	for (let attempt = 0; attempt < 20 && !(await listed.count()); attempt++) {
+		await manager.waitForTimeout(500);
+		await manager.getByRole("button", { name: "Refresh", exact: true }).click();
+	}
+	await waitForText(listed, /£1\.00.*Cold coffee/);
+	await screenshot(manager, "kitchen-refunds");
+
+	await guest.reload();
+	await waitForText(guest.getByRole("list", { name: "Refunds" }), /Refunded £1\.00: Cold coffee/);
+	await waitForText(guest.getByTestId("payment-status"), /£3\.40 captured, £1\.00 refunded/);
 });
