@@ -12,7 +12,7 @@ import { env } from "cloudflare:workers";
 import type { Principal } from "@goodfood/platform/app";
 import type { ForbiddenDetails } from "@goodfood/platform/auth";
 import { ERROR_CODES } from "@goodfood/platform/errors";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { API_PREFIX, app } from "../src/app";
 import { graphSchema } from "../src/graph/schema";
 import {
@@ -128,6 +128,24 @@ async function customersOrder(): Promise<string> {
 		{ ...headers.customer, "idempotency-key": crypto.randomUUID() },
 	);
 	return (await json<{ orderId: string }>(response)).orderId;
+}
+
+/** The customer's order, handed over and its card captured: what a refund needs. */
+async function customersCapturedOrder(): Promise<string> {
+	const orderId = await customersOrder();
+	for (const status of ["confirmed", "preparing", "ready", "picked_up"]) {
+		await send("POST", `/api/v1/orders/${orderId}/status`, { status, etaMinutes: 10 }, STAFF);
+	}
+	await vi.waitFor(
+		async () => {
+			const order = await json<{ payment: { status: string } }>(
+				await call(`/api/v1/orders/${orderId}`, { headers: STAFF }),
+			);
+			expect(order.payment.status).toBe("captured");
+		},
+		{ timeout: 5_000, interval: 50 },
+	);
+	return orderId;
 }
 
 async function newItem(): Promise<string> {
@@ -331,6 +349,18 @@ const cases: Case[] = [
 		route: "GET /locations/{slug}/orders",
 		request: (as) => call("/api/v1/locations/london-soho/orders", { headers: as }),
 		expect: staffOnly(200, 200),
+	},
+	{
+		// Refunding is the manager's business, not the kitchen's: the role is refused before the location.
+		route: "POST /orders/{orderId}/refunds",
+		request: async (as) =>
+			send(
+				"POST",
+				`/api/v1/orders/${await customersCapturedOrder()}/refunds`,
+				{ amount: 100, reason: "Cold coffee" },
+				{ ...as, "idempotency-key": crypto.randomUUID() },
+			),
+		expect: staffOnly(201, FORBIDDEN_ROLE),
 	},
 	{
 		// Money back is the manager's business, not the kitchen's.
@@ -1058,6 +1088,13 @@ const PUBLIC_ROUTES = new Set([
 	// The graph's front door: each of its root fields is authorized on its own, in the graph's matrix.
 	"GET /graphql",
 	"POST /graphql",
+	// Payment providers' webhooks: the provider's signature over the body is the credential (payments-webhooks.test.ts).
+	"POST /payments/webhooks/{provider}",
+	// The payment simulator stands in for a provider's own pages and tools: served only while it is the
+	// provider, never in production (payments-simulator.test.ts); an intent's id is its capability.
+	"GET /payments/simulator/intents/{intentId}",
+	"POST /payments/simulator/intents/{intentId}/authenticate",
+	"POST /payments/simulator/intents/{intentId}/delivery",
 ]);
 
 /** Every route the app registered, as `METHOD /path/{param}` with the /api/v1 prefix dropped. */
