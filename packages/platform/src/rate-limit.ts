@@ -73,9 +73,23 @@ export function countAuthenticationFailure(c: Context): Promise<void> {
 	);
 }
 
+/**
+ * Answers 429 `rate_limited` with `Retry-After` once the caller's window is
+ * used up; `/health` is never limited, nor are paths under `unlimited`
+ * (a payment provider's webhooks: a few addresses send them all, a refusal
+ * only makes the provider retry, and each is verified by its signature).
+ */
+export function rateLimitExcept(...unlimited: string[]) {
+	return createMiddleware<AppEnv>(async (c, next) => {
+		if (c.req.path === "/health" || unlimited.some((prefix) => c.req.path.startsWith(prefix))) return next();
+		return limitCaller(c, next);
+	});
+}
+
 /** Answers 429 `rate_limited` with `Retry-After` once the caller's window is used up; `/health` is never limited. */
-export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-	if (c.req.path === "/health") return next();
+export const rateLimit = rateLimitExcept();
+
+const limitCaller = createMiddleware<AppEnv>(async (c, next) => {
 	const accountId = c.get("principal")?.id;
 	const binding = accountId ? "RATE_LIMIT_ACCOUNT" : "RATE_LIMIT_ANONYMOUS";
 	if (await withinLimit(c, binding, accountId ?? clientIp(c.req.raw.headers))) return next();

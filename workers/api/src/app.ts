@@ -16,7 +16,7 @@ import {
 	requestIdentity,
 	securityHeaders,
 } from "@goodfood/platform/gateway";
-import { rateLimit } from "@goodfood/platform/rate-limit";
+import { rateLimitExcept } from "@goodfood/platform/rate-limit";
 import { apiProbes, checkReadiness } from "@goodfood/platform/readiness";
 import { refusedConfiguration } from "@goodfood/platform/regions";
 import { requestLog, requestLogger } from "@goodfood/platform/request-log";
@@ -35,7 +35,7 @@ import { liveRoutes } from "./ordering/live-routes";
 import { orderRoutes } from "./ordering/routes";
 import { staffOrderRoutes } from "./ordering/staff-order-routes";
 import { refundsRoutes } from "./payments/refunds-routes";
-import { paymentRoutes } from "./payments/routes";
+import { PAYMENT_WEBHOOKS_PATH, paymentRoutes } from "./payments/routes";
 import { simulatorRoutes } from "./payments/simulator/routes";
 
 export const API_PREFIX = "/api/v1";
@@ -102,7 +102,7 @@ export const app = createRouter()
 	.use(`${API_PREFIX}/*`, d1Session)
 	.use(`${API_PREFIX}/*`, authenticate)
 	// After authenticate, so signed-in callers are limited per account rather than per IP.
-	.use(rateLimit)
+	.use(rateLimitExcept(`${API_PREFIX}${PAYMENT_WEBHOOKS_PATH}`))
 	.route(API_PREFIX, api)
 	// GraphQL: a second front door onto the same domain functions, behind the same gateway.
 	.on(["GET", "POST"], GRAPHQL_PATH, serveGraph);

@@ -327,6 +327,26 @@ describe("rate limits", () => {
 		expect((await limitedCall("/api/v1/locations", ip)).status).toBe(200);
 	});
 
+	it("never limits a payment provider's webhooks, which a few addresses send and the signature verifies", async () => {
+		const ip = freshIp();
+		for (let i = 0; i < 2 * LIMIT + 2; i++) {
+			const ctx = createExecutionContext();
+			const response = await worker.fetch(
+				new Request("https://goodfood.test/api/v1/payments/webhooks/simulator", {
+					method: "POST",
+					headers: { "cf-connecting-ip": ip, "content-type": "application/json" },
+					body: "{}",
+				}),
+				{ ...env, RATE_LIMIT_ANONYMOUS: smallLimit },
+				ctx,
+			);
+			await waitOnExecutionContext(ctx);
+			// Unsigned: refused for its signature, never for its rate.
+			expect(response.status).toBe(400);
+		}
+		expect((await limitedCall("/api/v1/locations", ip)).status).toBe(200);
+	});
+
 	/** A bare app with the rate limiter behind a stand-in for auth, and bindings that record their keys. */
 	function limitedApp(
 		principalId?: string,

@@ -11,6 +11,9 @@ import { OrderIdParam } from "../ordering/routes";
 import { receiveWebhook, refundOrder } from "./payment-commands";
 import { RefundInput, RefundOutcome } from "./schemas";
 
+/** Where providers send their webhooks, under /api/v1: verified by signature, not rate-limited. */
+export const PAYMENT_WEBHOOKS_PATH = "/payments/webhooks/";
+
 const ProviderParam = z.object({
 	provider: z
 		.enum(["simulator", "stripe"])
