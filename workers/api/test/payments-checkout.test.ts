@@ -321,6 +321,33 @@ describe("refunds by staff", () => {
 		expect((await orderOf(placed)).payment.refunded.amount).toBe(share);
 	});
 
+	it("captures once and never refunds more than captured when the handover and a refund come at once", async () => {
+		const placed = await paid();
+		for (const status of ["confirmed", "preparing", "ready"]) {
+			await staffStatus(placed.orderId, { status, etaMinutes: 10 });
+		}
+		const [handover, early] = await Promise.all([
+			staffStatus(placed.orderId, { status: "picked_up" }),
+			refund(placed.orderId, { amount: 100, reason: "Spilt" }),
+		]);
+		expect(handover.status).toBe(200);
+		// Decided against the payment as it was: refused before the capture landed, or taken from it after.
+		if (early.status === 409) expect((await errorOf(early)).code).toBe("payment_not_captured");
+		else expect(early.status).toBe(201);
+		await vi.waitFor(
+			async () => expect((await orderOf(placed)).payment.captured.amount).toBeGreaterThan(0),
+			WEBHOOK_WAIT,
+		);
+		const late = await refund(placed.orderId, { amount: 100, reason: "Spilt" });
+		expect(late.status).toBe(201);
+		// The capture's webhook comes too; it changes nothing.
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		const order = await orderOf(placed);
+		expect(order.payment.captured).toEqual(order.totals.total);
+		expect(order.payment.refunded.amount).toBe(early.status === 201 ? 200 : 100);
+		expect((await eventTypes(placed)).filter((type) => type === "PaymentCaptured")).toHaveLength(1);
+	}, 15_000);
+
 	it("refuses a refund before the payment is captured, and to kitchen staff", async () => {
 		const placed = await paid();
 		const early = await refund(placed.orderId, { reason: "Changed mind" });
