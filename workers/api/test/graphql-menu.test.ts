@@ -245,6 +245,7 @@ describe("the menu through GraphQL", () => {
 				openingHours { mon { opens closes } tue { opens closes } wed { opens closes } thu { opens closes }
 					fri { opens closes } sat { opens closes } sun { opens closes } }
 				fulfilment { pickup delivery { radiusMeters fee { amount currency } } }
+				payAtPickup
 				menu { version categories { id } }
 			}
 		}`;

@@ -168,6 +168,8 @@ export const menuGraph: GraphPart = {
 			pricesIncludeTax: Boolean!
 			openingHours: OpeningHours!
 			fulfilment: LocationFulfilment!
+			"Whether pickup orders may be paid at the counter (pay_at_pickup) instead of by card."
+			payAtPickup: Boolean!
 			openNow: Boolean!
 			menuVersion: Int!
 			"Metres from the position given to locations(latitude, longitude), else null."
