@@ -43,7 +43,11 @@ describe("event store and outbox", () => {
 		const { stub } = await placed();
 		await runInDurableObject(stub, (_, state) => {
 			const events = state.storage.sql.exec("SELECT sequence, type FROM order_events").toArray();
-			expect(events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
+			// A card order's OrderPlaced is published with its PaymentAuthorised, once the card is authorised.
+			expect(events).toEqual([
+				{ sequence: 1, type: "OrderPlaced" },
+				{ sequence: 2, type: "PaymentAuthorised" },
+			]);
 		});
 		await runDurableObjectAlarm(stub);
 		expect(await outboxOf(stub)).toEqual([]);
@@ -70,7 +74,7 @@ describe("event store and outbox", () => {
 			}
 		});
 		const [waiting] = await outboxOf(stub);
-		expect(waiting).toMatchObject({ sequence: 2, last_error: "queue unavailable" });
+		expect(waiting).toMatchObject({ sequence: 3, last_error: "queue unavailable" });
 		expect(waiting.attempts).toBeGreaterThanOrEqual(1);
 		const alarmAt = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
 		expect(alarmAt).toBeGreaterThan(Date.now());
@@ -127,7 +131,7 @@ describe("event store and outbox", () => {
 			}
 		});
 
-		expect(deadLettered).toEqual([expect.objectContaining({ type: "OrderConfirmed", sequence: 2 })]);
+		expect(deadLettered).toEqual([expect.objectContaining({ type: "OrderConfirmed", sequence: 3 })]);
 		expect(await outboxOf(stub)).toEqual([]);
 		expect(errors.some((line) => line.includes("outbox gave up: event sent to the dead-letter queue"))).toBe(true);
 	});

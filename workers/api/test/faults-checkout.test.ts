@@ -2,7 +2,8 @@
  * Checkout under faults: the Cart object reset after its commit and before
  * the client got the answer, and reset while a checkout is still in flight.
  * The client retries with its Idempotency-Key; either way exactly one order
- * exists, with one OrderPlaced, one outbox row and one idempotency record, and
+ * exists, with one OrderPlaced (and its PaymentAuthorised), one outbox row each
+ * and one idempotency record, and
  * the answer the retry gets opens that order. Stored answers keep no
  * tracking token, and expire after 24 hours; an order placed before tokens were
  * derived still opens with its old one.
@@ -76,6 +77,12 @@ function resetAfterCommit(orderId: string) {
 	});
 }
 
+/** A card order's stream once its card is authorised: the OrderPlaced, published with its PaymentAuthorised. */
+const PLACED_AND_AUTHORISED = [
+	{ sequence: 1, type: "OrderPlaced" },
+	{ sequence: 2, type: "PaymentAuthorised" },
+];
+
 const readAs = (orderId: string, token: string) => call(`/api/v1/orders/${orderId}?token=${encodeURIComponent(token)}`);
 
 describe("a crash after the commit, before the answer", () => {
@@ -88,19 +95,19 @@ describe("a crash after the commit, before the answer", () => {
 		const lost = await checkout(cart.id, PICKUP_TOMORROW(), key);
 		expect(lost.status).toBe(500);
 		const committed = await storedOf(orderId);
-		expect(committed.events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
+		expect(committed.events).toEqual(PLACED_AND_AUTHORISED);
 		expect(committed.answers).toHaveLength(1);
 
 		const retry = await checkout(cart.id, PICKUP_TOMORROW(), key);
 		expect(retry.status).toBe(201);
 		const placed = await json<Placed>(retry);
-		expect(placed).toMatchObject({ orderId, status: "placed" });
+		expect(placed).toMatchObject({ orderId, status: "placed", payment: { status: "authorised" } });
 		expect((await readAs(orderId, placed.trackingToken)).status).toBe(200);
 		expect(await json<Placed>(await checkout(cart.id, PICKUP_TOMORROW(), key))).toEqual(placed);
 
 		const stored = await storedOf(orderId);
-		expect(stored.events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
-		expect(stored.outbox).toEqual([{ sequence: 1 }]);
+		expect(stored.events).toEqual(PLACED_AND_AUTHORISED);
+		expect(stored.outbox).toEqual([{ sequence: 1 }, { sequence: 2 }]);
 		expect(stored.answers).toHaveLength(1);
 	});
 });
@@ -126,8 +133,8 @@ describe("a reset mid-checkout", () => {
 		expect((await readAs(orderId, placed.trackingToken)).status).toBe(200);
 
 		const stored = await storedOf(orderId);
-		expect(stored.events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
-		expect(stored.outbox).toEqual([{ sequence: 1 }]);
+		expect(stored.events).toEqual(PLACED_AND_AUTHORISED);
+		expect(stored.outbox).toEqual([{ sequence: 1 }, { sequence: 2 }]);
 		expect(stored.answers).toHaveLength(1);
 		const order = await json<{ status: string }>(await call(`/api/v1/orders/${orderId}`, { headers: STAFF }));
 		expect(order.status).toBe("placed");
@@ -141,7 +148,8 @@ describe("stored answers", () => {
 		const placed = await json<Placed>(await checkout(cart.id, PICKUP_TOMORROW(), key));
 
 		const [answer] = (await storedOf(orderId)).answers;
-		expect(JSON.parse(answer.response)).toEqual({ orderId, status: "placed" });
+		// Only the order's id: a replay answers the order as it is now (status, payment, a derived token).
+		expect(JSON.parse(answer.response)).toEqual({ orderId });
 		expect(answer.response).not.toContain(placed.trackingToken);
 		const cartRow = await runInDurableObject(objectOf(orderId), (_, state) =>
 			state.storage.sql.exec<{ tracking_token_hash: string | null }>("SELECT tracking_token_hash FROM cart").one(),
@@ -166,7 +174,7 @@ describe("stored answers", () => {
 			error: { code: "cart_checked_out", details: { orderId } },
 		});
 		const stored = await storedOf(orderId);
-		expect(stored.events).toEqual([{ sequence: 1, type: "OrderPlaced" }]);
+		expect(stored.events).toEqual(PLACED_AND_AUTHORISED);
 		expect(stored.answers).toEqual([]);
 	});
 });

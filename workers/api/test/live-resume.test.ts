@@ -37,14 +37,17 @@ describe("resuming an SSE stream with Last-Event-ID", () => {
 		if (!reader) throw new Error("no body");
 		let text = "";
 		const decoder = new TextDecoder();
-		while (!text.includes("id: 2\nevent: order-event")) {
+		while (!text.includes("id: 3\nevent: order-event")) {
 			const { value, done } = await reader.read();
 			if (done) break;
 			text += decoder.decode(value);
 		}
 		await reader.cancel();
-		expect(text).toMatch(/id: 2\nevent: order-event\ndata: \{[^\n]*"status":"confirmed"/);
-		// The snapshot carries the order as of event 2; event 1 (OrderPlaced) is not sent again.
+		// After event 1 (OrderPlaced): the PaymentAuthorised published with it, then the confirmation.
+		expect(text).toMatch(/id: 2\nevent: order-event\ndata: \{[^\n]*"event":"PaymentAuthorised"[^\n]*"status":"placed"/);
+		expect(text).toMatch(/id: 3\nevent: order-event\ndata: \{[^\n]*"status":"confirmed"/);
+		// The snapshot carries the order as of event 3; event 1 (OrderPlaced) is not sent again.
+		expect(text).toMatch(/^id: 3\nevent: snapshot$/m);
 		expect(text).not.toMatch(/^id: 1$/m);
 	});
 });

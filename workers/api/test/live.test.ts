@@ -74,18 +74,20 @@ describe("an order's WebSocket", () => {
 	it("gets the current state, then confirmed → preparing (with ETA) → ready in order", async () => {
 		const { orderId, trackingToken } = await placed();
 		const live = await connect(`/api/v1/orders/${orderId}/live?token=${trackingToken}`);
-		const [snapshot, placedEvent] = await live.received(2);
-		expect(snapshot).toMatchObject({ type: "snapshot", sequence: 1, order: { status: "placed" } });
-		expect(placedEvent).toMatchObject({ type: "event", sequence: 1, event: "OrderPlaced", status: "placed" });
+		const [snapshot, placedEvent, authorised] = await live.received(3);
+		expect(snapshot).toMatchObject({ type: "snapshot", sequence: 2, order: { status: "placed" } });
+		// The card order's history: placed awaiting its payment, then placed once the card is authorised.
+		expect(placedEvent).toMatchObject({ type: "event", sequence: 1, event: "OrderPlaced", status: "awaiting_payment" });
+		expect(authorised).toMatchObject({ type: "event", sequence: 2, event: "PaymentAuthorised", status: "placed" });
 
 		await move(orderId, { status: "confirmed", etaMinutes: 20 });
 		await move(orderId, { status: "preparing", etaMinutes: 15 });
 		await move(orderId, { status: "ready" });
-		const changes = (await live.received(5)).slice(2);
+		const changes = (await live.received(6)).slice(3);
 		expect(changes.map((message) => [message.sequence, message.status])).toEqual([
-			[2, "confirmed"],
-			[3, "preparing"],
-			[4, "ready"],
+			[3, "confirmed"],
+			[4, "preparing"],
+			[5, "ready"],
 		]);
 		expect(changes[1].estimatedReadyAtLocal).toMatch(/^\d{2}:\d{2}$/);
 		expect(Date.parse(changes[1].estimatedReadyAt ?? "")).toBeGreaterThan(Date.now() + 14 * 60_000);
@@ -95,11 +97,11 @@ describe("an order's WebSocket", () => {
 	it("keeps receiving after the object was evicted and its socket hibernated", async () => {
 		const { orderId, trackingToken } = await placed();
 		const live = await connect(`/api/v1/orders/${orderId}/live`, { "x-tracking-token": trackingToken });
-		await live.received(2);
+		await live.received(3);
 		await evictDurableObject(cartStub(orderId));
 		await move(orderId, { status: "confirmed", etaMinutes: 10 });
-		const [, , confirmed] = await live.received(3);
-		expect(confirmed).toMatchObject({ sequence: 2, status: "confirmed" });
+		const [, , , confirmed] = await live.received(4);
+		expect(confirmed).toMatchObject({ sequence: 3, status: "confirmed" });
 		live.socket.close();
 	});
 
@@ -107,10 +109,11 @@ describe("an order's WebSocket", () => {
 		const { orderId, trackingToken } = await placed();
 		await move(orderId, { status: "confirmed", etaMinutes: 10 });
 		await move(orderId, { status: "preparing" });
-		const live = await connect(`/api/v1/orders/${orderId}/live?token=${trackingToken}&after=2`);
+		// 1 OrderPlaced, 2 PaymentAuthorised, 3 confirmed: the client saw up to the confirmation.
+		const live = await connect(`/api/v1/orders/${orderId}/live?token=${trackingToken}&after=3`);
 		const [snapshot, missed] = await live.received(2);
-		expect(snapshot).toMatchObject({ type: "snapshot", sequence: 3, order: { status: "preparing" } });
-		expect(missed).toMatchObject({ type: "event", sequence: 3, status: "preparing" });
+		expect(snapshot).toMatchObject({ type: "snapshot", sequence: 4, order: { status: "preparing" } });
+		expect(missed).toMatchObject({ type: "event", sequence: 4, status: "preparing" });
 		expect(live.messages).toHaveLength(2);
 		live.socket.close();
 	});
@@ -167,14 +170,15 @@ describe("an order's event stream (SSE)", () => {
 		await move(orderId, { status: "confirmed", etaMinutes: 5 });
 		let text = "";
 		const decoder = new TextDecoder();
-		while (!text.includes("id: 2\n")) {
+		while (!text.includes("id: 3\n")) {
 			const { value, done } = await reader.read();
 			if (done) break;
 			text += decoder.decode(value);
 		}
 		await reader.cancel();
 		expect(text).toContain("event: snapshot");
-		expect(text).toMatch(/id: 2\nevent: order-event\ndata: \{[^\n]*"status":"confirmed"/);
+		expect(text).toMatch(/id: 2\nevent: order-event\ndata: \{[^\n]*"event":"PaymentAuthorised"/);
+		expect(text).toMatch(/id: 3\nevent: order-event\ndata: \{[^\n]*"status":"confirmed"/);
 	});
 });
 
