@@ -1,8 +1,9 @@
 /**
  * Faults between the Cart object's outbox and the order-events queue: a send
  * the queue refuses, and a message the queue accepted and then lost. Orders
- * are placed over HTTP (so their OrderPlaced is projected in the request, as
- * in production); the object's queue producer is swapped for a fake, and the
+ * are placed over HTTP and paid by card (so their OrderPlaced is projected in
+ * the request, as in production, and its PaymentAuthorised, published with it,
+ * is left to the queue); the object's queue producer is swapped for a fake, and the
  * tests hand what it caught to the consumers themselves, so nothing runs in
  * the background and every e-mail is counted.
  */
@@ -156,12 +157,16 @@ describe("an event just recorded", () => {
 			await placeOrder(cart.id, uniqueEmail());
 			await runAlarm(stub);
 			await runAlarm(stub);
-			expect(queue.take()).toEqual([expect.objectContaining({ type: "OrderPlaced", orderId, sequence: 1 })]);
-			const [sent] = await outboxOf(stub);
+			expect(queue.take()).toEqual([
+				expect.objectContaining({ type: "OrderPlaced", orderId, sequence: 1 }),
+				expect.objectContaining({ type: "PaymentAuthorised", orderId, sequence: 2 }),
+			]);
+			const [sent, sentWithIt] = await outboxOf(stub);
 			expect(sent).toMatchObject({ sequence: 1, attempts: 0, sent_at: expect.any(Number) });
-			// The alarm waits for the sent event's check, not for a send.
+			expect(sentWithIt).toMatchObject({ sequence: 2, attempts: 0, sent_at: expect.any(Number) });
+			// The alarm waits for the sent events' check, not for a send.
 			const alarmAt = await runInDurableObject(stub, (_, state) => state.storage.getAlarm());
-			expect(alarmAt).toBe(sent.next_attempt_at);
+			expect(alarmAt).toBe(Math.min(sent.next_attempt_at, sentWithIt.next_attempt_at));
 		} finally {
 			await restore();
 		}
@@ -174,32 +179,37 @@ describe("a lost queue message", () => {
 		const { cart, orderId, stub, queue, metrics, restore } = await cartOnFakeQueue();
 		const email = uniqueEmail();
 		try {
-			// The queue accepts the OrderPlaced and loses it: the order was projected in the
-			// request, but its confirmation e-mail depends on the queue.
+			// The queue accepts the OrderPlaced and its PaymentAuthorised and loses them: the order was
+			// projected in the request, but its confirmation e-mail and its payment's projection depend on the queue.
 			queue.mode = "lose";
 			const sentAt = Date.now();
 			await placeOrder(cart.id, email);
 			await runAlarm(stub);
-			expect(queue.lost).toHaveLength(1);
-			const [placedEvent] = queue.lost;
+			expect(queue.lost.map((event) => event.type)).toEqual(["OrderPlaced", "PaymentAuthorised"]);
+			const [placedEvent, authorisedEvent] = queue.lost;
 			expect(await processedEventsOf(orderId)).toHaveLength(1);
 			expect(await inbox(email)).toEqual([]);
 
 			// Kept, awaiting confirmation until the grace period (RECONCILE_GRACE_SECONDS) is over.
-			const [awaiting] = await outboxOf(stub);
-			expect(awaiting).toMatchObject({ sequence: 1, resends: 0, sent_at: expect.any(Number) });
-			expect(awaiting.next_attempt_at).toBeGreaterThanOrEqual(sentAt + Number(env.RECONCILE_GRACE_SECONDS) * 1000);
+			const awaiting = await outboxOf(stub);
+			expect(awaiting).toEqual([
+				expect.objectContaining({ sequence: 1, resends: 0, sent_at: expect.any(Number) }),
+				expect.objectContaining({ sequence: 2, resends: 0, sent_at: expect.any(Number) }),
+			]);
+			for (const row of awaiting) {
+				expect(row.next_attempt_at).toBeGreaterThanOrEqual(sentAt + Number(env.RECONCILE_GRACE_SECONDS) * 1000);
+			}
 
 			// Before the grace period is over the sweep does nothing.
 			queue.mode = "deliver";
 			await runAlarm(stub);
 			expect(queue.held).toEqual([]);
 
-			// After it, the sweep finds the e-mail missing and sends the same event again.
+			// After it, the sweep finds the e-mail and the payment's projection missing and sends the same events again.
 			await timePasses(stub);
 			await runAlarm(stub);
 			const resent = queue.take();
-			expect(resent).toEqual([placedEvent]);
+			expect(resent).toEqual([placedEvent, authorisedEvent]);
 			expect(logged).toContainEqual(
 				expect.objectContaining({
 					level: "warn",
@@ -210,29 +220,46 @@ describe("a lost queue message", () => {
 					missing: ["email"],
 				}),
 			);
+			expect(logged).toContainEqual(
+				expect.objectContaining({
+					level: "warn",
+					message: "reconciliation resent an order event",
+					eventId: authorisedEvent.id,
+					orderId,
+					resends: 1,
+					missing: ["projection"],
+				}),
+			);
 			expect(metrics.repairs()).toEqual([
 				expect.objectContaining({
 					indexes: ["outbox"],
 					blobs: ["outbox_resent", "OrderPlaced", orderId, expect.any(String), "email"],
 					doubles: [1, 1],
 				}),
+				expect.objectContaining({
+					indexes: ["outbox"],
+					blobs: ["outbox_resent", "PaymentAuthorised", orderId, expect.any(String), "projection"],
+					doubles: [2, 1],
+				}),
 			]);
 
+			// The payment is not e-mailed: one e-mail, for the order.
 			const jobs = await deliverThroughBothQueues(resent);
 			expect(jobs).toEqual([expect.objectContaining({ channel: "email", recipient: email })]);
 			expect(await inbox(email)).toHaveLength(1);
-			expect(await processedEventsOf(orderId)).toHaveLength(1);
+			expect(await processedEventsOf(orderId)).toHaveLength(2);
 
-			// The next sweep confirms it and forgets it; nothing is sent, nothing counted.
+			// The next sweep confirms them and forgets them; nothing is sent, nothing counted.
 			await timePasses(stub);
 			await runAlarm(stub);
 			expect(queue.held).toEqual([]);
 			expect(await outboxOf(stub)).toEqual([]);
-			expect(metrics.repairs()).toHaveLength(1);
+			expect(metrics.repairs()).toHaveLength(2);
 
-			// A late duplicate of the lost message changes nothing either.
-			await deliverThroughBothQueues([structuredClone(placedEvent)]);
+			// A late duplicate of the lost messages changes nothing either.
+			await deliverThroughBothQueues([structuredClone(placedEvent), structuredClone(authorisedEvent)]);
 			expect(await inbox(email)).toHaveLength(1);
+			expect(await processedEventsOf(orderId)).toHaveLength(2);
 		} finally {
 			await restore();
 		}
@@ -263,13 +290,13 @@ describe("a lost queue message", () => {
 			await timePasses(stub);
 			await runAlarm(stub);
 			const resent = queue.take();
-			// The OrderPlaced was confirmed and forgotten; only the lost confirmation goes out again.
+			// The OrderPlaced and PaymentAuthorised were confirmed and forgotten; only the lost confirmation goes out again.
 			expect(resent.map((event) => event.type)).toEqual(["OrderConfirmed"]);
 			await deliverThroughBothQueues(resent);
 
 			const mails = await inbox(email);
 			expect(mails).toHaveLength(2);
-			expect(await processedEventsOf(orderId)).toHaveLength(2);
+			expect(await processedEventsOf(orderId)).toHaveLength(3);
 			await timePasses(stub);
 			await runAlarm(stub);
 			expect(await outboxOf(stub)).toEqual([]);
@@ -291,29 +318,51 @@ describe("an event the sweep cannot get delivered", () => {
 				await timePasses(stub);
 				await runAlarm(stub);
 			}
-			expect(queue.lost).toHaveLength(1 + RECONCILE_MAX_RESENDS);
-			expect(await outboxOf(stub)).toEqual([expect.objectContaining({ resends: RECONCILE_MAX_RESENDS })]);
+			// The OrderPlaced and its PaymentAuthorised, each sent once and resent to the limit.
+			const sends = 2 * (1 + RECONCILE_MAX_RESENDS);
+			expect(queue.lost).toHaveLength(sends);
+			expect(await outboxOf(stub)).toEqual([
+				expect.objectContaining({ sequence: 1, resends: RECONCILE_MAX_RESENDS }),
+				expect.objectContaining({ sequence: 2, resends: RECONCILE_MAX_RESENDS }),
+			]);
 
 			await timePasses(stub);
 			await runAlarm(stub);
 
-			expect(deadLetters.received).toEqual([expect.objectContaining({ type: "OrderPlaced", orderId })]);
+			expect(deadLetters.received).toEqual([
+				expect.objectContaining({ type: "OrderPlaced", orderId }),
+				expect.objectContaining({ type: "PaymentAuthorised", orderId }),
+			]);
 			expect(await outboxOf(stub)).toEqual([]);
 			expect(logged).toContainEqual(
 				expect.objectContaining({
 					level: "error",
 					message: "reconciliation gave up: event sent to the dead-letter queue",
 					orderId,
+					type: "OrderPlaced",
 					missing: ["email"],
 				}),
 			);
-			expect(metrics.repairs().map((point) => point.blobs?.[0])).toEqual([
-				...Array(RECONCILE_MAX_RESENDS).fill("outbox_resent"),
-				"outbox_reconcile_gave_up",
+			expect(logged).toContainEqual(
+				expect.objectContaining({
+					level: "error",
+					message: "reconciliation gave up: event sent to the dead-letter queue",
+					orderId,
+					type: "PaymentAuthorised",
+					missing: ["projection"],
+				}),
+			);
+			expect(metrics.repairs().map((point) => [point.blobs?.[0], point.blobs?.[1]])).toEqual([
+				...Array.from({ length: RECONCILE_MAX_RESENDS }, () => [
+					["outbox_resent", "OrderPlaced"],
+					["outbox_resent", "PaymentAuthorised"],
+				]).flat(),
+				["outbox_reconcile_gave_up", "OrderPlaced"],
+				["outbox_reconcile_gave_up", "PaymentAuthorised"],
 			]);
 			await timePasses(stub);
 			await runAlarm(stub);
-			expect(queue.lost).toHaveLength(1 + RECONCILE_MAX_RESENDS);
+			expect(queue.lost).toHaveLength(sends);
 		} finally {
 			await restore();
 		}
@@ -333,8 +382,9 @@ describe("a failing outbox send", () => {
 			await runAlarm(stub);
 			await runAlarm(stub);
 
-			const [waiting] = await outboxOf(stub);
+			const [waiting, waitingWithIt] = await outboxOf(stub);
 			expect(waiting).toMatchObject({ sequence: 1, attempts: 1, sent_at: null });
+			expect(waitingWithIt).toMatchObject({ sequence: 2, attempts: 1, sent_at: null });
 			expect(waiting.next_attempt_at).toBeGreaterThanOrEqual(failedAt + backoffMs(1));
 			expect(logged).toContainEqual(
 				expect.objectContaining({ level: "error", message: "outbox send failed", orderId, attempts: 1 }),
@@ -347,12 +397,18 @@ describe("a failing outbox send", () => {
 			await timePasses(stub);
 			await runAlarm(stub);
 			const sent = queue.take();
-			expect(sent).toEqual([expect.objectContaining({ type: "OrderPlaced", orderId, sequence: 1 })]);
-			expect(await outboxOf(stub)).toEqual([expect.objectContaining({ sequence: 1, sent_at: expect.any(Number) })]);
+			expect(sent).toEqual([
+				expect.objectContaining({ type: "OrderPlaced", orderId, sequence: 1 }),
+				expect.objectContaining({ type: "PaymentAuthorised", orderId, sequence: 2 }),
+			]);
+			expect(await outboxOf(stub)).toEqual([
+				expect.objectContaining({ sequence: 1, sent_at: expect.any(Number) }),
+				expect.objectContaining({ sequence: 2, sent_at: expect.any(Number) }),
+			]);
 
 			await deliverThroughBothQueues(sent);
 			expect(await inbox(email)).toHaveLength(1);
-			expect(await processedEventsOf(orderId)).toHaveLength(1);
+			expect(await processedEventsOf(orderId)).toHaveLength(2);
 			const order = await json<{ status: string }>(await call(`/api/v1/orders/${orderId}`, { headers: STAFF }));
 			expect(order.status).toBe("placed");
 
