@@ -1014,7 +1014,11 @@ export class CartDurableObject extends DurableObject<Env> {
 		};
 		switch (job.kind) {
 			case "capture":
-				if (payment.status !== "authorised") return [];
+				try {
+					decideCapture(payment);
+				} catch {
+					return [];
+				}
 				return [{ type: "PaymentCaptured", payload: { ...facts, amount: result.amount, method: "card" } }];
 			case "void":
 				try {
@@ -1159,7 +1163,11 @@ export class CartDurableObject extends DurableObject<Env> {
 				// The order as it is now: a replay after a second step was completed says it is placed.
 				const order = this.order();
 				if (!order) throw new Error("a stored placement without its order");
-				return { ok: true, value: { placed: await this.placedView(order), events: [] } };
+				if (order.status !== "payment_failed")
+					return { ok: true, value: { placed: await this.placedView(order), events: [] } };
+				// The attempt this key placed failed (its second step, or it expired) and the cart is open
+				// again: the same request is a new attempt, as after a decline.
+				this.store.idempotency.forget(idempotency.key);
 			}
 			return this.placements.join(
 				idempotency,

@@ -158,7 +158,8 @@ describe("paying by card at checkout", () => {
 
 	it("fails the order whose second step fails, and gives the cart back", async () => {
 		const cart = await cartWithFlatWhite();
-		const placed = await json<Placed>(await checkout(cart.id, byCard(CARDS.requiresAction)));
+		const key = crypto.randomUUID();
+		const placed = await json<Placed>(await checkout(cart.id, byCard(CARDS.requiresAction), key));
 		const intentId = intentOf(placed.payment.nextAction?.url ?? "");
 		await send("POST", `/api/v1/payments/simulator/intents/${intentId}/authenticate`, { outcome: "fail" });
 		await vi.waitFor(async () => expect((await orderOf(placed)).status).toBe("payment_failed"), WEBHOOK_WAIT);
@@ -166,6 +167,13 @@ describe("paying by card at checkout", () => {
 		expect(order.payment.failure?.code).toBe("authentication_failed");
 		expect((await json<{ status: string }>(await call(`/api/v1/carts/${cart.id}`))).status).toBe("open");
 		expect(await kitchenSees(placed.orderId)).toBe(false);
+		// The same request again is a new attempt, not the failed one replayed.
+		const again = await checkout(cart.id, byCard(CARDS.requiresAction), key);
+		expect(again.status).toBe(201);
+		expect(await json<Placed>(again)).toMatchObject({
+			status: "awaiting_payment",
+			payment: { status: "requires_action" },
+		});
 	});
 
 	it("refuses an amount that is not the order's total, or another currency, and changes nothing", async () => {
