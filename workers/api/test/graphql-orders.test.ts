@@ -290,13 +290,25 @@ describe("checkout through GraphQL", () => {
 		const row = await LONDON_ORDERS.prepare("SELECT status FROM orders WHERE id = ?").bind(orderId).first();
 		expect(row).toEqual({ status: "placed" });
 		const { locationOrders } = await ok(
-			graphql<{ locationOrders: { id: string; status: string; contactName: string }[] }>(
-				`{ locationOrders(location: "london-soho", status: [PLACED], limit: 200) { id status contactName } }`,
+			graphql<{
+				locationOrders: {
+					id: string;
+					status: string;
+					contactName: string;
+					payment: { method: string; status: string };
+				}[];
+			}>(
+				`{ locationOrders(location: "london-soho", status: [PLACED], limit: 200) { id status contactName payment { method status } } }`,
 				{},
 				{ ...STAFF, ...(placed.bookmark ? { "x-d1-bookmark": placed.bookmark } : {}) },
 			),
 		);
-		expect(locationOrders).toContainEqual({ id: orderId, status: "PLACED", contactName: CONTACT.name });
+		expect(locationOrders).toContainEqual({
+			id: orderId,
+			status: "PLACED",
+			contactName: CONTACT.name,
+			payment: { method: "CARD", status: "AUTHORISED" },
+		});
 	});
 });
 

@@ -204,7 +204,15 @@ export const orderingGraph: GraphPart = {
 			contactName: String!
 			totals: Totals!
 			lines: [StaffOrderLine!]!
+			"How it is paid, for the board: a pay-at-pickup order is paid at handover."
+			payment: StaffOrderPayment!
 			order: Order!
+		}
+
+		type StaffOrderPayment {
+			"Null for an order placed before payments."
+			method: PaymentMethodKind
+			status: PaymentStatus!
 		}
 
 		input OrderItemInput {
