@@ -135,7 +135,10 @@ describe("the figures", () => {
 		expect(body.location).toBe(SLUG);
 		expect(Date.parse(body.window.to) - Date.parse(body.window.from)).toBe(24 * HOUR);
 		expect(body.orders).toBe(8);
+		// Every status is counted, those of unpaid orders too (none here: the read models hold only placed orders).
 		expect(body.ordersByStatus).toEqual({
+			awaiting_payment: 0,
+			payment_failed: 0,
 			placed: 1,
 			confirmed: 0,
 			preparing: 1,

@@ -4,7 +4,7 @@
  * the stream never gets an illegal move or the same event twice.
  */
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CartDurableObject } from "../../../durable-objects/src/cart";
 import type { OrderAccess } from "../src/ordering/domain/access";
 import { cartStub, cartWithFlatWhite, checkout, json, PICKUP_TOMORROW } from "./helpers";
@@ -40,7 +40,7 @@ describe("concurrent status changes", () => {
 		expect(results.find((result) => result?.ok === false)).toMatchObject({
 			violation: { code: "illegal_transition" },
 		});
-		expect(await eventTypes(stub)).toEqual(["OrderPlaced", "OrderConfirmed"]);
+		expect(await eventTypes(stub)).toEqual(["OrderPlaced", "PaymentAuthorised", "OrderConfirmed"]);
 	});
 
 	it("lets only one of a guest's cancel and a staff confirmation sent at once through", async () => {
@@ -57,6 +57,10 @@ describe("concurrent status changes", () => {
 		expect([cancel?.ok, confirm?.ok].filter(Boolean)).toHaveLength(1);
 		const refused = cancel?.ok ? confirm : cancel;
 		expect(refused).toMatchObject({ ok: false, violation: { code: "illegal_transition" } });
-		expect(await eventTypes(stub)).toEqual(["OrderPlaced", cancel?.ok ? "OrderCancelled" : "OrderConfirmed"]);
+		// A cancellation releases the card's authorisation right after it answers; a confirmation leaves it be.
+		const after = cancel?.ok ? ["OrderCancelled", "PaymentVoided"] : ["OrderConfirmed"];
+		await vi.waitFor(async () =>
+			expect(await eventTypes(stub)).toEqual(["OrderPlaced", "PaymentAuthorised", ...after]),
+		);
 	});
 });
