@@ -47,6 +47,8 @@ describe("status counts, and the cancellation and rejection rates", () => {
 			{ status: "cancelled", count: 1 },
 		]);
 		expect(counts).toEqual({
+			awaiting_payment: 0,
+			payment_failed: 0,
 			placed: 3,
 			confirmed: 0,
 			preparing: 0,
