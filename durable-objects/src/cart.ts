@@ -266,7 +266,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		idempotency: IdempotencyKey,
 		call: CallContext = {},
 	): Promise<Outcome<OrderPlacement>> {
-		return this.once("checkout", call, idempotency, (span) =>
+		return this.once("checkout", call, idempotency, input.payment, (span) =>
 			outcome(async () => {
 				const cart = this.openCart(cartId, customerId);
 				const lines = this.store.lines();
@@ -285,7 +285,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		idempotency: IdempotencyKey,
 		call: CallContext = {},
 	): Promise<Outcome<OrderPlacement>> {
-		return this.once("placeOneShot", call, idempotency, (span) =>
+		return this.once("placeOneShot", call, idempotency, input.payment, (span) =>
 			outcome(async () => {
 				// A one-shot order whose card failed has its cart open again: a retry with the same key pays again.
 				const reopened = this.store.cart();
@@ -1154,6 +1154,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		method: string,
 		call: CallContext,
 		idempotency: IdempotencyKey,
+		payment: PaymentInput,
 		run: (span: CallSpan) => Promise<Outcome<OrderPlacement>>,
 	): Promise<Outcome<OrderPlacement>> {
 		return this.traced(method, call, async (span) => {
@@ -1163,8 +1164,18 @@ export class CartDurableObject extends DurableObject<Env> {
 				// The order as it is now: a replay after a second step was completed says it is placed.
 				const order = this.order();
 				if (!order) throw new Error("a stored placement without its order");
-				if (order.status !== "payment_failed")
+				if (order.payment.status === "awaiting_authorisation" && payment.method === "card") {
+					// Stored, but the answer from the provider never came (the object was reset while it
+					// asked): ask again, with the attempt's own key, so the provider authorises it once.
+					return this.placements.join(
+						idempotency,
+						() => outcome(() => this.authorise(order, payment, idempotency, span, call.requestId)),
+						() => ({ ok: false, violation: KEY_REUSED }),
+					);
+				}
+				if (order.status !== "payment_failed") {
 					return { ok: true, value: { placed: await this.placedView(order), events: [] } };
+				}
 				// The attempt this key placed failed (its second step, or it expired) and the cart is open
 				// again: the same request is a new attempt, as after a decline.
 				this.store.idempotency.forget(idempotency.key);

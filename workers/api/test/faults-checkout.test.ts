@@ -77,6 +77,22 @@ function resetAfterCommit(orderId: string) {
 	});
 }
 
+/**
+ * Makes the running instance reset itself once its next order is stored,
+ * while it asks the provider to authorise the card: the order waits for a
+ * payment whose answer nobody heard.
+ */
+function resetWhileAuthorising(orderId: string) {
+	return runInDurableObject(objectOf(orderId), (instance, state) => {
+		Object.assign(instance, {
+			authorise: async () => {
+				await state.storage.sync();
+				state.abort("test: reset while authorising");
+			},
+		});
+	});
+}
+
 /** A card order's stream once its card is authorised: the OrderPlaced, published with its PaymentAuthorised. */
 const PLACED_AND_AUTHORISED = [
 	{ sequence: 1, type: "OrderPlaced" },
@@ -204,5 +220,26 @@ describe("an order placed before tracking tokens were derived", () => {
 		expect(replayed.trackingToken).not.toBe(oldToken);
 		expect((await readAs(orderId, replayed.trackingToken)).status).toBe(200);
 		expect((await readAs(orderId, "trk_legacy_fedcba9876543210fedcba98")).status).toBe(404);
+	});
+});
+
+describe("a reset while the card is being authorised", () => {
+	it("authorises the stored order on the retry with the same key, once", async () => {
+		const { cart, orderId } = await readyCart();
+		await objectOf(orderId).open(cart.id, orderId, "london-soho", null);
+		await resetWhileAuthorising(orderId);
+		const key = crypto.randomUUID();
+		const body = PICKUP_TOMORROW();
+		expect((await checkout(cart.id, body, key)).status).toBe(500);
+		expect((await storedOf(orderId)).events.map((event) => event.type)).toEqual(["OrderPlaced"]);
+
+		const retried = await checkout(cart.id, body, key);
+		expect(retried.status).toBe(201);
+		expect(await json<Placed>(retried)).toMatchObject({ orderId, status: "placed" });
+		const again = await checkout(cart.id, body, key);
+		expect(await json<Placed>(again)).toMatchObject({ orderId, status: "placed" });
+		const stored = await storedOf(orderId);
+		expect(stored.events.map((event) => event.type)).toEqual(["OrderPlaced", "PaymentAuthorised"]);
+		expect(stored.outbox.map((row) => row.sequence)).toEqual([1, 2]);
 	});
 });

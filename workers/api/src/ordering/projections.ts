@@ -31,10 +31,12 @@ VALUES (?1, ?2, coalesce(?3, (SELECT status FROM orders WHERE id = ?1), 'placed'
 
 /**
  * The status a projected event leaves: an OrderPlaced reaches the queue only once the kitchen may
- * see it (paid or to be paid at pickup); a payment event keeps the status the order has (null).
+ * see it (paid or to be paid at pickup), and its PaymentAuthorised follows it in the same
+ * transaction, so both leave it placed; any other payment event keeps the status the order has
+ * when it is projected (null: read in the statement).
  */
 function projectedStatus(event: OrderEventEnvelope): OrderStatus | null {
-	if (event.type === "OrderPlaced") return "placed";
+	if (event.type === "OrderPlaced" || event.type === "PaymentAuthorised") return "placed";
 	return isPaymentEvent(event) ? null : STATUS_AFTER[event.type];
 }
 
