@@ -7,6 +7,8 @@
  * thing that names the card to the API. Expiry and security code are asked for
  * and checked as a real card form would, and never sent anywhere.
  */
+// The simulator's own rules, so the browser makes exactly the token it reads (a pure module, no Workers APIs).
+import { passesLuhn, simulatorPaymentMethod } from "../../../workers/api/src/payments/simulator/cards";
 import { TextField } from "./field";
 
 export interface CardForm {
@@ -26,20 +28,6 @@ export const CARD_FIELDS = {
 
 function digitsOf(value: string): string {
 	return value.replace(/[\s-]/g, "");
-}
-
-/** The Luhn checksum every card number carries, so a mistyped digit is caught before the bank sees it. */
-function passesLuhn(digits: string): boolean {
-	let sum = 0;
-	for (let index = 0; index < digits.length; index++) {
-		let digit = Number(digits[digits.length - 1 - index]);
-		if (index % 2 === 1) {
-			digit *= 2;
-			if (digit > 9) digit -= 9;
-		}
-		sum += digit;
-	}
-	return sum % 10 === 0;
 }
 
 /** Messages by field path for what is wrong with the card as typed; empty when it may be sent. */
@@ -65,7 +53,7 @@ export function cardProblems(card: CardForm, now = new Date()): Record<string, s
 
 /** The card as the API takes it: with the simulator, `pm_sim_` and the number's digits (see above). */
 export function paymentMethodOf(card: CardForm): string {
-	return `pm_sim_${digitsOf(card.number)}`;
+	return simulatorPaymentMethod(digitsOf(card.number));
 }
 
 export function CardFields({
