@@ -1090,6 +1090,9 @@ const PUBLIC_ROUTES = new Set([
 	"POST /graphql",
 	// Payment providers' webhooks: the provider's signature over the body is the credential (payments-webhooks.test.ts).
 	"POST /payments/webhooks/{provider}",
+	// How the storefront takes a card, before anyone signs in: the provider and Stripe's publishable key,
+	// which is public by design (payments-config.test.ts).
+	"GET /payments/config",
 	// The payment simulator stands in for a provider's own pages and tools: served only while it is the
 	// provider, never in production (payments-simulator.test.ts); an intent's id is its capability.
 	"GET /payments/simulator/intents/{intentId}",

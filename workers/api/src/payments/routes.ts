@@ -1,5 +1,5 @@
 /**
- * Payment routes: the providers' webhooks, and refunds by managers. Checkout
+ * Payment routes: the storefront's payment config, the providers' webhooks, and refunds by managers. Checkout
  * takes the payment itself (the cart's `payment`), and the order's views show it.
  */
 import { createRouter } from "@goodfood/platform/app";
@@ -9,7 +9,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { IdempotencyHeader } from "../cart/schemas";
 import { OrderIdParam } from "../ordering/routes";
 import { receiveWebhook, refundOrder } from "./payment-commands";
-import { RefundInput, RefundOutcome } from "./schemas";
+import { PAYMENT_PROVIDERS } from "./providers";
+import { type PaymentsConfig, PaymentsConfig as PaymentsConfigSchema, RefundInput, RefundOutcome } from "./schemas";
 
 /** Where providers send their webhooks, under /api/v1: verified by signature, not rate-limited. */
 export const PAYMENT_WEBHOOKS_PATH = "/payments/webhooks/";
@@ -24,7 +25,28 @@ const WebhookAnswer = z
 	.object({ received: z.literal(true), applied: z.boolean(), reason: z.string().optional() })
 	.openapi("WebhookAnswer");
 
+/** What the storefront needs to take a card: which provider tokenises it, and Stripe's publishable key. */
+export function paymentsConfig(env: Env): PaymentsConfig {
+	const provider = PAYMENT_PROVIDERS.find((name) => name === String(env.PAYMENT_PROVIDER));
+	// The same misconfiguration paymentProvider() refuses: better a loud 500 than a form no provider reads.
+	if (!provider) throw new Error(`Unknown PAYMENT_PROVIDER ${String(env.PAYMENT_PROVIDER)}`);
+	const publishableKey = provider === "stripe" ? String(env.STRIPE_PUBLISHABLE_KEY ?? "").trim() : "";
+	return { provider, publishableKey: publishableKey || null };
+}
+
 export const paymentRoutes = createRouter()
+	.openapi(
+		createRoute({
+			method: "get",
+			path: "/payments/config",
+			tags: ["Payments"],
+			summary: "How the storefront takes a card: the provider, and Stripe's publishable key (public)",
+			description:
+				"With `stripe` the browser tokenises the card with Stripe Elements under `publishableKey` and sends the PaymentMethod id as `payment.paymentMethod`; with `simulator` it sends `pm_sim_<test card number>`.",
+			responses: { 200: jsonContent(PaymentsConfigSchema, "The payment configuration") },
+		}),
+		(c) => c.json(paymentsConfig(c.env), 200),
+	)
 	.openapi(
 		createRoute({
 			method: "post",

@@ -83,3 +83,16 @@ export const RefundOutcome = z
 	})
 	.openapi("RefundOutcome");
 export type RefundOutcome = z.infer<typeof RefundOutcome>;
+
+export const PaymentsConfig = z
+	.object({
+		provider: z.enum(["simulator", "stripe"]).openapi({
+			description: "Which provider takes cards: the storefront tokenises with Stripe Elements, or the simulator's form",
+		}),
+		publishableKey: z.string().nullable().openapi({
+			description: "Stripe's publishable key (public by design) for Stripe.js; null with the simulator",
+			example: null,
+		}),
+	})
+	.openapi("PaymentsConfig");
+export type PaymentsConfig = z.infer<typeof PaymentsConfig>;
