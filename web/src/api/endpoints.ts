@@ -17,6 +17,7 @@ import type {
 	MenuWriteResult,
 	NewLine,
 	Order,
+	PaymentsConfig,
 	PlacedOrder,
 	Profile,
 	ProfilePatch,
@@ -169,6 +170,17 @@ export function refundOrder(orderId: string, input: RefundInput, idempotencyKey:
 }
 
 /** The payment simulator's intent, for its 3-D Secure page (local and test deployments only). */
+let paymentsConfig: Promise<PaymentsConfig> | null = null;
+
+/** Which provider takes cards, asked once per page load (a failure is asked again next time). */
+export function fetchPaymentsConfig(): Promise<PaymentsConfig> {
+	paymentsConfig ??= request<PaymentsConfig>(`${V1}/payments/config`, { authenticated: false }).catch((failure) => {
+		paymentsConfig = null;
+		throw failure;
+	});
+	return paymentsConfig;
+}
+
 export function simulatorIntent(intentId: string): Promise<SimulatorIntent> {
 	return request(`${V1}/payments/simulator/intents/${enc(intentId)}`, { authenticated: false });
 }

@@ -89,6 +89,8 @@ export type RefundOutcome = Answer<V1["orders"][":orderId"]["refunds"]["$post"]>
 export type LocationRefunds = Answer<V1["locations"][":slug"]["refunds"]["$get"]>;
 export type LocationRefund = LocationRefunds["refunds"][number];
 /** The payment simulator's view of an intent, for its 3-D Secure page. */
+/** How the storefront takes a card: the simulator's form, or Stripe Elements under the publishable key. */
+export type PaymentsConfig = Answer<V1["payments"]["config"]["$get"]>;
 export type SimulatorIntent = Answer<V1["payments"]["simulator"]["intents"][":intentId"]["$get"]>;
 export type SimulatorAuthentication = Body<
 	V1["payments"]["simulator"]["intents"][":intentId"]["authenticate"]["$post"]

@@ -3,16 +3,33 @@
  * with totals priced by the server as they change. Every refusal is shown by
  * the control it concerns. A retry after no answer reuses the attempt's
  * Idempotency-Key; an answered attempt (a declined card, say) is over, so the
- * next one gets a fresh key.
+ * next one gets a fresh key. The card is taken by the simulator's form or, when
+ * Stripe is the provider (GET /payments/config), by Stripe Elements.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { checkout, fetchMenu, getCart, updateProfile } from "../api/endpoints";
+import { checkout, fetchMenu, fetchPaymentsConfig, getCart, updateProfile } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
-import type { Cart, CheckoutInput, DeliveryAddress, Fulfilment, Menu, PaymentInput } from "../api/types";
-import { CardFields, type CardForm, cardProblems, EMPTY_CARD, paymentMethodOf } from "../components/card-fields";
+import type {
+	Cart,
+	CheckoutInput,
+	DeliveryAddress,
+	Fulfilment,
+	Menu,
+	PaymentInput,
+	PaymentsConfig,
+} from "../api/types";
+import {
+	CARD_FIELDS,
+	CardFields,
+	type CardForm,
+	cardProblems,
+	EMPTY_CARD,
+	paymentMethodOf,
+} from "../components/card-fields";
 import { CartLines, TotalsTable } from "../components/cart-summary";
 import { TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
+import { type StripeCard, StripeCardField, tokeniseCard } from "../components/stripe-card-field";
 import { formatMoney, toMinor } from "../format";
 import { timeSlots } from "../hours";
 import { goTo, Link, navigate } from "../router";
@@ -193,6 +210,10 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	const [customTip, setCustomTip] = useState("");
 	const [payBy, setPayBy] = useState<PayBy>("card");
 	const [card, setCard] = useState<CardForm>(EMPTY_CARD);
+	const [paymentsConfig, setPaymentsConfig] = useState<PaymentsConfig | null>(null);
+	const [stripeCard, setStripeCard] = useState<StripeCard | null>(null);
+	/** Stripe's PaymentMethod for the card as typed: reused by a retry after no answer, so its body and key stay the same. */
+	const stripePaymentMethod = useRef<string | null>(null);
 	const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 	const [lineProblems, setLineProblems] = useState<Record<string, string>>({});
 	const [error, setError] = useState<string | null>(null);
@@ -207,6 +228,9 @@ export function CheckoutPage({ slug }: { slug: string }) {
 			})
 			.catch((failure) => setLoadError(messageOf(failure)));
 		loadCart(slug).catch((failure) => setLoadError(messageOf(failure)));
+		fetchPaymentsConfig()
+			.then(setPaymentsConfig)
+			.catch((failure) => setLoadError(messageOf(failure)));
 	}, [slug]);
 
 	const days = useMemo(() => (menu ? timeSlots(menu.location) : []), [menu]);
@@ -233,7 +257,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 			</section>
 		);
 	}
-	if (!menu) return <Loading what="checkout" />;
+	if (!menu || !paymentsConfig) return <Loading what="checkout" />;
 	if (!cart || cart.lines.length === 0) {
 		return (
 			<section class="narrow">
@@ -253,6 +277,36 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	// A location may let pickup orders be paid at the counter; delivery is always paid by card.
 	const payAtPickup = menu.location.payAtPickup && fulfilment === "pickup";
 	const paying: PayBy = payAtPickup ? payBy : "card";
+
+	/** The simulator's token for the typed card, or null with its problems shown by their fields. */
+	const simulatorToken = (): string | null => {
+		const problems = cardProblems(card);
+		if (Object.keys(problems).length === 0) return paymentMethodOf(card);
+		setFieldErrors(problems);
+		setError("Check your card details.");
+		return null;
+	};
+
+	/** Stripe's PaymentMethod id for the card in the Element, or null with Stripe's message by the field. */
+	const stripeToken = async (): Promise<string | null> => {
+		if (stripePaymentMethod.current) return stripePaymentMethod.current;
+		if (!stripeCard) {
+			setError("The card form is not ready yet.");
+			return null;
+		}
+		setPlacing(true);
+		const outcome = await tokeniseCard(stripeCard).catch(() => ({
+			problem: "Your card could not be checked. Check your connection and try again.",
+		}));
+		setPlacing(false);
+		if ("problem" in outcome) {
+			setFieldErrors({ [CARD_FIELDS.number]: outcome.problem });
+			setError("Check your card details.");
+			return null;
+		}
+		stripePaymentMethod.current = outcome.paymentMethod;
+		return outcome.paymentMethod;
+	};
 
 	const place = async (event: Event) => {
 		event.preventDefault();
@@ -280,14 +334,10 @@ export function CheckoutPage({ slug }: { slug: string }) {
 		}
 		let payment: PaymentInput = { method: "pay_at_pickup" };
 		if (paying === "card") {
-			const problems = cardProblems(card);
-			if (Object.keys(problems).length > 0) {
-				setFieldErrors(problems);
-				setError("Check your card details.");
-				return;
-			}
+			const paymentMethod = paymentsConfig.provider === "stripe" ? await stripeToken() : simulatorToken();
+			if (!paymentMethod) return;
 			// The amount is the total on screen: should the order's total differ, the API refuses rather than charge it.
-			payment = { method: "card", paymentMethod: paymentMethodOf(card), amount: current.totals.total };
+			payment = { method: "card", paymentMethod, amount: current.totals.total };
 		}
 		const input: CheckoutInput = {
 			fulfilment,
@@ -321,8 +371,11 @@ export function CheckoutPage({ slug }: { slug: string }) {
 		} catch (failure) {
 			setError(messageOf(failure));
 			if (failure instanceof ApiFailure) {
-				// Answered, not lost: the next attempt (another card, a corrected field) is a new one.
-				if (failure.status >= 400 && failure.status < 500) attempt.current = null;
+				// Answered, not lost: the next attempt (another card, a corrected field) is a new one, with a new PaymentMethod.
+				if (failure.status >= 400 && failure.status < 500) {
+					attempt.current = null;
+					stripePaymentMethod.current = null;
+				}
 				setFieldErrors(failure.fields);
 				const problems: Record<string, string> = {};
 				for (const lineId of failure.lineIds) problems[lineId] = failure.message;
@@ -520,7 +573,18 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					)}
 					{paying === "card" ? (
 						<>
-							<CardFields card={card} onChange={setCard} errors={fieldErrors} />
+							{paymentsConfig.provider === "stripe" ? (
+								<StripeCardField
+									publishableKey={paymentsConfig.publishableKey}
+									onCard={setStripeCard}
+									onEdit={() => {
+										stripePaymentMethod.current = null;
+									}}
+									errors={fieldErrors}
+								/>
+							) : (
+								<CardFields card={card} onChange={setCard} errors={fieldErrors} />
+							)}
 							<p class="muted small">
 								Your card is authorised now and charged when you get your order; if the restaurant cannot make it, the
 								hold is released.
