@@ -353,7 +353,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				// What the change asks of the payment is decided and stored with it: a capture,
 				// void or refund becomes a job (retried until the provider says yes); money
 				// taken at the counter is recorded at once.
-				const settlement = settlementFor(event.type, order.payment);
+				const settlement = settlementFor(change.status, order.payment);
 				const { appended, collected } = this.ctx.storage.transactionSync(() => {
 					const appended = this.store.append(order.orderId, event, now, span.trace, call.requestId, checkAt);
 					const collected =
@@ -462,10 +462,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					const order = this.order();
 					if (!order) throw new Error("order vanished after its access check");
 					const amount = decideRefund(order.payment, input.amount, this.payments.pendingRefunds());
-					refundKey = paymentKeys.refund(
-						order.orderId,
-						order.payment.refunds.length + this.payments.pendingRefundCount() + 1,
-					);
+					refundKey = this.jobKey(order, "refund");
 					const now = Date.now();
 					this.ctx.storage.transactionSync(() => {
 						this.payments.addJob(refundKey, "refund", amount, input.reason, now);
@@ -704,13 +701,12 @@ export class CartDurableObject extends DurableObject<Env> {
 		if (!current || current.payment.attempt !== attempt) throw new Error("the order moved on during its authorisation");
 		switch (result.status) {
 			case "authorised": {
-				const events = this.recordAuthorisation(
+				const { events, order: settled } = this.recordAuthorisation(
 					current,
 					{ intentId: result.intentId, amount: result.amount, currency: result.currency, providerEventId: null },
 					span,
 					requestId,
 				);
-				const settled = this.order() ?? current;
 				if (settled.status === "payment_failed") throw this.declined(settled, idempotency);
 				return { placed: await this.placedView(settled), events };
 			}
@@ -744,9 +740,11 @@ export class CartDurableObject extends DurableObject<Env> {
 		facts: { intentId: string; amount: number; currency: string; providerEventId: string | null },
 		span: CallSpan,
 		requestId: string | undefined,
-	): OrderEventEnvelope[] {
+	): { events: OrderEventEnvelope[]; order: OrderState } {
 		const { payment } = order;
-		if (payment.status !== "awaiting_authorisation" && payment.status !== "requires_action") return [];
+		if (payment.status !== "awaiting_authorisation" && payment.status !== "requires_action") {
+			return { events: [], order };
+		}
 		try {
 			checkAuthorisedAmount(payment, facts.amount, facts.currency);
 		} catch (error) {
@@ -758,7 +756,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			});
 			this.release(order.orderId, facts.intentId, span);
 			this.recordFailure(order, facts.intentId, "amount_mismatch", errorText(error), facts.providerEventId, span);
-			return [];
+			return { events: [], order: this.order() ?? order };
 		}
 		const now = new Date();
 		const checkAt = this.firstCheckAt(now);
@@ -766,23 +764,25 @@ export class CartDurableObject extends DurableObject<Env> {
 			type: "PaymentAuthorised",
 			payload: { provider: this.paymentProvider().name, attempt: payment.attempt, ...facts },
 		};
-		const { placed, appended } = this.ctx.storage.transactionSync(() => {
+		const { stored, placed, appended } = this.ctx.storage.transactionSync(() => {
 			const stored = this.store.storedEnvelope(order.orderId, order.placedSequence);
 			if (!stored) throw new Error("the order's OrderPlaced is missing");
 			const published = this.store.publish(stored, now, span.trace, requestId, checkAt);
 			const appended = this.store.append(order.orderId, authorised, now, span.trace, requestId, checkAt);
 			this.store.paymentSettled();
-			return { placed: published, appended };
+			return { stored, placed: published, appended };
 		});
 		this.sendRecorded([placed.outbox, appended.outbox], checkAt, span);
-		const updated = this.order();
-		if (updated) {
-			const placedEvent = this.store.events().find((event) => event.sequence === order.placedSequence);
-			// The kitchen hears of the order only now, as if it had just been placed.
-			if (placedEvent) this.announce(updated, placedEvent, span, { live: false, status: "placed" });
-			this.announce(updated, appended.recorded, span, { kitchen: false });
-		}
-		return [placed.envelope, appended.envelope];
+		const updated = this.order() ?? order;
+		const placedEvent = {
+			sequence: stored.sequence,
+			occurredAt: stored.occurredAt,
+			event: { type: stored.type, payload: stored.payload } as OrderEventData,
+		};
+		// The kitchen hears of the order only now, as if it had just been placed.
+		this.announce(updated, placedEvent, span, { live: false, status: "placed" });
+		this.announce(updated, appended.recorded, span, { kitchen: false });
+		return { events: [placed.envelope, appended.envelope], order: updated };
 	}
 
 	/** The attempt failed (declined, second step failed, expired): recorded for the customer only, and the cart opens again. */
@@ -820,7 +820,7 @@ export class CartDurableObject extends DurableObject<Env> {
 	private release(orderId: string, intentId: string, span: CallSpan): void {
 		this.ctx.waitUntil(
 			this.paymentProvider()
-				.void(intentId, `${orderId}:release:${intentId}`)
+				.void(intentId, paymentKeys.release(orderId, intentId))
 				.then((result) => {
 					if (result.status !== "succeeded") {
 						span.log.warn("stale authorisation not released", { orderId, intentId, result: result.status });
@@ -1107,14 +1107,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		}
 		// What the order still owes the provider, if its job was lost: a capture at handover, a void after a rejection.
 		const settled = this.order() ?? current;
-		const owed = settlementFor(
-			settled.status === "picked_up" || settled.status === "delivered"
-				? "OrderPickedUp"
-				: settled.status === "rejected" || settled.status === "cancelled"
-					? "OrderCancelled"
-					: "OrderConfirmed",
-			settled.payment,
-		);
+		const owed = settlementFor(settled.status, settled.payment);
 		if (owed.kind === "capture" || owed.kind === "void") {
 			this.payments.addJob(
 				this.jobKey(settled, owed.kind),

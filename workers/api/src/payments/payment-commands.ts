@@ -7,10 +7,11 @@
 import type { AppEnv } from "@goodfood/platform/app";
 import { forbiddenRole, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
+import { regionsOf } from "@goodfood/platform/regions";
 import { callContext, requestLogger } from "@goodfood/platform/request-log";
 import type { Context } from "hono";
-import { cartObject, fingerprint, regionOfOrder, requireIdempotencyKey, unwrap } from "../cart/carts";
-import { ORDER_ID_PATTERN } from "../cart/identity";
+import { cartObject, fingerprint, requireIdempotencyKey, unwrap } from "../cart/carts";
+import { ORDER_ID_PATTERN, regionOfId } from "../cart/identity";
 import { accessOf } from "../ordering/routes";
 import { type WebhookOutcome, WebhookSignatureError } from "./provider";
 import { paymentProvider } from "./providers";
@@ -55,13 +56,9 @@ export async function receiveWebhook(c: Ctx, providerName: string, rawBody: stri
 	return outcome;
 }
 
+/** Whether the region an order id names is one of this deployment's (else it is not an order of ours). */
 function knownRegion(env: Env, orderId: string): boolean {
-	try {
-		regionOfOrder(env, orderId);
-		return true;
-	} catch {
-		return false;
-	}
+	return regionsOf(env).get(regionOfId(orderId)) !== undefined;
 }
 
 /** A refund by a manager or an admin of the order's location; another location's order is not found. */

@@ -91,4 +91,6 @@ export const paymentKeys = {
 	capture: (orderId: string) => `${orderId}:capture`,
 	void: (orderId: string) => `${orderId}:void`,
 	refund: (orderId: string, refundNumber: number) => `${orderId}:refund:${refundNumber}`,
+	/** Releasing an authorisation that came for an attempt that is over. */
+	release: (orderId: string, intentId: string) => `${orderId}:release:${intentId}`,
 };

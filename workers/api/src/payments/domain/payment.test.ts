@@ -315,43 +315,43 @@ describe("decideRefund", () => {
 
 describe("settlementFor", () => {
 	it("captures the authorisation when the order is picked up or delivered", () => {
-		expect(settlementFor("OrderPickedUp", authorised())).toEqual({ kind: "capture", amount: TOTAL });
-		expect(settlementFor("OrderDelivered", authorised())).toEqual({ kind: "capture", amount: TOTAL });
+		expect(settlementFor("picked_up", authorised())).toEqual({ kind: "capture", amount: TOTAL });
+		expect(settlementFor("delivered", authorised())).toEqual({ kind: "capture", amount: TOTAL });
 	});
 
 	it("records the money taken at the counter when a pay-at-pickup order is handed over", () => {
-		expect(settlementFor("OrderPickedUp", payAtPickup())).toEqual({ kind: "collect", amount: TOTAL });
+		expect(settlementFor("picked_up", payAtPickup())).toEqual({ kind: "collect", amount: TOTAL });
 	});
 
 	it("captures nothing twice", () => {
-		expect(settlementFor("OrderPickedUp", captured())).toEqual({ kind: "none" });
+		expect(settlementFor("picked_up", captured())).toEqual({ kind: "none" });
 	});
 
 	it("releases an authorisation, or one waiting on its second step, when the order is rejected or cancelled", () => {
-		expect(settlementFor("OrderRejected", authorised())).toEqual({ kind: "void" });
-		expect(settlementFor("OrderCancelled", authorised())).toEqual({ kind: "void" });
+		expect(settlementFor("rejected", authorised())).toEqual({ kind: "void" });
+		expect(settlementFor("cancelled", authorised())).toEqual({ kind: "void" });
 		const waiting = card();
 		awaitingAction(waiting, "pi_sim_1");
-		expect(settlementFor("OrderRejected", waiting)).toEqual({ kind: "void" });
+		expect(settlementFor("rejected", waiting)).toEqual({ kind: "void" });
 	});
 
 	it("refunds what is left when an order is cancelled after its capture", () => {
-		expect(settlementFor("OrderCancelled", captured())).toEqual({ kind: "refund", amount: TOTAL });
+		expect(settlementFor("cancelled", captured())).toEqual({ kind: "refund", amount: TOTAL });
 		const partly = card(authorisedEvent(), capturedEvent, refundedEvent(1000));
-		expect(settlementFor("OrderCancelled", partly)).toEqual({ kind: "refund", amount: TOTAL - 1000 });
+		expect(settlementFor("cancelled", partly)).toEqual({ kind: "refund", amount: TOTAL - 1000 });
 		const refunded = card(authorisedEvent(), capturedEvent, refundedEvent(TOTAL));
-		expect(settlementFor("OrderCancelled", refunded)).toEqual({ kind: "none" });
+		expect(settlementFor("cancelled", refunded)).toEqual({ kind: "none" });
 	});
 
 	it("asks nothing of a pay-at-pickup order that is rejected, nor of the kitchen's other steps", () => {
-		expect(settlementFor("OrderRejected", payAtPickup())).toEqual({ kind: "none" });
-		expect(settlementFor("OrderConfirmed", authorised())).toEqual({ kind: "none" });
-		expect(settlementFor("OrderReady", payAtPickup())).toEqual({ kind: "none" });
+		expect(settlementFor("rejected", payAtPickup())).toEqual({ kind: "none" });
+		expect(settlementFor("confirmed", authorised())).toEqual({ kind: "none" });
+		expect(settlementFor("ready", payAtPickup())).toEqual({ kind: "none" });
 	});
 
 	it("asks nothing of an order placed before payments", () => {
-		for (const type of ["OrderPickedUp", "OrderDelivered", "OrderRejected", "OrderCancelled"] as const) {
-			expect(settlementFor(type, legacy())).toEqual({ kind: "none" });
+		for (const status of ["picked_up", "delivered", "rejected", "cancelled"] as const) {
+			expect(settlementFor(status, legacy())).toEqual({ kind: "none" });
 		}
 	});
 });

@@ -10,7 +10,8 @@
  * collected.
  */
 import { violation } from "@goodfood/platform/rule-violation";
-import type { OrderEventData, OrderEventPayload, PaymentMethodKind } from "../../ordering/events";
+import type { OrderStatus } from "../../ordering/domain/order";
+import type { OrderEventData, PaymentMethodKind } from "../../ordering/events";
 import type { ProviderEvent } from "../provider";
 
 export const PAYMENT_STATUSES = [
@@ -194,18 +195,19 @@ export type Settlement =
 	| { kind: "none" };
 
 /**
- * Handover captures (or, paid at the counter, records the money taken);
- * rejecting or cancelling releases an uncaptured authorisation and refunds a
- * captured one.
+ * What an order in `status` owes its payment: handover captures (or, paid at
+ * the counter, records the money taken); rejecting or cancelling releases an
+ * uncaptured authorisation and refunds a captured one. Asked when a status
+ * change is recorded, and again by reconciliation of an order already there.
  */
-export function settlementFor(type: OrderEventData["type"], state: PaymentState): Settlement {
-	if (type === "OrderPickedUp" || type === "OrderDelivered") {
+export function settlementFor(status: OrderStatus, state: PaymentState): Settlement {
+	if (status === "picked_up" || status === "delivered") {
 		if (state.method === "pay_at_pickup" && state.status === "due_at_pickup")
 			return { kind: "collect", amount: state.amount };
 		if (state.status === "authorised") return { kind: "capture", amount: state.authorised };
 		return { kind: "none" };
 	}
-	if (type === "OrderRejected" || type === "OrderCancelled") {
+	if (status === "rejected" || status === "cancelled") {
 		if (state.status === "authorised" || state.status === "requires_action") return { kind: "void" };
 		const left = refundable(state);
 		if (state.method === "card" && left > 0) return { kind: "refund", amount: left };
@@ -294,5 +296,3 @@ export function decideWebhook(state: PaymentState, event: ProviderEvent): Webhoo
 		}
 	}
 }
-
-export type PaymentEventPayload<T extends PaymentEventData["type"]> = OrderEventPayload<T>;

@@ -13,7 +13,7 @@
  * the PaymentSimulator Durable Object stores the intent and sends the events.
  */
 import { sha256Hex } from "@goodfood/platform/crypto";
-import type { AuthorisationResult, IntentSnapshot, SettlementResult } from "../provider";
+import type { AuthorisationRequest, AuthorisationResult, IntentSnapshot, SettlementResult } from "../provider";
 import { type CardBehaviour, type CardFailure, SIMULATOR_FAILURES } from "./cards";
 
 export const INTENT_ID_PATTERN = /^pi_sim_[0-9a-f]{24}$/;
@@ -74,15 +74,8 @@ export interface SimulatedIntent {
 	created: number;
 }
 
-export interface IntentRequest {
-	intentId: string;
-	orderId: string;
-	attempt: number;
-	amount: number;
-	currency: string;
-	paymentMethod: string;
-	returnUrl: string;
-}
+/** An authorisation as the intent's object takes it: the provider's request, keyed by the intent its key names. */
+export type IntentRequest = Omit<AuthorisationRequest, "idempotencyKey"> & { intentId: string };
 
 /** The authorisation as the simulator answers it; the provider adds the second step's page. */
 export type SimulatorAuthorisation =
