@@ -74,42 +74,52 @@ const apiSecureHeaders = secureHeaders({
 	strictTransportSecurity: STRICT_TRANSPORT,
 });
 
+/** Where a page served by the API (not its JSON) may load each kind of resource from, besides itself. */
+interface PageSources {
+	script: string[];
+	style: string[];
+	font: string[];
+	img: string[];
+	connect: string[];
+}
+
+/** The headers of an HTML page the API serves: its own sources, framed by nobody. */
+function pageSecureHeaders(sources: PageSources) {
+	return secureHeaders({
+		contentSecurityPolicy: {
+			defaultSrc: ["'self'"],
+			scriptSrc: ["'self'", "'unsafe-inline'", ...sources.script],
+			styleSrc: ["'self'", "'unsafe-inline'", ...sources.style],
+			fontSrc: ["'self'", "data:", ...sources.font],
+			imgSrc: ["'self'", "data:", ...sources.img],
+			connectSrc: ["'self'", ...sources.connect],
+			workerSrc: ["'self'", "blob:"],
+			objectSrc: ["'none'"],
+			frameAncestors: ["'none'"],
+			baseUri: ["'none'"],
+		},
+		xFrameOptions: "DENY",
+		referrerPolicy: "no-referrer",
+		strictTransportSecurity: STRICT_TRANSPORT,
+	});
+}
+
 // The API reference page loads Scalar's script from jsDelivr and runs an inline bootstrap script.
-const referenceSecureHeaders = secureHeaders({
-	contentSecurityPolicy: {
-		defaultSrc: ["'self'"],
-		scriptSrc: ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
-		styleSrc: ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net", "https://fonts.scalar.com"],
-		fontSrc: ["'self'", "data:", "https://cdn.jsdelivr.net", "https://fonts.scalar.com"],
-		imgSrc: ["'self'", "data:", "https:"],
-		connectSrc: ["'self'"],
-		workerSrc: ["'self'", "blob:"],
-		objectSrc: ["'none'"],
-		frameAncestors: ["'none'"],
-		baseUri: ["'none'"],
-	},
-	xFrameOptions: "DENY",
-	referrerPolicy: "no-referrer",
-	strictTransportSecurity: STRICT_TRANSPORT,
+const referenceSecureHeaders = pageSecureHeaders({
+	script: ["https://cdn.jsdelivr.net"],
+	style: ["https://cdn.jsdelivr.net", "https://fonts.scalar.com"],
+	font: ["https://cdn.jsdelivr.net", "https://fonts.scalar.com"],
+	img: ["https:"],
+	connect: [],
 });
 
 // GraphiQL (development only) loads its page's scripts, styles and fonts from unpkg and runs inline bootstrap code.
-const graphiqlSecureHeaders = secureHeaders({
-	contentSecurityPolicy: {
-		defaultSrc: ["'self'"],
-		scriptSrc: ["'self'", "'unsafe-inline'", "https://unpkg.com"],
-		styleSrc: ["'self'", "'unsafe-inline'", "https://unpkg.com"],
-		fontSrc: ["'self'", "data:", "https://unpkg.com"],
-		imgSrc: ["'self'", "data:", "https://raw.githubusercontent.com"],
-		connectSrc: ["'self'", "https://unpkg.com"],
-		workerSrc: ["'self'", "blob:"],
-		objectSrc: ["'none'"],
-		frameAncestors: ["'none'"],
-		baseUri: ["'none'"],
-	},
-	xFrameOptions: "DENY",
-	referrerPolicy: "no-referrer",
-	strictTransportSecurity: STRICT_TRANSPORT,
+const graphiqlSecureHeaders = pageSecureHeaders({
+	script: ["https://unpkg.com"],
+	style: ["https://unpkg.com"],
+	font: ["https://unpkg.com"],
+	img: ["https://raw.githubusercontent.com"],
+	connect: ["https://unpkg.com"],
 });
 
 /** Whether a response's headers can still be set: deleting an absent header throws only on immutable ones. */
