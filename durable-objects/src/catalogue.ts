@@ -45,6 +45,8 @@ function locationOf(row: Row): LocationSummary {
 		openingHours: JSON.parse(row.opening_hours as string),
 		pickupEnabled: Boolean(row.pickup_enabled),
 		payAtPickup: Boolean(row.pay_at_pickup),
+		slotCapacityOrders: (row.slot_capacity_orders as number | null) ?? null,
+		slotCapacityUnits: (row.slot_capacity_units as number | null) ?? null,
 		deliveryEnabled: Boolean(row.delivery_enabled),
 		deliveryRadiusMeters: row.delivery_radius_m as number,
 		deliveryFeeMinor: row.delivery_fee_minor as number,

@@ -9,6 +9,7 @@ import { handleScheduled } from "./scheduled";
 
 export { CartDurableObject } from "../../../durable-objects/src/cart";
 export { KitchenFeed } from "../../../durable-objects/src/kitchen-feed";
+export { LocationKitchen } from "../../../durable-objects/src/location-kitchen";
 export { PaymentSimulator } from "../../../durable-objects/src/payment-simulator";
 export { MenuOrigin } from "./menu/origin";
 

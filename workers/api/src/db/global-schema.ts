@@ -41,6 +41,9 @@ export const locations = sqliteTable("locations", {
 	deliveryEnabled: integer("delivery_enabled", { mode: "boolean" }).notNull().default(false),
 	deliveryRadiusMeters: integer("delivery_radius_m").notNull().default(0),
 	deliveryFeeMinor: integer("delivery_fee_minor").notNull().default(0),
+	/** The kitchen's capacity per 15-minute slot, in orders and in item units; null is no limit. */
+	slotCapacityOrders: integer("slot_capacity_orders"),
+	slotCapacityUnits: integer("slot_capacity_units"),
 	/** Bumped by every menu change; names the menu document in KV. */
 	menuVersion: integer("menu_version").notNull().default(1),
 	...timestamps,
@@ -265,4 +268,28 @@ export const demandForecasts = sqliteTable(
 		generatedAt: text("generated_at").notNull(),
 	},
 	(table) => [primaryKey({ columns: [table.locationSlug, table.categoryId, table.date] })],
+);
+
+/**
+ * Daily demand forecasts per item, for the items whose own sales history
+ * supports one (the others are the category's forecast split by their share);
+ * what the kitchen's prep list is made from. Same units and intervals as above.
+ */
+export const itemDemandForecasts = sqliteTable(
+	"item_demand_forecasts",
+	{
+		locationSlug: text("location_slug").notNull(),
+		itemId: text("item_id").notNull(),
+		date: text("date").notNull(),
+		predicted: real("predicted").notNull(),
+		lower80: real("lower80").notNull(),
+		upper80: real("upper80").notNull(),
+		lower95: real("lower95").notNull(),
+		upper95: real("upper95").notNull(),
+		/** The item's own model, or "category-share" when the item's history is too thin for one. */
+		model: text("model").$type<ForecastModel | "category-share">().notNull(),
+		mase: real("mase"),
+		generatedAt: text("generated_at").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.locationSlug, table.itemId, table.date] })],
 );

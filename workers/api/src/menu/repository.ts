@@ -32,6 +32,7 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 				: null,
 		},
 		payAtPickup: row.payAtPickup,
+		slotCapacity: { orders: row.slotCapacityOrders, units: row.slotCapacityUnits },
 	};
 }
 
@@ -53,6 +54,8 @@ function locationColumns(input: LocationInput) {
 		openingHours: input.openingHours,
 		pickupEnabled: input.fulfilment.pickup,
 		payAtPickup: input.payAtPickup,
+		slotCapacityOrders: input.slotCapacity.orders,
+		slotCapacityUnits: input.slotCapacity.units,
 		deliveryEnabled: input.fulfilment.delivery !== null,
 		deliveryRadiusMeters: input.fulfilment.delivery?.radiusMeters ?? 0,
 		deliveryFeeMinor: input.fulfilment.delivery?.fee.amount ?? 0,

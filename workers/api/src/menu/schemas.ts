@@ -169,6 +169,24 @@ const OpeningRangeInput = z
  * field is required, `region` included: where a location's orders are kept is
  * never left to a default.
  */
+const PerSlot = (unit: string) =>
+	z
+		.number()
+		.int("must be a whole number")
+		.min(1, `must be at least 1 ${unit} a slot; null is no limit`)
+		.max(10_000)
+		.nullable();
+
+export const SlotCapacityInput = z
+	.object({ orders: PerSlot("order").default(null), units: PerSlot("item unit").default(null) })
+	.openapi("SlotCapacityInput", {
+		description: "How many orders, and item units, the kitchen takes per 15-minute slot; null is no limit",
+	});
+
+export const SlotCapacitySchema = z
+	.object({ orders: z.number().int().nullable(), units: z.number().int().nullable() })
+	.openapi("SlotCapacity", { description: "Orders and item units the kitchen takes per 15-minute slot; null is no limit" });
+
 export const LocationInput = z
 	.object({
 		name: z.string().trim().min(1).max(120),
@@ -199,6 +217,7 @@ export const LocationInput = z
 			.boolean()
 			.default(false)
 			.openapi({ description: "Whether pickup orders may be paid at the counter instead of by card; off unless set" }),
+		slotCapacity: SlotCapacityInput.default({ orders: null, units: null }),
 	})
 	.superRefine((location, ctx) => {
 		if (location.payAtPickup && !location.fulfilment.pickup) {
@@ -242,6 +261,7 @@ export const LocationSchema = z
 		payAtPickup: z
 			.boolean()
 			.openapi({ description: "Whether pickup orders may be paid at the counter (pay_at_pickup) instead of by card" }),
+		slotCapacity: SlotCapacitySchema,
 		openNow: z.boolean(),
 		menuVersion: z.number().int(),
 		distanceMeters: z.number().int().optional(),

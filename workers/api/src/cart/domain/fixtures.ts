@@ -28,6 +28,7 @@ export const soho: LocationSummary = {
 	openingHours: { mon: DAILY, tue: DAILY, wed: DAILY, thu: DAILY, fri: DAILY, sat: DAILY, sun: DAILY },
 	fulfilment: { pickup: true, delivery: { radiusMeters: 3000, fee: { amount: 299, currency: "GBP" } } },
 	payAtPickup: false,
+	slotCapacity: { orders: null, units: null },
 };
 
 /** £12.00; one broth required (miso +50p), up to three toppings (egg +£1.50, chashu +£2.50). */

@@ -43,6 +43,7 @@ const document: MenuDocument = {
 		openingHours: hours,
 		fulfilment: { pickup: true, delivery: null },
 		payAtPickup: false,
+		slotCapacity: { orders: null, units: null },
 	},
 	version: 7,
 	generatedAt: "2026-07-01T00:00:00Z",

@@ -32,6 +32,13 @@ export interface LocationSummary {
 	};
 	/** Whether pickup orders may be paid at the counter instead of by card. */
 	payAtPickup: boolean;
+	/** How many orders, and item units, the kitchen takes per 15-minute slot; null is no limit. */
+	slotCapacity: SlotCapacity;
+}
+
+export interface SlotCapacity {
+	orders: number | null;
+	units: number | null;
 }
 
 export interface MenuOption {
