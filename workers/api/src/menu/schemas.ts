@@ -185,7 +185,9 @@ export const SlotCapacityInput = z
 
 export const SlotCapacitySchema = z
 	.object({ orders: z.number().int().nullable(), units: z.number().int().nullable() })
-	.openapi("SlotCapacity", { description: "Orders and item units the kitchen takes per 15-minute slot; null is no limit" });
+	.openapi("SlotCapacity", {
+		description: "Orders and item units the kitchen takes per 15-minute slot; null is no limit",
+	});
 
 export const LocationInput = z
 	.object({
