@@ -67,6 +67,8 @@ export const OrderPlacedPayload = z.object({
 	lines: z.array(OrderLineSnapshot).min(1),
 	totals: OrderTotals,
 	payment: z.object({ method: PaymentMethodKind }).optional(),
+	/** When the kitchen was predicted to have it ready, from its load at placement; absent before predictions existed. */
+	predictedReadyAt: Timestamp.nullable().optional(),
 });
 export type OrderPlacedPayload = z.infer<typeof OrderPlacedPayload>;
 

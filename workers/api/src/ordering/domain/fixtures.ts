@@ -52,6 +52,7 @@ export function orderState(overrides: Partial<OrderState> = {}): OrderState {
 		status: "placed",
 		...placed,
 		placedAt: "2026-07-01T12:00:00.000Z",
+		predictedReadyAt: null,
 		estimatedReadyAt: null,
 		timeline: [{ sequence: 1, status: "placed", occurredAt: "2026-07-01T12:00:00.000Z" }],
 		version: 1,

@@ -94,6 +94,8 @@ export interface OrderState {
 	lines: OrderLineSnapshot[];
 	totals: OrderTotals;
 	placedAt: string;
+	/** The kitchen's load-based prediction at placement; the kitchen's own estimate, once it confirms, is estimatedReadyAt. */
+	predictedReadyAt: string | null;
 	estimatedReadyAt: string | null;
 	timeline: TimelineEntry[];
 	version: number;
@@ -133,6 +135,7 @@ export function foldOrder(orderId: string, events: RecordedEvent[]): OrderState 
 				lines: placed.lines,
 				totals: placed.totals,
 				placedAt: occurredAt,
+				predictedReadyAt: placed.predictedReadyAt ?? null,
 				estimatedReadyAt: null,
 				timeline: state?.timeline ?? [],
 				version: 0,
