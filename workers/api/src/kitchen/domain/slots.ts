@@ -3,7 +3,7 @@
  * day has within opening hours, and what each has left. Pure.
  */
 import { isOpenAt, localClock } from "../../menu/domain/availability";
-import type { LocationSummary } from "../../menu/domain/document";
+import type { LocationSummary, SlotCapacity } from "../../menu/domain/document";
 
 export const SLOT_MINUTES = 15;
 const SLOT_MS = SLOT_MINUTES * 60_000;
@@ -35,4 +35,96 @@ export function followingSlots(
 		}
 	}
 	return starts;
+}
+
+/** A slot of a day: [start, end), ISO, UTC. */
+export interface Slot {
+	start: string;
+	end: string;
+}
+
+/** What a slot's bookings are, as the kitchen counts them. */
+export interface SlotLoad {
+	orders: number;
+	units: number;
+}
+
+/** What a slot has left; null where the capacity is unlimited. */
+export interface SlotRoom {
+	orders: number | null;
+	units: number | null;
+}
+
+const HOUR_MS = 3_600_000;
+/** The widest UTC offsets (−12:00, +14:00): a local date's instants lie within these of its UTC midnight. */
+const EARLIEST_OFFSET_MS = 14 * HOUR_MS;
+const LATEST_OFFSET_MS = 12 * HOUR_MS;
+
+/**
+ * The slots of a local date within the location's opening hours, in order.
+ * A slot belongs to the date its start falls on locally, so the small hours
+ * of a range that opened the evening before (18:00–02:00) start the date, and
+ * the part of the date's own late range past midnight belongs to the next.
+ * Every slot is one 15-minute step of real time: every zone's offset is a
+ * multiple of 15 minutes, so the UTC grid is the local grid, and walking
+ * instants (never wall-clock times) makes a DST change give 92 or 100 slots
+ * of a 24-hour day rather than a skipped or doubled one.
+ */
+export function slotsOfDate(location: Pick<LocationSummary, "openingHours" | "timeZone">, date: string): Slot[] {
+	const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+	const slots: Slot[] = [];
+	for (let start = midnightUtc - EARLIEST_OFFSET_MS; start < midnightUtc + 24 * HOUR_MS + LATEST_OFFSET_MS; ) {
+		const clock = localClock(new Date(start), location.timeZone);
+		const next = start + SLOT_MS;
+		if (clock.date === date && isOpenAt(location.openingHours, clock)) {
+			slots.push({ start: new Date(start).toISOString(), end: new Date(next).toISOString() });
+		}
+		start = next;
+	}
+	return slots;
+}
+
+/** What a slot has left given its bookings: never below zero (a capacity lowered under its bookings is just full). */
+export function roomIn(capacity: SlotCapacity, booked: SlotLoad | undefined): SlotRoom {
+	const left = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used));
+	return { orders: left(capacity.orders, booked?.orders ?? 0), units: left(capacity.units, booked?.units ?? 0) };
+}
+
+/** Whether an order of `units` item units still fits; with no units given, whether the slot takes any order at all. */
+export function hasRoomFor(room: SlotRoom, units = 1): boolean {
+	return (room.orders === null || room.orders >= 1) && (room.units === null || room.units >= units);
+}
+
+export function isFull(room: SlotRoom): boolean {
+	return !hasRoomFor(room);
+}
+
+export interface ListedSlot extends Slot {
+	remaining: SlotRoom;
+	full: boolean;
+}
+
+/**
+ * The slots of a date a customer can still ask for, with what each has left:
+ * those starting at least `minLeadMinutes` from `now` and no later than
+ * `maxAhead` ms from it (the checkout's own limits), bookings keyed by start.
+ */
+export function bookableSlots(
+	slots: readonly Slot[],
+	capacity: SlotCapacity,
+	bookings: ReadonlyMap<string, SlotLoad>,
+	now: Date,
+	limits: { minLeadMinutes: number; maxDaysAhead: number },
+): ListedSlot[] {
+	const earliest = now.getTime() + limits.minLeadMinutes * 60_000;
+	const latest = now.getTime() + limits.maxDaysAhead * 24 * HOUR_MS;
+	return slots
+		.filter((slot) => {
+			const start = Date.parse(slot.start);
+			return start >= earliest && start <= latest;
+		})
+		.map((slot) => {
+			const remaining = roomIn(capacity, bookings.get(slot.start));
+			return { ...slot, remaining, full: isFull(remaining) };
+		});
 }
