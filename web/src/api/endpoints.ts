@@ -229,3 +229,17 @@ export function updateCategory(slug: string, categoryId: string, patch: Category
 export function deleteCategory(slug: string, categoryId: string): Promise<MenuWriteResult> {
 	return request(`${V1}/locations/${enc(slug)}/categories/${enc(categoryId)}`, { method: "DELETE" });
 }
+
+/**
+ * Items that go well with a cart (its own items, sold-out or unsafe ones never
+ * among them); `avoid` adds allergens to those on a signed-in customer's profile.
+ */
+export function goesWellWith(
+	slug: string,
+	cartId: string,
+	avoid: readonly string[],
+	count = 4,
+): Promise<import("./types").Recommendations> {
+	const query = `location=${enc(slug)}&cart=${enc(cartId)}&count=${count}${avoid.length > 0 ? `&avoid=${avoid.map(enc).join(",")}` : ""}`;
+	return request(`${V1}/recommendations?${query}`);
+}

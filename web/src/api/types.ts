@@ -127,3 +127,8 @@ export type SoldOutChange = Body<V1["locations"][":slug"]["items"][":itemId"]["s
 /** What a staff menu write answers. */
 export type MenuWriteResult = Answer<V1["locations"][":slug"]["categories"]["$post"]>;
 export type SoldOutResult = Answer<V1["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;
+
+// Recommendations
+/** Items to suggest at a location, best first: for a cart's contents, a customer's taste, or what is popular. */
+export type Recommendations = Answer<V1["recommendations"]["$get"]>;
+export type Recommendation = Recommendations["recommendations"][number];
