@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { DATABASE, PERSIST_DIR, wrangler } from "./local";
-import { demoSeedStatements } from "./seed/sql";
+import { demoSeedStatements, demoSlotCapacityStatements } from "./seed/sql";
 import { demoAccountStatements } from "./seed/staff";
 
 const reset = process.argv.includes("--reset");
@@ -25,6 +25,7 @@ if (count > 0 && !reset) {
 	const statements = [
 		...(reset ? ["DELETE FROM locations;", "DELETE FROM accounts;"] : []),
 		...demoSeedStatements(),
+		...demoSlotCapacityStatements(),
 		...(await demoAccountStatements()),
 	];
 	mkdirSync(".wrangler/seed", { recursive: true });

@@ -101,3 +101,23 @@ export function locationStatements(location: SeedLocation): string[] {
 export function demoSeedStatements(locations: SeedLocation[] = DEMO_LOCATIONS): string[] {
 	return locations.flatMap(locationStatements);
 }
+
+/** What each demo kitchen takes per 15-minute slot in `npm run dev`: enough that "Full" shows after a handful of orders. */
+export const DEMO_SLOT_CAPACITY: Record<string, { orders: number; units: number }> = {
+	"london-soho": { orders: 6, units: 24 },
+	"new-york-chelsea": { orders: 8, units: 32 },
+	"tokyo-shibuya": { orders: 4, units: 16 },
+};
+
+/**
+ * Gives the demo locations their slot capacity. Separate from the catalogue
+ * on purpose: tests, e2e and benchmarks seed the catalogue too and place far
+ * more than six orders in one slot, so they keep it unlimited and set a
+ * capacity only where they test it.
+ */
+export function demoSlotCapacityStatements(capacities = DEMO_SLOT_CAPACITY): string[] {
+	return Object.entries(capacities).map(
+		([slug, { orders, units }]) =>
+			`UPDATE locations SET slot_capacity_orders = ${literal(orders)}, slot_capacity_units = ${literal(units)} WHERE slug = ${literal(slug)};`,
+	);
+}

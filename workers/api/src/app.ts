@@ -26,6 +26,7 @@ import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
 import { GRAPHQL_PATH, serveGraph } from "./graph/server";
 import { intelligenceRoutes } from "./intelligence/routes";
+import { slotRoutes } from "./kitchen/slots-routes";
 import { locationAdminRoutes } from "./menu/location-admin-routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
@@ -44,6 +45,7 @@ const api = createRouter()
 	.route("/", accountRoutes)
 	.route("/", staffAccountRoutes)
 	.route("/", menuRoutes)
+	.route("/", slotRoutes)
 	.route("/", staffMenuRoutes)
 	.route("/", locationAdminRoutes)
 	.route("/", cartRoutes)
