@@ -50,6 +50,10 @@ export const ERROR_CODES = {
 	payment_not_voidable: 409,
 	payment_pending: 409,
 	refund_exceeds_remaining: 409,
+	// The kitchen has fewer units left than the order needs (details name the lines).
+	out_of_stock: 409,
+	// The order's 15-minute slot is fully booked (details offer the next free slots).
+	slot_full: 409,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	unprocessable: 422,
