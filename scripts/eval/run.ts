@@ -18,6 +18,9 @@ const checks = {
 	recommendation_lift: lift >= TARGETS.hitRateLift,
 	forecast_mase: forecast.maseModel < TARGETS.maxMase,
 	forecast_coverage_80: forecast.coverage80 >= TARGETS.coverage80[0] && forecast.coverage80 <= TARGETS.coverage80[1],
+	forecast_items_mase: forecast.maseItems < TARGETS.maxMase,
+	forecast_items_coverage_80:
+		forecast.coverage80ItemsPrep >= TARGETS.coverage80[0] && forecast.coverage80ItemsPrep <= TARGETS.coverage80[1],
 };
 const passed = Object.values(checks).every(Boolean);
 
@@ -41,6 +44,16 @@ const figures: [string, number | string | boolean][] = [
 	["forecast.coverage.80", round(forecast.coverage80)],
 	["forecast.coverage.95", round(forecast.coverage95)],
 	...Object.entries(forecast.chosen).map(([model, count]): [string, number] => [`forecast.chosen.${model}`, count]),
+	["forecast.items", forecast.items],
+	["forecast.items.mase.model", round(forecast.maseItems)],
+	["forecast.items.mase.seasonal_naive", round(forecast.maseItemsSeasonalNaive)],
+	["forecast.items.coverage.80", round(forecast.coverage80Items)],
+	["forecast.items.coverage.80_prep_units", round(forecast.coverage80ItemsPrep)],
+	["forecast.items.coverage.95", round(forecast.coverage95Items)],
+	...Object.entries(forecast.chosenItems).map(([model, count]): [string, number] => [
+		`forecast.items.chosen.${model}`,
+		count,
+	]),
 	...Object.entries(checks).map(([name, met]): [string, boolean] => [`target.${name}`, met]),
 	["seconds", round((performance.now() - started) / 1000)],
 ];

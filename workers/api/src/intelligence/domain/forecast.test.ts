@@ -112,9 +112,31 @@ describe("on a small generated set", () => {
 		expect(figures.maseModel).toBeLessThan(figures.maseSeasonalNaive);
 	});
 
-	it("covers 70–90% of held-out days with the 80% interval, and more with the 95% one", () => {
+	it(`covers ${TARGETS.coverage80[0] * 100}–${TARGETS.coverage80[1] * 100}% of held-out days with the 80% interval, and more with the 95% one`, () => {
 		expect(figures.coverage80).toBeGreaterThanOrEqual(TARGETS.coverage80[0]);
 		expect(figures.coverage80).toBeLessThanOrEqual(TARGETS.coverage80[1]);
 		expect(figures.coverage95).toBeGreaterThan(figures.coverage80);
+	});
+});
+
+describe("per item, as the prep list forecasts them, on a small generated set", () => {
+	// A year of history, as the prep list's locations have; the item set is its own seed stream.
+	const figures = evaluateForecasts({ seed: 20_251_125, series: 1, days: 400, itemCategories: 8 });
+
+	it("forecasts items by their own model and by category share", () => {
+		expect(figures.items).toBeGreaterThan(40);
+		expect(figures.chosenItems["category-share"]).toBeGreaterThan(0);
+		expect(figures.chosenItems["holt-winters"]).toBeGreaterThan(0);
+	});
+
+	it(`has a held-out MASE below ${TARGETS.maxMase}, better than seasonal-naive's`, () => {
+		expect(figures.maseItems).toBeLessThan(TARGETS.maxMase);
+		expect(figures.maseItems).toBeLessThan(figures.maseItemsSeasonalNaive);
+	});
+
+	it("covers the target share of held-out days with the whole-unit 80% range the prep list prints", () => {
+		expect(figures.coverage80ItemsPrep).toBeGreaterThanOrEqual(TARGETS.coverage80[0]);
+		expect(figures.coverage80ItemsPrep).toBeLessThanOrEqual(TARGETS.coverage80[1]);
+		expect(figures.coverage95Items).toBeGreaterThan(figures.coverage80Items);
 	});
 });

@@ -319,3 +319,91 @@ export function generateDemandSeries(options: DemandOptions): SyntheticSeries[] 
 	}
 	return result;
 }
+
+export interface SyntheticItemSeries {
+	id: string;
+	/** The day (index into the category's values) of the item's launch; nothing sells before it. */
+	launchDay: number;
+	values: number[];
+}
+
+export interface SyntheticCategoryItems {
+	id: string;
+	start: string;
+	/** The category's daily units: the sum of its items' (as the read models keep them). */
+	values: number[];
+	items: SyntheticItemSeries[];
+}
+
+export interface ItemDemandOptions {
+	seed: number;
+	categories: number;
+	days: number;
+	start?: string;
+}
+
+/**
+ * Daily units of the items of categories at one location: each category has
+ * the structure of `generateDemandSeries` (level, weekly profile, trend,
+ * holidays, a day's shock shared by its items); its three to eight items
+ * split it by appeal that drifts from day to day, each with its own noise on
+ * top, and about one item in five launched late in the history. Item counts
+ * are low (a few units a day, some well under one). Its own seed stream, so
+ * it leaves the other generators' output alone.
+ */
+export function generateItemDemand(options: ItemDemandOptions): SyntheticCategoryItems[] {
+	const random = new Random((options.seed ^ 0x17e4_d3a1) >>> 0);
+	const start = options.start ?? "2025-01-06";
+	const result: SyntheticCategoryItems[] = [];
+	for (let index = 0; index < options.categories; index++) {
+		const level = 8 + Math.exp(Math.log(25) + 0.7 * random.normal());
+		const weekend = 0.1 + 0.5 * random.next();
+		const midweekDip = 0.15 * random.next();
+		const weekly = [
+			1 - midweekDip,
+			1 - midweekDip / 2,
+			1,
+			1 + weekend / 3,
+			1 + weekend,
+			1 + weekend * 0.9,
+			1 - weekend / 4,
+		];
+		const growthPerYear = -0.1 + 0.5 * random.next();
+		const dispersion = 15 + 25 * random.next();
+		const itemCount = 3 + random.int(6);
+		const items = Array.from({ length: itemCount }, (_, item) => ({
+			id: `cat-${index}-item-${item}`,
+			logAppeal: 0.9 * random.normal(),
+			launchDay: random.chance(0.2) ? options.days - 20 - random.int(100) : 0,
+			itemDispersion: 8 + 30 * random.next(),
+			values: new Array<number>(options.days).fill(0),
+		}));
+		const values = new Array<number>(options.days).fill(0);
+		for (let day = 0; day < options.days; day++) {
+			const holiday = HOLIDAYS[addDays(start, day).slice(5)];
+			const mean =
+				level *
+				weekly[day % 7] *
+				Math.max(0.1, 1 + (growthPerYear * day) / 365) *
+				(holiday ?? 1) *
+				(random.gamma(dispersion) / dispersion);
+			// Tastes drift: each item's appeal takes a small random step a day.
+			for (const item of items) item.logAppeal += 0.015 * random.normal();
+			const live = items.filter((item) => day >= item.launchDay);
+			const total = live.reduce((sum, item) => sum + Math.exp(item.logAppeal), 0);
+			for (const item of live) {
+				const share = Math.exp(item.logAppeal) / total;
+				const units = random.poisson(mean * share * (random.gamma(item.itemDispersion) / item.itemDispersion));
+				item.values[day] = units;
+				values[day] += units;
+			}
+		}
+		result.push({
+			id: `category-${index}`,
+			start,
+			values,
+			items: items.map((item) => ({ id: item.id, launchDay: Math.max(0, item.launchDay), values: item.values })),
+		});
+	}
+	return result;
+}
