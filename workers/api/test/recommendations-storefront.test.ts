@@ -13,6 +13,7 @@ import { WEEKDAYS } from "../src/menu/domain/availability";
 import { bearer, call, json, send } from "./helpers";
 
 const SLUG = "reco-store-test";
+const CLOSED = "reco-store-closed";
 const db = database(env.DB);
 const orders = database(env.ORDERS_EU);
 
@@ -64,6 +65,34 @@ beforeAll(async () => {
 			item(ITEMS.shake, "Milkshake", ["milk"]),
 			item(ITEMS.cola, "Cola", []),
 		]);
+	// A location that is never open: its carts are for later slots.
+	await db.insert(schema.locations).values({
+		slug: CLOSED,
+		name: "GoodFood Closed Test",
+		addressLine: "3 Test Street",
+		city: "London",
+		postcode: "W1 1AC",
+		country: "GB",
+		latitude: 51.5,
+		longitude: -0.12,
+		timeZone: "Europe/London",
+		region: "eu",
+		currency: "GBP",
+		taxRateBps: 2000,
+		pricesIncludeTax: true,
+		openingHours: Object.fromEntries(WEEKDAYS.map((day) => [day, []])),
+	});
+	await db.insert(schema.categories).values({ id: "cat-rst-closed", locationSlug: CLOSED, name: "All", position: 1 });
+	await db.insert(schema.items).values([
+		{ ...item("itm-rst-closed-soup", "Soup", []), locationSlug: CLOSED, categoryId: "cat-rst-closed" },
+		{ ...item("itm-rst-closed-bread", "Bread", []), locationSlug: CLOSED, categoryId: "cat-rst-closed" },
+		{
+			...item("itm-rst-closed-pie", "Pie", []),
+			locationSlug: CLOSED,
+			categoryId: "cat-rst-closed",
+			soldOut: true,
+		},
+	]);
 	const pair = (a: string, b: string, ordersTogether: number) => {
 		const [itemA, itemB] = [a, b].sort();
 		return { locationSlug: SLUG, itemA, itemB, ordersTogether };
@@ -134,5 +163,15 @@ describe("the cart's goes well with", () => {
 
 	it("never suggests an item with an allergen the customer avoids", async () => {
 		expect(idsOf(await goesWellWith(await burgerCart(), "milk"))).toEqual([ITEMS.fries, ITEMS.cola]);
+	});
+
+	it("still suggests for a cart while the location is closed (an order for later), never what is sold out", async () => {
+		const created = await send("POST", "/api/v1/carts", { locationSlug: CLOSED });
+		const { id } = await json<{ id: string }>(created);
+		const added = await send("POST", `/api/v1/carts/${id}/items`, { itemId: "itm-rst-closed-soup", quantity: 1 });
+		expect(added.status, await added.clone().text()).toBe(201);
+		const response = await call(`/api/v1/recommendations?location=${CLOSED}&cart=${id}&count=4`);
+		expect(response.status).toBe(200);
+		expect(idsOf(await json<Answer>(response))).toEqual(["itm-rst-closed-bread"]);
 	});
 });

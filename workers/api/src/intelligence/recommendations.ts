@@ -64,7 +64,9 @@ export async function recommendationsFor(c: Context<AppEnv>, request: Recommenda
 		id: item.id,
 		name: item.name,
 		allergens: item.allergens,
-		availableNow: item.availableNow,
+		// While the location is closed a cart is for a later slot, as the storefront lets it be: an item
+		// unavailable only because of that may still be suggested; sold out or outside its hours may not.
+		availableNow: item.availableNow || item.unavailableReason === "closed",
 	}));
 	const suggestions = recommend({
 		model,

@@ -40,7 +40,7 @@ export const intelligenceRoutes = createRouter()
 			tags: ["Recommendations"],
 			summary: "Items to suggest: for the signed-in customer's taste, a cart's contents, or what is popular",
 			description:
-				"Item-to-item collaborative filtering over what is ordered together at the location (its orders in every region), personalised by a signed-in customer's past orders there; popularity when there is nothing to go on. Never suggests an item in the cart, one with an allergen the customer avoids, or one that cannot be ordered right now.",
+				"Item-to-item collaborative filtering over what is ordered together at the location (its orders in every region), personalised by a signed-in customer's past orders there; popularity when there is nothing to go on. Never suggests an item in the cart, one with an allergen the customer avoids, one sold out, or one outside the hours it is served; while the location is closed (a cart for a later slot), the rest of the menu may be suggested.",
 			request: { query: RecommendationsQuery },
 			responses: {
 				200: jsonContent(RecommendationsSchema, "Suggestions, best first"),
