@@ -8,7 +8,7 @@
 import { createRouter } from "@goodfood/platform/app";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
-import { objectIn, type Region } from "@goodfood/platform/regions";
+import { objectIn } from "@goodfood/platform/regions";
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_DAYS_AHEAD, MIN_LEAD_MINUTES } from "../cart/domain/checkout";
 import { currentRegionOf } from "../cart/location-region";
@@ -18,7 +18,6 @@ import { invalid } from "../intelligence/invalid";
 import { localClock } from "../menu/domain/availability";
 import { findLocation, toLocationSummary } from "../menu/repository";
 import { SlotCapacitySchema, SlugParam } from "../menu/schemas";
-import type { LocationKitchenRpc } from "./contract";
 import { bookableSlots, SLOT_MINUTES, type SlotLoad, slotsOfDate } from "./domain/slots";
 
 const SlotsQuery = z.object({
@@ -55,11 +54,6 @@ const SlotListSchema = z
 	})
 	.openapi("SlotList");
 
-/** The location's kitchen object, as far as this route asks it. */
-function kitchenOf(env: Env, region: Region, slug: string): Pick<LocationKitchenRpc, "slotBookings"> {
-	return objectIn(env.LOCATION_KITCHENS, region, slug) as unknown as Pick<LocationKitchenRpc, "slotBookings">;
-}
-
 export const slotRoutes = createRouter().openapi(
 	createRoute({
 		method: "get",
@@ -89,7 +83,10 @@ export const slotRoutes = createRouter().openapi(
 		if (daySlots.length > 0 && limited) {
 			// Bookings live in the kitchen of the location's current region, where its new carts reserve.
 			const region = await currentRegionOf(c.env, c.var.d1, slug);
-			const booked = await kitchenOf(c.env, region, slug).slotBookings(daySlots[0].start, daySlots.at(-1)?.end ?? "");
+			const booked = await objectIn(c.env.LOCATION_KITCHENS, region, slug).slotBookings(
+				daySlots[0].start,
+				daySlots.at(-1)?.end ?? "",
+			);
 			for (const { start, orders, units } of booked) bookings.set(new Date(start).toISOString(), { orders, units });
 		}
 		const slots = bookableSlots(daySlots, capacity, bookings, now, {
