@@ -43,6 +43,9 @@ import type {
 	PlacedOrderView,
 	UpdateLineInput,
 } from "../../workers/api/src/cart/schemas";
+import type { KitchenProgress, ReservationAnswer } from "../../workers/api/src/kitchen/contract";
+import { followingSlots, slotOf } from "../../workers/api/src/kitchen/domain/slots";
+import { kitchenOf } from "../../workers/api/src/kitchen/kitchens";
 import type { LocationSummary } from "../../workers/api/src/menu/domain/document";
 import { actorOf, mayAccess, type OrderAccess, trackingTokenFor } from "../../workers/api/src/ordering/domain/access";
 import { erasePlacedPayload } from "../../workers/api/src/ordering/domain/erasure";
@@ -121,6 +124,28 @@ const KEY_REUSED: RuleViolation = {
 	message: "This Idempotency-Key was used with a different request",
 };
 
+/**
+ * A call the location's kitchen is owed (kept in this object's storage until
+ * it succeeds): the order's stock and slot given back, or its queue progress.
+ * One at a time: a release supersedes any progress.
+ */
+type KitchenCall = { kind: "release" } | { kind: "progress"; progress: KitchenProgress; at: string };
+/** A kitchen call as stored: for which order at which location, and when the alarm tries it next. */
+type OwedKitchenCall = KitchenCall & { orderId: string; slug: string; nextAt: number };
+const KITCHEN_OWED = "kitchen-owed";
+/** A kitchen call that failed is tried again by the alarm after this long. */
+const KITCHEN_RETRY_MS = 30_000;
+
+/** What a status change owes the kitchen: stock back when the order will never be made, off the queue when it is. */
+function kitchenCallFor(type: OrderEventData["type"], at: Date): KitchenCall | null {
+	if (type === "OrderRejected" || type === "OrderCancelled") return { kind: "release" };
+	if (type === "OrderReady") return { kind: "progress", progress: "ready", at: at.toISOString() };
+	if (type === "OrderPickedUp" || type === "OrderOutForDelivery" || type === "OrderDelivered") {
+		return { kind: "progress", progress: "handed_over", at: at.toISOString() };
+	}
+	return null;
+}
+
 /** What a placement's idempotency record keeps: the order's id; a replay answers the order as it is now. */
 type StoredPlacement = { orderId: string };
 
@@ -135,6 +160,8 @@ export class CartDurableObject extends DurableObject<Env> {
 	private readonly placements = new InFlightCalls<Outcome<OrderPlacement>>();
 	/** When the alarm is set for, null for none: read once on start, then kept as this instance sets it. */
 	private alarmAt: number | null = null;
+	/** This instance's kitchen calls, one after another: a retried checkout's reservation never overtakes the release before it. */
+	private kitchenCalls: Promise<unknown> = Promise.resolve();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -354,8 +381,11 @@ export class CartDurableObject extends DurableObject<Env> {
 				// void or refund becomes a job (retried until the provider says yes); money
 				// taken at the counter is recorded at once.
 				const settlement = settlementFor(change.status, order.payment);
+				let owed: KitchenCall | null = null;
 				const { appended, collected } = this.ctx.storage.transactionSync(() => {
 					const appended = this.store.append(order.orderId, event, now, span.trace, call.requestId, checkAt);
+					owed = kitchenCallFor(event.type, now);
+					if (owed) this.oweKitchen(owed, order.orderId, order.locationSlug);
 					const collected =
 						settlement.kind === "collect"
 							? this.store.append(
@@ -389,6 +419,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					return { appended, collected };
 				});
 				this.sendRecorded(collected ? [appended.outbox, collected.outbox] : [appended.outbox], checkAt, span);
+				if (owed) this.payKitchen(span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
 				this.announce(updated, appended.recorded, span);
@@ -557,6 +588,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		await reconcileOrderEvents(this.store.outbox, this.env);
 		await sendOrderEvents(this.store.outbox, this.env);
 		await this.traced("paymentAlarm", {}, (span) => this.paymentAlarm(span), { routine: true });
+		await this.traced("kitchenAlarm", {}, (span) => this.kitchenAlarm(span), { routine: true });
 		const expiredBefore = Date.now() - IDEMPOTENCY_TTL_MS;
 		let oldestAnswer = this.store.oldestAnswerAt();
 		// A write only when there is something to forget.
@@ -603,35 +635,48 @@ export class CartDurableObject extends DurableObject<Env> {
 			if (!createFirst) for (const change of changes) this.store.setUnitPrice(change.lineId, change.newUnitPrice);
 			throw pricesChanged(changes, location.currency);
 		}
-		const event = orderPlaced({ location, input, when, customerId: cart.owner_id, lines, now });
-		checkPaymentChoice(location, input, event.payload.totals);
+		const placed = orderPlaced({ location, input, when, customerId: cart.owner_id, lines, now });
+		checkPaymentChoice(location, input, placed.payload.totals);
 		const byCard = input.payment.method === "card";
 		const stored: StoredPlacement = { orderId: cart.order_id };
+
+		// The kitchen's stock and slot, taken atomically on its object: the one call a checkout adds.
+		// A retry of this order replaces its earlier reservation there.
+		const reservation = await this.reserve(cart.order_id, location, lines, items, when, now);
+		const event = { ...placed, payload: { ...placed.payload, predictedReadyAt: reservation.predictedReadyAt } };
 
 		// Everything below is one transaction with no awaits: the order, its outbox row,
 		// the idempotency record and the cart's new status land together or not at all.
 		// An order paid by card is recorded but not published: nobody but the customer
 		// sees it until the card is authorised.
-		const latest = this.store.cart();
-		if (createFirst ? latest : latest?.status !== "open" || latest.revision !== revision) {
-			throw violation("conflict", "The cart changed while checking out; try again");
-		}
 		const checkAt = this.firstCheckAt(now);
-		const placement = this.ctx.storage.transactionSync(
-			(): { recorded: RecordedEvent; envelope?: OrderEventEnvelope; outbox?: OutboxEntry } => {
-				createFirst?.();
-				const appended = byCard
-					? { recorded: this.store.record(cart.order_id, event, now).recorded }
-					: this.store.append(cart.order_id, event, now, span.trace, requestId, checkAt);
-				this.store.checkOut(now, byCard ? now.getTime() + PAYMENT_DUE_MS : null);
-				this.store.idempotency.save(idempotency.key, {
-					fingerprint: idempotency.fingerprint,
-					response: JSON.stringify(stored),
-					storedAt: now.getTime(),
-				});
-				return appended;
-			},
-		);
+		let placement: { recorded: RecordedEvent; envelope?: OrderEventEnvelope; outbox?: OutboxEntry };
+		try {
+			const latest = this.store.cart();
+			if (createFirst ? latest : latest?.status !== "open" || latest.revision !== revision) {
+				throw violation("conflict", "The cart changed while checking out; try again");
+			}
+			placement = this.ctx.storage.transactionSync(
+				(): { recorded: RecordedEvent; envelope?: OrderEventEnvelope; outbox?: OutboxEntry } => {
+					createFirst?.();
+					const appended = byCard
+						? { recorded: this.store.record(cart.order_id, event, now).recorded }
+						: this.store.append(cart.order_id, event, now, span.trace, requestId, checkAt);
+					this.store.checkOut(now, byCard ? now.getTime() + PAYMENT_DUE_MS : null);
+					this.store.idempotency.save(idempotency.key, {
+						fingerprint: idempotency.fingerprint,
+						response: JSON.stringify(stored),
+						storedAt: now.getTime(),
+					});
+					return appended;
+				},
+			);
+		} catch (error) {
+			// Not placed after all: what the kitchen holds for it goes back.
+			this.oweKitchen({ kind: "release" }, cart.order_id, location.slug);
+			this.payKitchen(span);
+			throw error;
+		}
 		const order = this.order();
 		if (!order) throw new Error("order vanished after it was placed");
 		if (placement.outbox && placement.envelope) {
@@ -650,6 +695,114 @@ export class CartDurableObject extends DurableObject<Env> {
 		);
 	}
 
+	/**
+	 * Reserves the order's stock and slot at its location's kitchen, after any
+	 * kitchen call this instance still has under way for it; a refusal becomes
+	 * the checkout's answer (the lines short, or the slots still free).
+	 */
+	private async reserve(
+		orderId: string,
+		location: LocationSummary,
+		lines: DraftLine[],
+		items: LocationCatalogue["items"],
+		when: { at: Date; requestedFor: string | null },
+		now: Date,
+	): Promise<Extract<ReservationAnswer, { ok: true }>> {
+		// A new reservation replaces the old one: a release still owed for it is moot.
+		if (this.owedKitchen()?.kind === "release") this.ctx.storage.kv.delete(KITCHEN_OWED);
+		const kitchen = kitchenOf(this.env, regionNamed(this.env, regionOfId(orderId)), location.slug);
+		const request = {
+			orderId,
+			lines: lines.map((line) => ({
+				lineId: line.lineId,
+				itemId: line.itemId,
+				categoryId: items.get(line.itemId)?.categoryId ?? line.categoryId,
+				optionIds: line.options.map((option) => option.optionId),
+				quantity: line.quantity,
+			})),
+			placedAt: now.toISOString(),
+			requestedFor: when.requestedFor,
+			timeZone: location.timeZone,
+			slot: { start: slotOf(when.at), capacity: location.slotCapacity },
+			alternatives: followingSlots(location, when.at, 4),
+		};
+		const answer: ReservationAnswer = await this.kitchenCall(
+			async () => (await kitchen.reserve(request)) as ReservationAnswer,
+		);
+		if (answer.ok) return answer;
+		if (answer.code === "out_of_stock") {
+			const named = new Map(lines.map((line) => [line.lineId, line.name]));
+			const what = [...new Set(answer.lines.map((line) => named.get(line.lineId) ?? line.itemId))].join(", ");
+			throw violation("out_of_stock", `Not enough left of ${what}; change the quantity or remove it`, {
+				lines: answer.lines,
+			});
+		}
+		throw violation("slot_full", "That time is fully booked; choose another", { freeSlots: answer.freeSlots });
+	}
+
+	/** Runs a call to the kitchen after the ones this instance started before it. */
+	private kitchenCall<T>(run: () => Promise<T>): Promise<T> {
+		const result = this.kitchenCalls.then(run, run);
+		this.kitchenCalls = result.catch(() => undefined);
+		return result;
+	}
+
+	/** Stores a kitchen call the order owes, in the caller's transaction; a release supersedes progress. */
+	private oweKitchen(call: KitchenCall, orderId: string, slug: string): void {
+		if (call.kind === "progress" && this.owedKitchen()?.kind === "release") return;
+		const owed: OwedKitchenCall = { ...call, orderId, slug, nextAt: Date.now() + KITCHEN_RETRY_MS };
+		this.ctx.storage.kv.put(KITCHEN_OWED, owed);
+	}
+
+	private owedKitchen(): OwedKitchenCall | undefined {
+		return this.ctx.storage.kv.get<OwedKitchenCall>(KITCHEN_OWED);
+	}
+
+	/** Makes the owed kitchen call after the answer; the alarm retries it until it succeeds. */
+	private payKitchen(span: CallSpan): void {
+		const owed = this.owedKitchen();
+		if (!owed) return;
+		this.alarmBy(owed.nextAt);
+		this.ctx.waitUntil(
+			this.runKitchenCall(owed).catch((error: unknown) => {
+				span.log.warn("kitchen call failed; the alarm retries it", {
+					orderId: owed.orderId,
+					kind: owed.kind,
+					error: errorText(error),
+				});
+			}),
+		);
+	}
+
+	private async runKitchenCall(owed: OwedKitchenCall): Promise<void> {
+		const kitchen = kitchenOf(this.env, regionNamed(this.env, regionOfId(owed.orderId)), owed.slug);
+		await this.kitchenCall(async () => {
+			if (owed.kind === "release") await kitchen.release(owed.orderId);
+			else await kitchen.progress(owed.orderId, owed.progress, owed.at);
+		});
+		// Done, unless another call was owed meanwhile.
+		const current = this.owedKitchen();
+		if (current && JSON.stringify(current) === JSON.stringify(owed)) this.ctx.storage.kv.delete(KITCHEN_OWED);
+	}
+
+	/** The alarm's kitchen work: the owed call, when it is due. */
+	private async kitchenAlarm(span: CallSpan): Promise<void> {
+		const owed = this.owedKitchen();
+		if (!owed || owed.nextAt > Date.now()) return;
+		// Held back while it runs, so a failure leaves it due again later.
+		const held = { ...owed, nextAt: Date.now() + KITCHEN_RETRY_MS };
+		this.ctx.storage.kv.put(KITCHEN_OWED, held);
+		try {
+			await this.runKitchenCall(held);
+		} catch (error) {
+			span.log.warn("kitchen call failed; retrying", {
+				orderId: owed.orderId,
+				kind: owed.kind,
+				error: errorText(error),
+			});
+		}
+	}
+
 	/** What the customer is told of a placement: the order's id, status and payment as they are now. */
 	private async placedView(order: OrderState): Promise<PlacedOrderView> {
 		return {
@@ -657,6 +810,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			status: order.status === "awaiting_payment" ? "awaiting_payment" : "placed",
 			trackingToken: await this.trackingToken(order.orderId),
 			payment: paymentView(order.payment, this.actionUrl()),
+			predictedReadyAt: order.predictedReadyAt,
 		};
 	}
 
@@ -809,8 +963,11 @@ export class CartDurableObject extends DurableObject<Env> {
 		const { recorded } = this.ctx.storage.transactionSync(() => {
 			const result = this.store.record(order.orderId, failed, now);
 			this.store.reopen(now.getTime());
+			// Never paid: the kitchen gives its stock and slot back (a retry reserves again).
+			this.oweKitchen({ kind: "release" }, order.orderId, order.locationSlug);
 			return result;
 		});
+		this.payKitchen(span);
 		const updated = this.order();
 		if (updated) this.announce(updated, recorded, span, { kitchen: false });
 		this.alarmBy(now.getTime() + CART_IDLE_TTL_MS);
@@ -1262,6 +1419,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			expiry,
 			cart?.payment_due_at ?? null,
 			this.payments.nextJobAt(),
+			this.owedKitchen()?.nextAt ?? null,
 		].filter((time): time is number => time !== null);
 		if (candidates.length === 0) {
 			void this.ctx.storage.deleteAlarm();

@@ -167,6 +167,9 @@ export const PlacedOrderView = z
 		}),
 		trackingToken: z.string().openapi({ description: "Lets a guest read and follow the order; shown once" }),
 		payment: PaymentView,
+		predictedReadyAt: z.iso.datetime().nullable().openapi({
+			description: "When the kitchen expects to have it ready, from the orders ahead of it at placement",
+		}),
 	})
 	.openapi("PlacedOrder");
 export type PlacedOrderView = z.infer<typeof PlacedOrderView>;

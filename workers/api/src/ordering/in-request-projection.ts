@@ -80,5 +80,6 @@ export async function answerPlacement(c: Context<AppEnv>, placement: OrderPlacem
 		status: placed.status,
 		trackingToken: placed.trackingToken,
 		payment: placed.payment,
+		predictedReadyAt: placed.predictedReadyAt,
 	};
 }
