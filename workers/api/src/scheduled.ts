@@ -7,6 +7,7 @@ import { spanLogger } from "@goodfood/platform/log";
 import { continueTrace, formatTraceparent } from "@goodfood/platform/trace";
 import { finishErasures } from "./accounts/erasure";
 import { precomputeNightly } from "./intelligence/scheduled";
+import { learnPrepTimesNightly } from "./kitchen/prep-times-job";
 import { reconcilePaymentsNightly } from "./payments/reconcile-cron";
 
 export const CRONS = {
@@ -28,6 +29,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
 			for (const job of [
 				() => precomputeNightly(env, now, controller.cron, log),
 				() => reconcilePaymentsNightly(env, now, log, { traceparent: formatTraceparent(trace) }),
+				() => learnPrepTimesNightly(env, now, log),
 			]) {
 				await job().catch((error: unknown) => failures.push(error));
 			}
