@@ -80,7 +80,7 @@ beforeAll(async () => {
 		currency: "GBP",
 		taxRateBps: 2000,
 		pricesIncludeTax: true,
-		openingHours: Object.fromEntries(WEEKDAYS.map((day) => [day, []])),
+		openingHours: Object.fromEntries(WEEKDAYS.map((day) => [day, []])) as unknown as typeof allDay,
 	});
 	await db.insert(schema.categories).values({ id: "cat-rst-closed", locationSlug: CLOSED, name: "All", position: 1 });
 	await db.insert(schema.items).values([
