@@ -27,6 +27,7 @@ import type {
 	Registration,
 	SimulatorAuthentication,
 	SimulatorIntent,
+	SlotList,
 	SoldOutResult,
 	StaffOrderList,
 	StatusChange,
@@ -51,6 +52,11 @@ export function fetchMenu(slug: string): Promise<Menu> {
 /** The same menu from the origin, for staff screens that must see their own writes. */
 export function fetchMenuFromOrigin(slug: string): Promise<Menu> {
 	return request(`${V1}/locations/${enc(slug)}/menu`);
+}
+
+/** The slots of the location's local date a checkout can ask for, with the room each has left. */
+export function fetchSlots(slug: string, date: string): Promise<SlotList> {
+	return request(`${V1}/locations/${enc(slug)}/slots?date=${enc(date)}`, { authenticated: false });
 }
 
 export function createCart(locationSlug: string): Promise<Cart> {

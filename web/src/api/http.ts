@@ -39,6 +39,15 @@ export class ApiFailure extends Error {
 		}
 		return [];
 	}
+
+	/** The slots a slot_full refusal offers instead (ISO starts, soonest first). */
+	get freeSlots(): string[] {
+		const details = this.details as { freeSlots?: unknown } | undefined;
+		if (details && Array.isArray(details.freeSlots)) {
+			return details.freeSlots.filter((start): start is string => typeof start === "string");
+		}
+		return [];
+	}
 }
 
 /** Where requests get their bearer token, and how they renew it once when it has expired. */

@@ -49,6 +49,10 @@ export type ModifierOption = ModifierGroup["options"][number];
 export type AvailabilityWindow = MenuCategory["availability"][number];
 export type Money = MenuItem["price"];
 
+/** A local date's 15-minute slots with the room each has left (GET /locations/{slug}/slots). */
+export type SlotList = Answer<V1["locations"][":slug"]["slots"]["$get"]>;
+export type Slot = SlotList["slots"][number];
+
 // Carts and checkout
 export type Cart = Answer<V1["carts"][":cartId"]["$get"]>;
 export type CartLine = Cart["lines"][number];

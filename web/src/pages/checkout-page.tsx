@@ -7,7 +7,7 @@
  * Stripe is the provider (GET /payments/config), by Stripe Elements.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { checkout, fetchMenu, fetchPaymentsConfig, getCart, updateProfile } from "../api/endpoints";
+import { checkout, fetchMenu, fetchPaymentsConfig, fetchSlots, getCart, updateProfile } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
 import type {
 	Cart,
@@ -17,6 +17,7 @@ import type {
 	Menu,
 	PaymentInput,
 	PaymentsConfig,
+	SlotList,
 } from "../api/types";
 import {
 	CARD_FIELDS,
@@ -30,9 +31,10 @@ import { CartLines, TotalsTable } from "../components/cart-summary";
 import { TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { type StripeCard, StripeCardField, tokeniseCard } from "../components/stripe-card-field";
-import { formatMoney, toMinor } from "../format";
-import { timeSlots } from "../hours";
+import { formatClock, formatDayTime, formatMoney, toMinor } from "../format";
+import { type SlotDay, timeSlots } from "../hours";
 import { goTo, Link, navigate } from "../router";
+import { announce } from "../state/announcer";
 import { forgetCart, loadCart, useCart } from "../state/cart";
 import { replaceProfile, useSession } from "../state/session";
 import { newIdempotencyKey, rememberAwaitingAuthentication, rememberTrackingToken } from "../state/tracking";
@@ -67,6 +69,41 @@ function tipMinor(choice: TipChoice, custom: string, cart: Cart | null): number 
 		return Number.isFinite(major) && major > 0 ? toMinor(major, cart.currency) : 0;
 	}
 	return Math.round((cart.totals.subtotal.amount * Number(choice)) / 100);
+}
+
+interface SlotChoice {
+	value: string;
+	label: string;
+	/** Why it cannot be chosen (full, or too little room for this order), or null. */
+	refused: string | null;
+}
+
+/**
+ * The day's times to choose from: the server's slots with their room when it
+ * has answered for this day, else the opening-hours slots worked out here
+ * (the checkout still refuses a full one with slot_full).
+ */
+function slotChoices(day: SlotDay | undefined, list: SlotList | null, units: number): SlotChoice[] {
+	if (!day) return [];
+	if (list?.date !== day.date) return day.slots.map((slot) => ({ ...slot, refused: null }));
+	return list.slots.map((slot) => {
+		const { orders, units: left } = slot.remaining;
+		const refused = slot.full
+			? "Full"
+			: orders !== null && orders < 1
+				? "Full"
+				: left !== null && left < units
+					? `Room for ${left} more item${left === 1 ? "" : "s"}`
+					: null;
+		return { value: slot.start, label: formatClock(slot.start, list.timeZone), refused };
+	});
+}
+
+/** "Ready in about 12 min" from the kitchen's prediction, or null without one. */
+export function readyInText(predictedReadyAt: string | null | undefined, now = Date.now()): string | null {
+	if (!predictedReadyAt) return null;
+	const minutes = Math.max(1, Math.round((Date.parse(predictedReadyAt) - now) / 60_000));
+	return `Ready in about ${minutes} min`;
 }
 
 function locate(): Promise<{ latitude: number; longitude: number }> {
@@ -201,6 +238,12 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	const [when, setWhen] = useState<"asap" | "later">("asap");
 	const [day, setDay] = useState<string>("");
 	const [slot, setSlot] = useState<string>("");
+	/** The server's slots of the chosen day, with their room; null until it answers. */
+	const [slotList, setSlotList] = useState<SlotList | null>(null);
+	/** What a checkout refused as full offered instead (ISO starts). */
+	const [freeSlots, setFreeSlots] = useState<string[]>([]);
+	/** Bumped to read the day's slots again (after a slot_full refusal). */
+	const [slotsAsked, setSlotsAsked] = useState(0);
 	const [contact, setContact] = useState({
 		name: profile?.name ?? "",
 		email: profile?.email ?? "",
@@ -235,7 +278,22 @@ export function CheckoutPage({ slug }: { slug: string }) {
 
 	const days = useMemo(() => (menu ? timeSlots(menu.location) : []), [menu]);
 	const slotsOfDay = days.find((entry) => entry.date === day) ?? days[0];
-	const chosenSlot = slotsOfDay?.slots.some((entry) => entry.value === slot) ? slot : slotsOfDay?.slots[0]?.value;
+	const choices = slotChoices(slotsOfDay, slotList, cart?.itemCount ?? 1);
+	const open = choices.filter((entry) => entry.refused === null);
+	const chosenSlot = open.some((entry) => entry.value === slot) ? slot : open[0]?.value;
+	const slotDate = when === "later" ? slotsOfDay?.date : undefined;
+
+	// The chosen day's room per slot; a failed read leaves the times worked out here.
+	useEffect(() => {
+		if (!slotDate) return;
+		let current = true;
+		fetchSlots(slug, slotDate)
+			.then((list) => current && setSlotList(list))
+			.catch(() => current && setSlotList(null));
+		return () => {
+			current = false;
+		};
+	}, [slug, slotDate, slotsAsked]);
 	const tipAmount = tipMinor(tip, customTip, cart);
 
 	// Totals depend on the fulfilment (delivery fee) and the tip, so the server prices them again.
@@ -313,6 +371,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 		setError(null);
 		setFieldErrors({});
 		setLineProblems({});
+		setFreeSlots([]);
 		if (!current) return;
 		let deliveryAddress: DeliveryAddress | undefined;
 		if (fulfilment === "delivery") {
@@ -367,6 +426,9 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				return;
 			}
 			forgetCart(slug);
+			// The order page shows when it will be ready; say how soon as the page changes.
+			const readyIn = readyInText(placed.predictedReadyAt);
+			announce(readyIn ? `Order placed. ${readyIn}.` : "Order placed.");
 			navigate(`/orders/${placed.orderId}`);
 		} catch (failure) {
 			setError(messageOf(failure));
@@ -380,6 +442,16 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				const problems: Record<string, string> = {};
 				for (const lineId of failure.lineIds) problems[lineId] = failure.message;
 				setLineProblems(problems);
+				if (failure.code === "slot_full") {
+					setFreeSlots(failure.freeSlots);
+					setFieldErrors({
+						requestedTime:
+							failure.freeSlots.length > 0
+								? "That time has just filled up. Choose one of the times below that still has room."
+								: "That time has just filled up, and none soon after has room; choose another day.",
+					});
+					setSlotsAsked((asked) => asked + 1);
+				}
 				// The cart now holds the new prices; show them.
 				if (failure.code === "prices_changed" || failure.code === "payment_amount_mismatch") {
 					loadCart(slug).catch(() => undefined);
@@ -500,12 +572,15 @@ export function CheckoutPage({ slug }: { slug: string }) {
 							<div class="field">
 								<label for="slot-time">Time ({menu.location.timeZone.split("/").pop()?.replace("_", " ")} time)</label>
 								<select id="slot-time" value={chosenSlot} onChange={(event) => setSlot(event.currentTarget.value)}>
-									{slotsOfDay?.slots.map((entry) => (
-										<option key={entry.value} value={entry.value}>
-											{entry.label}
+									{choices.map((entry) => (
+										<option key={entry.value} value={entry.value} disabled={entry.refused !== null}>
+											{entry.refused ? `${entry.label} · ${entry.refused}` : entry.label}
 										</option>
 									))}
 								</select>
+								{choices.length > 0 && open.length === 0 && (
+									<p class="muted small">Every time left on this day is full; choose another day.</p>
+								)}
 							</div>
 						</div>
 					)}
@@ -513,6 +588,27 @@ export function CheckoutPage({ slug }: { slug: string }) {
 						<p class="field-error" id="requestedTime-error">
 							{fieldErrors.requestedTime}
 						</p>
+					)}
+					{freeSlots.length > 0 && (
+						<fieldset class="free-slots">
+							<legend>Times with room</legend>
+							{freeSlots.map((start) => (
+								<button
+									key={start}
+									type="button"
+									onClick={() => {
+										setWhen("later");
+										setDay(days.find((entry) => entry.slots.some((s) => s.value === start))?.date ?? day);
+										setSlot(start);
+										setFreeSlots([]);
+										setFieldErrors({});
+										setError(null);
+									}}
+								>
+									{formatDayTime(start, menu.location.timeZone)}
+								</button>
+							))}
+						</fieldset>
 					)}
 				</fieldset>
 
