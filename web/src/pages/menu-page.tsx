@@ -11,6 +11,7 @@ import type { Allergen, DietaryTag, Menu, MenuCategory, MenuItem } from "../api/
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CartLines, TotalsTable } from "../components/cart-summary";
 import { CheckboxGroup } from "../components/field";
+import { GoesWellWith } from "../components/goes-well-with";
 import { availabilityNotice, ItemDialog } from "../components/item-dialog";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { formatMoney, formatWindows, tagLabel } from "../format";
@@ -82,7 +83,19 @@ function ItemCard({ item, category, onChoose }: { item: MenuItem; category: Menu
 	);
 }
 
-function CartPanel({ slug }: { slug: string }) {
+function CartPanel({
+	slug,
+	menu,
+	avoid,
+	onChoose,
+	onAdd,
+}: {
+	slug: string;
+	menu: Menu;
+	avoid: Allergen[];
+	onChoose: (item: MenuItem, category: MenuCategory) => void;
+	onAdd: (item: MenuItem) => Promise<unknown>;
+}) {
 	const cart = useCart();
 	const empty = !cart || cart.lines.length === 0;
 	return (
@@ -97,6 +110,7 @@ function CartPanel({ slug }: { slug: string }) {
 					<Link href={`/locations/${slug}/checkout`} class="button primary block">
 						Go to checkout
 					</Link>
+					<GoesWellWith slug={slug} cart={cart} menu={menu} avoid={avoid} onChoose={onChoose} onAdd={onAdd} />
 				</>
 			)}
 		</aside>
@@ -270,7 +284,16 @@ export function MenuPage({ slug }: { slug: string }) {
 					</section>
 				))}
 			</section>
-			<CartPanel slug={slug} />
+			<CartPanel
+				slug={slug}
+				menu={menu}
+				avoid={filters.avoid}
+				onChoose={(item, category) => setChosen({ item, category })}
+				onAdd={async (item) => {
+					const cart = await addToCart(slug, { itemId: item.id, quantity: 1 });
+					announce(`Added 1 × ${item.name}. Your order: ${cart.itemCount} items, ${formatMoney(cart.totals.total)}.`);
+				}}
+			/>
 			<CartBar slug={slug} />
 			{chosen && (
 				<ItemDialog
