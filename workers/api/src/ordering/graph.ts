@@ -171,6 +171,8 @@ export const orderingGraph: GraphPart = {
 			lines: [OrderLine!]!
 			totals: Totals!
 			placedAt: String!
+			"When the kitchen's load predicted it ready at placement; estimatedReadyAt replaces it once the kitchen confirms."
+			predictedReadyAt: String
 			"The expected ready time (ETA), once confirmed."
 			estimatedReadyAt: String
 			"The ETA on the location's clock (HH:MM, in timeZone)."

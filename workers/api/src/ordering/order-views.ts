@@ -36,6 +36,10 @@ export const OrderView = z
 		),
 		totals: TotalsView,
 		placedAt: z.string(),
+		predictedReadyAt: z.string().nullable().openapi({
+			description:
+				"When the kitchen's load predicted the order ready at placement (ISO); the kitchen's own estimatedReadyAt replaces it once confirmed",
+		}),
 		estimatedReadyAt: z.string().nullable(),
 		estimatedReadyAtLocal: z
 			.string()

@@ -36,6 +36,7 @@ export function orderView(order: OrderState, access: OrderAccess, actionUrl: str
 		})),
 		totals: totalsView(order.totals),
 		placedAt: order.placedAt,
+		predictedReadyAt: order.predictedReadyAt,
 		estimatedReadyAt: order.estimatedReadyAt,
 		estimatedReadyAtLocal: order.estimatedReadyAt ? localTime(order.estimatedReadyAt, order.timeZone) : null,
 		timeline: order.timeline,
