@@ -7,7 +7,19 @@ import { describe, expect, it } from "vitest";
 import { MAX_DAYS_AHEAD, MIN_LEAD_MINUTES } from "../src/cart/domain/checkout";
 import { addDays } from "../src/intelligence/domain/calendar";
 import { localClock, WEEKDAYS } from "../src/menu/domain/availability";
-import { call, errorOf, json, locationInput, STAFF, send } from "./helpers";
+import {
+	addItem,
+	call,
+	checkout,
+	errorOf,
+	json,
+	locationInput,
+	londonLunchTomorrow,
+	newCart,
+	PICKUP,
+	STAFF,
+	send,
+} from "./helpers";
 
 const ZONE = "Europe/London";
 const ROUND_THE_CLOCK = Object.fromEntries(WEEKDAYS.map((day) => [day, [{ opens: "00:00", closes: "24:00" }]]));
@@ -166,3 +178,113 @@ describe("GET /locations/{slug}/slots", () => {
 		expect((await errorOf(response)).code).toBe("not_found");
 	});
 });
+
+interface Placed {
+	orderId: string;
+	status: string;
+	predictedReadyAt: string | null;
+}
+
+/** A new location with the capacity and hours given and one coffee on its menu, and a cart holding `quantity` of it. */
+async function cartAt(
+	slotCapacity: { orders: number | null; units: number | null },
+	overrides: Record<string, unknown> = {},
+	quantity = 1,
+): Promise<{ slug: string; cartId: string }> {
+	const slug = await locationWith(slotCapacity, overrides);
+	const category = await send("POST", `/api/v1/locations/${slug}/categories`, { name: "Coffee" }, STAFF);
+	expect(category.status, await category.clone().text()).toBe(201);
+	const { id: categoryId } = await json<{ id: string }>(category);
+	const item = await send(
+		"POST",
+		`/api/v1/locations/${slug}/items`,
+		{ categoryId, name: "Cortado", price: { amount: 320, currency: "GBP" } },
+		STAFF,
+	);
+	expect(item.status, await item.clone().text()).toBe(201);
+	const { id: itemId } = await json<{ id: string }>(item);
+	const cart = await newCart(slug);
+	const added = await addItem(cart.id, { itemId, quantity });
+	expect(added.status, await added.clone().text()).toBe(201);
+	return { slug, cartId: cart.id };
+}
+
+/** Tomorrow 12:00 UTC, as the slot listing names it. */
+function lunchSlot(): string {
+	return new Date(londonLunchTomorrow()).toISOString();
+}
+
+async function slotAt(slug: string, start: string) {
+	const list = await listed(slug, localClock(new Date(start), ZONE).date);
+	const slot = list.slots.find((entry) => entry.start === start);
+	if (!slot) throw new Error(`no slot at ${start} in ${JSON.stringify(list.slots.map((entry) => entry.start))}`);
+	return slot;
+}
+
+describe("slots as orders are placed", () => {
+	it("counts each order placed into a slot off its room, until it is full", async () => {
+		const { slug, cartId } = await cartAt({ orders: 2, units: 5 }, {}, 2);
+		const start = lunchSlot();
+		expect(await slotAt(slug, start)).toMatchObject({ remaining: { orders: 2, units: 5 }, full: false });
+
+		const first = await checkout(cartId, { ...PICKUP, requestedTime: start });
+		expect(first.status, await first.clone().text()).toBe(201);
+		expect(await slotAt(slug, start)).toMatchObject({ remaining: { orders: 1, units: 3 }, full: false });
+
+		const { cartId: second } = await cartAtSameLocation(slug, 1);
+		expect((await checkout(second, { ...PICKUP, requestedTime: start })).status).toBe(201);
+		expect(await slotAt(slug, start)).toMatchObject({ remaining: { orders: 0, units: 2 }, full: true });
+		// The slot after it is untouched.
+		const next = new Date(Date.parse(start) + 15 * 60_000).toISOString();
+		expect(await slotAt(slug, next)).toMatchObject({ remaining: { orders: 2, units: 5 }, full: false });
+	});
+
+	it("refuses a checkout into a full slot with 409 slot_full naming free slots, places nothing, and takes one of them", async () => {
+		const { slug, cartId } = await cartAt({ orders: 1, units: null });
+		const start = lunchSlot();
+		expect((await checkout(cartId, { ...PICKUP, requestedTime: start })).status).toBe(201);
+
+		const { cartId: late } = await cartAtSameLocation(slug, 1);
+		const refused = await checkout(late, { ...PICKUP, requestedTime: start });
+		expect(refused.status).toBe(409);
+		const error = await errorOf(refused);
+		expect(error.code).toBe("slot_full");
+		const { freeSlots } = error.details as unknown as { freeSlots: string[] };
+		expect(freeSlots.length).toBeGreaterThan(0);
+		for (const free of freeSlots) {
+			expect(Date.parse(free)).toBeGreaterThan(Date.parse(start));
+			expect(await slotAt(slug, free)).toMatchObject({ full: false });
+		}
+
+		// Nothing placed: the cart is still open and the slot still holds the one order.
+		const cart = await json<{ status: string; orderId: string | null }>(await call(`/api/v1/carts/${late}`));
+		expect(cart.status).toBe("open");
+		expect(await slotAt(slug, start)).toMatchObject({ remaining: { orders: 0, units: null }, full: true });
+
+		const taken = await checkout(late, { ...PICKUP, requestedTime: freeSlots[0] });
+		expect(taken.status, await taken.clone().text()).toBe(201);
+		const placed = await json<Placed>(taken);
+		expect(placed.predictedReadyAt).not.toBeNull();
+		expect(await slotAt(slug, freeSlots[0])).toMatchObject({ remaining: { orders: 0, units: null }, full: true });
+	});
+
+	it("still refuses a time outside opening hours with 422 slot_unavailable naming requestedTime", async () => {
+		const hours = Object.fromEntries(WEEKDAYS.map((day) => [day, [{ opens: "08:00", closes: "09:00" }]]));
+		const { cartId } = await cartAt({ orders: 2, units: null }, { openingHours: hours });
+		const evening = `${lunchSlot().slice(0, 10)}T20:00:00.000Z`;
+		const response = await checkout(cartId, { ...PICKUP, requestedTime: evening });
+		expect(response.status).toBe(422);
+		const error = await errorOf(response);
+		expect(error.code).toBe("slot_unavailable");
+		expect(error.details).toEqual([expect.objectContaining({ field: "requestedTime" })]);
+	});
+});
+
+/** Another cart at a location `cartAt` made, with its coffee. */
+async function cartAtSameLocation(slug: string, quantity: number): Promise<{ cartId: string }> {
+	const menu = await json<{ categories: { items: { id: string }[] }[] }>(await call(`/api/v1/locations/${slug}/menu`));
+	const cart = await newCart(slug);
+	const added = await addItem(cart.id, { itemId: menu.categories[0].items[0].id, quantity });
+	expect(added.status, await added.clone().text()).toBe(201);
+	return { cartId: cart.id };
+}
