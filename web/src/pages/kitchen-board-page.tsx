@@ -9,7 +9,14 @@
  * the money; managers can refund an order handed over recently.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { changeStatus, HANDED_OVER_STATUSES, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
+import {
+	changeStatus,
+	getOrder,
+	HANDED_OVER_STATUSES,
+	KITCHEN_FEED_PROTOCOL,
+	kitchenFeed,
+	staffOrders,
+} from "../api/endpoints";
 import { currentAccessToken, messageOf } from "../api/http";
 import type { Location, OrderStatus, Profile, StaffOrder, StaffOrderPayment, StatusChange } from "../api/types";
 import { PAYMENT_STATUS_LABELS } from "../api/vocabulary";
@@ -322,6 +329,37 @@ function etaMinutesOf(value: string): number | null {
 	return minutes >= ETA_MIN && minutes <= ETA_MAX ? minutes : null;
 }
 
+/** Minutes from `now` to the kitchen-load prediction, as the ETA field takes them; null without one. */
+export function predictedEtaMinutes(predictedReadyAt: string | null, now: number): number | null {
+	if (!predictedReadyAt) return null;
+	const minutes = Math.round((Date.parse(predictedReadyAt) - now) / 60_000);
+	return Math.min(ETA_MAX, Math.max(ETA_MIN, minutes));
+}
+
+/**
+ * Pre-fills a new order's ETA field with the prediction made at checkout, in
+ * minutes from now, unless the cook has typed in it already. The staff list
+ * does not carry the prediction, so it is read from the order itself.
+ */
+function usePredictedEta(order: StaffOrder, setEta: (value: string) => void) {
+	const typed = useRef(false);
+	useEffect(() => {
+		if (order.status !== "placed") return;
+		let stopped = false;
+		getOrder(order.id)
+			.then((full) => {
+				const minutes = predictedEtaMinutes(full.predictedReadyAt, Date.now());
+				if (!stopped && !typed.current && minutes !== null) setEta(String(minutes));
+			})
+			// Without it the field keeps the default, and the cook types their own.
+			.catch(() => undefined);
+		return () => {
+			stopped = true;
+		};
+	}, [order.id, order.status, setEta]);
+	return typed;
+}
+
 function OrderCard({
 	order,
 	location,
@@ -332,6 +370,7 @@ function OrderCard({
 	onChanged: (override: Override) => void;
 }) {
 	const [eta, setEta] = useState(String(DEFAULT_ETA_MINUTES));
+	const typedEta = usePredictedEta(order, setEta);
 	const [etaError, setEtaError] = useState<string | null>(null);
 	const etaInput = useRef<HTMLInputElement>(null);
 	const [asking, setAsking] = useState<"Reject" | "Cancel" | null>(null);
@@ -454,6 +493,7 @@ function OrderCard({
 									aria-describedby={etaError ? etaErrorId : undefined}
 									onInput={(event) => {
 										const value = event.currentTarget.value;
+										typedEta.current = true;
 										setEta(value);
 										if (etaError && etaMinutesOf(value) !== null) setEtaError(null);
 									}}

@@ -62,9 +62,20 @@ function eta(order: Order): string | null {
 	return order.estimatedReadyAt ? formatClock(order.estimatedReadyAt, order.timeZone) : null;
 }
 
+/**
+ * The kitchen-load prediction made at placement, in minutes from now, until
+ * the kitchen confirms its own ETA (which then takes over).
+ */
+export function predictedWords(order: Order, now: number): string | null {
+	if (order.estimatedReadyAt || !order.predictedReadyAt) return null;
+	const minutes = Math.round((Date.parse(order.predictedReadyAt) - now) / 60_000);
+	return minutes >= 1 ? `Ready in about ${minutes} min.` : "Should be ready any minute now.";
+}
+
 /** One sentence for where the order is now. */
-export function statusSentence(order: Order): string {
-	const readyAround = eta(order) ? ` Ready around ${eta(order)}.` : "";
+export function statusSentence(order: Order, now = Date.now()): string {
+	const predicted = predictedWords(order, now);
+	const readyAround = eta(order) ? ` Ready around ${eta(order)}.` : predicted ? ` ${predicted}` : "";
 	const reason = order.timeline.at(-1)?.reason;
 	switch (order.status) {
 		case "awaiting_payment":
@@ -72,7 +83,7 @@ export function statusSentence(order: Order): string {
 		case "payment_failed":
 			return "Your payment did not go through, so the kitchen has not received this order.";
 		case "placed":
-			return "Order placed. Waiting for the kitchen to confirm it.";
+			return `Order placed. Waiting for the kitchen to confirm it.${predicted ? ` ${predicted}` : ""}`;
 		case "confirmed":
 			return `Confirmed by the kitchen.${readyAround}`;
 		case "preparing":
@@ -276,6 +287,12 @@ export function OrderPage({ orderId }: { orderId: string }) {
 	}, [fromLink, orderId]);
 	const { order, setOrder, error, connection } = useLiveOrder(orderId, token);
 	const [cancelError, setCancelError] = useState<string | null>(null);
+	// "Ready in about N min" counts down between updates.
+	const [now, setNow] = useState(Date.now());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(Date.now()), 30_000);
+		return () => clearInterval(timer);
+	}, []);
 
 	const title = `Order ${shortOrderId(orderId)}`;
 	if (!order) {
@@ -303,7 +320,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
 					<span id="order-title">{title}</span>
 				</PageHeading>
 				<p class={`status-sentence status-${order.status}`} aria-live="polite" data-testid="order-status">
-					{statusSentence(order)}
+					{statusSentence(order, now)}
 				</p>
 				<Timeline order={order} />
 				<p class="muted small">{CONNECTION_TEXT[connection]}</p>
