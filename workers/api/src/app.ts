@@ -25,8 +25,10 @@ import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { cartRoutes } from "./cart/routes";
 import { GRAPHQL_PATH, serveGraph } from "./graph/server";
+import { prepListRoutes } from "./intelligence/prep-list";
 import { intelligenceRoutes } from "./intelligence/routes";
 import { slotRoutes } from "./kitchen/slots-routes";
+import { stockRoutes } from "./kitchen/stock-routes";
 import { locationAdminRoutes } from "./menu/location-admin-routes";
 import { menuRoutes } from "./menu/routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
@@ -46,6 +48,7 @@ const api = createRouter()
 	.route("/", staffAccountRoutes)
 	.route("/", menuRoutes)
 	.route("/", slotRoutes)
+	.route("/", stockRoutes)
 	.route("/", staffMenuRoutes)
 	.route("/", locationAdminRoutes)
 	.route("/", cartRoutes)
@@ -57,6 +60,7 @@ const api = createRouter()
 	.route("/", paymentRoutes)
 	.route("/", simulatorRoutes)
 	.route("/", intelligenceRoutes)
+	.route("/", prepListRoutes)
 	.route("/", operationsRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
