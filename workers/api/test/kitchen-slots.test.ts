@@ -99,6 +99,16 @@ describe("slot capacity as an admin sets it", () => {
 		expect(again.slotCapacity).toEqual({ orders: null, units: 30 });
 		expect((await listed(slug, addDays(today(), 1))).capacity).toEqual({ orders: null, units: 30 });
 	});
+
+	it("is on the graph's Location", async () => {
+		const slug = await locationWith({ orders: 5, units: null });
+		const response = await send("POST", "/api/v1/graphql", {
+			query: "query ($slug: ID!) { location(slug: $slug) { slotCapacity { orders units } } }",
+			variables: { slug },
+		});
+		const answer = await json<{ data: { location: { slotCapacity: unknown } } }>(response);
+		expect(answer.data.location.slotCapacity).toEqual({ orders: 5, units: null });
+	});
 });
 
 describe("GET /locations/{slug}/slots", () => {

@@ -152,6 +152,12 @@ export const menuGraph: GraphPart = {
 			delivery: LocationDelivery
 		}
 
+		"Orders and item units the kitchen takes per 15-minute slot; null is no limit."
+		type SlotCapacity {
+			orders: Int
+			units: Int
+		}
+
 		"A restaurant: where it is, when it is open, what region keeps its orders, and its menu."
 		type Location @key(fields: "slug") {
 			slug: ID!
@@ -170,6 +176,8 @@ export const menuGraph: GraphPart = {
 			fulfilment: LocationFulfilment!
 			"Whether pickup orders may be paid at the counter (pay_at_pickup) instead of by card."
 			payAtPickup: Boolean!
+			"What the kitchen takes per 15-minute slot; GET /locations/{slug}/slots lists a date's slots with their room left."
+			slotCapacity: SlotCapacity!
 			openNow: Boolean!
 			menuVersion: Int!
 			"Metres from the position given to locations(latitude, longitude), else null."
