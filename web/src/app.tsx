@@ -7,6 +7,7 @@ import { CheckoutPage } from "./pages/checkout-page";
 import { KitchenBoardPage } from "./pages/kitchen-board-page";
 import { KitchenMenuPage } from "./pages/kitchen-menu-page";
 import { KitchenRefundsPage } from "./pages/kitchen-refunds-page";
+import { KitchenStockPage } from "./pages/kitchen-stock-page";
 import { LocationsPage } from "./pages/locations-page";
 import { MenuPage } from "./pages/menu-page";
 import { OrderPage } from "./pages/order-page";
@@ -29,6 +30,7 @@ const ROUTES: [string, (params: Params) => JSX.Element][] = [
 	["/kitchen", () => <KitchenBoardPage />],
 	["/kitchen/menu", () => <KitchenMenuPage />],
 	["/kitchen/refunds", () => <KitchenRefundsPage />],
+	["/kitchen/stock", () => <KitchenStockPage />],
 ];
 
 function NotFound() {

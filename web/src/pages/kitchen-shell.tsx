@@ -13,7 +13,7 @@ export interface KitchenContext {
 	profile: Profile;
 }
 
-export type KitchenTab = "board" | "menu" | "refunds";
+export type KitchenTab = "board" | "menu" | "stock" | "refunds";
 
 function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; profile: Profile }) {
 	return (
@@ -23,6 +23,9 @@ function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; p
 			</Link>
 			<Link href={`/kitchen/menu?location=${slug}`} aria-current={current === "menu" ? "page" : undefined}>
 				Menu and sold out
+			</Link>
+			<Link href={`/kitchen/stock?location=${slug}`} aria-current={current === "stock" ? "page" : undefined}>
+				Stock
 			</Link>
 			{canRefund(profile.role) && (
 				<Link href={`/kitchen/refunds?location=${slug}`} aria-current={current === "refunds" ? "page" : undefined}>
