@@ -453,6 +453,21 @@ describe("the nightly precompute", () => {
 		expect(await storedForecasts()).toHaveLength(rows.length);
 	});
 
+	it("stores each sold item's next 15 days too, by category share when it has a day of history", async () => {
+		await runNightly();
+		const rows = await db
+			.select()
+			.from(schema.itemDemandForecasts)
+			.where(eq(schema.itemDemandForecasts.locationSlug, SLUG));
+		// Every item sold yesterday, each for today and the 14 days after.
+		expect(new Set(rows.map((row) => row.itemId))).toEqual(new Set(Object.values(ITEMS)));
+		expect(rows).toHaveLength(Object.values(ITEMS).length * 15);
+		for (const row of rows) {
+			expect(row.model).toBe("category-share");
+			expectOrdered(row);
+		}
+	});
+
 	it("is what the forecast endpoint then answers", async () => {
 		const date = addDays(today(), 3);
 		const [stored] = await db

@@ -10,7 +10,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
-import type { DailyUnits, DatedForecast } from "./domain/demand";
+import type { DailyItemForecast, DailyUnits, DatedForecast } from "./domain/demand";
 import type { CoOccurrence, CustomerHistory, PairCount } from "./domain/recommend";
 import { coOccurrenceFrom, sumCounts } from "./domain/recommend";
 
@@ -289,18 +289,91 @@ export async function saveForecasts(
 	return rows.length;
 }
 
-/** Every location with its time zone, its region and the ids of its categories. */
+/** Every location with its time zone, its region, the ids of its categories and its items (with their category). */
 export async function listLocationCategories(db: IntelligenceDb) {
-	const [locations, categories] = await db.batch([
+	const [locations, categories, items] = await db.batch([
 		db
 			.select({ slug: schema.locations.slug, timeZone: schema.locations.timeZone, region: schema.locations.region })
 			.from(schema.locations),
 		db.select({ id: schema.categories.id, locationSlug: schema.categories.locationSlug }).from(schema.categories),
+		db
+			.select({ id: schema.items.id, locationSlug: schema.items.locationSlug, categoryId: schema.items.categoryId })
+			.from(schema.items),
 	]);
 	return locations.map((location) => ({
 		...location,
 		categoryIds: categories
 			.filter((category) => category.locationSlug === location.slug)
 			.map((category) => category.id),
+		items: items
+			.filter((item) => item.locationSlug === location.slug)
+			.map((item) => ({ id: item.id, categoryId: item.categoryId })),
 	}));
+}
+
+/** Daily units sold of every item at a location, before `end`, by item: read from the location's region. */
+export async function loadItemSales(db: IntelligenceDb, slug: string, end: string): Promise<Map<string, DailyUnits[]>> {
+	const { dailyItemSales } = schema;
+	const rows = await db
+		.select({ itemId: dailyItemSales.itemId, date: dailyItemSales.businessDate, units: dailyItemSales.quantity })
+		.from(dailyItemSales)
+		.where(and(eq(dailyItemSales.locationSlug, slug), lt(dailyItemSales.businessDate, end)))
+		.orderBy(asc(dailyItemSales.businessDate));
+	const byItem = new Map<string, DailyUnits[]>();
+	for (const row of rows) {
+		const series = byItem.get(row.itemId) ?? [];
+		series.push({ date: row.date, units: row.units });
+		byItem.set(row.itemId, series);
+	}
+	return byItem;
+}
+
+/**
+ * Replaces a location's item forecasts from `from` on with these (an item
+ * no longer forecast, off the menu say, leaves the list at once) and drops
+ * those before `keepFrom`, in one batch.
+ */
+export async function saveItemForecasts(
+	d1: D1Database,
+	slug: string,
+	forecasts: readonly DailyItemForecast[],
+	generatedAt: string,
+	from: string,
+	keepFrom: string,
+): Promise<number> {
+	const db = database(d1);
+	const { itemDemandForecasts } = schema;
+	const rows = forecasts.map((forecast) => ({ locationSlug: slug, ...forecast, generatedAt }));
+	const inserts = chunks(rows, Math.floor(MAX_BOUND_PARAMETERS / 12)).map((some) =>
+		db.insert(itemDemandForecasts).values(some),
+	);
+	await db.batch([
+		db
+			.delete(itemDemandForecasts)
+			.where(
+				and(
+					eq(itemDemandForecasts.locationSlug, slug),
+					or(lt(itemDemandForecasts.date, keepFrom), gte(itemDemandForecasts.date, from)),
+				),
+			),
+		...inserts,
+	]);
+	return rows.length;
+}
+
+/** A location's item forecasts for one date, with the items' names and categories, by menu order of category then name. */
+export function listItemForecasts(db: IntelligenceDb, slug: string, date: string) {
+	const { itemDemandForecasts, items, categories } = schema;
+	return db
+		.select({
+			forecast: itemDemandForecasts,
+			itemName: items.name,
+			categoryId: categories.id,
+			categoryName: categories.name,
+		})
+		.from(itemDemandForecasts)
+		.innerJoin(items, and(eq(items.id, itemDemandForecasts.itemId), eq(items.locationSlug, slug)))
+		.innerJoin(categories, eq(categories.id, items.categoryId))
+		.where(and(eq(itemDemandForecasts.locationSlug, slug), eq(itemDemandForecasts.date, date)))
+		.orderBy(asc(categories.position), asc(categories.name), asc(items.name));
 }

@@ -1,7 +1,9 @@
 /**
  * The nightly cron (`[triggers]` in wrangler.toml): forecasts every category of
  * every location for its local today and the 14 days after, into
- * `demand_forecasts`. Rerunning replaces the same rows, so a retried or
+ * `demand_forecasts`, and every item with sales on its menu, into
+ * `item_demand_forecasts` (its own model, or its share of its category's
+ * forecast: domain/item-forecast.ts). Rerunning replaces the same rows, so a retried or
  * doubled run has one effect. A location's sales are read from its region's
  * order database; the forecasts are written to the global one.
  */
@@ -12,13 +14,23 @@ import { continueTrace } from "@goodfood/platform/trace";
 import { finishErasures } from "../accounts/erasure";
 import { localClock } from "../menu/domain/availability";
 import { addDays } from "./domain/calendar";
-import { forecastDates, upcomingDates } from "./domain/demand";
+import {
+	type DailyItemForecast,
+	type DailyUnits,
+	dailyHistory,
+	forecastDates,
+	itemForecastDates,
+	upcomingDates,
+} from "./domain/demand";
+import type { SeriesForecast } from "./domain/forecast";
 import {
 	type ForecastPlan,
 	intelligenceDb,
 	listLocationCategories,
 	loadCategorySales,
+	loadItemSales,
 	saveForecasts,
+	saveItemForecasts,
 } from "./repository";
 
 /** Past forecasts are kept this long, to compare with what sold. */
@@ -28,6 +40,8 @@ export interface PrecomputeSummary {
 	locations: number;
 	series: number;
 	rows: number;
+	items: number;
+	itemRows: number;
 	failures: string[];
 }
 
@@ -43,27 +57,50 @@ export async function precomputeForecasts(
 	log: Logger = spanLogger(continueTrace(undefined)),
 ): Promise<PrecomputeSummary> {
 	const db = intelligenceDb(env.DB);
-	const summary: PrecomputeSummary = { locations: 0, series: 0, rows: 0, failures: [] };
+	const summary: PrecomputeSummary = {
+		locations: 0,
+		series: 0,
+		rows: 0,
+		items: 0,
+		itemRows: 0,
+		failures: [],
+	};
 	const generatedAt = now.toISOString();
 	for (const location of await listLocationCategories(db)) {
 		try {
 			const today = localClock(now, location.timeZone).date;
-			const sales = await loadCategorySales(
-				intelligenceDb(regionNamed(env, location.region).orders),
-				location.slug,
-				today,
-			);
+			const orders = intelligenceDb(regionNamed(env, location.region).orders);
+			const [sales, itemSales] = await Promise.all([
+				loadCategorySales(orders, location.slug, today),
+				loadItemSales(orders, location.slug, today),
+			]);
+			const dates = upcomingDates(today);
 			const plans: ForecastPlan[] = [];
+			const categorySeries = new Map<string, { history: number[]; series: SeriesForecast }>();
 			for (const categoryId of location.categoryIds) {
 				const rows = sales.get(categoryId);
 				if (!rows || rows.length === 0) continue;
-				plans.push({
-					locationSlug: location.slug,
-					categoryId,
-					forecasts: forecastDates(rows, today, upcomingDates(today)).forecasts,
-				});
+				const { series, forecasts } = forecastDates(rows, today, dates);
+				plans.push({ locationSlug: location.slug, categoryId, forecasts });
+				categorySeries.set(categoryId, { history: dailyHistory(rows, today), series });
 			}
-			summary.rows += await saveForecasts(env.DB, location.slug, plans, generatedAt, addDays(today, -KEEP_PAST_DAYS));
+			const itemForecasts: DailyItemForecast[] = [];
+			for (const item of location.items) {
+				const rows = itemSales.get(item.id);
+				if (!rows || rows.length === 0) continue;
+				let category = categorySeries.get(item.categoryId);
+				if (!category) {
+					category = fromItems(item.categoryId, location.items, itemSales, today);
+					categorySeries.set(item.categoryId, category);
+				}
+				for (const forecast of itemForecastDates(rows, category.history, category.series, today, dates)) {
+					itemForecasts.push({ itemId: item.id, ...forecast });
+				}
+				summary.items += 1;
+			}
+			const keepFrom = addDays(today, -KEEP_PAST_DAYS);
+			summary.rows += await saveForecasts(env.DB, location.slug, plans, generatedAt, keepFrom);
+			summary.itemRows += await saveItemForecasts(env.DB, location.slug, itemForecasts, generatedAt, today, keepFrom);
 			summary.series += plans.length;
 			summary.locations += 1;
 		} catch (error) {
@@ -72,6 +109,22 @@ export async function precomputeForecasts(
 		}
 	}
 	return summary;
+}
+
+/**
+ * A category's history and forecast from its items' sales, for the rare
+ * category the category read model has no rows of (they are kept from the
+ * same events, so this is a stopgap, never a second opinion).
+ */
+function fromItems(
+	categoryId: string,
+	items: readonly { id: string; categoryId: string }[],
+	itemSales: ReadonlyMap<string, DailyUnits[]>,
+	today: string,
+): { history: number[]; series: SeriesForecast } {
+	const rows = items.filter((item) => item.categoryId === categoryId).flatMap((item) => itemSales.get(item.id) ?? []);
+	const { series } = forecastDates(rows, today, upcomingDates(today));
+	return { history: dailyHistory(rows, today), series };
 }
 
 /** The nightly job: forecasts, then erasures still open. Throws when a location failed, so the run shows as failed in the dashboard. */

@@ -102,3 +102,35 @@ export const ForecastListSchema = z
 		forecasts: z.array(z.object({ category: z.object({ id: z.string(), name: z.string() }), ...forecastFields })),
 	})
 	.openapi("DemandForecastList");
+
+export const PrepListQuery = z.object({
+	date: isoDate.optional().openapi({
+		description: "The location's local date, from today to 14 days ahead; default tomorrow there",
+		example: "2026-12-08",
+	}),
+});
+
+export const PrepListSchema = z
+	.object({
+		location: z.string(),
+		date: z.string(),
+		generatedAt: z.string().nullable().openapi({ description: "When the nightly forecast behind the list ran" }),
+		note: z.string().nullable().openapi({ description: "Why the list is empty, when it is" }),
+		items: z.array(
+			z.object({
+				item: z.object({ id: z.string(), name: z.string() }),
+				category: z.object({ id: z.string(), name: z.string() }),
+				expected: z.number().int().openapi({ description: "Units to prep: the forecast rounded up" }),
+				lower80: z.number().int().openapi({ description: "The whole units inside the 80% prediction interval: from" }),
+				upper80: z.number().int().openapi({ description: "to" }),
+				predicted: z.number().openapi({ description: "The forecast itself, in tenths of a unit" }),
+				model: z.enum([...MODELS, "category-share"]).openapi({
+					description: "The item's own model, or category-share: its category's forecast split by its recent share",
+				}),
+				stockOnHand: z.number().int().nullable().openapi({
+					description: "Units on hand now, reservations taken off; null when the item's stock is not tracked",
+				}),
+			}),
+		),
+	})
+	.openapi("PrepList");

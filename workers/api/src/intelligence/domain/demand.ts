@@ -4,7 +4,8 @@
  * location's local dates. Pure.
  */
 import { addDays, daysBetween } from "./calendar";
-import { type ForecastModel, forecastSeries, type SeriesForecast } from "./forecast";
+import { type ForecastModel, type ForecastPoint, forecastSeries, type SeriesForecast } from "./forecast";
+import { forecastItem, type ItemForecastModel } from "./item-forecast";
 
 /** How far ahead forecasts are served and precomputed: today and the 14 days after it. */
 export const MAX_DAYS_AHEAD = 14;
@@ -54,6 +55,17 @@ export function firstSalesDate(rows: readonly DailyUnits[]): string | null {
 
 const tenths = (value: number) => Math.round(value * 10) / 10;
 
+function dated(point: ForecastPoint, date: string) {
+	return {
+		date,
+		predicted: tenths(point.predicted),
+		lower80: tenths(point.lower80),
+		upper80: tenths(point.upper80),
+		lower95: tenths(point.lower95),
+		upper95: tenths(point.upper95),
+	};
+}
+
 /**
  * Forecasts each of `dates` (none before `end`) from the history before `end`;
  * `end` is the first day without complete sales, normally the local today.
@@ -66,14 +78,8 @@ export function forecastDates(
 	const horizon = Math.max(1, ...dates.map((date) => daysBetween(end, date) + 1));
 	const series = forecastSeries(dailyHistory(rows, end), horizon);
 	const forecasts = dates.map((date) => {
-		const point = series.points[daysBetween(end, date)];
 		return {
-			date,
-			predicted: tenths(point.predicted),
-			lower80: tenths(point.lower80),
-			upper80: tenths(point.upper80),
-			lower95: tenths(point.lower95),
-			upper95: tenths(point.upper95),
+			...dated(series.points[daysBetween(end, date)], date),
 			model: series.model,
 			mase: series.mase === null ? null : Math.round(series.mase * 1000) / 1000,
 		};
@@ -84,4 +90,34 @@ export function forecastDates(
 /** Today and the `MAX_DAYS_AHEAD` days after it: what the nightly run precomputes. */
 export function upcomingDates(today: string): string[] {
 	return Array.from({ length: MAX_DAYS_AHEAD + 1 }, (_, offset) => addDays(today, offset));
+}
+
+export interface DatedItemForecast extends Omit<DatedForecast, "model"> {
+	model: ItemForecastModel;
+}
+
+/**
+ * One item's forecasts of `dates` from its sales before `end`: its own model
+ * or its share of its category, whose history (before the same `end`) and
+ * forecast series (from the same `end`, covering the dates) are given.
+ */
+export function itemForecastDates(
+	itemRows: readonly DailyUnits[],
+	categoryHistory: readonly number[],
+	category: SeriesForecast,
+	end: string,
+	dates: readonly string[],
+): DatedItemForecast[] {
+	const horizon = Math.max(1, ...dates.map((date) => daysBetween(end, date) + 1));
+	const forecast = forecastItem(dailyHistory(itemRows, end), categoryHistory, category.points, horizon);
+	return dates.map((date) => ({
+		...dated(forecast.points[daysBetween(end, date)], date),
+		model: forecast.model,
+		mase: forecast.mase === null ? null : Math.round(forecast.mase * 1000) / 1000,
+	}));
+}
+
+/** An item's dated forecast, as the nightly job stores it. */
+export interface DailyItemForecast extends DatedItemForecast {
+	itemId: string;
 }
