@@ -6,6 +6,7 @@ import { AccountPage } from "./pages/account-page";
 import { CheckoutPage } from "./pages/checkout-page";
 import { KitchenBoardPage } from "./pages/kitchen-board-page";
 import { KitchenMenuPage } from "./pages/kitchen-menu-page";
+import { KitchenPrepListPage } from "./pages/kitchen-prep-list-page";
 import { KitchenRefundsPage } from "./pages/kitchen-refunds-page";
 import { KitchenStockPage } from "./pages/kitchen-stock-page";
 import { LocationsPage } from "./pages/locations-page";
@@ -31,6 +32,7 @@ const ROUTES: [string, (params: Params) => JSX.Element][] = [
 	["/kitchen/menu", () => <KitchenMenuPage />],
 	["/kitchen/refunds", () => <KitchenRefundsPage />],
 	["/kitchen/stock", () => <KitchenStockPage />],
+	["/kitchen/prep", () => <KitchenPrepListPage />],
 ];
 
 function NotFound() {

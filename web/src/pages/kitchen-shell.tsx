@@ -13,7 +13,7 @@ export interface KitchenContext {
 	profile: Profile;
 }
 
-export type KitchenTab = "board" | "menu" | "stock" | "refunds";
+export type KitchenTab = "board" | "menu" | "stock" | "prep" | "refunds";
 
 function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; profile: Profile }) {
 	return (
@@ -26,6 +26,9 @@ function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; p
 			</Link>
 			<Link href={`/kitchen/stock?location=${slug}`} aria-current={current === "stock" ? "page" : undefined}>
 				Stock
+			</Link>
+			<Link href={`/kitchen/prep?location=${slug}`} aria-current={current === "prep" ? "page" : undefined}>
+				Prep list
 			</Link>
 			{canRefund(profile.role) && (
 				<Link href={`/kitchen/refunds?location=${slug}`} aria-current={current === "refunds" ? "page" : undefined}>
