@@ -597,7 +597,8 @@ export class CartDurableObject extends DurableObject<Env> {
 			oldestAnswer = this.store.oldestAnswerAt();
 		}
 		const cart = this.store.cart();
-		if (cart?.status === "open" && Date.now() >= cart.expires_at) {
+		// An idle cart is forgotten, but not while the kitchen is still owed its stock back.
+		if (cart?.status === "open" && Date.now() >= cart.expires_at && !this.owedKitchen()) {
 			await this.ctx.storage.deleteAll();
 			this.alarmAt = null;
 			// deleteAll drops the tables too; this instance may serve again, as an unknown cart.
