@@ -414,6 +414,68 @@ test("a manager adds a category and an item in it with a required option group, 
 	await waitForText(guest.getByRole("complementary", { name: "Your order" }), /1 × Sunrise Bowl.*Soba noodles/s);
 });
 
+test("the cart suggests what goes well with it, never an allergen the guest avoids, and adds one", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	assert.ok(platform);
+	// The menu as the API serves it: which items contain milk, and which need a choice made before adding.
+	const menu = (await (await fetch(`${platform.url}/api/v1/locations/london-soho/menu`)).json()) as {
+		categories: {
+			items: { name: string; allergens: string[]; soldOut: boolean; modifierGroups: { minSelections: number }[] }[];
+		}[];
+	};
+	const items = new Map(menu.categories.flatMap((category) => category.items.map((item) => [item.name, item])));
+	const withMilk = [...items.values()].filter((item) => item.allergens.includes("milk")).map((item) => item.name);
+	assert.ok(withMilk.length > 0, "the demo menu has items with milk");
+
+	const guest = await page();
+	await guest.goto(SOHO_MENU);
+	await guest.getByText("Allergens and diets").click();
+	await guest.getByRole("checkbox", { name: "Milk", exact: true }).check();
+	await guest.getByRole("button", { name: "Add Sparkling Mineral Water" }).click();
+	const dialog = guest.getByRole("dialog", { name: "Sparkling Mineral Water" });
+	await dialog.getByRole("button", { name: /Add to order/ }).click();
+	await dialog.waitFor({ state: "hidden" });
+
+	const cart = guest.getByRole("complementary", { name: "Your order" });
+	const suggestions = cart.getByRole("region", { name: "Goes well with" });
+	const adds = suggestions.getByRole("button", { name: /^Add to order: / });
+	await adds.first().waitFor();
+	const named = async () =>
+		(await adds.evaluateAll((buttons) => buttons.map((button) => button.getAttribute("aria-label") ?? ""))).map(
+			(label) => label.replace(/^Add to order: /, ""),
+		);
+	const suggested = await named();
+	assert.ok(suggested.length >= 1 && suggested.length <= 4, `1 to 4 suggestions, got ${suggested.join(", ")}`);
+	for (const name of suggested) {
+		assert.ok(items.has(name), `${name} is on the menu`);
+		assert.ok(!withMilk.includes(name), `${name} contains milk, which the guest avoids`);
+		assert.notEqual(name, "Sparkling Mineral Water", "what is in the cart is not suggested");
+		assert.equal(items.get(name)?.soldOut, false, `${name} is sold out`);
+	}
+	// Each suggestion says why, with its price.
+	await waitForText(suggestions, /(Often ordered with|Popular at|You ordered|You've ordered).*£\d+\.\d\d/s);
+	await screenshot(guest, "cart-goes-well-with");
+
+	// Adding one puts it in the cart (through its dialog when it has a choice to make), and it is no longer suggested.
+	const [first] = suggested;
+	await suggestions.getByRole("button", { name: `Add to order: ${first}` }).click();
+	if (items.get(first)?.modifierGroups.some((group) => group.minSelections > 0)) {
+		const choices = guest.getByRole("dialog", { name: first });
+		// The first choice of each one-choice group ("None" where the group is optional).
+		for (const group of await choices.getByRole("group").all()) {
+			const radios = group.getByRole("radio");
+			if ((await radios.count()) > 0) await radios.first().check();
+		}
+		await choices.getByRole("button", { name: /Add to order/ }).click();
+		await choices.waitFor({ state: "hidden" });
+	}
+	await waitForText(cart.getByRole("list", { name: "Items in your order" }), new RegExp(`1 × ${first}`));
+	const deadline = Date.now() + 10_000;
+	while ((await named()).includes(first) && Date.now() < deadline) await delay(100);
+	assert.ok(!(await named()).includes(first), `${first} is in the cart, so no longer suggested`);
+});
+
 /** A guest with a flat white (whole milk, £3.40) in their cart at the Soho checkout, a lunch slot chosen and contact details filled. */
 async function guestAtCheckout(name: string): Promise<Page> {
 	const guest = await page();
