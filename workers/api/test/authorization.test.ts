@@ -414,6 +414,39 @@ const cases: Case[] = [
 		expect: staffOnly(200, 200),
 	},
 	{
+		route: "GET /locations/{slug}/stock",
+		request: (as) => call("/api/v1/locations/london-soho/stock", { headers: as }),
+		expect: staffOnly(200, 200),
+	},
+	{
+		route: "PUT /locations/{slug}/stock",
+		request: async (as) =>
+			send("PUT", "/api/v1/locations/london-soho/stock", { entries: [{ itemId: await newItem(), count: 5 }] }, as),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
+		route: "POST /locations/{slug}/stock/restock",
+		request: async (as) =>
+			send(
+				"POST",
+				"/api/v1/locations/london-soho/stock/restock",
+				{ entries: [{ itemId: await newItem(), add: 5 }] },
+				as,
+			),
+		expect: staffOnly(200, 200),
+	},
+	{
+		route: "PUT /locations/{slug}/stock/opening/{date}",
+		request: (as) =>
+			send(
+				"PUT",
+				`/api/v1/locations/london-soho/stock/opening/${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`,
+				{ entries: [] },
+				as,
+			),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
 		route: "POST /locations/{slug}/items/{itemId}/modifier-groups",
 		request: async (as) =>
 			send(
