@@ -643,7 +643,7 @@ export class CartDurableObject extends DurableObject<Env> {
 
 		// The kitchen's stock and slot, taken atomically on its object: the one call a checkout adds.
 		// A retry of this order replaces its earlier reservation there.
-		const reservation = await this.reserve(cart.order_id, location, lines, items, when, now);
+		const reservation = await this.reserve(cart.order_id, location, lines, items, when, now, span);
 		const event = { ...placed, payload: { ...placed.payload, predictedReadyAt: reservation.predictedReadyAt } };
 
 		// Everything below is one transaction with no awaits: the order, its outbox row,
@@ -708,6 +708,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		items: LocationCatalogue["items"],
 		when: { at: Date; requestedFor: string | null },
 		now: Date,
+		span: CallSpan,
 	): Promise<Extract<ReservationAnswer, { ok: true }>> {
 		// A new reservation replaces the old one: a release still owed for it is moot.
 		if (this.owedKitchen()?.kind === "release") this.ctx.storage.kv.delete(KITCHEN_OWED);
@@ -727,9 +728,16 @@ export class CartDurableObject extends DurableObject<Env> {
 			slot: { start: slotOf(when.at), capacity: location.slotCapacity },
 			alternatives: followingSlots(location, when.at, 4),
 		};
-		const answer: ReservationAnswer = await this.kitchenCall(
-			async () => (await kitchen.reserve(request)) as ReservationAnswer,
-		);
+		let answer: ReservationAnswer;
+		try {
+			answer = await this.kitchenCall(async () => (await kitchen.reserve(request)) as ReservationAnswer);
+		} catch (error) {
+			// It may have reserved before its answer was lost: owed back, as for any order not placed.
+			this.oweKitchen({ kind: "release" }, orderId, location.slug);
+			this.payKitchen(span);
+			span.log.error("kitchen reservation failed", { orderId, error: errorText(error) });
+			throw violation("unavailable", "The kitchen could not be reached; nothing was ordered. Try again.");
+		}
 		if (answer.ok) return answer;
 		if (answer.code === "out_of_stock") {
 			const named = new Map(lines.map((line) => [line.lineId, line.name]));
