@@ -246,6 +246,7 @@ describe("the menu through GraphQL", () => {
 					fri { opens closes } sat { opens closes } sun { opens closes } }
 				fulfilment { pickup delivery { radiusMeters fee { amount currency } } }
 				payAtPickup
+				slotCapacity { orders units }
 				menu { version categories { id } }
 			}
 		}`;
