@@ -3,6 +3,7 @@
  * never more orders than units, units back when an order will never be made,
  * the item sold out on the menu at 0 and back after a restock.
  */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { ReservationRequest } from "../src/kitchen/contract";
@@ -12,6 +13,7 @@ import {
 	addItem,
 	bearer,
 	call,
+	cartStub,
 	checkout,
 	errorOf,
 	json,
@@ -26,6 +28,7 @@ const SLUG = "london-soho";
 const MANAGER = await bearer(PRINCIPALS.manager);
 const KITCHEN = await bearer(PRINCIPALS.kitchen);
 const DECLINED_CARD = { method: "card", paymentMethod: "pm_sim_4000000000009995" };
+const SECOND_STEP_CARD = { method: "card", paymentMethod: "pm_sim_4000000000003220" };
 const AT_COUNTER = { method: "pay_at_pickup" };
 
 interface StockBody {
@@ -191,6 +194,49 @@ describe("checkout against stock", () => {
 		const paid = await checkout(cart.id, { ...PICKUP_TOMORROW(), payment: AT_COUNTER });
 		expect(paid.status).toBe(201);
 		expect(await stockOf(itemId)).toMatchObject({ onHand: 0, reserved: 3 });
+	});
+
+	it("an order left unpaid until it expires gives the units back", async () => {
+		const { itemId } = await newItem();
+		expect((await setStock([{ itemId, count: 2 }])).status).toBe(200);
+		const cart = await cartWith(itemId, 2);
+		const response = await checkout(cart.id, { ...PICKUP_TOMORROW(), payment: SECOND_STEP_CARD });
+		expect(response.status).toBe(201);
+		const { orderId } = await json<{ orderId: string }>(response);
+		expect(await stockOf(itemId)).toMatchObject({ onHand: 0 });
+
+		const stub = cartStub(orderId);
+		await runInDurableObject(stub, (_, state) => {
+			state.storage.sql.exec("UPDATE cart SET payment_due_at = ?", Date.now() - 1);
+		});
+		await runDurableObjectAlarm(stub);
+		await vi.waitFor(async () => expect(await stockOf(itemId)).toMatchObject({ onHand: 2, reserved: 0 }), {
+			timeout: 5_000,
+			interval: 50,
+		});
+	});
+
+	it("a release the kitchen did not get is retried by the order's alarm until it lands", async () => {
+		const { itemId } = await newItem();
+		expect((await setStock([{ itemId, count: 3 }])).status).toBe(200);
+		const order = await placed(itemId, 3);
+		expect(await stockOf(itemId)).toMatchObject({ onHand: 0 });
+
+		// A release stored as owed (as a rejection stores it) whose first call never landed: due now.
+		const stub = cartStub(order.orderId);
+		await runInDurableObject(stub, (_, state) => {
+			state.storage.kv.put("kitchen-owed", {
+				kind: "release",
+				orderId: order.orderId,
+				slug: SLUG,
+				nextAt: Date.now() - 1,
+			});
+		});
+		await runDurableObjectAlarm(stub);
+		expect(await stockOf(itemId)).toMatchObject({ onHand: 3, reserved: 0 });
+		await runInDurableObject(stub, (_, state) => {
+			expect(state.storage.kv.get("kitchen-owed")).toBeUndefined();
+		});
 	});
 
 	it("a retried checkout with the same idempotency key takes the stock once", async () => {
