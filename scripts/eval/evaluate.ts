@@ -26,7 +26,12 @@ import {
 } from "../../workers/api/src/intelligence/domain/synthetic";
 
 export const TARGETS = {
-	/** The recommender's hit-rate@10 over popularity's. */
+	/**
+	 * The recommender's hit-rate@10 over popularity's. Issue 16 asked for 2.0,
+	 * which this evaluation cannot reach: popularity already hits 0.538 of the
+	 * held-out orders, so even a perfect model's lift is 1 / 0.538 = 1.86 (run.ts
+	 * prints that ceiling). The gate is what the small set in recommend.test.ts also holds.
+	 */
 	hitRateLift: 1.5,
 	/** Forecast MASE on the held-out days, of categories and of the items the prep list shows. */
 	maxMase: 0.8,
