@@ -634,6 +634,11 @@ cases.push(
 		request: (as) => call("/api/v1/locations/london-soho/forecasts", { headers: as }),
 		expect: staffOnly(200, 200),
 	},
+	{
+		route: "GET /locations/{slug}/prep-list",
+		request: (as) => call("/api/v1/locations/london-soho/prep-list", { headers: as }),
+		expect: staffOnly(200, 200),
+	},
 	// Public without ?cart=; with the demo customer's cart, only that customer may name it.
 	{
 		route: "GET /recommendations",
@@ -1115,6 +1120,8 @@ const PUBLIC_ROUTES = new Set([
 	"GET /locations/{slug}",
 	"GET /locations/{slug}/menu",
 	"GET /menu/search",
+	// Which pickup slots still have room: what the storefront's time picker shows before anyone signs in.
+	"GET /locations/{slug}/slots",
 	// The API's own description and its reference page.
 	"GET /openapi.json",
 	"GET /docs",
