@@ -326,6 +326,8 @@ export interface OrdersReport {
 	scenario: "orders";
 	settings: Settings;
 	connections: number;
+	/** Demo locations the orders went to, in turn (BENCH_ORDER_LOCATIONS); 1 loads a single kitchen object. */
+	locations: number;
 	floor: OrdersRun;
 	orders: OrdersRun;
 	/** Median orders placed-and-projected per second over the median order floor's. */
@@ -379,9 +381,14 @@ export function checkoutBody(spot: DemoSpot = DEMO_SPOTS[0]): string {
 	});
 }
 
+/** How many of the demo locations the orders go to: BENCH_ORDER_LOCATIONS=1 puts them all on one kitchen object. */
+export function orderLocations(): number {
+	return Math.min(DEMO_SPOTS.length, Math.max(1, envInt("BENCH_ORDER_LOCATIONS", DEMO_SPOTS.length)));
+}
+
 /** One order body per location, for a load that takes them in turn. */
 export function orderBodies(): string[] {
-	return DEMO_SPOTS.map((spot) => orderBody(spot));
+	return DEMO_SPOTS.slice(0, orderLocations()).map((spot) => orderBody(spot));
 }
 
 /**
@@ -506,6 +513,7 @@ export async function runOrdersScenario(bench: Bench, settings: Settings): Promi
 		scenario: "orders",
 		settings,
 		connections,
+		locations: orderLocations(),
 		floor,
 		orders,
 		floorRatio,
@@ -563,6 +571,7 @@ export function printOrdersReport(report: OrdersReport): void {
 		],
 	);
 	const disturbed = caveat(report.disturbed);
+	console.log(`locations: ${report.locations} (each with its kitchen object; BENCH_ORDER_LOCATIONS)`);
 	console.log(
 		`orders / order floor (placed and projected): ${(report.floorRatio * 100).toFixed(1)}%  (target ≥ ${report.targets.minFloorRatio * 100}%)  ${report.verdict.floorRatio}${disturbed}`,
 	);

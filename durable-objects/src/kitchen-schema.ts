@@ -22,12 +22,15 @@ export const KITCHEN_MIGRATIONS: string[][] = [
 			created_at INTEGER NOT NULL
 		)`,
 		"CREATE INDEX reservations_slot ON reservations (slot_start)",
-		// Orders in the kitchen, placed and not ready yet: what the ETA counts as ahead.
+		// Orders in the kitchen, placed and not ready yet: what the ETA counts as ahead. due_at is
+		// when the kitchen starts on it: its placement, or the time asked for when booked for later.
 		`CREATE TABLE queue (
 			order_id TEXT PRIMARY KEY,
 			placed_at INTEGER NOT NULL,
+			due_at INTEGER NOT NULL,
 			lines TEXT NOT NULL
 		)`,
+		"CREATE INDEX queue_due ON queue (due_at)",
 		// Counts a local date opens with, applied at that day's first touch; option_id '' is the item.
 		`CREATE TABLE opening_stock (
 			date TEXT NOT NULL,

@@ -27,11 +27,11 @@ import {
 	predictReadyAt,
 	type QueuedOrder,
 } from "../../workers/api/src/kitchen/domain/eta";
+import { hasRoomFor, roomIn } from "../../workers/api/src/kitchen/domain/slots";
 import {
 	type Counts,
 	decideTake,
 	orderUnits,
-	slotHasRoom,
 	soldOutChanges,
 	stockKey,
 	type Take,
@@ -47,6 +47,19 @@ class Refused extends Error {
 		super(answer.code);
 	}
 }
+
+/**
+ * An order still queued this long after it was due was made and handed over
+ * without the kitchen saying so (or its status change is still owed): it no
+ * longer holds anything up.
+ */
+const STALE_QUEUE_MS = 3 * 3600_000;
+/**
+ * The most orders ahead the prediction replays: a kitchen this far behind is
+ * predicted by its line's speed already, and a reservation's cost stays flat
+ * however many orders are booked for one time.
+ */
+const MAX_ORDERS_AHEAD = 100;
 
 /** 10 s, 40 s, 160 s … then every 10 minutes: a catalogue write that failed is tried again. */
 function menuSyncDelayMs(attempts: number): number {
@@ -79,8 +92,9 @@ export class LocationKitchen extends DurableObject<Env> implements LocationKitch
 				if (!decision.ok) throw new Refused({ ok: false, code: "out_of_stock", lines: decision.short });
 				const units = orderUnits(request.lines);
 				const { capacity } = request.slot;
-				if (!slotHasRoom(this.booking(request.slot.start), capacity, units)) {
-					const freeSlots = request.alternatives.filter((start) => slotHasRoom(this.booking(start), capacity, units));
+				const fits = (start: string) => hasRoomFor(roomIn(capacity, this.booking(start)), units);
+				if (!fits(request.slot.start)) {
+					const freeSlots = request.alternatives.filter(fits);
 					throw new Refused({ ok: false, code: "slot_full", freeSlots });
 				}
 				for (const take of decision.take) {
@@ -92,9 +106,11 @@ export class LocationKitchen extends DurableObject<Env> implements LocationKitch
 					);
 				}
 				const placedAt = Date.parse(request.placedAt);
+				// An order booked for later is started for its time, and only what is due by then is ahead of it.
+				const dueAt = request.requestedFor ? Math.max(placedAt, Date.parse(request.requestedFor)) : placedAt;
 				const queued: QueuedOrder = {
 					orderId: request.orderId,
-					placedAt,
+					placedAt: dueAt,
 					lines: request.lines.map(({ itemId, categoryId, quantity }) => ({ itemId, categoryId, quantity })),
 				};
 				this.sql.exec(
@@ -106,11 +122,13 @@ export class LocationKitchen extends DurableObject<Env> implements LocationKitch
 					today,
 					now,
 				);
-				const ahead = this.queue().filter((order) => order.placedAt <= placedAt);
+				this.sql.exec("DELETE FROM queue WHERE due_at < ?", now - STALE_QUEUE_MS);
+				const ahead = this.queueDueBy(dueAt);
 				this.sql.exec(
-					"INSERT INTO queue (order_id, placed_at, lines) VALUES (?, ?, ?)",
+					"INSERT INTO queue (order_id, placed_at, due_at, lines) VALUES (?, ?, ?, ?)",
 					request.orderId,
 					placedAt,
+					dueAt,
 					JSON.stringify(queued.lines),
 				);
 				soldOut = this.recordSoldOutChanges(before, now);
@@ -339,15 +357,19 @@ export class LocationKitchen extends DurableObject<Env> implements LocationKitch
 			.one();
 	}
 
-	private queue(): QueuedOrder[] {
+	/** The queued orders the kitchen starts on by `dueAt` (the latest MAX_ORDERS_AHEAD), in the order it starts them. */
+	private queueDueBy(dueAt: number): QueuedOrder[] {
 		return this.sql
-			.exec<{ order_id: string; placed_at: number; lines: string }>(
-				"SELECT order_id, placed_at, lines FROM queue ORDER BY placed_at, order_id",
+			.exec<{ order_id: string; due_at: number; lines: string }>(
+				"SELECT order_id, due_at, lines FROM queue WHERE due_at <= ? ORDER BY due_at DESC, order_id DESC LIMIT ?",
+				dueAt,
+				MAX_ORDERS_AHEAD,
 			)
 			.toArray()
+			.reverse()
 			.map((row) => ({
 				orderId: row.order_id,
-				placedAt: row.placed_at,
+				placedAt: row.due_at,
 				lines: JSON.parse(row.lines) as QueuedOrder["lines"],
 			}));
 	}

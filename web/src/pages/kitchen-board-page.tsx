@@ -9,14 +9,7 @@
  * the money; managers can refund an order handed over recently.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import {
-	changeStatus,
-	getOrder,
-	HANDED_OVER_STATUSES,
-	KITCHEN_FEED_PROTOCOL,
-	kitchenFeed,
-	staffOrders,
-} from "../api/endpoints";
+import { changeStatus, HANDED_OVER_STATUSES, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
 import { currentAccessToken, messageOf } from "../api/http";
 import type { Location, OrderStatus, Profile, StaffOrder, StaffOrderPayment, StatusChange } from "../api/types";
 import { PAYMENT_STATUS_LABELS } from "../api/vocabulary";
@@ -338,25 +331,15 @@ export function predictedEtaMinutes(predictedReadyAt: string | null, now: number
 
 /**
  * Pre-fills a new order's ETA field with the prediction made at checkout, in
- * minutes from now, unless the cook has typed in it already. The staff list
- * does not carry the prediction, so it is read from the order itself.
+ * minutes from now, unless the cook has typed in it already.
  */
 function usePredictedEta(order: StaffOrder, setEta: (value: string) => void) {
 	const typed = useRef(false);
 	useEffect(() => {
-		if (order.status !== "placed") return;
-		let stopped = false;
-		getOrder(order.id)
-			.then((full) => {
-				const minutes = predictedEtaMinutes(full.predictedReadyAt, Date.now());
-				if (!stopped && !typed.current && minutes !== null) setEta(String(minutes));
-			})
-			// Without it the field keeps the default, and the cook types their own.
-			.catch(() => undefined);
-		return () => {
-			stopped = true;
-		};
-	}, [order.id, order.status, setEta]);
+		if (order.status !== "placed" || typed.current) return;
+		const minutes = predictedEtaMinutes(order.predictedReadyAt, Date.now());
+		if (minutes !== null) setEta(String(minutes));
+	}, [order.predictedReadyAt, order.status, setEta]);
 	return typed;
 }
 

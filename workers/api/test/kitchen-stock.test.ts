@@ -320,6 +320,31 @@ describe("the kitchen object", () => {
 		await kitchen.progress("ord_b", "ready", new Date().toISOString());
 		expect(await kitchen.reserve(request("ord_f", later, []))).toMatchObject({ ok: true, ordersAhead: 3 });
 	});
+
+	it("counts an order booked for later as ahead only of what is due after it, and never predicts it before its time", async () => {
+		const kitchen = env.LOCATION_KITCHENS.get(env.LOCATION_KITCHENS.idFromName(`test-${crypto.randomUUID()}`));
+		const slot = "2030-01-01T12:00:00.000Z";
+		const inThreeHours = new Date(Date.now() + 3 * 3600_000).toISOString();
+		const forLater = await kitchen.reserve({ ...request("ord_later", slot, []), requestedFor: inThreeHours });
+		expect(forLater).toMatchObject({ ok: true, ordersAhead: 0 });
+		expect(forLater.ok && Date.parse(forLater.predictedReadyAt)).toBeGreaterThanOrEqual(Date.parse(inThreeHours));
+
+		const now = await kitchen.reserve(request("ord_now", "2030-01-01T12:15:00.000Z", []));
+		expect(now).toMatchObject({ ok: true, ordersAhead: 0 });
+		const alsoLater = await kitchen.reserve({
+			...request("ord_also_later", "2030-01-01T12:30:00.000Z", []),
+			requestedFor: new Date(Date.now() + 4 * 3600_000).toISOString(),
+		});
+		expect(alsoLater).toMatchObject({ ok: true, ordersAhead: 2 });
+	});
+
+	it("stops counting an order still queued hours after it was due: it was handed over unrecorded", async () => {
+		const kitchen = env.LOCATION_KITCHENS.get(env.LOCATION_KITCHENS.idFromName(`test-${crypto.randomUUID()}`));
+		const slot = "2030-01-01T12:00:00.000Z";
+		const longAgo = new Date(Date.now() - 4 * 3600_000).toISOString();
+		await kitchen.reserve({ ...request("ord_forgotten", slot, []), placedAt: longAgo });
+		expect(await kitchen.reserve(request("ord_next", slot, []))).toMatchObject({ ok: true, ordersAhead: 0 });
+	});
 });
 
 describe("the stock routes", () => {

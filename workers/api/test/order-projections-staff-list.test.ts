@@ -17,6 +17,7 @@ describe("staff order list", () => {
 			id: string;
 			status: string;
 			placedAt: string;
+			predictedReadyAt: string | null;
 			estimatedReadyAt: string | null;
 			contact: { name: string };
 			totals: { total: { amount: number; currency: string }; taxIncluded: boolean };
@@ -35,7 +36,7 @@ describe("staff order list", () => {
 		const confirmed = newOrderId();
 		await deliver([
 			placed(older, { businessDate: freshBusinessDate() }, at(0)),
-			placed(newer, { businessDate: freshBusinessDate() }, at(5)),
+			placed(newer, { businessDate: freshBusinessDate(), predictedReadyAt: at(23) }, at(5)),
 			placed(confirmed, { businessDate: freshBusinessDate() }, at(3)),
 			event("OrderConfirmed", confirmed, 2, { estimatedReadyAt: at(20) }),
 		]);
@@ -56,10 +57,13 @@ describe("staff order list", () => {
 		const placedTimes = orders.map((order) => order.placedAt);
 		expect(placedTimes).toEqual([...placedTimes].sort().reverse());
 
+		expect(orders.find((order) => order.id === older)?.predictedReadyAt).toBeNull();
 		const shown = orders.find((order) => order.id === newer);
 		expect(shown).toMatchObject({
 			status: "placed",
 			placedAt: at(5),
+			// The kitchen's load-based prediction, which the board's confirm dialog starts from.
+			predictedReadyAt: at(23),
 			contact: { name: "Ada Lovelace" },
 			totals: { total: { amount: 1910, currency: "GBP" }, taxIncluded: true },
 			lines: [

@@ -199,7 +199,7 @@ async function expectPlacementReadable(orderId: string, bookmark: string, email:
 
 /** Only what a placement tells the client: never the event it recorded. */
 function expectPlacedBody(body: Record<string, unknown>) {
-	expect(Object.keys(body).sort()).toEqual(["orderId", "payment", "status", "trackingToken"]);
+	expect(Object.keys(body).sort()).toEqual(["orderId", "payment", "predictedReadyAt", "status", "trackingToken"]);
 	expect(body.status).toBe("placed");
 	expect(body.payment).toMatchObject({ method: "card", status: "authorised" });
 }

@@ -105,6 +105,8 @@ export const cartGraph: GraphPart = {
 			status: OrderStatus!
 			trackingToken: String!
 			payment: Payment!
+			"When the kitchen's load predicts it ready (ISO): checkout shows it as ready in about N min."
+			predictedReadyAt: String
 			"The order, as the caller may see it (a guest sees it as its tracking token shows it)."
 			order: Order!
 		}

@@ -51,6 +51,8 @@ export const orders = sqliteTable(
 		placedAt: text("placed_at").notNull(),
 		/** The location's local date at placement; daily sales are counted on it. */
 		businessDate: text("business_date").notNull(),
+		/** The kitchen's load-based prediction at placement, which the kitchen's confirm dialog starts from. */
+		predictedReadyAt: text("predicted_ready_at"),
 		estimatedReadyAt: text("estimated_ready_at"),
 		confirmedAt: text("confirmed_at"),
 		readyAt: text("ready_at"),

@@ -202,6 +202,8 @@ export const orderingGraph: GraphPart = {
 			fulfilment: Fulfilment!
 			placedAt: String!
 			requestedFor: String
+			"When the kitchen's load predicted it ready at placement: what the confirm dialog starts from."
+			predictedReadyAt: String
 			estimatedReadyAt: String
 			contactName: String!
 			totals: Totals!

@@ -89,6 +89,7 @@ const ORDER_COLUMNS = [
 	"updated_at",
 	"payment_method",
 	"payment_status",
+	"predicted_ready_at",
 ];
 /** The columns that name the person, erased for a deleted account. */
 const PERSONAL_ORDER_COLUMNS = new Set([
@@ -221,6 +222,7 @@ export function projectOrderPlaced(d1: D1, event: OrderPlacedEnvelope, processed
 				processedAt,
 				paymentMethod,
 				placedPaymentStatus(paymentMethod),
+				placed.predictedReadyAt ?? null,
 			),
 	];
 	if (customerId) {

@@ -43,6 +43,9 @@ export const StaffOrderSchema = z
 		fulfilment: z.enum(["pickup", "delivery"]),
 		placedAt: z.string(),
 		requestedFor: z.string().nullable(),
+		predictedReadyAt: z.string().nullable().openapi({
+			description: "When the kitchen's load predicted it ready at placement; what the confirm dialog starts from",
+		}),
 		estimatedReadyAt: z.string().nullable(),
 		contact: z.object({ name: z.string() }),
 		totals: z.object({

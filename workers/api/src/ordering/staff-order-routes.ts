@@ -73,6 +73,7 @@ async function listOrders(
 		fulfilment: order.fulfilment,
 		placedAt: order.placedAt,
 		requestedFor: order.requestedFor,
+		predictedReadyAt: order.predictedReadyAt,
 		estimatedReadyAt: order.estimatedReadyAt,
 		contact: { name: order.contactName },
 		totals: {

@@ -1,6 +1,7 @@
 /** The kitchen's 15-minute slots: a day's slots in local time, what each has left, and which a customer may still ask for. */
 import { describe, expect, it } from "vitest";
 import type { WeeklyOpeningHours } from "../../menu/domain/availability";
+import type { SlotCapacity } from "../../menu/domain/document";
 import { bookableSlots, followingSlots, hasRoomFor, isFull, roomIn, slotOf, slotsOfDate } from "./slots";
 
 const weekdays = (opens: string, closes: string): WeeklyOpeningHours => ({
@@ -117,6 +118,16 @@ describe("room in a slot", () => {
 		expect(isFull({ orders: 1, units: 1 })).toBe(false);
 		expect(hasRoomFor({ orders: 1, units: 3 }, 3)).toBe(true);
 		expect(hasRoomFor({ orders: 1, units: 3 }, 4)).toBe(false);
+	});
+
+	it("counts one more order and its units against the bookings, with no limit where capacity is null", () => {
+		const fits = (capacity: SlotCapacity, booked: { orders: number; units: number }, units: number) =>
+			hasRoomFor(roomIn(capacity, booked), units);
+		expect(fits({ orders: null, units: null }, { orders: 500, units: 5000 }, 10)).toBe(true);
+		expect(fits({ orders: 3, units: null }, { orders: 2, units: 3 }, 1)).toBe(true);
+		expect(fits({ orders: 3, units: null }, { orders: 3, units: 3 }, 1)).toBe(false);
+		expect(fits({ orders: null, units: 10 }, { orders: 0, units: 8 }, 2)).toBe(true);
+		expect(fits({ orders: null, units: 10 }, { orders: 0, units: 8 }, 3)).toBe(false);
 	});
 });
 

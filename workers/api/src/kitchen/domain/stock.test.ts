@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KitchenLine } from "../contract";
-import {
-	decideTake,
-	openingDateProblem,
-	orderUnits,
-	slotHasRoom,
-	soldOutChanges,
-	stockKey,
-	unitsNeeded,
-} from "./stock";
+import { decideTake, openingDateProblem, orderUnits, soldOutChanges, stockKey, unitsNeeded } from "./stock";
 
 const line = (lineId: string, itemId: string, quantity: number, optionIds: string[] = []): KitchenLine => ({
 	lineId,
@@ -69,17 +61,8 @@ describe("decideTake", () => {
 	});
 });
 
-describe("slotHasRoom", () => {
-	it("has no limit where capacity is null", () => {
-		expect(slotHasRoom({ orders: 500, units: 5000 }, { orders: null, units: null }, 10)).toBe(true);
-	});
-	it("counts the order and its units against the limits", () => {
-		expect(slotHasRoom({ orders: 2, units: 3 }, { orders: 3, units: null }, 1)).toBe(true);
-		expect(slotHasRoom({ orders: 3, units: 3 }, { orders: 3, units: null }, 1)).toBe(false);
-		expect(slotHasRoom({ orders: 0, units: 8 }, { orders: null, units: 10 }, 2)).toBe(true);
-		expect(slotHasRoom({ orders: 0, units: 8 }, { orders: null, units: 10 }, 3)).toBe(false);
-	});
-	it("orderUnits counts item units", () => {
+describe("orderUnits", () => {
+	it("counts item units, options aside", () => {
 		expect(orderUnits([line("l1", "a", 2), line("l2", "b", 3, ["x"])])).toBe(5);
 	});
 });

@@ -1,10 +1,9 @@
 /**
  * Stock rules, pure: what a reservation takes from the counts, which lines are
- * short, whether a slot has room, and which items a change sells out or brings
- * back. No row for an item (or option) means it is not tracked: unlimited.
+ * short, and which items a change sells out or brings back. No row for an
+ * item (or option) means it is not tracked: unlimited.
  */
-import type { SlotCapacity } from "../../menu/domain/document";
-import type { KitchenLine, ShortLine, SlotBooking } from "../contract";
+import type { KitchenLine, ShortLine } from "../contract";
 
 /** One counted thing: an item (optionId null) or one option of it. */
 export interface StockKey {
@@ -77,17 +76,6 @@ export function decideTake(
 /** Units an order counts for against a slot's capacity: every item unit, options aside. */
 export function orderUnits(lines: KitchenLine[]): number {
 	return lines.reduce((sum, line) => sum + line.quantity, 0);
-}
-
-/** Whether one more order of `units` fits the slot; a null limit is no limit. */
-export function slotHasRoom(
-	booking: Pick<SlotBooking, "orders" | "units">,
-	capacity: SlotCapacity,
-	units: number,
-): boolean {
-	if (capacity.orders !== null && booking.orders + 1 > capacity.orders) return false;
-	if (capacity.units !== null && booking.units + units > capacity.units) return false;
-	return true;
 }
 
 /**

@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `predicted_ready_at` text;
