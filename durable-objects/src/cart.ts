@@ -43,9 +43,6 @@ import type {
 	PlacedOrderView,
 	UpdateLineInput,
 } from "../../workers/api/src/cart/schemas";
-import type { KitchenProgress, ReservationAnswer } from "../../workers/api/src/kitchen/contract";
-import { followingSlots, slotOf } from "../../workers/api/src/kitchen/domain/slots";
-import { kitchenOf } from "../../workers/api/src/kitchen/kitchens";
 import type { LocationSummary } from "../../workers/api/src/menu/domain/document";
 import { actorOf, mayAccess, type OrderAccess, trackingTokenFor } from "../../workers/api/src/ordering/domain/access";
 import { erasePlacedPayload } from "../../workers/api/src/ordering/domain/erasure";
@@ -105,6 +102,7 @@ import {
 	sharedCatalogues,
 } from "./catalogue";
 import { kitchenMessage } from "./kitchen-feed";
+import { type KitchenCall, KitchenLink, kitchenCallFor, reservationFor } from "./kitchen-link";
 import { eventMessage, LiveClients, type LiveMessage, resumeAfter } from "./live";
 import { reconcileGraceMs, reconcileOrderEvents, sendOrderEvents, sendRecordedEvents } from "./order-outbox";
 import { outcome, refusalOf } from "./outcome";
@@ -124,28 +122,6 @@ const KEY_REUSED: RuleViolation = {
 	message: "This Idempotency-Key was used with a different request",
 };
 
-/**
- * A call the location's kitchen is owed (kept in this object's storage until
- * it succeeds): the order's stock and slot given back, or its queue progress.
- * One at a time: a release supersedes any progress.
- */
-type KitchenCall = { kind: "release" } | { kind: "progress"; progress: KitchenProgress; at: string };
-/** A kitchen call as stored: for which order at which location, and when the alarm tries it next. */
-type OwedKitchenCall = KitchenCall & { orderId: string; slug: string; nextAt: number };
-const KITCHEN_OWED = "kitchen-owed";
-/** A kitchen call that failed is tried again by the alarm after this long. */
-const KITCHEN_RETRY_MS = 30_000;
-
-/** What a status change owes the kitchen: stock back when the order will never be made, off the queue when it is. */
-function kitchenCallFor(type: OrderEventData["type"], at: Date): KitchenCall | null {
-	if (type === "OrderRejected" || type === "OrderCancelled") return { kind: "release" };
-	if (type === "OrderReady") return { kind: "progress", progress: "ready", at: at.toISOString() };
-	if (type === "OrderPickedUp" || type === "OrderOutForDelivery" || type === "OrderDelivered") {
-		return { kind: "progress", progress: "handed_over", at: at.toISOString() };
-	}
-	return null;
-}
-
 /** What a placement's idempotency record keeps: the order's id; a replay answers the order as it is now. */
 type StoredPlacement = { orderId: string };
 
@@ -160,14 +136,14 @@ export class CartDurableObject extends DurableObject<Env> {
 	private readonly placements = new InFlightCalls<Outcome<OrderPlacement>>();
 	/** When the alarm is set for, null for none: read once on start, then kept as this instance sets it. */
 	private alarmAt: number | null = null;
-	/** This instance's kitchen calls, one after another: a retried checkout's reservation never overtakes the release before it. */
-	private kitchenCalls: Promise<unknown> = Promise.resolve();
+	private readonly kitchen: KitchenLink;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.store = new CartStore(ctx.storage.sql);
 		this.payments = new PaymentStore(ctx.storage.sql);
 		this.live = new LiveClients(ctx);
+		this.kitchen = new KitchenLink(ctx, env, (at) => this.alarmBy(at));
 		// Live clients ping to notice a dead connection; the runtime answers without waking this object.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
 		ctx.blockConcurrencyWhile(async () => {
@@ -385,7 +361,7 @@ export class CartDurableObject extends DurableObject<Env> {
 				const { appended, collected } = this.ctx.storage.transactionSync(() => {
 					const appended = this.store.append(order.orderId, event, now, span.trace, call.requestId, checkAt);
 					owed = kitchenCallFor(event.type, now);
-					if (owed) this.oweKitchen(owed, order.orderId, order.locationSlug);
+					if (owed) this.kitchen.owe(owed, order.orderId, order.locationSlug);
 					const collected =
 						settlement.kind === "collect"
 							? this.store.append(
@@ -419,7 +395,7 @@ export class CartDurableObject extends DurableObject<Env> {
 					return { appended, collected };
 				});
 				this.sendRecorded(collected ? [appended.outbox, collected.outbox] : [appended.outbox], checkAt, span);
-				if (owed) this.payKitchen(span);
+				if (owed) this.kitchen.pay(span);
 				const updated = this.order();
 				if (!updated) throw new Error("order vanished after an append");
 				this.announce(updated, appended.recorded, span);
@@ -588,7 +564,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		await reconcileOrderEvents(this.store.outbox, this.env);
 		await sendOrderEvents(this.store.outbox, this.env);
 		await this.traced("paymentAlarm", {}, (span) => this.paymentAlarm(span), { routine: true });
-		await this.traced("kitchenAlarm", {}, (span) => this.kitchenAlarm(span), { routine: true });
+		await this.traced("kitchenAlarm", {}, (span) => this.kitchen.alarm(span), { routine: true });
 		const expiredBefore = Date.now() - IDEMPOTENCY_TTL_MS;
 		let oldestAnswer = this.store.oldestAnswerAt();
 		// A write only when there is something to forget.
@@ -598,7 +574,7 @@ export class CartDurableObject extends DurableObject<Env> {
 		}
 		const cart = this.store.cart();
 		// An idle cart is forgotten, but not while the kitchen is still owed its stock back.
-		if (cart?.status === "open" && Date.now() >= cart.expires_at && !this.owedKitchen()) {
+		if (cart?.status === "open" && Date.now() >= cart.expires_at && this.kitchen.nextDueAt() === null) {
 			await this.ctx.storage.deleteAll();
 			this.alarmAt = null;
 			// deleteAll drops the tables too; this instance may serve again, as an unknown cart.
@@ -643,7 +619,12 @@ export class CartDurableObject extends DurableObject<Env> {
 
 		// The kitchen's stock and slot, taken atomically on its object: the one call a checkout adds.
 		// A retry of this order replaces its earlier reservation there.
-		const reservation = await this.reserve(cart.order_id, location, lines, items, when, now, span);
+		const reservation = await this.kitchen.reserve(
+			reservationFor(cart.order_id, location, lines, items, when, now),
+			lines,
+			location.slug,
+			span,
+		);
 		const event = { ...placed, payload: { ...placed.payload, predictedReadyAt: reservation.predictedReadyAt } };
 
 		// Everything below is one transaction with no awaits: the order, its outbox row,
@@ -674,8 +655,8 @@ export class CartDurableObject extends DurableObject<Env> {
 			);
 		} catch (error) {
 			// Not placed after all: what the kitchen holds for it goes back.
-			this.oweKitchen({ kind: "release" }, cart.order_id, location.slug);
-			this.payKitchen(span);
+			this.kitchen.owe({ kind: "release" }, cart.order_id, location.slug);
+			this.kitchen.pay(span);
 			throw error;
 		}
 		const order = this.order();
@@ -694,122 +675,6 @@ export class CartDurableObject extends DurableObject<Env> {
 			span,
 			requestId,
 		);
-	}
-
-	/**
-	 * Reserves the order's stock and slot at its location's kitchen, after any
-	 * kitchen call this instance still has under way for it; a refusal becomes
-	 * the checkout's answer (the lines short, or the slots still free).
-	 */
-	private async reserve(
-		orderId: string,
-		location: LocationSummary,
-		lines: DraftLine[],
-		items: LocationCatalogue["items"],
-		when: { at: Date; requestedFor: string | null },
-		now: Date,
-		span: CallSpan,
-	): Promise<Extract<ReservationAnswer, { ok: true }>> {
-		// A new reservation replaces the old one: a release still owed for it is moot.
-		if (this.owedKitchen()?.kind === "release") this.ctx.storage.kv.delete(KITCHEN_OWED);
-		const kitchen = kitchenOf(this.env, regionNamed(this.env, regionOfId(orderId)), location.slug);
-		const request = {
-			orderId,
-			lines: lines.map((line) => ({
-				lineId: line.lineId,
-				itemId: line.itemId,
-				categoryId: items.get(line.itemId)?.categoryId ?? line.categoryId,
-				optionIds: line.options.map((option) => option.optionId),
-				quantity: line.quantity,
-			})),
-			placedAt: now.toISOString(),
-			requestedFor: when.requestedFor,
-			timeZone: location.timeZone,
-			slot: { start: slotOf(when.at), capacity: location.slotCapacity },
-			alternatives: followingSlots(location, when.at, 4),
-		};
-		let answer: ReservationAnswer;
-		try {
-			answer = await this.kitchenCall(async () => (await kitchen.reserve(request)) as ReservationAnswer);
-		} catch (error) {
-			// It may have reserved before its answer was lost: owed back, as for any order not placed.
-			this.oweKitchen({ kind: "release" }, orderId, location.slug);
-			this.payKitchen(span);
-			span.log.error("kitchen reservation failed", { orderId, error: errorText(error) });
-			throw violation("unavailable", "The kitchen could not be reached; nothing was ordered. Try again.");
-		}
-		if (answer.ok) return answer;
-		if (answer.code === "out_of_stock") {
-			const named = new Map(lines.map((line) => [line.lineId, line.name]));
-			const what = [...new Set(answer.lines.map((line) => named.get(line.lineId) ?? line.itemId))].join(", ");
-			throw violation("out_of_stock", `Not enough left of ${what}; change the quantity or remove it`, {
-				lines: answer.lines,
-			});
-		}
-		throw violation("slot_full", "That time is fully booked; choose another", { freeSlots: answer.freeSlots });
-	}
-
-	/** Runs a call to the kitchen after the ones this instance started before it. */
-	private kitchenCall<T>(run: () => Promise<T>): Promise<T> {
-		const result = this.kitchenCalls.then(run, run);
-		this.kitchenCalls = result.catch(() => undefined);
-		return result;
-	}
-
-	/** Stores a kitchen call the order owes, in the caller's transaction; a release supersedes progress. */
-	private oweKitchen(call: KitchenCall, orderId: string, slug: string): void {
-		if (call.kind === "progress" && this.owedKitchen()?.kind === "release") return;
-		const owed: OwedKitchenCall = { ...call, orderId, slug, nextAt: Date.now() + KITCHEN_RETRY_MS };
-		this.ctx.storage.kv.put(KITCHEN_OWED, owed);
-	}
-
-	private owedKitchen(): OwedKitchenCall | undefined {
-		return this.ctx.storage.kv.get<OwedKitchenCall>(KITCHEN_OWED);
-	}
-
-	/** Makes the owed kitchen call after the answer; the alarm retries it until it succeeds. */
-	private payKitchen(span: CallSpan): void {
-		const owed = this.owedKitchen();
-		if (!owed) return;
-		this.alarmBy(owed.nextAt);
-		this.ctx.waitUntil(
-			this.runKitchenCall(owed).catch((error: unknown) => {
-				span.log.warn("kitchen call failed; the alarm retries it", {
-					orderId: owed.orderId,
-					kind: owed.kind,
-					error: errorText(error),
-				});
-			}),
-		);
-	}
-
-	private async runKitchenCall(owed: OwedKitchenCall): Promise<void> {
-		const kitchen = kitchenOf(this.env, regionNamed(this.env, regionOfId(owed.orderId)), owed.slug);
-		await this.kitchenCall(async () => {
-			if (owed.kind === "release") await kitchen.release(owed.orderId);
-			else await kitchen.progress(owed.orderId, owed.progress, owed.at);
-		});
-		// Done, unless another call was owed meanwhile.
-		const current = this.owedKitchen();
-		if (current && JSON.stringify(current) === JSON.stringify(owed)) this.ctx.storage.kv.delete(KITCHEN_OWED);
-	}
-
-	/** The alarm's kitchen work: the owed call, when it is due. */
-	private async kitchenAlarm(span: CallSpan): Promise<void> {
-		const owed = this.owedKitchen();
-		if (!owed || owed.nextAt > Date.now()) return;
-		// Held back while it runs, so a failure leaves it due again later.
-		const held = { ...owed, nextAt: Date.now() + KITCHEN_RETRY_MS };
-		this.ctx.storage.kv.put(KITCHEN_OWED, held);
-		try {
-			await this.runKitchenCall(held);
-		} catch (error) {
-			span.log.warn("kitchen call failed; retrying", {
-				orderId: owed.orderId,
-				kind: owed.kind,
-				error: errorText(error),
-			});
-		}
 	}
 
 	/** What the customer is told of a placement: the order's id, status and payment as they are now. */
@@ -973,10 +838,10 @@ export class CartDurableObject extends DurableObject<Env> {
 			const result = this.store.record(order.orderId, failed, now);
 			this.store.reopen(now.getTime());
 			// Never paid: the kitchen gives its stock and slot back (a retry reserves again).
-			this.oweKitchen({ kind: "release" }, order.orderId, order.locationSlug);
+			this.kitchen.owe({ kind: "release" }, order.orderId, order.locationSlug);
 			return result;
 		});
-		this.payKitchen(span);
+		this.kitchen.pay(span);
 		const updated = this.order();
 		if (updated) this.announce(updated, recorded, span, { kitchen: false });
 		this.alarmBy(now.getTime() + CART_IDLE_TTL_MS);
@@ -1428,7 +1293,7 @@ export class CartDurableObject extends DurableObject<Env> {
 			expiry,
 			cart?.payment_due_at ?? null,
 			this.payments.nextJobAt(),
-			this.owedKitchen()?.nextAt ?? null,
+			this.kitchen.nextDueAt(),
 		].filter((time): time is number => time !== null);
 		if (candidates.length === 0) {
 			void this.ctx.storage.deleteAlarm();
