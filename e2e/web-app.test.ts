@@ -16,6 +16,7 @@ import {
 	chooseSlot,
 	fillCard,
 	launchBrowser,
+	londonDate,
 	londonLunchTomorrow,
 	openPage,
 	PHONE,
@@ -474,6 +475,66 @@ test("the cart suggests what goes well with it, never an allergen the guest avoi
 	const deadline = Date.now() + 10_000;
 	while ((await named()).includes(first) && Date.now() < deadline) await delay(100);
 	assert.ok(!(await named()).includes(first), `${first} is in the cart, so no longer suggested`);
+});
+
+test("a slot the kitchen has no room left in is greyed out at checkout, and the times around it are still offered", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	assert.ok(platform);
+	const base = platform.url;
+	const api = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+		const response = await fetch(`${base}/api/v1${path}`, {
+			method,
+			headers: { "content-type": "application/json", ...headers },
+			body: JSON.stringify(body),
+		});
+		assert.ok(response.ok, `${method} ${path} answered ${response.status}: ${await response.clone().text()}`);
+		return response.json() as Promise<Record<string, unknown>>;
+	};
+	const { accessToken } = await api("POST", "/auth/login", {
+		email: "admin@goodfood.local",
+		password: "admin-local-only-1",
+	});
+	const admin = { authorization: `Bearer ${accessToken}` };
+	const soho = (await (await fetch(`${base}/api/v1/locations/london-soho`)).json()) as Record<string, unknown>;
+	const { slug: _slug, openNow: _openNow, menuVersion: _menuVersion, distanceMeters: _distance, ...input } = soho;
+	// Tomorrow at 15:00 London: a slot no other scenario books. One order a slot, for this scenario only.
+	const teaTime = new Date(londonLunchTomorrow().getTime() + 3 * 3600_000);
+	await api("PUT", "/locations/london-soho", { ...input, slotCapacity: { orders: 1, units: null } }, admin);
+	try {
+		await api(
+			"POST",
+			"/orders",
+			{
+				locationSlug: "london-soho",
+				items: [{ itemId: "itm-ldn-flat-white", quantity: 1, options: ["opt-ldn-flat-white-milk-oat"] }],
+				fulfilment: "pickup",
+				contact: { name: "Early Bird", email: "early@example.com", phone: "+44 20 7946 0000" },
+				requestedTime: teaTime.toISOString(),
+				payment: { method: "pay_at_pickup" },
+			},
+			{ "idempotency-key": crypto.randomUUID() },
+		);
+
+		const guest = await page();
+		await guest.goto(SOHO_MENU);
+		await guest.getByRole("button", { name: "Add Sparkling Mineral Water" }).click();
+		const dialog = guest.getByRole("dialog", { name: "Sparkling Mineral Water" });
+		await dialog.getByRole("button", { name: /Add to order/ }).click();
+		await dialog.waitFor({ state: "hidden" });
+		await guest.getByRole("link", { name: "Go to checkout" }).click();
+		await guest.getByLabel("At a time").check();
+		await guest.getByLabel("Day").selectOption(londonDate(teaTime));
+		const full = guest.locator(`#slot-time option[value="${teaTime.toISOString()}"]`);
+		await waitForText(full, /Full/);
+		assert.equal(await full.isDisabled(), true, "the full slot cannot be chosen");
+		const next = guest.locator(`#slot-time option[value="${new Date(teaTime.getTime() + 15 * 60_000).toISOString()}"]`);
+		assert.equal(await next.isDisabled(), false, "the slot after it still has room");
+		assert.doesNotMatch((await next.textContent()) ?? "", /Full/);
+		await screenshot(guest, "checkout-full-slot");
+	} finally {
+		await api("PUT", "/locations/london-soho", { ...input, slotCapacity: { orders: null, units: null } }, admin);
+	}
 });
 
 /** A guest with a flat white (whole milk, £3.40) in their cart at the Soho checkout, a lunch slot chosen and contact details filled. */
