@@ -414,9 +414,9 @@ async function ordersRun(
 		countHeader: "content-type",
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		// The three locations in turn, so each region takes a third of the orders.
-		paths: DEMO_SPOTS.map(() => "/api/v1/orders"),
+		// The locations in turn (three by default), so each region takes its share of the orders.
 		bodies: orderBodies(),
+		paths: orderBodies().map(() => "/api/v1/orders"),
 		uniqueHeader: "idempotency-key",
 		afterWarmup: async () => {
 			// The warm-up's orders are projected before the measured run, so their consumers do not run during it.
