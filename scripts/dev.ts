@@ -1,13 +1,15 @@
 /**
  * `npm run dev`: the whole platform on this machine. Seeds the local database
  * when it is empty, then serves both workers at http://localhost:8787 — the
- * menu edge in front, relaying everything else to the api worker.
+ * menu edge in front, relaying everything else to the api worker — and, after
+ * a fresh seed, gives the demo kitchen its stock once the server answers.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { ensureDevVars, PERSIST_DIR } from "./local";
+import { setDemoStock } from "./seed/demo-stock";
 
 ensureDevVars();
-await import("./seed");
+const { seeded } = await import("./seed");
 
 // The web app the edge serves as static assets (`npm run dev:web` serves it with hot reload instead).
 if (spawnSync("vite", ["build", "web"], { stdio: "inherit" }).status !== 0) process.exit(1);
@@ -20,3 +22,12 @@ const dev = spawn(
 );
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
+
+// Stock lives in the kitchen objects, so it is set through the API; the server runs whether or not this works.
+if (seeded) {
+	setDemoStock(`http://localhost:${port}`).then(
+		(done) => console.log(done),
+		(error: unknown) =>
+			console.warn(`Could not set the demo stock (the server runs without it): ${(error as Error).message}`),
+	);
+}

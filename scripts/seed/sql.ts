@@ -2,7 +2,7 @@
 import { DEMO_LOCATIONS } from "./demo-catalogue";
 import type { SeedLocation } from "./types";
 
-function literal(value: unknown): string {
+export function literal(value: unknown): string {
 	if (value === null || value === undefined) return "NULL";
 	if (typeof value === "boolean") return value ? "1" : "0";
 	if (typeof value === "number") return String(value);
@@ -10,7 +10,7 @@ function literal(value: unknown): string {
 	return `'${text.replaceAll("'", "''")}'`;
 }
 
-function insert(table: string, row: Record<string, unknown>): string {
+export function insert(table: string, row: Record<string, unknown>): string {
 	const columns = Object.keys(row);
 	return `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((column) => literal(row[column])).join(", ")});`;
 }
