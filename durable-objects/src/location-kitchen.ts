@@ -93,7 +93,9 @@ export class LocationKitchen extends DurableObject<Env> implements LocationKitch
 				const units = orderUnits(request.lines);
 				const { capacity } = request.slot;
 				const fits = (start: string) => hasRoomFor(roomIn(capacity, this.booking(start)), units);
-				if (!fits(request.slot.start)) {
+				// A kitchen without a capacity takes any number: its bookings are not even counted.
+				const limited = capacity.orders !== null || capacity.units !== null;
+				if (limited && !fits(request.slot.start)) {
 					const freeSlots = request.alternatives.filter(fits);
 					throw new Refused({ ok: false, code: "slot_full", freeSlots });
 				}
