@@ -59,6 +59,9 @@ interface AddressForm {
 	longitude?: number;
 }
 
+/** Tries at pricing the order (1 s, then 2 s apart) before its failure is shown. */
+const PRICING_ATTEMPTS = 3;
+
 const EMPTY_ADDRESS: AddressForm = { line1: "", line2: "", city: "", postcode: "" };
 
 /** Tip in minor units: a share of the subtotal, or an amount typed in the currency's major units. */
@@ -296,15 +299,26 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	}, [slug, slotDate, slotsAsked]);
 	const tipAmount = tipMinor(tip, customTip, cart);
 
-	// Totals depend on the fulfilment (delivery fee) and the tip, so the server prices them again.
+	// Totals depend on the fulfilment (delivery fee) and the tip, so the server prices them again. A failed
+	// pricing is tried again a few times before it is shown: until one answers, the order cannot be placed.
 	useEffect(() => {
 		if (!cart || cart.lines.length === 0) return;
-		const timer = setTimeout(() => {
+		let timer: ReturnType<typeof setTimeout>;
+		let stopped = false;
+		const price = (attempt: number) => {
 			getCart(cart.id, fulfilment, tipAmount)
 				.then((answer) => setPriced({ cart: answer, of: cart, fulfilment, tip: tipAmount }))
-				.catch((failure) => setError(messageOf(failure)));
-		}, 150);
-		return () => clearTimeout(timer);
+				.catch((failure) => {
+					if (stopped) return;
+					if (attempt < PRICING_ATTEMPTS) timer = setTimeout(() => price(attempt + 1), 1000 * attempt);
+					else setError(messageOf(failure));
+				});
+		};
+		timer = setTimeout(() => price(1), 150);
+		return () => {
+			stopped = true;
+			clearTimeout(timer);
+		};
 	}, [cart, fulfilment, tipAmount]);
 
 	if (loadError) {
