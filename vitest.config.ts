@@ -79,7 +79,12 @@ export default defineConfig({
 				test: {
 					name: "unit",
 					// Rules and helpers are tested beside their module, in Node.
-					include: ["workers/*/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "durable-objects/src/**/*.test.ts"],
+					include: [
+						"workers/*/src/**/*.test.ts",
+						"packages/*/src/**/*.test.ts",
+						"durable-objects/src/**/*.test.ts",
+						"web/src/**/*.test.ts",
+					],
 					environment: "node",
 				},
 			},
@@ -130,6 +135,8 @@ export default defineConfig({
 									d1Databases: { DB: D1_DATABASE_ID, ...ORDER_DATABASE_IDS },
 									queueProducers: { ORDER_EVENTS: "goodfood-order-events" },
 									kvNamespaces: { MENU_KV: MENU_KV_ID, REVOCATIONS: "00000000000040008000000000000003" },
+									// The edge's MENU_IMAGES too (menu-edge/wrangler.toml): uploads here are served there.
+									r2Buckets: { MENU_IMAGES: "goodfood-menu-images" },
 									bindings: {
 										JWT_SECRET: TEST_JWT_SECRET,
 										TRACKING_TOKEN_SECRET: TEST_TRACKING_TOKEN_SECRET,

@@ -12,6 +12,6 @@ export default defineConfig({
 	build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
 	server: {
 		port: 5173,
-		proxy: { "/api": { target: PLATFORM, ws: true }, "/menu": PLATFORM },
+		proxy: { "/api": { target: PLATFORM, ws: true }, "/menu": PLATFORM, "/images": PLATFORM },
 	},
 });

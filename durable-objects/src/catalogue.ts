@@ -17,6 +17,7 @@ import type { CatalogueItem } from "../../workers/api/src/cart/domain/pricing";
 import { type Database, database } from "../../workers/api/src/db/client";
 import type { AvailabilityWindow } from "../../workers/api/src/menu/domain/availability";
 import type { LocationSummary, MenuDocument } from "../../workers/api/src/menu/domain/document";
+import type { Language } from "../../workers/api/src/menu/domain/language";
 import { loadMenuDocument, toLocationSummary } from "../../workers/api/src/menu/repository";
 
 /** The catalogue on D1's primary: a cart prices against what is current, never a replica's lag. */
@@ -51,6 +52,8 @@ function locationOf(row: Row): LocationSummary {
 		deliveryRadiusMeters: row.delivery_radius_m as number,
 		deliveryFeeMinor: row.delivery_fee_minor as number,
 		menuVersion: row.menu_version as number,
+		defaultLanguage: row.default_language as Language,
+		languages: JSON.parse(row.languages as string),
 		createdAt: row.created_at as string,
 		updatedAt: row.updated_at as string,
 	});

@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { ForecastModel } from "../intelligence/domain/forecast";
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../menu/domain/availability";
+import type { Language, Translations } from "../menu/domain/language";
 import type { OrderEventType } from "../ordering/events";
 
 const timestamps = {
@@ -44,10 +45,18 @@ export const locations = sqliteTable("locations", {
 	/** The kitchen's capacity per 15-minute slot, in orders and in item units; null is no limit. */
 	slotCapacityOrders: integer("slot_capacity_orders"),
 	slotCapacityUnits: integer("slot_capacity_units"),
+	/** The language the menu's own names and descriptions are written in. */
+	defaultLanguage: text("default_language").$type<Language>().notNull().default("en"),
+	/** Every language the menu is offered in, the default first. */
+	languages: text("languages", { mode: "json" }).$type<Language[]>().notNull().default(sql`'["en"]'`),
 	/** Bumped by every menu change; names the menu document in KV. */
 	menuVersion: integer("menu_version").notNull().default(1),
 	...timestamps,
 });
+
+/** Text fields of a menu row in languages other than the location's default: `{"ja":{"name":"…"}}`. */
+const translations = <Field extends string>() =>
+	text("translations", { mode: "json" }).$type<Translations<Field>>().notNull().default(sql`'{}'`);
 
 export const categories = sqliteTable(
 	"categories",
@@ -61,6 +70,7 @@ export const categories = sqliteTable(
 		position: integer("position").notNull().default(0),
 		/** Empty means available whenever the location is open. */
 		availability: text("availability", { mode: "json" }).$type<AvailabilityWindow[]>().notNull().default(sql`'[]'`),
+		translations: translations<"name" | "description">(),
 		...timestamps,
 	},
 	(table) => [index("categories_location_idx").on(table.locationSlug, table.position)],
@@ -79,6 +89,7 @@ export const items = sqliteTable(
 		name: text("name").notNull(),
 		description: text("description").notNull().default(""),
 		priceMinor: integer("price_minor").notNull(),
+		/** The item's photo: an id in `images` (the SHA-256 of its bytes), or null for none. */
 		imageKey: text("image_key"),
 		allergens: text("allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 		dietaryTags: text("dietary_tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
@@ -86,6 +97,7 @@ export const items = sqliteTable(
 		availability: text("availability", { mode: "json" }).$type<AvailabilityWindow[]>().notNull().default(sql`'[]'`),
 		soldOut: integer("sold_out", { mode: "boolean" }).notNull().default(false),
 		position: integer("position").notNull().default(0),
+		translations: translations<"name" | "description">(),
 		...timestamps,
 	},
 	(table) => [
@@ -105,6 +117,7 @@ export const modifierGroups = sqliteTable(
 		minSelections: integer("min_selections").notNull().default(0),
 		maxSelections: integer("max_selections").notNull().default(1),
 		position: integer("position").notNull().default(0),
+		translations: translations<"name">(),
 	},
 	(table) => [index("modifier_groups_item_idx").on(table.itemId, table.position)],
 );
@@ -121,6 +134,7 @@ export const modifierOptions = sqliteTable(
 		/** Allergens this option adds to the item (e.g. a cheese topping adds milk). */
 		allergens: text("allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 		position: integer("position").notNull().default(0),
+		translations: translations<"name">(),
 	},
 	(table) => [
 		index("modifier_options_group_idx").on(table.groupId, table.position),
@@ -129,6 +143,20 @@ export const modifierOptions = sqliteTable(
 );
 
 /** Customers and staff. Staff roles are limited to `locations`; customers keep their profile here. */
+/**
+ * Photos uploaded for menu items. The bytes live in R2 under `images/{id}`;
+ * the id is their SHA-256, so an id always means the same picture and a photo
+ * uploaded twice is stored once.
+ */
+export const images = sqliteTable("images", {
+	id: text("id").primaryKey(),
+	contentType: text("content_type", { enum: ["image/jpeg", "image/png", "image/webp"] }).notNull(),
+	width: integer("width").notNull(),
+	height: integer("height").notNull(),
+	bytes: integer("bytes").notNull(),
+	createdAt: timestamps.createdAt,
+});
+
 export const accounts = sqliteTable(
 	"accounts",
 	{
@@ -144,6 +172,8 @@ export const accounts = sqliteTable(
 		dietaryPreferences: text("dietary_preferences", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 		avoidAllergens: text("avoid_allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 		favouriteLocation: text("favourite_location"),
+		/** The language the customer reads menus in when a request names none; null leaves it to the browser. */
+		language: text("language").$type<Language>(),
 		notificationPreferences: text("notification_preferences", { mode: "json" })
 			.$type<NotificationPreferences>()
 			.notNull()

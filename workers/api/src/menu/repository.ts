@@ -8,6 +8,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { LocationSummary, MenuCategory, MenuDocument, MenuItem } from "./domain/document";
+import type { Language } from "./domain/language";
 import { money } from "./domain/money";
 import type { CategoryInput, ItemInput, LocationInput, ModifierGroupInput } from "./schemas";
 
@@ -33,7 +34,14 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 		},
 		payAtPickup: row.payAtPickup,
 		slotCapacity: { orders: row.slotCapacityOrders, units: row.slotCapacityUnits },
+		defaultLanguage: row.defaultLanguage,
+		languages: offeredLanguages(row.defaultLanguage, row.languages),
 	};
+}
+
+/** The languages a location offers, its default first whatever order they were stored in. */
+function offeredLanguages(defaultLanguage: Language, languages: Language[]): Language[] {
+	return [defaultLanguage, ...languages.filter((language) => language !== defaultLanguage)];
 }
 
 /** The columns a location's input sets; the slug, menu version and timestamps are the server's. */
@@ -59,6 +67,8 @@ function locationColumns(input: LocationInput) {
 		deliveryEnabled: input.fulfilment.delivery !== null,
 		deliveryRadiusMeters: input.fulfilment.delivery?.radiusMeters ?? 0,
 		deliveryFeeMinor: input.fulfilment.delivery?.fee.amount ?? 0,
+		defaultLanguage: input.defaultLanguage,
+		languages: offeredLanguages(input.defaultLanguage, input.languages ?? [input.defaultLanguage]),
 	};
 }
 
@@ -147,8 +157,9 @@ async function loadMenuDocumentBatch(db: Database, slugs: string[]): Promise<Men
 			.where(inArray(schema.categories.locationSlug, slugs))
 			.orderBy(asc(schema.categories.position), asc(schema.categories.name)),
 		db
-			.select()
+			.select({ item: schema.items, image: schema.images })
 			.from(schema.items)
+			.leftJoin(schema.images, eq(schema.images.id, schema.items.imageKey))
 			.where(inArray(schema.items.locationSlug, slugs))
 			.orderBy(asc(schema.items.position), asc(schema.items.name)),
 		db
@@ -173,7 +184,7 @@ async function loadMenuDocumentBatch(db: Database, slugs: string[]): Promise<Men
 		groupRows.map((row) => row.group),
 		(group) => group.itemId,
 	);
-	const itemsByCategory = groupBy(itemRows, (item) => item.categoryId);
+	const itemsByCategory = groupBy(itemRows, (row) => row.item.categoryId);
 	const categoriesByLocation = groupBy(categoryRows, (category) => category.locationSlug);
 	const generatedAt = new Date().toISOString();
 
@@ -184,29 +195,33 @@ async function loadMenuDocumentBatch(db: Database, slugs: string[]): Promise<Men
 			name: category.name,
 			description: category.description,
 			availability: category.availability,
+			translations: category.translations,
 			items: (itemsByCategory.get(category.id) ?? []).map(
-				(item): MenuItem => ({
+				({ item, image }): MenuItem => ({
 					id: item.id,
 					categoryId: item.categoryId,
 					name: item.name,
 					description: item.description,
 					price: money(item.priceMinor, currency),
-					imageKey: item.imageKey,
+					image: image && { id: image.id, width: image.width, height: image.height },
 					allergens: item.allergens,
 					dietaryTags: item.dietaryTags,
 					calories: item.calories,
 					availability: item.availability,
 					soldOut: item.soldOut,
+					translations: item.translations,
 					modifierGroups: (groupsByItem.get(item.id) ?? []).map((group) => ({
 						id: group.id,
 						name: group.name,
 						minSelections: group.minSelections,
 						maxSelections: group.maxSelections,
+						translations: group.translations,
 						options: (optionsByGroup.get(group.id) ?? []).map((option) => ({
 							id: option.id,
 							name: option.name,
 							priceDelta: money(option.priceDeltaMinor, currency),
 							allergens: option.allergens,
+							translations: option.translations,
 						})),
 					})),
 				}),
@@ -303,6 +318,7 @@ function insertModifierGroup(
 			minSelections: group.minSelections,
 			maxSelections: group.maxSelections,
 			position,
+			translations: group.translations,
 		}),
 		...group.options.map((option, optionIndex) => {
 			assertCurrency(option.priceDelta?.currency, currency, `${fieldPrefix}options.${optionIndex}.priceDelta.currency`);
@@ -313,6 +329,7 @@ function insertModifierGroup(
 				priceDeltaMinor: option.priceDelta?.amount ?? 0,
 				allergens: option.allergens,
 				position: optionIndex,
+				translations: option.translations,
 			});
 		}),
 	];
@@ -382,10 +399,10 @@ export async function findItem(db: Database, slug: string, id: string) {
 
 export async function createItem(db: Database, slug: string, currency: string, input: ItemInput) {
 	assertCurrency(input.price.currency, currency, "price.currency");
-	const { modifierGroups, price, ...fields } = input;
+	const { modifierGroups, price, imageId, ...fields } = input;
 	const id = newId("itm");
 	const version = await writeWithVersion(db, slug, [
-		db.insert(schema.items).values({ id, locationSlug: slug, priceMinor: price.amount, ...fields }),
+		db.insert(schema.items).values({ id, locationSlug: slug, priceMinor: price.amount, imageKey: imageId, ...fields }),
 		...insertModifierGroups(db, id, modifierGroups, currency),
 	]);
 	return { id, version };
@@ -393,13 +410,14 @@ export async function createItem(db: Database, slug: string, currency: string, i
 
 export async function updateItem(db: Database, slug: string, currency: string, id: string, patch: Partial<ItemInput>) {
 	assertCurrency(patch.price?.currency, currency, "price.currency");
-	const { modifierGroups, price, ...fields } = patch;
+	const { modifierGroups, price, imageId, ...fields } = patch;
 	const statements: BatchItem<"sqlite">[] = [
 		db
 			.update(schema.items)
 			.set({
 				...fields,
 				...(price ? { priceMinor: price.amount } : {}),
+				...(imageId !== undefined ? { imageKey: imageId } : {}),
 				updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
 			})
 			.where(and(eq(schema.items.id, id), eq(schema.items.locationSlug, slug))),

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { isClockTime, WEEKDAYS } from "./domain/availability";
 import { DIETARY_TAGS, EU_ALLERGENS } from "./domain/dietary";
+import { LANGUAGES } from "./domain/language";
 
 export const SlugParam = z.object({
 	slug: z
@@ -33,10 +34,25 @@ export const AvailabilityWindowSchema = z
 const AllergenList = z.array(z.enum(EU_ALLERGENS)).max(EU_ALLERGENS.length);
 const DietaryTagList = z.array(z.enum(DIETARY_TAGS)).max(DIETARY_TAGS.length);
 
+export const LanguageSchema = z.enum(LANGUAGES).openapi({ description: "An ISO 639-1 language code", example: "ja" });
+
+/**
+ * Text in languages other than the location's default, per language; a field
+ * left out (or empty) reads in the default language.
+ */
+function translationsOf<Shape extends z.ZodRawShape>(fields: Shape) {
+	return z.partialRecord(z.enum(LANGUAGES), z.object(fields).partial().strict());
+}
+
+const NameTranslations = translationsOf({ name: z.string().trim().max(80) }).openapi("NameTranslations", {
+	example: { ja: { name: "大盛り" } },
+});
+
 export const ModifierOptionInput = z.object({
 	name: z.string().trim().min(1).max(80),
 	priceDelta: MoneySchema.optional(),
 	allergens: AllergenList.default([]),
+	translations: NameTranslations.default({}),
 });
 
 export const ModifierGroupInput = z
@@ -45,6 +61,7 @@ export const ModifierGroupInput = z
 		minSelections: z.number().int().min(0).max(20),
 		maxSelections: z.number().int().min(1).max(20),
 		options: z.array(ModifierOptionInput).min(1).max(30),
+		translations: NameTranslations.default({}),
 	})
 	.superRefine((group, ctx) => {
 		if (group.minSelections > group.maxSelections) {
@@ -65,6 +82,10 @@ const categoryFields = {
 	description: z.string().max(500),
 	position: z.number().int().min(0).max(10_000),
 	availability: z.array(AvailabilityWindowSchema).max(10),
+	translations: translationsOf({ name: z.string().trim().max(80), description: z.string().max(500) }).openapi(
+		"CategoryTranslations",
+		{ example: { ja: { name: "朝食" } } },
+	),
 };
 
 export const CategoryInput = z
@@ -73,6 +94,7 @@ export const CategoryInput = z
 		description: categoryFields.description.default(""),
 		position: categoryFields.position.default(0),
 		availability: categoryFields.availability.default([]),
+		translations: categoryFields.translations.default({}),
 	})
 	.openapi("CategoryInput");
 
@@ -84,7 +106,11 @@ const itemFields = {
 	name: z.string().trim().min(1).max(120),
 	description: z.string().max(1000),
 	price: MoneySchema,
-	imageKey: z.string().max(200).nullable(),
+	imageId: z
+		.string()
+		.regex(/^[0-9a-f]{64}$/, "must be an image id: 64 lower-case hex digits, as an upload answers")
+		.nullable()
+		.openapi({ description: "The item's photo, an id an upload answered with; null for none" }),
 	allergens: AllergenList,
 	dietaryTags: DietaryTagList,
 	calories: z.number().int().min(0).max(10_000).nullable(),
@@ -92,13 +118,17 @@ const itemFields = {
 	soldOut: z.boolean(),
 	position: z.number().int().min(0).max(10_000),
 	modifierGroups: z.array(ModifierGroupInput).max(10),
+	translations: translationsOf({ name: z.string().trim().max(120), description: z.string().max(1000) }).openapi(
+		"ItemTranslations",
+		{ example: { ja: { name: "たまごサンド" } } },
+	),
 };
 
 export const ItemInput = z
 	.object({
 		...itemFields,
 		description: itemFields.description.default(""),
-		imageKey: itemFields.imageKey.default(null),
+		imageId: itemFields.imageId.default(null),
 		allergens: itemFields.allergens.default([]),
 		dietaryTags: itemFields.dietaryTags.default([]),
 		calories: itemFields.calories.default(null),
@@ -106,6 +136,7 @@ export const ItemInput = z
 		soldOut: itemFields.soldOut.default(false),
 		position: itemFields.position.default(0),
 		modifierGroups: itemFields.modifierGroups.default([]),
+		translations: itemFields.translations.default({}),
 	})
 	.openapi("ItemInput");
 
@@ -220,8 +251,23 @@ export const LocationInput = z
 			.default(false)
 			.openapi({ description: "Whether pickup orders may be paid at the counter instead of by card; off unless set" }),
 		slotCapacity: SlotCapacityInput.default({ orders: null, units: null }),
+		defaultLanguage: LanguageSchema.default("en").openapi({
+			description: "The language the menu's names and descriptions are written in; English unless set",
+		}),
+		languages: z
+			.array(LanguageSchema)
+			.min(1)
+			.max(LANGUAGES.length)
+			.optional()
+			.openapi({ description: "Every language the menu is offered in; the default language alone unless set" }),
 	})
 	.superRefine((location, ctx) => {
+		if (location.languages && !location.languages.includes(location.defaultLanguage)) {
+			ctx.addIssue({ code: "custom", path: ["languages"], message: "must include defaultLanguage" });
+		}
+		if (location.languages && new Set(location.languages).size !== location.languages.length) {
+			ctx.addIssue({ code: "custom", path: ["languages"], message: "must not repeat a language" });
+		}
 		if (location.payAtPickup && !location.fulfilment.pickup) {
 			ctx.addIssue({ code: "custom", path: ["payAtPickup"], message: "needs fulfilment.pickup" });
 		}
@@ -264,6 +310,10 @@ export const LocationSchema = z
 			.boolean()
 			.openapi({ description: "Whether pickup orders may be paid at the counter (pay_at_pickup) instead of by card" }),
 		slotCapacity: SlotCapacitySchema,
+		defaultLanguage: LanguageSchema,
+		languages: z
+			.array(LanguageSchema)
+			.openapi({ description: "Every language the menu is offered in, the default first" }),
 		openNow: z.boolean(),
 		menuVersion: z.number().int(),
 		distanceMeters: z.number().int().optional(),
@@ -285,6 +335,14 @@ const MenuModifierGroupSchema = z.object({
 	options: z.array(MenuOptionSchema),
 });
 
+export const MenuImageSchema = z
+	.object({
+		id: z.string().openapi({ description: "The SHA-256 of the photo's bytes; served at /images/{id}" }),
+		width: z.number().int(),
+		height: z.number().int(),
+	})
+	.openapi("MenuImage");
+
 export const MenuItemSchema = z
 	.object({
 		id: z.string(),
@@ -292,7 +350,7 @@ export const MenuItemSchema = z
 		name: z.string(),
 		description: z.string(),
 		price: MoneySchema,
-		imageKey: z.string().nullable(),
+		image: MenuImageSchema.nullable(),
 		allergens: z.array(z.string()),
 		dietaryTags: z.array(z.string()),
 		calories: z.number().int().nullable(),
@@ -309,6 +367,7 @@ export const MenuSchema = z
 		location: LocationSchema.omit({ openNow: true, menuVersion: true, distanceMeters: true }),
 		version: z.number().int(),
 		generatedAt: z.string(),
+		language: LanguageSchema.openapi({ description: "The language of the names and descriptions" }),
 		openNow: z.boolean(),
 		categories: z.array(
 			z.object({

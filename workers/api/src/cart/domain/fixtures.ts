@@ -29,6 +29,8 @@ export const soho: LocationSummary = {
 	fulfilment: { pickup: true, delivery: { radiusMeters: 3000, fee: { amount: 299, currency: "GBP" } } },
 	payAtPickup: false,
 	slotCapacity: { orders: null, units: null },
+	defaultLanguage: "en",
+	languages: ["en"],
 };
 
 /** £12.00; one broth required (miso +50p), up to three toppings (egg +£1.50, chashu +£2.50). */

@@ -19,13 +19,14 @@ const item = (id: string, extra: Partial<MenuDocument["categories"][number]["ite
 	name: id,
 	description: "",
 	price: { amount: 500, currency: "JPY" },
-	imageKey: null,
+	image: null,
 	allergens: [],
 	dietaryTags: [],
 	calories: null,
 	availability: [],
 	soldOut: false,
 	modifierGroups: [],
+	translations: {},
 	...extra,
 });
 
@@ -44,6 +45,8 @@ const document: MenuDocument = {
 		fulfilment: { pickup: true, delivery: null },
 		payAtPickup: false,
 		slotCapacity: { orders: null, units: null },
+		defaultLanguage: "en",
+		languages: ["en"],
 	},
 	version: 7,
 	generatedAt: "2026-07-01T00:00:00Z",
@@ -54,6 +57,7 @@ const document: MenuDocument = {
 			description: "",
 			availability: [{ from: "07:00", until: "10:30" }],
 			items: [item("tamago-sando")],
+			translations: {},
 		},
 		{
 			id: "mains",
@@ -61,6 +65,7 @@ const document: MenuDocument = {
 			description: "",
 			availability: [],
 			items: [item("katsu-curry"), item("ramen", { soldOut: true })],
+			translations: {},
 		},
 	],
 };

@@ -12,6 +12,7 @@ import {
 	localClock,
 	type WeeklyOpeningHours,
 } from "./availability";
+import { type Language, type Translations, translated } from "./language";
 import type { Money } from "./money";
 
 export interface LocationSummary {
@@ -34,6 +35,10 @@ export interface LocationSummary {
 	payAtPickup: boolean;
 	/** How many orders, and item units, the kitchen takes per 15-minute slot; null is no limit. */
 	slotCapacity: SlotCapacity;
+	/** The language the menu is written in, and the one a request gets when it asks for none offered. */
+	defaultLanguage: Language;
+	/** Every language the menu is offered in, the default first. */
+	languages: Language[];
 }
 
 export interface SlotCapacity {
@@ -46,6 +51,7 @@ export interface MenuOption {
 	name: string;
 	priceDelta: Money;
 	allergens: string[];
+	translations: Translations<"name">;
 }
 
 export interface MenuModifierGroup {
@@ -54,6 +60,14 @@ export interface MenuModifierGroup {
 	minSelections: number;
 	maxSelections: number;
 	options: MenuOption[];
+	translations: Translations<"name">;
+}
+
+/** An item's photo: its id (the SHA-256 of its bytes, served at /images/{id}) and size, so a page can reserve its box. */
+export interface MenuImage {
+	id: string;
+	width: number;
+	height: number;
 }
 
 export interface MenuItem {
@@ -62,13 +76,14 @@ export interface MenuItem {
 	name: string;
 	description: string;
 	price: Money;
-	imageKey: string | null;
+	image: MenuImage | null;
 	allergens: string[];
 	dietaryTags: string[];
 	calories: number | null;
 	availability: AvailabilityWindow[];
 	soldOut: boolean;
 	modifierGroups: MenuModifierGroup[];
+	translations: Translations<"name" | "description">;
 }
 
 export interface MenuCategory {
@@ -77,6 +92,7 @@ export interface MenuCategory {
 	description: string;
 	availability: AvailabilityWindow[];
 	items: MenuItem[];
+	translations: Translations<"name" | "description">;
 }
 
 export interface MenuDocument {
@@ -88,14 +104,28 @@ export interface MenuDocument {
 
 export type UnavailableReason = "sold_out" | "outside_hours" | "closed";
 
-export interface PresentedItem extends MenuItem {
+export type PresentedOption = Omit<MenuOption, "translations">;
+export type PresentedModifierGroup = Omit<MenuModifierGroup, "translations" | "options"> & {
+	options: PresentedOption[];
+};
+
+/** An item as one language reads it: names and descriptions resolved, no translations left. */
+export interface PresentedItem extends Omit<MenuItem, "translations" | "modifierGroups"> {
+	modifierGroups: PresentedModifierGroup[];
 	availableNow: boolean;
 	unavailableReason: UnavailableReason | null;
 }
 
+export interface PresentedCategory extends Omit<MenuCategory, "translations" | "items"> {
+	availableNow: boolean;
+	items: PresentedItem[];
+}
+
 export interface PresentedMenu extends Omit<MenuDocument, "categories"> {
+	/** The language the names and descriptions are in. */
+	language: Language;
 	openNow: boolean;
-	categories: (Omit<MenuCategory, "items"> & { availableNow: boolean; items: PresentedItem[] })[];
+	categories: PresentedCategory[];
 }
 
 /** Why an item cannot be ordered at this moment, or null when it can. */
@@ -113,18 +143,40 @@ export function unavailableReason(
 	return null;
 }
 
-export function presentMenu(document: MenuDocument, now: Date): PresentedMenu {
+/**
+ * The menu as it can be ordered at `now`, in `language` (the location's
+ * default when not given); a text without a translation reads in the default.
+ */
+export function presentMenu(document: MenuDocument, now: Date, language?: Language): PresentedMenu {
 	const clock = localClock(now, document.location.timeZone);
 	const openNow = isOpenAt(document.location.openingHours, clock);
+	const lang = language ?? document.location.defaultLanguage;
 	return {
 		...document,
+		language: lang,
 		openNow,
-		categories: document.categories.map((category) => ({
+		categories: document.categories.map(({ translations, items, ...category }) => ({
 			...category,
+			name: translated(category, translations, "name", lang),
+			description: translated(category, translations, "description", lang),
 			availableNow: openNow && isWithinWindows(category.availability, clock),
-			items: category.items.map((item) => {
+			items: items.map(({ translations: itemTranslations, modifierGroups, ...item }) => {
 				const reason = unavailableReason(item, category, openNow, clock);
-				return { ...item, availableNow: reason === null, unavailableReason: reason };
+				return {
+					...item,
+					name: translated(item, itemTranslations, "name", lang),
+					description: translated(item, itemTranslations, "description", lang),
+					modifierGroups: modifierGroups.map(({ translations: groupTranslations, options, ...group }) => ({
+						...group,
+						name: translated(group, groupTranslations, "name", lang),
+						options: options.map(({ translations: optionTranslations, ...option }) => ({
+							...option,
+							name: translated(option, optionTranslations, "name", lang),
+						})),
+					})),
+					availableNow: reason === null,
+					unavailableReason: reason,
+				};
 			}),
 		})),
 	};
