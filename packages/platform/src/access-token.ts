@@ -8,7 +8,7 @@
  * token of the session can live, and every verification reads it (one KV
  * read per authenticated request, cached at the edge).
  */
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import type { Principal, Role } from "./app";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -43,16 +43,38 @@ function revokedSessionKey(sessionId: string): string {
 export interface AccessTokenOptions {
 	/** The sign-in this token belongs to; one that names none (a script's, a test's) gets a session of its own. */
 	sessionId?: string;
+	/** The account's preferred language, carried as the `lng` claim for menus (see `languageOfBearer`). */
+	language?: string | null;
 	now?: Date;
+}
+
+/** The claim naming the account's preferred language. */
+export const LANGUAGE_CLAIM = "lng";
+
+/**
+ * The preferred language a bearer token names, read without verifying it: a
+ * language is no privilege (whatever a forged token could pick, `?lang=`
+ * picks too), so the menu edge's hottest path spends no signature check or KV
+ * read on it. Undefined without a token, or for one that names no language.
+ */
+export function languageOfBearer(authorization: string | null | undefined): string | undefined {
+	if (!authorization?.startsWith("Bearer ")) return undefined;
+	try {
+		const claim = decodeJwt(authorization.slice("Bearer ".length).trim())[LANGUAGE_CLAIM];
+		return typeof claim === "string" ? claim : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 export async function issueAccessToken(
 	env: { JWT_SECRET: string },
 	principal: Principal,
-	{ sessionId = crypto.randomUUID(), now = new Date() }: AccessTokenOptions = {},
+	{ sessionId = crypto.randomUUID(), language, now = new Date() }: AccessTokenOptions = {},
 ): Promise<string> {
 	const issuedAt = Math.floor(now.getTime() / 1000);
-	return new SignJWT({ role: principal.role, locations: principal.locations, sid: sessionId })
+	const claims = { role: principal.role, locations: principal.locations, sid: sessionId };
+	return new SignJWT(language ? { ...claims, [LANGUAGE_CLAIM]: language } : claims)
 		.setProtectedHeader({ alg: "HS256", typ: "JWT" })
 		.setSubject(principal.id)
 		.setIssuer(ISSUER)

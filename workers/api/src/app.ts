@@ -31,6 +31,7 @@ import { slotRoutes } from "./kitchen/slots-routes";
 import { stockRoutes } from "./kitchen/stock-routes";
 import { locationAdminRoutes } from "./menu/location-admin-routes";
 import { menuRoutes } from "./menu/routes";
+import { menuSearchRoutes } from "./menu/search-routes";
 import { staffMenuRoutes } from "./menu/staff-routes";
 import { notificationRoutes } from "./notifications/routes";
 import { operationsRoutes } from "./operations/routes";
@@ -47,6 +48,7 @@ const api = createRouter()
 	.route("/", accountRoutes)
 	.route("/", staffAccountRoutes)
 	.route("/", menuRoutes)
+	.route("/", menuSearchRoutes)
 	.route("/", slotRoutes)
 	.route("/", stockRoutes)
 	.route("/", staffMenuRoutes)

@@ -15,10 +15,11 @@ import type { GraphPart } from "../graph/part";
 import { WEEKDAYS, type WeeklyOpeningHours } from "./domain/availability";
 import { type LocationSummary, type PresentedMenu, presentMenu } from "./domain/document";
 import { nearestFirst } from "./domain/geo";
-import { type PresentedMenuItem, searchMenu } from "./reads";
+import type { PresentedMenuItem } from "./reads";
 import { findItemLocations, findLocation, listLocations, loadMenuDocuments } from "./repository";
 import { describeLocation } from "./routes";
 import { LocationsQuery, SearchQuery, SlugParam } from "./schemas";
+import { searchMenu } from "./search";
 
 /** A location as the graph resolves it: its summary, and whether it is open now. */
 type GraphLocation = LocationSummary & { openNow: boolean; menuVersion: number; distanceMeters?: number };

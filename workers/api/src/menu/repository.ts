@@ -247,42 +247,6 @@ export async function findItemLocations(db: Database, itemIds: readonly string[]
 	return new Map(rows.flat().map((row) => [row.id, row.locationSlug]));
 }
 
-export interface SearchHit {
-	itemId: string;
-	locationSlug: string;
-	rank: number;
-}
-
-/** Turns free text into an FTS5 query of quoted prefix terms, so no input is FTS syntax. */
-export function ftsQuery(text: string): string | undefined {
-	const terms = text
-		.toLowerCase()
-		.split(/[^\p{L}\p{N}]+/u)
-		.filter(Boolean)
-		.slice(0, 8);
-	if (terms.length === 0) return undefined;
-	return terms.map((term) => `"${term}"*`).join(" ");
-}
-
-export async function searchItems(
-	d1: D1Database | D1DatabaseSession,
-	text: string,
-	locationSlug: string | undefined,
-	limit: number,
-): Promise<SearchHit[]> {
-	const match = ftsQuery(text);
-	if (!match) return [];
-	const where = locationSlug ? "items_fts MATCH ?1 AND location_slug = ?2" : "items_fts MATCH ?1";
-	const statement = d1
-		.prepare(
-			`SELECT item_id AS itemId, location_slug AS locationSlug, bm25(items_fts, 0, 0, 10.0, 2.0, 1.0) AS rank
-			 FROM items_fts WHERE ${where} ORDER BY rank LIMIT ?3`,
-		)
-		.bind(match, locationSlug ?? null, limit);
-	const { results } = await statement.all<SearchHit>();
-	return results;
-}
-
 const bumpVersion = (db: Database, slug: string) =>
 	db
 		.update(schema.locations)

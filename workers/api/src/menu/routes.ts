@@ -1,4 +1,4 @@
-/** Public menu reads: locations, a location's menu, and search. */
+/** Public menu reads: locations and a location's menu (search is in search-routes.ts). */
 
 import { createRouter } from "@goodfood/platform/app";
 import { ApiError } from "@goodfood/platform/errors";
@@ -7,9 +7,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { isOpenAt, localClock } from "./domain/availability";
 import { nearestFirst } from "./domain/geo";
-import { readMenu, searchMenu } from "./reads";
+import { readMenu } from "./reads";
 import { findLocation, listLocations, toLocationSummary } from "./repository";
-import { LocationSchema, LocationsQuery, MenuSchema, SearchQuery, SearchResultSchema, SlugParam } from "./schemas";
+import { LocationSchema, LocationsQuery, MenuSchema, SlugParam } from "./schemas";
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
 
@@ -73,25 +73,5 @@ export const menuRoutes = createRouter()
 			if (!menu) throw ApiError.notFound("Location");
 			c.header("cache-control", "no-store");
 			return c.json(menu, 200);
-		},
-	)
-	.openapi(
-		createRoute({
-			method: "get",
-			path: "/menu/search",
-			tags: ["Menu"],
-			summary: "Full-text search over menu items",
-			request: { query: SearchQuery },
-			responses: { 200: jsonContent(SearchResultSchema, "Matching items, best first"), ...errorResponses(400, 404) },
-		}),
-		async (c) => {
-			const query = c.req.valid("query");
-			const hits = await searchMenu(c.var.d1, query);
-			const results = hits.map(({ menu, category, item }) => ({
-				location: { slug: menu.location.slug, name: menu.location.name },
-				category: { id: category.id, name: category.name },
-				item,
-			}));
-			return c.json({ query: query.q, results }, 200);
 		},
 	);
