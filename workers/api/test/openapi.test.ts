@@ -172,7 +172,10 @@ describe("the typed client", () => {
 	});
 
 	it("fills path parameters", async () => {
-		const response = await client.api.v1.locations[":slug"].menu.$get({ param: { slug: "new-york-chelsea" } });
+		const response = await client.api.v1.locations[":slug"].menu.$get({
+			param: { slug: "new-york-chelsea" },
+			query: {},
+		});
 		expect(response.status).toBe(200);
 		if (!response.ok) return;
 		expect((await response.json()).location.currency).toBe("USD");

@@ -17,7 +17,7 @@ import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/
 import { MenuLayers } from "./layers";
 import { acceptsGzip, answerFromMemory, MENU_EXPOSED_HEADERS, menuAnswer, menuHeaders, SLUG } from "./memory-hit";
 import { type LocationPoint, nearestLocation } from "./nearest";
-import { clearRendered, gzipEtag, renderMenu, versionSeenByClient } from "./render";
+import { clearRendered, gzipEtag, menuLanguage, renderMenu, versionSeenByClient } from "./render";
 
 interface EdgeApp {
 	Bindings: EdgeEnv;
@@ -53,7 +53,8 @@ async function locations(env: EdgeEnv, call: CallContext): Promise<LocationPoint
 const menuCors = cors({
 	origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
 	allowMethods: ["GET", "HEAD"],
-	allowHeaders: ["if-none-match"],
+	// Authorization may carry the customer's language (the `lng` claim); Accept-Language needs no permission.
+	allowHeaders: ["if-none-match", "authorization"],
 	exposeHeaders: MENU_EXPOSED_HEADERS,
 	maxAge: 600,
 });
@@ -83,9 +84,15 @@ async function serveMenu(c: import("hono").Context<EdgeApp>, requestedSlug: stri
 	const lookup = await menuLayers(c.env).current(slug, seen, callContext(c), limitOriginTrip);
 	if (!lookup) throw ApiError.notFound("Location");
 
-	const menu = renderMenu(lookup.document, new Date());
+	const language = menuLanguage(
+		lookup.document.location,
+		c.req.query("lang") ?? null,
+		c.req.header("authorization") ?? null,
+		c.req.header("accept-language") ?? null,
+	);
+	const menu = renderMenu(lookup.document, new Date(), language);
 	const gzipped = acceptsGzip(c.req.header("accept-encoding"));
-	const headers = menuHeaders(gzipped ? gzipEtag(menu.etag) : menu.etag, lookup.layer, slug);
+	const headers = menuHeaders(gzipped ? gzipEtag(menu.etag) : menu.etag, lookup.layer, slug, language);
 	// Hono's context merges the headers its middleware set (CORS, the request id) into this response.
 	return menuAnswer(menu, gzipped ? await menu.gzipped() : undefined, ifNoneMatch, headers);
 }

@@ -12,7 +12,7 @@ import { allowedOrigins } from "@goodfood/platform/gateway";
 import { coloOf, recordRequest } from "@goodfood/platform/request-log";
 import { continueTrace, TRACEPARENT_HEADER } from "@goodfood/platform/trace";
 import type { CacheLayer, MenuLayers } from "./layers";
-import { etagMatches, gzipEtag, type RenderedMenu, renderMenu, versionSeenByClient } from "./render";
+import { etagMatches, gzipEtag, menuLanguage, type RenderedMenu, renderMenu, versionSeenByClient } from "./render";
 
 export const SLUG = /^[a-z0-9-]{1,64}$/;
 export const MENU_EXPOSED_HEADERS = ["etag", "x-cache-layer", "x-menu-location", "x-request-id"];
@@ -26,13 +26,26 @@ export function acceptsGzip(acceptEncoding: string | null | undefined): boolean 
 	return acceptEncoding ? /\bgzip\b/.test(acceptEncoding) : false;
 }
 
-/** The headers of every menu answer; `vary` names the encoding, and CORS adds Origin. */
-export function menuHeaders(etag: string, layer: CacheLayer, slug: string): Record<string, string> {
+/**
+ * What a menu body depends on besides its URL: the encoding, and the language,
+ * chosen from Accept-Language and from the bearer token's `lng` claim. The
+ * menu is `public`, so a shared cache may keep it: without Authorization here
+ * it could hand one customer's Japanese menu to the next caller on the same
+ * URL. Menus are revalidated on every use anyway (`no-cache`), so the extra key
+ * costs a cache little more than a 304.
+ */
+export const MENU_VARY = "accept-encoding, accept-language, authorization";
+/** As above, with the Origin that hono's cors middleware appends on the router path. */
+const MENU_VARY_WITH_ORIGIN = `${MENU_VARY}, Origin`;
+
+/** The headers of every menu answer; `vary` names the encoding and language's sources, and CORS adds Origin. */
+export function menuHeaders(etag: string, layer: CacheLayer, slug: string, language: string): Record<string, string> {
 	return {
 		etag,
 		// Clients keep the menu but ask again each time; the ETag makes that a cheap 304.
 		"cache-control": "public, no-cache",
-		vary: "accept-encoding",
+		"content-language": language,
+		vary: MENU_VARY,
 		"x-cache-layer": layer,
 		"x-menu-location": slug,
 		"content-type": "application/json; charset=utf-8",
@@ -89,18 +102,24 @@ export function answerFromMemory(
 	const document = layers.memoryHit(wanted.slug, versionSeenByClient(ifNoneMatch ?? undefined, wanted.slug));
 	if (!document) return undefined;
 	const startedMs = Date.now();
-	const menu = renderMenu(document, new Date(startedMs));
+	const language = menuLanguage(
+		document.location,
+		url.searchParams.get("lang"),
+		request.headers.get("authorization"),
+		request.headers.get("accept-language"),
+	);
+	const menu = renderMenu(document, new Date(startedMs), language);
 	const gzipped = acceptsGzip(request.headers.get("accept-encoding"));
 	if (gzipped && !menu.gzippedReady) return undefined;
 
 	const given = request.headers.get("x-request-id");
 	const requestId = given && PLAIN_REQUEST_ID.test(given) ? given : crypto.randomUUID();
-	const headers = menuHeaders(gzipped ? gzipEtag(menu.etag) : menu.etag, "memory", wanted.slug);
+	const headers = menuHeaders(gzipped ? gzipEtag(menu.etag) : menu.etag, "memory", wanted.slug, language);
 	// As hono's cors middleware answers: the allowed origin echoed, exposed headers always, and Vary: Origin.
 	const origin = request.headers.get("origin");
 	if (origin && allowedOrigins(env.CORS_ORIGINS).has(origin)) headers["access-control-allow-origin"] = origin;
 	headers["access-control-expose-headers"] = EXPOSED_HEADERS;
-	headers.vary = "accept-encoding, Origin";
+	headers.vary = MENU_VARY_WITH_ORIGIN;
 	headers["x-request-id"] = requestId;
 	const response = menuAnswer(menu, gzipped ? menu.gzippedReady : undefined, ifNoneMatch, headers);
 

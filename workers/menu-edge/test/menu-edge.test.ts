@@ -86,7 +86,7 @@ describe("cache layers", () => {
 	it("sends ETag and Cache-Control, and answers a matching If-None-Match with 304", async () => {
 		const { response } = await menu();
 		const etag = response.headers.get("etag");
-		expect(etag).toMatch(/^"menu\.london-soho\.v\d+\.[a-z0-9]+"$/);
+		expect(etag).toMatch(/^"menu\.london-soho\.v\d+\.en\.[a-z0-9]+"$/);
 		expect(response.headers.get("cache-control")).toBe("public, no-cache");
 
 		const revalidated = await edge(`/menu?location=${SLUG}`, { headers: { "if-none-match": etag ?? "" } });

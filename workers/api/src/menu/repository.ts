@@ -157,7 +157,8 @@ async function loadMenuDocumentBatch(db: Database, slugs: string[]): Promise<Men
 			.where(inArray(schema.categories.locationSlug, slugs))
 			.orderBy(asc(schema.categories.position), asc(schema.categories.name)),
 		db
-			.select({ item: schema.items, image: schema.images })
+			// Only the photo's size: D1 names a batch's columns by name, so the images table's `id` would overwrite the item's.
+			.select({ item: schema.items, imageWidth: schema.images.width, imageHeight: schema.images.height })
 			.from(schema.items)
 			.leftJoin(schema.images, eq(schema.images.id, schema.items.imageKey))
 			.where(inArray(schema.items.locationSlug, slugs))
@@ -197,13 +198,16 @@ async function loadMenuDocumentBatch(db: Database, slugs: string[]): Promise<Men
 			availability: category.availability,
 			translations: category.translations,
 			items: (itemsByCategory.get(category.id) ?? []).map(
-				({ item, image }): MenuItem => ({
+				({ item, imageWidth, imageHeight }): MenuItem => ({
 					id: item.id,
 					categoryId: item.categoryId,
 					name: item.name,
 					description: item.description,
 					price: money(item.priceMinor, currency),
-					image: image && { id: image.id, width: image.width, height: image.height },
+					image:
+						item.imageKey && imageWidth !== null && imageHeight !== null
+							? { id: item.imageKey, width: imageWidth, height: imageHeight }
+							: null,
 					allergens: item.allergens,
 					dietaryTags: item.dietaryTags,
 					calories: item.calories,

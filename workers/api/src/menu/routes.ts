@@ -1,5 +1,6 @@
 /** Public menu reads: locations and a location's menu (search is in search-routes.ts). */
 
+import { languageOfBearer } from "@goodfood/platform/access-token";
 import { createRouter } from "@goodfood/platform/app";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
@@ -7,9 +8,21 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { isOpenAt, localClock } from "./domain/availability";
 import { nearestFirst } from "./domain/geo";
-import { readMenu } from "./reads";
+import { readMenuFor } from "./reads";
 import { findLocation, listLocations, toLocationSummary } from "./repository";
 import { LocationSchema, LocationsQuery, MenuSchema, SlugParam } from "./schemas";
+
+/** Any text: a language that is not supported or not offered falls back to the location's default, never a 400. */
+const MenuQuery = z.object({
+	lang: z.string().max(35).optional().openapi({
+		description:
+			"The language to answer in (ISO 639-1, e.g. `ja`); beats the bearer's preference and Accept-Language. One the location does not offer falls back to its default language.",
+		example: "ja",
+	}),
+});
+
+/** The menu's body depends on these request headers besides the URL (the bearer's `lng` claim is a wish). */
+const MENU_VARY = "Accept-Language, Authorization";
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
 
@@ -64,14 +77,22 @@ export const menuRoutes = createRouter()
 			method: "get",
 			path: "/locations/{slug}/menu",
 			tags: ["Menu"],
-			summary: "A location's whole menu, with what can be ordered now",
-			request: { params: SlugParam },
+			summary: "A location's whole menu, with what can be ordered now, in the caller's language",
+			description:
+				"The language is the first the location offers of: `?lang=`, the signed-in customer's preference, Accept-Language; else the location's default. It is in `language` and `Content-Language`; a missing translation reads in the default language, field by field.",
+			request: { params: SlugParam, query: MenuQuery },
 			responses: { 200: jsonContent(MenuSchema, "The menu"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const menu = await readMenu(c.var.d1, c.req.valid("param").slug);
+			const menu = await readMenuFor(c.var.d1, c.req.valid("param").slug, {
+				query: c.req.valid("query").lang,
+				preference: languageOfBearer(c.req.header("authorization")),
+				acceptLanguage: c.req.header("accept-language"),
+			});
 			if (!menu) throw ApiError.notFound("Location");
 			c.header("cache-control", "no-store");
+			c.header("content-language", menu.language);
+			c.header("vary", MENU_VARY, { append: true });
 			return c.json(menu, 200);
 		},
 	);
