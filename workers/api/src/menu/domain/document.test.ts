@@ -101,6 +101,98 @@ describe("presentMenu", () => {
 	});
 });
 
+describe("presentMenu in a language", () => {
+	const noon = at("2026-07-01T03:00:00Z");
+	const translatedDocument: MenuDocument = {
+		...document,
+		location: { ...document.location, defaultLanguage: "en", languages: ["en", "ja", "es"] },
+		categories: [
+			{
+				...document.categories[0],
+				description: "Until half past ten",
+				translations: { ja: { name: "朝食" }, es: { name: "Desayuno", description: "Hasta las diez y media" } },
+				items: [
+					item("tamago-sando", {
+						name: "Egg sandwich",
+						description: "Soft egg salad",
+						translations: { ja: { name: "たまごサンド" }, es: { description: "Ensalada de huevo" } },
+						modifierGroups: [
+							{
+								id: "bread",
+								name: "Bread",
+								minSelections: 1,
+								maxSelections: 1,
+								translations: { ja: { name: "パン" } },
+								options: [
+									{
+										id: "white",
+										name: "White",
+										priceDelta: { amount: 0, currency: "JPY" },
+										allergens: [],
+										translations: { ja: { name: "白" } },
+									},
+									{
+										id: "brown",
+										name: "Brown",
+										priceDelta: { amount: 50, currency: "JPY" },
+										allergens: [],
+										translations: {},
+									},
+								],
+							},
+						],
+					}),
+				],
+			},
+		],
+	};
+	const first = (language?: "en" | "ja" | "es") => {
+		const menu = presentMenu(translatedDocument, noon, language);
+		const category = menu.categories[0];
+		const sando = category.items[0];
+		const group = sando.modifierGroups[0];
+		return { menu, category, sando, group, options: group.options.map((option) => option.name) };
+	};
+
+	it("resolves every name and description in the language asked for, and says which", () => {
+		const ja = first("ja");
+		expect(ja.menu.language).toBe("ja");
+		expect(ja.category.name).toBe("朝食");
+		expect(ja.sando.name).toBe("たまごサンド");
+		expect(ja.group.name).toBe("パン");
+		expect(ja.options).toEqual(["白", "Brown"]);
+	});
+
+	it("falls back to the default language field by field", () => {
+		const ja = first("ja");
+		expect(ja.category.description).toBe("Until half past ten");
+		expect(ja.sando.description).toBe("Soft egg salad");
+		const es = first("es");
+		expect(es.category).toMatchObject({ name: "Desayuno", description: "Hasta las diez y media" });
+		expect(es.sando).toMatchObject({ name: "Egg sandwich", description: "Ensalada de huevo" });
+		expect(es.group.name).toBe("Bread");
+		expect(es.options).toEqual(["White", "Brown"]);
+	});
+
+	it("answers in the default language when none is given, and leaves no translations in the answer", () => {
+		const plain = first();
+		expect(plain.menu.language).toBe("en");
+		expect(plain.sando.name).toBe("Egg sandwich");
+		const json = JSON.stringify(presentMenu(translatedDocument, noon, "ja"));
+		expect(json).not.toContain("translations");
+		expect(json).not.toContain("Desayuno");
+	});
+
+	it("keeps what does not depend on the language: ids, prices and availability", () => {
+		const ja = first("ja");
+		const en = first("en");
+		expect(ja.sando).toMatchObject({ id: en.sando.id, price: en.sando.price, availableNow: en.sando.availableNow });
+		expect(ja.group.options.map((option) => option.priceDelta)).toEqual(
+			en.group.options.map((option) => option.priceDelta),
+		);
+	});
+});
+
 describe("availabilityKey", () => {
 	it("stays the same while nothing changes and changes when a window closes", () => {
 		const early = availabilityKey(document, at("2026-07-01T00:00:00Z"));
