@@ -11,12 +11,12 @@ import {
 	createItem,
 	deleteCategory,
 	deleteItem,
-	fetchMenuFromOrigin,
 	setSoldOut,
 	updateCategory,
 	updateItem,
 } from "../api/endpoints";
 import { ApiFailure, type FieldIssue, messageOf } from "../api/http";
+import { fetchMenuIn, fetchMenuTranslations, imageUrl, type MenuTranslations } from "../api/menu-admin";
 import type {
 	Allergen,
 	AvailabilityWindow,
@@ -29,7 +29,6 @@ import type {
 	MenuItem,
 	ModifierGroup,
 	ModifierGroupInput,
-	ModifierOptionInput,
 } from "../api/types";
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
@@ -37,15 +36,25 @@ import {
 	AvailabilityEditor,
 	type GroupDraft,
 	ModifierGroupsEditor,
+	nameDrafts,
+	nameTranslations,
+	type OtherLanguage,
+	PhotoField,
 	Refusal,
 	rowKey,
+	type TextDrafts,
+	TranslationFields,
+	textDrafts,
+	textTranslations,
 	type WindowDraft,
 } from "../components/menu-editor-fields";
-import { ErrorMessage, Loading } from "../components/page";
+import { ErrorMessage } from "../components/page";
 import { formatMoney, formatWindows, tagLabel, toMajor, toMinor } from "../format";
+import { type Translator, useI18n } from "../i18n";
 import { announce } from "../state/announcer";
 import { canEditMenu } from "../state/session";
-import { KitchenShell } from "./kitchen-shell";
+import "../kitchen-editor.css";
+import { KitchenLoading, KitchenShell } from "./kitchen-shell";
 
 /** A form's refusal: the envelope's message, its details, and the details by field path for the controls. */
 interface FormError {
@@ -67,9 +76,9 @@ function refusalOf(failure: unknown): FormError {
 }
 
 /** Checked before sending: what the browser can tell is not a number. */
-function localRefusal(fields: Record<string, string>): FormError {
+function localRefusal(fields: Record<string, string>, t: Translator["t"]): FormError {
 	return {
-		message: "Some values are not numbers; correct the fields marked below.",
+		message: t("kitchen.menu.notNumbers"),
 		details: Object.entries(fields).map(([field, message]) => ({ field, message })),
 		fields,
 	};
@@ -86,17 +95,30 @@ function parseCount(text: string): number | null {
 	return /^\s*\d{1,2}\s*$/.test(text) ? Number(text) : null;
 }
 
-function groupDrafts(groups: ModifierGroup[]): GroupDraft[] {
+/** What the editors need to edit translations: the other languages and what is stored in them. */
+interface LanguageContext {
+	languages: OtherLanguage[];
+	/** The default language's name, for "empty: customers see the English text". */
+	defaultLabel: string;
+	translations: MenuTranslations | null;
+	/** Said above the fields when the stored translations could not all be read. */
+	warning: string | null;
+}
+
+function groupDrafts(groups: ModifierGroup[], context: LanguageContext): GroupDraft[] {
+	const of = (id: string) => context.translations?.byId.get(id);
 	return groups.map((group) => ({
 		key: rowKey(),
 		name: group.name,
 		min: String(group.minSelections),
 		max: String(group.maxSelections),
+		translations: nameDrafts(context.languages, of(group.id)),
 		options: group.options.map((option) => ({
 			key: rowKey(),
 			name: option.name,
 			delta: String(toMajor(option.priceDelta)),
 			allergens: knownAllergens(option.allergens),
+			translations: nameDrafts(context.languages, of(option.id)),
 		})),
 	}));
 }
@@ -105,27 +127,29 @@ function groupDrafts(groups: ModifierGroup[]): GroupDraft[] {
 function groupInputs(
 	groups: GroupDraft[],
 	currency: string,
+	t: Translator["t"],
 ): { groups: ModifierGroupInput[]; fields: Record<string, string> } {
 	const fields: Record<string, string> = {};
 	const inputs = groups.map((group, index) => {
 		const min = parseCount(group.min);
 		const max = parseCount(group.max);
-		if (min === null) fields[`modifierGroups.${index}.minSelections`] = "Enter a whole number such as 0 or 1";
-		if (max === null) fields[`modifierGroups.${index}.maxSelections`] = "Enter a whole number such as 1";
+		if (min === null) fields[`modifierGroups.${index}.minSelections`] = t("kitchen.menu.minInvalid");
+		if (max === null) fields[`modifierGroups.${index}.maxSelections`] = t("kitchen.menu.maxInvalid");
 		return {
 			name: group.name.trim(),
 			minSelections: min ?? 0,
 			maxSelections: max ?? 1,
+			translations: nameTranslations(group.translations),
 			options: group.options.map((option, optionIndex) => {
 				const delta = option.delta.trim() === "" ? 0 : parseMajor(option.delta);
 				if (delta === null) {
-					fields[`modifierGroups.${index}.options.${optionIndex}.priceDelta.amount`] =
-						"Enter a price change such as 0.50";
+					fields[`modifierGroups.${index}.options.${optionIndex}.priceDelta.amount`] = t("kitchen.menu.deltaInvalid");
 				}
 				return {
 					name: option.name.trim(),
 					priceDelta: { amount: toMinor(delta ?? 0, currency), currency },
 					allergens: option.allergens ?? [],
+					translations: nameTranslations(option.translations),
 				};
 			}),
 		};
@@ -133,25 +157,21 @@ function groupInputs(
 	return { groups: inputs, fields };
 }
 
-/** What sameGroups compares, which a group as the menu shows it and as the API takes it both have. */
-type GroupShape = Pick<ModifierGroupInput, "name" | "minSelections" | "maxSelections"> & {
-	options: Pick<ModifierOptionInput, "name" | "priceDelta">[];
-};
-
-function sameGroups(inputs: ModifierGroupInput[], groups: ModifierGroup[]): boolean {
-	const shape = (list: GroupShape[]) =>
-		JSON.stringify(
-			list.map((group) => [
-				group.name,
-				group.minSelections,
-				group.maxSelections,
-				group.options.map((option) => [option.name, option.priceDelta?.amount ?? 0]),
-			]),
-		);
-	return shape(inputs) === shape(groups);
+/** The groups' text, numbers and translations, to tell whether the editor changed them. */
+function groupsShape(inputs: ModifierGroupInput[]): string {
+	return JSON.stringify(
+		inputs.map((group) => [
+			group.name,
+			group.minSelections,
+			group.maxSelections,
+			group.translations,
+			group.options.map((option) => [option.name, option.priceDelta?.amount ?? 0, option.translations]),
+		]),
+	);
 }
 
 function SoldOutSwitch({ item, slug, onChanged }: { item: MenuItem; slug: string; onChanged: () => void }) {
+	const { t } = useI18n();
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
 	const toggle = async () => {
@@ -159,7 +179,11 @@ function SoldOutSwitch({ item, slug, onChanged }: { item: MenuItem; slug: string
 		setError(null);
 		try {
 			await setSoldOut(slug, item.id, !item.soldOut);
-			announce(`${item.name} is ${item.soldOut ? "back on sale" : "sold out"}`);
+			announce(
+				item.soldOut
+					? t("kitchen.menu.backOnSale", { name: item.name })
+					: t("kitchen.menu.nowSoldOut", { name: item.name }),
+			);
 			onChanged();
 		} catch (failure) {
 			setError(messageOf(failure));
@@ -174,12 +198,12 @@ function SoldOutSwitch({ item, slug, onChanged }: { item: MenuItem; slug: string
 				role="switch"
 				class="switch"
 				aria-checked={item.soldOut}
-				aria-label={`${item.name} sold out`}
+				aria-label={t("kitchen.menu.soldOutSwitch", { name: item.name })}
 				disabled={busy}
 				onClick={toggle}
 			>
 				<span class="switch-track" aria-hidden="true" />
-				<span class="switch-text">{item.soldOut ? "Sold out" : "On sale"}</span>
+				<span class="switch-text">{item.soldOut ? t("kitchen.menu.soldOut") : t("kitchen.menu.onSale")}</span>
 			</button>
 			<ErrorMessage message={error} />
 		</div>
@@ -193,6 +217,7 @@ interface Draft {
 	allergens: Allergen[];
 	dietaryTags: DietaryTag[];
 	groups: GroupDraft[];
+	translations: TextDrafts;
 }
 
 function ItemEditor({
@@ -200,22 +225,30 @@ function ItemEditor({
 	category,
 	currency,
 	item,
+	context,
 	onDone,
+	onPhotoChanged,
 }: {
 	slug: string;
 	category: MenuCategory;
 	currency: string;
 	item?: MenuItem;
+	context: LanguageContext;
 	onDone: (changed: boolean) => void;
+	onPhotoChanged: () => void;
 }) {
-	const [draft, setDraft] = useState<Draft>(() => ({
+	const { t } = useI18n();
+	const [initial] = useState<Draft>(() => ({
 		name: item?.name ?? "",
 		description: item?.description ?? "",
 		price: item ? String(toMajor(item.price)) : "",
 		allergens: knownAllergens(item?.allergens ?? []),
 		dietaryTags: knownDietaryTags(item?.dietaryTags ?? []),
-		groups: groupDrafts(item?.modifierGroups ?? []),
+		groups: groupDrafts(item?.modifierGroups ?? [], context),
+		translations: textDrafts(context.languages, item && context.translations?.byId.get(item.id)),
 	}));
+	const [draft, setDraft] = useState<Draft>(initial);
+	const [image, setImage] = useState(item?.image ?? null);
 	const [error, setError] = useState<FormError>(NO_ERROR);
 	const [busy, setBusy] = useState(false);
 	const [confirmDelete, setConfirmDelete] = useState(false);
@@ -226,11 +259,11 @@ function ItemEditor({
 		event.preventDefault();
 		setError(NO_ERROR);
 		const major = parseMajor(draft.price);
-		const groups = groupInputs(draft.groups, currency);
+		const groups = groupInputs(draft.groups, currency, t);
 		const local = { ...groups.fields };
-		if (major === null) local["price.amount"] = "Enter a price such as 4.50";
+		if (major === null) local["price.amount"] = t("kitchen.menu.priceInvalid");
 		if (Object.keys(local).length > 0) {
-			setError(localRefusal(local));
+			setError(localRefusal(local, t));
 			return;
 		}
 		const input: ItemInput = {
@@ -241,13 +274,19 @@ function ItemEditor({
 			allergens: draft.allergens,
 			dietaryTags: draft.dietaryTags,
 		};
+		// Translations replace all the stored ones: sent only when edited, so ones the editor could not read stay.
+		const translations = textTranslations(draft.translations);
+		if (!item || JSON.stringify(translations) !== JSON.stringify(textTranslations(initial.translations))) {
+			input.translations = translations;
+		}
 		// Replacing the groups gives their options new ids, so send them only when they changed.
-		if (!item || !sameGroups(groups.groups, item.modifierGroups)) input.modifierGroups = groups.groups;
+		const before = groupInputs(initial.groups, currency, t).groups;
+		if (!item || groupsShape(groups.groups) !== groupsShape(before)) input.modifierGroups = groups.groups;
 		setBusy(true);
 		try {
 			if (item) await updateItem(slug, item.id, input);
 			else await createItem(slug, { ...input, position: category.items.length });
-			announce(`${input.name} saved`);
+			announce(t("kitchen.menu.saved", { name: input.name }));
 			onDone(true);
 		} catch (failure) {
 			setError(refusalOf(failure));
@@ -260,7 +299,7 @@ function ItemEditor({
 		if (!item) return;
 		try {
 			await deleteItem(slug, item.id);
-			announce(`${item.name} deleted`);
+			announce(t("kitchen.menu.deleted", { name: item.name }));
 			onDone(true);
 		} catch (failure) {
 			setError(refusalOf(failure));
@@ -272,12 +311,16 @@ function ItemEditor({
 			class="item-editor"
 			onSubmit={save}
 			noValidate
-			aria-label={item ? `Edit ${item.name}` : `New item in ${category.name}`}
+			aria-label={
+				item
+					? t("kitchen.menu.item.edit", { name: item.name })
+					: t("kitchen.menu.item.new", { category: category.name })
+			}
 		>
 			<Refusal message={error.message} details={error.details} />
 			<TextField
 				id={`${idPrefix}-name`}
-				label="Name"
+				label={t("kitchen.menu.item.name")}
 				required
 				value={draft.name}
 				onValue={(name) => setDraft({ ...draft, name })}
@@ -285,24 +328,49 @@ function ItemEditor({
 			/>
 			<TextField
 				id={`${idPrefix}-description`}
-				label="Description"
+				label={t("kitchen.menu.item.description")}
 				value={draft.description}
 				onValue={(description) => setDraft({ ...draft, description })}
 				error={fields.description}
 			/>
 			<TextField
 				id={`${idPrefix}-price`}
-				label={`Price (${currency})`}
+				label={t("kitchen.menu.item.price", { currency })}
 				inputMode="decimal"
 				required
 				value={draft.price}
 				onValue={(price) => setDraft({ ...draft, price })}
 				error={fields["price.amount"] ?? fields.price ?? fields["price.currency"]}
 			/>
+			<TranslationFields
+				idPrefix={`${idPrefix}-translation`}
+				languages={context.languages}
+				defaultLabel={context.defaultLabel}
+				base={{ name: draft.name, description: draft.description }}
+				drafts={draft.translations}
+				onChange={(translations) => setDraft({ ...draft, translations })}
+				errors={fields}
+				warning={context.warning}
+			/>
+			{item ? (
+				<PhotoField
+					idPrefix={idPrefix}
+					slug={slug}
+					itemId={item.id}
+					itemName={item.name}
+					image={image}
+					onChanged={(changed) => {
+						setImage(changed);
+						onPhotoChanged();
+					}}
+				/>
+			) : (
+				<p class="hint">{t("kitchen.menu.photo.afterSaving")}</p>
+			)}
 			<details>
-				<summary>Allergens and dietary tags</summary>
+				<summary>{t("kitchen.menu.item.tags")}</summary>
 				<CheckboxGroup
-					legend="Contains"
+					legend={t("kitchen.menu.item.contains")}
 					name={`${idPrefix}-allergens`}
 					values={EU_ALLERGENS}
 					selected={draft.allergens}
@@ -310,7 +378,7 @@ function ItemEditor({
 					label={tagLabel}
 				/>
 				<CheckboxGroup
-					legend="Dietary tags"
+					legend={t("kitchen.menu.item.dietaryTags")}
 					name={`${idPrefix}-diets`}
 					values={DIETARY_TAGS}
 					selected={draft.dietaryTags}
@@ -324,23 +392,25 @@ function ItemEditor({
 				groups={draft.groups}
 				onChange={(groups) => setDraft({ ...draft, groups })}
 				errors={fields}
+				languages={context.languages}
+				defaultLabel={context.defaultLabel}
 			/>
 			{fields.modifierGroups && <p class="field-error">{fields.modifierGroups}</p>}
 			<div class="actions">
 				<button type="submit" class="primary" disabled={busy}>
-					{item ? "Save changes" : "Add item"}
+					{item ? t("kitchen.menu.item.save") : t("kitchen.menu.item.add")}
 				</button>
 				<button type="button" onClick={() => onDone(false)}>
-					Cancel
+					{t("kitchen.menu.cancel")}
 				</button>
 				{item &&
 					(confirmDelete ? (
 						<button type="button" class="danger" onClick={remove}>
-							Delete {item.name} for good
+							{t("kitchen.menu.item.deleteForGood", { name: item.name })}
 						</button>
 					) : (
 						<button type="button" class="danger-outline" onClick={() => setConfirmDelete(true)}>
-							Delete…
+							{t("kitchen.menu.item.delete")}
 						</button>
 					))}
 			</div>
@@ -352,22 +422,29 @@ function windowDrafts(windows: AvailabilityWindow[]): WindowDraft[] {
 	return windows.map((window) => ({ key: rowKey(), from: window.from, until: window.until, days: window.days ?? [] }));
 }
 
-/** A category's name, description and availability windows; for an existing one, its deletion with its items. */
+/** A category's name, description, translations and availability windows; for an existing one, its deletion with its items. */
 function CategoryEditor({
 	slug,
 	timeZone,
 	position,
 	category,
+	context,
 	onDone,
 }: {
 	slug: string;
 	timeZone: string;
 	position: number;
 	category?: MenuCategory;
+	context: LanguageContext;
 	onDone: (changed: boolean) => void;
 }) {
+	const { t } = useI18n();
 	const [name, setName] = useState(category?.name ?? "");
 	const [description, setDescription] = useState(category?.description ?? "");
+	const [initialTranslations] = useState<TextDrafts>(() =>
+		textDrafts(context.languages, category && context.translations?.byId.get(category.id)),
+	);
+	const [translations, setTranslations] = useState<TextDrafts>(initialTranslations);
 	const [windows, setWindows] = useState<WindowDraft[]>(() => windowDrafts(category?.availability ?? []));
 	const [error, setError] = useState<FormError>(NO_ERROR);
 	const [busy, setBusy] = useState(false);
@@ -386,11 +463,15 @@ function CategoryEditor({
 				...(window.days.length > 0 ? { days: window.days } : {}),
 			})),
 		};
+		const typed = textTranslations(translations);
+		if (!category || JSON.stringify(typed) !== JSON.stringify(textTranslations(initialTranslations))) {
+			input.translations = typed;
+		}
 		setBusy(true);
 		try {
 			if (category) await updateCategory(slug, category.id, input);
 			else await createCategory(slug, { ...input, position });
-			announce(`Category ${input.name} saved`);
+			announce(t("kitchen.menu.category.saved", { name: input.name }));
 			onDone(true);
 		} catch (failure) {
 			setError(refusalOf(failure));
@@ -403,7 +484,7 @@ function CategoryEditor({
 		if (!category) return;
 		try {
 			await deleteCategory(slug, category.id);
-			announce(`Category ${category.name} deleted`);
+			announce(t("kitchen.menu.category.deleted", { name: category.name }));
 			onDone(true);
 		} catch (failure) {
 			setError(refusalOf(failure));
@@ -416,12 +497,12 @@ function CategoryEditor({
 			class="item-editor category-editor"
 			onSubmit={save}
 			noValidate
-			aria-label={category ? `Edit category ${category.name}` : "New category"}
+			aria-label={category ? t("kitchen.menu.category.edit", { name: category.name }) : t("kitchen.menu.category.new")}
 		>
 			<Refusal message={error.message} details={error.details} />
 			<TextField
 				id={`${idPrefix}-name`}
-				label="Category name"
+				label={t("kitchen.menu.category.name")}
 				required
 				value={name}
 				onValue={setName}
@@ -429,10 +510,20 @@ function CategoryEditor({
 			/>
 			<TextField
 				id={`${idPrefix}-description`}
-				label="Category description"
+				label={t("kitchen.menu.category.description")}
 				value={description}
 				onValue={setDescription}
 				error={error.fields.description}
+			/>
+			<TranslationFields
+				idPrefix={`${idPrefix}-translation`}
+				languages={context.languages}
+				defaultLabel={context.defaultLabel}
+				base={{ name, description }}
+				drafts={translations}
+				onChange={setTranslations}
+				errors={error.fields}
+				warning={context.warning}
 			/>
 			<AvailabilityEditor
 				idPrefix={idPrefix}
@@ -443,19 +534,19 @@ function CategoryEditor({
 			/>
 			<div class="actions">
 				<button type="submit" class="primary" disabled={busy}>
-					{category ? "Save category" : "Add category"}
+					{category ? t("kitchen.menu.category.save") : t("kitchen.menu.category.add")}
 				</button>
 				<button type="button" onClick={() => onDone(false)}>
-					Cancel
+					{t("kitchen.menu.cancel")}
 				</button>
 				{category &&
 					(confirmDelete ? (
 						<button type="button" class="danger" onClick={remove}>
-							Delete {category.name} and its {items} {items === 1 ? "item" : "items"} for good
+							{t("kitchen.menu.category.deleteForGood", { name: category.name, items })}
 						</button>
 					) : (
 						<button type="button" class="danger-outline" onClick={() => setConfirmDelete(true)}>
-							Delete category…
+							{t("kitchen.menu.category.delete")}
 						</button>
 					))}
 			</div>
@@ -463,22 +554,49 @@ function CategoryEditor({
 	);
 }
 
+/** The other languages the location's menu is offered in, named in the app's language. */
+function languageContext(menu: Menu, translations: MenuTranslations | null, translator: Translator): LanguageContext {
+	const { intl, t } = translator;
+	const name = (code: string) => intl.formatDisplayName(code, { type: "language" }) ?? code;
+	const { defaultLanguage, languages } = menu.location;
+	const others = languages.filter((code) => code !== defaultLanguage).map((code) => ({ code, label: name(code) }));
+	let warning: string | null = null;
+	if (translations && translations.unread.length > 0) {
+		warning = t("kitchen.menu.translations.unread", {
+			languages: translations.unread.map(name).join(", "),
+		});
+	} else if (translations && !translations.exact) {
+		warning = t("kitchen.menu.translations.inexact");
+	}
+	return { languages: others, defaultLabel: name(defaultLanguage), translations, warning };
+}
+
 function MenuManager({ location, editable }: { location: Location; editable: boolean }) {
+	const translator = useI18n();
+	const { t } = translator;
 	const [menu, setMenu] = useState<Menu | null>(null);
+	const [translations, setTranslations] = useState<MenuTranslations | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [editing, setEditing] = useState<string | null>(null);
 
+	// In the default language, whatever this browser prefers: the names edited here are the default's.
 	const reload = () =>
-		fetchMenuFromOrigin(location.slug)
-			.then(setMenu)
+		fetchMenuIn(location.slug, location.defaultLanguage)
+			.then(async (fresh) => {
+				setMenu(fresh);
+				if (editable) setTranslations(await fetchMenuTranslations(location.slug, fresh));
+			})
 			.catch((failure) => setError(messageOf(failure)));
 
 	useEffect(() => {
 		reload();
 	}, [location.slug]);
 
-	if (!menu) return error ? <ErrorMessage message={error} /> : <Loading what="the menu" />;
+	if (!menu) return error ? <ErrorMessage message={error} /> : <KitchenLoading message={t("kitchen.menu.loading")} />;
+	// The editors read the stored translations once, when they open.
+	if (editable && !translations) return <KitchenLoading message={t("kitchen.menu.loadingTranslations")} />;
 
+	const context = languageContext(menu, translations, translator);
 	const done = (changed: boolean) => {
 		setEditing(null);
 		if (changed) reload();
@@ -487,12 +605,23 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 	return (
 		<div class="menu-manager">
 			<ErrorMessage message={error} />
+			{context.languages.length > 0 && editable && (
+				<p class="muted small">
+					{t("kitchen.menu.offeredIn", {
+						languages: [context.defaultLabel, ...context.languages.map((language) => language.label)].join(", "),
+						language: context.defaultLabel,
+					})}
+				</p>
+			)}
 			{menu.categories.map((category) => (
 				<section key={category.id} aria-labelledby={`manage-${category.id}`} class="card">
 					<h2 id={`manage-${category.id}`}>{category.name}</h2>
 					{category.availability.length > 0 && (
 						<p class="muted small">
-							Available {formatWindows(category.availability)} ({location.timeZone})
+							{t("kitchen.menu.available", {
+								windows: formatWindows(category.availability),
+								timeZone: location.timeZone,
+							})}
 						</p>
 					)}
 					{editable &&
@@ -502,24 +631,37 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 								timeZone={location.timeZone}
 								position={0}
 								category={category}
+								context={context}
 								onDone={done}
 							/>
 						) : (
 							<button type="button" onClick={() => setEditing(`category:${category.id}`)}>
-								Edit category <span class="visually-hidden">{category.name}</span>
+								{t("kitchen.menu.category.editButton")} <span class="visually-hidden">{category.name}</span>
 							</button>
 						))}
 					<ul class="manage-list">
 						{category.items.map((item) => (
 							<li key={item.id} class="manage-row">
 								<div class="manage-item">
+									{item.image ? (
+										<img
+											class="manage-thumb"
+											src={imageUrl(item.image.id, 160)}
+											width={48}
+											height={Math.round((48 * item.image.height) / Math.max(1, item.image.width))}
+											alt=""
+											loading="lazy"
+										/>
+									) : (
+										editable && <span class="manage-thumb manage-thumb-none" aria-hidden="true" />
+									)}
 									<span class="item-name">{item.name}</span>
 									<span class="muted small">{formatMoney(item.price)}</span>
 								</div>
 								<SoldOutSwitch item={item} slug={location.slug} onChanged={reload} />
 								{editable && editing !== item.id && (
 									<button type="button" onClick={() => setEditing(item.id)}>
-										Edit <span class="visually-hidden">{item.name}</span>
+										{t("kitchen.menu.item.editButton")} <span class="visually-hidden">{item.name}</span>
 									</button>
 								)}
 								{editing === item.id && (
@@ -528,7 +670,9 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 										category={category}
 										currency={location.currency}
 										item={item}
+										context={context}
 										onDone={done}
+										onPhotoChanged={reload}
 									/>
 								)}
 							</li>
@@ -536,27 +680,35 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 					</ul>
 					{editable &&
 						(editing === `new:${category.id}` ? (
-							<ItemEditor slug={location.slug} category={category} currency={location.currency} onDone={done} />
+							<ItemEditor
+								slug={location.slug}
+								category={category}
+								currency={location.currency}
+								context={context}
+								onDone={done}
+								onPhotoChanged={reload}
+							/>
 						) : (
 							<button type="button" onClick={() => setEditing(`new:${category.id}`)}>
-								New item in {category.name}
+								{t("kitchen.menu.item.newButton", { category: category.name })}
 							</button>
 						))}
 				</section>
 			))}
 			{editable &&
 				(editing === "category:new" ? (
-					<section aria-label="New category" class="card">
+					<section aria-label={t("kitchen.menu.category.new")} class="card">
 						<CategoryEditor
 							slug={location.slug}
 							timeZone={location.timeZone}
 							position={menu.categories.length}
+							context={context}
 							onDone={done}
 						/>
 					</section>
 				) : (
 					<button type="button" onClick={() => setEditing("category:new")}>
-						New category
+						{t("kitchen.menu.category.new")}
 					</button>
 				))}
 		</div>
@@ -564,8 +716,9 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 }
 
 export function KitchenMenuPage() {
+	const { t } = useI18n();
 	return (
-		<KitchenShell title="Menu" current="menu">
+		<KitchenShell title={t("kitchen.menu.title")} current="menu">
 			{({ location, profile }) => (
 				<MenuManager key={location.slug} location={location} editable={canEditMenu(profile.role)} />
 			)}

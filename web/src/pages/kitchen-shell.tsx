@@ -4,7 +4,8 @@ import { useEffect, useState } from "preact/hooks";
 import { listLocations } from "../api/endpoints";
 import { messageOf } from "../api/http";
 import type { Location, Profile } from "../api/types";
-import { ErrorMessage, Loading, PageHeading } from "../components/page";
+import { ErrorMessage, PageHeading } from "../components/page";
+import { useI18n } from "../i18n";
 import { Link, navigate, useRoute } from "../router";
 import { canRefund, isStaff, useSession } from "../state/session";
 
@@ -15,24 +16,34 @@ export interface KitchenContext {
 
 export type KitchenTab = "board" | "menu" | "stock" | "prep" | "refunds";
 
-function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; profile: Profile }) {
+/** A loading notice whose whole sentence is in the message file ("Loading the menu…"), so it reads in every language. */
+export function KitchenLoading({ message }: { message: string }) {
 	return (
-		<nav aria-label="Kitchen" class="tabs">
+		<p class="loading" role="status">
+			{message}
+		</p>
+	);
+}
+
+function Tabs({ slug, current, profile }: { slug: string; current: KitchenTab; profile: Profile }) {
+	const { t } = useI18n();
+	return (
+		<nav aria-label={t("kitchen.tabs.label")} class="tabs">
 			<Link href={`/kitchen?location=${slug}`} aria-current={current === "board" ? "page" : undefined}>
-				Orders
+				{t("kitchen.tabs.orders")}
 			</Link>
 			<Link href={`/kitchen/menu?location=${slug}`} aria-current={current === "menu" ? "page" : undefined}>
-				Menu and sold out
+				{t("kitchen.tabs.menu")}
 			</Link>
 			<Link href={`/kitchen/stock?location=${slug}`} aria-current={current === "stock" ? "page" : undefined}>
-				Stock
+				{t("kitchen.tabs.stock")}
 			</Link>
 			<Link href={`/kitchen/prep?location=${slug}`} aria-current={current === "prep" ? "page" : undefined}>
-				Prep list
+				{t("kitchen.tabs.prep")}
 			</Link>
 			{canRefund(profile.role) && (
 				<Link href={`/kitchen/refunds?location=${slug}`} aria-current={current === "refunds" ? "page" : undefined}>
-					Refunds
+					{t("kitchen.tabs.refunds")}
 				</Link>
 			)}
 		</nav>
@@ -48,6 +59,7 @@ export function KitchenShell({
 	current: KitchenTab;
 	children: (context: KitchenContext) => ComponentChildren;
 }) {
+	const { t } = useI18n();
 	const { profile } = useSession();
 	const { pathname, query } = useRoute();
 	const [locations, setLocations] = useState<Location[] | null>(null);
@@ -64,8 +76,8 @@ export function KitchenShell({
 			<section class="narrow">
 				<PageHeading title={title}>{title}</PageHeading>
 				<p>
-					The kitchen is for GoodFood staff. <Link href={`/sign-in?next=${pathname}`}>Sign in</Link> with a staff
-					account.
+					{t("kitchen.staffOnly.before")}{" "}
+					<Link href={`/sign-in?next=${pathname}`}>{t("kitchen.staffOnly.signIn")}</Link> {t("kitchen.staffOnly.after")}
 				</p>
 			</section>
 		);
@@ -74,7 +86,7 @@ export function KitchenShell({
 		return (
 			<section>
 				<PageHeading title={title}>{title}</PageHeading>
-				{error ? <ErrorMessage message={error} /> : <Loading what="locations" />}
+				{error ? <ErrorMessage message={error} /> : <KitchenLoading message={t("kitchen.loadingLocations")} />}
 			</section>
 		);
 	}
@@ -86,7 +98,7 @@ export function KitchenShell({
 		return (
 			<section class="narrow">
 				<PageHeading title={title}>{title}</PageHeading>
-				<p>Your account is not assigned to a location yet.</p>
+				<p>{t("kitchen.noLocation")}</p>
 			</section>
 		);
 	}
@@ -99,7 +111,7 @@ export function KitchenShell({
 				</PageHeading>
 				{mine.length > 1 && (
 					<div class="field inline-field">
-						<label for="kitchen-location">Location</label>
+						<label for="kitchen-location">{t("kitchen.location")}</label>
 						<select
 							id="kitchen-location"
 							value={location.slug}
