@@ -173,6 +173,14 @@ export const SearchQuery = z.object({
 		.regex(/^[a-z0-9-]{1,64}$/)
 		.optional(),
 	limit: z.coerce.number().int().min(1).max(50).default(20),
+	lang: z
+		.string()
+		.optional()
+		.openapi({
+			description:
+				"The language to present results in, if their location offers it; else the customer's preference, Accept-Language, then each location's default. An unsupported language falls back, never errors.",
+			example: "ja",
+		}),
 });
 
 export type CategoryInput = z.infer<typeof CategoryInput>;
@@ -390,6 +398,7 @@ export const SearchResultSchema = z
 				location: z.object({ slug: z.string(), name: z.string() }),
 				category: z.object({ id: z.string(), name: z.string() }),
 				item: MenuItemSchema,
+				language: LanguageSchema.openapi({ description: "The language this hit's names and descriptions are in" }),
 			}),
 		),
 	})

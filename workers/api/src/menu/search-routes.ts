@@ -1,4 +1,5 @@
-/** Public full-text search over menu items. */
+/** Public full-text search over menu items, presented in the caller's language. */
+import { languageOfBearer } from "@goodfood/platform/access-token";
 import { createRouter } from "@goodfood/platform/app";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
@@ -10,18 +11,27 @@ export const menuSearchRoutes = createRouter().openapi(
 		method: "get",
 		path: "/menu/search",
 		tags: ["Menu"],
-		summary: "Full-text search over menu items",
+		summary:
+			"Full-text search over menu items in every language they are written in; hits are presented in the language asked for (lang, the customer's preference, Accept-Language, the location's default)",
 		request: { query: SearchQuery },
 		responses: { 200: jsonContent(SearchResultSchema, "Matching items, best first"), ...errorResponses(400, 404) },
 	}),
 	async (c) => {
-		const query = c.req.valid("query");
-		const hits = await searchMenu(c.var.d1, query);
+		const { lang, ...query } = c.req.valid("query");
+		const { hits, language } = await searchMenu(c.var.d1, query, {
+			query: lang,
+			preference: languageOfBearer(c.req.header("authorization")),
+			acceptLanguage: c.req.header("accept-language"),
+		});
 		const results = hits.map(({ menu, category, item }) => ({
 			location: { slug: menu.location.slug, name: menu.location.name },
 			category: { id: category.id, name: category.name },
 			item,
+			language: menu.language,
 		}));
+		// The same URL answers in another language for another bearer or Accept-Language.
+		c.header("vary", "Accept-Language, Authorization", { append: true });
+		if (language) c.header("content-language", language);
 		return c.json({ query: query.q, results }, 200);
 	},
 );
