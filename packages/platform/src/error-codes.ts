@@ -20,6 +20,8 @@ export const ERROR_CODES = {
 	too_many_operations: 400,
 	// A webhook whose signature does not verify (payments/webhook-routes.ts).
 	invalid_signature: 400,
+	// A photo upload with no bytes (menu/images).
+	image_empty: 400,
 	unauthorized: 401,
 	// The card was declined, or its second step failed: the cart is open again.
 	payment_declined: 402,
@@ -55,9 +57,17 @@ export const ERROR_CODES = {
 	// The order's 15-minute slot is fully booked (details offer the next free slots).
 	slot_full: 409,
 	payload_too_large: 413,
+	// A photo over 5 MB (menu/images).
+	image_too_large: 413,
 	unsupported_media_type: 415,
+	// A photo that is an image, but not JPEG, PNG or WebP (a GIF, an SVG), by its bytes.
+	image_type_unsupported: 415,
+	// A photo whose bytes are no image at all, or one too damaged to read its size.
+	image_unreadable: 415,
 	unprocessable: 422,
 	unknown_item: 422,
+	// An item names an imageId no upload gave out.
+	unknown_image: 422,
 	item_not_at_location: 422,
 	unknown_option: 422,
 	option_required: 422,

@@ -15,6 +15,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { database } from "../db/client";
 import { formatMenuVersionHeader, MENU_VERSION_HEADER } from "./contract";
+import { imageExists } from "./images/store";
 import { publishMenu } from "./publication";
 import * as catalogue from "./repository";
 import {
@@ -41,6 +42,13 @@ const createResponses = {
 	201: jsonContent(WriteResultSchema, "Created; menuVersion is the location's new menu version"),
 	...errorResponses(400, 401, 403, 404),
 };
+/** Item writes can also name a photo no upload gave out. */
+const itemWriteResponses = {
+	...writeResponses,
+	...errorResponses(422),
+	422: { ...errorResponses(422)[422], description: "`imageId` names no uploaded image (`unknown_image`)" },
+};
+const itemCreateResponses = { ...createResponses, 422: itemWriteResponses[422] };
 
 function staffRoute<M extends "post" | "patch" | "put" | "delete", P extends string>(
 	method: M,
@@ -105,6 +113,13 @@ async function categoryOr404(c: Context<AppEnv>, slug: string, categoryId: strin
 	return category;
 }
 
+/** An item may name only a photo that was uploaded: its id is the hash of bytes the images table knows. */
+async function assertImageExists(c: Context<AppEnv>, imageId: string | null | undefined): Promise<void> {
+	if (!imageId || (await imageExists(database(c.var.d1), imageId))) return;
+	const message = "names no uploaded image; upload the photo first (PUT .../items/{itemId}/image)";
+	throw new ApiError("unknown_image", `imageId ${message}`, [{ field: "imageId", message }]);
+}
+
 async function itemOr404(c: Context<AppEnv>, slug: string, itemId: string) {
 	const item = await catalogue.findItem(database(c.var.d1), slug, itemId);
 	if (!item) throw ApiError.notFound("Item");
@@ -161,13 +176,14 @@ export const staffMenuRoutes = createRouter()
 		createRoute({
 			...staffRoute("post", "/locations/{slug}/items", "Create an item with its modifier groups"),
 			request: { params: SlugParam, body: { content: { "application/json": { schema: ItemInput } }, required: true } },
-			responses: createResponses,
+			responses: itemCreateResponses,
 		}),
 		async (c) => {
 			const { slug } = c.req.valid("param");
 			const input = c.req.valid("json");
 			const location = await locationOr404(c, slug);
 			await categoryOr404(c, slug, input.categoryId);
+			await assertImageExists(c, input.imageId);
 			const { id, version } = await catalogue
 				.createItem(database(c.var.d1), slug, location.currency, input)
 				.catch(currencyMismatchAsValidation);
@@ -182,7 +198,7 @@ export const staffMenuRoutes = createRouter()
 				"Update an item; modifierGroups, when given, replaces them all",
 			),
 			request: { params: ItemParams, body: { content: { "application/json": { schema: ItemPatch } }, required: true } },
-			responses: writeResponses,
+			responses: itemWriteResponses,
 		}),
 		async (c) => {
 			const { slug, itemId } = c.req.valid("param");
@@ -190,6 +206,7 @@ export const staffMenuRoutes = createRouter()
 			const location = await locationOr404(c, slug);
 			await itemOr404(c, slug, itemId);
 			if (patch.categoryId) await categoryOr404(c, slug, patch.categoryId);
+			await assertImageExists(c, patch.imageId);
 			const version = await catalogue
 				.updateItem(database(c.var.d1), slug, location.currency, itemId, patch)
 				.catch(currencyMismatchAsValidation);

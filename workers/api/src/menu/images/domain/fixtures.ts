@@ -1,0 +1,54 @@
+/**
+ * Tiny real images for tests: 320×240 solid colours (made with sharp), and a
+ * 2×2 GIF, a type the menu does not take. Shared by the unit tests and both
+ * workers' integration tests.
+ */
+
+function fromBase64(base64: string): Uint8Array {
+	return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+}
+
+export const PNG_320x240 = fromBase64(
+	"iVBORw0KGgoAAAANSUhEUgAAAUAAAADwCAIAAAD+Tyo8AAAACXBIWXMAAAPoAAAD6AG1e1JrAAACD0lEQVR42u3TQQkAAAgEwYtjRBObww7+hIFJsLCZLuCpSAAGBgwMGBgMDBgYMDBgYDAwYGDAwGBgwMCAgQEDg4EBAwMGBgwMBgYMDBgYDAwYGDAwYGAwMGBgwMCAgcHAgIEBA4OBAQMDBgYMDAYGDAwYGAysAhgYMDBgYDAwYGDAwICBwcCAgQEDg4EBAwMGBgwMBgYMDBgYMDAYGDAwYGAwMGBgwMCAgcHAgIEBAwMGBgMDBgYMDAYGDAwYGDAwGBgwMGBgMDBgYMDAgIHBwICBAQMDBgYDAwYGDAwGBgwMGBgwMBgYMDBgYMDAYGDAwICBwcCAgQEDAwYGAwMGBgwMGBgMDBgYMDAYGDAwYGDAwGBgwMCAgcHAgIEBAwMGBgMDBgYMDBgYDAwYGDAwGBgwMGBgwMBgYMDAgIEBA4OBAQMDBgYDAwYGDAwYGAwMGBgwMBhYBTAwYGDAwGBgwMCAgQEDg4EBAwMGBgMDBgYMDBgYDAwYGDAwYGAwMGBgwMBgYMDAgIEBA4OBAQMDBgYMDAYGDAwYGAwMGBgwMGBgMDBgYMDAYGDAwICBAQODgQEDAwYGDAwGBgwMGBgMDBgYMDBgYDAwYGDAwICBwcCAgQEDg4EBAwMGBgwMBgYMDBgYMDAYGDAwYGAwMGBgwMCAgcHAgIEBA4OBAQMDBgYMDAYGDAwYGDAwGBgwMHC365EiyMTMbhgAAAAASUVORK5CYII=",
+);
+
+export const JPEG_320x240 = fromBase64(
+	"/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCADwAUADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFgEBAQEAAAAAAAAAAAAAAAAAAAMF/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAAwDAQACEQMRAD8AiAgxgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAH/2Q==",
+);
+
+export const WEBP_320x240 = fromBase64(
+	"UklGRhIBAABXRUJQVlA4IAYBAADQEwCdASpAAfAAPtFosVMoJiSioCgBABoJaW7hd2D+QyAAnsA99snIe+2TkPfbN++kP/erePm3NrxcnIe+2TkpMPfbJyHvtk5D32ych77ZOQ99snIe+2TkPfbJyHvtk5D32ych77ZOQ99snIe+2TkPfbJyHvtk5D32ych77ZOQ99snIe+2TkPfbJyHvtk5D32ych77ZOQ99snIe+2TkPfbJyHvtk4UAAD+/4a7/+rv97P9in5f4N1txwon65DWVUBJhPKxWuq/m48CTCeVitdV/EY99PK0wokq+KKCOgVXsI5V+4hziGDzPUiJEdgER+o4ivo4RVwl4ihhIFcv5COVfiIAAAAA",
+);
+
+export const GIF_2x2 = fromBase64("R0lGODlhAgACAIAAAExpcQAAACH5BAUAAAAALAAAAAACAAIAAAICjFMAOw==");
+
+export const SVG = new TextEncoder().encode(
+	'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+);
+
+function crc32(bytes: Uint8Array): number {
+	let crc = 0xffffffff;
+	for (const byte of bytes) {
+		crc ^= byte;
+		for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+	}
+	return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The PNG above with a private text chunk: the same picture, other bytes, so another id. */
+export function distinctPng(seed: string): Uint8Array {
+	// A private ancillary chunk after IHDR: decoders skip it, the hash sees it.
+	const text = new TextEncoder().encode(seed);
+	const chunk = new Uint8Array(12 + text.length);
+	const view = new DataView(chunk.buffer);
+	view.setUint32(0, text.length);
+	chunk.set(new TextEncoder().encode("teSt"), 4);
+	chunk.set(text, 8);
+	view.setUint32(8 + text.length, crc32(chunk.subarray(4, 8 + text.length)));
+	const ihdrEnd = 8 + 25;
+	const out = new Uint8Array(PNG_320x240.length + chunk.length);
+	out.set(PNG_320x240.subarray(0, ihdrEnd));
+	out.set(chunk, ihdrEnd);
+	out.set(PNG_320x240.subarray(ihdrEnd), ihdrEnd + chunk.length);
+	return out;
+}
