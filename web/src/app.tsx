@@ -2,6 +2,7 @@
 import type { JSX } from "preact";
 import { Layout } from "./components/layout";
 import { PageHeading } from "./components/page";
+import { useI18n } from "./i18n";
 import { AccountPage } from "./pages/account-page";
 import { CheckoutPage } from "./pages/checkout-page";
 import { KitchenBoardPage } from "./pages/kitchen-board-page";
@@ -36,12 +37,11 @@ const ROUTES: [string, (params: Params) => JSX.Element][] = [
 ];
 
 function NotFound() {
+	const { t, rich } = useI18n();
 	return (
 		<section class="narrow">
-			<PageHeading title="Page not found">Page not found</PageHeading>
-			<p>
-				There is nothing at this address. <Link href="/">Choose a location</Link> to order.
-			</p>
+			<PageHeading title={t("notFound.title")}>{t("notFound.title")}</PageHeading>
+			<p>{rich("notFound.body", { link: (chunks) => <Link href="/">{chunks}</Link> })}</p>
 		</section>
 	);
 }
@@ -56,6 +56,8 @@ function Page() {
 }
 
 export function App() {
+	// Every page renders again in the new language when it changes (their state stays).
+	useI18n();
 	return (
 		<Layout>
 			<Page />

@@ -1,24 +1,25 @@
-/** How money, times and tags read on screen. Amounts arrive in minor units with their currency. */
+/**
+ * How money, times and tags read on screen, in the chosen language's locale
+ * (English as en-GB, Japanese as ja-JP). Amounts arrive in minor units with
+ * their currency.
+ */
 import type { AvailabilityWindow, Money } from "./api/types";
+import { currentIntl, i18n, MESSAGES, type MessageId } from "./i18n";
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+const digits = new Map<string, number>();
 
-function moneyFormat(currency: string): Intl.NumberFormat {
-	let format = moneyFormats.get(currency);
-	if (!format) {
-		format = new Intl.NumberFormat(undefined, { style: "currency", currency });
-		moneyFormats.set(currency, format);
-	}
-	return format;
-}
-
-/** The currency's own number of decimals: 2 for GBP and USD, 0 for JPY. */
+/** The currency's own number of decimals: 2 for GBP and USD, 0 for JPY (the same in every locale). */
 export function minorDigits(currency: string): number {
-	return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
+	let count = digits.get(currency);
+	if (count === undefined) {
+		count = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+		digits.set(currency, count);
+	}
+	return count;
 }
 
 export function formatMoney({ amount, currency }: Money): string {
-	return moneyFormat(currency).format(amount / 10 ** minorDigits(currency));
+	return currentIntl().formatNumber(amount / 10 ** minorDigits(currency), { style: "currency", currency });
 }
 
 /** A price change such as an option's: "+£0.40", or nothing when it is free. */
@@ -36,13 +37,17 @@ export function toMajor({ amount, currency }: Money): number {
 
 /** HH:MM on the given zone's clock. */
 export function formatClock(instant: string | Date, timeZone: string): string {
-	return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
-		new Date(instant),
-	);
+	return currentIntl().formatTime(new Date(instant), {
+		timeZone,
+		hour: "2-digit",
+		minute: "2-digit",
+		hourCycle: "h23",
+	});
 }
 
+/** A short day and time on the given zone's clock: "Mon 7 Dec, 09:30", "12月7日(月) 09:30". */
 export function formatDayTime(instant: string | Date, timeZone: string): string {
-	return new Intl.DateTimeFormat("en-GB", {
+	return currentIntl().formatDate(new Date(instant), {
 		timeZone,
 		weekday: "short",
 		day: "numeric",
@@ -50,27 +55,41 @@ export function formatDayTime(instant: string | Date, timeZone: string): string 
 		hour: "2-digit",
 		minute: "2-digit",
 		hourCycle: "h23",
-	}).format(new Date(instant));
+	});
+}
+
+/** A date and time in the browser's zone, as an order history lists them. */
+export function formatDateTime(instant: string | Date): string {
+	return currentIntl().formatDate(new Date(instant), { dateStyle: "medium", timeStyle: "short" });
 }
 
 export function formatWindows(windows: AvailabilityWindow[]): string {
-	return windows.map((window) => `${window.from}–${window.until}`).join(", ");
+	return currentIntl().formatList(
+		windows.map((window) => `${window.from}–${window.until}`),
+		{ type: "unit", style: "short" },
+	);
 }
 
-const TAG_LABELS: Record<string, string> = {
-	cereals_containing_gluten: "Gluten (cereals)",
-	tree_nuts: "Tree nuts",
-	sulphur_dioxide: "Sulphites",
-	soybeans: "Soya",
-	gluten_free: "Gluten-free",
-	dairy_free: "Dairy-free",
-	nut_free: "Nut-free",
-};
+function messageOrNull(id: string): MessageId | null {
+	return id in MESSAGES.en ? (id as MessageId) : null;
+}
 
-/** "tree_nuts" → "Tree nuts". */
+/** An allergen or dietary tag in words: "tree_nuts" → "Tree nuts", 「木の実」. */
 export function tagLabel(tag: string): string {
-	const label = TAG_LABELS[tag] ?? tag.replaceAll("_", " ");
+	const id = messageOrNull(`tag.${tag}`);
+	if (id) return i18n().t(id);
+	const label = tag.replaceAll("_", " ");
 	return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/** Allergens as a phrase after "Contains": lower case in English, as they are nouns in a sentence. */
+export function allergenList(allergens: readonly string[]): string {
+	const { intl, language } = i18n();
+	const labels = allergens.map(tagLabel);
+	return intl.formatList(language === "en" ? labels.map((label) => label.toLowerCase()) : labels, {
+		type: "unit",
+		style: "short",
+	});
 }
 
 /** The short reference staff and customers say out loud. */
@@ -78,20 +97,33 @@ export function shortOrderId(orderId: string): string {
 	return orderId.slice(-6).toUpperCase();
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-	awaiting_payment: "Awaiting payment",
-	payment_failed: "Payment failed",
-	placed: "Placed",
-	confirmed: "Confirmed",
-	preparing: "Preparing",
-	ready: "Ready",
-	picked_up: "Picked up",
-	out_for_delivery: "Out for delivery",
-	delivered: "Delivered",
-	rejected: "Rejected",
-	cancelled: "Cancelled",
-};
+const STATUSES = [
+	"awaiting_payment",
+	"payment_failed",
+	"placed",
+	"confirmed",
+	"preparing",
+	"ready",
+	"picked_up",
+	"out_for_delivery",
+	"delivered",
+	"rejected",
+	"cancelled",
+] as const;
+
+/** An order status in words, in the current language (each read looks the language up again). */
+export const STATUS_LABELS: Record<string, string> = Object.defineProperties(
+	{},
+	Object.fromEntries(
+		STATUSES.map((status) => [status, { enumerable: true, get: () => i18n().t(`status.${status}` as MessageId) }]),
+	),
+);
 
 export function distanceLabel(meters: number): string {
-	return meters < 1000 ? `${Math.round(meters)} m away` : `${(meters / 1000).toFixed(1)} km away`;
+	const { t, intl } = i18n();
+	return meters < 1000
+		? t("distance.meters", { distance: intl.formatNumber(Math.round(meters)) })
+		: t("distance.kilometers", {
+				distance: intl.formatNumber(meters / 1000, { maximumFractionDigits: 1, minimumFractionDigits: 1 }),
+			});
 }

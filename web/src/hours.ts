@@ -5,6 +5,7 @@
  */
 import { isOpenAt, localClock } from "../../workers/api/src/menu/domain/availability";
 import type { LocationSummary } from "./api/types";
+import { i18n } from "./i18n";
 
 const QUARTER_HOUR_MS = 15 * 60_000;
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -34,15 +35,22 @@ export interface OpenStatus {
 }
 
 export function openStatus(location: LocationSummary, openNow: boolean, now = new Date()): OpenStatus {
+	const { t, intl } = i18n();
 	const change = nextChange(location, now, openNow);
 	const today = localClock(now, location.timeZone);
 	const when = (at: Date) => {
 		const clock = localClock(at, location.timeZone);
-		const day = clock.date === today.date ? "" : `${clock.weekday.charAt(0).toUpperCase()}${clock.weekday.slice(1)} `;
-		return `${day}${clock.time}`;
+		if (clock.date === today.date) return clock.time;
+		return t("hours.dayAndTime", {
+			day: intl.formatDate(at, { timeZone: location.timeZone, weekday: "short" }),
+			time: clock.time,
+		});
 	};
-	if (openNow) return { open: true, text: change ? `Open now · until ${when(change)}` : "Open now" };
-	return { open: false, text: change ? `Closed now · opens ${when(change)}` : "Closed this week" };
+	if (openNow) return { open: true, text: change ? t("hours.openUntil", { time: when(change) }) : t("hours.openNow") };
+	return {
+		open: false,
+		text: change ? t("hours.closedOpens", { time: when(change) }) : t("hours.closedThisWeek"),
+	};
 }
 
 export interface SlotDay {
@@ -56,12 +64,9 @@ export interface SlotDay {
 /** Every quarter hour from 20 minutes to 7 days ahead when the location is open, grouped by local day. */
 export function timeSlots(location: LocationSummary, now = new Date()): SlotDay[] {
 	const days: SlotDay[] = [];
-	const dayLabel = new Intl.DateTimeFormat("en-GB", {
-		timeZone: location.timeZone,
-		weekday: "long",
-		day: "numeric",
-		month: "long",
-	});
+	const { t, intl } = i18n();
+	const dayLabel = (instant: Date) =>
+		intl.formatDate(instant, { timeZone: location.timeZone, weekday: "long", day: "numeric", month: "long" });
 	const start = nextQuarterHour(now.getTime() + LEAD_MS);
 	// The server accepts up to exactly 7 days ahead; stop a quarter hour short of it.
 	for (let at = start; at < now.getTime() + WEEK_MS - QUARTER_HOUR_MS; at += QUARTER_HOUR_MS) {
@@ -70,8 +75,12 @@ export function timeSlots(location: LocationSummary, now = new Date()): SlotDay[
 		if (!isOpenAt(location.openingHours, clock)) continue;
 		let day = days.at(-1);
 		if (day?.date !== clock.date) {
-			const label = dayLabel.format(instant);
-			day = { date: clock.date, label: isToday(clock.date, location, now) ? `Today, ${label}` : label, slots: [] };
+			const label = dayLabel(instant);
+			day = {
+				date: clock.date,
+				label: isToday(clock.date, location, now) ? t("hours.today", { label }) : label,
+				slots: [],
+			};
 			days.push(day);
 		}
 		day.slots.push({ value: instant.toISOString(), label: clock.time });

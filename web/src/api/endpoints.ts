@@ -1,4 +1,5 @@
 /** The API routes the app calls, one function each (see /api/v1/openapi.json). */
+import { menuLanguage } from "../i18n";
 import { ACCOUNT_QUERY, type AccountAnswer } from "./account-query";
 import { ApiFailure, graphql, request } from "./http";
 import type {
@@ -44,9 +45,15 @@ export function listLocations(near?: { latitude: number; longitude: number }): P
 	return request(`${V1}/locations${query}`, { authenticated: false });
 }
 
-/** A location's menu from the edge's caches; the browser revalidates it with its ETag. */
-export function fetchMenu(slug: string): Promise<Menu> {
-	return request(`/menu?location=${enc(slug)}`, { authenticated: false });
+/**
+ * A location's menu from the edge's caches; the browser revalidates it with its
+ * ETag. In the language chosen with the switcher (`&lang=`), else in the one
+ * the browser's Accept-Language prefers; the answer names the language it is
+ * in, and a location that does not offer it answers in its default.
+ */
+export function fetchMenu(slug: string, language: string | undefined = menuLanguage()): Promise<Menu> {
+	const lang = language ? `&lang=${enc(language)}` : "";
+	return request(`/menu?location=${enc(slug)}${lang}`, { authenticated: false });
 }
 
 /** The same menu from the origin, for staff screens that must see their own writes. */

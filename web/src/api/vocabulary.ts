@@ -6,10 +6,25 @@
  */
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
 import { formatMoney } from "../format";
+import { i18n, type MessageId } from "../i18n";
 import type { Allergen, DietaryTag, Payment, PaymentStatus } from "./types";
 
 const ALLERGENS: ReadonlySet<string> = new Set(EU_ALLERGENS);
 const TAGS: ReadonlySet<string> = new Set(DIETARY_TAGS);
+
+const PAYMENT_STATUSES: readonly PaymentStatus[] = [
+	"awaiting_authorisation",
+	"requires_action",
+	"failed",
+	"authorised",
+	"captured",
+	"partially_refunded",
+	"refunded",
+	"voided",
+	"due_at_pickup",
+	"collected",
+	"not_recorded",
+];
 
 export function knownAllergens(values: readonly string[]): Allergen[] {
 	return values.filter((value): value is Allergen => ALLERGENS.has(value));
@@ -19,54 +34,59 @@ export function knownDietaryTags(values: readonly string[]): DietaryTag[] {
 	return values.filter((value): value is DietaryTag => TAGS.has(value));
 }
 
-/** A payment's state in a few words, for staff lists: every status the API may answer has its words. */
-export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
-	awaiting_authorisation: "Awaiting authorisation",
-	requires_action: "Awaiting 3-D Secure",
-	failed: "Payment failed",
-	authorised: "Card authorised",
-	captured: "Card captured",
-	partially_refunded: "Partly refunded",
-	refunded: "Refunded",
-	voided: "Released",
-	due_at_pickup: "Pay at counter",
-	collected: "Paid at counter",
-	not_recorded: "No payment recorded",
-};
+/** A payment's state in a few words, for staff lists: every status the API may answer has its words (read in the current language). */
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = Object.defineProperties(
+	{} as Record<PaymentStatus, string>,
+	Object.fromEntries(
+		PAYMENT_STATUSES.map((status) => [
+			status,
+			{ enumerable: true, get: () => i18n().t(`paymentStatus.${status}` as MessageId) },
+		]),
+	),
+);
 
 /** What a customer reads of their order's payment: one sentence, and a line per refund. */
 export function paymentWords(payment: Payment): { sentence: string; refunds: { refundId: string; words: string }[] } {
+	const { t } = i18n();
 	const refunds = payment.refunds.map((refund) => ({
 		refundId: refund.refundId,
-		words: `Refunded ${formatMoney(refund.amount)}: ${refund.reason}`,
+		// The reason is the manager's own words, as written.
+		words: t("payment.refund", { amount: formatMoney(refund.amount), reason: refund.reason }),
 	}));
 	return { sentence: paymentSentence(payment), refunds };
 }
 
 function paymentSentence(payment: Payment): string {
+	const { t } = i18n();
 	const amount = formatMoney(payment.amount);
 	switch (payment.status) {
 		case "awaiting_authorisation":
-			return `Card payment of ${amount} — waiting for your bank.`;
+			return t("payment.sentence.awaitingAuthorisation", { amount });
 		case "requires_action":
-			return `Card payment of ${amount} — your bank asks you to confirm it.`;
+			return t("payment.sentence.requiresAction", { amount });
 		case "failed":
-			return `Payment failed: ${payment.failure?.message ?? "your bank declined the card."}`;
+			// The provider's reason is in English; other languages say it in general terms.
+			return payment.failure?.message && i18n().language === "en"
+				? t("payment.sentence.failedBecause", { reason: payment.failure.message })
+				: t("payment.sentence.failed");
 		case "authorised":
-			return `Paid by card — authorised. ${amount} is held on your card and taken when you get your order.`;
+			return t("payment.sentence.authorised", { amount });
 		case "captured":
-			return `Paid by card — captured: ${formatMoney(payment.captured)}.`;
+			return t("payment.sentence.captured", { captured: formatMoney(payment.captured) });
 		case "partially_refunded":
-			return `Paid by card — ${formatMoney(payment.captured)} captured, ${formatMoney(payment.refunded)} refunded.`;
+			return t("payment.sentence.partiallyRefunded", {
+				captured: formatMoney(payment.captured),
+				refunded: formatMoney(payment.refunded),
+			});
 		case "refunded":
-			return `Refunded ${formatMoney(payment.refunded)} to your card.`;
+			return t("payment.sentence.refunded", { refunded: formatMoney(payment.refunded) });
 		case "voided":
-			return "Released — the hold on your card is lifted; you were not charged.";
+			return t("payment.sentence.voided");
 		case "due_at_pickup":
-			return `Pay at the counter: ${amount} when you collect your order.`;
+			return t("payment.sentence.dueAtPickup", { amount });
 		case "collected":
-			return `Paid at the counter: ${amount}.`;
+			return t("payment.sentence.collected", { amount });
 		case "not_recorded":
-			return "No payment is recorded for this order.";
+			return t("payment.sentence.notRecorded");
 	}
 }

@@ -9,6 +9,7 @@
  */
 // The simulator's own rules, so the browser makes exactly the token it reads (a pure module, no Workers APIs).
 import { passesLuhn, simulatorPaymentMethod } from "../../../workers/api/src/payments/simulator/cards";
+import { i18n, useI18n } from "../i18n";
 import { TextField } from "./field";
 
 export interface CardForm {
@@ -32,21 +33,22 @@ function digitsOf(value: string): string {
 
 /** Messages by field path for what is wrong with the card as typed; empty when it may be sent. */
 export function cardProblems(card: CardForm, now = new Date()): Record<string, string> {
+	const { t } = i18n();
 	const problems: Record<string, string> = {};
 	const digits = digitsOf(card.number);
 	if (!/^\d{12,19}$/.test(digits) || !passesLuhn(digits)) {
-		problems[CARD_FIELDS.number] = "Enter the long number on the front of your card.";
+		problems[CARD_FIELDS.number] = t("card.problem.number");
 	}
 	const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(card.expiry.trim());
 	const month = expiry ? Number(expiry[1]) : 0;
 	const year = expiry ? Number(expiry[2].length === 2 ? `20${expiry[2]}` : expiry[2]) : 0;
 	if (!expiry || month < 1 || month > 12) {
-		problems[CARD_FIELDS.expiry] = "Enter the expiry date as MM/YY.";
+		problems[CARD_FIELDS.expiry] = t("card.problem.expiry");
 	} else if (year * 12 + month < now.getFullYear() * 12 + now.getMonth() + 1) {
-		problems[CARD_FIELDS.expiry] = "This card has expired.";
+		problems[CARD_FIELDS.expiry] = t("card.problem.expired");
 	}
 	if (!/^\d{3,4}$/.test(card.cvc.trim())) {
-		problems[CARD_FIELDS.cvc] = "Enter the 3 or 4 digit security code.";
+		problems[CARD_FIELDS.cvc] = t("card.problem.cvc");
 	}
 	return problems;
 }
@@ -65,12 +67,13 @@ export function CardFields({
 	onChange: (card: CardForm) => void;
 	errors: Record<string, string>;
 }) {
+	const { t } = useI18n();
 	const set = (field: keyof CardForm) => (value: string) => onChange({ ...card, [field]: value });
 	return (
 		<div class="card-fields">
 			<TextField
 				id="card-number"
-				label="Card number"
+				label={t("card.number")}
 				autoComplete="cc-number"
 				inputMode="numeric"
 				required
@@ -82,7 +85,7 @@ export function CardFields({
 			<div class="field-row">
 				<TextField
 					id="card-expiry"
-					label="Expiry date (MM/YY)"
+					label={t("card.expiry")}
 					autoComplete="cc-exp"
 					inputMode="numeric"
 					required
@@ -93,7 +96,7 @@ export function CardFields({
 				/>
 				<TextField
 					id="card-cvc"
-					label="Security code (CVC)"
+					label={t("card.cvc")}
 					autoComplete="cc-csc"
 					inputMode="numeric"
 					required

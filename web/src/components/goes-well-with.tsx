@@ -8,9 +8,11 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { goesWellWith } from "../api/endpoints";
-import { messageOf } from "../api/http";
+
 import type { Cart, Menu, MenuCategory, MenuItem, Recommendation } from "../api/types";
 import { formatMoney } from "../format";
+import { useI18n } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { ErrorMessage } from "./page";
 
 /** Enough to choose from without crowding the cart. */
@@ -55,6 +57,7 @@ export function GoesWellWith({
 	/** Adds one of an item with no choices to make. */
 	onAdd: (item: MenuItem) => Promise<unknown>;
 }) {
+	const { t } = useI18n();
 	const [recommendations, setRecommendations] = useState<Recommendation[]>([]);
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
@@ -89,7 +92,7 @@ export function GoesWellWith({
 		try {
 			await onAdd(item);
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -97,9 +100,9 @@ export function GoesWellWith({
 
 	return (
 		<section aria-labelledby="goes-well-with-heading">
-			<h3 id="goes-well-with-heading">Goes well with</h3>
+			<h3 id="goes-well-with-heading">{t("goesWellWith.title")}</h3>
 			{/* The cart's own line styles: a suggestion reads like the line it would become. */}
-			<ul class="cart-lines" aria-label="Suggestions">
+			<ul class="cart-lines" aria-label={t("goesWellWith.suggestions")}>
 				{suggestions.map((suggestion) => (
 					<li key={suggestion.item.id} class="cart-line" data-suggested-item={suggestion.item.id}>
 						<div class="cart-line-text">
@@ -111,11 +114,11 @@ export function GoesWellWith({
 							<button
 								type="button"
 								// Not "Add <name>": that names the menu's own button for the item.
-								aria-label={`Add to order: ${suggestion.item.name}`}
+								aria-label={t("goesWellWith.add", { name: suggestion.item.name })}
 								disabled={busy}
 								onClick={() => add(suggestion)}
 							>
-								Add
+								{t("menu.add")}
 							</button>
 						</div>
 					</li>

@@ -5,16 +5,47 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { NewLine } from "../api/endpoints";
-import { ApiFailure, messageOf } from "../api/http";
+import { ApiFailure } from "../api/http";
 import type { MenuItem, ModifierGroup } from "../api/types";
-import { formatDelta, formatMoney, formatWindows, tagLabel } from "../format";
+import { allergenList, formatDelta, formatMoney, formatWindows } from "../format";
+import { i18n, useI18n } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { ErrorMessage } from "./page";
 
 function requirement(group: ModifierGroup): string {
+	const { t } = i18n();
 	const { minSelections: min, maxSelections: max } = group;
-	if (min === max) return `Choose ${min}`;
-	if (min === 0) return max === 1 ? "Optional" : `Optional, up to ${max}`;
-	return `Choose ${min} to ${max}`;
+	if (min === max) return t("item.choose", { min });
+	if (min === 0) return max === 1 ? t("item.optional") : t("item.optionalUpTo", { max });
+	return t("item.chooseRange", { min, max });
+}
+
+/** The widths the edge resizes photos to (`/images/{id}?w=`). */
+const PHOTO_WIDTHS = [160, 320, 640] as const;
+
+/**
+ * An item's photo, lazily loaded at the width the layout needs; its width and
+ * height (and the CSS aspect ratio) hold its box before it arrives, so nothing
+ * moves. Without a photo, a plain box of the same size that assistive
+ * technology skips.
+ */
+export function ItemPhoto({ item, sizes, class: className }: { item: MenuItem; sizes: string; class: string }) {
+	const { image } = item;
+	if (!image) return <div class={`${className} item-photo item-photo-none`} aria-hidden="true" />;
+	const src = (width: number) => `/images/${image.id}?w=${width}`;
+	return (
+		<img
+			class={`${className} item-photo`}
+			src={src(320)}
+			srcset={PHOTO_WIDTHS.map((width) => `${src(width)} ${width}w`).join(", ")}
+			sizes={sizes}
+			width={image.width}
+			height={image.height}
+			loading="lazy"
+			decoding="async"
+			alt={item.name}
+		/>
+	);
 }
 
 function GroupChoices({
@@ -28,6 +59,7 @@ function GroupChoices({
 	error?: string;
 	onChange: (chosen: string[]) => void;
 }) {
+	const { t } = useI18n();
 	const single = group.maxSelections === 1;
 	const full = chosen.length >= group.maxSelections;
 	const hintId = `${group.id}-hint`;
@@ -42,7 +74,7 @@ function GroupChoices({
 			{single && group.minSelections === 0 && (
 				<label class="check">
 					<input type="radio" name={group.id} checked={chosen.length === 0} onChange={() => onChange([])} />
-					None
+					{t("item.none")}
 				</label>
 			)}
 			{group.options.map((option) => {
@@ -80,6 +112,7 @@ export interface ItemDialogProps {
 }
 
 export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
+	const { t, language } = useI18n();
 	const dialog = useRef<HTMLDialogElement>(null);
 	const [chosen, setChosen] = useState<Record<string, string[]>>({});
 	const [quantity, setQuantity] = useState(1);
@@ -105,11 +138,15 @@ export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
 		const missing: Record<string, string> = {};
 		for (const group of item.modifierGroups) {
 			const count = chosen[group.id]?.length ?? 0;
-			if (count < group.minSelections) missing[group.id] = `${requirement(group)} ${group.name.toLowerCase()}.`;
+			if (count < group.minSelections) {
+				// "Choose 1 milk.": in English the group's name reads as a noun within the sentence.
+				const name = language === "en" ? group.name.toLowerCase() : group.name;
+				missing[group.id] = t("item.missingChoice", { requirement: requirement(group), group: name });
+			}
 		}
 		setGroupErrors(missing);
 		if (Object.keys(missing).length > 0) {
-			setError("Some choices are missing.");
+			setError(t("item.choicesMissing"));
 			return;
 		}
 		setBusy(true);
@@ -123,11 +160,13 @@ export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
 			});
 			dialog.current?.close();
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 			if (failure instanceof ApiFailure && Array.isArray(failure.details)) {
 				const byGroup: Record<string, string> = {};
 				for (const detail of failure.details as { groupId?: string; message: string }[]) {
-					if (detail.groupId) byGroup[detail.groupId] = detail.message;
+					// The API's words in English; elsewhere the group's rule in the chosen language.
+					const group = item.modifierGroups.find((candidate) => candidate.id === detail.groupId);
+					if (group) byGroup[group.id] = language === "en" ? detail.message : requirement(group);
 				}
 				setGroupErrors(byGroup);
 			}
@@ -141,15 +180,21 @@ export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
 			<form onSubmit={submit}>
 				<div class="dialog-header">
 					<h2 id="item-dialog-title">{item.name}</h2>
-					<button type="button" class="icon-button" aria-label="Close" onClick={() => dialog.current?.close()}>
+					<button
+						type="button"
+						class="icon-button"
+						aria-label={t("item.close")}
+						onClick={() => dialog.current?.close()}
+					>
 						×
 					</button>
 				</div>
+				<ItemPhoto item={item} sizes="(min-width: 36rem) 32rem, 100vw" class="item-dialog-photo" />
 				<p>{item.description}</p>
 				<p class="muted small">
 					{formatMoney(item.price)}
-					{item.calories !== null && ` · ${item.calories} kcal`}
-					{item.allergens.length > 0 && ` · Contains ${item.allergens.map(tagLabel).join(", ").toLowerCase()}`}
+					{item.calories !== null && ` · ${t("item.calories", { calories: item.calories })}`}
+					{item.allergens.length > 0 && ` · ${t("item.contains", { allergens: allergenList(item.allergens) })}`}
 				</p>
 				{notice && <p class="notice">{notice}</p>}
 				{item.modifierGroups.map((group) => (
@@ -162,26 +207,26 @@ export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
 					/>
 				))}
 				<div class="field">
-					<label for="item-note">Note for the kitchen (optional)</label>
+					<label for="item-note">{t("item.note")}</label>
 					<input id="item-note" maxLength={200} value={note} onInput={(event) => setNote(event.currentTarget.value)} />
 				</div>
 				<div class="dialog-footer">
 					<fieldset class="stepper">
-						<legend class="visually-hidden">Quantity</legend>
+						<legend class="visually-hidden">{t("item.quantity")}</legend>
 						<button
 							type="button"
-							aria-label="One fewer"
+							aria-label={t("item.oneFewer")}
 							disabled={quantity <= 1}
 							onClick={() => setQuantity(quantity - 1)}
 						>
 							−
 						</button>
-						<output aria-live="polite" aria-label="Quantity">
+						<output aria-live="polite" aria-label={t("item.quantity")}>
 							{quantity}
 						</output>
 						<button
 							type="button"
-							aria-label="One more"
+							aria-label={t("item.oneMore")}
 							disabled={quantity >= 50}
 							onClick={() => setQuantity(quantity + 1)}
 						>
@@ -189,7 +234,7 @@ export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
 						</button>
 					</fieldset>
 					<button type="submit" class="primary" disabled={busy}>
-						Add to order · {formatMoney(total)}
+						{t("item.addToOrder", { total: formatMoney(total) })}
 					</button>
 				</div>
 				<ErrorMessage message={error} />
@@ -200,15 +245,16 @@ export function ItemDialog({ item, notice, onAdd, onClose }: ItemDialogProps) {
 
 /** What a customer should know about an item that cannot be had right now. */
 export function availabilityNotice(item: MenuItem, categoryWindows: MenuItem["availability"]): string | undefined {
+	const { t } = i18n();
 	switch (item.unavailableReason) {
 		case "sold_out":
-			return "Sold out for now.";
+			return t("item.notice.soldOut");
 		case "outside_hours": {
 			const windows = item.availability.length > 0 ? item.availability : categoryWindows;
-			return `Served ${formatWindows(windows)}: order it for a time in that window.`;
+			return t("item.notice.outsideHours", { windows: formatWindows(windows) });
 		}
 		case "closed":
-			return "We are closed now: you can order it for later.";
+			return t("item.notice.closed");
 		default:
 			return undefined;
 	}

@@ -1,41 +1,44 @@
-/** The frame around every page: skip link, site header and navigation, and the live announcer. */
+/** The frame around every page: skip link, site header with navigation and language, and the live announcer. */
 import type { ComponentChildren } from "preact";
+import { updateProfile } from "../api/endpoints";
+import { chooseLanguage, LANGUAGE_NAMES, UI_LANGUAGES, type UiLanguage, useI18n } from "../i18n";
 import { Link, navigate } from "../router";
 import { announcement } from "../state/announcer";
-import { isStaff, signOut, useSession } from "../state/session";
+import { isStaff, replaceProfile, session, signOut, useSession } from "../state/session";
 import { useStore } from "../state/store";
 
 function SiteNav() {
 	const { profile } = useSession();
+	const { t } = useI18n();
 	const onSignOut = async () => {
 		await signOut();
 		navigate("/");
 	};
 	return (
-		<nav aria-label="Main">
+		<nav aria-label={t("nav.main")}>
 			<ul class="nav-list">
 				<li>
-					<Link href="/">Locations</Link>
+					<Link href="/">{t("nav.locations")}</Link>
 				</li>
 				{isStaff(profile?.role) && (
 					<li>
-						<Link href="/kitchen">Kitchen</Link>
+						<Link href="/kitchen">{t("nav.kitchen")}</Link>
 					</li>
 				)}
 				{profile ? (
 					<>
 						<li>
-							<Link href="/account">{profile.role === "customer" ? "Account" : profile.name}</Link>
+							<Link href="/account">{profile.role === "customer" ? t("nav.account") : profile.name}</Link>
 						</li>
 						<li>
 							<button type="button" class="link-button" onClick={onSignOut}>
-								Sign out
+								{t("nav.signOut")}
 							</button>
 						</li>
 					</>
 				) : (
 					<li>
-						<Link href="/sign-in">Sign in</Link>
+						<Link href="/sign-in">{t("nav.signIn")}</Link>
 					</li>
 				)}
 			</ul>
@@ -43,12 +46,49 @@ function SiteNav() {
 	);
 }
 
+/**
+ * Switches the app's language at once; a signed-in account keeps it as its
+ * preference, so its menus and e-mails follow on every device. Saving is a
+ * nicety: a refusal leaves the choice made in this browser.
+ */
+export function chooseAndSaveLanguage(language: UiLanguage): void {
+	chooseLanguage(language);
+	if (!session.get().tokens) return;
+	// `language` is the account's preferred language (PATCH /customers/me); older APIs refuse the field.
+	updateProfile({ language } as Parameters<typeof updateProfile>[0])
+		.then(replaceProfile)
+		.catch(() => undefined);
+}
+
+function LanguageSwitcher() {
+	const { t, language } = useI18n();
+	return (
+		<div class="language-switcher">
+			<label for="language" class="visually-hidden">
+				{t("language.label")}
+			</label>
+			<select
+				id="language"
+				value={language}
+				onChange={(event) => chooseAndSaveLanguage(event.currentTarget.value as UiLanguage)}
+			>
+				{UI_LANGUAGES.map((code) => (
+					<option key={code} value={code} lang={code}>
+						{LANGUAGE_NAMES[code]}
+					</option>
+				))}
+			</select>
+		</div>
+	);
+}
+
 export function Layout({ children }: { children: ComponentChildren }) {
 	const message = useStore(announcement);
+	const { t } = useI18n();
 	return (
 		<>
 			<a class="skip-link" href="#main">
-				Skip to content
+				{t("layout.skipToContent")}
 			</a>
 			<header class="site-header">
 				<Link href="/" class="brand">
@@ -56,6 +96,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
 					GoodFood
 				</Link>
 				<SiteNav />
+				<LanguageSwitcher />
 			</header>
 			<main id="main" tabIndex={-1}>
 				{children}

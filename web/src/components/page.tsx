@@ -1,6 +1,7 @@
 /** What every page shares: its title, a focusable heading, and the loading and error states. */
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { useI18n } from "../i18n";
 
 let pagesShown = 0;
 
@@ -18,10 +19,12 @@ export function PageHeading({ children, title }: { children: ComponentChildren; 
 	);
 }
 
+/** "Loading the menu…": `what` is a phrase in the current language. */
 export function Loading({ what }: { what: string }) {
+	const { t } = useI18n();
 	return (
 		<p class="loading" role="status">
-			Loading {what}…
+			{t("loading", { what })}
 		</p>
 	);
 }

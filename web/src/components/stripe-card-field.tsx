@@ -11,6 +11,7 @@
 import type { Stripe, StripeCardElement } from "@stripe/stripe-js";
 import { loadStripe } from "@stripe/stripe-js/pure";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { i18n, useI18n } from "../i18n";
 import { CARD_FIELDS } from "./card-fields";
 
 /** A mounted card field, ready to be tokenised. */
@@ -38,7 +39,8 @@ function stripeFor(publishableKey: string): Promise<Stripe | null> {
 export async function tokeniseCard(card: StripeCard): Promise<{ paymentMethod: string } | { problem: string }> {
 	const { paymentMethod, error } = await card.stripe.createPaymentMethod({ type: "card", card: card.element });
 	if (paymentMethod) return { paymentMethod: paymentMethod.id };
-	return { problem: error?.message ?? "Your card could not be read. Check it and try again." };
+	// Stripe's message is in the language Stripe.js was loaded in (the browser's); ours in the app's.
+	return { problem: error?.message ?? i18n().t("card.unreadable") };
 }
 
 export function StripeCardField({
@@ -54,6 +56,7 @@ export function StripeCardField({
 	onEdit: () => void;
 	errors: Record<string, string>;
 }) {
+	const { t } = useI18n();
 	const container = useRef<HTMLDivElement>(null);
 	const [ownError, setOwnError] = useState<string | null>(null);
 	const [loadError, setLoadError] = useState<string | null>(null);
@@ -63,7 +66,7 @@ export function StripeCardField({
 
 	useEffect(() => {
 		if (!publishableKey) {
-			setLoadError("Card payments are not available right now. Please try again later.");
+			setLoadError(i18n().t("card.unavailable"));
 			return;
 		}
 		let element: StripeCardElement | null = null;
@@ -83,7 +86,7 @@ export function StripeCardField({
 				callbacks.current.onCard({ stripe, element: mounted });
 			})
 			.catch(() => {
-				if (!gone) setLoadError("The card form did not load. Check your connection and reload the page.");
+				if (!gone) setLoadError(i18n().t("card.didNotLoad"));
 			});
 		return () => {
 			gone = true;
@@ -97,7 +100,7 @@ export function StripeCardField({
 	return (
 		<div class={`field${error ? " field-invalid" : ""}`}>
 			{/* Stripe focuses its field when the label for its container is clicked. */}
-			<label for="card-element">Card</label>
+			<label for="card-element">{t("card.label")}</label>
 			<div
 				id="card-element"
 				ref={container}

@@ -6,6 +6,7 @@
  * language to the same keys and placeholders.
  */
 import { createIntl, createIntlCache, type IntlShape } from "@formatjs/intl";
+import { type ComponentChildren, toChildArray, type VNode } from "preact";
 import { createStore, useStore } from "../state/store";
 import enCommon from "./messages/en/common.json";
 import enKitchen from "./messages/en/kitchen.json";
@@ -34,7 +35,7 @@ const LOCALES: Record<UiLanguage, string> = { en: "en-GB", ja: "ja-JP" };
 
 const STORAGE_KEY = "goodfood.language";
 
-function isUiLanguage(value: unknown): value is UiLanguage {
+export function isUiLanguage(value: unknown): value is UiLanguage {
 	return typeof value === "string" && (UI_LANGUAGES as readonly string[]).includes(value);
 }
 
@@ -112,11 +113,32 @@ export interface Translator {
 	intl: IntlShape<string>;
 	/** The message in the current language, its ICU placeholders filled from `values`. */
 	t(id: MessageId, values?: Record<string, string | number | Date>): string;
+	/**
+	 * A message with markup: each `<tag>…</tag>` in it is rendered by the
+	 * function of that name (a link, say), so a translation can put the link
+	 * where its grammar wants it.
+	 */
+	rich(id: MessageId, values: Record<string, RichValue>): ComponentChildren;
 }
+
+export type RichValue = string | number | Date | VNode | ((chunks: ComponentChildren[]) => ComponentChildren);
 
 function translator(language: UiLanguage): Translator {
 	const intl = intlFor(language);
-	return { language, intl, t: (id, values) => intl.formatMessage({ id }, values) };
+	return {
+		language,
+		intl,
+		t: (id, values) => intl.formatMessage({ id }, values),
+		rich(id, values) {
+			// The formatter is typed for text; with element values it returns the parts, elements among them.
+			const format = intl.formatMessage as unknown as (
+				descriptor: { id: string },
+				values: Record<string, RichValue>,
+			) => ComponentChildren;
+			const parts = format({ id }, values);
+			return Array.isArray(parts) ? toChildArray(parts) : parts;
+		},
+	};
 }
 
 /** The current language in a component, which re-renders when it changes. */

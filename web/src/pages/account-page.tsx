@@ -7,17 +7,20 @@ import { useEffect, useState } from "preact/hooks";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
 import type { AccountOrder } from "../api/account-query";
 import { fetchMenu, myAccount, updateProfile } from "../api/endpoints";
-import { ApiFailure, messageOf } from "../api/http";
+
 import type { Allergen, DietaryTag, Profile } from "../api/types";
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
-import { formatMoney, STATUS_LABELS, shortOrderId, tagLabel } from "../format";
+import { formatDateTime, formatMoney, STATUS_LABELS, shortOrderId, tagLabel } from "../format";
+import { i18n, useI18n } from "../i18n";
+import { errorText, fieldErrors } from "../i18n/errors";
 import { Link, navigate } from "../router";
 import { addToCart, loadCart } from "../state/cart";
 import { isStaff, replaceProfile, useSession } from "../state/session";
 
 function ProfileForm({ profile }: { profile: Profile }) {
+	const { t } = useI18n();
 	const [name, setName] = useState(profile.name);
 	const [phone, setPhone] = useState(profile.phone ?? "");
 	const [avoid, setAvoid] = useState<Allergen[]>(() => knownAllergens(profile.avoidAllergens));
@@ -43,10 +46,10 @@ function ProfileForm({ profile }: { profile: Profile }) {
 				notificationPreferences: { ...profile.notificationPreferences, orderUpdates },
 			});
 			replaceProfile(updated);
-			setSaved("Your profile is saved.");
+			setSaved(t("account.profile.saved"));
 		} catch (failure) {
-			setError(messageOf(failure));
-			if (failure instanceof ApiFailure) setFields(failure.fields);
+			setError(errorText(failure));
+			setFields(fieldErrors(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -54,12 +57,12 @@ function ProfileForm({ profile }: { profile: Profile }) {
 
 	return (
 		<form onSubmit={save} noValidate aria-labelledby="profile-heading" class="card">
-			<h2 id="profile-heading">Profile</h2>
+			<h2 id="profile-heading">{t("account.profile")}</h2>
 			<ErrorMessage message={error} takeFocus />
 			<p class="muted">{profile.email}</p>
 			<TextField
 				id="profile-name"
-				label="Name"
+				label={t("field.name")}
 				autoComplete="name"
 				value={name}
 				onValue={setName}
@@ -67,7 +70,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
 			/>
 			<TextField
 				id="profile-phone"
-				label="Phone"
+				label={t("field.phone")}
 				type="tel"
 				autoComplete="tel"
 				value={phone}
@@ -75,7 +78,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
 				error={fields.phone}
 			/>
 			<CheckboxGroup
-				legend="Allergens to avoid (the menu hides items with them)"
+				legend={t("account.avoid")}
 				name="avoid"
 				values={EU_ALLERGENS}
 				selected={avoid}
@@ -83,7 +86,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
 				label={tagLabel}
 			/>
 			<CheckboxGroup
-				legend="Dietary preferences"
+				legend={t("account.diets")}
 				name="diets"
 				values={DIETARY_TAGS}
 				selected={diets}
@@ -96,10 +99,10 @@ function ProfileForm({ profile }: { profile: Profile }) {
 					checked={orderUpdates}
 					onChange={(event) => setOrderUpdates(event.currentTarget.checked)}
 				/>
-				E-mail me when my order changes
+				{t("account.orderUpdates")}
 			</label>
 			<button type="submit" class="primary" disabled={busy}>
-				{busy ? "Saving…" : "Save profile"}
+				{busy ? t("account.saving") : t("account.save")}
 			</button>
 			<p role="status" class="success">
 				{saved}
@@ -109,26 +112,27 @@ function ProfileForm({ profile }: { profile: Profile }) {
 }
 
 function SavedAddresses({ profile }: { profile: Profile }) {
+	const { t } = useI18n();
 	const [error, setError] = useState<string | null>(null);
 	const remove = async (label: string) => {
 		try {
 			replaceProfile(await updateProfile({ addresses: profile.addresses.filter((entry) => entry.label !== label) }));
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 		}
 	};
 	return (
 		<section class="card" aria-labelledby="addresses-heading">
-			<h2 id="addresses-heading">Delivery addresses</h2>
+			<h2 id="addresses-heading">{t("account.addresses")}</h2>
 			{profile.addresses.length === 0 ? (
-				<p class="muted">None yet. Tick “Save this address” at checkout to keep one.</p>
+				<p class="muted">{t("account.addresses.none")}</p>
 			) : (
 				<ul class="plain-list">
 					{profile.addresses.map((entry) => (
 						<li key={entry.label}>
 							{entry.line1}, {entry.city} {entry.postcode}{" "}
 							<button type="button" class="link-button" onClick={() => remove(entry.label)}>
-								Remove <span class="visually-hidden">{entry.line1}</span>
+								{t("cart.removeButton")} <span class="visually-hidden">{entry.line1}</span>
 							</button>
 						</li>
 					))}
@@ -148,7 +152,7 @@ async function reorder(order: AccountOrder): Promise<string[]> {
 	for (const line of order.lines) {
 		const item = items.get(line.itemId);
 		if (!item || item.soldOut) {
-			skipped.push(`${line.name} is not available`);
+			skipped.push(i18n().t("account.reorder.unavailable", { name: line.name }));
 			continue;
 		}
 		const choices = item.modifierGroups.flatMap((group) => group.options);
@@ -158,13 +162,14 @@ async function reorder(order: AccountOrder): Promise<string[]> {
 		try {
 			await addToCart(order.locationSlug, { itemId: item.id, quantity: line.quantity, options, note: line.note });
 		} catch (failure) {
-			skipped.push(`${line.name}: ${messageOf(failure)}`);
+			skipped.push(i18n().t("account.reorder.failed", { name: line.name, reason: errorText(failure) }));
 		}
 	}
 	return skipped;
 }
 
 function OrderHistory() {
+	const { t } = useI18n();
 	const [orders, setOrders] = useState<AccountOrder[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [notes, setNotes] = useState<{ slug: string; skipped: string[] } | null>(null);
@@ -176,7 +181,7 @@ function OrderHistory() {
 				replaceProfile(profile);
 				setOrders(orders);
 			})
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(errorText(failure)));
 	}, []);
 
 	const again = async (order: AccountOrder) => {
@@ -186,37 +191,37 @@ function OrderHistory() {
 			if (skipped.length === 0) navigate(`/locations/${order.locationSlug}/checkout`);
 			else setNotes({ slug: order.locationSlug, skipped });
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 		}
 	};
 
 	return (
 		<section class="card wide" aria-labelledby="history-heading">
-			<h2 id="history-heading">Your orders</h2>
+			<h2 id="history-heading">{t("account.orders")}</h2>
 			<ErrorMessage message={error} />
 			{notes && (
 				<div class="notice" role="alert">
-					<p>Some items could not be added again:</p>
+					<p>{t("account.reorder.skipped")}</p>
 					<ul>
 						{notes.skipped.map((note) => (
 							<li key={note}>{note}</li>
 						))}
 					</ul>
-					<Link href={`/locations/${notes.slug}/checkout`}>Go to checkout</Link>
+					<Link href={`/locations/${notes.slug}/checkout`}>{t("cart.goToCheckout")}</Link>
 				</div>
 			)}
-			{!orders && !error && <Loading what="your orders" />}
-			{orders?.length === 0 && <p class="muted">No orders yet.</p>}
+			{!orders && !error && <Loading what={t("account.orders.loading")} />}
+			{orders?.length === 0 && <p class="muted">{t("account.orders.none")}</p>}
 			{orders && orders.length > 0 && (
 				<table class="table">
 					<thead>
 						<tr>
-							<th scope="col">Order</th>
-							<th scope="col">Placed</th>
-							<th scope="col">Status</th>
-							<th scope="col">Total</th>
+							<th scope="col">{t("account.orders.order")}</th>
+							<th scope="col">{t("account.orders.placed")}</th>
+							<th scope="col">{t("account.orders.status")}</th>
+							<th scope="col">{t("totals.total")}</th>
 							<th scope="col">
-								<span class="visually-hidden">Actions</span>
+								<span class="visually-hidden">{t("account.orders.actions")}</span>
 							</th>
 						</tr>
 					</thead>
@@ -226,14 +231,12 @@ function OrderHistory() {
 								<td>
 									<Link href={`/orders/${order.id}`}>{shortOrderId(order.id)}</Link>
 								</td>
-								<td>
-									{new Date(order.placedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
-								</td>
+								<td>{formatDateTime(order.placedAt)}</td>
 								<td>{STATUS_LABELS[order.status.toLowerCase()] ?? order.status}</td>
 								<td>{formatMoney(order.total)}</td>
 								<td>
 									<button type="button" onClick={() => again(order)}>
-										Reorder <span class="visually-hidden">{shortOrderId(order.id)}</span>
+										{t("account.reorder")} <span class="visually-hidden">{shortOrderId(order.id)}</span>
 									</button>
 								</td>
 							</tr>
@@ -247,13 +250,16 @@ function OrderHistory() {
 
 export function AccountPage() {
 	const { profile } = useSession();
+	const { t, rich, intl } = useI18n();
 	if (!profile) {
 		return (
 			<section class="narrow">
-				<PageHeading title="Your account">Your account</PageHeading>
+				<PageHeading title={t("account.title")}>{t("account.title")}</PageHeading>
 				<p>
-					<Link href="/sign-in?next=/account">Sign in</Link> or <Link href="/register">create an account</Link> to see
-					your orders and preferences.
+					{rich("account.signedOut", {
+						signIn: (chunks) => <Link href="/sign-in?next=/account">{chunks}</Link>,
+						register: (chunks) => <Link href="/register">{chunks}</Link>,
+					})}
 				</p>
 			</section>
 		);
@@ -261,17 +267,21 @@ export function AccountPage() {
 	if (isStaff(profile.role)) {
 		return (
 			<section class="narrow">
-				<PageHeading title="Your account">{profile.name}</PageHeading>
+				<PageHeading title={t("account.title")}>{profile.name}</PageHeading>
 				<p>
-					Signed in as {profile.role} at {profile.locations.join(", ") || "every location"}.{" "}
-					<Link href="/kitchen">Open the kitchen board</Link>.
+					{rich("account.staff", {
+						role: profile.role,
+						locations:
+							profile.locations.length > 0 ? intl.formatList(profile.locations) : t("account.staff.everyLocation"),
+						board: (chunks) => <Link href="/kitchen">{chunks}</Link>,
+					})}
 				</p>
 			</section>
 		);
 	}
 	return (
 		<section>
-			<PageHeading title="Your account">Hello, {profile.name}</PageHeading>
+			<PageHeading title={t("account.title")}>{t("account.hello", { name: profile.name })}</PageHeading>
 			<div class="account-grid">
 				<OrderHistory />
 				<ProfileForm profile={profile} />

@@ -8,7 +8,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { checkout, fetchMenu, fetchPaymentsConfig, fetchSlots, getCart, updateProfile } from "../api/endpoints";
-import { ApiFailure, messageOf } from "../api/http";
+import { ApiFailure } from "../api/http";
 import type {
 	Cart,
 	CheckoutInput,
@@ -33,6 +33,8 @@ import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { type StripeCard, StripeCardField, tokeniseCard } from "../components/stripe-card-field";
 import { formatClock, formatDayTime, formatMoney, toMinor } from "../format";
 import { type SlotDay, timeSlots } from "../hours";
+import { i18n, useI18n } from "../i18n";
+import { errorText, fieldErrors as fieldErrorsOf } from "../i18n/errors";
 import { goTo, Link, navigate } from "../router";
 import { announce } from "../state/announcer";
 import { forgetCart, loadCart, useCart } from "../state/cart";
@@ -89,14 +91,15 @@ interface SlotChoice {
 function slotChoices(day: SlotDay | undefined, list: SlotList | null, units: number): SlotChoice[] {
 	if (!day) return [];
 	if (list?.date !== day.date) return day.slots.map((slot) => ({ ...slot, refused: null }));
+	const { t } = i18n();
 	return list.slots.map((slot) => {
 		const { orders, units: left } = slot.remaining;
 		const refused = slot.full
-			? "Full"
+			? t("checkout.slot.full")
 			: orders !== null && orders < 1
-				? "Full"
+				? t("checkout.slot.full")
 				: left !== null && left < units
-					? `Room for ${left} more item${left === 1 ? "" : "s"}`
+					? t("checkout.slot.room", { left })
 					: null;
 		return { value: slot.start, label: formatClock(slot.start, list.timeZone), refused };
 	});
@@ -106,14 +109,14 @@ function slotChoices(day: SlotDay | undefined, list: SlotList | null, units: num
 export function readyInText(predictedReadyAt: string | null | undefined, now = Date.now()): string | null {
 	if (!predictedReadyAt) return null;
 	const minutes = Math.max(1, Math.round((Date.parse(predictedReadyAt) - now) / 60_000));
-	return `Ready in about ${minutes} min`;
+	return i18n().t("checkout.readyIn", { minutes });
 }
 
 function locate(): Promise<{ latitude: number; longitude: number }> {
 	return new Promise((resolve, reject) =>
 		navigator.geolocation.getCurrentPosition(
 			({ coords }) => resolve({ latitude: coords.latitude, longitude: coords.longitude }),
-			() => reject(new Error("Your location is not shared; choose a saved address or allow location access.")),
+			() => reject(new Error(i18n().t("checkout.address.notShared"))),
 			{ timeout: 10_000 },
 		),
 	);
@@ -129,6 +132,7 @@ function AddressFields({
 	errors: Record<string, string>;
 }) {
 	const { profile } = useSession();
+	const { t } = useI18n();
 	const [locating, setLocating] = useState(false);
 	const [locateError, setLocateError] = useState<string | null>(null);
 	const pinned = address.latitude !== undefined && address.longitude !== undefined;
@@ -138,7 +142,7 @@ function AddressFields({
 		try {
 			onChange({ ...address, ...(await locate()) });
 		} catch (failure) {
-			setLocateError(messageOf(failure));
+			setLocateError(errorText(failure));
 		} finally {
 			setLocating(false);
 		}
@@ -152,10 +156,10 @@ function AddressFields({
 			class={addressError ? "field-invalid" : undefined}
 			aria-describedby={addressError ? "deliveryAddress-error" : undefined}
 		>
-			<legend>Delivery address</legend>
+			<legend>{t("checkout.address.legend")}</legend>
 			{saved.length > 0 && (
 				<div class="field">
-					<label for="saved-address">Saved addresses</label>
+					<label for="saved-address">{t("checkout.address.saved")}</label>
 					<select
 						id="saved-address"
 						onChange={(event) => {
@@ -163,7 +167,7 @@ function AddressFields({
 							if (chosen) onChange({ ...chosen, line2: chosen.line2 ?? "" });
 						}}
 					>
-						<option value="">Choose a saved address…</option>
+						<option value="">{t("checkout.address.choose")}</option>
 						{saved.map((entry, index) => (
 							<option key={entry.label} value={index}>
 								{entry.label}: {entry.line1}, {entry.postcode}
@@ -174,7 +178,7 @@ function AddressFields({
 			)}
 			<TextField
 				id="deliveryAddress-line1"
-				label="Address line 1"
+				label={t("checkout.address.line1")}
 				autoComplete="address-line1"
 				required
 				value={address.line1}
@@ -183,7 +187,7 @@ function AddressFields({
 			/>
 			<TextField
 				id="deliveryAddress-line2"
-				label="Address line 2 (optional)"
+				label={t("checkout.address.line2")}
 				autoComplete="address-line2"
 				value={address.line2}
 				onValue={set("line2")}
@@ -191,7 +195,7 @@ function AddressFields({
 			<div class="field-row">
 				<TextField
 					id="deliveryAddress-city"
-					label="Town or city"
+					label={t("checkout.address.city")}
 					autoComplete="address-level2"
 					required
 					value={address.city}
@@ -200,7 +204,7 @@ function AddressFields({
 				/>
 				<TextField
 					id="deliveryAddress-postcode"
-					label="Postcode"
+					label={t("checkout.address.postcode")}
 					autoComplete="postal-code"
 					required
 					value={address.postcode}
@@ -210,12 +214,15 @@ function AddressFields({
 			</div>
 			<div class="pin">
 				<button type="button" onClick={pin} disabled={locating}>
-					{locating ? "Finding you…" : "Use my current location"}
+					{locating ? t("checkout.address.finding") : t("checkout.address.useLocation")}
 				</button>
 				<p class="muted small" role="status">
 					{pinned
-						? `Delivery point set (${address.latitude?.toFixed(4)}, ${address.longitude?.toFixed(4)}).`
-						: "We need your location or a saved address to check the delivery distance."}
+						? t("checkout.address.pinned", {
+								latitude: address.latitude?.toFixed(4) ?? "",
+								longitude: address.longitude?.toFixed(4) ?? "",
+							})
+						: t("checkout.address.needLocation")}
 				</p>
 			</div>
 			<ErrorMessage message={locateError} />
@@ -230,6 +237,7 @@ function AddressFields({
 
 export function CheckoutPage({ slug }: { slug: string }) {
 	const { profile } = useSession();
+	const { t, language } = useI18n();
 	const cart = useCart();
 	const [menu, setMenu] = useState<Menu | null>(null);
 	/** The cart priced by the server for the lines, fulfilment and tip it was asked about. */
@@ -267,19 +275,25 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	const attempt = useRef<{ body: string; key: string } | null>(null);
 
 	useEffect(() => {
+		loadCart(slug).catch((failure) => setLoadError(errorText(failure)));
+		fetchPaymentsConfig()
+			.then(setPaymentsConfig)
+			.catch((failure) => setLoadError(errorText(failure)));
+	}, [slug]);
+
+	// The menu in the chosen language, read again when it changes (the cart's lines take its names).
+	const readMenu = useRef(0);
+	useEffect(() => {
+		const first = readMenu.current++ === 0;
 		fetchMenu(slug)
 			.then((loaded) => {
 				setMenu(loaded);
-				if (!loaded.openNow) setWhen("later");
+				if (first && !loaded.openNow) setWhen("later");
 			})
-			.catch((failure) => setLoadError(messageOf(failure)));
-		loadCart(slug).catch((failure) => setLoadError(messageOf(failure)));
-		fetchPaymentsConfig()
-			.then(setPaymentsConfig)
-			.catch((failure) => setLoadError(messageOf(failure)));
-	}, [slug]);
+			.catch((failure) => setLoadError(errorText(failure)));
+	}, [slug, language]);
 
-	const days = useMemo(() => (menu ? timeSlots(menu.location) : []), [menu]);
+	const days = useMemo(() => (menu ? timeSlots(menu.location) : []), [menu, language]);
 	const slotsOfDay = days.find((entry) => entry.date === day) ?? days[0];
 	const choices = slotChoices(slotsOfDay, slotList, cart?.itemCount ?? 1);
 	const open = choices.filter((entry) => entry.refused === null);
@@ -311,7 +325,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				.catch((failure) => {
 					if (stopped) return;
 					if (attempt < PRICING_ATTEMPTS) timer = setTimeout(() => price(attempt + 1), 1000 * attempt);
-					else setError(messageOf(failure));
+					else setError(errorText(failure));
 				});
 		};
 		timer = setTimeout(() => price(1), 150);
@@ -324,18 +338,18 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	if (loadError) {
 		return (
 			<section class="narrow">
-				<PageHeading title="Checkout">Checkout</PageHeading>
+				<PageHeading title={t("checkout.title")}>{t("checkout.title")}</PageHeading>
 				<ErrorMessage message={loadError} />
 			</section>
 		);
 	}
-	if (!menu || !paymentsConfig) return <Loading what="checkout" />;
+	if (!menu || !paymentsConfig) return <Loading what={t("checkout.loading")} />;
 	if (!cart || cart.lines.length === 0) {
 		return (
 			<section class="narrow">
-				<PageHeading title="Checkout">Checkout</PageHeading>
+				<PageHeading title={t("checkout.title")}>{t("checkout.title")}</PageHeading>
 				<p>
-					Your order is empty. <Link href={`/locations/${slug}`}>Back to the menu</Link>
+					{t("checkout.empty")} <Link href={`/locations/${slug}`}>{t("checkout.backToMenu")}</Link>
 				</p>
 			</section>
 		);
@@ -355,7 +369,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 		const problems = cardProblems(card);
 		if (Object.keys(problems).length === 0) return paymentMethodOf(card);
 		setFieldErrors(problems);
-		setError("Check your card details.");
+		setError(t("checkout.checkCard"));
 		return null;
 	};
 
@@ -363,17 +377,17 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	const stripeToken = async (): Promise<string | null> => {
 		if (stripePaymentMethod.current) return stripePaymentMethod.current;
 		if (!stripeCard) {
-			setError("The card form is not ready yet.");
+			setError(t("checkout.cardNotReady"));
 			return null;
 		}
 		setPlacing(true);
 		const outcome = await tokeniseCard(stripeCard).catch(() => ({
-			problem: "Your card could not be checked. Check your connection and try again.",
+			problem: t("checkout.cardUnchecked"),
 		}));
 		setPlacing(false);
 		if ("problem" in outcome) {
 			setFieldErrors({ [CARD_FIELDS.number]: outcome.problem });
-			setError("Check your card details.");
+			setError(t("checkout.checkCard"));
 			return null;
 		}
 		stripePaymentMethod.current = outcome.paymentMethod;
@@ -390,10 +404,8 @@ export function CheckoutPage({ slug }: { slug: string }) {
 		let deliveryAddress: DeliveryAddress | undefined;
 		if (fulfilment === "delivery") {
 			if (address.latitude === undefined || address.longitude === undefined) {
-				setFieldErrors({
-					deliveryAddress: "Use your current location or a saved address so we can check the distance.",
-				});
-				setError("We need to know where to deliver.");
+				setFieldErrors({ deliveryAddress: t("checkout.address.required") });
+				setError(t("checkout.address.where"));
 				return;
 			}
 			deliveryAddress = {
@@ -442,27 +454,25 @@ export function CheckoutPage({ slug }: { slug: string }) {
 			forgetCart(slug);
 			// The order page shows when it will be ready; say how soon as the page changes.
 			const readyIn = readyInText(placed.predictedReadyAt);
-			announce(readyIn ? `Order placed. ${readyIn}.` : "Order placed.");
+			announce(readyIn ? t("checkout.placedReadyIn", { readyIn }) : t("checkout.placed"));
 			navigate(`/orders/${placed.orderId}`);
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 			if (failure instanceof ApiFailure) {
 				// Answered, not lost: the next attempt (another card, a corrected field) is a new one, with a new PaymentMethod.
 				if (failure.status >= 400 && failure.status < 500) {
 					attempt.current = null;
 					stripePaymentMethod.current = null;
 				}
-				setFieldErrors(failure.fields);
+				setFieldErrors(fieldErrorsOf(failure));
 				const problems: Record<string, string> = {};
-				for (const lineId of failure.lineIds) problems[lineId] = failure.message;
+				for (const lineId of failure.lineIds) problems[lineId] = errorText(failure);
 				setLineProblems(problems);
 				if (failure.code === "slot_full") {
 					setFreeSlots(failure.freeSlots);
 					setFieldErrors({
 						requestedTime:
-							failure.freeSlots.length > 0
-								? "That time has just filled up. Choose one of the times below that still has room."
-								: "That time has just filled up, and none soon after has room; choose another day.",
+							failure.freeSlots.length > 0 ? t("checkout.slot.filledChoose") : t("checkout.slot.filledNone"),
 					});
 					setSlotsAsked((asked) => asked + 1);
 				}
@@ -497,13 +507,13 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	return (
 		<div class="checkout">
 			<form class="checkout-form" onSubmit={place} noValidate aria-labelledby="checkout-title">
-				<PageHeading title="Checkout">
-					<span id="checkout-title">Checkout at {menu.location.name}</span>
+				<PageHeading title={t("checkout.title")}>
+					<span id="checkout-title">{t("checkout.heading", { location: menu.location.name })}</span>
 				</PageHeading>
 				<ErrorMessage message={error} id="checkout-error" takeFocus />
 
 				<fieldset id="fulfilment">
-					<legend>Pickup or delivery</legend>
+					<legend>{t("checkout.fulfilment")}</legend>
 					<label class="check">
 						<input
 							type="radio"
@@ -512,7 +522,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 							disabled={!menu.location.fulfilment.pickup}
 							onChange={() => setFulfilment("pickup")}
 						/>
-						Pickup from {menu.location.address.line}
+						{t("checkout.pickupFrom", { address: menu.location.address.line })}
 					</label>
 					<label class="check">
 						<input
@@ -523,8 +533,14 @@ export function CheckoutPage({ slug }: { slug: string }) {
 							onChange={() => setFulfilment("delivery")}
 						/>
 						{delivery
-							? `Delivery within ${(delivery.radiusMeters / 1000).toFixed(1)} km (${formatMoney(delivery.fee)})`
-							: "Delivery (not offered here)"}
+							? t("checkout.deliveryWithin", {
+									radius: i18n().intl.formatNumber(delivery.radiusMeters / 1000, {
+										minimumFractionDigits: 1,
+										maximumFractionDigits: 1,
+									}),
+									fee: formatMoney(delivery.fee),
+								})
+							: t("checkout.deliveryNotOffered")}
 					</label>
 				</fieldset>
 
@@ -538,7 +554,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 									checked={saveAddress}
 									onChange={(event) => setSaveAddress(event.currentTarget.checked)}
 								/>
-								Save this address to my account
+								{t("checkout.saveAddress")}
 							</label>
 						)}
 					</>
@@ -549,7 +565,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					class={fieldErrors.requestedTime ? "field-invalid" : undefined}
 					aria-describedby={fieldErrors.requestedTime ? "requestedTime-error" : undefined}
 				>
-					<legend>When</legend>
+					<legend>{t("checkout.when")}</legend>
 					<label class="check">
 						<input
 							type="radio"
@@ -558,16 +574,16 @@ export function CheckoutPage({ slug }: { slug: string }) {
 							disabled={!menu.openNow}
 							onChange={() => setWhen("asap")}
 						/>
-						As soon as possible{!menu.openNow && " (we are closed now)"}
+						{menu.openNow ? t("checkout.asap") : t("checkout.asapClosed")}
 					</label>
 					<label class="check">
 						<input type="radio" name="when" checked={when === "later"} onChange={() => setWhen("later")} />
-						At a time
+						{t("checkout.atTime")}
 					</label>
 					{when === "later" && (
 						<div class="field-row">
 							<div class="field">
-								<label for="slot-day">Day</label>
+								<label for="slot-day">{t("checkout.day")}</label>
 								<select
 									id="slot-day"
 									value={slotsOfDay?.date}
@@ -584,7 +600,9 @@ export function CheckoutPage({ slug }: { slug: string }) {
 								</select>
 							</div>
 							<div class="field">
-								<label for="slot-time">Time ({menu.location.timeZone.split("/").pop()?.replace("_", " ")} time)</label>
+								<label for="slot-time">
+									{t("checkout.time", { zone: menu.location.timeZone.split("/").pop()?.replace("_", " ") ?? "" })}
+								</label>
 								<select id="slot-time" value={chosenSlot} onChange={(event) => setSlot(event.currentTarget.value)}>
 									{choices.map((entry) => (
 										<option key={entry.value} value={entry.value} disabled={entry.refused !== null}>
@@ -592,9 +610,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 										</option>
 									))}
 								</select>
-								{choices.length > 0 && open.length === 0 && (
-									<p class="muted small">Every time left on this day is full; choose another day.</p>
-								)}
+								{choices.length > 0 && open.length === 0 && <p class="muted small">{t("checkout.slot.dayFull")}</p>}
 							</div>
 						</div>
 					)}
@@ -605,7 +621,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					)}
 					{freeSlots.length > 0 && (
 						<fieldset class="free-slots">
-							<legend>Times with room</legend>
+							<legend>{t("checkout.slot.withRoom")}</legend>
 							{freeSlots.map((start) => (
 								<button
 									key={start}
@@ -627,21 +643,21 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				</fieldset>
 
 				<fieldset>
-					<legend>Contact details</legend>
-					{contactField("name", "Name", "text", "name")}
-					{contactField("email", "Email", "email", "email")}
-					{contactField("phone", "Phone", "tel", "tel")}
+					<legend>{t("checkout.contact")}</legend>
+					{contactField("name", t("field.name"), "text", "name")}
+					{contactField("email", t("field.email"), "email", "email")}
+					{contactField("phone", t("field.phone"), "tel", "tel")}
 				</fieldset>
 
 				<fieldset id="tip">
-					<legend>Tip for the team</legend>
+					<legend>{t("checkout.tip")}</legend>
 					<div class="segmented">
 						{(
 							[
-								["0", "No tip"],
-								["10", "10%"],
-								["15", "15%"],
-								["custom", "Other"],
+								["0", t("checkout.tip.none")],
+								["10", i18n().intl.formatNumber(0.1, { style: "percent" })],
+								["15", i18n().intl.formatNumber(0.15, { style: "percent" })],
+								["custom", t("checkout.tip.other")],
 							] as const
 						).map(([value, label]) => (
 							<label key={value} class="check">
@@ -653,7 +669,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					{tip === "custom" && (
 						<TextField
 							id="tip-amount"
-							label={`Tip amount (${cart.currency})`}
+							label={t("checkout.tip.amount", { currency: cart.currency })}
 							inputMode="decimal"
 							value={customTip}
 							onValue={setCustomTip}
@@ -663,12 +679,12 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				</fieldset>
 
 				<fieldset id="payment">
-					<legend>Payment</legend>
+					<legend>{t("checkout.payment")}</legend>
 					{payAtPickup && (
 						<div class="segmented">
 							<label class="check">
 								<input type="radio" name="pay-by" checked={paying === "card"} onChange={() => setPayBy("card")} />
-								Card
+								{t("checkout.payment.card")}
 							</label>
 							<label class="check">
 								<input
@@ -677,7 +693,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 									checked={paying === "pay_at_pickup"}
 									onChange={() => setPayBy("pay_at_pickup")}
 								/>
-								Pay at the counter when I collect
+								{t("checkout.payment.atCounter")}
 							</label>
 						</div>
 					)}
@@ -695,30 +711,27 @@ export function CheckoutPage({ slug }: { slug: string }) {
 							) : (
 								<CardFields card={card} onChange={setCard} errors={fieldErrors} />
 							)}
-							<p class="muted small">
-								Your card is authorised now and charged when you get your order; if the restaurant cannot make it, the
-								hold is released.
-							</p>
+							<p class="muted small">{t("checkout.payment.cardNote")}</p>
 						</>
 					) : (
-						<p class="muted small">You pay {formatMoney(totals.total)} at the counter when you collect.</p>
+						<p class="muted small">{t("checkout.payment.counterNote", { total: formatMoney(totals.total) })}</p>
 					)}
 				</fieldset>
 
 				<button type="submit" class="primary large" disabled={placing || !current}>
 					{placing
-						? "Placing your order…"
+						? t("checkout.placing")
 						: current
-							? `Place order · ${formatMoney(totals.total)}`
-							: "Updating the total…"}
+							? t("checkout.place", { total: formatMoney(totals.total) })
+							: t("checkout.updatingTotal")}
 				</button>
 			</form>
 
 			<aside class="cart-panel" aria-labelledby="summary-heading">
-				<h2 id="summary-heading">Your order</h2>
-				<CartLines cart={cart} problems={lineProblems} />
+				<h2 id="summary-heading">{t("cart.title")}</h2>
+				<CartLines cart={cart} menu={menu} problems={lineProblems} />
 				<TotalsTable totals={totals} fulfilment={fulfilment} />
-				<Link href={`/locations/${slug}`}>Add more from the menu</Link>
+				<Link href={`/locations/${slug}`}>{t("checkout.addMore")}</Link>
 			</aside>
 		</div>
 	);

@@ -1,11 +1,12 @@
 /** The first page: every location with whether it is open, nearest first when the browser may tell where we are. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { listLocations } from "../api/endpoints";
-import { messageOf } from "../api/http";
 import type { Location } from "../api/types";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { distanceLabel, formatMoney } from "../format";
 import { openStatus } from "../hours";
+import { i18n, useI18n } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { Link } from "../router";
 
 type Position = { latitude: number; longitude: number };
@@ -13,12 +14,12 @@ type Position = { latitude: number; longitude: number };
 function currentPosition(): Promise<Position> {
 	return new Promise((resolve, reject) => {
 		if (!("geolocation" in navigator)) {
-			reject(new Error("This browser cannot share its location; choose from the list."));
+			reject(new Error(i18n().t("locations.noGeolocation")));
 			return;
 		}
 		navigator.geolocation.getCurrentPosition(
 			({ coords }) => resolve({ latitude: coords.latitude, longitude: coords.longitude }),
-			() => reject(new Error("Your location is not shared with GoodFood; choose from the list.")),
+			() => reject(new Error(i18n().t("locations.notShared"))),
 			{ timeout: 10_000, maximumAge: 300_000 },
 		);
 	});
@@ -35,6 +36,7 @@ async function geolocationAllowed(): Promise<boolean> {
 }
 
 function LocationCard({ location }: { location: Location }) {
+	const { t, intl } = useI18n();
 	const status = openStatus(location, location.openNow);
 	const delivery = location.fulfilment.delivery;
 	return (
@@ -50,8 +52,15 @@ function LocationCard({ location }: { location: Location }) {
 			<p class={status.open ? "badge badge-open" : "badge badge-closed"}>{status.text}</p>
 			<p class="muted">
 				{[
-					location.fulfilment.pickup && "Pickup",
-					delivery && `Delivery within ${(delivery.radiusMeters / 1000).toFixed(1)} km, ${formatMoney(delivery.fee)}`,
+					location.fulfilment.pickup && t("locations.pickup"),
+					delivery &&
+						t("locations.delivery", {
+							radius: intl.formatNumber(delivery.radiusMeters / 1000, {
+								minimumFractionDigits: 1,
+								maximumFractionDigits: 1,
+							}),
+							fee: formatMoney(delivery.fee),
+						}),
 				]
 					.filter(Boolean)
 					.join(" · ")}
@@ -62,6 +71,7 @@ function LocationCard({ location }: { location: Location }) {
 }
 
 export function LocationsPage() {
+	const { t } = useI18n();
 	const [locations, setLocations] = useState<Location[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [locating, setLocating] = useState(false);
@@ -78,7 +88,7 @@ export function LocationsPage() {
 			setLocations(locations);
 			setSortedByDistance(true);
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 		} finally {
 			setLocating(false);
 		}
@@ -90,7 +100,7 @@ export function LocationsPage() {
 				if (!sorted.current) setLocations(locations);
 			})
 			.catch((failure) => {
-				if (!sorted.current) setError(messageOf(failure));
+				if (!sorted.current) setError(errorText(failure));
 			});
 		geolocationAllowed().then((allowed) => {
 			if (allowed) findNearest();
@@ -99,24 +109,24 @@ export function LocationsPage() {
 
 	return (
 		<section>
-			<PageHeading title="Choose a location">Where would you like to order from?</PageHeading>
+			<PageHeading title={t("locations.title")}>{t("locations.heading")}</PageHeading>
 			<div class="toolbar">
 				<button type="button" onClick={findNearest} disabled={locating}>
-					{locating ? "Finding you…" : "Find the nearest to me"}
+					{locating ? t("locations.finding") : t("locations.findNearest")}
 				</button>
 				<p class="muted" role="status">
-					{sortedByDistance ? "Nearest first." : "Or choose from the list."}
+					{sortedByDistance ? t("locations.nearestFirst") : t("locations.orChoose")}
 				</p>
 			</div>
 			<ErrorMessage message={error} />
 			{locations ? (
-				<ul class="card-grid" aria-label="Locations">
+				<ul class="card-grid" aria-label={t("locations.list")}>
 					{locations.map((location) => (
 						<LocationCard key={location.slug} location={location} />
 					))}
 				</ul>
 			) : (
-				!error && <Loading what="locations" />
+				!error && <Loading what={t("locations.loading")} />
 			)}
 		</section>
 	);

@@ -6,16 +6,18 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
 import type { NewLine } from "../api/endpoints";
 import { fetchMenu } from "../api/endpoints";
-import { ApiFailure, messageOf } from "../api/http";
-import type { Allergen, DietaryTag, Menu, MenuCategory, MenuItem } from "../api/types";
+import { ApiFailure } from "../api/http";
+import type { Allergen, DietaryTag, Menu, MenuCategory, MenuItem, Money } from "../api/types";
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CartLines, TotalsTable } from "../components/cart-summary";
 import { CheckboxGroup } from "../components/field";
 import { GoesWellWith } from "../components/goes-well-with";
-import { availabilityNotice, ItemDialog } from "../components/item-dialog";
+import { availabilityNotice, ItemDialog, ItemPhoto } from "../components/item-dialog";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
-import { formatMoney, formatWindows, tagLabel } from "../format";
+import { allergenList, formatMoney, formatWindows, tagLabel } from "../format";
 import { openStatus } from "../hours";
+import { i18n, useI18n } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { Link } from "../router";
 import { announce } from "../state/announcer";
 import { addToCart, loadCart, useCart } from "../state/cart";
@@ -37,32 +39,53 @@ function matches(item: MenuItem, category: MenuCategory, { query, avoid, diets }
 }
 
 function statusBadge(item: MenuItem, category: MenuCategory): string | null {
-	if (item.unavailableReason === "sold_out") return "Sold out";
+	const { t } = i18n();
+	if (item.unavailableReason === "sold_out") return t("menu.soldOut");
 	if (item.unavailableReason === "outside_hours") {
 		const windows = item.availability.length > 0 ? item.availability : category.availability;
-		return `Served ${formatWindows(windows)}`;
+		return t("menu.served", { windows: formatWindows(windows) });
 	}
-	if (item.unavailableReason === "closed") return "Order for later";
+	if (item.unavailableReason === "closed") return t("menu.orderForLater");
+	return null;
+}
+
+/** What a screen reader hears once an item is in the cart. */
+function addedText(quantity: number, name: string, cart: { itemCount: number; totals: { total: Money } }): string {
+	return i18n().t("menu.added", {
+		quantity,
+		name,
+		count: cart.itemCount,
+		total: formatMoney(cart.totals.total),
+	});
+}
+
+function findItem(menu: Menu, itemId: string): { item: MenuItem; category: MenuCategory } | null {
+	for (const category of menu.categories) {
+		const item = category.items.find((candidate) => candidate.id === itemId);
+		if (item) return { item, category };
+	}
 	return null;
 }
 
 function ItemCard({ item, category, onChoose }: { item: MenuItem; category: MenuCategory; onChoose: () => void }) {
+	const { t } = useI18n();
 	const badge = statusBadge(item, category);
 	const titleId = `item-${item.id}`;
 	return (
 		<li class="item-card" aria-labelledby={titleId}>
+			<ItemPhoto item={item} sizes="(min-width: 40rem) 112px, 96px" class="item-card-photo" />
 			<div class="item-text">
 				<h3 id={titleId}>{item.name}</h3>
 				<p class="muted">{item.description}</p>
 				{item.dietaryTags.length > 0 && (
-					<ul class="tags" aria-label="Dietary">
+					<ul class="tags" aria-label={t("menu.dietary")}>
 						{item.dietaryTags.map((tag) => (
 							<li key={tag}>{tagLabel(tag)}</li>
 						))}
 					</ul>
 				)}
 				{item.allergens.length > 0 && (
-					<p class="small muted">Contains: {item.allergens.map(tagLabel).join(", ").toLowerCase()}</p>
+					<p class="small muted">{t("menu.contains", { allergens: allergenList(item.allergens) })}</p>
 				)}
 			</div>
 			<div class="item-actions">
@@ -72,11 +95,13 @@ function ItemCard({ item, category, onChoose }: { item: MenuItem; category: Menu
 					type="button"
 					class="primary"
 					data-add-item={item.id}
-					aria-label={item.soldOut ? `${item.name} is sold out` : `Add ${item.name}`}
+					aria-label={
+						item.soldOut ? t("menu.itemSoldOut", { name: item.name }) : t("menu.addItem", { name: item.name })
+					}
 					disabled={item.soldOut}
 					onClick={onChoose}
 				>
-					{item.soldOut ? "Sold out" : "Add"}
+					{item.soldOut ? t("menu.soldOut") : t("menu.add")}
 				</button>
 			</div>
 		</li>
@@ -97,18 +122,19 @@ function CartPanel({
 	onAdd: (item: MenuItem) => Promise<unknown>;
 }) {
 	const cart = useCart();
+	const { t } = useI18n();
 	const empty = !cart || cart.lines.length === 0;
 	return (
 		<aside class="cart-panel" aria-labelledby="cart-heading">
-			<h2 id="cart-heading">Your order</h2>
+			<h2 id="cart-heading">{t("cart.title")}</h2>
 			{empty ? (
-				<p class="muted">Nothing yet. Choose something from the menu.</p>
+				<p class="muted">{t("cart.empty")}</p>
 			) : (
 				<>
-					<CartLines cart={cart} />
+					<CartLines cart={cart} menu={menu} />
 					<TotalsTable totals={cart.totals} fulfilment="pickup" />
 					<Link href={`/locations/${slug}/checkout`} class="button primary block">
-						Go to checkout
+						{t("cart.goToCheckout")}
 					</Link>
 					<GoesWellWith slug={slug} cart={cart} menu={menu} avoid={avoid} onChoose={onChoose} onAdd={onAdd} />
 				</>
@@ -120,23 +146,25 @@ function CartPanel({
 /** On a phone the cart sits below the menu; this bar keeps it one tap away. */
 function CartBar({ slug }: { slug: string }) {
 	const cart = useCart();
+	const { t } = useI18n();
 	if (!cart || cart.itemCount === 0) return null;
 	return (
 		<div class="cart-bar">
 			<Link href={`/locations/${slug}/checkout`} class="button primary block">
-				Checkout · {cart.itemCount} {cart.itemCount === 1 ? "item" : "items"} · {formatMoney(cart.totals.total)}
+				{t("cart.bar", { count: cart.itemCount, total: formatMoney(cart.totals.total) })}
 			</Link>
 		</div>
 	);
 }
 
 function FilterPanel({ filters, onChange }: { filters: Filters; onChange: (filters: Filters) => void }) {
+	const { t } = useI18n();
 	const active = filters.avoid.length + filters.diets.length;
 	return (
 		<details class="filters">
-			<summary>Allergens and diets{active > 0 && ` (${active} on)`}</summary>
+			<summary>{t("menu.filters", { active })}</summary>
 			<CheckboxGroup
-				legend="Leave out items containing"
+				legend={t("menu.filters.avoid")}
 				name="avoid"
 				values={EU_ALLERGENS}
 				selected={filters.avoid}
@@ -144,7 +172,7 @@ function FilterPanel({ filters, onChange }: { filters: Filters; onChange: (filte
 				label={tagLabel}
 			/>
 			<CheckboxGroup
-				legend="Only show items that are"
+				legend={t("menu.filters.diets")}
 				name="diet"
 				values={DIETARY_TAGS}
 				selected={filters.diets}
@@ -157,6 +185,7 @@ function FilterPanel({ filters, onChange }: { filters: Filters; onChange: (filte
 
 export function MenuPage({ slug }: { slug: string }) {
 	const { profile } = useSession();
+	const { t, language } = useI18n();
 	const [menu, setMenu] = useState<Menu | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [filters, setFilters] = useState<Filters>({
@@ -164,7 +193,8 @@ export function MenuPage({ slug }: { slug: string }) {
 		avoid: knownAllergens(profile?.avoidAllergens ?? []),
 		diets: knownDietaryTags(profile?.dietaryPreferences ?? []),
 	});
-	const [chosen, setChosen] = useState<{ item: MenuItem; category: MenuCategory } | null>(null);
+	/** The item whose dialog is open, by id: a menu read again (in another language, say) shows it afresh. */
+	const [chosenId, setChosenId] = useState<string | null>(null);
 
 	const refreshMenu = () =>
 		fetchMenu(slug)
@@ -172,7 +202,7 @@ export function MenuPage({ slug }: { slug: string }) {
 				setMenu(next);
 				setError(null);
 			})
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(errorText(failure)));
 
 	useEffect(() => {
 		refreshMenu();
@@ -183,10 +213,10 @@ export function MenuPage({ slug }: { slug: string }) {
 			clearInterval(timer);
 			document.removeEventListener("visibilitychange", onVisible);
 		};
-	}, [slug]);
+	}, [slug, language]);
 
 	useEffect(() => {
-		loadCart(slug).catch((failure) => setError(messageOf(failure)));
+		loadCart(slug).catch((failure) => setError(errorText(failure)));
 	}, [slug, profile?.id]);
 
 	const visible = useMemo(
@@ -200,11 +230,14 @@ export function MenuPage({ slug }: { slug: string }) {
 	if (!menu) {
 		return (
 			<section>
-				<PageHeading title="Menu">Menu</PageHeading>
-				{error ? <ErrorMessage message={error} /> : <Loading what="the menu" />}
+				<PageHeading title={t("menu.title")}>{t("menu.title")}</PageHeading>
+				{error ? <ErrorMessage message={error} /> : <Loading what={t("menu.loading")} />}
 			</section>
 		);
 	}
+
+	const chosen = chosenId ? findItem(menu, chosenId) : null;
+	const choose = (item: MenuItem) => setChosenId(item.id);
 
 	const status = openStatus(menu.location, menu.openNow);
 	const shown = visible.reduce((sum, { items }) => sum + items.length, 0);
@@ -213,10 +246,7 @@ export function MenuPage({ slug }: { slug: string }) {
 	const add = async (line: NewLine) => {
 		try {
 			const cart = await addToCart(slug, line);
-			const name = chosen?.item.name ?? "item";
-			announce(
-				`Added ${line.quantity} × ${name}. Your order: ${cart.itemCount} items, ${formatMoney(cart.totals.total)}.`,
-			);
+			announce(addedText(line.quantity ?? 1, chosen?.item.name ?? t("menu.anItem"), cart));
 		} catch (failure) {
 			if (failure instanceof ApiFailure && failure.code === "item_sold_out") refreshMenu();
 			throw failure;
@@ -232,29 +262,29 @@ export function MenuPage({ slug }: { slug: string }) {
 					</PageHeading>
 					<p>
 						<span class={status.open ? "badge badge-open" : "badge badge-closed"}>{status.text}</span>{" "}
-						<Link href="/">Change location</Link>
+						<Link href="/">{t("menu.changeLocation")}</Link>
 					</p>
-					{!menu.openNow && <p class="notice">We are closed now. Choose a time when we are open at checkout.</p>}
+					{!menu.openNow && <p class="notice">{t("menu.closedNow")}</p>}
 				</div>
 				<search class="menu-tools">
 					<div class="field">
-						<label for="menu-search">Search the menu</label>
+						<label for="menu-search">{t("menu.search")}</label>
 						<input
 							id="menu-search"
 							type="search"
-							placeholder="Flat white, vegan, soup…"
+							placeholder={t("menu.search.placeholder")}
 							value={filters.query}
 							onInput={(event) => setFilters({ ...filters, query: event.currentTarget.value })}
 						/>
 					</div>
 					<FilterPanel filters={filters} onChange={setFilters} />
 					<p class="muted small" role="status">
-						{shown === total ? `${total} items` : `Showing ${shown} of ${total} items`}
+						{shown === total ? t("menu.count", { total }) : t("menu.countShown", { shown, total })}
 					</p>
 				</search>
 				<ErrorMessage message={error} />
 				{visible.length > 0 && (
-					<nav class="category-nav" aria-label="Categories">
+					<nav class="category-nav" aria-label={t("menu.categories")}>
 						<ul>
 							{visible.map(({ category }) => (
 								<li key={category.id}>
@@ -264,21 +294,16 @@ export function MenuPage({ slug }: { slug: string }) {
 						</ul>
 					</nav>
 				)}
-				{visible.length === 0 && <p>No items match. Try fewer filters or another search.</p>}
+				{visible.length === 0 && <p>{t("menu.noMatch")}</p>}
 				{visible.map(({ category, items }) => (
 					<section key={category.id} id={`cat-${category.id}`} class="category" aria-labelledby={`h-${category.id}`}>
 						<h2 id={`h-${category.id}`}>{category.name}</h2>
 						{category.availability.length > 0 && (
-							<p class="muted small">Served {formatWindows(category.availability)}</p>
+							<p class="muted small">{t("menu.served", { windows: formatWindows(category.availability) })}</p>
 						)}
 						<ul class="item-list">
 							{items.map((item) => (
-								<ItemCard
-									key={item.id}
-									item={item}
-									category={category}
-									onChoose={() => setChosen({ item, category })}
-								/>
+								<ItemCard key={item.id} item={item} category={category} onChoose={() => choose(item)} />
 							))}
 						</ul>
 					</section>
@@ -288,10 +313,10 @@ export function MenuPage({ slug }: { slug: string }) {
 				slug={slug}
 				menu={menu}
 				avoid={filters.avoid}
-				onChoose={(item, category) => setChosen({ item, category })}
+				onChoose={(item) => choose(item)}
 				onAdd={async (item) => {
 					const cart = await addToCart(slug, { itemId: item.id, quantity: 1 });
-					announce(`Added 1 × ${item.name}. Your order: ${cart.itemCount} items, ${formatMoney(cart.totals.total)}.`);
+					announce(addedText(1, item.name, cart));
 				}}
 			/>
 			<CartBar slug={slug} />
@@ -301,7 +326,7 @@ export function MenuPage({ slug }: { slug: string }) {
 					item={chosen.item}
 					notice={availabilityNotice(chosen.item, chosen.category.availability)}
 					onAdd={add}
-					onClose={() => setChosen(null)}
+					onClose={() => setChosenId(null)}
 				/>
 			)}
 		</div>

@@ -7,12 +7,14 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { cancelOrder, getOrder, liveOrderUrl } from "../api/endpoints";
-import { ApiFailure, messageOf } from "../api/http";
+import { ApiFailure } from "../api/http";
 import type { LiveMessage, Order, OrderStatus, PaymentStatus } from "../api/types";
 import { paymentWords } from "../api/vocabulary";
 import { TotalsTable } from "../components/cart-summary";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { formatClock, formatDayTime, formatMoney, STATUS_LABELS, shortOrderId } from "../format";
+import { i18n, type MessageId, useI18n } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { goTo, Link, navigate, useRoute } from "../router";
 import { rememberTrackingToken, trackingTokenFor } from "../state/tracking";
 
@@ -69,37 +71,41 @@ function eta(order: Order): string | null {
 export function predictedWords(order: Order, now: number): string | null {
 	if (order.estimatedReadyAt || !order.predictedReadyAt) return null;
 	const minutes = Math.round((Date.parse(order.predictedReadyAt) - now) / 60_000);
-	return minutes >= 1 ? `Ready in about ${minutes} min.` : "Should be ready any minute now.";
+	const { t } = i18n();
+	return minutes >= 1 ? t("order.predicted", { minutes }) : t("order.predictedAnyMinute");
 }
 
 /** One sentence for where the order is now. */
 export function statusSentence(order: Order, now = Date.now()): string {
+	const { t } = i18n();
 	const predicted = predictedWords(order, now);
-	const readyAround = eta(order) ? ` Ready around ${eta(order)}.` : predicted ? ` ${predicted}` : "";
+	const at = eta(order);
+	const readyAround = at ? ` ${t("order.readyAround", { time: at })}` : predicted ? ` ${predicted}` : "";
+	// A reason is the kitchen's own words, shown as written.
 	const reason = order.timeline.at(-1)?.reason;
 	switch (order.status) {
 		case "awaiting_payment":
-			return "Waiting for your card payment to be confirmed.";
+			return t("order.sentence.awaitingPayment");
 		case "payment_failed":
-			return "Your payment did not go through, so the kitchen has not received this order.";
+			return t("order.sentence.paymentFailed");
 		case "placed":
-			return `Order placed. Waiting for the kitchen to confirm it.${predicted ? ` ${predicted}` : ""}`;
+			return `${t("order.sentence.placed")}${predicted ? ` ${predicted}` : ""}`;
 		case "confirmed":
-			return `Confirmed by the kitchen.${readyAround}`;
+			return `${t("order.sentence.confirmed")}${readyAround}`;
 		case "preparing":
-			return `Being prepared now.${readyAround}`;
+			return `${t("order.sentence.preparing")}${readyAround}`;
 		case "ready":
-			return order.fulfilment === "pickup" ? "Ready for pickup." : "Ready, waiting for the courier.";
+			return order.fulfilment === "pickup" ? t("order.sentence.readyPickup") : t("order.sentence.readyCourier");
 		case "picked_up":
-			return "Picked up. Enjoy your meal!";
+			return t("order.sentence.pickedUp");
 		case "out_for_delivery":
-			return "On its way to you.";
+			return t("order.sentence.outForDelivery");
 		case "delivered":
-			return "Delivered. Enjoy your meal!";
+			return t("order.sentence.delivered");
 		case "rejected":
-			return `The restaurant could not take this order${reason ? `: ${reason}` : "."}`;
+			return reason ? t("order.sentence.rejectedBecause", { reason }) : t("order.sentence.rejected");
 		case "cancelled":
-			return `Cancelled${reason ? `: ${reason}` : "."}`;
+			return reason ? t("order.sentence.cancelledBecause", { reason }) : t("order.sentence.cancelled");
 	}
 }
 
@@ -119,8 +125,9 @@ function Timeline({ order }: { order: Order }) {
 	const steps = stepsFor(order);
 	const current = steps.indexOf(order.status);
 	const finished = FINAL.includes(order.status);
+	const { t } = useI18n();
 	return (
-		<ol class="timeline" aria-label="Order progress">
+		<ol class="timeline" aria-label={t("order.progress")}>
 			{steps.map((status, index) => {
 				const entry = [...order.timeline].reverse().find((candidate) => candidate.status === status);
 				const state =
@@ -134,7 +141,7 @@ function Timeline({ order }: { order: Order }) {
 						<span class="step-marker" aria-hidden="true" />
 						<span class="step-label">{STATUS_LABELS[status]}</span>
 						<span class="muted small">
-							{entry ? formatClock(entry.occurredAt, order.timeZone) : state === "upcoming" ? "Not yet" : ""}
+							{entry ? formatClock(entry.occurredAt, order.timeZone) : state === "upcoming" ? t("order.notYet") : ""}
 						</span>
 					</li>
 				);
@@ -195,7 +202,7 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 				const fresh = await getOrder(orderId, token);
 				if (!stopped) show(fresh);
 			} catch (failure) {
-				setError(messageOf(failure));
+				setError(errorText(failure));
 			}
 		};
 
@@ -203,7 +210,7 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 			try {
 				show(await getOrder(orderId, token));
 			} catch (failure) {
-				setError(messageOf(failure));
+				setError(errorText(failure));
 			}
 			if (!stopped) timer = setTimeout(poll, POLL_MS);
 		};
@@ -220,9 +227,7 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 			})
 			.catch((failure) => {
 				setError(
-					failure instanceof ApiFailure && failure.status === 404
-						? "We cannot find this order. If you placed it on another device, sign in or use the link in your e-mail."
-						: messageOf(failure),
+					failure instanceof ApiFailure && failure.status === 404 ? i18n().t("order.notFound") : errorText(failure),
 				);
 			});
 
@@ -239,16 +244,17 @@ function useLiveOrder(orderId: string, token: string | undefined) {
 /** The payment in words, with what the customer can do about it: confirm with the bank, or try another card. */
 function PaymentPanel({ order }: { order: Order }) {
 	const { payment } = order;
+	const { t } = useI18n();
 	if (payment.status === "not_recorded") return null;
 	const { sentence, refunds } = paymentWords(payment);
 	return (
 		<section class={`payment payment-${payment.status}`} aria-labelledby="payment-heading">
-			<h2 id="payment-heading">Payment</h2>
+			<h2 id="payment-heading">{t("order.payment")}</h2>
 			<p aria-live="polite" data-testid="payment-status">
 				{sentence}
 			</p>
 			{refunds.length > 0 && (
-				<ul class="refunds" aria-label="Refunds">
+				<ul class="refunds" aria-label={t("order.refunds")}>
 					{refunds.map((refund) => (
 						<li key={refund.refundId}>{refund.words}</li>
 					))}
@@ -256,24 +262,24 @@ function PaymentPanel({ order }: { order: Order }) {
 			)}
 			{payment.nextAction && (
 				<button type="button" class="primary" onClick={() => payment.nextAction && goTo(payment.nextAction.url)}>
-					Confirm the payment with your bank
+					{t("order.confirmWithBank")}
 				</button>
 			)}
 			{order.status === "payment_failed" && (
 				<p>
-					<Link href={`/locations/${order.locationSlug}/checkout`}>Pay with another card</Link>
+					<Link href={`/locations/${order.locationSlug}/checkout`}>{t("order.anotherCard")}</Link>
 				</p>
 			)}
 		</section>
 	);
 }
 
-const CONNECTION_TEXT: Record<Connection, string> = {
-	connecting: "Connecting for live updates…",
-	live: "Live: this page updates by itself.",
-	reconnecting: "Reconnecting for live updates…",
-	polling: "This page checks for updates every few seconds.",
-	done: "",
+const CONNECTION_TEXT: Record<Connection, MessageId | null> = {
+	connecting: "order.connection.connecting",
+	live: "order.connection.live",
+	reconnecting: "order.connection.reconnecting",
+	polling: "order.connection.polling",
+	done: null,
 };
 
 export function OrderPage({ orderId }: { orderId: string }) {
@@ -286,6 +292,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
 		if (fromLink) navigate(`/orders/${orderId}`, { replace: true });
 	}, [fromLink, orderId]);
 	const { order, setOrder, error, connection } = useLiveOrder(orderId, token);
+	const { t } = useI18n();
 	const [cancelError, setCancelError] = useState<string | null>(null);
 	// "Ready in about N min" counts down between updates.
 	const [now, setNow] = useState(Date.now());
@@ -294,12 +301,12 @@ export function OrderPage({ orderId }: { orderId: string }) {
 		return () => clearInterval(timer);
 	}, []);
 
-	const title = `Order ${shortOrderId(orderId)}`;
+	const title = t("order.title", { reference: shortOrderId(orderId) });
 	if (!order) {
 		return (
 			<section class="narrow">
 				<PageHeading title={title}>{title}</PageHeading>
-				{error ? <ErrorMessage message={error} /> : <Loading what="your order" />}
+				{error ? <ErrorMessage message={error} /> : <Loading what={t("order.loading")} />}
 			</section>
 		);
 	}
@@ -309,10 +316,11 @@ export function OrderPage({ orderId }: { orderId: string }) {
 		try {
 			setOrder(await cancelOrder(orderId, token));
 		} catch (failure) {
-			setCancelError(messageOf(failure));
+			setCancelError(errorText(failure));
 		}
 	};
 
+	const connectionText = CONNECTION_TEXT[connection];
 	return (
 		<div class="order-page">
 			<section class="order-status" aria-labelledby="order-title">
@@ -323,27 +331,31 @@ export function OrderPage({ orderId }: { orderId: string }) {
 					{statusSentence(order, now)}
 				</p>
 				<Timeline order={order} />
-				<p class="muted small">{CONNECTION_TEXT[connection]}</p>
+				<p class="muted small">{connectionText ? t(connectionText) : ""}</p>
 				{order.allowedNext.includes("cancelled") && (
 					<button type="button" onClick={cancel}>
-						Cancel order
+						{t("order.cancel")}
 					</button>
 				)}
 				<ErrorMessage message={cancelError ?? error} />
 				<PaymentPanel order={order} />
 			</section>
 			<section class="cart-panel" aria-labelledby="details-heading">
-				<h2 id="details-heading">Details</h2>
+				<h2 id="details-heading">{t("order.details")}</h2>
 				<p>
-					{order.fulfilment === "pickup" ? "Pickup" : "Delivery"}
-					{order.requestedFor ? ` at ${formatDayTime(order.requestedFor, order.timeZone)}` : ", as soon as possible"}
+					{order.requestedFor
+						? t("order.fulfilmentAt", {
+								fulfilment: order.fulfilment,
+								time: formatDayTime(order.requestedFor, order.timeZone),
+							})
+						: t("order.fulfilmentAsap", { fulfilment: order.fulfilment })}
 				</p>
 				{order.deliveryAddress && (
 					<p>
 						{order.deliveryAddress.line1}, {order.deliveryAddress.city} {order.deliveryAddress.postcode}
 					</p>
 				)}
-				<ul class="cart-lines" aria-label="Items">
+				<ul class="cart-lines" aria-label={t("order.items")}>
 					{order.lines.map((line) => (
 						<li key={line.lineId} class="cart-line">
 							<div class="cart-line-text">
@@ -359,7 +371,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
 					))}
 				</ul>
 				<TotalsTable totals={order.totals} fulfilment={order.fulfilment} />
-				<Link href={`/locations/${order.locationSlug}`}>Order something else</Link>
+				<Link href={`/locations/${order.locationSlug}`}>{t("order.somethingElse")}</Link>
 			</section>
 		</div>
 	);

@@ -7,14 +7,13 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { authenticateSimulatorIntent, simulatorIntent } from "../api/endpoints";
-import { messageOf } from "../api/http";
 import type { SimulatorIntent } from "../api/types";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { formatMoney } from "../format";
+import { useI18n } from "../i18n";
+import { errorText } from "../i18n/errors";
 import { Link, navigate, useRoute } from "../router";
 import { orderAwaitingAuthentication } from "../state/tracking";
-
-const TITLE = "Test bank — 3-D Secure simulator";
 
 /** Where to go afterwards: the return path the checkout asked for, if it is a path on this site. */
 function returnPath(query: URLSearchParams): string {
@@ -26,6 +25,8 @@ function returnPath(query: URLSearchParams): string {
 
 export function PaymentSimulatorPage({ intentId }: { intentId: string }) {
 	const { query } = useRoute();
+	const { t, rich } = useI18n();
+	const title = t("simulator.title");
 	const [intent, setIntent] = useState<SimulatorIntent | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [sending, setSending] = useState<"approve" | "fail" | null>(null);
@@ -33,7 +34,7 @@ export function PaymentSimulatorPage({ intentId }: { intentId: string }) {
 	useEffect(() => {
 		simulatorIntent(intentId)
 			.then(setIntent)
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(errorText(failure)));
 	}, [intentId]);
 
 	const answer = async (outcome: "approve" | "fail") => {
@@ -43,39 +44,39 @@ export function PaymentSimulatorPage({ intentId }: { intentId: string }) {
 			await authenticateSimulatorIntent(intentId, outcome);
 			navigate(returnPath(query), { replace: true });
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(errorText(failure));
 			setSending(null);
 		}
 	};
 
 	return (
 		<section class="narrow simulator" aria-labelledby="simulator-title">
-			<PageHeading title={TITLE}>
-				<span id="simulator-title">{TITLE}</span>
+			<PageHeading title={title}>
+				<span id="simulator-title">{title}</span>
 			</PageHeading>
-			<p class="simulator-banner">
-				<strong>Simulator.</strong> No bank and no real card are involved: this page stands in for your bank's security
-				check, so the checkout can be tried end to end.
-			</p>
-			{!intent && !error && <Loading what="the payment" />}
+			<p class="simulator-banner">{rich("simulator.banner", { strong: (chunks) => <strong>{chunks}</strong> })}</p>
+			{!intent && !error && <Loading what={t("simulator.loading")} />}
 			{intent && (
 				<>
 					<p>
-						GoodFood asks to hold <strong>{formatMoney(intent.amount)}</strong> on your card.
+						{rich("simulator.hold", {
+							amount: formatMoney(intent.amount),
+							strong: (chunks) => <strong>{chunks}</strong>,
+						})}
 					</p>
 					{intent.requiresAction ? (
 						<div class="actions">
 							<button type="button" class="primary" disabled={sending !== null} onClick={() => answer("approve")}>
-								{sending === "approve" ? "Completing…" : "Complete authentication"}
+								{sending === "approve" ? t("simulator.completing") : t("simulator.complete")}
 							</button>
 							<button type="button" class="danger-outline" disabled={sending !== null} onClick={() => answer("fail")}>
-								{sending === "fail" ? "Failing…" : "Fail authentication"}
+								{sending === "fail" ? t("simulator.failing") : t("simulator.fail")}
 							</button>
 						</div>
 					) : (
 						<p>
-							This payment needs no authentication now (it is {intent.status.replaceAll("_", " ")}).{" "}
-							<Link href={returnPath(query)}>Back to your order</Link>
+							{t("simulator.notNeeded", { status: intent.status.replaceAll("_", " ") })}{" "}
+							<Link href={returnPath(query)}>{t("simulator.back")}</Link>
 						</p>
 					)}
 				</>

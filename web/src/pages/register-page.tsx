@@ -1,12 +1,15 @@
 /** Create a customer account; it signs in at once. */
 import { useState } from "preact/hooks";
-import { ApiFailure, messageOf } from "../api/http";
+
 import { TextField } from "../components/field";
 import { ErrorMessage, PageHeading } from "../components/page";
+import { useI18n } from "../i18n";
+import { errorText, fieldErrors } from "../i18n/errors";
 import { Link, navigate } from "../router";
 import { signUp } from "../state/session";
 
 export function RegisterPage() {
+	const { t, rich } = useI18n();
 	const [form, setForm] = useState({ name: "", email: "", password: "", phone: "" });
 	const [error, setError] = useState<string | null>(null);
 	const [fields, setFields] = useState<Record<string, string>>({});
@@ -27,8 +30,8 @@ export function RegisterPage() {
 			});
 			navigate("/account");
 		} catch (failure) {
-			setError(messageOf(failure));
-			if (failure instanceof ApiFailure) setFields(failure.fields);
+			setError(errorText(failure));
+			setFields(fieldErrors(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -36,12 +39,12 @@ export function RegisterPage() {
 
 	return (
 		<section class="narrow">
-			<PageHeading title="Create an account">Create an account</PageHeading>
+			<PageHeading title={t("register.title")}>{t("register.title")}</PageHeading>
 			<form onSubmit={submit} noValidate>
 				<ErrorMessage message={error} takeFocus />
 				<TextField
 					id="name"
-					label="Name"
+					label={t("field.name")}
 					autoComplete="name"
 					required
 					value={form.name}
@@ -50,7 +53,7 @@ export function RegisterPage() {
 				/>
 				<TextField
 					id="email"
-					label="Email"
+					label={t("field.email")}
 					type="email"
 					autoComplete="email"
 					required
@@ -60,10 +63,10 @@ export function RegisterPage() {
 				/>
 				<TextField
 					id="password"
-					label="Password"
+					label={t("field.password")}
 					type="password"
 					autoComplete="new-password"
-					hint="At least 10 characters, with letters and digits."
+					hint={t("register.passwordHint")}
 					required
 					value={form.password}
 					onValue={set("password")}
@@ -71,7 +74,7 @@ export function RegisterPage() {
 				/>
 				<TextField
 					id="phone"
-					label="Phone (optional)"
+					label={t("register.phone")}
 					type="tel"
 					autoComplete="tel"
 					value={form.phone}
@@ -79,12 +82,10 @@ export function RegisterPage() {
 					error={fields.phone}
 				/>
 				<button type="submit" class="primary" disabled={busy}>
-					{busy ? "Creating your account…" : "Create account"}
+					{busy ? t("register.busy") : t("register.submit")}
 				</button>
 			</form>
-			<p>
-				Already have an account? <Link href="/sign-in">Sign in</Link>.
-			</p>
+			<p>{rich("register.signIn", { link: (chunks) => <Link href="/sign-in">{chunks}</Link> })}</p>
 		</section>
 	);
 }

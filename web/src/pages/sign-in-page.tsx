@@ -1,13 +1,16 @@
 /** Sign in, for customers and staff alike; staff go on to their kitchen board. */
 import { useState } from "preact/hooks";
-import { ApiFailure, messageOf } from "../api/http";
+
 import { TextField } from "../components/field";
 import { ErrorMessage, PageHeading } from "../components/page";
+import { useI18n } from "../i18n";
+import { errorText, fieldErrors } from "../i18n/errors";
 import { Link, navigate, useRoute } from "../router";
 import { isStaff, signIn } from "../state/session";
 
 export function SignInPage() {
 	const { query } = useRoute();
+	const { t, rich } = useI18n();
 	const [email, setEmail] = useState("");
 	const [password, setPassword] = useState("");
 	const [error, setError] = useState<string | null>(null);
@@ -24,8 +27,8 @@ export function SignInPage() {
 			const next = query.get("next");
 			navigate(next?.startsWith("/") ? next : isStaff(profile.role) ? "/kitchen" : "/account");
 		} catch (failure) {
-			setError(messageOf(failure));
-			if (failure instanceof ApiFailure) setFields(failure.fields);
+			setError(errorText(failure));
+			setFields(fieldErrors(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -33,12 +36,12 @@ export function SignInPage() {
 
 	return (
 		<section class="narrow">
-			<PageHeading title="Sign in">Sign in</PageHeading>
+			<PageHeading title={t("signIn.title")}>{t("signIn.title")}</PageHeading>
 			<form onSubmit={submit} noValidate>
 				<ErrorMessage message={error} takeFocus />
 				<TextField
 					id="email"
-					label="Email"
+					label={t("field.email")}
 					type="email"
 					autoComplete="username"
 					required
@@ -48,7 +51,7 @@ export function SignInPage() {
 				/>
 				<TextField
 					id="password"
-					label="Password"
+					label={t("field.password")}
 					type="password"
 					autoComplete="current-password"
 					required
@@ -57,12 +60,10 @@ export function SignInPage() {
 					error={fields.password}
 				/>
 				<button type="submit" class="primary" disabled={busy}>
-					{busy ? "Signing in…" : "Sign in"}
+					{busy ? t("signIn.busy") : t("signIn.submit")}
 				</button>
 			</form>
-			<p>
-				New to GoodFood? <Link href="/register">Create an account</Link>. You can also order as a guest.
-			</p>
+			<p>{rich("signIn.register", { link: (chunks) => <Link href="/register">{chunks}</Link> })}</p>
 		</section>
 	);
 }

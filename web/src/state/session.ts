@@ -6,6 +6,7 @@
 import * as api from "../api/endpoints";
 import { setCredentials } from "../api/http";
 import type { Profile, Role, Tokens } from "../api/types";
+import { chooseLanguage, isUiLanguage, languageState } from "../i18n";
 import { createStore, useStore } from "./store";
 
 interface Session {
@@ -65,6 +66,9 @@ async function start(tokens: Tokens): Promise<Profile> {
 	session.set({ tokens, profile: null });
 	const profile = await api.getProfile();
 	session.set({ tokens, profile });
+	// The account's saved language becomes the app's (menus, screens) on this device too.
+	const saved = (profile as { language?: unknown }).language;
+	if (isUiLanguage(saved)) chooseLanguage(saved);
 	return profile;
 }
 
@@ -75,6 +79,12 @@ export async function signIn(email: string, password: string): Promise<Profile> 
 export async function signUp(input: { email: string; password: string; name: string; phone?: string }) {
 	const { account, ...tokens } = await api.register(input);
 	session.set({ tokens, profile: account });
+	// A new account keeps the language it was created in; an API without the field refuses, and that is fine.
+	const { language } = languageState.get();
+	api
+		.updateProfile({ language } as Parameters<typeof api.updateProfile>[0])
+		.then((profile) => session.set((current) => ({ ...current, profile })))
+		.catch(() => undefined);
 	return account;
 }
 
