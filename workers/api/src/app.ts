@@ -30,6 +30,7 @@ import { prepListRoutes } from "./intelligence/prep-list";
 import { intelligenceRoutes } from "./intelligence/routes";
 import { slotRoutes } from "./kitchen/slots-routes";
 import { stockRoutes } from "./kitchen/stock-routes";
+import { menuEditorRoutes } from "./menu/editor-routes";
 import { isPhotoUpload, menuImageRoutes } from "./menu/images/routes";
 import { locationAdminRoutes } from "./menu/location-admin-routes";
 import { menuRoutes } from "./menu/routes";
@@ -50,6 +51,7 @@ const api = createRouter()
 	.route("/", accountRoutes)
 	.route("/", staffAccountRoutes)
 	.route("/", menuRoutes)
+	.route("/", menuEditorRoutes)
 	.route("/", menuSearchRoutes)
 	.route("/", slotRoutes)
 	.route("/", stockRoutes)

@@ -630,6 +630,11 @@ cases.push(
 		expect: staffOnly(422, 422),
 	},
 	{
+		route: "GET /locations/{slug}/menu/editable",
+		request: (as) => call("/api/v1/locations/london-soho/menu/editable", { headers: as }),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
 		route: "GET /locations/{slug}/forecasts",
 		request: (as) => call("/api/v1/locations/london-soho/forecasts", { headers: as }),
 		expect: staffOnly(200, 200),
