@@ -8,6 +8,7 @@ import { refundOrder } from "../api/endpoints";
 import { ApiFailure, messageOf } from "../api/http";
 import type { Money, RefundInput, RefundOutcome } from "../api/types";
 import { formatMoney, shortOrderId, toMinor } from "../format";
+import { useI18n } from "../i18n";
 import { newIdempotencyKey } from "../state/tracking";
 import { TextField } from "./field";
 import { ErrorMessage } from "./page";
@@ -31,6 +32,7 @@ export function RefundForm({
 	onRefunded: (issued: RefundOutcome) => void;
 	onClose: () => void;
 }) {
+	const { t } = useI18n();
 	const [amount, setAmount] = useState("");
 	const [reason, setReason] = useState("");
 	const [errors, setErrors] = useState<Record<string, string>>({});
@@ -45,8 +47,8 @@ export function RefundForm({
 		setError(null);
 		const problems: Record<string, string> = {};
 		const minor = amount.trim() === "" ? undefined : minorOf(amount, total.currency);
-		if (minor === null) problems.amount = `Enter an amount in ${total.currency}, such as 4.50, or leave it empty.`;
-		if (!reason.trim()) problems.reason = "Say why, for the customer.";
+		if (minor === null) problems.amount = t("kitchen.refund.amountInvalid", { currency: total.currency });
+		if (!reason.trim()) problems.reason = t("kitchen.refund.reasonMissing");
 		setErrors(problems);
 		if (Object.keys(problems).length > 0) return;
 		const input: RefundInput = { reason: reason.trim(), ...(minor ? { amount: minor } : {}) };
@@ -70,12 +72,12 @@ export function RefundForm({
 	};
 
 	return (
-		<form class="refund-form" onSubmit={submit} noValidate aria-label={`Refund order ${ref}`}>
+		<form class="refund-form" onSubmit={submit} noValidate aria-label={t("kitchen.refund.form", { ref })}>
 			<ErrorMessage message={error} />
 			<TextField
 				id={`${id}-amount`}
-				label={`Amount to refund (${total.currency})`}
-				hint={`Leave empty to refund all that is left of ${formatMoney(total)}.`}
+				label={t("kitchen.refund.amount", { currency: total.currency })}
+				hint={t("kitchen.refund.amountHint", { total: formatMoney(total) })}
 				inputMode="decimal"
 				value={amount}
 				onValue={setAmount}
@@ -83,7 +85,7 @@ export function RefundForm({
 			/>
 			<TextField
 				id={`${id}-reason`}
-				label="Reason, for the customer"
+				label={t("kitchen.refund.reason")}
 				required
 				maxLength={300}
 				value={reason}
@@ -92,10 +94,11 @@ export function RefundForm({
 			/>
 			<div class="actions">
 				<button type="submit" class="danger" disabled={busy}>
-					{busy ? "Refunding…" : "Refund"} <span class="visually-hidden">order {ref}</span>
+					{busy ? t("kitchen.refund.refunding") : t("kitchen.refund.submit")}{" "}
+					<span class="visually-hidden">{t("kitchen.board.orderRef", { ref })}</span>
 				</button>
 				<button type="button" onClick={onClose} disabled={busy}>
-					Close <span class="visually-hidden">refund of order {ref}</span>
+					{t("kitchen.refund.close")} <span class="visually-hidden">{t("kitchen.refund.closeWhat", { ref })}</span>
 				</button>
 			</div>
 		</form>

@@ -16,6 +16,7 @@ import { PAYMENT_STATUS_LABELS } from "../api/vocabulary";
 import { ErrorMessage } from "../components/page";
 import { RefundForm } from "../components/refund-form";
 import { formatClock, formatDayTime, formatMoney, shortOrderId } from "../format";
+import { i18n, type MessageId, useI18n } from "../i18n";
 import { announce } from "../state/announcer";
 import { canRefund } from "../state/session";
 import { KitchenShell } from "./kitchen-shell";
@@ -49,11 +50,11 @@ const RANK: Record<OrderStatus, number> = {
 	cancelled: 5,
 };
 
-const COLUMNS: { title: string; statuses: OrderStatus[] }[] = [
-	{ title: "New", statuses: ["placed"] },
-	{ title: "Confirmed", statuses: ["confirmed"] },
-	{ title: "Preparing", statuses: ["preparing"] },
-	{ title: "Ready", statuses: ["ready", "out_for_delivery"] },
+const COLUMNS: { key: string; title: MessageId; statuses: OrderStatus[] }[] = [
+	{ key: "new", title: "kitchen.board.column.new", statuses: ["placed"] },
+	{ key: "confirmed", title: "kitchen.board.column.confirmed", statuses: ["confirmed"] },
+	{ key: "preparing", title: "kitchen.board.column.preparing", statuses: ["preparing"] },
+	{ key: "ready", title: "kitchen.board.column.ready", statuses: ["ready", "out_for_delivery"] },
 ];
 
 const ACTIVE = new Set(COLUMNS.flatMap((column) => column.statuses));
@@ -129,7 +130,7 @@ function useBoard(slug: string) {
 			if (seen.current) {
 				for (const order of fresh) {
 					if (!seen.current.has(order.id) && order.status === "placed") {
-						announce(`New order ${shortOrderId(order.id)} from ${order.contact.name}`);
+						announce(i18n().t("kitchen.board.newOrder", { ref: shortOrderId(order.id), name: order.contact.name }));
 					}
 				}
 			}
@@ -279,6 +280,7 @@ function ReasonForm({
 	onSubmit: (reason: string) => void;
 	onCancel: () => void;
 }) {
+	const { t } = useI18n();
 	const [reason, setReason] = useState("");
 	const id = `reason-${order.id}`;
 	const ref = shortOrderId(order.id);
@@ -291,7 +293,7 @@ function ReasonForm({
 			}}
 		>
 			<label for={id}>
-				Reason, for the customer <span class="visually-hidden">(order {ref})</span>
+				{t("kitchen.board.reason")} <span class="visually-hidden">{t("kitchen.board.reasonOrder", { ref })}</span>
 			</label>
 			<input
 				id={id}
@@ -302,17 +304,16 @@ function ReasonForm({
 			/>
 			<div class="actions">
 				<button type="submit" class="danger">
-					{verb} order <span class="visually-hidden">{ref}</span>
+					{verb === "Reject" ? t("kitchen.board.rejectOrder") : t("kitchen.board.cancelOrder")}{" "}
+					<span class="visually-hidden">{ref}</span>
 				</button>
 				<button type="button" onClick={onCancel}>
-					Keep order <span class="visually-hidden">{ref}</span>
+					{t("kitchen.board.keepOrder")} <span class="visually-hidden">{ref}</span>
 				</button>
 			</div>
 		</form>
 	);
 }
-
-const ETA_MESSAGE = `Enter the minutes until ready, a whole number from ${ETA_MIN} to ${ETA_MAX}.`;
 
 /** The ETA a kitchen typed, if it is a whole number of minutes from 1 to 240; anything else is refused, not guessed. */
 function etaMinutesOf(value: string): number | null {
@@ -352,6 +353,7 @@ function OrderCard({
 	location: Location;
 	onChanged: (override: Override) => void;
 }) {
+	const { t } = useI18n();
 	const [eta, setEta] = useState(String(DEFAULT_ETA_MINUTES));
 	const typedEta = usePredictedEta(order, setEta);
 	const [etaError, setEtaError] = useState<string | null>(null);
@@ -368,21 +370,21 @@ function OrderCard({
 	const confirm = () => {
 		const minutes = etaMinutesOf(eta);
 		if (minutes === null) {
-			setEtaError(ETA_MESSAGE);
+			setEtaError(t("kitchen.board.etaInvalid", { min: ETA_MIN, max: ETA_MAX }));
 			etaInput.current?.focus();
 			return;
 		}
 		setEtaError(null);
-		move({ status: "confirmed", etaMinutes: minutes }, "confirmed");
+		move({ status: "confirmed", etaMinutes: minutes }, "kitchen.board.done.confirmed");
 	};
 
-	const move = async (change: StatusChange, done: string) => {
+	const move = async (change: StatusChange, done: MessageId) => {
 		setBusy(true);
 		setError(null);
 		try {
 			const updated = await changeStatus(order.id, change);
 			onChanged({ status: updated.status, estimatedReadyAt: updated.estimatedReadyAt });
-			announce(`Order ${ref} ${done}`);
+			announce(t(done, { ref }));
 			setAsking(null);
 			setHandingOver(false);
 		} catch (failure) {
@@ -392,9 +394,10 @@ function OrderCard({
 		}
 	};
 
-	const action = (label: string, change: StatusChange, done: string, primary = true) => (
+	const orderRef = <span class="visually-hidden">{t("kitchen.board.orderRef", { ref })}</span>;
+	const action = (label: MessageId, change: StatusChange, done: MessageId, primary = true) => (
 		<button type="button" class={primary ? "primary" : undefined} disabled={busy} onClick={() => move(change, done)}>
-			{label} <span class="visually-hidden">order {ref}</span>
+			{t(label)} {orderRef}
 		</button>
 	);
 
@@ -402,17 +405,19 @@ function OrderCard({
 		<article class={`order-card order-${order.status}`} aria-labelledby={titleId}>
 			<h3 id={titleId}>
 				<span class="order-ref">{ref}</span> {order.contact.name}
-				{paysAtCounter(order) && <span class="badge badge-counter">Pay at counter</span>}
+				{paysAtCounter(order) && <span class="badge badge-counter">{t("kitchen.board.payAtCounter")}</span>}
 			</h3>
 			<p class="small">
-				<strong>{order.fulfilment === "pickup" ? "Pickup" : "Delivery"}</strong>{" "}
-				{order.requestedFor ? `for ${formatDayTime(order.requestedFor, location.timeZone)}` : "ASAP"} · placed{" "}
-				{formatClock(order.placedAt, location.timeZone)}
+				<strong>{order.fulfilment === "pickup" ? t("kitchen.board.pickup") : t("kitchen.board.delivery")}</strong>{" "}
+				{order.requestedFor
+					? t("kitchen.board.requestedFor", { time: formatDayTime(order.requestedFor, location.timeZone) })
+					: t("kitchen.board.asap")}{" "}
+				· {t("kitchen.board.placedAt", { time: formatClock(order.placedAt, location.timeZone) })}
 			</p>
 			<ul class="order-lines">
 				{order.lines.map((line) => (
 					<li key={line.lineId}>
-						<strong>{line.quantity} ×</strong> {line.name}
+						<strong>{t("kitchen.board.quantity", { quantity: line.quantity })}</strong> {line.name}
 						{line.options.length > 0 && <span class="muted"> · {line.options.join(", ")}</span>}
 						{line.note && <span class="note">“{line.note}”</span>}
 					</li>
@@ -420,25 +425,26 @@ function OrderCard({
 			</ul>
 			<p class="small muted">
 				{formatMoney(order.totals.total)}
-				{order.estimatedReadyAt && ` · ready by ${formatClock(order.estimatedReadyAt, location.timeZone)}`}
+				{order.estimatedReadyAt &&
+					` · ${t("kitchen.board.readyBy", { time: formatClock(order.estimatedReadyAt, location.timeZone) })}`}
 			</p>
 			{handingOver ? (
 				<fieldset class="confirm-handover">
 					<legend>
-						The customer pays now <span class="visually-hidden">for order {ref}</span>
+						{t("kitchen.board.paysNow")} <span class="visually-hidden">{t("kitchen.board.forOrder", { ref })}</span>
 					</legend>
-					<p>Take {formatMoney(order.totals.total)} at the counter, then hand the order over.</p>
+					<p>{t("kitchen.board.takeMoney", { amount: formatMoney(order.totals.total) })}</p>
 					<div class="actions">
 						<button
 							type="button"
 							class="primary"
 							disabled={busy}
-							onClick={() => move({ status: "picked_up" }, "was paid for and picked up")}
+							onClick={() => move({ status: "picked_up" }, "kitchen.board.done.paidAndPickedUp")}
 						>
-							Paid and handed over <span class="visually-hidden">order {ref}</span>
+							{t("kitchen.board.paidAndHandedOver")} {orderRef}
 						</button>
 						<button type="button" disabled={busy} onClick={() => setHandingOver(false)}>
-							Not yet <span class="visually-hidden">order {ref}</span>
+							{t("kitchen.board.notYet")} {orderRef}
 						</button>
 					</div>
 				</fieldset>
@@ -449,7 +455,7 @@ function OrderCard({
 					onSubmit={(reason) =>
 						move(
 							{ status: asking === "Reject" ? "rejected" : "cancelled", reason },
-							asking === "Reject" ? "rejected" : "cancelled",
+							asking === "Reject" ? "kitchen.board.done.rejected" : "kitchen.board.done.cancelled",
 						)
 					}
 					onCancel={() => setAsking(null)}
@@ -460,7 +466,7 @@ function OrderCard({
 						<>
 							<div class={`eta-field${etaError ? " field-invalid" : ""}`}>
 								<label for={etaId}>
-									ETA (minutes) <span class="visually-hidden">for order {ref}</span>
+									{t("kitchen.board.eta")} <span class="visually-hidden">{t("kitchen.board.forOrder", { ref })}</span>
 								</label>
 								<input
 									id={etaId}
@@ -488,29 +494,36 @@ function OrderCard({
 								)}
 							</div>
 							<button type="button" class="primary" disabled={busy} onClick={confirm}>
-								Confirm <span class="visually-hidden">order {ref}</span>
+								{t("kitchen.board.confirm")} {orderRef}
 							</button>
 							<button type="button" class="danger-outline" disabled={busy} onClick={() => setAsking("Reject")}>
-								Reject… <span class="visually-hidden">order {ref}</span>
+								{t("kitchen.board.reject")} {orderRef}
 							</button>
 						</>
 					)}
-					{order.status === "confirmed" && action("Start preparing", { status: "preparing" }, "is being prepared")}
-					{order.status === "preparing" && action("Mark ready", { status: "ready" }, "is ready")}
+					{order.status === "confirmed" &&
+						action("kitchen.board.startPreparing", { status: "preparing" }, "kitchen.board.done.preparing")}
+					{order.status === "preparing" &&
+						action("kitchen.board.markReady", { status: "ready" }, "kitchen.board.done.ready")}
 					{order.status === "ready" &&
 						(order.fulfilment === "delivery" ? (
-							action("Out for delivery", { status: "out_for_delivery" }, "is out for delivery")
+							action(
+								"kitchen.board.outForDelivery",
+								{ status: "out_for_delivery" },
+								"kitchen.board.done.outForDelivery",
+							)
 						) : paysAtCounter(order) ? (
 							<button type="button" class="primary" disabled={busy} onClick={() => setHandingOver(true)}>
-								Handed over… <span class="visually-hidden">order {ref}</span>
+								{t("kitchen.board.handOverAsk")} {orderRef}
 							</button>
 						) : (
-							action("Handed over", { status: "picked_up" }, "was picked up")
+							action("kitchen.board.handedOver", { status: "picked_up" }, "kitchen.board.done.pickedUp")
 						))}
-					{order.status === "out_for_delivery" && action("Delivered", { status: "delivered" }, "was delivered")}
+					{order.status === "out_for_delivery" &&
+						action("kitchen.board.delivered", { status: "delivered" }, "kitchen.board.done.delivered")}
 					{(order.status === "confirmed" || order.status === "preparing") && (
 						<button type="button" class="danger-outline" disabled={busy} onClick={() => setAsking("Cancel")}>
-							Cancel… <span class="visually-hidden">order {ref}</span>
+							{t("kitchen.board.cancel")} {orderRef}
 						</button>
 					)}
 				</div>
@@ -522,6 +535,7 @@ function OrderCard({
 
 /** A handed-over order a manager may refund, and the refund form when asked for. */
 function HandedOverOrder({ order, location }: { order: StaffOrder; location: Location }) {
+	const { t } = useI18n();
 	const [refunding, setRefunding] = useState(false);
 	const [payment, setPayment] = useState<StaffOrderPayment>(order.payment);
 	const [outcome, setOutcome] = useState<string | null>(null);
@@ -531,8 +545,9 @@ function HandedOverOrder({ order, location }: { order: StaffOrder; location: Loc
 		<li class="handed-over-order">
 			<p>
 				<span class="order-ref">{ref}</span> {order.contact.name} · {formatMoney(order.totals.total)} ·{" "}
-				{order.fulfilment === "pickup" ? "picked up" : "delivered"}, placed{" "}
-				{formatDayTime(order.placedAt, location.timeZone)}
+				{t(order.fulfilment === "pickup" ? "kitchen.board.handedOverPickup" : "kitchen.board.handedOverDelivery", {
+					time: formatDayTime(order.placedAt, location.timeZone),
+				})}
 				<span class="badge">{PAYMENT_STATUS_LABELS[payment.status]}</span>
 			</p>
 			{outcome && (
@@ -549,8 +564,8 @@ function HandedOverOrder({ order, location }: { order: StaffOrder; location: Loc
 						setRefunding(false);
 						setOutcome(
 							refund
-								? `Refunded ${formatMoney(refund.amount)}: ${refund.reason}`
-								: "Refund queued: the card company has not answered yet, and it is retried.",
+								? t("kitchen.board.refunded", { amount: formatMoney(refund.amount), reason: refund.reason })
+								: t("kitchen.board.refundQueued"),
 						);
 					}}
 					onClose={() => setRefunding(false)}
@@ -558,7 +573,7 @@ function HandedOverOrder({ order, location }: { order: StaffOrder; location: Loc
 			) : (
 				refundable && (
 					<button type="button" class="danger-outline" onClick={() => setRefunding(true)}>
-						Refund… <span class="visually-hidden">order {ref}</span>
+						{t("kitchen.board.refund")} <span class="visually-hidden">{t("kitchen.board.orderRef", { ref })}</span>
 					</button>
 				)
 			)}
@@ -568,6 +583,7 @@ function HandedOverOrder({ order, location }: { order: StaffOrder; location: Loc
 
 /** Orders handed over recently, for a manager to refund; read when opened, not on every board reload. */
 function HandedOver({ location }: { location: Location }) {
+	const { t } = useI18n();
 	const [orders, setOrders] = useState<StaffOrder[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const load = () =>
@@ -584,16 +600,16 @@ function HandedOver({ location }: { location: Location }) {
 				if (event.currentTarget.open) void load();
 			}}
 		>
-			<summary>Handed over recently (refunds)</summary>
+			<summary>{t("kitchen.board.handedOverSummary")}</summary>
 			<button type="button" onClick={load}>
-				Refresh handed-over orders
+				{t("kitchen.board.refreshHandedOver")}
 			</button>
 			<ErrorMessage message={error} />
 			{orders &&
 				(orders.length === 0 ? (
-					<p class="muted small">No orders handed over yet.</p>
+					<p class="muted small">{t("kitchen.board.noneHandedOver")}</p>
 				) : (
-					<ul class="handed-over-orders" aria-label="Handed-over orders">
+					<ul class="handed-over-orders" aria-label={t("kitchen.board.handedOverList")}>
 						{orders.map((order) => (
 							<HandedOverOrder key={order.id} order={order} location={location} />
 						))}
@@ -604,34 +620,38 @@ function HandedOver({ location }: { location: Location }) {
 }
 
 function Board({ location, profile }: { location: Location; profile: Profile }) {
+	const { t } = useI18n();
 	const { orders, error, updatedAt, feed, reload, changed } = useBoard(location.slug);
 	const feedText =
 		feed === "live"
-			? "Live: new orders and changes appear by themselves."
+			? t("kitchen.board.feed.live")
 			: feed === "connecting"
-				? "Connecting to the live feed…"
-				: "Live feed disconnected: reconnecting, and reloading every 30 s meanwhile.";
+				? t("kitchen.board.feed.connecting")
+				: t("kitchen.board.feed.offline", { seconds: FALLBACK_POLL_MS / 1000 });
 	return (
 		<>
 			<div class="toolbar">
 				<button type="button" onClick={reload}>
-					Refresh
+					{t("kitchen.refresh")}
 				</button>
 				<p class="muted small" data-feed={feed}>
-					{feedText} {updatedAt ? `Updated ${formatClock(updatedAt, location.timeZone)}.` : "Loading…"}
+					{feedText}{" "}
+					{updatedAt
+						? t("kitchen.board.updated", { time: formatClock(updatedAt, location.timeZone) })
+						: t("kitchen.board.loading")}
 				</p>
 			</div>
 			<ErrorMessage message={error} />
 			<div class="board">
 				{COLUMNS.map((column) => {
 					const inColumn = (orders ?? []).filter((order) => column.statuses.includes(order.status));
-					const headingId = `column-${column.title.toLowerCase()}`;
+					const headingId = `column-${column.key}`;
 					return (
-						<section key={column.title} class="board-column" aria-labelledby={headingId}>
+						<section key={column.key} class="board-column" aria-labelledby={headingId}>
 							<h2 id={headingId}>
-								{column.title} <span class="count">{inColumn.length}</span>
+								{t(column.title)} <span class="count">{inColumn.length}</span>
 							</h2>
-							{inColumn.length === 0 && <p class="muted small">None</p>}
+							{inColumn.length === 0 && <p class="muted small">{t("kitchen.board.none")}</p>}
 							{inColumn.map((order) => (
 								<OrderCard
 									key={order.id}
@@ -650,8 +670,9 @@ function Board({ location, profile }: { location: Location; profile: Profile }) 
 }
 
 export function KitchenBoardPage() {
+	const { t } = useI18n();
 	return (
-		<KitchenShell title="Kitchen board" current="board">
+		<KitchenShell title={t("kitchen.board.title")} current="board">
 			{({ location, profile }) => <Board key={location.slug} location={location} profile={profile} />}
 		</KitchenShell>
 	);

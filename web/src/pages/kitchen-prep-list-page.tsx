@@ -7,8 +7,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { messageOf, request } from "../api/http";
 import type { Location } from "../api/types";
-import { ErrorMessage, Loading } from "../components/page";
-import { KitchenShell } from "./kitchen-shell";
+import { ErrorMessage } from "../components/page";
+import { type MessageId, type Translator, useI18n } from "../i18n";
+import { KitchenLoading, KitchenShell } from "./kitchen-shell";
 
 interface PrepItem {
 	item: { id: string; name: string };
@@ -29,11 +30,11 @@ interface PrepList {
 	items: PrepItem[];
 }
 
-const MODEL_LABELS: Record<PrepItem["model"], string> = {
-	"holt-winters": "Own history",
-	"seasonal-naive": "Own history (last week)",
-	mean: "Own history (average)",
-	"category-share": "Share of category",
+const MODEL_LABELS: Record<PrepItem["model"], MessageId> = {
+	"holt-winters": "kitchen.prep.model.holtWinters",
+	"seasonal-naive": "kitchen.prep.model.seasonalNaive",
+	mean: "kitchen.prep.model.mean",
+	"category-share": "kitchen.prep.model.categoryShare",
 };
 
 /** Calendar arithmetic on YYYY-MM-DD, in whole days. */
@@ -41,8 +42,9 @@ function addDays(date: string, days: number): string {
 	return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function longDate(date: string): string {
-	return new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, {
+/** A calendar date in the chosen language ("Tuesday, 8 December 2026", "2026年12月8日火曜日"). */
+function longDate(date: string, intl: Translator["intl"]): string {
+	return intl.formatDate(new Date(`${date}T12:00:00Z`), {
 		weekday: "long",
 		day: "numeric",
 		month: "long",
@@ -52,6 +54,7 @@ function longDate(date: string): string {
 }
 
 function PrepListBoard({ location }: { location: Location }) {
+	const { t, intl } = useI18n();
 	const [date, setDate] = useState<string | null>(null);
 	// The first answer is tomorrow at the location: the picker's range follows from it.
 	const [range, setRange] = useState<{ min: string; max: string } | null>(null);
@@ -82,7 +85,7 @@ function PrepListBoard({ location }: { location: Location }) {
 		<div class="prep-list">
 			<div class="prep-list-controls">
 				<div class="field inline-field">
-					<label for="prep-date">Prep for</label>
+					<label for="prep-date">{t("kitchen.prep.date")}</label>
 					<input
 						id="prep-date"
 						type="date"
@@ -96,35 +99,35 @@ function PrepListBoard({ location }: { location: Location }) {
 					/>
 				</div>
 				<button type="button" class="button" onClick={() => window.print()} disabled={!list || list.items.length === 0}>
-					Print
+					{t("kitchen.prep.print")}
 				</button>
 			</div>
 			{error && <ErrorMessage message={error} />}
-			{!list && !error && <Loading what="prep list" />}
+			{!list && !error && <KitchenLoading message={t("kitchen.prep.loading")} />}
 			{list && (
 				<section class="prep-list-sheet" aria-labelledby="prep-list-title">
 					<h2 id="prep-list-title">
-						Prep list · {location.name} · {longDate(list.date)}
+						{t("kitchen.prep.heading", { location: location.name, date: longDate(list.date, intl) })}
 					</h2>
 					{list.items.length === 0 ? (
-						<p>{list.note ?? "Nothing to prep for this day."}</p>
+						<p>{list.note ?? t("kitchen.prep.nothing")}</p>
 					) : (
 						<>
 							<table class="prep-table">
 								<thead>
 									<tr>
-										<th scope="col">Category</th>
-										<th scope="col">Item</th>
+										<th scope="col">{t("kitchen.prep.category")}</th>
+										<th scope="col">{t("kitchen.prep.item")}</th>
 										<th scope="col" class="numeric">
-											Prep
+											{t("kitchen.prep.prep")}
 										</th>
 										<th scope="col" class="numeric">
-											Likely range (80%)
+											{t("kitchen.prep.range")}
 										</th>
 										<th scope="col" class="numeric">
-											On hand
+											{t("kitchen.prep.onHand")}
 										</th>
-										<th scope="col">Forecast from</th>
+										<th scope="col">{t("kitchen.prep.model")}</th>
 									</tr>
 								</thead>
 								<tbody>
@@ -139,15 +142,17 @@ function PrepListBoard({ location }: { location: Location }) {
 												{row.lower80}–{row.upper80}
 											</td>
 											<td class="numeric">{row.stockOnHand ?? "—"}</td>
-											<td>{MODEL_LABELS[row.model]}</td>
+											<td>{t(MODEL_LABELS[row.model])}</td>
 										</tr>
 									))}
 								</tbody>
 							</table>
 							<p class="muted prep-list-footnote">
-								Prep is the forecast rounded up; on 8 days in 10 sales land in the likely range. “—” on hand: stock not
-								tracked.
-								{list.generatedAt && ` Forecast of ${new Date(list.generatedAt).toLocaleString()}.`}
+								{t("kitchen.prep.footnote")}
+								{list.generatedAt &&
+									` ${t("kitchen.prep.forecastOf", {
+										time: intl.formatDate(list.generatedAt, { dateStyle: "medium", timeStyle: "short" }),
+									})}`}
 							</p>
 						</>
 					)}
@@ -158,8 +163,9 @@ function PrepListBoard({ location }: { location: Location }) {
 }
 
 export function KitchenPrepListPage() {
+	const { t } = useI18n();
 	return (
-		<KitchenShell title="Prep list" current="prep">
+		<KitchenShell title={t("kitchen.prep.title")} current="prep">
 			{({ location }) => <PrepListBoard location={location} />}
 		</KitchenShell>
 	);

@@ -3,13 +3,15 @@ import { useEffect, useState } from "preact/hooks";
 import { locationRefunds } from "../api/endpoints";
 import { messageOf } from "../api/http";
 import type { Location, LocationRefund } from "../api/types";
-import { ErrorMessage, Loading } from "../components/page";
+import { ErrorMessage } from "../components/page";
 import { formatDayTime, formatMoney, shortOrderId } from "../format";
+import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { canRefund } from "../state/session";
-import { KitchenShell } from "./kitchen-shell";
+import { KitchenLoading, KitchenShell } from "./kitchen-shell";
 
 function Refunds({ location }: { location: Location }) {
+	const { t } = useI18n();
 	const [refunds, setRefunds] = useState<LocationRefund[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const load = () =>
@@ -23,32 +25,37 @@ function Refunds({ location }: { location: Location }) {
 		void load();
 	}, [location.slug]);
 
-	if (!refunds) return error ? <ErrorMessage message={error} /> : <Loading what="refunds" />;
+	if (!refunds)
+		return error ? <ErrorMessage message={error} /> : <KitchenLoading message={t("kitchen.refunds.loading")} />;
 	const total = refunds.reduce((sum, refund) => sum + refund.amount.amount, 0);
 	return (
 		<>
 			<div class="toolbar">
 				<button type="button" onClick={load}>
-					Refresh
+					{t("kitchen.refresh")}
 				</button>
 				<p class="muted small">
 					{refunds.length === 0
-						? "No refunds yet."
-						: `${refunds.length} refund${refunds.length === 1 ? "" : "s"}, ${formatMoney({ amount: total, currency: refunds[0].amount.currency })} in all.`}{" "}
-					Refund an order from <Link href={`/kitchen?location=${location.slug}`}>the board</Link>, under “Handed over
-					recently”.
+						? t("kitchen.refunds.none")
+						: t("kitchen.refunds.summary", {
+								count: refunds.length,
+								total: formatMoney({ amount: total, currency: refunds[0].amount.currency }),
+							})}{" "}
+					{t("kitchen.refunds.howBefore")}
+					<Link href={`/kitchen?location=${location.slug}`}>{t("kitchen.refunds.howLink")}</Link>
+					{t("kitchen.refunds.howAfter")}
 				</p>
 			</div>
 			<ErrorMessage message={error} />
 			{refunds.length > 0 && (
 				<table class="table">
-					<caption class="visually-hidden">Refunds at {location.name}</caption>
+					<caption class="visually-hidden">{t("kitchen.refunds.caption", { location: location.name })}</caption>
 					<thead>
 						<tr>
-							<th scope="col">When</th>
-							<th scope="col">Order</th>
-							<th scope="col">Amount</th>
-							<th scope="col">Reason</th>
+							<th scope="col">{t("kitchen.refunds.when")}</th>
+							<th scope="col">{t("kitchen.refunds.order")}</th>
+							<th scope="col">{t("kitchen.refunds.amount")}</th>
+							<th scope="col">{t("kitchen.refunds.reason")}</th>
 						</tr>
 					</thead>
 					<tbody>
@@ -70,13 +77,14 @@ function Refunds({ location }: { location: Location }) {
 }
 
 export function KitchenRefundsPage() {
+	const { t } = useI18n();
 	return (
-		<KitchenShell title="Refunds" current="refunds">
+		<KitchenShell title={t("kitchen.refunds.title")} current="refunds">
 			{({ location, profile }) =>
 				canRefund(profile.role) ? (
 					<Refunds key={location.slug} location={location} />
 				) : (
-					<p>Refunds are for managers. Ask your location's manager.</p>
+					<p>{t("kitchen.refunds.managersOnly")}</p>
 				)
 			}
 		</KitchenShell>

@@ -8,10 +8,11 @@ import { useEffect, useState } from "preact/hooks";
 import { fetchMenuFromOrigin } from "../api/endpoints";
 import { messageOf, request } from "../api/http";
 import type { Location, Menu } from "../api/types";
-import { ErrorMessage, Loading } from "../components/page";
+import { ErrorMessage } from "../components/page";
+import { useI18n } from "../i18n";
 import { announce } from "../state/announcer";
 import { canEditMenu } from "../state/session";
-import { KitchenShell } from "./kitchen-shell";
+import { KitchenLoading, KitchenShell } from "./kitchen-shell";
 
 interface StockLevel {
 	itemId: string;
@@ -46,6 +47,7 @@ function units(value: string): number | null {
 }
 
 function StockBoard({ location, manager }: { location: Location; manager: boolean }) {
+	const { t } = useI18n();
 	const [stock, setStock] = useState<StockList | null>(null);
 	const [menu, setMenu] = useState<Menu | null>(null);
 	const [error, setError] = useState<string | null>(null);
@@ -85,22 +87,25 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 		}
 	};
 
-	if (!stock) return error ? <ErrorMessage message={error} /> : <Loading what="stock" />;
+	if (!stock) return error ? <ErrorMessage message={error} /> : <KitchenLoading message={t("kitchen.stock.loading")} />;
 
 	const addDelivery = (level: StockLevel) => {
 		const add = units(restock[rowKey(level)] ?? "");
 		if (!add) {
-			setError(`Enter how many units of ${level.name} came in`);
+			setError(t("kitchen.stock.restockInvalid", { name: level.name }));
 			return;
 		}
-		void run(async () => {
-			const list = await request<StockList>(`${stockPath(location.slug)}/restock`, {
-				method: "POST",
-				body: { entries: [{ itemId: level.itemId, optionId: level.optionId, add }] },
-			});
-			setRestock((current) => ({ ...current, [rowKey(level)]: "" }));
-			return list;
-		}, `Added ${add} of ${level.name}`);
+		void run(
+			async () => {
+				const list = await request<StockList>(`${stockPath(location.slug)}/restock`, {
+					method: "POST",
+					body: { entries: [{ itemId: level.itemId, optionId: level.optionId, add }] },
+				});
+				setRestock((current) => ({ ...current, [rowKey(level)]: "" }));
+				return list;
+			},
+			t("kitchen.stock.added", { count: add, name: level.name }),
+		);
 	};
 
 	const saveOpening = (event: Event) => {
@@ -111,22 +116,28 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 			if (typed.trim() === "") continue;
 			const count = units(typed);
 			if (count === null) {
-				setError(`Opening stock of ${level.name} must be a whole number of units`);
+				setError(t("kitchen.stock.openingInvalid", { name: level.name }));
 				return;
 			}
 			entries.push({ itemId: level.itemId, optionId: level.optionId, count });
 		}
-		void run(async () => {
-			await request(`${stockPath(location.slug)}/opening/${stock.opening.date}`, { method: "PUT", body: { entries } });
-			return request<StockList>(stockPath(location.slug));
-		}, `Opening stock for ${stock.opening.date} saved`);
+		void run(
+			async () => {
+				await request(`${stockPath(location.slug)}/opening/${stock.opening.date}`, {
+					method: "PUT",
+					body: { entries },
+				});
+				return request<StockList>(stockPath(location.slug));
+			},
+			t("kitchen.stock.openingSaved", { date: stock.opening.date }),
+		);
 	};
 
 	const saveRecount = (event: Event) => {
 		event.preventDefault();
 		const count = units(recount.count);
 		if (!recount.itemId || count === null) {
-			setError("Choose an item and enter a whole number of units");
+			setError(t("kitchen.stock.recountInvalid"));
 			return;
 		}
 		void run(async () => {
@@ -136,7 +147,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 			});
 			setRecount({ itemId: "", count: "" });
 			return list;
-		}, "Count saved");
+		}, t("kitchen.stock.countSaved"));
 	};
 
 	const items = menu?.categories.flatMap((category) => category.items) ?? [];
@@ -144,33 +155,30 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 	return (
 		<div class="kitchen-stock">
 			<ErrorMessage message={error} />
-			<p class="muted">
-				Today ({stock.date}). Items not listed are not counted: they never sell out on stock. An item at 0 is sold out
-				on the menu until it is restocked.
-			</p>
+			<p class="muted">{t("kitchen.stock.intro", { date: stock.date })}</p>
 			{stock.levels.length === 0 ? (
-				<p>No item is counted yet.{manager ? " Set a count below to start." : ""}</p>
+				<p>{manager ? t("kitchen.stock.noneManager") : t("kitchen.stock.none")}</p>
 			) : (
 				<table>
 					<thead>
 						<tr>
-							<th scope="col">Item</th>
-							<th scope="col">On hand</th>
-							<th scope="col">Held by today's orders</th>
-							<th scope="col">Delivery</th>
+							<th scope="col">{t("kitchen.stock.item")}</th>
+							<th scope="col">{t("kitchen.stock.onHand")}</th>
+							<th scope="col">{t("kitchen.stock.held")}</th>
+							<th scope="col">{t("kitchen.stock.delivery")}</th>
 						</tr>
 					</thead>
 					<tbody>
 						{stock.levels.map((level) => (
 							<tr key={rowKey(level)}>
 								<th scope="row">
-									{level.name} {level.soldOut && <span class="muted">(sold out)</span>}
+									{level.name} {level.soldOut && <span class="muted">{t("kitchen.stock.soldOut")}</span>}
 								</th>
 								<td>{level.onHand}</td>
 								<td>{level.reserved}</td>
 								<td>
 									<label class="visually-hidden" for={`restock-${rowKey(level)}`}>
-										Units of {level.name} that came in
+										{t("kitchen.stock.restockLabel", { name: level.name })}
 									</label>
 									<input
 										id={`restock-${rowKey(level)}`}
@@ -183,7 +191,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 										}
 									/>{" "}
 									<button type="button" disabled={busy} onClick={() => addDelivery(level)}>
-										Add
+										{t("kitchen.stock.add")}
 									</button>
 								</td>
 							</tr>
@@ -194,15 +202,15 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 
 			{manager && (
 				<form onSubmit={saveRecount} aria-labelledby="recount-heading">
-					<h2 id="recount-heading">Set a count</h2>
+					<h2 id="recount-heading">{t("kitchen.stock.recount")}</h2>
 					<div class="field">
-						<label for="recount-item">Item</label>
+						<label for="recount-item">{t("kitchen.stock.item")}</label>
 						<select
 							id="recount-item"
 							value={recount.itemId}
 							onChange={(event) => setRecount((current) => ({ ...current, itemId: event.currentTarget.value }))}
 						>
-							<option value="">Choose an item</option>
+							<option value="">{t("kitchen.stock.chooseItem")}</option>
 							{items.map((item) => (
 								<option key={item.id} value={item.id}>
 									{item.name}
@@ -211,7 +219,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 						</select>
 					</div>
 					<div class="field">
-						<label for="recount-count">Units on hand</label>
+						<label for="recount-count">{t("kitchen.stock.unitsOnHand")}</label>
 						<input
 							id="recount-count"
 							type="number"
@@ -222,15 +230,15 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 						/>
 					</div>
 					<button type="submit" disabled={busy}>
-						Save count
+						{t("kitchen.stock.saveCount")}
 					</button>
 				</form>
 			)}
 
 			{manager && stock.levels.length > 0 && (
 				<form onSubmit={saveOpening} aria-labelledby="opening-heading">
-					<h2 id="opening-heading">Opening stock for tomorrow ({stock.opening.date})</h2>
-					<p class="muted">Applied at the day's first order; leave a field empty to keep that item's count as it is.</p>
+					<h2 id="opening-heading">{t("kitchen.stock.opening", { date: stock.opening.date })}</h2>
+					<p class="muted">{t("kitchen.stock.openingHint")}</p>
 					{stock.levels.map((level) => (
 						<div class="field" key={rowKey(level)}>
 							<label for={`opening-${rowKey(level)}`}>{level.name}</label>
@@ -247,7 +255,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 						</div>
 					))}
 					<button type="submit" disabled={busy}>
-						Save opening stock
+						{t("kitchen.stock.saveOpening")}
 					</button>
 				</form>
 			)}
@@ -256,8 +264,9 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 }
 
 export function KitchenStockPage() {
+	const { t } = useI18n();
 	return (
-		<KitchenShell title="Stock" current="stock">
+		<KitchenShell title={t("kitchen.stock.title")} current="stock">
 			{({ location, profile }) => (
 				<StockBoard key={location.slug} location={location} manager={canEditMenu(profile.role)} />
 			)}
