@@ -14,6 +14,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { MENU_VERSION_HEADER, parseMenuVersionHeader } from "../../api/src/menu/contract";
+import { serveImage } from "./images";
 import { MenuLayers } from "./layers";
 import { acceptsGzip, answerFromMemory, MENU_EXPOSED_HEADERS, menuAnswer, menuHeaders, SLUG } from "./memory-hit";
 import { type LocationPoint, nearestLocation } from "./nearest";
@@ -131,6 +132,8 @@ const app = new Hono<EdgeApp>()
 	// The legacy search, not a location called "search": the api worker maps it to /api/v1/menu/search.
 	.get("/api/menu/search", relayToApi)
 	.get("/api/menu/:slug", (c) => serveMenu(c, c.req.param("slug")))
+	// Menu photos (and HEAD, which Hono answers with the GET handler's headers); docs/images.md.
+	.get("/images/:id", serveImage)
 	.all("*", relayToApi);
 
 app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`)));
