@@ -41,6 +41,8 @@ export function ItemPhoto({ item, sizes, class: className }: { item: MenuItem; s
 			sizes={sizes}
 			width={image.width}
 			height={image.height}
+			// The photo's own ratio, for boxes sized by width alone (set on the DOM's style object, which the CSP allows).
+			style={{ aspectRatio: `${image.width} / ${image.height}` }}
 			loading="lazy"
 			decoding="async"
 			alt={item.name}
