@@ -35,6 +35,7 @@ const PROFILE_FIELDS = `
 	addresses { label line1 line2 city postcode latitude longitude }
 	dietaryPreferences avoidAllergens favouriteLocation
 	notificationPreferences { orderUpdates marketing }
+	language
 	createdAt
 `;
 
@@ -220,6 +221,32 @@ describe("updateMe", () => {
 		const fields = ((errors?.[0].extensions?.details ?? []) as { field: string }[]).map((issue) => issue.field);
 		expect(fields).toEqual(expect.arrayContaining(["phone", "dietaryPreferences.0", "addresses.0.postcode"]));
 		expect(fields.sort()).toEqual(restError.details.map((issue) => issue.field).sort());
+	});
+
+	it("sets and clears the preferred language as PATCH /customers/me does, refusing one menus are not offered in", async () => {
+		const customer = await registerCustomer();
+		const set = await graphql<{ updateMe: { language: string | null } }>(
+			UPDATE_ME,
+			{ input: { language: "ja" } },
+			customer.headers,
+		);
+		expect(set.data?.updateMe.language).toBe("ja");
+		expect(await json(await call("/api/v1/customers/me", { headers: customer.headers }))).toMatchObject({
+			language: "ja",
+		});
+
+		const refused = await graphql(UPDATE_ME, { input: { language: "fr" } }, customer.headers);
+		expect(refused.errors?.[0].extensions).toMatchObject({
+			code: "validation_failed",
+			details: [{ field: "language", message: expect.any(String) }],
+		});
+
+		const cleared = await graphql<{ updateMe: { language: string | null } }>(
+			UPDATE_ME,
+			{ input: { language: null } },
+			customer.headers,
+		);
+		expect(cleared.data?.updateMe.language).toBeNull();
 	});
 
 	it("answers not_found for a favourite location that does not exist, and unauthorized when anonymous", async () => {

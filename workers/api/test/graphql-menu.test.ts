@@ -247,6 +247,7 @@ describe("the menu through GraphQL", () => {
 				fulfilment { pickup delivery { radiusMeters fee { amount currency } } }
 				payAtPickup
 				slotCapacity { orders units }
+				defaultLanguage languages
 				menu { version categories { id } }
 			}
 		}`;

@@ -128,6 +128,8 @@ export const accountsGraph: GraphPart = {
 			avoidAllergens: [String!]!
 			favouriteLocation: String
 			notificationPreferences: NotificationPreferences!
+			"The language menus are presented in when a request names none (en, ja, es), or null to follow the browser."
+			language: String
 			createdAt: String!
 			"The account's orders from every region, newest first (at most 200, the default)."
 			orders(limit: Int): [CustomerOrder!]!
@@ -183,6 +185,11 @@ export const accountsGraph: GraphPart = {
 			"null forgets the favourite."
 			favouriteLocation: String
 			notificationPreferences: NotificationPreferencesInput
+			"""
+			en, ja or es; null follows the browser's Accept-Language. Access tokens issued
+			from the next sign-in or refresh on carry it.
+			"""
+			language: String
 		}
 
 		input SavedAddressInput {

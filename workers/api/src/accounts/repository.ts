@@ -35,6 +35,7 @@ export function profileOf(account: AccountRow): ProfileView {
 		avoidAllergens: account.avoidAllergens,
 		favouriteLocation: account.favouriteLocation,
 		notificationPreferences: account.notificationPreferences,
+		language: account.language,
 		createdAt: account.createdAt,
 	};
 }
@@ -46,6 +47,8 @@ export interface NewAccount {
 	role: AccountRow["role"];
 	phone?: string | null;
 	locations?: string[];
+	/** The customer's preferred language for menus; none leaves it to the browser. */
+	language?: AccountRow["language"];
 }
 
 /** Creates an account after the checks every sign-up shares: a strong password and a free email. */
@@ -68,6 +71,7 @@ export async function createAccount(db: Database, input: NewAccount): Promise<Ac
 			passwordHash: await hashPassword(input.password),
 			name: input.name,
 			phone: input.phone ?? null,
+			language: input.language ?? null,
 			locations: input.role === "admin" || input.role === "customer" ? [] : (input.locations ?? []),
 		})
 		// Two sign-ups racing for one email: the loser gets the same answer.

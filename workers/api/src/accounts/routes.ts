@@ -37,11 +37,18 @@ import { type IssuedRefreshToken, issueRefreshToken, revokeByToken, rotateRefres
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const RegisterResult = TokensView.extend({ account: ProfileView }).openapi("Registration");
 
-/** A new sign-in's tokens, or the next pair of a session: the access token names the session it belongs to. */
+/**
+ * A new sign-in's tokens, or the next pair of a session: the access token
+ * names the session it belongs to, and the account's preferred language (the
+ * `lng` claim the menu edge reads), as it is when the token is issued.
+ */
 async function tokensFor(c: Context<AppEnv>, account: AccountRow, session?: IssuedRefreshToken) {
 	const refresh = session ?? (await issueRefreshToken(database(c.var.d1), account.id));
 	return {
-		accessToken: await issueAccessToken(c.env, principalOf(account), { sessionId: refresh.sessionId }),
+		accessToken: await issueAccessToken(c.env, principalOf(account), {
+			sessionId: refresh.sessionId,
+			language: account.language,
+		}),
 		refreshToken: refresh.token,
 		expiresIn: ACCESS_TOKEN_TTL_SECONDS,
 		tokenType: "Bearer" as const,
@@ -152,7 +159,7 @@ export const accountRoutes = createRouter()
 			path: "/customers/me",
 			tags: ["Accounts"],
 			summary:
-				"Change the profile: name, phone, addresses, dietary preferences, allergens to avoid, favourite location, notifications",
+				"Change the profile: name, phone, addresses, dietary preferences, allergens to avoid, favourite location, notifications, preferred language",
 			security: bearerSecurity,
 			request: { body: json(ProfilePatch) },
 			responses: { 200: jsonContent(ProfileView, "The changed profile"), ...errorResponses(400, 401, 404) },

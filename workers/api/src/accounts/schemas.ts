@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { DeliveryAddressInput } from "../cart/schemas";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../menu/domain/dietary";
+import { LANGUAGES } from "../menu/domain/language";
 
 const Email = z
 	.email()
@@ -13,8 +14,24 @@ const Phone = z
 	.trim()
 	.regex(/^\+?[0-9][0-9 ()-]{5,19}$/, "must be a phone number");
 
+/** The language the account reads menus in when a request names none; null leaves it to the browser. */
+const PreferredLanguage = z
+	.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(", ")}, or null` })
+	.nullable()
+	.openapi({
+		description:
+			"The language menus and search are presented in when a request names none (ISO 639-1); null leaves it to the browser's Accept-Language. Access tokens issued after a change carry it.",
+		example: "ja",
+	});
+
 export const RegisterInput = z
-	.object({ email: Email, password: z.string().max(200), name: Name, phone: Phone.optional() })
+	.object({
+		email: Email,
+		password: z.string().max(200),
+		name: Name,
+		phone: Phone.optional(),
+		language: PreferredLanguage.optional(),
+	})
 	.openapi("RegisterInput");
 
 export const LoginInput = z.object({ email: Email, password: z.string().max(200) }).openapi("LoginInput");
@@ -52,6 +69,7 @@ export const ProfilePatch = z
 			.regex(/^[a-z0-9-]{1,64}$/)
 			.nullable(),
 		notificationPreferences: NotificationPreferences,
+		language: PreferredLanguage,
 	})
 	.partial()
 	.openapi("ProfilePatch");
@@ -69,6 +87,7 @@ export const ProfileView = z
 		avoidAllergens: z.array(z.string()),
 		favouriteLocation: z.string().nullable(),
 		notificationPreferences: NotificationPreferences,
+		language: PreferredLanguage,
 		createdAt: z.string(),
 	})
 	.openapi("Profile");

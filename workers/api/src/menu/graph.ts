@@ -4,7 +4,13 @@
  * from `loadMenuDocuments`, through one DataLoader per operation, so a query
  * for every location's menu down to its options costs a fixed number of
  * statements however big the menus are; nested fields read the document.
+ *
+ * Menus and search take a `language` argument, negotiated with each location
+ * as REST negotiates `?lang=` (then the bearer's preferred language, then
+ * Accept-Language, then the location's default): a language a location does
+ * not offer falls back, never errors.
  */
+import { languageOfBearer } from "@goodfood/platform/access-token";
 import { ApiError } from "@goodfood/platform/errors";
 import DataLoader from "dataloader";
 import { parse } from "graphql";
@@ -13,8 +19,15 @@ import { validated } from "../graph/arguments";
 import { type GraphContext, perOperation } from "../graph/context";
 import type { GraphPart } from "../graph/part";
 import { WEEKDAYS, type WeeklyOpeningHours } from "./domain/availability";
-import { type LocationSummary, type PresentedMenu, presentMenu } from "./domain/document";
+import {
+	type LocationSummary,
+	type MenuDocument,
+	type MenuImage,
+	type PresentedMenu,
+	presentMenu,
+} from "./domain/document";
 import { nearestFirst } from "./domain/geo";
+import { type LanguageWishes, negotiateLanguage } from "./domain/language";
 import type { PresentedMenuItem } from "./reads";
 import { findItemLocations, findLocation, listLocations, loadMenuDocuments } from "./repository";
 import { describeLocation } from "./routes";
@@ -24,18 +37,55 @@ import { searchMenu } from "./search";
 /** A location as the graph resolves it: its summary, and whether it is open now. */
 type GraphLocation = LocationSummary & { openNow: boolean; menuVersion: number; distanceMeters?: number };
 
-/** Every menu this operation reads, loaded together and presented at one moment. */
-export function menuLoader(context: GraphContext): DataLoader<string, PresentedMenu | null> {
-	return perOperation(context, "menu", () => {
-		const now = new Date();
-		return new DataLoader<string, PresentedMenu | null>(async (slugs) => {
-			const documents = await loadMenuDocuments(database(context.c.var.d1), slugs);
-			return slugs.map((slug) => {
-				const document = documents.get(slug);
-				return document ? presentMenu(document, now) : null;
-			});
-		});
-	});
+/** The moment every menu of this operation is presented at, so one answer agrees with itself. */
+function operationTime(context: GraphContext): Date {
+	return perOperation(context, "menu.now", () => new Date());
+}
+
+/** Every menu document this operation reads, loaded together. */
+function documentLoader(context: GraphContext): DataLoader<string, MenuDocument | null> {
+	return perOperation(
+		context,
+		"menu.documents",
+		() =>
+			new DataLoader<string, MenuDocument | null>(async (slugs) => {
+				const documents = await loadMenuDocuments(database(context.c.var.d1), slugs);
+				return slugs.map((slug) => documents.get(slug) ?? null);
+			}),
+	);
+}
+
+/** Where a request's language may come from: the argument, then the bearer's preference, then Accept-Language. */
+export function languageWishes(context: GraphContext, language?: string | null): LanguageWishes {
+	return {
+		query: language,
+		preference: languageOfBearer(context.c.req.header("authorization")),
+		acceptLanguage: context.c.req.header("accept-language"),
+	};
+}
+
+/**
+ * A location's menu as it can be ordered now, in the language negotiated from
+ * `language` and the request; null for an unknown location. Presented once per
+ * operation per location and language, however many fields ask for it.
+ */
+export async function menuIn(
+	context: GraphContext,
+	slug: string,
+	language?: string | null,
+): Promise<PresentedMenu | null> {
+	const document = await documentLoader(context).load(slug);
+	if (!document) return null;
+	const { languages, defaultLanguage } = document.location;
+	const chosen = negotiateLanguage(languages, defaultLanguage, languageWishes(context, language));
+	const presented = perOperation(context, "menu.presented", () => new Map<string, PresentedMenu>());
+	const key = `${slug} ${chosen}`;
+	let menu = presented.get(key);
+	if (!menu) {
+		menu = presentMenu(document, operationTime(context), chosen);
+		presented.set(key, menu);
+	}
+	return menu;
 }
 
 type DescribedLocation = ReturnType<typeof describeLocation>;
@@ -86,16 +136,38 @@ function findOnMenu(menu: PresentedMenu, itemId: string): PresentedMenuItem | un
 	return undefined;
 }
 
-/** An item by id, as its location's menu presents it now; null for an unknown id. */
+/** An item by id, as its location's menu presents it now in the request's language; null for an unknown id. */
 export async function itemById(context: GraphContext, itemId: string): Promise<PresentedMenuItem | null> {
 	const slug = await itemLocationLoader(context).load(itemId);
-	const menu = slug ? await menuLoader(context).load(slug) : null;
+	const menu = slug ? await menuIn(context, slug) : null;
 	return (menu && findOnMenu(menu, itemId)) ?? null;
 }
 
 /** The menu's own location, as a Location (open now by the menu's clock). */
 function locationOfMenu(menu: PresentedMenu): GraphLocation {
 	return { ...menu.location, openNow: menu.openNow, menuVersion: menu.version };
+}
+
+/** The widths the menu edge resizes photos to (`/images/{id}?w=`). */
+const IMAGE_WIDTHS = [160, 320, 640] as const;
+/** The widest a client may ask `url(width:)` for: wider than any screen's photo, so a typo is an error. */
+const MAX_IMAGE_WIDTH = 4096;
+
+/**
+ * Where the edge serves a photo for a box `width` pixels wide: the smallest
+ * width it offers that fills the box, or the original when the box is wider
+ * than any (or no width is given).
+ */
+export function imageUrl(image: Pick<MenuImage, "id">, width?: number | null): string {
+	const path = `/images/${image.id}`;
+	if (width == null) return path;
+	if (!Number.isInteger(width) || width < 1 || width > MAX_IMAGE_WIDTH) {
+		throw new ApiError("validation_failed", "Invalid width", [
+			{ field: "width", message: `must be a whole number of pixels from 1 to ${MAX_IMAGE_WIDTH}` },
+		]);
+	}
+	const fits = IMAGE_WIDTHS.find((offered) => offered >= width);
+	return fits ? `${path}?w=${fits}` : path;
 }
 
 const openingHoursResolvers = Object.fromEntries(
@@ -179,12 +251,19 @@ export const menuGraph: GraphPart = {
 			payAtPickup: Boolean!
 			"What the kitchen takes per 15-minute slot; GET /locations/{slug}/slots lists a date's slots with their room left."
 			slotCapacity: SlotCapacity!
+			"The language the menu is written in (ISO 639-1), and the one a menu falls back to."
+			defaultLanguage: String!
+			"Every language the menu is offered in, the default first."
+			languages: [String!]!
 			openNow: Boolean!
 			menuVersion: Int!
 			"Metres from the position given to locations(latitude, longitude), else null."
 			distanceMeters: Int
-			"The whole menu, with what can be ordered now."
-			menu: Menu!
+			"""
+			The whole menu, with what can be ordered now, in \`language\` if the location
+			offers it (else the bearer's preferred language, Accept-Language, then the default).
+			"""
+			menu(language: String): Menu!
 		}
 
 		"A time of day something is served: from until, local HH:MM, on the days named (every day when none are)."
@@ -204,6 +283,8 @@ export const menuGraph: GraphPart = {
 			location: Location!
 			version: Int!
 			generatedAt: String!
+			"The language the names and descriptions are in (ISO 639-1)."
+			language: String!
 			openNow: Boolean!
 			categories: [Category!]!
 		}
@@ -225,7 +306,8 @@ export const menuGraph: GraphPart = {
 			name: String!
 			description: String!
 			price: Money!
-			imageKey: String
+			"The item's photo, or null when it has none."
+			image: MenuImage
 			"EU allergen names, such as peanuts or milk."
 			allergens: [String!]!
 			"Dietary flags, such as vegan or gluten_free."
@@ -238,6 +320,19 @@ export const menuGraph: GraphPart = {
 			"Why it cannot be ordered now, or null when it can."
 			unavailableReason: UnavailableReason
 			modifierGroups: [ModifierGroup!]!
+		}
+
+		"A photo of an item, served by the menu edge; its size lets a page reserve its box before it loads."
+		type MenuImage {
+			"The SHA-256 of the photo's bytes: a URL that never changes meaning."
+			id: ID!
+			width: Int!
+			height: Int!
+			"""
+			Where the edge serves it: for a box \`width\` pixels wide, the smallest size the edge
+			makes that fills it (160, 320 or 640), else the original (also when no width is given).
+			"""
+			url(width: Int): String!
 		}
 
 		type ModifierGroup {
@@ -263,6 +358,8 @@ export const menuGraph: GraphPart = {
 
 		type MenuSearch {
 			query: String!
+			"The one language every hit is in (the location's, for a search at one location); null when hits differ or none."
+			language: String
 			"Best first."
 			results: [MenuSearchHit!]!
 		}
@@ -272,10 +369,18 @@ export const menuGraph: GraphPart = {
 			locations(latitude: Float, longitude: Float): [Location!]!
 			"One location, or null."
 			location(slug: ID!): Location
-			"A location's whole menu, with what can be ordered now; null for an unknown location."
-			menu(location: ID!): Menu
-			"Full-text search over menu items, everywhere or at one location (not_found when it is unknown)."
-			searchMenu(query: String!, location: ID, limit: Int = 20): MenuSearch!
+			"""
+			A location's whole menu, with what can be ordered now; null for an unknown location.
+			In \`language\` if the location offers it, else the bearer's preferred language,
+			Accept-Language, then the location's default (never an error).
+			"""
+			menu(location: ID!, language: String): Menu
+			"""
+			Full-text search over menu items in every language they are written in, everywhere
+			or at one location (not_found when it is unknown); each hit is presented in the
+			language negotiated with its location, as menu(language:) negotiates it.
+			"""
+			searchMenu(query: String!, location: ID, limit: Int = 20, language: String): MenuSearch!
 		}
 	`),
 	resolvers: {
@@ -296,24 +401,35 @@ export const menuGraph: GraphPart = {
 				const row = await findLocation(database(c.var.d1), validSlug(args.slug, "slug"));
 				return row ? describeLocation(row, new Date()) : null;
 			},
-			menu: (_, args: { location: string }, context) => menuLoader(context).load(validSlug(args.location, "location")),
-			searchMenu: async (_, args: { query: string; location?: string | null; limit?: number | null }, { c }) => {
-				const search = validated(
+			menu: (_, args: { location: string; language?: string | null }, context) =>
+				menuIn(context, validSlug(args.location, "location"), args.language),
+			searchMenu: async (
+				_,
+				args: { query: string; location?: string | null; limit?: number | null; language?: string | null },
+				context,
+			) => {
+				const { lang, ...search } = validated(
 					SearchQuery,
-					{ q: args.query, location: args.location ?? undefined, limit: args.limit ?? undefined },
-					{ rename: { q: "query" } },
+					{
+						q: args.query,
+						location: args.location ?? undefined,
+						limit: args.limit ?? undefined,
+						lang: args.language ?? undefined,
+					},
+					{ rename: { q: "query", lang: "language" } },
 				);
-				const hits = await searchMenu(c.var.d1, search);
+				const { hits, language } = await searchMenu(context.c.var.d1, search, languageWishes(context, lang));
 				return {
 					query: search.q,
+					language: language ?? null,
 					results: hits.map(({ menu, category, item }) => ({ location: locationOfMenu(menu), category, item })),
 				};
 			},
 		},
 		Location: {
 			__resolveReference: ({ slug }: { slug: string }, context) => locationBySlug(context, slug),
-			menu: async ({ slug }: GraphLocation, _, context) => {
-				const menu = await menuLoader(context).load(slug);
+			menu: async ({ slug }: GraphLocation, args: { language?: string | null }, context) => {
+				const menu = await menuIn(context, slug, args.language);
 				// The location was just read; it is gone only if deleted in between.
 				if (!menu) throw ApiError.notFound("Location");
 				return menu;
@@ -322,6 +438,9 @@ export const menuGraph: GraphPart = {
 		OpeningHours: openingHoursResolvers,
 		Menu: {
 			location: (menu: PresentedMenu) => locationOfMenu(menu),
+		},
+		MenuImage: {
+			url: (image: MenuImage, args: { width?: number | null }) => imageUrl(image, args.width),
 		},
 		Item: {
 			__resolveReference: async ({ id }: { id: string }, context) => {
