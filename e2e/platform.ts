@@ -1,7 +1,8 @@
 /**
  * The whole platform for the end-to-end tests: a fresh local state directory,
  * migrated and seeded like `npm run dev`'s, served by one `wrangler dev` (the
- * edge with the web app in front, the api worker behind) on a free port.
+ * edge with the web app in front, the api worker behind) on a free port, with
+ * every demo item's photo uploaded through the API as `npm run dev` does.
  *
  * Each wrangler runs in a process group of its own (`wrangler dev` starts
  * workerd under it), and each group is ended, whatever happens: by `stop()`,
@@ -15,6 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { DATABASE, ensureDevVars, regionalDatabases } from "../scripts/local";
+import { PHOTO_UPLOADER, renderDemoPhotos, uploadDemoPhotos } from "../scripts/seed/demo-photos";
 import { demoSeedStatements } from "../scripts/seed/sql";
 import { demoAccountStatements } from "../scripts/seed/staff";
 
@@ -168,6 +170,9 @@ export async function startPlatform(signal: AbortSignal = new AbortController().
 		stateDirs.delete(persistTo);
 	};
 	try {
+		// Drawn while the database is migrated and seeded; uploaded once the platform answers.
+		const photos = renderDemoPhotos();
+		photos.catch(() => undefined);
 		await seed(persistTo, signal);
 		const port = await freePort();
 		const inspectorPort = await freePort();
@@ -190,6 +195,10 @@ export async function startPlatform(signal: AbortSignal = new AbortController().
 		]);
 		const url = `http://127.0.0.1:${port}`;
 		await waitForHealth(url, dev, signal);
+		signal.throwIfAborted();
+		const uploading = Date.now();
+		const { count } = await uploadDemoPhotos(url, await photos, PHOTO_UPLOADER);
+		console.log(`platform: ${count} demo photos uploaded in ${Date.now() - uploading} ms`);
 		return { url, stop };
 	} catch (error) {
 		await stop();

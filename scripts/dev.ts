@@ -2,10 +2,12 @@
  * `npm run dev`: the whole platform on this machine. Seeds the local database
  * when it is empty, then serves both workers at http://localhost:8787 — the
  * menu edge in front, relaying everything else to the api worker — and, after
- * a fresh seed, gives the demo kitchen its stock once the server answers.
+ * a fresh seed, gives the demo kitchen its stock and every demo item its photo
+ * (drawn by scripts/seed/demo-photos.ts) once the server answers.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { ensureDevVars, PERSIST_DIR } from "./local";
+import { setDemoPhotos } from "./seed/demo-photos";
 import { setDemoStock } from "./seed/demo-stock";
 
 ensureDevVars();
@@ -23,11 +25,18 @@ const dev = spawn(
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
 
-// Stock lives in the kitchen objects, so it is set through the API; the server runs whether or not this works.
+// Stock lives in the kitchen objects and photos in R2 behind the upload route, so both are set through
+// the API, as a manager would; the server runs whether or not this works.
 if (seeded) {
-	setDemoStock(`http://localhost:${port}`).then(
+	const base = `http://localhost:${port}`;
+	setDemoStock(base).then(
 		(done) => console.log(done),
 		(error: unknown) =>
 			console.warn(`Could not set the demo stock (the server runs without it): ${(error as Error).message}`),
+	);
+	setDemoPhotos(base).then(
+		(done) => console.log(done),
+		(error: unknown) =>
+			console.warn(`Could not upload the demo photos (the menus show placeholders): ${(error as Error).message}`),
 	);
 }

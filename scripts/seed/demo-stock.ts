@@ -4,6 +4,7 @@
  * API as the Soho manager would, since stock lives in the location's kitchen
  * object, not in D1.
  */
+import { signIn, waitForHealth } from "./api-client";
 import { DEMO_ACCOUNTS } from "./staff";
 
 export const DEMO_STOCK = {
@@ -16,29 +17,12 @@ export const DEMO_STOCK = {
 	],
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Waits for `GET /health` at `base`, then sets the demo stock. Throws with what went wrong. */
 export async function setDemoStock(base: string, { timeoutMs = 180_000 } = {}): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const up = await fetch(`${base}/health`).then(
-			(response) => response.ok,
-			() => false,
-		);
-		if (up) break;
-		if (Date.now() > deadline) throw new Error(`${base}/health did not answer within ${timeoutMs / 1000} s`);
-		await sleep(1000);
-	}
+	await waitForHealth(base, timeoutMs);
 	const manager = DEMO_ACCOUNTS.find((account) => account.id === DEMO_STOCK.manager);
 	if (!manager) throw new Error(`no demo account ${DEMO_STOCK.manager}`);
-	const login = await fetch(`${base}/api/v1/auth/login`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ email: manager.email, password: manager.password }),
-	});
-	if (!login.ok) throw new Error(`signing in as ${manager.email}: ${login.status} ${await login.text()}`);
-	const { accessToken } = (await login.json()) as { accessToken: string };
+	const accessToken = await signIn(base, manager.email, manager.password);
 	const stock = await fetch(`${base}/api/v1/locations/${DEMO_STOCK.location}/stock`, {
 		method: "PUT",
 		headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },

@@ -37,6 +37,8 @@ export function locationStatements(location: SeedLocation): string[] {
 			delivery_enabled: location.deliveryEnabled,
 			delivery_radius_m: location.deliveryRadiusMeters,
 			delivery_fee_minor: location.deliveryFeeMinor,
+			default_language: location.defaultLanguage,
+			languages: location.languages,
 		}),
 	];
 	location.categories.forEach((category, categoryIndex) => {
@@ -48,6 +50,7 @@ export function locationStatements(location: SeedLocation): string[] {
 				description: category.description,
 				position: categoryIndex,
 				availability: category.availability,
+				translations: category.translations ?? {},
 			}),
 		);
 		category.items.forEach((item, itemIndex) => {
@@ -66,6 +69,7 @@ export function locationStatements(location: SeedLocation): string[] {
 					availability: item.availability ?? [],
 					sold_out: item.soldOut ?? false,
 					position: itemIndex,
+					translations: item.translations ?? {},
 				}),
 			);
 			item.modifierGroups.forEach((group, groupIndex) => {
@@ -77,6 +81,7 @@ export function locationStatements(location: SeedLocation): string[] {
 						min_selections: group.minSelections,
 						max_selections: group.maxSelections,
 						position: groupIndex,
+						translations: group.translations ?? {},
 					}),
 				);
 				group.options.forEach((option, optionIndex) => {
@@ -88,6 +93,7 @@ export function locationStatements(location: SeedLocation): string[] {
 							price_delta_minor: option.priceDeltaMinor,
 							allergens: option.allergens ?? [],
 							position: optionIndex,
+							translations: option.translations ?? {},
 						}),
 					);
 				});

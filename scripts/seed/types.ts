@@ -1,12 +1,14 @@
 /** Shape of the demo catalogue; `sql.ts` turns it into INSERT statements. */
 import type { AvailabilityWindow, WeeklyOpeningHours } from "../../workers/api/src/menu/domain/availability";
 import type { Allergen, DietaryTag } from "../../workers/api/src/menu/domain/dietary";
+import type { Language, Translations } from "../../workers/api/src/menu/domain/language";
 
 export interface SeedOption {
 	id: string;
 	name: string;
 	priceDeltaMinor: number;
 	allergens?: Allergen[];
+	translations?: Translations<"name">;
 }
 
 export interface SeedModifierGroup {
@@ -15,6 +17,7 @@ export interface SeedModifierGroup {
 	minSelections: number;
 	maxSelections: number;
 	options: SeedOption[];
+	translations?: Translations<"name">;
 }
 
 export interface SeedItem {
@@ -22,6 +25,7 @@ export interface SeedItem {
 	name: string;
 	description: string;
 	priceMinor: number;
+	/** Always null in the seed: photos are drawn and uploaded through the API by demo-photos.ts. */
 	imageKey: string | null;
 	allergens: Allergen[];
 	dietaryTags: DietaryTag[];
@@ -29,6 +33,8 @@ export interface SeedItem {
 	availability?: AvailabilityWindow[];
 	soldOut?: boolean;
 	modifierGroups: SeedModifierGroup[];
+	/** The name and description in the location's other languages; the base text is in its default language. */
+	translations?: Translations<"name" | "description">;
 }
 
 export interface SeedCategory {
@@ -37,6 +43,7 @@ export interface SeedCategory {
 	description: string;
 	availability: AvailabilityWindow[];
 	items: SeedItem[];
+	translations?: Translations<"name" | "description">;
 }
 
 export interface SeedLocation {
@@ -61,5 +68,9 @@ export interface SeedLocation {
 	deliveryEnabled: boolean;
 	deliveryRadiusMeters: number;
 	deliveryFeeMinor: number;
+	/** The language its menu is written in; missing translations fall back to it. */
+	defaultLanguage: Language;
+	/** The languages its menu is offered in, the default among them. */
+	languages: Language[];
 	categories: SeedCategory[];
 }
