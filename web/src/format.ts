@@ -63,11 +63,17 @@ export function formatDateTime(instant: string | Date): string {
 	return currentIntl().formatDate(new Date(instant), { dateStyle: "medium", timeStyle: "short" });
 }
 
+/**
+ * A few values in a row: "07:00–11:00, 17:00–22:00" in English, 「卵、乳」 in
+ * Japanese (whose unit lists separate with spaces, which reads as one word).
+ */
+function listOf(values: readonly string[]): string {
+	const { intl, language } = i18n();
+	return intl.formatList(values, language === "en" ? { type: "unit", style: "short" } : { type: "conjunction" });
+}
+
 export function formatWindows(windows: AvailabilityWindow[]): string {
-	return currentIntl().formatList(
-		windows.map((window) => `${window.from}–${window.until}`),
-		{ type: "unit", style: "short" },
-	);
+	return listOf(windows.map((window) => `${window.from}–${window.until}`));
 }
 
 function messageOrNull(id: string): MessageId | null {
@@ -84,12 +90,8 @@ export function tagLabel(tag: string): string {
 
 /** Allergens as a phrase after "Contains": lower case in English, as they are nouns in a sentence. */
 export function allergenList(allergens: readonly string[]): string {
-	const { intl, language } = i18n();
 	const labels = allergens.map(tagLabel);
-	return intl.formatList(language === "en" ? labels.map((label) => label.toLowerCase()) : labels, {
-		type: "unit",
-		style: "short",
-	});
+	return listOf(i18n().language === "en" ? labels.map((label) => label.toLowerCase()) : labels);
 }
 
 /** The short reference staff and customers say out loud. */
