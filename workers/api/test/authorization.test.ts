@@ -15,6 +15,7 @@ import { ERROR_CODES } from "@goodfood/platform/errors";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { API_PREFIX, app } from "../src/app";
 import { graphSchema } from "../src/graph/schema";
+import { PNG_320x240 } from "../src/menu/images/domain/fixtures";
 import {
 	bearer,
 	CONTACT,
@@ -412,6 +413,22 @@ const cases: Case[] = [
 		request: async (as) =>
 			send("PUT", `/api/v1/locations/london-soho/items/${await newItem()}/sold-out`, { soldOut: true }, as),
 		expect: staffOnly(200, 200),
+	},
+	{
+		route: "PUT /staff/locations/{slug}/items/{itemId}/image",
+		request: async (as) =>
+			call(`/api/v1/staff/locations/london-soho/items/${await newItem()}/image`, {
+				method: "PUT",
+				headers: as,
+				body: PNG_320x240,
+			}),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
+		route: "DELETE /staff/locations/{slug}/items/{itemId}/image",
+		request: async (as) =>
+			call(`/api/v1/staff/locations/london-soho/items/${await newItem()}/image`, { method: "DELETE", headers: as }),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "GET /locations/{slug}/stock",
