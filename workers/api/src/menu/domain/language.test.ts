@@ -1,6 +1,6 @@
 /** Choosing a menu's language: Accept-Language parsing, the order of wishes, and fallback field by field. */
 import { describe, expect, it } from "vitest";
-import { isLanguage, negotiateLanguage, parseAcceptLanguage, translated } from "./language";
+import { isLanguage, negotiateLanguage, parseAcceptLanguage, type Translations, translated } from "./language";
 
 describe("parseAcceptLanguage", () => {
 	it("ranks by q-value, ties in the header's order, and reads regional tags as their language", () => {
@@ -55,7 +55,10 @@ describe("translated", () => {
 	const base = { name: "Egg sandwich", description: "Soft egg salad" };
 
 	it("reads the translation, and the default language's text where a field has none or it is empty", () => {
-		const translations = { ja: { name: "たまごサンド", description: "" }, es: { description: "Ensalada de huevo" } };
+		const translations: Translations<"name" | "description"> = {
+			ja: { name: "たまごサンド", description: "" },
+			es: { description: "Ensalada de huevo" },
+		};
 		expect(translated(base, translations, "name", "ja")).toBe("たまごサンド");
 		expect(translated(base, translations, "description", "ja")).toBe("Soft egg salad");
 		expect(translated(base, translations, "name", "es")).toBe("Egg sandwich");
