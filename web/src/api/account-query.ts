@@ -22,6 +22,7 @@ export const ACCOUNT_QUERY = /* GraphQL */ `
 			avoidAllergens
 			favouriteLocation
 			notificationPreferences { orderUpdates marketing }
+			language
 			createdAt
 			orders {
 				id
