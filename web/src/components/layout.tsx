@@ -54,8 +54,7 @@ function SiteNav() {
 export function chooseAndSaveLanguage(language: UiLanguage): void {
 	chooseLanguage(language);
 	if (!session.get().tokens) return;
-	// `language` is the account's preferred language (PATCH /customers/me); older APIs refuse the field.
-	updateProfile({ language } as Parameters<typeof updateProfile>[0])
+	updateProfile({ language })
 		.then(replaceProfile)
 		.catch(() => undefined);
 }

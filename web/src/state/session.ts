@@ -67,8 +67,7 @@ async function start(tokens: Tokens): Promise<Profile> {
 	const profile = await api.getProfile();
 	session.set({ tokens, profile });
 	// The account's saved language becomes the app's (menus, screens) on this device too.
-	const saved = (profile as { language?: unknown }).language;
-	if (isUiLanguage(saved)) chooseLanguage(saved);
+	if (isUiLanguage(profile.language)) chooseLanguage(profile.language);
 	return profile;
 }
 
@@ -79,10 +78,10 @@ export async function signIn(email: string, password: string): Promise<Profile> 
 export async function signUp(input: { email: string; password: string; name: string; phone?: string }) {
 	const { account, ...tokens } = await api.register(input);
 	session.set({ tokens, profile: account });
-	// A new account keeps the language it was created in; an API without the field refuses, and that is fine.
+	// A new account keeps the language it was created in; should saving fail, the browser keeps the choice.
 	const { language } = languageState.get();
 	api
-		.updateProfile({ language } as Parameters<typeof api.updateProfile>[0])
+		.updateProfile({ language })
 		.then((profile) => session.set((current) => ({ ...current, profile })))
 		.catch(() => undefined);
 	return account;
