@@ -4,7 +4,6 @@
  * live tracking fan-out over WebSockets. Every scenario is bounded in time
  * and count and closes what it opens.
  */
-import { SignJWT } from "jose";
 import { type CpuUse, measureCpu, workerdProcesses } from "./cpu";
 import { FLOOR_DB } from "./floors";
 import {
@@ -16,7 +15,7 @@ import {
 	OTHER_CPU_THRESHOLD,
 	type Settings,
 } from "./measure";
-import { type Bench, benchSecret, preparedQuery, preparedQueryEverywhere, type Runtime } from "./platform";
+import { type Bench, preparedQuery, preparedQueryEverywhere, type Runtime, staffToken } from "./platform";
 import { caveat, cpuText, ms, percentiles, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
 /**
@@ -660,19 +659,6 @@ export interface LiveReport {
 	verdict: { p99: "PASS" | "MISS"; missing: "PASS" | "MISS" };
 	problems: string[];
 	warnings: string[];
-}
-
-function staffToken(): Promise<string> {
-	const now = Math.floor(Date.now() / 1000);
-	// Access tokens name their session (sid) since sessions can be revoked; this one's is never revoked.
-	return new SignJWT({ role: "admin", locations: [], sid: crypto.randomUUID() })
-		.setProtectedHeader({ alg: "HS256", typ: "JWT" })
-		.setSubject("acc-demo-admin")
-		.setIssuer("goodfood")
-		.setAudience("goodfood-api")
-		.setIssuedAt(now)
-		.setExpirationTime(now + 15 * 60)
-		.sign(new TextEncoder().encode(benchSecret("JWT_SECRET")));
 }
 
 export async function runLiveScenario(bench: Bench, _settings: Settings): Promise<LiveReport> {

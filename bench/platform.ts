@@ -4,9 +4,10 @@
  * worker behind it, and separately a bare hello Worker on the same runtime as
  * the yardstick.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { SignJWT } from "jose";
 import {
 	convertV4MiniflareOptions,
 	Log,
@@ -299,15 +300,31 @@ export async function regionalDatabaseBindings(source = ROOT): Promise<string[]>
 		.filter((binding) => binding.startsWith("ORDERS_"));
 }
 
+/** An admin's access token signed with the bench's JWT secret, for staff calls (no account row needed). */
+export function staffToken(): Promise<string> {
+	const now = Math.floor(Date.now() / 1000);
+	// Access tokens name their session (sid) since sessions can be revoked; this one's is never revoked.
+	return new SignJWT({ role: "admin", locations: [], sid: crypto.randomUUID() })
+		.setProtectedHeader({ alg: "HS256", typ: "JWT" })
+		.setSubject("acc-demo-admin")
+		.setIssuer("goodfood")
+		.setAudience("goodfood-api")
+		.setIssuedAt(now)
+		.setExpirationTime(now + 15 * 60)
+		.sign(new TextEncoder().encode(benchSecret("JWT_SECRET")));
+}
+
 /**
  * Migrates every D1 database of the api worker through Miniflare (the global
  * one and each region's) and seeds the global one, so the edge's origin has
- * the demo catalogue; all from `source`'s checkout.
+ * the demo catalogue; all from `source`'s checkout. Where that checkout draws
+ * demo photos (scripts/seed/demo-photos.ts), every item's is uploaded through
+ * the API as `npm run dev` does, so menus name photos as the demo's do.
  */
 export async function prepareDatabase(
 	runtime: Runtime,
 	source = ROOT,
-): Promise<{ migrations: number; seedStatements: number; databases: string[] }> {
+): Promise<{ migrations: number; seedStatements: number; photos: number; databases: string[] }> {
 	let applied = 0;
 	const databases = await apiDatabases(source);
 	for (const { binding, migrationsDir } of databases) {
@@ -332,11 +349,24 @@ export async function prepareDatabase(
 					}
 				).demoSeedStatements();
 	await db.batch(seed.map((statement) => db.prepare(statement)));
+	const photos = await uploadPhotos(runtime, source);
 	return {
 		migrations: applied,
 		seedStatements: seed.length,
+		photos,
 		databases: databases.map((database) => `${database.binding} (${path.relative(source, database.migrationsDir)})`),
 	};
+}
+
+/** Uploads the demo photos of `source`'s checkout, if it draws them; answers how many. */
+async function uploadPhotos(runtime: Runtime, source: string): Promise<number> {
+	const module = path.join(source, "scripts/seed/demo-photos.ts");
+	if (!existsSync(module)) return 0;
+	const { renderDemoPhotos, uploadDemoPhotos } = (await import(
+		pathToFileURL(module).href
+	)) as typeof import("../scripts/seed/demo-photos");
+	const { count } = await uploadDemoPhotos(runtime.url.origin, await renderDemoPhotos(), await staffToken());
+	return count;
 }
 
 /**

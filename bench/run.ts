@@ -39,6 +39,7 @@ import {
 	runOrdersScenario,
 } from "./flows";
 import { type GeneratorReport, printGeneratorReport, runGeneratorScenario } from "./generator";
+import { type ImagesReport, printImagesReport, runImagesScenario } from "./images";
 import { type Settings, settingsFromEnv } from "./measure";
 import { type MenuReport, printMenuReport, runMenuScenario } from "./menu";
 import { type MixedReport, printMixedReport, runMixedScenario } from "./mixed";
@@ -53,7 +54,8 @@ interface ScenarioReport {
 
 /**
  * A scenario loads the running bench and returns a report, printed and saved
- * as JSON: menu, carts (add to cart), orders (placed and projected), live (WebSocket fan-out).
+ * as JSON: menu, images (a photo from the edge's cache), carts (add to cart), orders (placed and
+ * projected), live (WebSocket fan-out).
  */
 interface Scenario<R extends ScenarioReport> {
 	run(bench: Bench, settings: Settings): Promise<R>;
@@ -69,6 +71,8 @@ interface Scenario<R extends ScenarioReport> {
 const scenarios: Record<string, Scenario<ScenarioReport>> = {
 	generator: { run: runGeneratorScenario, print: (report) => printGeneratorReport(report as GeneratorReport) },
 	menu: { run: runMenuScenario, print: (report) => printMenuReport(report as MenuReport) },
+	// An item photo from the edge's Cache API, resized to 320 wide.
+	images: { run: runImagesScenario, print: (report) => printImagesReport(report as ImagesReport) },
 	carts: { run: runCartsScenario, print: (report) => printCartsReport(report as CartsReport) },
 	// Live before orders: the orders scenario leaves thousands of e-mails and checks to drain.
 	live: { run: runLiveScenario, print: (report) => printLiveReport(report as LiveReport) },
@@ -185,7 +189,7 @@ async function main(): Promise<number> {
 			`  edge at ${where(platform)}, hello at ${where(hello)}, cart floor at ${where(cartFloor)}, order floor at ${where(orderFloor)}`,
 		);
 		console.log(
-			`  D1: ${prepared.migrations} migration files applied to ${prepared.databases.join(", ")}; ${prepared.seedStatements} seed statements`,
+			`  D1: ${prepared.migrations} migration files applied to ${prepared.databases.join(", ")}; ${prepared.seedStatements} seed statements; ${prepared.photos} demo photos uploaded`,
 		);
 
 		let problems = 0;
