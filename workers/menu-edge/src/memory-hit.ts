@@ -102,12 +102,17 @@ export function answerFromMemory(
 	const document = layers.memoryHit(wanted.slug, versionSeenByClient(ifNoneMatch ?? undefined, wanted.slug));
 	if (!document) return undefined;
 	const startedMs = Date.now();
-	const language = menuLanguage(
-		document.location,
-		url.searchParams.get("lang"),
-		request.headers.get("authorization"),
-		request.headers.get("accept-language"),
-	);
+	const location = document.location;
+	// A location in one language has nothing to negotiate: no header is read for it.
+	const language =
+		location.languages.length > 1
+			? menuLanguage(
+					location,
+					url.searchParams.get("lang"),
+					request.headers.get("authorization"),
+					request.headers.get("accept-language"),
+				)
+			: location.defaultLanguage;
 	const menu = renderMenu(document, new Date(startedMs), language);
 	const gzipped = acceptsGzip(request.headers.get("accept-encoding"));
 	if (gzipped && !menu.gzippedReady) return undefined;
