@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { WEEKDAYS, type Weekday } from "../../../workers/api/src/menu/domain/availability";
-import { ApiFailure, type FieldIssue, messageOf } from "../api/http";
+import type { FieldIssue } from "../api/http";
 import {
 	IMAGE_MAX_BYTES,
 	IMAGE_TYPES,
@@ -19,6 +19,7 @@ import {
 } from "../api/menu-admin";
 import type { Allergen } from "../api/types";
 import { type MessageId, type Translator, useI18n } from "../i18n";
+import { kitchenErrorText } from "../i18n/kitchen-errors";
 import { CheckboxGroup, TextField } from "./field";
 
 let nextKey = 0;
@@ -633,7 +634,7 @@ export function PhotoField({
 			onChanged({ id: stored.id, width: stored.width, height: stored.height });
 			setStatus(t("kitchen.menu.photo.uploaded", { name: itemName }));
 		} catch (failure) {
-			setError(failure instanceof ApiFailure ? failure.message : messageOf(failure));
+			setError(kitchenErrorText(failure));
 		} finally {
 			setBusy(false);
 			if (input.current) input.current.value = "";
@@ -649,7 +650,7 @@ export function PhotoField({
 			onChanged(null);
 			setStatus(t("kitchen.menu.photo.removed", { name: itemName }));
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(kitchenErrorText(failure));
 		} finally {
 			setBusy(false);
 		}

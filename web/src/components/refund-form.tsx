@@ -5,10 +5,11 @@
  */
 import { useRef, useState } from "preact/hooks";
 import { refundOrder } from "../api/endpoints";
-import { ApiFailure, messageOf } from "../api/http";
+import { ApiFailure } from "../api/http";
 import type { Money, RefundInput, RefundOutcome } from "../api/types";
 import { formatMoney, shortOrderId, toMinor } from "../format";
 import { useI18n } from "../i18n";
+import { kitchenErrorText, kitchenFieldErrors } from "../i18n/kitchen-errors";
 import { newIdempotencyKey } from "../state/tracking";
 import { TextField } from "./field";
 import { ErrorMessage } from "./page";
@@ -58,12 +59,12 @@ export function RefundForm({
 		try {
 			onRefunded(await refundOrder(orderId, input, attempt.current.key));
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(kitchenErrorText(failure));
 			if (failure instanceof ApiFailure) {
 				if (failure.status >= 400 && failure.status < 500) attempt.current = null;
-				const fields = failure.fields;
+				const { fields } = kitchenFieldErrors(failure);
 				// More than is left is a matter of the amount typed.
-				if (failure.code === "refund_exceeds_remaining") fields.amount ??= failure.message;
+				if (failure.code === "refund_exceeds_remaining") fields.amount ??= kitchenErrorText(failure);
 				setErrors(fields);
 			}
 		} finally {

@@ -10,13 +10,14 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { changeStatus, HANDED_OVER_STATUSES, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
-import { currentAccessToken, messageOf } from "../api/http";
+import { currentAccessToken } from "../api/http";
 import type { Location, OrderStatus, Profile, StaffOrder, StaffOrderPayment, StatusChange } from "../api/types";
 import { PAYMENT_STATUS_LABELS } from "../api/vocabulary";
 import { ErrorMessage } from "../components/page";
 import { RefundForm } from "../components/refund-form";
 import { formatClock, formatDayTime, formatMoney, shortOrderId } from "../format";
 import { i18n, type MessageId, useI18n } from "../i18n";
+import { kitchenErrorText } from "../i18n/kitchen-errors";
 import { announce } from "../state/announcer";
 import { canRefund } from "../state/session";
 import { KitchenShell } from "./kitchen-shell";
@@ -142,7 +143,7 @@ function useBoard(slug: string) {
 			setUpdatedAt(new Date());
 			setError(null);
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(kitchenErrorText(failure));
 		}
 	};
 
@@ -388,7 +389,7 @@ function OrderCard({
 			setAsking(null);
 			setHandingOver(false);
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(kitchenErrorText(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -592,7 +593,7 @@ function HandedOver({ location }: { location: Location }) {
 				setOrders(listed);
 				setError(null);
 			})
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(kitchenErrorText(failure)));
 	return (
 		<details
 			class="handed-over"

@@ -15,7 +15,7 @@ import {
 	updateCategory,
 	updateItem,
 } from "../api/endpoints";
-import { ApiFailure, type FieldIssue, messageOf } from "../api/http";
+import type { FieldIssue } from "../api/http";
 import { fetchMenuIn, fetchMenuTranslations, imageUrl, type MenuTranslations } from "../api/menu-admin";
 import type {
 	Allergen,
@@ -51,6 +51,7 @@ import {
 import { ErrorMessage } from "../components/page";
 import { formatMoney, formatWindows, tagLabel, toMajor, toMinor } from "../format";
 import { type Translator, useI18n } from "../i18n";
+import { kitchenErrorText, kitchenFieldErrors } from "../i18n/kitchen-errors";
 import { announce } from "../state/announcer";
 import { canEditMenu } from "../state/session";
 import "../kitchen-editor.css";
@@ -66,13 +67,7 @@ interface FormError {
 const NO_ERROR: FormError = { message: null, details: [], fields: {} };
 
 function refusalOf(failure: unknown): FormError {
-	if (failure instanceof ApiFailure) {
-		const details = Array.isArray(failure.details)
-			? (failure.details as FieldIssue[]).filter((issue) => issue && typeof issue.field === "string")
-			: [];
-		return { message: failure.message, details, fields: failure.fields };
-	}
-	return { message: messageOf(failure), details: [], fields: {} };
+	return { message: kitchenErrorText(failure), ...kitchenFieldErrors(failure) };
 }
 
 /** Checked before sending: what the browser can tell is not a number. */
@@ -186,7 +181,7 @@ function SoldOutSwitch({ item, slug, onChanged }: { item: MenuItem; slug: string
 			);
 			onChanged();
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(kitchenErrorText(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -586,7 +581,7 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 				setMenu(fresh);
 				if (editable) setTranslations(await fetchMenuTranslations(location.slug, fresh));
 			})
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(kitchenErrorText(failure)));
 
 	useEffect(() => {
 		reload();

@@ -5,10 +5,11 @@
  * but the list.
  */
 import { useEffect, useState } from "preact/hooks";
-import { messageOf, request } from "../api/http";
+import { request } from "../api/http";
 import type { Location } from "../api/types";
 import { ErrorMessage } from "../components/page";
 import { type MessageId, type Translator, useI18n } from "../i18n";
+import { kitchenErrorText } from "../i18n/kitchen-errors";
 import { KitchenLoading, KitchenShell } from "./kitchen-shell";
 
 interface PrepItem {
@@ -73,7 +74,7 @@ function PrepListBoard({ location }: { location: Location }) {
 					setRange({ min: today, max: addDays(today, 14) });
 				}
 			})
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(kitchenErrorText(failure)));
 	}, [location.slug, date]);
 
 	useEffect(() => {

@@ -1,17 +1,17 @@
 /** A location's latest refunds, newest first, for its managers; refunds are given from the board's handed-over orders. */
 import { useEffect, useState } from "preact/hooks";
 import { locationRefunds } from "../api/endpoints";
-import { messageOf } from "../api/http";
 import type { Location, LocationRefund } from "../api/types";
 import { ErrorMessage } from "../components/page";
 import { formatDayTime, formatMoney, shortOrderId } from "../format";
 import { useI18n } from "../i18n";
+import { kitchenErrorText } from "../i18n/kitchen-errors";
 import { Link } from "../router";
 import { canRefund } from "../state/session";
 import { KitchenLoading, KitchenShell } from "./kitchen-shell";
 
 function Refunds({ location }: { location: Location }) {
-	const { t } = useI18n();
+	const { t, rich } = useI18n();
 	const [refunds, setRefunds] = useState<LocationRefund[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const load = () =>
@@ -20,7 +20,7 @@ function Refunds({ location }: { location: Location }) {
 				setRefunds(listed);
 				setError(null);
 			})
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(kitchenErrorText(failure)));
 	useEffect(() => {
 		void load();
 	}, [location.slug]);
@@ -41,9 +41,9 @@ function Refunds({ location }: { location: Location }) {
 								count: refunds.length,
 								total: formatMoney({ amount: total, currency: refunds[0].amount.currency }),
 							})}{" "}
-					{t("kitchen.refunds.howBefore")}
-					<Link href={`/kitchen?location=${location.slug}`}>{t("kitchen.refunds.howLink")}</Link>
-					{t("kitchen.refunds.howAfter")}
+					{rich("kitchen.refunds.how", {
+						board: (chunks) => <Link href={`/kitchen?location=${location.slug}`}>{chunks}</Link>,
+					})}
 				</p>
 			</div>
 			<ErrorMessage message={error} />

@@ -2,10 +2,10 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { listLocations } from "../api/endpoints";
-import { messageOf } from "../api/http";
 import type { Location, Profile } from "../api/types";
 import { ErrorMessage, PageHeading } from "../components/page";
 import { useI18n } from "../i18n";
+import { kitchenErrorText } from "../i18n/kitchen-errors";
 import { Link, navigate, useRoute } from "../router";
 import { canRefund, isStaff, useSession } from "../state/session";
 
@@ -59,7 +59,7 @@ export function KitchenShell({
 	current: KitchenTab;
 	children: (context: KitchenContext) => ComponentChildren;
 }) {
-	const { t } = useI18n();
+	const { t, rich } = useI18n();
 	const { profile } = useSession();
 	const { pathname, query } = useRoute();
 	const [locations, setLocations] = useState<Location[] | null>(null);
@@ -68,7 +68,7 @@ export function KitchenShell({
 	useEffect(() => {
 		listLocations()
 			.then(({ locations }) => setLocations(locations))
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(kitchenErrorText(failure)));
 	}, []);
 
 	if (!profile || !isStaff(profile.role)) {
@@ -76,8 +76,9 @@ export function KitchenShell({
 			<section class="narrow">
 				<PageHeading title={title}>{title}</PageHeading>
 				<p>
-					{t("kitchen.staffOnly.before")}{" "}
-					<Link href={`/sign-in?next=${pathname}`}>{t("kitchen.staffOnly.signIn")}</Link> {t("kitchen.staffOnly.after")}
+					{rich("kitchen.staffOnly", {
+						signIn: (chunks) => <Link href={`/sign-in?next=${pathname}`}>{chunks}</Link>,
+					})}
 				</p>
 			</section>
 		);

@@ -6,10 +6,11 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { fetchMenuFromOrigin } from "../api/endpoints";
-import { messageOf, request } from "../api/http";
+import { request } from "../api/http";
 import type { Location, Menu } from "../api/types";
 import { ErrorMessage } from "../components/page";
 import { useI18n } from "../i18n";
+import { kitchenErrorText } from "../i18n/kitchen-errors";
 import { announce } from "../state/announcer";
 import { canEditMenu } from "../state/session";
 import { KitchenLoading, KitchenShell } from "./kitchen-shell";
@@ -69,7 +70,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 		setStock(null);
 		request<StockList>(stockPath(location.slug))
 			.then(show)
-			.catch((failure) => setError(messageOf(failure)));
+			.catch((failure) => setError(kitchenErrorText(failure)));
 		if (manager) fetchMenuFromOrigin(location.slug).then(setMenu, () => setMenu(null));
 	}, [location.slug, manager]);
 
@@ -81,7 +82,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 			if (list) show(list);
 			announce(done);
 		} catch (failure) {
-			setError(messageOf(failure));
+			setError(kitchenErrorText(failure));
 		} finally {
 			setBusy(false);
 		}
