@@ -231,6 +231,10 @@ describe("translations through the staff write routes", () => {
 		const en = await menu(`${MENU}?lang=en`);
 		expect(en.item).toMatchObject({ name: "Egg sandwich", description: "Soft egg salad" });
 		expect(en.item.modifierGroups[0].options.map((option) => option.name)).toEqual(["White", "Brown"]);
+
+		// A PATCH's translations replace the item's whole map: none left, it reads in the default language.
+		await written(await send("PATCH", `/api/v1/locations/${SLUG}/items/${itemId}`, { translations: {} }, STAFF));
+		expect((await menu(`${MENU}?lang=ja`)).item).toMatchObject({ name: "Egg sandwich", description: "Soft egg salad" });
 	});
 
 	it("refuses a translation into a language that is not supported, naming the field", async () => {
