@@ -13,13 +13,17 @@ import { ErrorSchema } from "@goodfood/platform/openapi";
 import { describe, expect, it } from "vitest";
 import { API_PREFIX } from "../src/app";
 import worker from "../src/index";
+import { MAX_PHOTO_BYTES } from "../src/menu/images/domain/photo";
 import { PAYMENT_WEBHOOKS_PATH } from "../src/payments/routes";
 import { json, registerCustomer, STAFF } from "./helpers";
 
 interface Operation {
-	requestBody?: unknown;
+	requestBody?: { content?: Record<string, unknown> };
 	responses: Record<string, unknown>;
 }
+
+/** A photo upload takes its bytes up to MAX_PHOTO_BYTES; every other body is held to 64 KiB. */
+const takesPhoto = (operation: Operation) => Object.keys(operation.requestBody?.content ?? {}).includes("image/jpeg");
 
 interface Probe {
 	/** What the probe sends, for the failure message. */
@@ -119,10 +123,11 @@ function probesFor(
 		{ name: "with a bookmark this API never gave out", headers: { "x-d1-bookmark": "b".repeat(600) }, expected: 400 },
 	);
 	if (BODY_METHODS.has(method)) {
+		const limit = takesPhoto(operation) ? MAX_PHOTO_BYTES : 64 * 1024;
 		probes.push({
-			name: "with a 100 KiB body",
+			name: `with a body over its ${limit / 1024} KiB limit`,
 			headers: { ...STAFF, ...JSON_TYPE },
-			body: JSON.stringify({ padding: "x".repeat(100 * 1024) }),
+			body: JSON.stringify({ padding: "x".repeat(limit + 36 * 1024) }),
 			expected: 413,
 		});
 	}
