@@ -36,6 +36,8 @@ export function fetchMenuIn(slug: string, language: MenuLanguage): Promise<Menu>
 	return request(`${V1}/locations/${enc(slug)}/menu?lang=${enc(language)}`);
 }
 
+const editablePath = (slug: string) => `${V1}/locations/${enc(slug)}/menu/editable`;
+
 interface Translated {
 	id: string;
 	translations?: Translations;
@@ -105,7 +107,7 @@ function differences(base: Menu, other: Menu, language: MenuLanguage, into: Map<
  */
 export async function fetchMenuTranslations(slug: string, base: Menu): Promise<MenuTranslations> {
 	try {
-		const editable = await request<EditableMenu>(`${V1}/locations/${enc(slug)}/menu/editable`);
+		const editable = await request<EditableMenu>(editablePath(slug));
 		return { byId: collect(editable), exact: true, unread: [] };
 	} catch {
 		// Not offered (yet): work it out from the presented menus below.
@@ -138,17 +140,29 @@ export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 
 const imagePath = (slug: string, itemId: string) => `${V1}/staff/locations/${enc(slug)}/items/${enc(itemId)}/image`;
 
-/** Sends raw bytes (not JSON), so it cannot go through `request`; a refusal becomes the same ApiFailure. */
-async function sendRaw<T>(path: string, method: string, body?: Blob): Promise<T> {
+async function sendOnce(path: string, method: string, body?: Blob): Promise<Response> {
 	const headers: Record<string, string> = { accept: "application/json" };
 	if (body) headers["content-type"] = body.type || "application/octet-stream";
 	const token = currentAccessToken();
 	if (token) headers.authorization = `Bearer ${token}`;
-	let response: Response;
 	try {
-		response = await fetch(path, { method, headers, body });
+		return await fetch(path, { method, headers, body });
 	} catch {
 		throw new ApiFailure(0, "network", "GoodFood cannot be reached. Check your connection and try again.");
+	}
+}
+
+/**
+ * Sends raw bytes (not JSON), so it cannot go through `request`; a refusal
+ * becomes the same ApiFailure. An expired token is renewed once, as `request`
+ * does, through a staff read that `request` makes (`renewVia`), then the write is sent again.
+ */
+async function sendRaw<T>(path: string, method: string, renewVia: string, body?: Blob): Promise<T> {
+	let response = await sendOnce(path, method, body);
+	if (response.status === 401 && currentAccessToken()) {
+		const before = currentAccessToken();
+		await request(renewVia).catch(() => undefined);
+		if (currentAccessToken() !== before) response = await sendOnce(path, method, body);
 	}
 	if (response.ok) return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
 	try {
@@ -168,12 +182,12 @@ export function uploadItemImage(
 	itemId: string,
 	file: Blob,
 ): Promise<{ image: UploadedImage; menuVersion: number }> {
-	return sendRaw(imagePath(slug, itemId), "PUT", file);
+	return sendRaw(imagePath(slug, itemId), "PUT", editablePath(slug), file);
 }
 
 /** Takes the item's photo off the menu. */
 export function removeItemImage(slug: string, itemId: string): Promise<unknown> {
-	return sendRaw(imagePath(slug, itemId), "DELETE");
+	return sendRaw(imagePath(slug, itemId), "DELETE", editablePath(slug));
 }
 
 /** Where the edge serves a photo, at a width it offers (160, 320, 640). */
