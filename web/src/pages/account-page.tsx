@@ -8,7 +8,7 @@ import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain
 import type { AccountOrder } from "../api/account-query";
 import { fetchMenu, myAccount, updateProfile } from "../api/endpoints";
 
-import type { Allergen, DietaryTag, Profile } from "../api/types";
+import type { Allergen, DietaryTag, Menu, Profile } from "../api/types";
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
@@ -143,10 +143,34 @@ function SavedAddresses({ profile }: { profile: Profile }) {
 	);
 }
 
-/** Puts an earlier order's items back in a cart, matching its options by name on today's menu. */
+/** Option ids by name, in every language the menu is offered in, for lines ordered in another language. */
+async function optionIdsByName(menu: Menu, slug: string, wanted: readonly string[]): Promise<Map<string, string>> {
+	const ids = new Map<string, string>();
+	const collect = (read: Menu) => {
+		for (const category of read.categories) {
+			for (const item of category.items) {
+				for (const group of item.modifierGroups) for (const option of group.options) ids.set(option.name, option.id);
+			}
+		}
+	};
+	collect(menu);
+	if (wanted.every((name) => ids.has(name))) return ids;
+	const others = menu.location.languages.filter((language) => language !== menu.language);
+	for (const read of await Promise.allSettled(others.map((language) => fetchMenu(slug, language)))) {
+		if (read.status === "fulfilled") collect(read.value);
+	}
+	return ids;
+}
+
+/**
+ * Puts an earlier order's items back in a cart, matching its options by name
+ * on today's menu (in any of its languages: the order may have been placed in another).
+ */
 async function reorder(order: AccountOrder): Promise<string[]> {
 	const menu = await fetchMenu(order.locationSlug);
 	await loadCart(order.locationSlug);
+	const names = order.lines.flatMap((line) => line.options.map((option) => option.name));
+	const optionIds = await optionIdsByName(menu, order.locationSlug, names);
 	const items = new Map(menu.categories.flatMap((category) => category.items).map((item) => [item.id, item]));
 	const skipped: string[] = [];
 	for (const line of order.lines) {
@@ -155,10 +179,10 @@ async function reorder(order: AccountOrder): Promise<string[]> {
 			skipped.push(i18n().t("account.reorder.unavailable", { name: line.name }));
 			continue;
 		}
-		const choices = item.modifierGroups.flatMap((group) => group.options);
+		const choices = new Set(item.modifierGroups.flatMap((group) => group.options.map((option) => option.id)));
 		const options = line.options
-			.map((option) => choices.find((choice) => choice.name === option.name)?.id)
-			.filter((id): id is string => id !== undefined);
+			.map((option) => optionIds.get(option.name))
+			.filter((id): id is string => id !== undefined && choices.has(id));
 		try {
 			await addToCart(order.locationSlug, { itemId: item.id, quantity: line.quantity, options, note: line.note });
 		} catch (failure) {

@@ -185,7 +185,7 @@ function FilterPanel({ filters, onChange }: { filters: Filters; onChange: (filte
 
 export function MenuPage({ slug }: { slug: string }) {
 	const { profile } = useSession();
-	const { t, language } = useI18n();
+	const { t, intl, language } = useI18n();
 	const [menu, setMenu] = useState<Menu | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	const [filters, setFilters] = useState<Filters>({
@@ -265,6 +265,13 @@ export function MenuPage({ slug }: { slug: string }) {
 						<Link href="/">{t("menu.changeLocation")}</Link>
 					</p>
 					{!menu.openNow && <p class="notice">{t("menu.closedNow")}</p>}
+					{menu.language !== language && (
+						<p class="muted small" lang={language}>
+							{t("menu.otherLanguage", {
+								menuLanguage: intl.formatDisplayName(menu.language, { type: "language" }) ?? menu.language,
+							})}
+						</p>
+					)}
 				</div>
 				<search class="menu-tools">
 					<div class="field">
