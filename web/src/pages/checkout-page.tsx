@@ -112,6 +112,15 @@ export function readyInText(predictedReadyAt: string | null | undefined, now = D
 	return i18n().t("checkout.readyIn", { minutes });
 }
 
+/** "London" in English ("Time (London time)"); the zone's own name elsewhere: 「日本標準時」. */
+function zoneName(timeZone: string): string {
+	const { language, intl } = i18n();
+	const city = timeZone.split("/").pop()?.replace("_", " ") ?? timeZone;
+	if (language === "en") return city;
+	const parts = intl.formatDateToParts(new Date(), { timeZone, timeZoneName: "long" });
+	return parts.find((part) => part.type === "timeZoneName")?.value ?? city;
+}
+
 function locate(): Promise<{ latitude: number; longitude: number }> {
 	return new Promise((resolve, reject) =>
 		navigator.geolocation.getCurrentPosition(
@@ -600,9 +609,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 								</select>
 							</div>
 							<div class="field">
-								<label for="slot-time">
-									{t("checkout.time", { zone: menu.location.timeZone.split("/").pop()?.replace("_", " ") ?? "" })}
-								</label>
+								<label for="slot-time">{t("checkout.time", { zone: zoneName(menu.location.timeZone) })}</label>
 								<select id="slot-time" value={chosenSlot} onChange={(event) => setSlot(event.currentTarget.value)}>
 									{choices.map((entry) => (
 										<option key={entry.value} value={entry.value} disabled={entry.refused !== null}>
