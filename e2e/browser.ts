@@ -127,8 +127,16 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
 	throw new Error(`expected text matching ${pattern}, last saw ${JSON.stringify(last)}`);
 }
 
+/** Every <img> in view has loaded; a string, as this file is typed for Node, not the browser. */
+const PHOTOS_IN_VIEW_LOADED = `[...document.querySelectorAll("img")]
+	.filter((img) => { const box = img.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; })
+	.every((img) => img.complete && img.naturalWidth > 0)`;
+
 export async function screenshot(page: Page, name: string): Promise<void> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
+	// Photos load lazily: give those in view a moment, so the picture does not catch an empty box. Whether
+	// they load at all is for the scenarios to assert; a screenshot is taken either way.
+	await page.waitForFunction(PHOTOS_IN_VIEW_LOADED, undefined, { timeout: 5_000 }).catch(() => undefined);
 	// A pointer left over a button would show it hovered.
 	await page.mouse.move(0, 0);
 	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: "disabled", caret: "hide" });

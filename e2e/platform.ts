@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { DATABASE, ensureDevVars, regionalDatabases } from "../scripts/local";
+import { signIn } from "../scripts/seed/api-client";
 import { PHOTO_UPLOADER, renderDemoPhotos, uploadDemoPhotos } from "../scripts/seed/demo-photos";
 import { demoSeedStatements } from "../scripts/seed/sql";
 import { demoAccountStatements } from "../scripts/seed/staff";
@@ -197,7 +198,8 @@ export async function startPlatform(signal: AbortSignal = new AbortController().
 		await waitForHealth(url, dev, signal);
 		signal.throwIfAborted();
 		const uploading = Date.now();
-		const { count } = await uploadDemoPhotos(url, await photos, PHOTO_UPLOADER);
+		const token = await signIn(url, PHOTO_UPLOADER.email, PHOTO_UPLOADER.password);
+		const { count } = await uploadDemoPhotos(url, await photos, token);
 		console.log(`platform: ${count} demo photos uploaded in ${Date.now() - uploading} ms`);
 		return { url, stop };
 	} catch (error) {
