@@ -575,16 +575,25 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 	const [editing, setEditing] = useState<string | null>(null);
 
 	// In the default language, whatever this browser prefers: the names edited here are the default's.
-	const reload = () =>
-		fetchMenuIn(location.slug, location.defaultLanguage)
-			.then(async (fresh) => {
-				setMenu(fresh);
-				if (editable) setTranslations(await fetchMenuTranslations(location.slug, fresh));
-			})
-			.catch((failure) => setError(kitchenErrorText(failure)));
+	// An editor opened meanwhile would start from the texts before the write: editing waits for the reload.
+	const [reloading, setReloading] = useState(true);
+	const reload = async () => {
+		setReloading(true);
+		try {
+			const fresh = await fetchMenuIn(location.slug, location.defaultLanguage);
+			const stored = editable ? await fetchMenuTranslations(location.slug, fresh) : null;
+			setMenu(fresh);
+			setTranslations(stored);
+			setError(null);
+		} catch (failure) {
+			setError(kitchenErrorText(failure));
+		} finally {
+			setReloading(false);
+		}
+	};
 
 	useEffect(() => {
-		reload();
+		void reload();
 	}, [location.slug]);
 
 	if (!menu) return error ? <ErrorMessage message={error} /> : <KitchenLoading message={t("kitchen.menu.loading")} />;
@@ -630,7 +639,7 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 								onDone={done}
 							/>
 						) : (
-							<button type="button" onClick={() => setEditing(`category:${category.id}`)}>
+							<button type="button" disabled={reloading} onClick={() => setEditing(`category:${category.id}`)}>
 								{t("kitchen.menu.category.editButton")} <span class="visually-hidden">{category.name}</span>
 							</button>
 						))}
@@ -655,7 +664,7 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 								</div>
 								<SoldOutSwitch item={item} slug={location.slug} onChanged={reload} />
 								{editable && editing !== item.id && (
-									<button type="button" onClick={() => setEditing(item.id)}>
+									<button type="button" disabled={reloading} onClick={() => setEditing(item.id)}>
 										{t("kitchen.menu.item.editButton")} <span class="visually-hidden">{item.name}</span>
 									</button>
 								)}
@@ -684,7 +693,7 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 								onPhotoChanged={reload}
 							/>
 						) : (
-							<button type="button" onClick={() => setEditing(`new:${category.id}`)}>
+							<button type="button" disabled={reloading} onClick={() => setEditing(`new:${category.id}`)}>
 								{t("kitchen.menu.item.newButton", { category: category.name })}
 							</button>
 						))}
@@ -702,7 +711,7 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 						/>
 					</section>
 				) : (
-					<button type="button" onClick={() => setEditing("category:new")}>
+					<button type="button" disabled={reloading} onClick={() => setEditing("category:new")}>
 						{t("kitchen.menu.category.new")}
 					</button>
 				))}
