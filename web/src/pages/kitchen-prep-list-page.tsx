@@ -55,7 +55,7 @@ function longDate(date: string, intl: Translator["intl"]): string {
 }
 
 function PrepListBoard({ location }: { location: Location }) {
-	const { t, intl } = useI18n();
+	const { t, intl, language } = useI18n();
 	const [date, setDate] = useState<string | null>(null);
 	// The first answer is tomorrow at the location: the picker's range follows from it.
 	const [range, setRange] = useState<{ min: string; max: string } | null>(null);
@@ -111,7 +111,14 @@ function PrepListBoard({ location }: { location: Location }) {
 						{t("kitchen.prep.heading", { location: location.name, date: longDate(list.date, intl) })}
 					</h2>
 					{list.items.length === 0 ? (
-						<p>{list.note ?? t("kitchen.prep.nothing")}</p>
+						<p>
+							{/* The API's note is in English; other languages say the same in their own words. */}
+							{list.note === null
+								? t("kitchen.prep.nothing")
+								: language === "en"
+									? list.note
+									: t("kitchen.prep.noForecast")}
+						</p>
 					) : (
 						<>
 							<table class="prep-table">

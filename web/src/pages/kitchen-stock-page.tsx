@@ -48,7 +48,10 @@ function units(value: string): number | null {
 }
 
 function StockBoard({ location, manager }: { location: Location; manager: boolean }) {
-	const { t } = useI18n();
+	const { t, intl } = useI18n();
+	/** A YYYY-MM-DD date of the location's calendar, in the chosen language ("7 Dec 2026", "2026/12/07"). */
+	const day = (date: string) =>
+		intl.formatDate(new Date(`${date}T12:00:00Z`), { dateStyle: "medium", timeZone: "UTC" });
 	const [stock, setStock] = useState<StockList | null>(null);
 	const [menu, setMenu] = useState<Menu | null>(null);
 	const [error, setError] = useState<string | null>(null);
@@ -130,7 +133,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 				});
 				return request<StockList>(stockPath(location.slug));
 			},
-			t("kitchen.stock.openingSaved", { date: stock.opening.date }),
+			t("kitchen.stock.openingSaved", { date: day(stock.opening.date) }),
 		);
 	};
 
@@ -156,7 +159,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 	return (
 		<div class="kitchen-stock">
 			<ErrorMessage message={error} />
-			<p class="muted">{t("kitchen.stock.intro", { date: stock.date })}</p>
+			<p class="muted">{t("kitchen.stock.intro", { date: day(stock.date) })}</p>
 			{stock.levels.length === 0 ? (
 				<p>{manager ? t("kitchen.stock.noneManager") : t("kitchen.stock.none")}</p>
 			) : (
@@ -238,7 +241,7 @@ function StockBoard({ location, manager }: { location: Location; manager: boolea
 
 			{manager && stock.levels.length > 0 && (
 				<form onSubmit={saveOpening} aria-labelledby="opening-heading">
-					<h2 id="opening-heading">{t("kitchen.stock.opening", { date: stock.opening.date })}</h2>
+					<h2 id="opening-heading">{t("kitchen.stock.opening", { date: day(stock.opening.date) })}</h2>
 					<p class="muted">{t("kitchen.stock.openingHint")}</p>
 					{stock.levels.map((level) => (
 						<div class="field" key={rowKey(level)}>
