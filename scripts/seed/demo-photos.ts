@@ -5,7 +5,7 @@
  * out by a random generator seeded with the id, so the same item always gets
  * the same picture and the same image id. No text is drawn, as a machine may
  * have no fonts. SVG is turned into WebP by sharp, then uploaded through the
- * API as a manager would: `PUT /api/v1/staff/locations/{slug}/items/{id}/image`.
+ * API as a manager would: `PUT /api/v1/locations/{slug}/items/{id}/image`.
  *
  * Used by `npm run dev` (after a fresh seed), the end-to-end platform and the bench.
  */
@@ -345,7 +345,7 @@ export async function uploadDemoPhotos(
 	const queue = [...photos];
 	const worker = async () => {
 		for (let photo = queue.shift(); photo; photo = queue.shift()) {
-			const response = await fetch(`${base}/api/v1/staff/locations/${photo.slug}/items/${photo.itemId}/image`, {
+			const response = await fetch(`${base}/api/v1/locations/${photo.slug}/items/${photo.itemId}/image`, {
 				method: "PUT",
 				headers: { "content-type": "image/webp", authorization: `Bearer ${token}` },
 				body: photo.bytes,

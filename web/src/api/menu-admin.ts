@@ -138,7 +138,7 @@ export interface UploadedImage {
 export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 
-const imagePath = (slug: string, itemId: string) => `${V1}/staff/locations/${enc(slug)}/items/${enc(itemId)}/image`;
+const imagePath = (slug: string, itemId: string) => `${V1}/locations/${enc(slug)}/items/${enc(itemId)}/image`;
 
 async function sendOnce(path: string, method: string, body?: Blob): Promise<Response> {
 	const headers: Record<string, string> = { accept: "application/json" };

@@ -415,9 +415,9 @@ const cases: Case[] = [
 		expect: staffOnly(200, 200),
 	},
 	{
-		route: "PUT /staff/locations/{slug}/items/{itemId}/image",
+		route: "PUT /locations/{slug}/items/{itemId}/image",
 		request: async (as) =>
-			call(`/api/v1/staff/locations/london-soho/items/${await newItem()}/image`, {
+			call(`/api/v1/locations/london-soho/items/${await newItem()}/image`, {
 				method: "PUT",
 				headers: as,
 				body: PNG_320x240,
@@ -425,9 +425,9 @@ const cases: Case[] = [
 		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
-		route: "DELETE /staff/locations/{slug}/items/{itemId}/image",
+		route: "DELETE /locations/{slug}/items/{itemId}/image",
 		request: async (as) =>
-			call(`/api/v1/staff/locations/london-soho/items/${await newItem()}/image`, { method: "DELETE", headers: as }),
+			call(`/api/v1/locations/london-soho/items/${await newItem()}/image`, { method: "DELETE", headers: as }),
 		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{

@@ -35,7 +35,7 @@ async function newItem(): Promise<string> {
 	return ((await response.json()) as { id: string }).id;
 }
 
-const photoPath = (itemId: string, slug = LOCATION) => `/api/v1/staff/locations/${slug}/items/${itemId}/image`;
+const photoPath = (itemId: string, slug = LOCATION) => `/api/v1/locations/${slug}/items/${itemId}/image`;
 
 function upload(
 	itemId: string,

@@ -33,7 +33,7 @@ async function uploadThroughEdge(bytes: Uint8Array): Promise<string> {
 	});
 	expect(created.status).toBe(201);
 	const { id: itemId } = (await created.json()) as { id: string };
-	const uploaded = await edge(`/api/v1/staff/locations/${SLUG}/items/${itemId}/image`, {
+	const uploaded = await edge(`/api/v1/locations/${SLUG}/items/${itemId}/image`, {
 		method: "PUT",
 		headers: { authorization: ADMIN, "content-type": "application/octet-stream" },
 		body: bytes,

@@ -28,7 +28,7 @@ import { contentId, putImageBytes, setItemImage } from "./store";
 const ItemParams = SlugParam.extend({ itemId: IdParam });
 
 /** The one route that takes more than the gateway's 64 KiB body: app.ts lets it through, and it reads at most 5 MB. */
-const PHOTO_PATH = /^\/api\/v1\/staff\/locations\/[^/]+\/items\/[^/]+\/image$/;
+const PHOTO_PATH = /^\/api\/v1\/locations\/[^/]+\/items\/[^/]+\/image$/;
 export const isPhotoUpload = (c: Context) => c.req.method === "PUT" && PHOTO_PATH.test(c.req.path);
 
 const ImageSchema = z
@@ -96,7 +96,7 @@ async function itemOr404(c: Context<AppEnv>, slug: string, itemId: string) {
 function photoRoute<M extends "put" | "delete">(method: M, summary: string) {
 	return {
 		method,
-		path: "/staff/locations/{slug}/items/{itemId}/image" as const,
+		path: "/locations/{slug}/items/{itemId}/image" as const,
 		summary,
 		tags: ["Menu (staff)"],
 		security: bearerSecurity,
