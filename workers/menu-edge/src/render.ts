@@ -128,6 +128,8 @@ export function menuLanguage(
 	if (location.languages.length <= 1 || (!query && !authorization && !acceptLanguage)) {
 		return location.defaultLanguage;
 	}
+	// `?lang=` naming an offered language wins outright (as in negotiateLanguage): no key to build.
+	if (query && (location.languages as readonly string[]).includes(query)) return query as Language;
 	let known = negotiated.get(location);
 	if (!known) {
 		known = new Map();
