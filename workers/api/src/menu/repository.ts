@@ -262,7 +262,7 @@ const bumpVersion = (db: Database, slug: string) =>
 		.returning({ menuVersion: schema.locations.menuVersion });
 
 /** Runs the statements and the version bump as one atomic batch and returns the new version. */
-async function writeWithVersion(db: Database, slug: string, statements: BatchItem<"sqlite">[]): Promise<number> {
+export async function writeWithVersion(db: Database, slug: string, statements: BatchItem<"sqlite">[]): Promise<number> {
 	const results = await db.batch([bumpVersion(db, slug), ...statements]);
 	const [bumped] = results[0];
 	return bumped.menuVersion;

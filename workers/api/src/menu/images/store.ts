@@ -8,6 +8,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import * as schema from "../../db/schema";
+import { writeWithVersion } from "../repository";
 import type { Photo } from "./domain/photo";
 
 export interface StoredImage extends Photo {
@@ -51,24 +52,10 @@ export async function setItemImage(
 		.update(schema.items)
 		.set({ imageKey: image?.id ?? null, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
 		.where(and(eq(schema.items.id, itemId), eq(schema.items.locationSlug, slug)));
-	// As the catalogue's writeWithVersion: the change and its new version land together or not at all.
-	const bump = db
-		.update(schema.locations)
-		.set({
-			menuVersion: sql`${schema.locations.menuVersion} + 1`,
-			updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
-		})
-		.where(eq(schema.locations.slug, slug))
-		.returning({ menuVersion: schema.locations.menuVersion });
-	if (image) {
-		const { id, contentType, width, height, bytes } = image;
-		const [[bumped]] = await db.batch([
-			bump,
-			db.insert(schema.images).values({ id, contentType, width, height, bytes }).onConflictDoNothing(),
-			updateItem,
-		]);
-		return bumped.menuVersion;
-	}
-	const [[bumped]] = await db.batch([bump, updateItem]);
-	return bumped.menuVersion;
+	if (!image) return writeWithVersion(db, slug, [updateItem]);
+	const { id, contentType, width, height, bytes } = image;
+	return writeWithVersion(db, slug, [
+		db.insert(schema.images).values({ id, contentType, width, height, bytes }).onConflictDoNothing(),
+		updateItem,
+	]);
 }
