@@ -28,6 +28,8 @@ interface EdgeApp {
 let layers: MenuLayers | undefined;
 let locationIndex: { points: LocationPoint[]; loadedAt: number } | undefined;
 const LOCATION_INDEX_TTL_MS = 5 * 60_000;
+/** Cache layers whose answers are routine (memory: menus; cache: photos, which never leave the Cache API once there). */
+const ROUTINE_LAYERS = new Set<string | null>(["memory", "cache"]);
 
 function menuLayers(env: EdgeEnv): MenuLayers {
 	layers ??= new MenuLayers(env.MENU_KV, caches.default, {
@@ -113,8 +115,8 @@ async function relayToApi(c: import("hono").Context<EdgeApp>): Promise<Response>
 
 const app = new Hono<EdgeApp>()
 	.use(requestId({ headerName: "x-request-id" }))
-	// A menu served from isolate memory is the hottest path there is: its log line is sampled.
-	.use(requestLog<EdgeApp>("menu-edge", { isRoutine: (c) => c.res.headers.get("x-cache-layer") === "memory" }))
+	// A menu served from isolate memory and a photo from the Cache API are the hottest paths there are: their log lines are sampled.
+	.use(requestLog<EdgeApp>("menu-edge", { isRoutine: (c) => ROUTINE_LAYERS.has(c.res.headers.get("x-cache-layer")) }))
 	.get("/health", (c) => c.json({ status: "ok", worker: "menu-edge" }))
 	.get("/ready", async (c) => {
 		const readiness = await checkReadiness({
