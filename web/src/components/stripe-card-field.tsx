@@ -75,7 +75,9 @@ export function StripeCardField({
 			.then((stripe) => {
 				if (gone || !container.current) return;
 				if (!stripe) throw new Error("Stripe.js did not load");
-				const mounted = stripe.elements({ locale: i18n().language }).create("card", { style: { base: { fontSize: "16px" } } });
+				const mounted = stripe
+					.elements({ locale: i18n().language })
+					.create("card", { style: { base: { fontSize: "16px" } } });
 				mounted.on("change", (event) => {
 					// Stripe's own words for what is wrong as the customer types ("Your card number is incomplete.").
 					setOwnError(event.error?.message ?? null);

@@ -173,14 +173,11 @@ export const SearchQuery = z.object({
 		.regex(/^[a-z0-9-]{1,64}$/)
 		.optional(),
 	limit: z.coerce.number().int().min(1).max(50).default(20),
-	lang: z
-		.string()
-		.optional()
-		.openapi({
-			description:
-				"The language to present results in, if their location offers it; else the customer's preference, Accept-Language, then each location's default. An unsupported language falls back, never errors.",
-			example: "ja",
-		}),
+	lang: z.string().optional().openapi({
+		description:
+			"The language to present results in, if their location offers it; else the customer's preference, Accept-Language, then each location's default. An unsupported language falls back, never errors.",
+		example: "ja",
+	}),
 });
 
 export type CategoryInput = z.infer<typeof CategoryInput>;
