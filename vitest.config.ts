@@ -84,6 +84,7 @@ export default defineConfig({
 						"packages/*/src/**/*.test.ts",
 						"durable-objects/src/**/*.test.ts",
 						"web/src/**/*.test.ts",
+						"scripts/seed/**/*.test.ts",
 					],
 					environment: "node",
 				},

@@ -1,11 +1,11 @@
 /**
  * The demo's languages and photos: every Tokyo and New York name has its
  * translation, and every item gets a picture of its own. Run with
- * `npx tsx --test scripts/seed/demo-seed.test.ts`.
+ * `npx vitest run scripts/seed` (the unit project).
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
 import sharp from "sharp";
+import { describe, it } from "vitest";
 import { DEMO_LOCATIONS } from "./demo-catalogue";
 import { dishKind, PHOTO_HEIGHT, PHOTO_WIDTH, photoSvg, renderPhoto } from "./demo-photos";
 import { inLanguage, TOKYO_JAPANESE } from "./demo-translations";
