@@ -11,13 +11,31 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { LANGUAGES } from "./domain/language";
 import { loadMenuDocument } from "./repository";
-import { AvailabilityWindowSchema, LocationSchema, MenuImageSchema, MoneySchema, SlugParam } from "./schemas";
+import {
+	AvailabilityWindowSchema,
+	LocationSchema,
+	MenuItemSchema,
+	MenuModifierGroupSchema,
+	MenuOptionSchema,
+	SlugParam,
+} from "./schemas";
 
 const translationsOf = (fields: readonly string[]) =>
 	z.partialRecord(z.enum(LANGUAGES), z.partialRecord(z.enum(fields as [string, ...string[]]), z.string()));
 
 const NameTranslations = translationsOf(["name"]);
 const TextTranslations = translationsOf(["name", "description"]);
+
+/** The presented menu's shapes without what a moment decides (available now), with each row's translations. */
+const EditableGroupSchema = MenuModifierGroupSchema.extend({
+	translations: NameTranslations,
+	options: z.array(MenuOptionSchema.extend({ translations: NameTranslations })),
+});
+
+const EditableItemSchema = MenuItemSchema.omit({ availableNow: true, unavailableReason: true }).extend({
+	translations: TextTranslations,
+	modifierGroups: z.array(EditableGroupSchema),
+});
 
 const EditableMenuSchema = z
 	.object({
@@ -31,40 +49,7 @@ const EditableMenuSchema = z
 				description: z.string(),
 				availability: z.array(AvailabilityWindowSchema),
 				translations: TextTranslations,
-				items: z.array(
-					z.object({
-						id: z.string(),
-						categoryId: z.string(),
-						name: z.string(),
-						description: z.string(),
-						price: MoneySchema,
-						image: MenuImageSchema.nullable(),
-						allergens: z.array(z.string()),
-						dietaryTags: z.array(z.string()),
-						calories: z.number().int().nullable(),
-						availability: z.array(AvailabilityWindowSchema),
-						soldOut: z.boolean(),
-						translations: TextTranslations,
-						modifierGroups: z.array(
-							z.object({
-								id: z.string(),
-								name: z.string(),
-								minSelections: z.number().int(),
-								maxSelections: z.number().int(),
-								translations: NameTranslations,
-								options: z.array(
-									z.object({
-										id: z.string(),
-										name: z.string(),
-										priceDelta: MoneySchema,
-										allergens: z.array(z.string()),
-										translations: NameTranslations,
-									}),
-								),
-							}),
-						),
-					}),
-				),
+				items: z.array(EditableItemSchema),
 			}),
 		),
 	})

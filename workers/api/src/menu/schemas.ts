@@ -325,14 +325,14 @@ export const LocationSchema = z
 	})
 	.openapi("Location");
 
-const MenuOptionSchema = z.object({
+export const MenuOptionSchema = z.object({
 	id: z.string(),
 	name: z.string(),
 	priceDelta: MoneySchema,
 	allergens: z.array(z.string()),
 });
 
-const MenuModifierGroupSchema = z.object({
+export const MenuModifierGroupSchema = z.object({
 	id: z.string(),
 	name: z.string(),
 	minSelections: z.number().int(),
