@@ -69,6 +69,7 @@ export function currentAccessToken(): string | undefined {
 
 export interface RequestOptions {
 	method?: string;
+	/** Sent as JSON; a Blob (a file) is sent as its own bytes with its own type. */
 	body?: unknown;
 	headers?: Record<string, string>;
 	/** Send the signed-in account's token (default true). */
@@ -77,14 +78,16 @@ export interface RequestOptions {
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
 	const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-	if (options.body !== undefined) headers["content-type"] = "application/json";
+	const raw = options.body instanceof Blob ? options.body : undefined;
+	if (raw) headers["content-type"] = raw.type || "application/octet-stream";
+	else if (options.body !== undefined) headers["content-type"] = "application/json";
 	const token = options.authenticated === false ? undefined : credentials.accessToken();
 	if (token) headers.authorization = `Bearer ${token}`;
 	try {
 		return await fetch(path, {
 			method: options.method ?? "GET",
 			headers,
-			body: options.body === undefined ? undefined : JSON.stringify(options.body),
+			body: raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
 		});
 	} catch {
 		throw new ApiFailure(0, "network", "GoodFood cannot be reached. Check your connection and try again.");

@@ -259,7 +259,6 @@ export function TranslationFields({
 	drafts,
 	onChange,
 	errors,
-	warning,
 }: {
 	idPrefix: string;
 	languages: OtherLanguage[];
@@ -268,7 +267,6 @@ export function TranslationFields({
 	drafts: TextDrafts;
 	onChange: (drafts: TextDrafts) => void;
 	errors: Record<string, string>;
-	warning?: string | null;
 }) {
 	const { t } = useI18n();
 	if (languages.length === 0) return null;
@@ -276,7 +274,6 @@ export function TranslationFields({
 		<fieldset class="editor-group translations">
 			<legend>{t("kitchen.menu.translations.legend")}</legend>
 			<p class="hint">{t("kitchen.menu.translations.hint", { language: defaultLabel })}</p>
-			{warning && <p class="hint translations-warning">{warning}</p>}
 			{languages.map(({ code, label }) => {
 				const texts = drafts[code] ?? { name: "", description: "" };
 				const set = (patch: Partial<typeof texts>) => onChange({ ...drafts, [code]: { ...texts, ...patch } });

@@ -96,12 +96,10 @@ interface LanguageContext {
 	/** The default language's name, for "empty: customers see the English text". */
 	defaultLabel: string;
 	translations: MenuTranslations | null;
-	/** Said above the fields when the stored translations could not all be read. */
-	warning: string | null;
 }
 
 function groupDrafts(groups: ModifierGroup[], context: LanguageContext): GroupDraft[] {
-	const of = (id: string) => context.translations?.byId.get(id);
+	const of = (id: string) => context.translations?.get(id);
 	return groups.map((group) => ({
 		key: rowKey(),
 		name: group.name,
@@ -240,7 +238,7 @@ function ItemEditor({
 		allergens: knownAllergens(item?.allergens ?? []),
 		dietaryTags: knownDietaryTags(item?.dietaryTags ?? []),
 		groups: groupDrafts(item?.modifierGroups ?? [], context),
-		translations: textDrafts(context.languages, item && context.translations?.byId.get(item.id)),
+		translations: textDrafts(context.languages, item && context.translations?.get(item.id)),
 	}));
 	const [draft, setDraft] = useState<Draft>(initial);
 	const [image, setImage] = useState(item?.image ?? null);
@@ -345,7 +343,6 @@ function ItemEditor({
 				drafts={draft.translations}
 				onChange={(translations) => setDraft({ ...draft, translations })}
 				errors={fields}
-				warning={context.warning}
 			/>
 			{item ? (
 				<PhotoField
@@ -437,7 +434,7 @@ function CategoryEditor({
 	const [name, setName] = useState(category?.name ?? "");
 	const [description, setDescription] = useState(category?.description ?? "");
 	const [initialTranslations] = useState<TextDrafts>(() =>
-		textDrafts(context.languages, category && context.translations?.byId.get(category.id)),
+		textDrafts(context.languages, category && context.translations?.get(category.id)),
 	);
 	const [translations, setTranslations] = useState<TextDrafts>(initialTranslations);
 	const [windows, setWindows] = useState<WindowDraft[]>(() => windowDrafts(category?.availability ?? []));
@@ -518,7 +515,6 @@ function CategoryEditor({
 				drafts={translations}
 				onChange={setTranslations}
 				errors={error.fields}
-				warning={context.warning}
 			/>
 			<AvailabilityEditor
 				idPrefix={idPrefix}
@@ -551,19 +547,11 @@ function CategoryEditor({
 
 /** The other languages the location's menu is offered in, named in the app's language. */
 function languageContext(menu: Menu, translations: MenuTranslations | null, translator: Translator): LanguageContext {
-	const { intl, t } = translator;
+	const { intl } = translator;
 	const name = (code: string) => intl.formatDisplayName(code, { type: "language" }) ?? code;
 	const { defaultLanguage, languages } = menu.location;
 	const others = languages.filter((code) => code !== defaultLanguage).map((code) => ({ code, label: name(code) }));
-	let warning: string | null = null;
-	if (translations && translations.unread.length > 0) {
-		warning = t("kitchen.menu.translations.unread", {
-			languages: translations.unread.map(name).join(", "),
-		});
-	} else if (translations && !translations.exact) {
-		warning = t("kitchen.menu.translations.inexact");
-	}
-	return { languages: others, defaultLabel: name(defaultLanguage), translations, warning };
+	return { languages: others, defaultLabel: name(defaultLanguage), translations };
 }
 
 function MenuManager({ location, editable }: { location: Location; editable: boolean }) {
@@ -581,7 +569,7 @@ function MenuManager({ location, editable }: { location: Location; editable: boo
 		setReloading(true);
 		try {
 			const fresh = await fetchMenuIn(location.slug, location.defaultLanguage);
-			const stored = editable ? await fetchMenuTranslations(location.slug, fresh) : null;
+			const stored = editable ? await fetchMenuTranslations(location.slug) : null;
 			setMenu(fresh);
 			setTranslations(stored);
 			setError(null);
