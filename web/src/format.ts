@@ -99,27 +99,11 @@ export function shortOrderId(orderId: string): string {
 	return orderId.slice(-6).toUpperCase();
 }
 
-const STATUSES = [
-	"awaiting_payment",
-	"payment_failed",
-	"placed",
-	"confirmed",
-	"preparing",
-	"ready",
-	"picked_up",
-	"out_for_delivery",
-	"delivered",
-	"rejected",
-	"cancelled",
-] as const;
-
-/** An order status in words, in the current language (each read looks the language up again). */
-export const STATUS_LABELS: Record<string, string> = Object.defineProperties(
-	{},
-	Object.fromEntries(
-		STATUSES.map((status) => [status, { enumerable: true, get: () => i18n().t(`status.${status}` as MessageId) }]),
-	),
-);
+/** An order status in words, in the current language; one the app has no words for reads as it is. */
+export function statusLabel(status: string): string {
+	const id = `status.${status}`;
+	return id in MESSAGES.en ? i18n().t(id as MessageId) : status;
+}
 
 export function distanceLabel(meters: number): string {
 	const { t, intl } = i18n();

@@ -12,20 +12,6 @@ import type { Allergen, DietaryTag, Payment, PaymentStatus } from "./types";
 const ALLERGENS: ReadonlySet<string> = new Set(EU_ALLERGENS);
 const TAGS: ReadonlySet<string> = new Set(DIETARY_TAGS);
 
-const PAYMENT_STATUSES: readonly PaymentStatus[] = [
-	"awaiting_authorisation",
-	"requires_action",
-	"failed",
-	"authorised",
-	"captured",
-	"partially_refunded",
-	"refunded",
-	"voided",
-	"due_at_pickup",
-	"collected",
-	"not_recorded",
-];
-
 export function knownAllergens(values: readonly string[]): Allergen[] {
 	return values.filter((value): value is Allergen => ALLERGENS.has(value));
 }
@@ -34,16 +20,10 @@ export function knownDietaryTags(values: readonly string[]): DietaryTag[] {
 	return values.filter((value): value is DietaryTag => TAGS.has(value));
 }
 
-/** A payment's state in a few words, for staff lists: every status the API may answer has its words (read in the current language). */
-export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = Object.defineProperties(
-	{} as Record<PaymentStatus, string>,
-	Object.fromEntries(
-		PAYMENT_STATUSES.map((status) => [
-			status,
-			{ enumerable: true, get: () => i18n().t(`paymentStatus.${status}` as MessageId) },
-		]),
-	),
-);
+/** A payment's state in a few words, for staff lists, in the current language: every status the API may answer has its words. */
+export function paymentStatusLabel(status: PaymentStatus): string {
+	return i18n().t(`paymentStatus.${status}` as MessageId);
+}
 
 /** What a customer reads of their order's payment: one sentence, and a line per refund. */
 export function paymentWords(payment: Payment): { sentence: string; refunds: { refundId: string; words: string }[] } {

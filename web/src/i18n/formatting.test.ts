@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiFailure } from "../api/http";
-import { allergenList, distanceLabel, formatClock, formatMoney, STATUS_LABELS, tagLabel } from "../format";
+import { allergenList, distanceLabel, formatClock, formatMoney, statusLabel, tagLabel } from "../format";
 import { browserLanguage, chooseLanguage, i18n, menuLanguage } from ".";
 import { errorText, fieldErrors } from "./errors";
 
@@ -21,7 +21,7 @@ describe("in English (en-GB)", () => {
 		expect(distanceLabel(1540)).toBe("1.5 km away");
 		expect(i18n().t("cart.bar", { count: 1, total: "£3.40" })).toBe("Checkout · 1 item · £3.40");
 		expect(i18n().t("cart.bar", { count: 3, total: "£9.00" })).toBe("Checkout · 3 items · £9.00");
-		expect(STATUS_LABELS.out_for_delivery).toBe("Out for delivery");
+		expect(statusLabel("out_for_delivery")).toBe("Out for delivery");
 	});
 
 	it("shows the API's own words for a refusal, and the app's own for no connection", () => {
@@ -39,7 +39,7 @@ describe("in Japanese (ja-JP)", () => {
 		expect(formatClock("2026-12-07T00:30:00Z", "Asia/Tokyo")).toBe("09:30");
 		expect(allergenList(["eggs", "milk"])).toBe("卵、乳");
 		expect(i18n().t("cart.bar", { count: 3, total: "￥1,440" })).toBe("注文手続き · 3点 · ￥1,440");
-		expect(STATUS_LABELS.preparing).toBe("調理中");
+		expect(statusLabel("preparing")).toBe("調理中");
 	});
 
 	it("says a known refusal in Japanese, keeps an unknown one's words, and names a wrong field in Japanese", () => {

@@ -12,7 +12,7 @@ import type { Allergen, DietaryTag, Menu, Profile } from "../api/types";
 import { knownAllergens, knownDietaryTags } from "../api/vocabulary";
 import { CheckboxGroup, TextField } from "../components/field";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
-import { formatDateTime, formatMoney, STATUS_LABELS, shortOrderId, tagLabel } from "../format";
+import { formatDateTime, formatMoney, shortOrderId, statusLabel, tagLabel } from "../format";
 import { i18n, useI18n } from "../i18n";
 import { errorText, fieldErrors } from "../i18n/errors";
 import { Link, navigate } from "../router";
@@ -256,7 +256,7 @@ function OrderHistory() {
 									<Link href={`/orders/${order.id}`}>{shortOrderId(order.id)}</Link>
 								</td>
 								<td>{formatDateTime(order.placedAt)}</td>
-								<td>{STATUS_LABELS[order.status.toLowerCase()] ?? order.status}</td>
+								<td>{statusLabel(order.status.toLowerCase())}</td>
 								<td>{formatMoney(order.total)}</td>
 								<td>
 									<button type="button" onClick={() => again(order)}>

@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { changeStatus, HANDED_OVER_STATUSES, KITCHEN_FEED_PROTOCOL, kitchenFeed, staffOrders } from "../api/endpoints";
 import { currentAccessToken } from "../api/http";
 import type { Location, OrderStatus, Profile, StaffOrder, StaffOrderPayment, StatusChange } from "../api/types";
-import { PAYMENT_STATUS_LABELS } from "../api/vocabulary";
+import { paymentStatusLabel } from "../api/vocabulary";
 import { ErrorMessage } from "../components/page";
 import { RefundForm } from "../components/refund-form";
 import { formatClock, formatDayTime, formatMoney, shortOrderId } from "../format";
@@ -549,7 +549,7 @@ function HandedOverOrder({ order, location }: { order: StaffOrder; location: Loc
 				{t(order.fulfilment === "pickup" ? "kitchen.board.handedOverPickup" : "kitchen.board.handedOverDelivery", {
 					time: formatDayTime(order.placedAt, location.timeZone),
 				})}
-				<span class="badge">{PAYMENT_STATUS_LABELS[payment.status]}</span>
+				<span class="badge">{paymentStatusLabel(payment.status)}</span>
 			</p>
 			{outcome && (
 				<p class="small" role="status">

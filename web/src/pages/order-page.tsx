@@ -12,7 +12,7 @@ import type { LiveMessage, Order, OrderStatus, PaymentStatus } from "../api/type
 import { paymentWords } from "../api/vocabulary";
 import { TotalsTable } from "../components/cart-summary";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
-import { formatClock, formatDayTime, formatMoney, STATUS_LABELS, shortOrderId } from "../format";
+import { formatClock, formatDayTime, formatMoney, shortOrderId, statusLabel } from "../format";
 import { i18n, type MessageId, useI18n } from "../i18n";
 import { errorText } from "../i18n/errors";
 import { goTo, Link, navigate, useRoute } from "../router";
@@ -139,7 +139,7 @@ function Timeline({ order }: { order: Order }) {
 						aria-current={index === current ? "step" : undefined}
 					>
 						<span class="step-marker" aria-hidden="true" />
-						<span class="step-label">{STATUS_LABELS[status]}</span>
+						<span class="step-label">{statusLabel(status)}</span>
 						<span class="muted small">
 							{entry ? formatClock(entry.occurredAt, order.timeZone) : state === "upcoming" ? t("order.notYet") : ""}
 						</span>
