@@ -47,7 +47,7 @@ async function cartItems(c: Context<AppEnv>, cartId: string, slug: string): Prom
 export async function recommendationsFor(c: Context<AppEnv>, request: RecommendationRequest): Promise<Recommendations> {
 	const { location: slug, count, cart: cartId } = request;
 	const now = new Date();
-	const menu = await readMenu(c.var.d1, slug, now);
+	const menu = await readMenu(c.var.d1, slug, {}, now);
 	if (!menu) throw ApiError.notFound("Location");
 	// Learned from the location's orders in every region (it keeps what it learned before moving region).
 	const regions = c.var.orderData.everywhere().map(({ session }) => intelligenceDb(session));

@@ -10,7 +10,6 @@
  * Accept-Language, then the location's default): a language a location does
  * not offer falls back, never errors.
  */
-import { languageOfBearer } from "@goodfood/platform/access-token";
 import { ApiError } from "@goodfood/platform/errors";
 import DataLoader from "dataloader";
 import { parse } from "graphql";
@@ -27,9 +26,10 @@ import {
 	presentMenu,
 } from "./domain/document";
 import { nearestFirst } from "./domain/geo";
-import { type LanguageWishes, negotiateLanguage } from "./domain/language";
+import { negotiateLanguage } from "./domain/language";
 import type { PresentedMenuItem } from "./reads";
 import { findItemLocations, findLocation, listLocations, loadMenuDocuments } from "./repository";
+import { languageWishes } from "./request-language";
 import { describeLocation } from "./routes";
 import { LocationsQuery, SearchQuery, SlugParam } from "./schemas";
 import { searchMenu } from "./search";
@@ -55,15 +55,6 @@ function documentLoader(context: GraphContext): DataLoader<string, MenuDocument 
 	);
 }
 
-/** Where a request's language may come from: the argument, then the bearer's preference, then Accept-Language. */
-export function languageWishes(context: GraphContext, language?: string | null): LanguageWishes {
-	return {
-		query: language,
-		preference: languageOfBearer(context.c.req.header("authorization")),
-		acceptLanguage: context.c.req.header("accept-language"),
-	};
-}
-
 /**
  * A location's menu as it can be ordered now, in the language negotiated from
  * `language` and the request; null for an unknown location. Presented once per
@@ -77,7 +68,7 @@ export async function menuIn(
 	const document = await documentLoader(context).load(slug);
 	if (!document) return null;
 	const { languages, defaultLanguage } = document.location;
-	const chosen = negotiateLanguage(languages, defaultLanguage, languageWishes(context, language));
+	const chosen = negotiateLanguage(languages, defaultLanguage, languageWishes(context.c.req, language));
 	const presented = perOperation(context, "menu.presented", () => new Map<string, PresentedMenu>());
 	const key = `${slug} ${chosen}`;
 	let menu = presented.get(key);
@@ -418,7 +409,7 @@ export const menuGraph: GraphPart = {
 					},
 					{ rename: { q: "query", lang: "language" } },
 				);
-				const { hits, language } = await searchMenu(context.c.var.d1, search, languageWishes(context, lang));
+				const { hits, language } = await searchMenu(context.c.var.d1, search, languageWishes(context.c.req, lang));
 				return {
 					query: search.q,
 					language: language ?? null,

@@ -1,6 +1,5 @@
 /** Public menu reads: locations and a location's menu (search is in search-routes.ts). */
 
-import { languageOfBearer } from "@goodfood/platform/access-token";
 import { createRouter } from "@goodfood/platform/app";
 import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
@@ -8,8 +7,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { isOpenAt, localClock } from "./domain/availability";
 import { nearestFirst } from "./domain/geo";
-import { readMenuFor } from "./reads";
+import { readMenu } from "./reads";
 import { findLocation, listLocations, toLocationSummary } from "./repository";
+import { LANGUAGE_VARY, languageWishes } from "./request-language";
 import { LocationSchema, LocationsQuery, MenuSchema, SlugParam } from "./schemas";
 
 /** Any text: a language that is not supported or not offered falls back to the location's default, never a 400. */
@@ -22,7 +22,6 @@ const MenuQuery = z.object({
 });
 
 /** The menu's body depends on these request headers besides the URL (the bearer's `lng` claim is a wish). */
-const MENU_VARY = "Accept-Language, Authorization";
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
 
@@ -84,15 +83,15 @@ export const menuRoutes = createRouter()
 			responses: { 200: jsonContent(MenuSchema, "The menu"), ...errorResponses(400, 404) },
 		}),
 		async (c) => {
-			const menu = await readMenuFor(c.var.d1, c.req.valid("param").slug, {
-				query: c.req.valid("query").lang,
-				preference: languageOfBearer(c.req.header("authorization")),
-				acceptLanguage: c.req.header("accept-language"),
-			});
+			const menu = await readMenu(
+				c.var.d1,
+				c.req.valid("param").slug,
+				languageWishes(c.req, c.req.valid("query").lang),
+			);
 			if (!menu) throw ApiError.notFound("Location");
 			c.header("cache-control", "no-store");
 			c.header("content-language", menu.language);
-			c.header("vary", MENU_VARY, { append: true });
+			c.header("vary", LANGUAGE_VARY, { append: true });
 			return c.json(menu, 200);
 		},
 	);

@@ -1,8 +1,8 @@
 /** Public full-text search over menu items, presented in the caller's language. */
-import { languageOfBearer } from "@goodfood/platform/access-token";
 import { createRouter } from "@goodfood/platform/app";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
+import { LANGUAGE_VARY, languageWishes } from "./request-language";
 import { SearchQuery, SearchResultSchema } from "./schemas";
 import { searchMenu } from "./search";
 
@@ -18,11 +18,7 @@ export const menuSearchRoutes = createRouter().openapi(
 	}),
 	async (c) => {
 		const { lang, ...query } = c.req.valid("query");
-		const { hits, language } = await searchMenu(c.var.d1, query, {
-			query: lang,
-			preference: languageOfBearer(c.req.header("authorization")),
-			acceptLanguage: c.req.header("accept-language"),
-		});
+		const { hits, language } = await searchMenu(c.var.d1, query, languageWishes(c.req, lang));
 		const results = hits.map(({ menu, category, item }) => ({
 			location: { slug: menu.location.slug, name: menu.location.name },
 			category: { id: category.id, name: category.name },
@@ -30,7 +26,7 @@ export const menuSearchRoutes = createRouter().openapi(
 			language: menu.language,
 		}));
 		// The same URL answers in another language for another bearer or Accept-Language.
-		c.header("vary", "Accept-Language, Authorization", { append: true });
+		c.header("vary", LANGUAGE_VARY, { append: true });
 		if (language) c.header("content-language", language);
 		return c.json({ query: query.q, results }, 200);
 	},
