@@ -21,19 +21,8 @@ const CACHE_CONTROL = "public, max-age=31536000, immutable";
 /** A made-up origin for Cache API keys; only the path and width matter. */
 const CACHE_ORIGIN = "https://images.goodfood.internal/";
 
-/** The part of the Images binding this uses (wrangler's generated types leave it untyped). */
-interface ImagesBinding {
-	input(stream: ReadableStream<Uint8Array>): {
-		transform(options: { width: number; fit: "scale-down" }): {
-			output(options: { format: string }): Promise<{ response(): Response; contentType(): string }>;
-		};
-	};
-}
-
-interface ImageEnv {
-	MENU_IMAGES: R2Bucket;
-	IMAGES?: unknown;
-}
+/** A deployment may leave the Images binding out; photos are then served at their original size. */
+type ImageEnv = Pick<EdgeEnv, "MENU_IMAGES"> & { IMAGES?: ImagesBinding };
 
 /** The ETag of one representation: the id alone for the original, with `-w{width}` for a size. */
 export const imageEtag = (id: string, width: string | undefined) => `"${width ? `${id}-w${width}` : id}"`;
@@ -60,9 +49,9 @@ async function resize(
 	env: ImageEnv,
 	bytes: ArrayBuffer,
 	width: number,
-	format: string,
+	format: ImageOutputOptions["format"],
 ): Promise<ArrayBuffer | undefined> {
-	const images = env.IMAGES as ImagesBinding | undefined;
+	const images = env.IMAGES;
 	if (!images) return undefined;
 	try {
 		const result = await images
@@ -105,7 +94,8 @@ export async function serveImage(c: Context<{ Bindings: ImageEnv }>): Promise<Re
 	let body = original;
 	let headers = headersFor(imageEtag(id, undefined), contentType, "original");
 	if (width) {
-		const resized = await resize(c.env, original, Number(width), contentType);
+		// Uploads are JPEG, PNG or WebP only (menu/images/domain/photo.ts), each an output format of the binding.
+		const resized = await resize(c.env, original, Number(width), contentType as ImageOutputOptions["format"]);
 		if (resized) {
 			body = resized;
 			headers = headersFor(etag, contentType, width);
