@@ -5,10 +5,10 @@
  * as the menu scenario does. The photo is one the bench uploaded through the
  * API (prepareDatabase), found through the menu.
  */
-import { failures, type Measurement, measure, medianByRps, OTHER_CPU_THRESHOLD, type Settings } from "./measure";
+import { alternatingRounds, disturbed, failures, type Measurement, medianByRps, type Settings } from "./measure";
 import { MENU_PATH } from "./menu";
 import type { Bench } from "./platform";
-import { caveat, ms, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
+import { caveat, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
 const CACHE_HEADER = "x-cache-layer";
 /** The width the storefront's item cards ask for on a phone at 2x and a desktop. */
@@ -62,20 +62,11 @@ export async function runImagesScenario(bench: Bench, settings: Settings): Promi
 	const bodyBytes = await assertImageCacheHit(bench.platform.url, path);
 	const urls = { hello: new URL("/", bench.hello.url).href, image: new URL(path, bench.platform.url).href };
 
-	const rounds: ImagesReport["rounds"] = { hello: [], image: [] };
-	for (let round = 1; round <= settings.rounds; round++) {
-		for (const target of ["hello", "image"] as const) {
-			const run = await measure(settings, {
-				name: `${target} (round ${round})`,
-				url: urls[target],
-				connections: settings.connections,
-				runtime: target === "hello" ? bench.hello : bench.platform,
-				countHeader: CACHE_HEADER,
-			});
-			rounds[target].push(run);
-			console.log(`  ${run.name}: ${Math.round(run.rps)} req/s, p50 ${ms(run.p50)}, p99 ${ms(run.p99)}`);
-		}
-	}
+	const cacheHit = { connections: settings.connections, countHeader: CACHE_HEADER };
+	const rounds: ImagesReport["rounds"] = await alternatingRounds(settings, {
+		hello: { ...cacheHit, url: urls.hello, runtime: bench.hello },
+		image: { ...cacheHit, url: urls.image, runtime: bench.platform },
+	});
 	const hello = medianByRps(rounds.hello);
 	const image = medianByRps(rounds.image);
 
@@ -84,7 +75,7 @@ export async function runImagesScenario(bench: Bench, settings: Settings): Promi
 	const all = [...rounds.hello, ...rounds.image];
 	for (const run of all) {
 		for (const problem of failures(run)) problems.push(`${run.name}: ${problem}`);
-		if ((run.cpu?.others ?? 0) > OTHER_CPU_THRESHOLD) {
+		if (disturbed(run)) {
 			warnings.push(
 				`${run.name}: other processes used ${Math.round((run.cpu?.others ?? 0) * 100)}% of a core meanwhile; the machine was not quiet`,
 			);
@@ -104,7 +95,7 @@ export async function runImagesScenario(bench: Bench, settings: Settings): Promi
 		image,
 		throughputRatio: image.rps / hello.rps,
 		rounds,
-		disturbed: all.some((run) => (run.cpu?.others ?? 0) > OTHER_CPU_THRESHOLD),
+		disturbed: all.some(disturbed),
 		problems,
 		warnings,
 	};

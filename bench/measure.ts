@@ -159,3 +159,30 @@ export function failures(run: Measurement): string[] {
 	if (run.requests === 0) problems.push("no responses at all");
 	return problems;
 }
+
+/** Whether other processes were busy during the run, making its figures unreliable. */
+export function disturbed(run: Measurement): boolean {
+	return (run.cpu?.others ?? 0) > OTHER_CPU_THRESHOLD;
+}
+
+/**
+ * Measures each target once per round, in the order given (a, b, a, b, …), so
+ * slow drift of the machine affects every target alike, and logs each run.
+ */
+export async function alternatingRounds<Target extends string>(
+	settings: Settings,
+	targets: Record<Target, Omit<MeasureOptions, "name">>,
+): Promise<Record<Target, Measurement[]>> {
+	const names = Object.keys(targets) as Target[];
+	const rounds = Object.fromEntries(names.map((name) => [name, []])) as unknown as Record<Target, Measurement[]>;
+	for (let round = 1; round <= settings.rounds; round++) {
+		for (const name of names) {
+			const run = await measure(settings, { ...targets[name], name: `${name} (round ${round})` });
+			rounds[name].push(run);
+			console.log(
+				`  ${run.name}: ${Math.round(run.rps)} req/s, p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms`,
+			);
+		}
+	}
+	return rounds;
+}

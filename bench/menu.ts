@@ -5,7 +5,15 @@
  * written in Japanese, asked for in English with ?lang=en), since rendered
  * bodies are cached per language.
  */
-import { failures, type Measurement, measure, medianByRps, OTHER_CPU_THRESHOLD, type Settings } from "./measure";
+import {
+	alternatingRounds,
+	disturbed,
+	failures,
+	type Measurement,
+	measure,
+	medianByRps,
+	type Settings,
+} from "./measure";
 import type { Bench } from "./platform";
 import { caveat, ms, printProblems, printTable, RUN_HEADER, runColumns } from "./report";
 
@@ -82,20 +90,12 @@ export async function runMenuScenario(bench: Bench, settings: Settings): Promise
 	const menuUrl = new URL(MENU_PATH, bench.platform.url).href;
 	const urls = { hello: helloUrl, menu: menuUrl, translated: new URL(TRANSLATED_MENU_PATH, bench.platform.url).href };
 
-	const rounds: MenuReport["rounds"] = { hello: [], menu: [], translated: [] };
-	for (let round = 1; round <= settings.rounds; round++) {
-		for (const target of ["hello", "menu", "translated"] as const) {
-			const run = await measure(settings, {
-				name: `${target} (round ${round})`,
-				url: urls[target],
-				connections: settings.connections,
-				runtime: target === "hello" ? bench.hello : bench.platform,
-				countHeader: CACHE_HEADER,
-			});
-			rounds[target].push(run);
-			console.log(`  ${run.name}: ${Math.round(run.rps)} req/s, p50 ${ms(run.p50)}, p99 ${ms(run.p99)}`);
-		}
-	}
+	const memoryHit = { connections: settings.connections, runtime: bench.platform, countHeader: CACHE_HEADER };
+	const rounds: MenuReport["rounds"] = await alternatingRounds(settings, {
+		hello: { ...memoryHit, url: urls.hello, runtime: bench.hello },
+		menu: { ...memoryHit, url: urls.menu },
+		translated: { ...memoryHit, url: urls.translated },
+	});
 
 	// autocannon paces overallRate as a quota per connection per second, sent back to back from the
 	// start of each second, so every second opens with one stream of requests per connection. A few
@@ -161,10 +161,6 @@ export async function runMenuScenario(bench: Bench, settings: Settings): Promise
 		problems,
 		warnings,
 	};
-}
-
-function disturbed(run: Measurement): boolean {
-	return (run.cpu?.others ?? 0) > OTHER_CPU_THRESHOLD;
 }
 
 /** The human-readable report: one table, the ratio, the fixed-rate latency and the verdicts. */
