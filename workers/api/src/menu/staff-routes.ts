@@ -45,7 +45,6 @@ const createResponses = {
 /** Item writes can also name a photo no upload gave out. */
 const itemWriteResponses = {
 	...writeResponses,
-	...errorResponses(422),
 	422: { ...errorResponses(422)[422], description: "`imageId` names no uploaded image (`unknown_image`)" },
 };
 const itemCreateResponses = { ...createResponses, 422: itemWriteResponses[422] };
