@@ -316,11 +316,17 @@ export interface DemoPhoto {
 	bytes: Buffer;
 }
 
-/** Every seeded item's photo, rendered a few at a time. */
-export async function renderDemoPhotos(locations: SeedLocation[] = DEMO_LOCATIONS): Promise<DemoPhoto[]> {
-	const items = locations.flatMap((location) =>
+/** Where each seeded item is. */
+function demoItems(locations: SeedLocation[]): Omit<DemoPhoto, "bytes">[] {
+	return locations.flatMap((location) =>
 		location.categories.flatMap((category) => category.items.map((item) => ({ slug: location.slug, itemId: item.id }))),
 	);
+}
+
+/** The photos of these items (every seeded item's by default). */
+export async function renderDemoPhotos(
+	items: Omit<DemoPhoto, "bytes">[] = demoItems(DEMO_LOCATIONS),
+): Promise<DemoPhoto[]> {
 	return Promise.all(items.map(async (item) => ({ ...item, bytes: await renderPhoto(item.itemId, item.slug) })));
 }
 
@@ -366,15 +372,15 @@ export const PHOTO_UPLOADER = DEMO_ACCOUNTS.find(
 ) as (typeof DEMO_ACCOUNTS)[number];
 
 /** The demo items whose location's menu shows no photo for them (a manager's own photo is left alone). */
-async function withoutPhotos(base: string, photos: DemoPhoto[]): Promise<DemoPhoto[]> {
+async function withoutPhotos<Item extends Omit<DemoPhoto, "bytes">>(base: string, items: Item[]): Promise<Item[]> {
 	const missing = new Set<string>();
-	for (const slug of new Set(photos.map((photo) => photo.slug))) {
+	for (const slug of new Set(items.map((item) => item.slug))) {
 		const response = await fetch(`${base}/api/v1/locations/${slug}/menu`);
 		if (!response.ok) throw new Error(`reading the menu of ${slug}: ${response.status} ${await response.text()}`);
 		const menu = (await response.json()) as { categories: { items: { id: string; image: unknown }[] }[] };
 		for (const item of menu.categories.flatMap((category) => category.items)) if (!item.image) missing.add(item.id);
 	}
-	return photos.filter((photo) => missing.has(photo.itemId));
+	return items.filter((item) => missing.has(item.itemId));
 }
 
 /**
@@ -383,11 +389,15 @@ async function withoutPhotos(base: string, photos: DemoPhoto[]): Promise<DemoPho
  * reseeded with `npm run db:seed -- --reset`) gets them too.
  */
 export async function setDemoPhotos(base: string, { timeoutMs = 180_000 } = {}): Promise<string> {
-	const [photos] = await Promise.all([renderDemoPhotos(), waitForHealth(base, timeoutMs)]);
-	const missing = await withoutPhotos(base, photos);
+	await waitForHealth(base, timeoutMs);
+	// Only the missing ones are drawn: a start with every photo in place renders nothing.
+	const missing = await withoutPhotos(base, demoItems(DEMO_LOCATIONS));
 	if (missing.length === 0) return "Every demo item has its photo.";
 	const started = Date.now();
-	const token = await signIn(base, PHOTO_UPLOADER.email, PHOTO_UPLOADER.password);
-	const { count } = await uploadDemoPhotos(base, missing, token);
+	const [photos, token] = await Promise.all([
+		renderDemoPhotos(missing),
+		signIn(base, PHOTO_UPLOADER.email, PHOTO_UPLOADER.password),
+	]);
+	const { count } = await uploadDemoPhotos(base, photos, token);
 	return `Uploaded a photo for ${count} demo items (as ${PHOTO_UPLOADER.email}, ${((Date.now() - started) / 1000).toFixed(1)} s).`;
 }
