@@ -123,7 +123,19 @@ export interface Translator {
 
 export type RichValue = string | number | Date | VNode | ((chunks: ComponentChildren[]) => ComponentChildren);
 
+const translators = new Map<UiLanguage, Translator>();
+
+/** One translator per language, made once: components ask for it on every render. */
 function translator(language: UiLanguage): Translator {
+	let known = translators.get(language);
+	if (!known) {
+		known = makeTranslator(language);
+		translators.set(language, known);
+	}
+	return known;
+}
+
+function makeTranslator(language: UiLanguage): Translator {
 	const intl = intlFor(language);
 	return {
 		language,
