@@ -4,6 +4,10 @@ import { Layout } from "./components/layout";
 import { PageHeading } from "./components/page";
 import { useI18n } from "./i18n";
 import { AccountPage } from "./pages/account-page";
+import { AuditPage } from "./pages/back-office/audit-page";
+import { DeadLettersPage } from "./pages/back-office/dead-letters-page";
+import { NumbersPage } from "./pages/back-office/numbers-page";
+import { WebhooksPage } from "./pages/back-office/webhooks-page";
 import { CheckoutPage } from "./pages/checkout-page";
 import { KitchenBoardPage } from "./pages/kitchen-board-page";
 import { KitchenMenuPage } from "./pages/kitchen-menu-page";
@@ -34,6 +38,10 @@ const ROUTES: [string, (params: Params) => JSX.Element][] = [
 	["/kitchen/refunds", () => <KitchenRefundsPage />],
 	["/kitchen/stock", () => <KitchenStockPage />],
 	["/kitchen/prep", () => <KitchenPrepListPage />],
+	["/admin/webhooks", () => <WebhooksPage />],
+	["/admin/dead-letters", () => <DeadLettersPage />],
+	["/admin/numbers", () => <NumbersPage />],
+	["/admin/audit", () => <AuditPage />],
 ];
 
 function NotFound() {

@@ -17,6 +17,13 @@ export interface Principal {
 	locations: string[];
 }
 
+/** The state a write found and left, and the location it concerned: the audit log's before and after. */
+export interface AuditChange {
+	before?: unknown;
+	after?: unknown;
+	locationSlug?: string;
+}
+
 export interface AppEnv {
 	Bindings: Env;
 	Variables: {
@@ -27,6 +34,8 @@ export interface AppEnv {
 		/** The regions' order databases, each through a session opened on first use. */
 		orderData: OrderDataSessions;
 		principal: Principal | undefined;
+		/** What a staff write changed, as its route describes it for the audit log (workers/api/src/audit). */
+		auditChange: AuditChange | undefined;
 	};
 }
 

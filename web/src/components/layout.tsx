@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { updateProfile } from "../api/endpoints";
 import { chooseLanguage, LANGUAGE_NAMES, UI_LANGUAGES, type UiLanguage, useI18n } from "../i18n";
+import { mayUseBackOffice } from "../pages/back-office/shell";
 import { Link, navigate } from "../router";
 import { announcement } from "../state/announcer";
 import { isStaff, replaceProfile, session, signOut, useSession } from "../state/session";
@@ -23,6 +24,11 @@ function SiteNav() {
 				{isStaff(profile?.role) && (
 					<li>
 						<Link href="/kitchen">{t("nav.kitchen")}</Link>
+					</li>
+				)}
+				{mayUseBackOffice(profile?.role) && (
+					<li>
+						<Link href="/admin/staff">{t("nav.backOffice")}</Link>
 					</li>
 				)}
 				{profile ? (

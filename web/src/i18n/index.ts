@@ -8,11 +8,15 @@
 import { createIntl, createIntlCache, type IntlShape } from "@formatjs/intl";
 import { type ComponentChildren, toChildArray, type VNode } from "preact";
 import { createStore, useStore } from "../state/store";
+import enAdmin from "./messages/en/admin.json";
 import enCommon from "./messages/en/common.json";
 import enKitchen from "./messages/en/kitchen.json";
+import enOperations from "./messages/en/operations.json";
 import enStorefront from "./messages/en/storefront.json";
+import jaAdmin from "./messages/ja/admin.json";
 import jaCommon from "./messages/ja/common.json";
 import jaKitchen from "./messages/ja/kitchen.json";
+import jaOperations from "./messages/ja/operations.json";
 import jaStorefront from "./messages/ja/storefront.json";
 
 /** The languages the app's own screens are written in. Menus may offer more (a location's `languages`). */
@@ -21,13 +25,13 @@ export type UiLanguage = (typeof UI_LANGUAGES)[number];
 
 export const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: "English", ja: "日本語" };
 
-const english = { ...enCommon, ...enStorefront, ...enKitchen };
+const english = { ...enCommon, ...enStorefront, ...enKitchen, ...enAdmin, ...enOperations };
 export type MessageId = keyof typeof english;
 export type Messages = Record<MessageId, string>;
 
 export const MESSAGES: Record<UiLanguage, Messages> = {
 	en: english,
-	ja: { ...jaCommon, ...jaStorefront, ...jaKitchen } as Messages,
+	ja: { ...jaCommon, ...jaStorefront, ...jaKitchen, ...jaAdmin, ...jaOperations } as Messages,
 };
 
 /** The locale each language formats numbers, money and dates in. */

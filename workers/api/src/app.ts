@@ -24,6 +24,7 @@ import { except } from "hono/combine";
 import { createMiddleware } from "hono/factory";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
+import { recordStaffWrites } from "./audit/record";
 import { cartRoutes } from "./cart/routes";
 import { GRAPHQL_PATH, serveGraph } from "./graph/server";
 import { prepListRoutes } from "./intelligence/prep-list";
@@ -117,6 +118,8 @@ export const app = createRouter()
 	.use(`${API_PREFIX}/*`, authenticate)
 	// After authenticate, so signed-in callers are limited per account rather than per IP.
 	.use(rateLimitExcept(`${API_PREFIX}${PAYMENT_WEBHOOKS_PATH}`))
+	// Every staff and admin write that succeeds, REST and GraphQL alike, is recorded once it has answered.
+	.use(`${API_PREFIX}/*`, recordStaffWrites)
 	.route(API_PREFIX, api)
 	// GraphQL: a second front door onto the same domain functions, behind the same gateway.
 	.on(["GET", "POST"], GRAPHQL_PATH, serveGraph);

@@ -49,10 +49,23 @@ export const locations = sqliteTable("locations", {
 	defaultLanguage: text("default_language").$type<Language>().notNull().default("en"),
 	/** Every language the menu is offered in, the default first. */
 	languages: text("languages", { mode: "json" }).$type<Language[]>().notNull().default(sql`'["en"]'`),
+	/** Days the location is closed whatever its weekly hours say (holidays, a one-off day), each with its reason. */
+	closures: text("closures", { mode: "json" }).$type<LocationClosure[]>().notNull().default(sql`'[]'`),
+	/** Set while staff have paused ordering ("kitchen overwhelmed"); checkout refuses until they resume. */
+	orderingPausedAt: text("ordering_paused_at"),
+	orderingPausedReason: text("ordering_paused_reason"),
 	/** Bumped by every menu change; names the menu document in KV. */
 	menuVersion: integer("menu_version").notNull().default(1),
 	...timestamps,
 });
+
+/** A closure of one or more whole local days, `from` to `to` inclusive (YYYY-MM-DD in the location's time zone). */
+export interface LocationClosure {
+	id: string;
+	from: string;
+	to: string;
+	reason: string;
+}
 
 /** Text fields of a menu row in languages other than the location's default: `{"ja":{"name":"…"}}`. */
 const translations = <Field extends string>() =>
@@ -172,6 +185,8 @@ export const accounts = sqliteTable(
 		dietaryPreferences: text("dietary_preferences", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 		avoidAllergens: text("avoid_allergens", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 		favouriteLocation: text("favourite_location"),
+		/** When the address was shown to be the holder's by a link sent to it; null until then (no saved addresses). */
+		emailVerifiedAt: text("email_verified_at"),
 		/** The language the customer reads menus in when a request names none; null leaves it to the browser. */
 		language: text("language").$type<Language>(),
 		notificationPreferences: text("notification_preferences", { mode: "json" })
@@ -322,4 +337,69 @@ export const itemDemandForecasts = sqliteTable(
 		generatedAt: text("generated_at").notNull(),
 	},
 	(table) => [primaryKey({ columns: [table.locationSlug, table.itemId, table.date] })],
+);
+
+/**
+ * Single-use links sent by e-mail: password resets, address verifications and
+ * staff invitations. Only the token's SHA-256 is kept; a link works once and
+ * until `expires_at` (epoch ms). An invitation has no account yet, so it names
+ * the address and carries the role and locations it grants in `grant`.
+ */
+export const accountLinks = sqliteTable(
+	"account_links",
+	{
+		id: text("id").primaryKey(),
+		purpose: text("purpose", { enum: ["password_reset", "email_verification", "staff_invitation"] }).notNull(),
+		accountId: text("account_id").references(() => accounts.id, { onDelete: "cascade" }),
+		email: text("email").notNull(),
+		tokenHash: text("token_hash").notNull(),
+		grant: text("grant", { mode: "json" }).$type<StaffGrant>(),
+		/** Who sent it: the inviting staff member's account id, for invitations. */
+		createdBy: text("created_by"),
+		expiresAt: integer("expires_at").notNull(),
+		usedAt: integer("used_at"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(table) => [
+		uniqueIndex("account_links_token_idx").on(table.tokenHash),
+		index("account_links_email_idx").on(table.email, table.purpose),
+	],
+);
+
+/** What a staff invitation grants when it is accepted. */
+export interface StaffGrant {
+	name: string;
+	role: "kitchen" | "manager" | "admin";
+	locations: string[];
+}
+
+/**
+ * Every staff and admin write: who, what, when, and the state before and after.
+ * Rows are only ever inserted; triggers in the migration refuse UPDATE and
+ * DELETE, so not even the application can rewrite history.
+ */
+export const auditLog = sqliteTable(
+	"audit_log",
+	{
+		/** Sortable by time: `aud_<epoch ms, 13 digits>_<random>`. */
+		id: text("id").primaryKey(),
+		at: text("at").notNull(),
+		actorId: text("actor_id").notNull(),
+		actorRole: text("actor_role").notNull(),
+		/** What was done, as the route names it: `PATCH /staff/{accountId}`. */
+		action: text("action").notNull(),
+		/** What it was done to: the request path, e.g. `/api/v1/staff/acc_123`. */
+		target: text("target").notNull(),
+		/** The location the write concerned, when there is one: what a manager's filter uses. */
+		locationSlug: text("location_slug"),
+		status: integer("status").notNull(),
+		before: text("before", { mode: "json" }),
+		after: text("after", { mode: "json" }),
+		requestId: text("request_id"),
+	},
+	(table) => [
+		index("audit_log_at_idx").on(table.at),
+		index("audit_log_actor_idx").on(table.actorId, table.at),
+		index("audit_log_location_idx").on(table.locationSlug, table.at),
+	],
 );
