@@ -22,10 +22,14 @@ export const ERROR_CODES = {
 	invalid_signature: 400,
 	// A photo upload with no bytes (menu/images).
 	image_empty: 400,
+	// An e-mailed link (password reset, verification, invitation) whose token was never issued.
+	link_invalid: 400,
 	unauthorized: 401,
 	// The card was declined, or its second step failed: the cart is open again.
 	payment_declined: 402,
 	forbidden: 403,
+	// Saved addresses wait until the account's e-mail address is verified.
+	email_unverified: 403,
 	introspection_disabled: 403,
 	not_found: 404,
 	cart_not_found: 404,
@@ -33,6 +37,13 @@ export const ERROR_CODES = {
 	method_not_allowed: 405,
 	conflict: 409,
 	email_taken: 409,
+	// An invitation to an address that is already a staff account.
+	already_staff: 409,
+	already_verified: 409,
+	// A new location whose slug another location has.
+	location_exists: 409,
+	// Staff paused ordering at the location ("kitchen overwhelmed"); details give their reason.
+	location_paused: 409,
 	illegal_transition: 409,
 	cart_checked_out: 409,
 	cart_empty: 409,
@@ -56,6 +67,9 @@ export const ERROR_CODES = {
 	out_of_stock: 409,
 	// The order's 15-minute slot is fully booked (details offer the next free slots).
 	slot_full: 409,
+	// An e-mailed link past its expiry, or one already used: a link works once.
+	link_expired: 410,
+	link_used: 410,
 	payload_too_large: 413,
 	// A photo over 5 MB (menu/images).
 	image_too_large: 413,
@@ -80,6 +94,8 @@ export const ERROR_CODES = {
 	slot_unavailable: 422,
 	idempotency_key_reused: 422,
 	unknown_region: 422,
+	// A closure whose first day has already passed at the location.
+	closure_in_past: 422,
 	payment_currency_mismatch: 422,
 	pay_at_pickup_not_offered: 422,
 	rate_limited: 429,
