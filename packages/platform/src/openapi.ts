@@ -23,6 +23,7 @@ const errorMeanings = {
 	403: "Signed in, but not allowed",
 	404: "Not found",
 	409: "Conflicts with the current state",
+	410: "An e-mailed link that has expired (`link_expired`) or was already used (`link_used`)",
 	422: "Well-formed but not acceptable",
 	502: "The payment provider did not answer (`payment_provider_unavailable`)",
 } as const;
