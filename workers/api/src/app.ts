@@ -25,6 +25,7 @@ import { createMiddleware } from "hono/factory";
 import { accountRoutes } from "./accounts/routes";
 import { staffAccountRoutes } from "./accounts/staff-routes";
 import { recordStaffWrites } from "./audit/record";
+import { auditRoutes } from "./audit/routes";
 import { cartRoutes } from "./cart/routes";
 import { GRAPHQL_PATH, serveGraph } from "./graph/server";
 import { prepListRoutes } from "./intelligence/prep-list";
@@ -69,7 +70,8 @@ const api = createRouter()
 	.route("/", simulatorRoutes)
 	.route("/", intelligenceRoutes)
 	.route("/", prepListRoutes)
-	.route("/", operationsRoutes);
+	.route("/", operationsRoutes)
+	.route("/", auditRoutes);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
 	type: "http",
