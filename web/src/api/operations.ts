@@ -1,0 +1,198 @@
+/**
+ * The back office's operations calls: webhooks and their deliveries, dead
+ * letters, daily figures, demand forecasts and the audit log. Shapes come from
+ * the api worker's route declarations like those in types.ts; the few routes
+ * still being built are written by hand after the issue's contract until they land.
+ */
+import type { InferRequestType, InferResponseType } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { GoodFoodClient } from "../../../workers/api/src/client";
+import { request } from "./http";
+
+type V1 = GoodFoodClient["api"]["v1"];
+type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
+type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
+type Webhooks = V1["locations"][":slug"]["webhooks"];
+
+// Webhooks
+export type WebhookList = Answer<Webhooks["$get"]>;
+export type Webhook = WebhookList["webhooks"][number];
+export type WebhookInput = Body<Webhooks["$post"]>;
+/** A registered webhook with its signing secret, which is shown only in this answer. */
+export type WebhookCreated = Answer<Webhooks["$post"]>;
+export type WebhookEventType = Exclude<Webhook["events"], "all">[number];
+
+// TODO(lead): infer from the route once it lands (GET /locations/{slug}/webhooks/{id}/deliveries).
+export interface WebhookDelivery {
+	eventId: string;
+	eventType: string;
+	orderId: string;
+	status: string;
+	attempts: number;
+	lastError: string | null;
+	updatedAt: string;
+}
+export interface WebhookDeliveries {
+	deliveries: WebhookDelivery[];
+}
+
+// TODO(lead): infer from the route once it lands (POST /locations/{slug}/webhooks/{id}/test).
+/** A signed ping's outcome: the receiver's HTTP status, or why it was not reached. */
+export interface WebhookTestResult {
+	delivered: boolean;
+	status: number | null;
+	durationMs: number;
+	error: string | null;
+}
+
+// Dead letters
+export type DeadLetterState = "pending" | "replayed" | "all";
+
+// TODO(lead): infer from the route once it lands (GET /admin/dead-letters).
+export interface DeadLetter {
+	region: string;
+	queue: string;
+	messageId: string;
+	eventId: string | null;
+	eventType: string | null;
+	orderId: string | null;
+	reason: string;
+	attempts: number;
+	deadAt: string;
+	replayedAt: string | null;
+}
+export interface DeadLetterList {
+	deadLetters: DeadLetter[];
+}
+
+// TODO(lead): infer from the route once it lands (POST /admin/dead-letters/{region}/{queue}/{messageId}/replay).
+/** `replayed: false` when it had been replayed before: nothing is sent twice. */
+export interface ReplayOutcome {
+	replayed: boolean;
+	replayedAt: string;
+}
+
+// TODO(lead): infer from the route once it lands (POST /admin/dead-letters/replay).
+export interface ReplayAllOutcome {
+	replayed: number;
+	alreadyReplayed: number;
+}
+
+// Figures
+
+interface Amount {
+	amount: number;
+	currency: string;
+}
+
+// TODO(lead): infer from the route once it lands (GET /admin/stats/daily).
+/** One local day's figures at one location; shares are 0..1, or null without data. */
+export interface DailyFigures {
+	date: string;
+	orders: number;
+	revenue: Amount;
+	averageBasket: Amount | null;
+	cancellationRate: number | null;
+	rejectionRate: number | null;
+	prepTime: { orders: number; p50Seconds: number | null; p90Seconds: number | null; p95Seconds: number | null };
+	etaAccuracy: { orders: number; withinFiveMinutes: number | null; meanAbsoluteErrorSeconds: number | null };
+}
+export interface DailyStats {
+	from: string;
+	to: string;
+	locations: { location: string; name: string; currency: string; days: DailyFigures[] }[];
+}
+export type LocationFigures = DailyStats["locations"][number];
+
+/** A location's demand forecasts by date and category, with 80% and 95% intervals. */
+export type ForecastList = Answer<V1["locations"][":slug"]["forecasts"]["$get"]>;
+export type Forecast = ForecastList["forecasts"][number];
+
+// Audit log
+
+// TODO(lead): infer from the route once it lands (GET /admin/audit).
+export interface AuditEntry {
+	id: string;
+	at: string;
+	actor: { id: string; role: string; email: string | null };
+	action: string;
+	target: string;
+	location: string | null;
+	status: number;
+	before: unknown;
+	after: unknown;
+}
+export interface AuditPage {
+	entries: AuditEntry[];
+	nextCursor: string | null;
+}
+export interface AuditFilter {
+	actor?: string;
+	action?: string;
+	location?: string;
+	from?: string;
+	to?: string;
+}
+
+const V1 = "/api/v1";
+const enc = encodeURIComponent;
+const webhooksPath = (slug: string) => `${V1}/locations/${enc(slug)}/webhooks`;
+
+/** `?a=1&b=2` from the values that are set, or nothing when none is. */
+function queryOf(values: Record<string, string | number | undefined>): string {
+	const query = new URLSearchParams();
+	for (const [name, value] of Object.entries(values)) {
+		if (value !== undefined && value !== "") query.set(name, String(value));
+	}
+	const text = query.toString();
+	return text ? `?${text}` : "";
+}
+
+export function listWebhooks(slug: string): Promise<WebhookList> {
+	return request(webhooksPath(slug));
+}
+
+export function registerWebhook(slug: string, input: WebhookInput): Promise<WebhookCreated> {
+	return request(webhooksPath(slug), { method: "POST", body: input });
+}
+
+export function removeWebhook(slug: string, id: string): Promise<void> {
+	return request(`${webhooksPath(slug)}/${enc(id)}`, { method: "DELETE" });
+}
+
+/** Sends the webhook a signed `ping` now and answers how the receiver took it. */
+export function testWebhook(slug: string, id: string): Promise<WebhookTestResult> {
+	return request(`${webhooksPath(slug)}/${enc(id)}/test`, { method: "POST", body: {} });
+}
+
+export function webhookDeliveries(slug: string, id: string, limit = 10): Promise<WebhookDeliveries> {
+	return request(`${webhooksPath(slug)}/${enc(id)}/deliveries${queryOf({ limit })}`);
+}
+
+export function listDeadLetters(state: DeadLetterState, limit = 100): Promise<DeadLetterList> {
+	return request(`${V1}/admin/dead-letters${queryOf({ state, limit })}`);
+}
+
+export function replayDeadLetter(letter: Pick<DeadLetter, "region" | "queue" | "messageId">): Promise<ReplayOutcome> {
+	const path = `${V1}/admin/dead-letters/${enc(letter.region)}/${enc(letter.queue)}/${enc(letter.messageId)}/replay`;
+	return request(path, { method: "POST", body: {} });
+}
+
+/** Replays every pending dead letter; ones replayed meanwhile are counted, not sent again. */
+export function replayAllDeadLetters(): Promise<ReplayAllOutcome> {
+	return request(`${V1}/admin/dead-letters/replay`, { method: "POST", body: {} });
+}
+
+/** Daily figures from `from` to `to` (local dates, inclusive); every location the caller may see when `location` is left out. */
+export function dailyStats(range: { location?: string; from: string; to: string }): Promise<DailyStats> {
+	return request(`${V1}/admin/stats/daily${queryOf(range)}`);
+}
+
+export function forecasts(slug: string, from: string, to: string): Promise<ForecastList> {
+	return request(`${V1}/locations/${enc(slug)}/forecasts${queryOf({ from, to })}`);
+}
+
+/** A page of the audit log, newest first; pass the previous page's `nextCursor` for the next. */
+export function auditEntries(filter: AuditFilter, cursor?: string, limit = 50): Promise<AuditPage> {
+	return request(`${V1}/admin/audit${queryOf({ ...filter, cursor, limit })}`);
+}
