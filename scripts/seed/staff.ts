@@ -60,12 +60,15 @@ function literal(value: string): string {
 	return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** INSERT statements for the demo accounts, passwords hashed as in production. */
+/**
+ * INSERT statements for the demo accounts, passwords hashed as in production,
+ * each address confirmed (a demo customer saves addresses at once).
+ */
 export async function demoAccountStatements(accounts: DemoAccount[] = DEMO_ACCOUNTS): Promise<string[]> {
 	return Promise.all(
 		accounts.map(
 			async (account) =>
-				`INSERT INTO accounts (id, email, role, password_hash, name, locations) VALUES (${[
+				`INSERT INTO accounts (id, email, role, password_hash, name, locations, email_verified_at) VALUES (${[
 					account.id,
 					account.email,
 					account.role,
@@ -74,7 +77,7 @@ export async function demoAccountStatements(accounts: DemoAccount[] = DEMO_ACCOU
 					JSON.stringify(account.locations),
 				]
 					.map(literal)
-					.join(", ")});`,
+					.join(", ")}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));`,
 		),
 	);
 }

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { issueAccessToken } from "@goodfood/platform/access-token";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { verifyEmailOf } from "./accounts-helpers";
 import { bearer, CONTACT, call, errorOf, json, londonLunchTomorrow, PAY_BY_CARD, STAFF, send } from "./helpers";
 
 interface Tokens {
@@ -159,7 +160,9 @@ describe("refresh tokens", () => {
 
 describe("the profile", () => {
 	it("keeps addresses, dietary preferences, allergens to avoid, a favourite location and notification choices", async () => {
-		const { accessToken } = await register();
+		const { accessToken, email } = await register();
+		// Saved addresses wait for a confirmed address (accounts-recovery.test.ts).
+		await verifyEmailOf(email);
 		const patch = {
 			phone: "+44 7700 900123",
 			addresses: [

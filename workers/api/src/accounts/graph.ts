@@ -130,6 +130,8 @@ export const accountsGraph: GraphPart = {
 			notificationPreferences: NotificationPreferences!
 			"The language menus are presented in when a request names none (en, ja, es), or null to follow the browser."
 			language: String
+			"Whether the address has been confirmed with the link e-mailed to it; until then updateMe saves no addresses (email_unverified)."
+			emailVerified: Boolean!
 			createdAt: String!
 			"The account's orders from every region, newest first (at most 200, the default)."
 			orders(limit: Int): [CustomerOrder!]!

@@ -12,6 +12,7 @@ import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { findLocation } from "../menu/repository";
 import { customerRefOf } from "../ordering/projections";
+import { assertMaySaveAddresses } from "./domain/verification";
 import { type AccountRow, findAccount } from "./repository";
 import { ProfilePatch } from "./schemas";
 
@@ -37,12 +38,16 @@ export function parseProfilePatch(input: unknown): ProfileChange {
 	return parsed.data;
 }
 
-/** Applies a checked patch to the account; a favourite location must exist (404 otherwise). */
+/**
+ * Applies a checked patch to the account: a favourite location must exist
+ * (404 otherwise), and addresses wait for a confirmed e-mail address (403).
+ */
 export async function changeProfile(
 	c: Context<AppEnv>,
 	account: AccountRow,
 	patch: ProfileChange,
 ): Promise<AccountRow> {
+	assertMaySaveAddresses(account.emailVerifiedAt, patch.addresses);
 	const db = database(c.var.d1);
 	if (patch.favouriteLocation && !(await findLocation(db, patch.favouriteLocation))) {
 		throw ApiError.notFound("Location");

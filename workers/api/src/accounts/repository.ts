@@ -36,6 +36,7 @@ export function profileOf(account: AccountRow): ProfileView {
 		favouriteLocation: account.favouriteLocation,
 		notificationPreferences: account.notificationPreferences,
 		language: account.language,
+		emailVerified: account.emailVerifiedAt !== null,
 		createdAt: account.createdAt,
 	};
 }
@@ -49,6 +50,8 @@ export interface NewAccount {
 	locations?: string[];
 	/** The customer's preferred language for menus; none leaves it to the browser. */
 	language?: AccountRow["language"];
+	/** The address is known to be the holder's already (an accepted invitation was e-mailed to it). */
+	emailVerified?: boolean;
 }
 
 /** Creates an account after the checks every sign-up shares: a strong password and a free email. */
@@ -72,6 +75,7 @@ export async function createAccount(db: Database, input: NewAccount): Promise<Ac
 			name: input.name,
 			phone: input.phone ?? null,
 			language: input.language ?? null,
+			emailVerifiedAt: input.emailVerified ? new Date().toISOString() : null,
 			locations: input.role === "admin" || input.role === "customer" ? [] : (input.locations ?? []),
 		})
 		// Two sign-ups racing for one email: the loser gets the same answer.

@@ -3,7 +3,7 @@
  * account's profile, order history, data export and deletion.
  */
 
-import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken, revokeSessions } from "@goodfood/platform/access-token";
+import { revokeSessions } from "@goodfood/platform/access-token";
 import { type AppEnv, createRouter } from "@goodfood/platform/app";
 import { bearerSecurity, signedIn } from "@goodfood/platform/auth";
 import { ApiError } from "@goodfood/platform/errors";
@@ -13,6 +13,7 @@ import { callContext, requestLogger } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
+import { auditChange } from "../audit/record";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { customerRefOf } from "../ordering/projections";
@@ -20,8 +21,10 @@ import { DUMMY_HASH, hashPassword, passwordWeakness, verifyPassword } from "./do
 import { assertMayDeleteOwnAccount } from "./domain/staff";
 import { type ErasureDatabases, eraseAccount, forgetInOrderObjects } from "./erasure";
 import { changeProfile, currentAccount, newestFirst, orderHistory } from "./profile";
-import { type AccountRow, createAccount, findAccount, findAccountByEmail, principalOf, profileOf } from "./repository";
+import { recoveryRoutes, sendVerificationLink } from "./recovery-routes";
+import { type AccountRow, createAccount, findAccount, findAccountByEmail, profileOf } from "./repository";
 import {
+	Acknowledgement,
 	LoginInput,
 	OrderHistoryView,
 	PasswordChange,
@@ -29,39 +32,24 @@ import {
 	ProfileView,
 	RefreshInput,
 	RegisterInput,
+	RegisterResult,
 	TokensView,
 } from "./schemas";
-import { endSessions } from "./sessions";
-import { type IssuedRefreshToken, issueRefreshToken, revokeByToken, rotateRefreshToken } from "./tokens";
+import { endSessions, sessionOfCaller } from "./sessions";
+import { tokensFor } from "./sign-in";
+import { revokeByToken, rotateRefreshToken } from "./tokens";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
-const RegisterResult = TokensView.extend({ account: ProfileView }).openapi("Registration");
-
-/**
- * A new sign-in's tokens, or the next pair of a session: the access token
- * names the session it belongs to, and the account's preferred language (the
- * `lng` claim the menu edge reads), as it is when the token is issued.
- */
-async function tokensFor(c: Context<AppEnv>, account: AccountRow, session?: IssuedRefreshToken) {
-	const refresh = session ?? (await issueRefreshToken(database(c.var.d1), account.id));
-	return {
-		accessToken: await issueAccessToken(c.env, principalOf(account), {
-			sessionId: refresh.sessionId,
-			language: account.language,
-		}),
-		refreshToken: refresh.token,
-		expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-		tokenType: "Bearer" as const,
-	};
-}
 
 export const accountRoutes = createRouter()
+	.route("/", recoveryRoutes)
 	.openapi(
 		createRoute({
 			method: "post",
 			path: "/auth/register",
 			tags: ["Accounts"],
-			summary: "Register a customer account and sign in",
+			summary:
+				"Register a customer account and sign in; a link to confirm the address is e-mailed to it (valid 7 days)",
 			request: { body: json(RegisterInput) },
 			responses: { 201: jsonContent(RegisterResult, "Registered and signed in"), ...errorResponses(400, 409) },
 		}),
@@ -71,7 +59,10 @@ export const accountRoutes = createRouter()
 				"RATE_LIMIT_REGISTER",
 				"Too many registrations from this address; wait a minute and try again",
 			);
-			const account = await createAccount(database(c.var.d1), { ...c.req.valid("json"), role: "customer" });
+			const db = database(c.var.d1);
+			const account = await createAccount(db, { ...c.req.valid("json"), role: "customer" });
+			// Sent before answering, so the link exists once the account does; a failed send is logged, and resent on request.
+			await sendVerificationLink(c.env, db, requestLogger(c), account);
 			return c.json({ ...(await tokensFor(c, account)), account: profileOf(account) }, 201);
 		},
 	)
@@ -175,11 +166,11 @@ export const accountRoutes = createRouter()
 			path: "/customers/me/password",
 			tags: ["Accounts"],
 			summary:
-				"Change the password: every session of the account ends (its tokens answer 401 from the next request), and this one gets fresh tokens",
+				"Change the password: every other session of the account ends (its tokens answer 401 from the next request); this one keeps working",
 			security: bearerSecurity,
 			request: { body: json(PasswordChange) },
 			responses: {
-				200: jsonContent(TokensView, "Changed; new tokens for this session"),
+				200: jsonContent(Acknowledgement, "Changed; this session goes on"),
 				...errorResponses(400, 401),
 			},
 		}),
@@ -208,8 +199,9 @@ export const accountRoutes = createRouter()
 				.update(schema.accounts)
 				.set({ passwordHash: await hashPassword(newPassword), updatedAt: new Date().toISOString() })
 				.where(eq(schema.accounts.id, account.id));
-			await endSessions(c, "password_change", { accountId: account.id });
-			return c.json(await tokensFor(c, account), 200);
+			await endSessions(c, "password_change", { accountId: account.id, sessionId: sessionOfCaller(c) });
+			auditChange(c, { after: { passwordChanged: true, otherSessionsEnded: true } });
+			return c.json({ message: "Your password is changed; your other sessions are signed out" }, 200);
 		},
 	)
 	.openapi(

@@ -4,7 +4,7 @@ import { DeliveryAddressInput } from "../cart/schemas";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../menu/domain/dietary";
 import { LANGUAGES } from "../menu/domain/language";
 
-const Email = z
+export const Email = z
 	.email()
 	.max(200)
 	.transform((email) => email.trim().toLowerCase());
@@ -88,10 +88,33 @@ export const ProfileView = z
 		favouriteLocation: z.string().nullable(),
 		notificationPreferences: NotificationPreferences,
 		language: PreferredLanguage,
+		emailVerified: z.boolean().openapi({
+			description:
+				"Whether the address has been confirmed with the link e-mailed to it; until then the account saves no addresses",
+		}),
 		createdAt: z.string(),
 	})
 	.openapi("Profile");
 export type ProfileView = z.infer<typeof ProfileView>;
+
+/** What registering, and accepting a staff invitation, answer: signed in, with the new account. */
+export const RegisterResult = TokensView.extend({ account: ProfileView }).openapi("Registration");
+
+/** The token an e-mailed link carries (`?token=`). */
+const LinkToken = z.string().min(1).max(200).openapi({ description: "The `token` of the e-mailed link" });
+
+export const PasswordResetRequest = z.object({ email: Email }).openapi("PasswordResetRequest");
+
+export const PasswordResetCompletion = z
+	.object({ token: LinkToken, password: z.string().max(200) })
+	.openapi("PasswordResetCompletion");
+
+export const EmailVerificationInput = z.object({ token: LinkToken }).openapi("EmailVerificationInput");
+
+export const EmailVerified = z.object({ email: z.string(), emailVerified: z.literal(true) }).openapi("EmailVerified");
+
+/** An answer that says only what happened (or, for a reset, what would have). */
+export const Acknowledgement = z.object({ message: z.string() }).openapi("Acknowledgement");
 
 export const OrderHistoryView = z
 	.object({
@@ -107,23 +130,55 @@ export const OrderHistoryView = z
 	})
 	.openapi("OrderHistory");
 
+const StaffLocations = z
+	.array(z.string().regex(/^[a-z0-9-]{1,64}$/))
+	.max(50)
+	.default([]);
+
+/** Kitchen and manager accounts need a location; admins work everywhere. */
+function needsLocation(staff: { role: string; locations: string[] }, ctx: z.RefinementCtx) {
+	if (staff.role !== "admin" && staff.locations.length === 0) {
+		ctx.addIssue({ code: "custom", path: ["locations"], message: "kitchen and manager accounts need a location" });
+	}
+}
+
 export const StaffInput = z
 	.object({
 		email: Email,
 		password: z.string().max(200),
 		name: Name,
 		role: z.enum(["kitchen", "manager", "admin"]),
-		locations: z
-			.array(z.string().regex(/^[a-z0-9-]{1,64}$/))
-			.max(50)
-			.default([]),
+		locations: StaffLocations,
 	})
-	.superRefine((staff, ctx) => {
-		if (staff.role !== "admin" && staff.locations.length === 0) {
-			ctx.addIssue({ code: "custom", path: ["locations"], message: "kitchen and manager accounts need a location" });
-		}
-	})
+	.superRefine(needsLocation)
 	.openapi("StaffInput");
+
+export const InvitationInput = z
+	.object({
+		email: Email,
+		name: Name,
+		role: z.enum(["kitchen", "manager", "admin"]),
+		locations: StaffLocations,
+	})
+	.superRefine(needsLocation)
+	.openapi("InvitationInput");
+
+export const InvitationView = z
+	.object({
+		id: z.string(),
+		email: z.string(),
+		name: z.string(),
+		role: z.enum(["kitchen", "manager", "admin"]),
+		locations: z.array(z.string()),
+		expiresAt: z.string().openapi({ description: "When the e-mailed link stops working (ISO 8601)" }),
+		invitedBy: z.string().nullable().openapi({ description: "The id of the staff account that sent it" }),
+	})
+	.openapi("Invitation");
+export type InvitationView = z.infer<typeof InvitationView>;
+
+export const InvitationAcceptance = z
+	.object({ token: LinkToken, password: z.string().max(200) })
+	.openapi("InvitationAcceptance");
 
 export const StaffPatch = z
 	.object({

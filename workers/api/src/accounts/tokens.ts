@@ -7,7 +7,7 @@
  */
 import { revokeSessions } from "@goodfood/platform/access-token";
 import { randomToken, sha256Hex } from "@goodfood/platform/crypto";
-import { and, eq, gte, isNull } from "drizzle-orm";
+import { and, eq, gte, isNull, ne } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import { liveSessionCutoff } from "./domain/sessions";
@@ -81,27 +81,33 @@ export async function revokeByToken(db: Database, token: string): Promise<string
 }
 
 /**
- * Ends every session of an account: its refresh tokens stop working (D1, the
- * source of truth) and the access tokens still alive are refused (a KV mark per
- * session that issued one within an access token's lifetime). Safe to repeat:
- * a retry marks the same sessions again.
+ * Ends every session of an account, or every one but `keep` (the sign-in that
+ * changed the password): its refresh tokens stop working (D1, the source of
+ * truth) and the access tokens still alive are refused (a KV mark per session
+ * that issued one within an access token's lifetime). Safe to repeat: a retry
+ * marks the same sessions again.
  */
 export async function endEverySession(
 	env: { REVOCATIONS: KVNamespace },
 	db: Database,
 	accountId: string,
+	keep?: string,
 ): Promise<void> {
 	const now = Date.now();
 	const { refreshTokens } = schema;
+	const ofAccount = and(
+		eq(refreshTokens.accountId, accountId),
+		keep === undefined ? undefined : ne(refreshTokens.familyId, keep),
+	);
 	const [live] = await db.batch([
 		db
 			.selectDistinct({ sessionId: refreshTokens.familyId })
 			.from(refreshTokens)
-			.where(and(eq(refreshTokens.accountId, accountId), gte(refreshTokens.createdAt, liveSessionCutoff(now)))),
+			.where(and(ofAccount, gte(refreshTokens.createdAt, liveSessionCutoff(now)))),
 		db
 			.update(refreshTokens)
 			.set({ revokedAt: now })
-			.where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt))),
+			.where(and(ofAccount, isNull(refreshTokens.revokedAt))),
 	]);
 	await revokeSessions(
 		env,

@@ -7,15 +7,26 @@
 import { ACCESS_TOKEN_TTL_SECONDS } from "@goodfood/platform/access-token";
 
 /** What happened to an account that may end its sessions. */
-export type AccountChange = "sign_out" | "password_change" | "account_deletion" | "staff_removal" | "staff_role_change";
+export type AccountChange =
+	| "sign_out"
+	| "password_change"
+	| "password_reset"
+	| "account_deletion"
+	| "staff_removal"
+	| "staff_role_change";
 
 /**
- * A sign-out ends its own sign-in only. Anything that changes who may use the
- * account or what it may do ends every sign-in, because the access tokens
- * already handed out carry the old answer (a staff token carries its role).
+ * A sign-out ends its own sign-in only. A password change, made by someone who
+ * knew the password, ends every other sign-in (a thief's, say) and keeps the
+ * one that made it. Anything else that changes who may use the account or
+ * what it may do ends every sign-in, because the access tokens already handed
+ * out carry the old answer (a staff token carries its role); a reset by
+ * e-mail is one of them, since whoever asked may not be the one signed in.
  */
-export function sessionsEndedBy(change: AccountChange): "this" | "all" {
-	return change === "sign_out" ? "this" : "all";
+export function sessionsEndedBy(change: AccountChange): "this" | "others" | "all" {
+	if (change === "sign_out") return "this";
+	if (change === "password_change") return "others";
+	return "all";
 }
 
 /** Clocks may disagree a little: a session counts as live this much longer than its last token. */

@@ -1,27 +1,71 @@
 /**
- * Who may change or remove a staff account, and what a staff role needs. Plain
- * rules: the routes load the accounts and store the result.
+ * Who may see, invite, change or remove a staff account, and what a staff role
+ * needs. Plain rules: the routes load the accounts and store the result.
+ *
+ * Admins manage every staff account but their own. A manager manages the
+ * kitchen accounts whose locations are all among the manager's own: they run
+ * those kitchens, and a kitchen account shared with another location is that
+ * location's business too.
  */
-import type { Role } from "@goodfood/platform/app";
+import type { Principal, Role } from "@goodfood/platform/app";
+import type { ForbiddenDetails } from "@goodfood/platform/auth";
 import { violation } from "@goodfood/platform/rule-violation";
 
 export type StaffRole = Exclude<Role, "customer">;
 
-/** The staff account a change names: customers are not staff, so they are not found. */
-export interface StaffTarget {
-	id: string;
+/** A role and the locations it works at: an account's, or what an invitation or a change would give. */
+export interface StaffAssignment {
 	role: Role;
+	locations: string[];
+}
+
+/** The staff account a change names: customers are not staff, so they are not found. */
+export interface StaffTarget extends StaffAssignment {
+	id: string;
+}
+
+/** Whether the actor may manage an account with this role and these locations. */
+export function managesAssignment(actor: Principal, assignment: StaffAssignment): boolean {
+	if (actor.role === "admin") return assignment.role !== "customer";
+	if (actor.role !== "manager") return false;
+	return (
+		assignment.role === "kitchen" &&
+		assignment.locations.length > 0 &&
+		assignment.locations.every((slug) => actor.locations.includes(slug))
+	);
+}
+
+/** 403 naming why: a role the actor may not hand out or touch, or a location that is not theirs. */
+function refusal(actor: Principal, assignment: StaffAssignment) {
+	if (actor.role === "manager" && assignment.role === "kitchen") {
+		const foreign = assignment.locations.find((slug) => !actor.locations.includes(slug)) ?? "";
+		const details: ForbiddenDetails = { reason: "location", locationSlug: foreign };
+		return violation("forbidden", `Your account does not manage ${foreign}`, details);
+	}
+	const details: ForbiddenDetails = { reason: "role", role: actor.role, allowed: ["admin"] };
+	const message =
+		actor.role === "manager"
+			? "A manager manages kitchen accounts at their own locations only; an admin manages the rest"
+			: `Your role (${actor.role}) may not manage staff accounts`;
+	return violation("forbidden", message, details);
+}
+
+/** 403 unless the actor may give this role and these locations (an invitation, or a change's result). */
+export function assertMayAssign(actor: Principal, assignment: StaffAssignment): void {
+	if (!managesAssignment(actor, assignment)) throw refusal(actor, assignment);
 }
 
 /**
- * An admin changes or removes other staff, never themselves, so the last admin
- * cannot lock everyone out by mistake; and a customer's account is not staff.
+ * The actor may change or remove the target: it is a staff account (404
+ * otherwise, customers included), not the actor's own (409: the last admin
+ * cannot lock everyone out by mistake), and within the actor's reach (403).
  */
-export function assertMayManageStaff(actorId: string, target: StaffTarget | undefined): asserts target is StaffTarget {
+export function assertMayManageStaff(actor: Principal, target: StaffTarget | undefined): asserts target is StaffTarget {
 	if (!target || target.role === "customer") throw violation("not_found", "Staff account not found");
-	if (target.id === actorId) {
+	if (target.id === actor.id) {
 		throw violation("conflict", "You may not change or remove your own staff account; another admin can");
 	}
+	assertMayAssign(actor, target);
 }
 
 /** The locations a role keeps: admins work everywhere (none listed); kitchen and manager need at least one. */
