@@ -6,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
 import type { AccountOrder } from "../api/account-query";
+import { emailVerified } from "../api/back-office";
 import { fetchMenu, myAccount, updateProfile } from "../api/endpoints";
 
 import type { Allergen, DietaryTag, Menu, Profile } from "../api/types";
@@ -18,6 +19,7 @@ import { errorText, fieldErrors } from "../i18n/errors";
 import { Link, navigate } from "../router";
 import { addToCart, loadCart } from "../state/cart";
 import { isStaff, replaceProfile, useSession } from "../state/session";
+import { ResendVerification } from "./verify-email-page";
 
 function ProfileForm({ profile }: { profile: Profile }) {
 	const { t } = useI18n();
@@ -124,6 +126,7 @@ function SavedAddresses({ profile }: { profile: Profile }) {
 	return (
 		<section class="card" aria-labelledby="addresses-heading">
 			<h2 id="addresses-heading">{t("account.addresses")}</h2>
+			{!emailVerified(profile) && <p class="muted">{t("account.addresses.unverified")}</p>}
 			{profile.addresses.length === 0 ? (
 				<p class="muted">{t("account.addresses.none")}</p>
 			) : (
@@ -306,6 +309,12 @@ export function AccountPage() {
 	return (
 		<section>
 			<PageHeading title={t("account.title")}>{t("account.hello", { name: profile.name })}</PageHeading>
+			{!emailVerified(profile) && (
+				<div class="notice verify-notice">
+					<p>{t("account.unverified", { email: profile.email })}</p>
+					<ResendVerification />
+				</div>
+			)}
 			<div class="account-grid">
 				<OrderHistory />
 				<ProfileForm profile={profile} />

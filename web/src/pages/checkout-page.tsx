@@ -7,6 +7,7 @@
  * Stripe is the provider (GET /payments/config), by Stripe Elements.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { orderingOf } from "../api/back-office";
 import { checkout, fetchMenu, fetchPaymentsConfig, fetchSlots, getCart, updateProfile } from "../api/endpoints";
 import { ApiFailure } from "../api/http";
 import type {
@@ -34,7 +35,7 @@ import { type StripeCard, StripeCardField, tokeniseCard } from "../components/st
 import { formatClock, formatDayTime, formatMoney, toMinor } from "../format";
 import { type SlotDay, timeSlots } from "../hours";
 import { i18n, useI18n } from "../i18n";
-import { errorText, fieldErrors as fieldErrorsOf } from "../i18n/errors";
+import { errorText, fieldErrors as fieldErrorsOf, pausedText } from "../i18n/errors";
 import { goTo, Link, navigate } from "../router";
 import { announce } from "../state/announcer";
 import { forgetCart, loadCart, useCart } from "../state/cart";
@@ -365,6 +366,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	}
 
 	const delivery = menu.location.fulfilment.delivery;
+	const paused = orderingOf(menu.location);
 	// The server's total for exactly what is on screen, or null while it is being priced again.
 	const current =
 		priced && priced.of === cart && priced.fulfilment === fulfilment && priced.tip === tipAmount ? priced.cart : null;
@@ -489,6 +491,12 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				if (failure.code === "prices_changed" || failure.code === "payment_amount_mismatch") {
 					loadCart(slug).catch(() => undefined);
 				}
+				// Paused since the page was read: read the menu again, so the page says so and stops offering to order.
+				if (failure.code === "location_paused") {
+					fetchMenu(slug)
+						.then(setMenu)
+						.catch(() => undefined);
+				}
 			}
 		} finally {
 			setPlacing(false);
@@ -520,6 +528,11 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					<span id="checkout-title">{t("checkout.heading", { location: menu.location.name })}</span>
 				</PageHeading>
 				<ErrorMessage message={error} id="checkout-error" takeFocus />
+				{paused.paused && !error && (
+					<p class="notice ordering-paused-notice" role="status">
+						{pausedText(paused.reason)}
+					</p>
+				)}
 
 				<fieldset id="fulfilment">
 					<legend>{t("checkout.fulfilment")}</legend>
@@ -725,7 +738,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					)}
 				</fieldset>
 
-				<button type="submit" class="primary large" disabled={placing || !current}>
+				<button type="submit" class="primary large" disabled={placing || !current || paused.paused}>
 					{placing
 						? t("checkout.placing")
 						: current

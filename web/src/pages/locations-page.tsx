@@ -1,12 +1,13 @@
 /** The first page: every location with whether it is open, nearest first when the browser may tell where we are. */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { orderingOf } from "../api/back-office";
 import { listLocations } from "../api/endpoints";
 import type { Location } from "../api/types";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { distanceLabel, formatMoney } from "../format";
 import { openStatus } from "../hours";
 import { i18n, useI18n } from "../i18n";
-import { errorText } from "../i18n/errors";
+import { errorText, pausedText } from "../i18n/errors";
 import { Link } from "../router";
 
 type Position = { latitude: number; longitude: number };
@@ -39,6 +40,7 @@ function LocationCard({ location }: { location: Location }) {
 	const { t, intl } = useI18n();
 	const status = openStatus(location, location.openNow);
 	const delivery = location.fulfilment.delivery;
+	const ordering = orderingOf(location);
 	return (
 		<li class="card location-card">
 			<h2>
@@ -50,6 +52,7 @@ function LocationCard({ location }: { location: Location }) {
 				{location.address.line}, {location.address.city} {location.address.postcode}
 			</p>
 			<p class={status.open ? "badge badge-open" : "badge badge-closed"}>{status.text}</p>
+			{ordering.paused && <p class="notice ordering-paused-notice">{pausedText(ordering.reason)}</p>}
 			<p class="muted">
 				{[
 					location.fulfilment.pickup && t("locations.pickup"),

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
+import { orderingOf } from "../api/back-office";
 import type { NewLine } from "../api/endpoints";
 import { fetchMenu } from "../api/endpoints";
 import { ApiFailure } from "../api/http";
@@ -17,7 +18,7 @@ import { ErrorMessage, Loading, PageHeading } from "../components/page";
 import { allergenList, formatMoney, formatWindows, tagLabel } from "../format";
 import { openStatus } from "../hours";
 import { i18n, useI18n } from "../i18n";
-import { errorText } from "../i18n/errors";
+import { errorText, pausedText } from "../i18n/errors";
 import { Link } from "../router";
 import { announce } from "../state/announcer";
 import { addToCart, loadCart, useCart } from "../state/cart";
@@ -67,7 +68,18 @@ function findItem(menu: Menu, itemId: string): { item: MenuItem; category: MenuC
 	return null;
 }
 
-function ItemCard({ item, category, onChoose }: { item: MenuItem; category: MenuCategory; onChoose: () => void }) {
+function ItemCard({
+	item,
+	category,
+	paused,
+	onChoose,
+}: {
+	item: MenuItem;
+	category: MenuCategory;
+	/** Ordering is paused at the location: nothing can be added. */
+	paused: boolean;
+	onChoose: () => void;
+}) {
 	const { t } = useI18n();
 	const badge = statusBadge(item, category);
 	const titleId = `item-${item.id}`;
@@ -98,7 +110,7 @@ function ItemCard({ item, category, onChoose }: { item: MenuItem; category: Menu
 					aria-label={
 						item.soldOut ? t("menu.itemSoldOut", { name: item.name }) : t("menu.addItem", { name: item.name })
 					}
-					disabled={item.soldOut}
+					disabled={item.soldOut || paused}
 					onClick={onChoose}
 				>
 					{item.soldOut ? t("menu.soldOut") : t("menu.add")}
@@ -108,15 +120,33 @@ function ItemCard({ item, category, onChoose }: { item: MenuItem; category: Menu
 	);
 }
 
+/** The way to checkout; while ordering is paused, a disabled button in its place. */
+function CheckoutLink({ slug, paused, children }: { slug: string; paused: boolean; children: string }) {
+	if (paused) {
+		return (
+			<button type="button" class="primary block" disabled>
+				{children}
+			</button>
+		);
+	}
+	return (
+		<Link href={`/locations/${slug}/checkout`} class="button primary block">
+			{children}
+		</Link>
+	);
+}
+
 function CartPanel({
 	slug,
 	menu,
+	paused,
 	avoid,
 	onChoose,
 	onAdd,
 }: {
 	slug: string;
 	menu: Menu;
+	paused: boolean;
 	avoid: Allergen[];
 	onChoose: (item: MenuItem, category: MenuCategory) => void;
 	onAdd: (item: MenuItem) => Promise<unknown>;
@@ -133,10 +163,12 @@ function CartPanel({
 				<>
 					<CartLines cart={cart} menu={menu} />
 					<TotalsTable totals={cart.totals} fulfilment="pickup" />
-					<Link href={`/locations/${slug}/checkout`} class="button primary block">
+					<CheckoutLink slug={slug} paused={paused}>
 						{t("cart.goToCheckout")}
-					</Link>
-					<GoesWellWith slug={slug} cart={cart} menu={menu} avoid={avoid} onChoose={onChoose} onAdd={onAdd} />
+					</CheckoutLink>
+					{!paused && (
+						<GoesWellWith slug={slug} cart={cart} menu={menu} avoid={avoid} onChoose={onChoose} onAdd={onAdd} />
+					)}
 				</>
 			)}
 		</aside>
@@ -144,15 +176,15 @@ function CartPanel({
 }
 
 /** On a phone the cart sits below the menu; this bar keeps it one tap away. */
-function CartBar({ slug }: { slug: string }) {
+function CartBar({ slug, paused }: { slug: string; paused: boolean }) {
 	const cart = useCart();
 	const { t } = useI18n();
 	if (!cart || cart.itemCount === 0) return null;
 	return (
 		<div class="cart-bar">
-			<Link href={`/locations/${slug}/checkout`} class="button primary block">
+			<CheckoutLink slug={slug} paused={paused}>
 				{t("cart.bar", { count: cart.itemCount, total: formatMoney(cart.totals.total) })}
-			</Link>
+			</CheckoutLink>
 		</div>
 	);
 }
@@ -240,6 +272,7 @@ export function MenuPage({ slug }: { slug: string }) {
 	const choose = (item: MenuItem) => setChosenId(item.id);
 
 	const status = openStatus(menu.location, menu.openNow);
+	const ordering = orderingOf(menu.location);
 	const shown = visible.reduce((sum, { items }) => sum + items.length, 0);
 	const total = menu.categories.reduce((sum, category) => sum + category.items.length, 0);
 
@@ -264,7 +297,12 @@ export function MenuPage({ slug }: { slug: string }) {
 						<span class={status.open ? "badge badge-open" : "badge badge-closed"}>{status.text}</span>{" "}
 						<Link href="/">{t("menu.changeLocation")}</Link>
 					</p>
-					{!menu.openNow && <p class="notice">{t("menu.closedNow")}</p>}
+					{ordering.paused && (
+						<p class="notice ordering-paused-notice" role="status">
+							{pausedText(ordering.reason)}
+						</p>
+					)}
+					{!menu.openNow && !ordering.paused && <p class="notice">{t("menu.closedNow")}</p>}
 					{menu.language !== language && (
 						<p class="muted small" lang={language}>
 							{t("menu.otherLanguage", {
@@ -310,7 +348,13 @@ export function MenuPage({ slug }: { slug: string }) {
 						)}
 						<ul class="item-list">
 							{items.map((item) => (
-								<ItemCard key={item.id} item={item} category={category} onChoose={() => choose(item)} />
+								<ItemCard
+									key={item.id}
+									item={item}
+									category={category}
+									paused={ordering.paused}
+									onChoose={() => choose(item)}
+								/>
 							))}
 						</ul>
 					</section>
@@ -319,6 +363,7 @@ export function MenuPage({ slug }: { slug: string }) {
 			<CartPanel
 				slug={slug}
 				menu={menu}
+				paused={ordering.paused}
 				avoid={filters.avoid}
 				onChoose={(item) => choose(item)}
 				onAdd={async (item) => {
@@ -326,7 +371,7 @@ export function MenuPage({ slug }: { slug: string }) {
 					announce(addedText(1, item.name, cart));
 				}}
 			/>
-			<CartBar slug={slug} />
+			<CartBar slug={slug} paused={ordering.paused} />
 			{chosen && (
 				<ItemDialog
 					key={chosen.item.id}

@@ -59,6 +59,11 @@ export function SignInPage() {
 					onValue={setPassword}
 					error={fields.password}
 				/>
+				<p>
+					<Link href={email.trim() ? `/forgot-password?email=${encodeURIComponent(email.trim())}` : "/forgot-password"}>
+						{t("signIn.forgot")}
+					</Link>
+				</p>
 				<button type="submit" class="primary" disabled={busy}>
 					{busy ? t("signIn.busy") : t("signIn.submit")}
 				</button>
