@@ -8,7 +8,7 @@
  * global (`global`). No statement spans both, so a read that needs an order and
  * its location or account is two reads.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { OrderEventType } from "../ordering/events";
@@ -332,6 +332,47 @@ export type WebhookRow = typeof webhooks.$inferSelect;
 
 export function findWebhook(db: Database, id: string): Promise<WebhookRow | undefined> {
 	return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+}
+
+/** A live webhook of a location; undefined when the location has no such webhook (or it was removed). */
+export function liveWebhookAt(db: Database, locationSlug: string, id: string): Promise<WebhookRow | undefined> {
+	return db
+		.select()
+		.from(webhooks)
+		.where(and(eq(webhooks.id, id), eq(webhooks.locationSlug, locationSlug), eq(webhooks.disabled, false)))
+		.get();
+}
+
+/** A webhook delivery as the notification log keeps it. */
+export interface DeliveryRow {
+	eventId: string;
+	eventType: OrderEventType;
+	orderId: string;
+	status: LogRow["status"];
+	attempts: number;
+	lastError: string | null;
+	updatedAt: string;
+}
+
+/**
+ * One region's deliveries to a webhook (the log's `webhook` rows whose
+ * recipient is its id), most recently changed first.
+ */
+export function webhookDeliveries(orders: Database, webhookId: string, limit: number): Promise<DeliveryRow[]> {
+	return orders
+		.select({
+			eventId: notificationLog.eventId,
+			eventType: notificationLog.eventType,
+			orderId: notificationLog.orderId,
+			status: notificationLog.status,
+			attempts: notificationLog.attempts,
+			lastError: notificationLog.lastError,
+			updatedAt: notificationLog.updatedAt,
+		})
+		.from(notificationLog)
+		.where(and(eq(notificationLog.channel, "webhook"), eq(notificationLog.recipient, webhookId)))
+		.orderBy(desc(notificationLog.updatedAt), asc(notificationLog.eventId))
+		.limit(limit);
 }
 
 /** A location's live webhooks, oldest first; undefined for an unknown location. */

@@ -1,6 +1,7 @@
 /**
- * Webhook registration for a location's managers and admins, and the
- * development e-mail sink's mailbox, which exists only in development and tests.
+ * Webhook registration for a location's managers and admins, with each
+ * webhook's recent deliveries and a signed test delivery, and the development
+ * e-mail sink's mailbox, which exists only in development and tests.
  */
 
 import { type AppEnv, createRouter } from "@goodfood/platform/app";
@@ -11,10 +12,30 @@ import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { auditChange } from "../audit/record";
 import { database } from "../db/client";
 import { isDevelopment } from "./email";
-import { disableWebhook, insertWebhook, outbox, type WebhookRow, webhooksAt } from "./repository";
-import { DevEmailsQuery, DevEmailsView, WebhookCreated, WebhookInput, WebhookListView, WebhookParams } from "./schemas";
+import {
+	disableWebhook,
+	insertWebhook,
+	liveWebhookAt,
+	outbox,
+	type WebhookRow,
+	webhookDeliveries,
+	webhooksAt,
+} from "./repository";
+import {
+	DevEmailsQuery,
+	DevEmailsView,
+	WebhookCreated,
+	WebhookDeliveriesQuery,
+	WebhookDeliveriesView,
+	WebhookInput,
+	WebhookListView,
+	WebhookParams,
+	WebhookPingResult,
+} from "./schemas";
+import { pingWebhook } from "./webhook-delivery";
 
 const MAX_WEBHOOKS_PER_LOCATION = 10;
 
@@ -33,6 +54,12 @@ const developmentOnly = createMiddleware<AppEnv>(async (c, next) => {
 	if (!isDevelopment(c.env)) throw new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}`);
 	await next();
 });
+
+async function webhookOr404(c: Context<AppEnv>, slug: string, id: string): Promise<WebhookRow> {
+	const row = await liveWebhookAt(database(c.var.d1), slug, id);
+	if (!row) throw ApiError.notFound("Webhook");
+	return row;
+}
 
 async function webhooksOr404(c: Context<AppEnv>, slug: string): Promise<WebhookRow[]> {
 	const rows = await webhooksAt(database(c.var.d1), slug);
@@ -103,6 +130,57 @@ export const notificationRoutes = createRouter()
 			const { slug, id } = c.req.valid("param");
 			if (!(await disableWebhook(database(c.var.d1), slug, id))) throw ApiError.notFound("Webhook");
 			return c.body(null, 204);
+		},
+	)
+	.openapi(
+		createRoute({
+			...webhookAccess,
+			method: "get",
+			path: "/locations/{slug}/webhooks/{id}/deliveries",
+			summary: "The webhook's recent deliveries, most recently attempted first",
+			description:
+				"From the notification log of every region (a location moved to another region keeps its older orders, and their deliveries, where they were).",
+			request: { params: WebhookParams, query: WebhookDeliveriesQuery },
+			responses: {
+				200: jsonContent(WebhookDeliveriesView, "The deliveries"),
+				...errorResponses(400, 401, 403, 404),
+			},
+		}),
+		async (c) => {
+			const { slug, id } = c.req.valid("param");
+			const { limit } = c.req.valid("query");
+			await webhookOr404(c, slug, id);
+			const perRegion = await Promise.all(
+				c.var.orderData.everywhere().map(({ session }) => webhookDeliveries(database(session), id, limit)),
+			);
+			const deliveries = perRegion
+				.flat()
+				.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))
+				.slice(0, limit);
+			c.header("cache-control", "no-store");
+			return c.json({ deliveries }, 200);
+		},
+	)
+	.openapi(
+		createRoute({
+			...webhookAccess,
+			method: "post",
+			path: "/locations/{slug}/webhooks/{id}/test",
+			summary: "Send the webhook a signed ping now and say how the receiver answered",
+			description:
+				"The ping is signed exactly as deliveries are (x-goodfood-event: ping). A receiver that fails, answers non-2xx or takes over 5 s is still a 200 here, with delivered: false and the reason.",
+			request: { params: WebhookParams },
+			responses: {
+				200: jsonContent(WebhookPingResult, "What the receiver did"),
+				...errorResponses(401, 403, 404),
+			},
+		}),
+		async (c) => {
+			const { slug, id } = c.req.valid("param");
+			const webhook = await webhookOr404(c, slug, id);
+			const result = await pingWebhook(webhook, new Date());
+			auditChange(c, { before: null, after: { webhookId: id, url: webhook.url, ...result }, locationSlug: slug });
+			return c.json(result, 200);
 		},
 	)
 	.openapi(

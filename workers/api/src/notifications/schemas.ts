@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam, SlugParam } from "../menu/schemas";
 import { ORDER_EVENT_TYPES, type OrderEventType } from "../ordering/events";
+import { NOTIFICATION_STATUSES } from "./domain/jobs";
 import { isAllowedWebhookUrl } from "./domain/webhooks";
 
 /** The event types a webhook may name: a PaymentFailed never leaves its order (the cart reopens), so none is ever delivered. */
@@ -51,6 +52,42 @@ export const WebhookListView = z.object({ webhooks: z.array(WebhookView) }).open
 export const WebhookParams = SlugParam.extend({
 	id: IdParam.openapi({ param: { name: "id", in: "path" }, example: "whk_4f1c2a9be0d34c7e8a1b5d6f7a8b9c0d" }),
 });
+
+export const WebhookDeliveriesQuery = z.object({
+	limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: "How many deliveries to list" }),
+});
+
+export const WebhookDeliveriesView = z
+	.object({
+		deliveries: z.array(
+			z.object({
+				eventId: z.string().openapi({ description: "The event, also the x-goodfood-delivery header the receiver saw" }),
+				eventType: z.enum(ORDER_EVENT_TYPES),
+				orderId: z.string(),
+				status: z.enum(NOTIFICATION_STATUSES).openapi({
+					description:
+						"sending (in flight), sent, failed (will be retried), dead (retries ran out) or skipped (the webhook was removed meanwhile)",
+				}),
+				attempts: z.number().int().min(0),
+				lastError: z.string().nullable().openapi({ description: "Why the last attempt failed, if it did" }),
+				updatedAt: z.string(),
+			}),
+		),
+	})
+	.openapi("WebhookDeliveries");
+
+export const WebhookPingResult = z
+	.object({
+		delivered: z.boolean().openapi({ description: "The receiver answered 2xx" }),
+		status: z
+			.number()
+			.int()
+			.nullable()
+			.openapi({ description: "The receiver's HTTP status; null when it could not be reached or did not answer" }),
+		durationMs: z.number().int().min(0),
+		error: z.string().nullable().openapi({ example: "webhook answered 500: upstream broke" }),
+	})
+	.openapi("WebhookPing");
 
 export const DevEmailsQuery = z.object({
 	to: z.email().optional().openapi({ description: "Only messages to this address" }),
