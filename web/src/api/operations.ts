@@ -110,22 +110,9 @@ export type Forecast = ForecastList["forecasts"][number];
 
 // Audit log
 
-// TODO(lead): infer from the route once it lands (GET /admin/audit).
-export interface AuditEntry {
-	id: string;
-	at: string;
-	actor: { id: string; role: string; email: string | null };
-	action: string;
-	target: string;
-	location: string | null;
-	status: number;
-	before: unknown;
-	after: unknown;
-}
-export interface AuditPage {
-	entries: AuditEntry[];
-	nextCursor: string | null;
-}
+/** A page of the audit log, newest first, and the cursor of the older entries after it. */
+export type AuditPage = Answer<V1["admin"]["audit"]["$get"]>;
+export type AuditEntry = AuditPage["entries"][number];
 export interface AuditFilter {
 	actor?: string;
 	action?: string;
