@@ -16,6 +16,7 @@ import { database } from "../db/client";
 import { addDays, isIsoDate } from "../intelligence/domain/calendar";
 import { invalid } from "../intelligence/invalid";
 import { localClock } from "../menu/domain/availability";
+import { closureOn } from "../menu/domain/closures";
 import { findLocation, toLocationSummary } from "../menu/repository";
 import { SlotCapacitySchema, SlugParam } from "../menu/schemas";
 import { bookableSlots, SLOT_MINUTES, type SlotLoad, slotsOfDate } from "./domain/slots";
@@ -60,7 +61,7 @@ export const slotRoutes = createRouter().openapi(
 		path: "/locations/{slug}/slots",
 		tags: ["Menu"],
 		summary: "The date's 15-minute slots a checkout can ask for, with the room each has left",
-		description: `Slots within opening hours on the location's local date (a range past midnight gives the next date its small hours), from ${MIN_LEAD_MINUTES} minutes ahead up to ${MAX_DAYS_AHEAD} days ahead; earlier slots are left out. \`remaining\` is null where the location sets no limit; a \`full\` slot is refused at checkout with slot_full. A date the location is closed answers an empty list with \`open: false\`.`,
+		description: `Slots within opening hours on the location's local date (a range past midnight gives the next date its small hours), from ${MIN_LEAD_MINUTES} minutes ahead up to ${MAX_DAYS_AHEAD} days ahead; earlier slots are left out. \`remaining\` is null where the location sets no limit; a \`full\` slot is refused at checkout with slot_full. A date the location is closed, by its weekly hours or a closure (whose reason the note gives), answers an empty list with \`open: false\`.`,
 		request: { params: SlugParam, query: SlotsQuery },
 		responses: { 200: jsonContent(SlotListSchema, "The date's slots"), ...errorResponses(400, 404) },
 	}),
@@ -93,9 +94,10 @@ export const slotRoutes = createRouter().openapi(
 			minLeadMinutes: MIN_LEAD_MINUTES,
 			maxDaysAhead: MAX_DAYS_AHEAD,
 		});
+		const closure = closureOn(location.closures, date);
 		const note =
 			daySlots.length === 0
-				? `${location.name} is closed on ${date}`
+				? `${location.name} is closed on ${date}${closure ? ` (${closure.reason})` : ""}`
 				: slots.length === 0
 					? `No slot left on ${date} that is at least ${MIN_LEAD_MINUTES} minutes away`
 					: null;

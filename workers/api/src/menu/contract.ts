@@ -6,10 +6,10 @@
 /**
  * The shape of the stored document, in its key: a document stored before a
  * change of shape (shape 2 added the location's `region`, shape 3 translations
- * and photos) is never read as the new one; the edge misses it and the origin
- * publishes the current shape.
+ * and photos, shape 4 its `ordering` pause and `closures`) is never read as the
+ * new one; the edge misses it and the origin publishes the current shape.
  */
-export const MENU_DOCUMENT_SHAPE = 3;
+export const MENU_DOCUMENT_SHAPE = 4;
 
 export const menuKeys = {
 	document: (slug: string, version: number) => `menu:${slug}:s${MENU_DOCUMENT_SHAPE}:v${version}`,

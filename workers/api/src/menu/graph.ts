@@ -222,6 +222,23 @@ export const menuGraph: GraphPart = {
 			units: Int
 		}
 
+		"Whether staff have paused ordering at a location; checkout is refused while they have."
+		type LocationOrdering {
+			paused: Boolean!
+			"Why, as staff put it; null while ordering runs."
+			reason: String
+			"When ordering was paused (ISO 8601); null while it runs."
+			since: String
+		}
+
+		"Whole local days a location is closed whatever its weekly hours say, from and to inclusive (YYYY-MM-DD)."
+		type Closure {
+			id: ID!
+			from: String!
+			to: String!
+			reason: String!
+		}
+
 		"A restaurant: where it is, when it is open, what region keeps its orders, and its menu."
 		type Location @key(fields: "slug") {
 			slug: ID!
@@ -246,6 +263,11 @@ export const menuGraph: GraphPart = {
 			defaultLanguage: String!
 			"Every language the menu is offered in, the default first."
 			languages: [String!]!
+			"Whether ordering is paused, why and since when."
+			ordering: LocationOrdering!
+			"Closures under way today or to come, soonest first."
+			closures: [Closure!]!
+			"Within opening hours on the local clock, on a day no closure covers."
 			openNow: Boolean!
 			menuVersion: Int!
 			"Metres from the position given to locations(latitude, longitude), else null."

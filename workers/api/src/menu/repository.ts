@@ -7,9 +7,12 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
+import type { WeeklyOpeningHours } from "./domain/availability";
+import type { Closure } from "./domain/closures";
 import type { LocationSummary, MenuCategory, MenuDocument, MenuItem } from "./domain/document";
 import type { Language } from "./domain/language";
 import { money } from "./domain/money";
+import { type OrderingState, orderingState } from "./domain/ordering-pause";
 import type { CategoryInput, ItemInput, LocationInput, ModifierGroupInput } from "./schemas";
 
 type LocationRow = typeof schema.locations.$inferSelect;
@@ -36,6 +39,8 @@ export function toLocationSummary(row: LocationRow): LocationSummary {
 		slotCapacity: { orders: row.slotCapacityOrders, units: row.slotCapacityUnits },
 		defaultLanguage: row.defaultLanguage,
 		languages: offeredLanguages(row.defaultLanguage, row.languages),
+		ordering: orderingState(row.orderingPausedAt, row.orderingPausedReason),
+		closures: row.closures,
 	};
 }
 
@@ -105,6 +110,58 @@ export async function putLocation(
 		.returning()
 		.get();
 	return { row, created: row.menuVersion === 1 };
+}
+
+/**
+ * Creates the location at version 1; undefined when the slug is taken (the
+ * insert does nothing, so two concurrent creates cannot both succeed).
+ */
+export async function insertLocation(
+	db: Database,
+	slug: string,
+	input: LocationInput,
+): Promise<LocationRow | undefined> {
+	return db
+		.insert(schema.locations)
+		.values({ slug, ...locationColumns(input) })
+		.onConflictDoNothing({ target: schema.locations.slug })
+		.returning()
+		.get();
+}
+
+/** What the back office changes of a location besides its details: hours, closures, the ordering pause. */
+export interface LocationOperations {
+	openingHours?: WeeklyOpeningHours;
+	closures?: Closure[];
+	ordering?: OrderingState;
+}
+
+/**
+ * Writes the change and bumps the menu version (the menu document carries the
+ * location) in one statement, only if the location is still at `menuVersion`:
+ * a change decided on a row another write has moved past is not applied.
+ * Undefined when it was not (the caller reads again and decides again).
+ */
+export async function updateLocationOperations(
+	db: Database,
+	slug: string,
+	menuVersion: number,
+	change: LocationOperations,
+): Promise<LocationRow | undefined> {
+	return db
+		.update(schema.locations)
+		.set({
+			...(change.openingHours ? { openingHours: change.openingHours } : {}),
+			...(change.closures ? { closures: change.closures } : {}),
+			...(change.ordering
+				? { orderingPausedAt: change.ordering.since, orderingPausedReason: change.ordering.reason }
+				: {}),
+			menuVersion: sql`${schema.locations.menuVersion} + 1`,
+			updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+		})
+		.where(and(eq(schema.locations.slug, slug), eq(schema.locations.menuVersion, menuVersion)))
+		.returning()
+		.get();
 }
 
 /** How many items the location sells; their prices are in its currency. */

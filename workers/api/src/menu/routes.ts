@@ -5,7 +5,8 @@ import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import { isOpenAt, localClock } from "./domain/availability";
+import { localClock } from "./domain/availability";
+import { isOpenOn, upcomingClosures } from "./domain/closures";
 import { nearestFirst } from "./domain/geo";
 import { readMenu } from "./reads";
 import { findLocation, listLocations, toLocationSummary } from "./repository";
@@ -25,11 +26,14 @@ const MenuQuery = z.object({
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
 
+/** A location as the API answers it at `now`: open or not on its clock, with the closures still to come. */
 export function describeLocation(row: LocationRow, now: Date) {
 	const summary = toLocationSummary(row);
+	const clock = localClock(now, summary.timeZone);
 	return {
 		...summary,
-		openNow: isOpenAt(summary.openingHours, localClock(now, summary.timeZone)),
+		closures: upcomingClosures(summary.closures, clock.date),
+		openNow: isOpenOn(summary, clock),
 		menuVersion: row.menuVersion,
 	};
 }

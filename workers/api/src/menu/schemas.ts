@@ -1,14 +1,15 @@
 /** Request and response schemas of the menu context, for validation and the API document. */
 import { z } from "@hono/zod-openapi";
+import { isIsoDate } from "../intelligence/domain/calendar";
 import { isClockTime, WEEKDAYS } from "./domain/availability";
 import { DIETARY_TAGS, EU_ALLERGENS } from "./domain/dietary";
 import { LANGUAGES } from "./domain/language";
+import { isCurrency, isIanaTimeZone, openingHoursProblems, suggestTimeZone } from "./domain/location-rules";
+
+const Slug = z.string().regex(/^[a-z0-9-]{1,64}$/, "must be lower-case letters, digits and dashes");
 
 export const SlugParam = z.object({
-	slug: z
-		.string()
-		.regex(/^[a-z0-9-]{1,64}$/, "must be lower-case letters, digits and dashes")
-		.openapi({ param: { name: "slug", in: "path" }, example: "london-soho" }),
+	slug: Slug.openapi({ param: { name: "slug", in: "path" }, example: "london-soho" }),
 });
 
 export const IdParam = z.string().min(1).max(100);
@@ -186,18 +187,52 @@ export type ModifierGroupInput = z.infer<typeof ModifierGroupInput>;
 
 const TimeRangeSchema = z.object({ opens: z.string(), closes: z.string() });
 
-function isTimeZone(value: string): boolean {
-	try {
-		new Intl.DateTimeFormat("en", { timeZone: value });
-		return true;
-	} catch {
-		return false;
-	}
-}
+/**
+ * A week of opening ranges: each day's ranges in local time, a range past
+ * midnight closing by 06:00 the next morning, none overlapping another
+ * (domain/location-rules.ts); each problem names `openingHours.<day>.<index>`.
+ */
+export const OpeningHoursInput = z
+	.record(z.enum(WEEKDAYS), z.array(z.object({ opens: clockTime, closes: clockTime })).max(6))
+	.superRefine((hours, ctx) => {
+		for (const problem of openingHoursProblems(hours)) {
+			// The problem's field is `openingHours.<day>.<index>`; the issue's path is relative to this record.
+			const [, day, index] = problem.field.split(".");
+			ctx.addIssue({ code: "custom", path: [day, Number(index)], message: problem.message });
+		}
+	})
+	.openapi("OpeningHoursInput", {
+		description:
+			"Every weekday, each with its opening ranges (local HH:MM; `closes` 24:00 is midnight). A range whose `closes` is before its `opens` runs past midnight and must close by 06:00; ranges must not overlap, the small hours of a range past midnight included.",
+		example: {
+			mon: [{ opens: "08:00", closes: "22:00" }],
+			tue: [{ opens: "08:00", closes: "22:00" }],
+			wed: [{ opens: "08:00", closes: "22:00" }],
+			thu: [{ opens: "08:00", closes: "22:00" }],
+			fri: [{ opens: "08:00", closes: "01:00" }],
+			sat: [
+				{ opens: "10:00", closes: "14:00" },
+				{ opens: "17:00", closes: "23:00" },
+			],
+			sun: [],
+		},
+	});
 
-const OpeningRangeInput = z
-	.object({ opens: clockTime, closes: clockTime })
-	.refine((range) => range.opens !== range.closes, { message: "must differ from opens", path: ["closes"] });
+const TimeZoneInput = z.string().superRefine((zone, ctx) => {
+	if (isIanaTimeZone(zone)) return;
+	const suggestion = suggestTimeZone(zone);
+	ctx.addIssue({
+		code: "custom",
+		message: suggestion
+			? `must be an IANA time zone, spelt ${suggestion}`
+			: "must be an IANA time zone such as Europe/London",
+	});
+});
+
+const CurrencyInput = z
+	.string()
+	.refine(isCurrency, "must be an ISO 4217 currency code in use, such as GBP")
+	.openapi({ example: "GBP" });
 
 /**
  * A location as an admin creates or replaces it: the same shape the API
@@ -225,69 +260,115 @@ export const SlotCapacitySchema = z
 		description: "Orders and item units the kitchen takes per 15-minute slot; null is no limit",
 	});
 
-export const LocationInput = z
-	.object({
-		name: z.string().trim().min(1).max(120),
-		address: z.object({
-			line: z.string().trim().min(1).max(200),
-			city: z.string().trim().min(1).max(100),
-			postcode: z.string().trim().min(1).max(20),
-			country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code"),
+const locationFields = {
+	name: z.string().trim().min(1).max(120),
+	address: z.object({
+		line: z.string().trim().min(1).max(200),
+		city: z.string().trim().min(1).max(100),
+		postcode: z.string().trim().min(1).max(20),
+		country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code"),
+	}),
+	coordinates: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
+	timeZone: TimeZoneInput,
+	region: z
+		.string({ error: (issue) => (issue.input === undefined ? "is required" : undefined) })
+		.min(1, "is required")
+		.openapi({
+			example: "eu",
+			description: "Where the location's new orders are kept: one of the regions this deployment is configured with",
 		}),
-		coordinates: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
-		timeZone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/London"),
-		region: z
-			.string({ error: (issue) => (issue.input === undefined ? "is required" : undefined) })
-			.min(1, "is required")
-			.openapi({
-				example: "eu",
-				description: "Where the location's new orders are kept: one of the regions this deployment is configured with",
-			}),
-		currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code"),
-		taxRateBps: z.number().int().min(0).max(10_000),
-		pricesIncludeTax: z.boolean(),
-		openingHours: z.record(z.enum(WEEKDAYS), z.array(OpeningRangeInput).max(6)),
-		fulfilment: z.object({
-			pickup: z.boolean(),
-			delivery: z.object({ radiusMeters: z.number().int().min(1).max(100_000), fee: MoneySchema }).nullable(),
-		}),
-		payAtPickup: z
-			.boolean()
-			.default(false)
-			.openapi({ description: "Whether pickup orders may be paid at the counter instead of by card; off unless set" }),
-		slotCapacity: SlotCapacityInput.default({ orders: null, units: null }),
-		defaultLanguage: LanguageSchema.default("en").openapi({
-			description: "The language the menu's names and descriptions are written in; English unless set",
-		}),
-		languages: z
-			.array(LanguageSchema)
-			.min(1)
-			.max(LANGUAGES.length)
-			.optional()
-			.openapi({ description: "Every language the menu is offered in; the default language alone unless set" }),
-	})
-	.superRefine((location, ctx) => {
-		if (location.languages && !location.languages.includes(location.defaultLanguage)) {
-			ctx.addIssue({ code: "custom", path: ["languages"], message: "must include defaultLanguage" });
-		}
-		if (location.languages && new Set(location.languages).size !== location.languages.length) {
-			ctx.addIssue({ code: "custom", path: ["languages"], message: "must not repeat a language" });
-		}
-		if (location.payAtPickup && !location.fulfilment.pickup) {
-			ctx.addIssue({ code: "custom", path: ["payAtPickup"], message: "needs fulfilment.pickup" });
-		}
-		const fee = location.fulfilment.delivery?.fee;
-		if (fee && fee.currency !== location.currency) {
-			ctx.addIssue({
-				code: "custom",
-				path: ["fulfilment", "delivery", "fee", "currency"],
-				message: "must be the location's currency",
-			});
-		}
-	})
-	.openapi("LocationInput");
+	currency: CurrencyInput,
+	taxRateBps: z.number().int().min(0).max(10_000),
+	pricesIncludeTax: z.boolean(),
+	openingHours: OpeningHoursInput,
+	fulfilment: z.object({
+		pickup: z.boolean(),
+		delivery: z.object({ radiusMeters: z.number().int().min(1).max(100_000), fee: MoneySchema }).nullable(),
+	}),
+	payAtPickup: z
+		.boolean()
+		.default(false)
+		.openapi({ description: "Whether pickup orders may be paid at the counter instead of by card; off unless set" }),
+	slotCapacity: SlotCapacityInput.default({ orders: null, units: null }),
+	defaultLanguage: LanguageSchema.default("en").openapi({
+		description: "The language the menu's names and descriptions are written in; English unless set",
+	}),
+	languages: z
+		.array(LanguageSchema)
+		.min(1)
+		.max(LANGUAGES.length)
+		.optional()
+		.openapi({ description: "Every language the menu is offered in; the default language alone unless set" }),
+};
+
+type LocationFields = z.infer<z.ZodObject<typeof locationFields>>;
+
+/** Rules across a location's fields, for creating and replacing alike. */
+function checkLocation(location: LocationFields, ctx: z.RefinementCtx): void {
+	if (location.languages && !location.languages.includes(location.defaultLanguage)) {
+		ctx.addIssue({ code: "custom", path: ["languages"], message: "must include defaultLanguage" });
+	}
+	if (location.languages && new Set(location.languages).size !== location.languages.length) {
+		ctx.addIssue({ code: "custom", path: ["languages"], message: "must not repeat a language" });
+	}
+	if (location.payAtPickup && !location.fulfilment.pickup) {
+		ctx.addIssue({ code: "custom", path: ["payAtPickup"], message: "needs fulfilment.pickup" });
+	}
+	const fee = location.fulfilment.delivery?.fee;
+	if (fee && fee.currency !== location.currency) {
+		ctx.addIssue({
+			code: "custom",
+			path: ["fulfilment", "delivery", "fee", "currency"],
+			message: "must be the location's currency",
+		});
+	}
+}
+
+export const LocationInput = z.object(locationFields).superRefine(checkLocation).openapi("LocationInput");
 
 export type LocationInput = z.infer<typeof LocationInput>;
+
+/** A new location: its details and the slug it is reached by, which stays. */
+export const NewLocationInput = z
+	.object({ slug: Slug.openapi({ example: "london-shoreditch" }), ...locationFields })
+	.superRefine(checkLocation)
+	.openapi("NewLocationInput");
+
+export const ClosureSchema = z
+	.object({
+		id: z.string(),
+		from: z.string().openapi({ description: "First closed day, local date", example: "2026-12-25" }),
+		to: z.string().openapi({ description: "Last closed day (inclusive), local date", example: "2026-12-26" }),
+		reason: z.string().openapi({ example: "Christmas" }),
+	})
+	.openapi("Closure", { description: "Whole local days the location is closed whatever its weekly hours say" });
+
+const LocalDate = z.string().refine(isIsoDate, "must be a calendar date, YYYY-MM-DD");
+
+export const ClosureInput = z
+	.object({
+		from: LocalDate.openapi({ description: "First closed day, the location's local date", example: "2026-12-25" }),
+		to: LocalDate.optional().openapi({
+			description: "Last closed day (inclusive); the one day `from` when left out",
+			example: "2026-12-26",
+		}),
+		reason: z.string().trim().min(1, "is required").max(200),
+	})
+	.openapi("ClosureInput");
+
+export const PauseInput = z
+	.object({ reason: z.string().trim().min(1, "is required").max(200).openapi({ example: "Kitchen overwhelmed" }) })
+	.openapi("PauseInput");
+
+export const OrderingSchema = z
+	.object({
+		paused: z.boolean(),
+		reason: z.string().nullable(),
+		since: z.string().nullable().openapi({ description: "When ordering was paused (ISO); null while it runs" }),
+	})
+	.openapi("LocationOrdering", {
+		description: "Whether staff have paused ordering; checkout answers 409 location_paused while they have",
+	});
 
 export const LocationSchema = z
 	.object({
@@ -319,7 +400,11 @@ export const LocationSchema = z
 		languages: z
 			.array(LanguageSchema)
 			.openapi({ description: "Every language the menu is offered in, the default first" }),
-		openNow: z.boolean(),
+		ordering: OrderingSchema,
+		closures: z.array(ClosureSchema).openapi({ description: "Closures under way today or to come, soonest first" }),
+		openNow: z
+			.boolean()
+			.openapi({ description: "Within opening hours on the local clock, on a day no closure covers" }),
 		menuVersion: z.number().int(),
 		distanceMeters: z.number().int().optional(),
 	})

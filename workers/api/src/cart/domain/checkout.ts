@@ -1,10 +1,13 @@
 /**
- * Rules a checkout must pass besides pricing: how the order is fulfilled, when,
- * and whether every item can be made at that time. Pure.
+ * Rules a checkout must pass besides pricing: whether the location takes
+ * orders at all (not paused), how the order is fulfilled, when (within opening
+ * hours, on a day no closure covers), and whether every item can be made at
+ * that time. Pure.
  */
 
 import { violation } from "@goodfood/platform/rule-violation";
 import { isOpenAt, isWithinWindows, localClock } from "../../menu/domain/availability";
+import { closureOn } from "../../menu/domain/closures";
 import type { LocationSummary } from "../../menu/domain/document";
 import { distanceMeters } from "../../menu/domain/geo";
 import type { DeliveryAddress, Fulfilment } from "../../ordering/events";
@@ -14,11 +17,28 @@ import type { CatalogueItem } from "./pricing";
 export const MIN_LEAD_MINUTES = 15;
 export const MAX_DAYS_AHEAD = 7;
 
+/**
+ * A paused location takes no order, for now or for later, until staff resume
+ * it (409 location_paused with their reason): the pause is about the kitchen
+ * today, and a scheduled order accepted now could not be taken back cleanly.
+ */
+export function checkTakingOrders(location: LocationSummary): void {
+	if (!location.ordering.paused) return;
+	const reason = location.ordering.reason;
+	throw violation(
+		"location_paused",
+		`${location.name} has paused ordering${reason ? `: ${reason}` : ""}; try again later`,
+		{ reason },
+	);
+}
+
+/** How the order is handed over; checked first in a placement, so a paused location says so before anything else. */
 export function checkFulfilment(
 	location: LocationSummary,
 	fulfilment: Fulfilment,
 	address: DeliveryAddress | null | undefined,
 ): void {
+	checkTakingOrders(location);
 	if (fulfilment === "pickup") {
 		if (!location.fulfilment.pickup) throw violation("pickup_not_offered", `${location.name} does not offer pickup`);
 		return;
@@ -47,7 +67,12 @@ export function resolveFulfilmentTime(
 	now: Date,
 ): { at: Date; requestedFor: string | null } {
 	if (requestedTime === "asap") {
-		if (!isOpenAt(location.openingHours, localClock(now, location.timeZone))) {
+		const clock = localClock(now, location.timeZone);
+		const closure = closureOn(location.closures, clock.date);
+		if (closure) {
+			throw violation("location_closed", `${location.name} is closed today (${closure.reason}); choose another day`);
+		}
+		if (!isOpenAt(location.openingHours, clock)) {
 			throw violation("location_closed", `${location.name} is closed now; choose a time within its opening hours`);
 		}
 		return { at: now, requestedFor: null };
@@ -62,7 +87,14 @@ export function resolveFulfilmentTime(
 			[{ field: "requestedTime", message: "is too soon or too far ahead" }],
 		);
 	}
-	if (!isOpenAt(location.openingHours, localClock(at, location.timeZone))) {
+	const clock = localClock(at, location.timeZone);
+	const closure = closureOn(location.closures, clock.date);
+	if (closure) {
+		throw violation("location_closed", `${location.name} is closed on ${clock.date} (${closure.reason})`, [
+			{ field: "requestedTime", message: `falls on a closure: ${closure.reason}` },
+		]);
+	}
+	if (!isOpenAt(location.openingHours, clock)) {
 		throw violation("slot_unavailable", `${location.name} is closed at the requested time`, [
 			{ field: "requestedTime", message: "is outside opening hours" },
 		]);

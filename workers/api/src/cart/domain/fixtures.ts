@@ -31,6 +31,8 @@ export const soho: LocationSummary = {
 	slotCapacity: { orders: null, units: null },
 	defaultLanguage: "en",
 	languages: ["en"],
+	ordering: { paused: false, reason: null, since: null },
+	closures: [],
 };
 
 /** £12.00; one broth required (miso +50p), up to three toppings (egg +£1.50, chashu +£2.50). */

@@ -20,7 +20,7 @@ const allWeek = (opens: string, closes: string): WeeklyOpeningHours => ({
 	sun: [{ opens, closes }],
 });
 
-const london = { timeZone: "Europe/London", openingHours: weekdays("08:00", "22:00") };
+const london = { timeZone: "Europe/London", openingHours: weekdays("08:00", "22:00"), closures: [] };
 
 describe("slotsOfDate", () => {
 	it("lists a winter day's quarter hours from opening until the last one before closing", () => {
@@ -37,7 +37,7 @@ describe("slotsOfDate", () => {
 	});
 
 	it("gives a day the clocks go forward 23 hours of slots, and one they go back 25, each 15 real minutes", () => {
-		const roundTheClock = { timeZone: "Europe/London", openingHours: allWeek("00:00", "24:00") };
+		const roundTheClock = { timeZone: "Europe/London", openingHours: allWeek("00:00", "24:00"), closures: [] };
 		const spring = slotsOfDate(roundTheClock, "2026-03-29");
 		const autumn = slotsOfDate(roundTheClock, "2026-10-25");
 		expect(spring).toHaveLength(23 * 4);
@@ -53,6 +53,7 @@ describe("slotsOfDate", () => {
 		const late = {
 			timeZone: "Europe/London",
 			openingHours: { ...weekdays("08:00", "09:00"), fri: [{ opens: "18:00", closes: "02:00" }] },
+			closures: [],
 		};
 		const friday = slotsOfDate(late, "2026-12-11");
 		expect(friday[0].start).toBe("2026-12-11T18:00:00.000Z");
@@ -75,8 +76,31 @@ describe("slotsOfDate", () => {
 		expect(slotsOfDate(london, "2026-12-13")).toEqual([]);
 	});
 
+	it("has no slots on a closure day, the small hours of the evening before's range included", () => {
+		const late = {
+			timeZone: "Europe/London",
+			openingHours: { ...weekdays("08:00", "09:00"), fri: [{ opens: "18:00", closes: "02:00" }] },
+			closures: [{ id: "clo-1", from: "2026-12-12", to: "2026-12-12", reason: "Staff party" }],
+		};
+		expect(slotsOfDate(late, "2026-12-12")).toEqual([]);
+		// Friday itself is open until midnight.
+		expect(slotsOfDate(late, "2026-12-11")).toHaveLength(6 * 4);
+	});
+
+	it("skips closure days when offering the following slots", () => {
+		const closedMonday = {
+			...london,
+			closures: [{ id: "clo-1", from: "2026-12-07", to: "2026-12-07", reason: "Inventory" }],
+		};
+		// Friday 21:40: Friday's last slot, then nothing over the weekend, Monday closed, so Tuesday 08:00.
+		expect(followingSlots(closedMonday, new Date("2026-12-04T21:40:00Z"), 2)).toEqual([
+			"2026-12-04T21:45:00.000Z",
+			"2026-12-08T08:00:00.000Z",
+		]);
+	});
+
 	it("puts slots on the local quarter hours of a half-hour zone", () => {
-		const kolkata = { timeZone: "Asia/Kolkata", openingHours: weekdays("08:00", "09:00") };
+		const kolkata = { timeZone: "Asia/Kolkata", openingHours: weekdays("08:00", "09:00"), closures: [] };
 		// 08:00 IST is 02:30 UTC.
 		expect(slotsOfDate(kolkata, "2026-12-07").map((slot) => slot.start)).toEqual([
 			"2026-12-07T02:30:00.000Z",

@@ -2,8 +2,12 @@
  * The kitchen's 15-minute slots: which slot a time falls in, which slots a
  * day has within opening hours, and what each has left. Pure.
  */
-import { isOpenAt, localClock } from "../../menu/domain/availability";
+import { localClock } from "../../menu/domain/availability";
+import { isOpenOn } from "../../menu/domain/closures";
 import type { LocationSummary, SlotCapacity } from "../../menu/domain/document";
+
+/** What the slot grid reads of a location: its weekly hours, its closures and its clock. */
+type SlotLocation = Pick<LocationSummary, "openingHours" | "closures" | "timeZone">;
 
 export const SLOT_MINUTES = 15;
 const SLOT_MS = SLOT_MINUTES * 60_000;
@@ -18,19 +22,15 @@ const MAX_SLOTS_SCANNED = (7 * 24 * 60) / SLOT_MINUTES;
 
 /**
  * The starts of the `count` slots after the one `after` falls in that open
- * within the location's opening hours, soonest first: what a full slot offers
- * instead.
+ * within the location's opening hours, on days no closure covers, soonest
+ * first: what a full slot offers instead.
  */
-export function followingSlots(
-	location: Pick<LocationSummary, "openingHours" | "timeZone">,
-	after: Date,
-	count: number,
-): string[] {
+export function followingSlots(location: SlotLocation, after: Date, count: number): string[] {
 	const starts: string[] = [];
 	let start = Date.parse(slotOf(after));
 	for (let scanned = 0; starts.length < count && scanned < MAX_SLOTS_SCANNED; scanned++) {
 		start += SLOT_MS;
-		if (isOpenAt(location.openingHours, localClock(new Date(start), location.timeZone))) {
+		if (isOpenOn(location, localClock(new Date(start), location.timeZone))) {
 			starts.push(new Date(start).toISOString());
 		}
 	}
@@ -61,7 +61,8 @@ const EARLIEST_OFFSET_MS = 14 * HOUR_MS;
 const LATEST_OFFSET_MS = 12 * HOUR_MS;
 
 /**
- * The slots of a local date within the location's opening hours, in order.
+ * The slots of a local date within the location's opening hours, in order;
+ * none on a date a closure covers.
  * A slot belongs to the date its start falls on locally, so the small hours
  * of a range that opened the evening before (18:00–02:00) start the date, and
  * the part of the date's own late range past midnight belongs to the next.
@@ -70,13 +71,13 @@ const LATEST_OFFSET_MS = 12 * HOUR_MS;
  * instants (never wall-clock times) makes a DST change give 92 or 100 slots
  * of a 24-hour day rather than a skipped or doubled one.
  */
-export function slotsOfDate(location: Pick<LocationSummary, "openingHours" | "timeZone">, date: string): Slot[] {
+export function slotsOfDate(location: SlotLocation, date: string): Slot[] {
 	const midnightUtc = Date.parse(`${date}T00:00:00Z`);
 	const slots: Slot[] = [];
 	for (let start = midnightUtc - EARLIEST_OFFSET_MS; start < midnightUtc + 24 * HOUR_MS + LATEST_OFFSET_MS; ) {
 		const clock = localClock(new Date(start), location.timeZone);
 		const next = start + SLOT_MS;
-		if (clock.date === date && isOpenAt(location.openingHours, clock)) {
+		if (clock.date === date && isOpenOn(location, clock)) {
 			slots.push({ start: new Date(start).toISOString(), end: new Date(next).toISOString() });
 		}
 		start = next;

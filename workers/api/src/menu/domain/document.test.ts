@@ -47,6 +47,8 @@ const document: MenuDocument = {
 		slotCapacity: { orders: null, units: null },
 		defaultLanguage: "en",
 		languages: ["en"],
+		ordering: { paused: false, reason: null, since: null },
+		closures: [],
 	},
 	version: 7,
 	generatedAt: "2026-07-01T00:00:00Z",

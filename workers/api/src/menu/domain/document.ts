@@ -6,14 +6,15 @@
  */
 import {
 	type AvailabilityWindow,
-	isOpenAt,
 	isWithinWindows,
 	type LocalClock,
 	localClock,
 	type WeeklyOpeningHours,
 } from "./availability";
+import { type Closure, isOpenOn, upcomingClosures } from "./closures";
 import { type Language, type Translations, translated } from "./language";
 import type { Money } from "./money";
+import type { OrderingState } from "./ordering-pause";
 
 export interface LocationSummary {
 	slug: string;
@@ -39,6 +40,10 @@ export interface LocationSummary {
 	defaultLanguage: Language;
 	/** Every language the menu is offered in, the default first. */
 	languages: Language[];
+	/** Whether staff have paused ordering, why and since when; checkout refuses while paused. */
+	ordering: OrderingState;
+	/** Whole local days the location is closed whatever its weekly hours say. */
+	closures: Closure[];
 }
 
 export interface SlotCapacity {
@@ -149,10 +154,12 @@ export function unavailableReason(
  */
 export function presentMenu(document: MenuDocument, now: Date, language?: Language): PresentedMenu {
 	const clock = localClock(now, document.location.timeZone);
-	const openNow = isOpenAt(document.location.openingHours, clock);
+	const openNow = isOpenOn(document.location, clock);
 	const lang = language ?? document.location.defaultLanguage;
 	return {
 		...document,
+		// A stored document may still list a closure that has ended since it was published.
+		location: { ...document.location, closures: upcomingClosures(document.location.closures, clock.date) },
 		language: lang,
 		openNow,
 		categories: document.categories.map(({ translations, items, ...category }) => ({
@@ -184,13 +191,16 @@ export function presentMenu(document: MenuDocument, now: Date, language?: Langua
 
 /**
  * A short key that changes exactly when `presentMenu` would give a different
- * answer for the same document: whether the location is open and which
- * availability windows are active. Caches of presented menus are keyed by it.
+ * answer for the same document: whether the location is open (weekly hours and
+ * closures), which availability windows are active, and, when it has closures,
+ * the local date. Caches of presented menus are keyed by it.
  */
 export function availabilityKey(document: MenuDocument, now: Date): string {
 	const clock = localClock(now, document.location.timeZone);
-	let key = isOpenAt(document.location.openingHours, clock) ? "o" : "c";
+	let key = isOpenOn(document.location, clock) ? "o" : "c";
 	for (const windows of distinctWindowSets(document)) key += isWithinWindows(windows, clock) ? "1" : "0";
+	// The closures listed depend on the local date (an ended one drops out at midnight).
+	if (document.location.closures.length > 0) key += `d${clock.date.replaceAll("-", "")}`;
 	return key;
 }
 
