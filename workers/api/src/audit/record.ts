@@ -3,9 +3,12 @@
  * succeeded is recorded with who, what, when, and before and after. A route
  * that knows the state it found and left says so with `auditChange`; for the
  * others `after` is the JSON body the route accepted (secrets redacted), and
- * `before` is absent.
+ * `before` is absent; an order's status change is read from its answer
+ * (domain/answers.ts). A GraphQL request is recorded only when it ran a
+ * mutation, named by the mutation, with its variables as `after`.
  */
 import type { AppEnv, AuditChange } from "@goodfood/platform/app";
+import { isStaffRole } from "@goodfood/platform/auth";
 import { randomHex } from "@goodfood/platform/crypto";
 import { requestLogger } from "@goodfood/platform/request-log";
 import type { Context } from "hono";
@@ -13,7 +16,10 @@ import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
+import { GRAPHQL_PATH } from "../graph/server";
+import { CHANGES_FROM_ANSWERS } from "./domain/answers";
 import { actionOf, auditId, isAudited, locationOfPath, redacted } from "./domain/entry";
+import { graphWrite } from "./domain/graph";
 
 /** Called by a write route: the state it found and the state it left, for the audit log. */
 export function auditChange(c: Context<AppEnv>, change: AuditChange): void {
@@ -30,18 +36,63 @@ async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
 	}
 }
 
+/** A staff POST to the graph: its body is kept, as the graph server reads the request itself. */
+function isStaffGraphPost(c: Context<AppEnv>): boolean {
+	const role = c.get("principal")?.role;
+	return c.req.method === "POST" && c.req.path === GRAPHQL_PATH && role !== undefined && isStaffRole(role);
+}
+
+/** A JSON answer, read from a copy so the client still gets it; undefined for any other answer. */
+async function jsonAnswer(c: Context<AppEnv>): Promise<unknown> {
+	if (!/json/.test(c.res.headers.get("content-type") ?? "")) return undefined;
+	return c.res
+		.clone()
+		.json()
+		.catch(() => undefined);
+}
+
+/** What an entry says beyond who and when: the action, and the change the write made. */
+interface Described {
+	action: string;
+	change: AuditChange | undefined;
+	after: unknown;
+}
+
+/** A REST write: the change its route described, or its answer shows, or else the body it accepted. */
+async function describeRest(c: Context<AppEnv>): Promise<Described> {
+	const action = actionOf(c.req.method, routePath(c));
+	const fromAnswer = CHANGES_FROM_ANSWERS[action];
+	const change = c.get("auditChange") ?? (fromAnswer ? fromAnswer(await jsonAnswer(c)) : undefined);
+	return { action, change, after: change ? change.after : await jsonBody(c) };
+}
+
+/** A GraphQL request: its mutations that succeeded and their variables; undefined for a read. */
+async function describeGraph(c: Context<AppEnv>, body: unknown): Promise<Described | undefined> {
+	const write = graphWrite(body, await jsonAnswer(c));
+	const change = c.get("auditChange");
+	return write && { action: write.action, change, after: change ? change.after : write.after };
+}
+
 /**
  * Records the write once the route has answered. A failure to record is
  * logged as an error rather than turned into a failed answer: the write itself
  * has already happened, and saying it failed would invite a duplicate.
  */
 export const recordStaffWrites = createMiddleware<AppEnv>(async (c, next) => {
+	const graphBody = isStaffGraphPost(c)
+		? c.req.raw
+				.clone()
+				.json()
+				.catch(() => undefined)
+		: undefined;
 	await next();
 	const principal = c.get("principal");
 	if (!isAudited(c.req.method, principal?.role, c.res.status) || !principal) return;
-	const change = c.get("auditChange");
 	const now = Date.now();
 	try {
+		const described = graphBody ? await describeGraph(c, await graphBody) : await describeRest(c);
+		if (!described) return;
+		const { action, change, after } = described;
 		await database(c.var.d1)
 			.insert(schema.auditLog)
 			.values({
@@ -49,12 +100,12 @@ export const recordStaffWrites = createMiddleware<AppEnv>(async (c, next) => {
 				at: new Date(now).toISOString(),
 				actorId: principal.id,
 				actorRole: principal.role,
-				action: actionOf(c.req.method, routePath(c)),
+				action,
 				target: c.req.path,
 				locationSlug: change?.locationSlug ?? locationOfPath(c.req.path) ?? null,
 				status: c.res.status,
 				before: change?.before === undefined ? null : redacted(change.before),
-				after: redacted(change ? change.after : await jsonBody(c)) ?? null,
+				after: redacted(after) ?? null,
 				requestId: c.var.requestId,
 			});
 	} catch (error) {

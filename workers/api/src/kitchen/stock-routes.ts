@@ -11,6 +11,7 @@ import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { auditChange } from "../audit/record";
 import { currentRegionOf } from "../cart/location-region";
 import { database } from "../db/client";
 import { addDays } from "../intelligence/domain/calendar";
@@ -98,6 +99,19 @@ function presented(menu: MenuDocument, levels: StockLevel[]) {
 	});
 }
 
+/**
+ * For the audit log: what was asked and the counts of those items it left.
+ * The counts before are not read on these paths (the kitchen object is asked
+ * once), so the log has after only.
+ */
+function stockAfter(entries: { itemId: string; optionId: string | null }[], levels: StockLevel[]) {
+	const named = new Set(entries.map((entry) => `${entry.itemId}/${entry.optionId}`));
+	const onHand = levels
+		.filter((level) => named.has(`${level.itemId}/${level.optionId}`))
+		.map(({ itemId, optionId, onHand }) => ({ itemId, optionId, onHand }));
+	return { entries, onHand };
+}
+
 async function answer(
 	c: Context<AppEnv>,
 	slug: string,
@@ -149,6 +163,7 @@ export const stockRoutes = createRouter()
 			const context = await locationStock(c, slug);
 			checkEntries(context.menu, entries);
 			const levels = (await context.kitchen.setStock(entries, context.menu.location.timeZone)) as StockLevel[];
+			auditChange(c, { after: stockAfter(entries, levels) });
 			return answer(c, slug, context, levels);
 		},
 	)
@@ -169,6 +184,7 @@ export const stockRoutes = createRouter()
 			const context = await locationStock(c, slug);
 			checkEntries(context.menu, entries);
 			const levels = (await context.kitchen.restock(entries, context.menu.location.timeZone)) as StockLevel[];
+			auditChange(c, { after: stockAfter(entries, levels) });
 			return answer(c, slug, context, levels);
 		},
 	)
@@ -200,6 +216,7 @@ export const stockRoutes = createRouter()
 			checkEntries(context.menu, entries);
 			await context.kitchen.setOpeningStock(date, entries, context.menu.location.timeZone);
 			const stored = (await context.kitchen.openingStock(date)) as StockEntry[];
+			auditChange(c, { after: { date, entries: stored } });
 			return c.json({ location: slug, date, entries: stored }, 200);
 		},
 	);

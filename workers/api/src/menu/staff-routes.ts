@@ -13,8 +13,12 @@ import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { requestLogger } from "@goodfood/platform/request-log";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { patchChange, withoutTimestamps } from "../audit/domain/change";
+import { auditChange } from "../audit/record";
 import { database } from "../db/client";
+import type * as schema from "../db/schema";
 import { formatMenuVersionHeader, MENU_VERSION_HEADER } from "./contract";
+import { money } from "./domain/money";
 import { imageExists } from "./images/store";
 import { publishMenu } from "./publication";
 import * as catalogue from "./repository";
@@ -125,6 +129,12 @@ async function itemOr404(c: Context<AppEnv>, slug: string, itemId: string) {
 	return item;
 }
 
+/** An item as its writes name the fields (price as money, imageId), so the audit log's before and after compare. */
+function itemAsWritten(item: typeof schema.items.$inferSelect, currency: string) {
+	const { priceMinor, imageKey, locationSlug: _slug, ...fields } = withoutTimestamps(item);
+	return { ...fields, price: money(priceMinor, currency), imageId: imageKey };
+}
+
 export const staffMenuRoutes = createRouter()
 	.openapi(
 		createRoute({
@@ -138,7 +148,9 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug } = c.req.valid("param");
 			await locationOr404(c, slug);
-			const { id, version } = await catalogue.createCategory(database(c.var.d1), slug, c.req.valid("json"));
+			const input = c.req.valid("json");
+			const { id, version } = await catalogue.createCategory(database(c.var.d1), slug, input);
+			auditChange(c, { after: { id, ...input } });
 			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
 		},
 	)
@@ -153,8 +165,10 @@ export const staffMenuRoutes = createRouter()
 		}),
 		async (c) => {
 			const { slug, categoryId } = c.req.valid("param");
-			await categoryOr404(c, slug, categoryId);
-			const version = await catalogue.updateCategory(database(c.var.d1), slug, categoryId, c.req.valid("json"));
+			const category = await categoryOr404(c, slug, categoryId);
+			const patch = c.req.valid("json");
+			const version = await catalogue.updateCategory(database(c.var.d1), slug, categoryId, patch);
+			auditChange(c, patchChange(category, patch));
 			return c.json({ id: categoryId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -166,8 +180,9 @@ export const staffMenuRoutes = createRouter()
 		}),
 		async (c) => {
 			const { slug, categoryId } = c.req.valid("param");
-			await categoryOr404(c, slug, categoryId);
+			const category = await categoryOr404(c, slug, categoryId);
 			const version = await catalogue.deleteCategory(database(c.var.d1), slug, categoryId);
+			auditChange(c, { before: withoutTimestamps(category), after: null });
 			return c.json({ id: categoryId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -186,6 +201,7 @@ export const staffMenuRoutes = createRouter()
 			const { id, version } = await catalogue
 				.createItem(database(c.var.d1), slug, location.currency, input)
 				.catch(currencyMismatchAsValidation);
+			auditChange(c, { after: { id, ...input } });
 			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
 		},
 	)
@@ -203,12 +219,14 @@ export const staffMenuRoutes = createRouter()
 			const { slug, itemId } = c.req.valid("param");
 			const patch = c.req.valid("json");
 			const location = await locationOr404(c, slug);
-			await itemOr404(c, slug, itemId);
+			const item = await itemOr404(c, slug, itemId);
 			if (patch.categoryId) await categoryOr404(c, slug, patch.categoryId);
 			await assertImageExists(c, patch.imageId);
 			const version = await catalogue
 				.updateItem(database(c.var.d1), slug, location.currency, itemId, patch)
 				.catch(currencyMismatchAsValidation);
+			// The item's modifier groups are not loaded here: a patch that replaces them shows them in after only.
+			auditChange(c, patchChange(itemAsWritten(item, location.currency), patch));
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -220,8 +238,10 @@ export const staffMenuRoutes = createRouter()
 		}),
 		async (c) => {
 			const { slug, itemId } = c.req.valid("param");
-			await itemOr404(c, slug, itemId);
+			const item = await itemOr404(c, slug, itemId);
 			const version = await catalogue.deleteItem(database(c.var.d1), slug, itemId);
+			// The location row is not loaded on this path: the price stays in minor units without its currency.
+			auditChange(c, { before: withoutTimestamps(item), after: null });
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -237,10 +257,10 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug, itemId } = c.req.valid("param");
 			const location = await locationOr404(c, slug);
-			await itemOr404(c, slug, itemId);
-			const version = await catalogue.updateItem(database(c.var.d1), slug, location.currency, itemId, {
-				soldOut: c.req.valid("json").soldOut,
-			});
+			const item = await itemOr404(c, slug, itemId);
+			const { soldOut } = c.req.valid("json");
+			const version = await catalogue.updateItem(database(c.var.d1), slug, location.currency, itemId, { soldOut });
+			auditChange(c, { before: { soldOut: item.soldOut }, after: { soldOut } });
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -257,9 +277,11 @@ export const staffMenuRoutes = createRouter()
 			const { slug, itemId } = c.req.valid("param");
 			const location = await locationOr404(c, slug);
 			await itemOr404(c, slug, itemId);
+			const input = c.req.valid("json");
 			const { id, version } = await catalogue
-				.addModifierGroup(database(c.var.d1), slug, location.currency, itemId, c.req.valid("json"))
+				.addModifierGroup(database(c.var.d1), slug, location.currency, itemId, input)
 				.catch(currencyMismatchAsValidation);
+			auditChange(c, { after: { id, itemId, ...input } });
 			return c.json({ id, menuVersion: await published(c, slug, version) }, 201);
 		},
 	)
@@ -278,9 +300,12 @@ export const staffMenuRoutes = createRouter()
 			const db = database(c.var.d1);
 			const group = await catalogue.findModifierGroup(db, slug, groupId);
 			if (!group) throw ApiError.notFound("Modifier group");
+			const input = c.req.valid("json");
 			const version = await catalogue
-				.replaceModifierGroup(db, slug, location.currency, group, c.req.valid("json"))
+				.replaceModifierGroup(db, slug, location.currency, group, input)
 				.catch(currencyMismatchAsValidation);
+			// The group's old options are not loaded here: before is the group itself, after the whole replacement.
+			auditChange(c, { before: group, after: input });
 			return c.json({ id: groupId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -293,8 +318,10 @@ export const staffMenuRoutes = createRouter()
 		async (c) => {
 			const { slug, groupId } = c.req.valid("param");
 			const db = database(c.var.d1);
-			if (!(await catalogue.findModifierGroup(db, slug, groupId))) throw ApiError.notFound("Modifier group");
+			const group = await catalogue.findModifierGroup(db, slug, groupId);
+			if (!group) throw ApiError.notFound("Modifier group");
 			const version = await catalogue.deleteModifierGroup(db, slug, groupId);
+			auditChange(c, { before: group, after: null });
 			return c.json({ id: groupId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	);

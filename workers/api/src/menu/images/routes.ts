@@ -11,6 +11,7 @@ import { ApiError } from "@goodfood/platform/errors";
 import { ErrorSchema, errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { auditChange } from "../../audit/record";
 import { database } from "../../db/client";
 import * as catalogue from "../repository";
 import { IdParam, SlugParam, WriteResultSchema } from "../schemas";
@@ -133,12 +134,14 @@ export const menuImageRoutes = createRouter()
 			const bytes = await readPhoto(c.req.raw);
 			const inspection = inspectPhoto(bytes);
 			if (!inspection.ok) throw refused(inspection.refusal);
-			await itemOr404(c, slug, itemId);
+			const item = await itemOr404(c, slug, itemId);
 			const id = await contentId(bytes);
 			const image = { id, ...inspection.photo };
 			// The bytes first: a menu must never name an image the edge cannot find.
 			await putImageBytes(c.env.MENU_IMAGES, id, bytes, inspection.photo);
 			const version = await setItemImage(database(c.var.d1), slug, itemId, image);
+			// The image's id, never its bytes.
+			auditChange(c, { before: { imageId: item.imageKey }, after: { imageId: id } });
 			return c.json({ image, menuVersion: await published(c, slug, version) }, 200);
 		},
 	)
@@ -153,8 +156,9 @@ export const menuImageRoutes = createRouter()
 		}),
 		async (c) => {
 			const { slug, itemId } = c.req.valid("param");
-			await itemOr404(c, slug, itemId);
+			const item = await itemOr404(c, slug, itemId);
 			const version = await setItemImage(database(c.var.d1), slug, itemId, null);
+			auditChange(c, { before: { imageId: item.imageKey }, after: { imageId: null } });
 			return c.json({ id: itemId, menuVersion: await published(c, slug, version) }, 200);
 		},
 	);
