@@ -22,28 +22,12 @@ export type WebhookInput = Body<Webhooks["$post"]>;
 export type WebhookCreated = Answer<Webhooks["$post"]>;
 export type WebhookEventType = Exclude<Webhook["events"], "all">[number];
 
-// TODO(lead): infer from the route once it lands (GET /locations/{slug}/webhooks/{id}/deliveries).
-export interface WebhookDelivery {
-	eventId: string;
-	eventType: string;
-	orderId: string;
-	status: string;
-	attempts: number;
-	lastError: string | null;
-	updatedAt: string;
-}
-export interface WebhookDeliveries {
-	deliveries: WebhookDelivery[];
-}
-
-// TODO(lead): infer from the route once it lands (POST /locations/{slug}/webhooks/{id}/test).
+/** A webhook's latest deliveries, newest first. */
+export type WebhookDeliveries = Answer<Webhooks[":id"]["deliveries"]["$get"]>;
+export type WebhookDelivery = WebhookDeliveries["deliveries"][number];
+export type DeliveryStatus = WebhookDelivery["status"];
 /** A signed ping's outcome: the receiver's HTTP status, or why it was not reached. */
-export interface WebhookTestResult {
-	delivered: boolean;
-	status: number | null;
-	durationMs: number;
-	error: string | null;
-}
+export type WebhookTestResult = Answer<Webhooks[":id"]["test"]["$post"]>;
 
 // Dead letters
 export type DeadLetterState = "pending" | "replayed" | "all";
@@ -149,7 +133,7 @@ export function removeWebhook(slug: string, id: string): Promise<void> {
 
 /** Sends the webhook a signed `ping` now and answers how the receiver took it. */
 export function testWebhook(slug: string, id: string): Promise<WebhookTestResult> {
-	return request(`${webhooksPath(slug)}/${enc(id)}/test`, { method: "POST", body: {} });
+	return request(`${webhooksPath(slug)}/${enc(id)}/test`, { method: "POST" });
 }
 
 export function webhookDeliveries(slug: string, id: string, limit = 10): Promise<WebhookDeliveries> {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import {
+	type DeliveryStatus,
 	listWebhooks,
 	registerWebhook,
 	removeWebhook,
@@ -19,7 +20,7 @@ import {
 import type { Location, Profile } from "../../api/types";
 import { CheckboxGroup, TextField } from "../../components/field";
 import { ErrorMessage } from "../../components/page";
-import { MESSAGES, type MessageId, useI18n } from "../../i18n";
+import { type MessageId, useI18n } from "../../i18n";
 import { kitchenErrorText, kitchenFieldErrors } from "../../i18n/kitchen-errors";
 import { navigate, useRoute } from "../../router";
 import { announce } from "../../state/announcer";
@@ -49,14 +50,13 @@ const EVENT_TYPE_SET: Record<Exclude<WebhookEventType, "PaymentFailed">, true> =
 };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as (keyof typeof EVENT_TYPE_SET)[];
 
-/** A delivery state in the chosen language, or as the API names it when the app does not know it. */
-function useDeliveryStatus(): (status: string) => string {
-	const { t } = useI18n();
-	return (status) => {
-		const id = `operations.webhooks.delivery.${status}`;
-		return id in MESSAGES.en ? t(id as MessageId) : status;
-	};
-}
+const DELIVERY_STATUS: Record<DeliveryStatus, MessageId> = {
+	sending: "operations.webhooks.delivery.sending",
+	sent: "operations.webhooks.delivery.sent",
+	failed: "operations.webhooks.delivery.failed",
+	dead: "operations.webhooks.delivery.dead",
+	skipped: "operations.webhooks.delivery.skipped",
+};
 
 function TestOutcome({ result }: { result: WebhookTestResult }) {
 	const { t, intl } = useI18n();
@@ -78,7 +78,6 @@ function TestOutcome({ result }: { result: WebhookTestResult }) {
 
 function Deliveries({ slug, webhook, refreshed }: { slug: string; webhook: Webhook; refreshed: number }) {
 	const { t, intl } = useI18n();
-	const statusOf = useDeliveryStatus();
 	const [deliveries, setDeliveries] = useState<WebhookDelivery[] | null>(null);
 	const [error, setError] = useState<string | null>(null);
 	// `refreshed` changes after a test: the list is asked for again.
@@ -127,7 +126,7 @@ function Deliveries({ slug, webhook, refreshed }: { slug: string; webhook: Webho
 										<code>{delivery.orderId}</code>
 									</td>
 									<td>
-										<span class={`badge ops-status-${delivery.status}`}>{statusOf(delivery.status)}</span>
+										<span class={`badge ops-status-${delivery.status}`}>{t(DELIVERY_STATUS[delivery.status])}</span>
 									</td>
 									<td class="numeric">{delivery.attempts}</td>
 									<td class="ops-wrap">{delivery.lastError ?? "—"}</td>
