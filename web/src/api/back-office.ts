@@ -11,7 +11,7 @@ import type { InferRequestType, InferResponseType } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { GoodFoodClient } from "../../../workers/api/src/client";
 import { request } from "./http";
-import type { Location, LocationSummary, Profile, Registered, WeeklyOpeningHours } from "./types";
+import type { Location, LocationSummary, Profile, WeeklyOpeningHours } from "./types";
 
 type V1 = GoodFoodClient["api"]["v1"];
 type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
@@ -28,24 +28,9 @@ export type StaffRole = StaffPatch["role"];
 export const STAFF_ROLES: readonly StaffRole[] = ["kitchen", "manager", "admin"];
 
 /** A pending invitation to a staff account. */
-// TODO(lead): infer from the route once it lands (GET/POST /staff/invitations)
-export interface Invitation {
-	id: string;
-	email: string;
-	name: string;
-	role: StaffRole;
-	locations: string[];
-	expiresAt: string;
-	invitedBy: unknown;
-}
-
-// TODO(lead): infer from the route once it lands (POST /staff/invitations)
-export interface InvitationInput {
-	email: string;
-	name: string;
-	role: StaffRole;
-	locations: string[];
-}
+export type Invitation = Answer<V1["staff"]["invitations"]["$post"]>;
+export type InvitationList = Answer<V1["staff"]["invitations"]["$get"]>;
+export type InvitationInput = Body<V1["staff"]["invitations"]["$post"]>;
 
 export function listStaff(): Promise<StaffList> {
 	return request(`${V1_PATH}/staff`);
@@ -60,7 +45,7 @@ export function removeStaff(accountId: string): Promise<void> {
 	return request(`${V1_PATH}/staff/${enc(accountId)}`, { method: "DELETE" });
 }
 
-export function listInvitations(): Promise<{ invitations: Invitation[] }> {
+export function listInvitations(): Promise<InvitationList> {
 	return request(`${V1_PATH}/staff/invitations`);
 }
 
@@ -168,10 +153,8 @@ export async function resumeOrdering(slug: string): Promise<ManagedLocation> {
 // Account recovery, verification and invitations
 
 /** The API's plain acknowledgement. */
-// TODO(lead): infer from the route once it lands (POST /auth/password-reset and friends)
-export interface Acknowledged {
-	message: string;
-}
+export type Acknowledged = Answer<V1["auth"]["password-reset"]["$post"]>;
+export type EmailVerified = Answer<V1["auth"]["verify-email"]["$post"]>;
 
 /** Asks for a reset link; the answer is the same whether or not an account uses the address. */
 export function requestPasswordReset(email: string): Promise<Acknowledged> {
@@ -186,8 +169,7 @@ export function completePasswordReset(token: string, password: string): Promise<
 	});
 }
 
-// TODO(lead): infer from the route once it lands (POST /auth/verify-email)
-export function verifyEmail(token: string): Promise<{ email: string; emailVerified: true }> {
+export function verifyEmail(token: string): Promise<EmailVerified> {
 	return request(`${V1_PATH}/auth/verify-email`, { method: "POST", body: { token }, authenticated: false });
 }
 
@@ -197,7 +179,10 @@ export function resendVerification(): Promise<Acknowledged> {
 }
 
 /** Creates the invited staff account with its password; answers as registering does, signed in. */
-export function acceptInvitation(token: string, password: string): Promise<Registered> {
+export function acceptInvitation(
+	token: string,
+	password: string,
+): Promise<Answer<V1["auth"]["invitations"]["accept"]["$post"]>> {
 	return request(`${V1_PATH}/auth/invitations/accept`, {
 		method: "POST",
 		body: { token, password },
@@ -206,10 +191,9 @@ export function acceptInvitation(token: string, password: string): Promise<Regis
 }
 
 /**
- * Whether the account's e-mail address is verified. A profile from before the
- * API said (kept since sign-in) counts as verified, so nobody is nagged by mistake.
+ * Whether the account's e-mail address is verified. A profile kept in this tab
+ * from before the API said counts as verified, so nobody is nagged by mistake.
  */
-// TODO(lead): read profile.emailVerified directly once the route lands
 export function emailVerified(profile: Profile): boolean {
-	return (profile as Partial<{ emailVerified: boolean }>).emailVerified !== false;
+	return profile.emailVerified !== false;
 }
