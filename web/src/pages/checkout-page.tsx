@@ -366,7 +366,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	}
 
 	const delivery = menu.location.fulfilment.delivery;
-	const paused = orderingOf(menu.location);
+	const ordering = orderingOf(menu.location);
 	// The server's total for exactly what is on screen, or null while it is being priced again.
 	const current =
 		priced && priced.of === cart && priced.fulfilment === fulfilment && priced.tip === tipAmount ? priced.cart : null;
@@ -528,9 +528,9 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					<span id="checkout-title">{t("checkout.heading", { location: menu.location.name })}</span>
 				</PageHeading>
 				<ErrorMessage message={error} id="checkout-error" takeFocus />
-				{paused.paused && !error && (
+				{ordering.paused && !error && (
 					<p class="notice ordering-paused-notice" role="status">
-						{pausedText(paused.reason)}
+						{pausedText(ordering.reason)}
 					</p>
 				)}
 
@@ -738,7 +738,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 					)}
 				</fieldset>
 
-				<button type="submit" class="primary large" disabled={placing || !current || paused.paused}>
+				<button type="submit" class="primary large" disabled={placing || !current || ordering.paused}>
 					{placing
 						? t("checkout.placing")
 						: current

@@ -208,6 +208,7 @@ function OpeningHoursEditor({
 										<input
 											id={`${id}-opens`}
 											type="time"
+											step={60}
 											value={range.opens}
 											aria-invalid={rangeError ? true : undefined}
 											onInput={(event) => change({ opens: event.currentTarget.value })}
@@ -220,6 +221,7 @@ function OpeningHoursEditor({
 										<input
 											id={`${id}-closes`}
 											type="time"
+											step={60}
 											value={range.closes}
 											aria-invalid={rangeError ? true : undefined}
 											aria-describedby={rangeError ? `${id}-error` : undefined}
