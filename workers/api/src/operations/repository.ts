@@ -1,12 +1,16 @@
 /**
- * The operations context's reads: one region's order read models over a
- * window, in one D1 round trip, and where a location's orders are.
+ * The operations context's storage: one region's order read models over a
+ * window, in one D1 round trip; where a location's orders are; each region's
+ * figures per location and local day; and each region's dead letters, with
+ * the conditional writes that let a letter be replayed once.
  */
-import { and, asc, count, desc, eq, gte, isNotNull, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, isNotNull, isNull, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
 import type { OrderStatus } from "../ordering/domain/order";
+import type { DayRows } from "./domain/daily";
 import { UNFULFILLED } from "./domain/stats";
+import type { DeadLetterState } from "./schemas";
 
 export interface StatsRows {
 	byStatus: { status: OrderStatus; count: number }[];
@@ -63,4 +67,150 @@ export async function regionOfLocation(global: Database, slug: string): Promise<
 		.where(eq(schema.locations.slug, slug))
 		.get();
 	return row?.region;
+}
+
+/** What the daily figures say of a location: its name, its currency and the zone its days are in. */
+export interface StatsLocation {
+	slug: string;
+	name: string;
+	currency: string;
+	timeZone: string;
+}
+
+/** One location, or every location (by name) when `slug` is undefined, from the global catalogue. */
+export function statsLocations(global: Database, slug: string | undefined): Promise<StatsLocation[]> {
+	const { locations } = schema;
+	return global
+		.select({ slug: locations.slug, name: locations.name, currency: locations.currency, timeZone: locations.timeZone })
+		.from(locations)
+		.where(slug ? eq(locations.slug, slug) : undefined)
+		.orderBy(asc(locations.name), asc(locations.slug));
+}
+
+/** One location's local day as one region's order database holds it. */
+export interface LocationDayRows extends DayRows {
+	location: string;
+	date: string;
+}
+
+/**
+ * Orders of one region by location and local business date, from `from` to
+ * `to`: counts, revenue, and each ready order's placed-to-ready seconds and
+ * miss against its predicted ready time, as JSON arrays (percentiles need
+ * every value). Ready is the first `ready` in the status history. One
+ * statement; `location` narrows it to one location.
+ */
+const DAILY_ROWS = (narrowed: boolean) => `WITH placed AS (
+	SELECT o.location_slug, o.business_date, o.status, o.counted_in_sales, o.subtotal_minor, o.placed_at, o.predicted_ready_at,
+		(SELECT min(h.occurred_at) FROM order_status_history h WHERE h.order_id = o.id AND h.status = 'ready') AS ready_at
+	FROM orders o
+	WHERE o.business_date BETWEEN ?1 AND ?2${narrowed ? " AND o.location_slug = ?3" : ""}
+)
+SELECT location_slug AS location, business_date AS date, count(*) AS orders,
+	sum(status = 'cancelled') AS cancelled, sum(status = 'rejected') AS rejected,
+	sum(counted_in_sales) AS counted,
+	sum(CASE WHEN counted_in_sales THEN subtotal_minor ELSE 0 END) AS revenueMinor,
+	json_group_array(round((julianday(ready_at) - julianday(placed_at)) * 86400, 3))
+		FILTER (WHERE ready_at IS NOT NULL) AS prep,
+	json_group_array(round((julianday(ready_at) - julianday(predicted_ready_at)) * 86400, 3))
+		FILTER (WHERE ready_at IS NOT NULL AND predicted_ready_at IS NOT NULL) AS eta
+FROM placed
+GROUP BY location_slug, business_date`;
+
+export async function readDailyRows(
+	orders: Database,
+	from: string,
+	to: string,
+	location: string | undefined,
+): Promise<LocationDayRows[]> {
+	const statement = orders.$client.prepare(DAILY_ROWS(location !== undefined));
+	const { results } = await (location ? statement.bind(from, to, location) : statement.bind(from, to)).all<
+		Omit<LocationDayRows, "prepSeconds" | "etaErrorSeconds"> & { prep: string; eta: string }
+	>();
+	return results.map(({ prep, eta, ...row }) => ({
+		...row,
+		prepSeconds: JSON.parse(prep) as number[],
+		etaErrorSeconds: JSON.parse(eta) as number[],
+	}));
+}
+
+export type DeadLetterRow = typeof schema.deadLetters.$inferSelect;
+
+/** A region's dead letters in a state, newest first. */
+export function listDeadLetters(orders: Database, state: DeadLetterState, limit: number): Promise<DeadLetterRow[]> {
+	const { deadLetters } = schema;
+	const inState =
+		state === "pending"
+			? isNull(deadLetters.replayedAt)
+			: state === "replayed"
+				? isNotNull(deadLetters.replayedAt)
+				: undefined;
+	return orders
+		.select()
+		.from(deadLetters)
+		.where(inState)
+		.orderBy(desc(deadLetters.deadAt), asc(deadLetters.messageId))
+		.limit(limit);
+}
+
+function letterKey(queue: string, messageId: string) {
+	return and(eq(schema.deadLetters.queue, queue), eq(schema.deadLetters.messageId, messageId));
+}
+
+export function findDeadLetter(orders: Database, queue: string, messageId: string): Promise<DeadLetterRow | undefined> {
+	return orders.select().from(schema.deadLetters).where(letterKey(queue, messageId)).get();
+}
+
+/**
+ * Marks a pending letter replayed at `at` and answers its body, or nothing
+ * when it was replayed already: the one statement that decides who sends it,
+ * so two replays racing send it once.
+ */
+function claimStatement(orders: Database, queue: string, messageId: string, at: string) {
+	const { deadLetters } = schema;
+	return orders
+		.update(deadLetters)
+		.set({ replayedAt: at })
+		.where(and(letterKey(queue, messageId), isNull(deadLetters.replayedAt)))
+		.returning({ queue: deadLetters.queue, messageId: deadLetters.messageId, body: deadLetters.body });
+}
+
+export type ClaimedLetter = { queue: string; messageId: string; body: string };
+
+export async function claimReplay(
+	orders: Database,
+	queue: string,
+	messageId: string,
+	at: string,
+): Promise<ClaimedLetter | undefined> {
+	const [claimed] = await claimStatement(orders, queue, messageId, at);
+	return claimed;
+}
+
+/** Claims several letters in one round trip; answers those this call won. */
+export async function claimReplays(
+	orders: Database,
+	letters: readonly { queue: string; messageId: string }[],
+	at: string,
+): Promise<ClaimedLetter[]> {
+	const [first, ...rest] = letters.map(({ queue, messageId }) => claimStatement(orders, queue, messageId, at));
+	if (!first) return [];
+	const results = await orders.batch([first, ...rest]);
+	return results.flat();
+}
+
+/** Undoes this call's claims (those still stamped `at`) when the send failed, so the letters stay pending. */
+export async function releaseReplays(
+	orders: Database,
+	letters: readonly { queue: string; messageId: string }[],
+	at: string,
+): Promise<void> {
+	const { deadLetters } = schema;
+	const [first, ...rest] = letters.map(({ queue, messageId }) =>
+		orders
+			.update(deadLetters)
+			.set({ replayedAt: null })
+			.where(and(letterKey(queue, messageId), eq(deadLetters.replayedAt, at))),
+	);
+	if (first) await orders.batch([first, ...rest]);
 }

@@ -355,9 +355,11 @@ function deadLetterRegion(env: Env, event: OrderEventEnvelope | undefined): Regi
 /**
  * Queue handler for `goodfood-order-events-dlq`: events whose retries ran out.
  * Each is kept in its region's `dead_letters` with its body and why it died,
- * so an operator can replay it onto the order-events queue; a message already
+ * so an operator can replay it onto the order-events queue
+ * (`POST /admin/dead-letters/…/replay`, `operations/replay.ts`); a message already
  * recorded is acked again without a second row. A failed write is retried,
- * never dropped.
+ * never dropped. The row keeps this queue's name, from which a replay knows
+ * the queue to send the body back onto: order events.
  */
 export async function handleDeadOrderEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
 	for (const message of batch.messages) {
