@@ -1,8 +1,8 @@
 /**
  * The back office's operations calls: webhooks and their deliveries, dead
- * letters, daily figures, demand forecasts and the audit log. Shapes come from
- * the api worker's route declarations like those in types.ts; the few routes
- * still being built are written by hand after the issue's contract until they land.
+ * letters, daily figures, demand forecasts and the audit log. Every shape is
+ * inferred from the api worker's route declarations, as in types.ts, so a
+ * changed route fails `npm run typecheck:web` here.
  */
 import type { InferRequestType, InferResponseType } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
@@ -30,80 +30,32 @@ export type DeliveryStatus = WebhookDelivery["status"];
 export type WebhookTestResult = Answer<Webhooks[":id"]["test"]["$post"]>;
 
 // Dead letters
-export type DeadLetterState = "pending" | "replayed" | "all";
+export type DeadLetterState = NonNullable<InferRequestType<V1["admin"]["dead-letters"]["$get"]>["query"]["state"]>;
 
-// TODO(lead): infer from the route once it lands (GET /admin/dead-letters).
-export interface DeadLetter {
-	region: string;
-	queue: string;
-	messageId: string;
-	eventId: string | null;
-	eventType: string | null;
-	orderId: string | null;
-	reason: string;
-	attempts: number;
-	deadAt: string;
-	replayedAt: string | null;
-}
-export interface DeadLetterList {
-	deadLetters: DeadLetter[];
-}
-
-// TODO(lead): infer from the route once it lands (POST /admin/dead-letters/{region}/{queue}/{messageId}/replay).
+type DeadLetters = V1["admin"]["dead-letters"];
+/** Dead letters from every region, newest first. */
+export type DeadLetterList = Answer<DeadLetters["$get"]>;
+export type DeadLetter = DeadLetterList["deadLetters"][number];
 /** `replayed: false` when it had been replayed before: nothing is sent twice. */
-export interface ReplayOutcome {
-	replayed: boolean;
-	replayedAt: string;
-}
-
-// TODO(lead): infer from the route once it lands (POST /admin/dead-letters/replay).
-export interface ReplayAllOutcome {
-	replayed: number;
-	alreadyReplayed: number;
-}
+export type ReplayOutcome = Answer<DeadLetters[":region"][":queue"][":messageId"]["replay"]["$post"]>;
+export type ReplayAllOutcome = Answer<DeadLetters["replay"]["$post"]>;
 
 // Figures
-
-interface Amount {
-	amount: number;
-	currency: string;
-}
-
-// TODO(lead): infer from the route once it lands (GET /admin/stats/daily).
-/** One local day's figures at one location; shares are 0..1, or null without data. */
-export interface DailyFigures {
-	date: string;
-	orders: number;
-	revenue: Amount;
-	averageBasket: Amount | null;
-	cancellationRate: number | null;
-	rejectionRate: number | null;
-	prepTime: { orders: number; p50Seconds: number | null; p90Seconds: number | null; p95Seconds: number | null };
-	etaAccuracy: { orders: number; withinFiveMinutes: number | null; meanAbsoluteErrorSeconds: number | null };
-}
-export interface DailyStats {
-	from: string;
-	to: string;
-	locations: { location: string; name: string; currency: string; days: DailyFigures[] }[];
-}
+/** Daily figures per location and local day; shares are 0..1, or null without data. */
+export type DailyStats = Answer<V1["admin"]["stats"]["daily"]["$get"]>;
 export type LocationFigures = DailyStats["locations"][number];
+export type DailyFigures = LocationFigures["days"][number];
 
 /** A location's demand forecasts by date and category, with 80% and 95% intervals. */
 export type ForecastList = Answer<V1["locations"][":slug"]["forecasts"]["$get"]>;
 export type Forecast = ForecastList["forecasts"][number];
 
 // Audit log
-
 /** A page of the audit log, newest first, and the cursor of the older entries after it. */
 export type AuditPage = Answer<V1["admin"]["audit"]["$get"]>;
 export type AuditEntry = AuditPage["entries"][number];
-export interface AuditFilter {
-	actor?: string;
-	action?: string;
-	location?: string;
-	from?: string;
-	to?: string;
-}
+/** What the audit log can be narrowed to: actor (id or e-mail), part of the action, location, and dates. */
+export type AuditFilter = Omit<InferRequestType<V1["admin"]["audit"]["$get"]>["query"], "cursor" | "limit">;
 
 const V1 = "/api/v1";
 const enc = encodeURIComponent;
@@ -146,12 +98,12 @@ export function listDeadLetters(state: DeadLetterState, limit = 100): Promise<De
 
 export function replayDeadLetter(letter: Pick<DeadLetter, "region" | "queue" | "messageId">): Promise<ReplayOutcome> {
 	const path = `${V1}/admin/dead-letters/${enc(letter.region)}/${enc(letter.queue)}/${enc(letter.messageId)}/replay`;
-	return request(path, { method: "POST", body: {} });
+	return request(path, { method: "POST" });
 }
 
 /** Replays every pending dead letter; ones replayed meanwhile are counted, not sent again. */
 export function replayAllDeadLetters(): Promise<ReplayAllOutcome> {
-	return request(`${V1}/admin/dead-letters/replay`, { method: "POST", body: {} });
+	return request(`${V1}/admin/dead-letters/replay`, { method: "POST" });
 }
 
 /** Daily figures from `from` to `to` (local dates, inclusive); every location the caller may see when `location` is left out. */
