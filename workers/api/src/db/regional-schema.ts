@@ -75,6 +75,8 @@ export const orders = sqliteTable(
 		index("orders_location_status_idx").on(table.locationSlug, table.status, table.placedAt),
 		// Nightly payment reconciliation: orders whose payment is still only authorised.
 		index("orders_payment_status_idx").on(table.paymentStatus, table.updatedAt),
+		// The back office's daily figures: a range of local days, for one location or every one.
+		index("orders_business_date_idx").on(table.businessDate, table.locationSlug),
 	],
 );
 
@@ -252,6 +254,8 @@ export const notificationLog = sqliteTable(
 		primaryKey({ columns: [table.eventId, table.channel, table.recipient] }),
 		index("notification_log_order_idx").on(table.orderId),
 		index("notification_log_status_idx").on(table.status, table.updatedAt),
+		// A webhook's recent deliveries, newest first (the back office's webhooks screen).
+		index("notification_log_recipient_idx").on(table.channel, table.recipient, table.updatedAt),
 	],
 );
 

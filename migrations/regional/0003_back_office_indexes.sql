@@ -1,0 +1,2 @@
+CREATE INDEX `notification_log_recipient_idx` ON `notification_log` (`channel`,`recipient`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `orders_business_date_idx` ON `orders` (`business_date`,`location_slug`);
