@@ -101,6 +101,34 @@ describe("presentMenu", () => {
 		});
 		expect(presentMenu(document, at("2026-07-05T03:00:00Z")).openNow).toBe(false);
 	});
+
+	it("closes everything on a closure day within opening hours, lists only closures not yet ended, and changes the cache key", () => {
+		const closed: MenuDocument = {
+			...document,
+			location: {
+				...document.location,
+				closures: [
+					{ id: "old", from: "2026-06-01", to: "2026-06-02", reason: "Moving" },
+					{ id: "today", from: "2026-07-01", to: "2026-07-01", reason: "Staff training" },
+				],
+			},
+		};
+		// Noon on Wednesday 1 July in Tokyo: open by its weekly hours.
+		const noon = at("2026-07-01T03:00:00Z");
+		const menu = presentMenu(closed, noon);
+		expect(menu.openNow).toBe(false);
+		expect(menu.categories.flatMap((category) => category.items.map((each) => each.unavailableReason))).toEqual([
+			"closed",
+			"closed",
+			"sold_out",
+		]);
+		expect(menu.location.closures.map((closure) => closure.id)).toEqual(["today"]);
+		expect(availabilityKey(closed, noon)).not.toBe(availabilityKey(document, noon));
+		// The next day it is open again, and the ended closure is no longer listed.
+		const nextNoon = at("2026-07-02T03:00:00Z");
+		expect(presentMenu(closed, nextNoon).openNow).toBe(true);
+		expect(presentMenu(closed, nextNoon).location.closures).toEqual([]);
+	});
 });
 
 describe("presentMenu in a language", () => {
