@@ -23,6 +23,7 @@ export const ACCOUNT_QUERY = /* GraphQL */ `
 			favouriteLocation
 			notificationPreferences { orderUpdates marketing }
 			language
+			emailVerified
 			createdAt
 			orders {
 				id

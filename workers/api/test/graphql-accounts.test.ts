@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ACCOUNT_QUERY, type AccountAnswer } from "../../../web/src/api/account-query";
 import { customerRefOf } from "../src/ordering/projections";
 import { countInPlace, countingD1, d1Counter } from "./d1-counting";
+import { verifyEmailOf } from "./accounts-helpers";
 import { bearer, CONTACT, call, json, ORDERABLE, PAY_BY_CARD, PRINCIPALS, registerCustomer, send } from "./helpers";
 
 interface GraphAnswer<T> {
@@ -36,6 +37,7 @@ const PROFILE_FIELDS = `
 	dietaryPreferences avoidAllergens favouriteLocation
 	notificationPreferences { orderUpdates marketing }
 	language
+	emailVerified
 	createdAt
 `;
 
@@ -166,6 +168,8 @@ const UPDATE_ME = `mutation Update($input: ProfilePatchInput!) { updateMe(input:
 describe("updateMe", () => {
 	it("changes the profile as PATCH /customers/me does, and GET /customers/me then shows it", async () => {
 		const customer = await registerCustomer();
+		// Saved addresses wait for a verified address, as in REST.
+		await verifyEmailOf(customer.email);
 		const input = {
 			name: "Grace Hopper",
 			phone: "+44 20 7946 0001",
