@@ -3,15 +3,14 @@
  * opening hours, closures and pause switch; and the account-recovery links
  * (password reset, e-mail verification, invitations) the e-mails lead to.
  *
- * Shapes come from the api worker's routes where the route exists (as in
- * types.ts); the few written by hand are for routes of issue 19 still being
- * built, each marked to be inferred once its route lands.
+ * Shapes are inferred from the api worker's route declarations, as in
+ * types.ts, so a changed route fails `npm run typecheck:web` here.
  */
 import type { InferRequestType, InferResponseType } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { GoodFoodClient } from "../../../workers/api/src/client";
 import { request } from "./http";
-import type { Location, LocationSummary, Profile, WeeklyOpeningHours } from "./types";
+import type { Location, Profile, WeeklyOpeningHours } from "./types";
 
 type V1 = GoodFoodClient["api"]["v1"];
 type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
@@ -60,74 +59,31 @@ export function revokeInvitation(invitationId: string): Promise<void> {
 
 // Locations
 
+/** A location as the back office reads it, with its pause and closures. */
+export type ManagedLocation = Location;
 /** Whether a location takes orders now, and why not. */
-// TODO(lead): infer from the route once it lands (Location["ordering"])
-export interface Ordering {
-	paused: boolean;
-	reason: string | null;
-	since: string | null;
-}
-
+export type Ordering = Location["ordering"];
 /** A day or run of days (local dates, inclusive) the location is closed. */
-// TODO(lead): infer from the route once it lands (Location["closures"][number])
-export interface Closure {
-	id: string;
-	from: string;
-	to: string;
-	reason: string;
+export type Closure = Answer<V1["locations"][":slug"]["closures"]["$post"]>;
+export type ClosureList = Answer<V1["locations"][":slug"]["closures"]["$get"]>;
+export type ClosureInput = Body<V1["locations"][":slug"]["closures"]["$post"]>;
+/** The body of POST /locations: a location's details and the slug it is reached by. */
+export type NewLocation = Body<V1["locations"]["$post"]>;
+
+export function getLocation(slug: string): Promise<Location> {
+	return request(`${V1_PATH}/locations/${enc(slug)}`);
 }
 
-// TODO(lead): infer from the route once it lands (POST /locations/{slug}/closures)
-export interface ClosureInput {
-	from: string;
-	to?: string;
-	reason: string;
+export function createLocation(input: NewLocation): Promise<Answer<V1["locations"]["$post"]>> {
+	return request(`${V1_PATH}/locations`, { method: "POST", body: input });
 }
 
-/** A location as the back office reads it: with its pause and closures. */
-// TODO(lead): infer from the route once it lands (Location gains ordering and closures)
-export type ManagedLocation = Location & { ordering: Ordering; closures: Closure[] };
-
-/** The body of POST /locations: the details PUT takes, and the slug. */
-// TODO(lead): infer from the route once it lands (POST /locations)
-export type NewLocation = Body<V1["locations"][":slug"]["$put"]> & { slug: string };
-
-const TAKING_ORDERS: Ordering = { paused: false, reason: null, since: null };
-
-/**
- * Whether a location (a list entry, a menu's location) has ordering paused.
- * Reads a field the API is adding: until it is there, every location takes orders.
- */
-// TODO(lead): read location.ordering directly once the route lands
-export function orderingOf(location: Location | LocationSummary): Ordering {
-	const ordering = (location as Partial<{ ordering: Ordering }>).ordering;
-	return ordering ?? TAKING_ORDERS;
+export function setOpeningHours(slug: string, openingHours: WeeklyOpeningHours): Promise<Location> {
+	const body: Body<V1["locations"][":slug"]["opening-hours"]["$put"]> = { openingHours };
+	return request(`${V1_PATH}/locations/${enc(slug)}/opening-hours`, { method: "PUT", body });
 }
 
-/** The location with its pause and closures, defaulted while the API does not send them yet. */
-function managed(location: Location): ManagedLocation {
-	const closures = (location as Partial<{ closures: Closure[] }>).closures ?? [];
-	return { ...location, ordering: orderingOf(location), closures };
-}
-
-export async function getLocation(slug: string): Promise<ManagedLocation> {
-	return managed(await request<Location>(`${V1_PATH}/locations/${enc(slug)}`));
-}
-
-export async function createLocation(input: NewLocation): Promise<ManagedLocation> {
-	return managed(await request<Location>(`${V1_PATH}/locations`, { method: "POST", body: input }));
-}
-
-export async function setOpeningHours(slug: string, openingHours: WeeklyOpeningHours): Promise<ManagedLocation> {
-	return managed(
-		await request<Location>(`${V1_PATH}/locations/${enc(slug)}/opening-hours`, {
-			method: "PUT",
-			body: { openingHours },
-		}),
-	);
-}
-
-export function listClosures(slug: string): Promise<{ closures: Closure[] }> {
+export function listClosures(slug: string): Promise<ClosureList> {
 	return request(`${V1_PATH}/locations/${enc(slug)}/closures`);
 }
 
@@ -140,14 +96,15 @@ export function removeClosure(slug: string, closureId: string): Promise<void> {
 }
 
 /** Stops new orders at the location (checkout answers 409 location_paused) until it is resumed. */
-export async function pauseOrdering(slug: string, reason: string): Promise<ManagedLocation> {
-	return managed(
-		await request<Location>(`${V1_PATH}/locations/${enc(slug)}/pause`, { method: "POST", body: { reason } }),
-	);
+export function pauseOrdering(
+	slug: string,
+	reason: string,
+): Promise<Answer<V1["locations"][":slug"]["pause"]["$post"]>> {
+	return request(`${V1_PATH}/locations/${enc(slug)}/pause`, { method: "POST", body: { reason } });
 }
 
-export async function resumeOrdering(slug: string): Promise<ManagedLocation> {
-	return managed(await request<Location>(`${V1_PATH}/locations/${enc(slug)}/resume`, { method: "POST", body: {} }));
+export function resumeOrdering(slug: string): Promise<Answer<V1["locations"][":slug"]["resume"]["$post"]>> {
+	return request(`${V1_PATH}/locations/${enc(slug)}/resume`, { method: "POST", body: {} });
 }
 
 // Account recovery, verification and invitations

@@ -128,7 +128,7 @@ function SavedAddresses({ profile }: { profile: Profile }) {
 			<h2 id="addresses-heading">{t("account.addresses")}</h2>
 			{!emailVerified(profile) && <p class="muted">{t("account.addresses.unverified")}</p>}
 			{profile.addresses.length === 0 ? (
-				<p class="muted">{t("account.addresses.none")}</p>
+				emailVerified(profile) && <p class="muted">{t("account.addresses.none")}</p>
 			) : (
 				<ul class="plain-list">
 					{profile.addresses.map((entry) => (

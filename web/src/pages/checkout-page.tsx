@@ -7,7 +7,6 @@
  * Stripe is the provider (GET /payments/config), by Stripe Elements.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { orderingOf } from "../api/back-office";
 import { checkout, fetchMenu, fetchPaymentsConfig, fetchSlots, getCart, updateProfile } from "../api/endpoints";
 import { ApiFailure } from "../api/http";
 import type {
@@ -366,7 +365,7 @@ export function CheckoutPage({ slug }: { slug: string }) {
 	}
 
 	const delivery = menu.location.fulfilment.delivery;
-	const ordering = orderingOf(menu.location);
+	const ordering = menu.location.ordering;
 	// The server's total for exactly what is on screen, or null while it is being priced again.
 	const current =
 		priced && priced.of === cart && priced.fulfilment === fulfilment && priced.tip === tipAmount ? priced.cart : null;

@@ -1,6 +1,5 @@
 /** The first page: every location with whether it is open, nearest first when the browser may tell where we are. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { orderingOf } from "../api/back-office";
 import { listLocations } from "../api/endpoints";
 import type { Location } from "../api/types";
 import { ErrorMessage, Loading, PageHeading } from "../components/page";
@@ -40,7 +39,7 @@ function LocationCard({ location }: { location: Location }) {
 	const { t, intl } = useI18n();
 	const status = openStatus(location, location.openNow);
 	const delivery = location.fulfilment.delivery;
-	const ordering = orderingOf(location);
+	const { ordering } = location;
 	return (
 		<li class="card location-card">
 			<h2>

@@ -4,7 +4,6 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { DIETARY_TAGS, EU_ALLERGENS } from "../../../workers/api/src/menu/domain/dietary";
-import { orderingOf } from "../api/back-office";
 import type { NewLine } from "../api/endpoints";
 import { fetchMenu } from "../api/endpoints";
 import { ApiFailure } from "../api/http";
@@ -272,7 +271,7 @@ export function MenuPage({ slug }: { slug: string }) {
 	const choose = (item: MenuItem) => setChosenId(item.id);
 
 	const status = openStatus(menu.location, menu.openNow);
-	const ordering = orderingOf(menu.location);
+	const ordering = menu.location.ordering;
 	const shown = visible.reduce((sum, { items }) => sum + items.length, 0);
 	const total = menu.categories.reduce((sum, category) => sum + category.items.length, 0);
 

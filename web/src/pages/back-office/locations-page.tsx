@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { WEEKDAYS } from "../../../../workers/api/src/menu/domain/availability";
-import { createLocation, type NewLocation, orderingOf } from "../../api/back-office";
+import { createLocation, type NewLocation } from "../../api/back-office";
 import { listLocations } from "../../api/endpoints";
 import { ApiFailure } from "../../api/http";
 import type { Location, Profile } from "../../api/types";
@@ -385,7 +385,7 @@ function LocationTable({ locations }: { locations: Location[] }) {
 			</thead>
 			<tbody>
 				{locations.map((location) => {
-					const ordering = orderingOf(location);
+					const { ordering } = location;
 					return (
 						<tr key={location.slug}>
 							<td>
