@@ -109,6 +109,15 @@ function kitchenInvitation() {
 	return { email: `i-${crypto.randomUUID()}@goodfood.local`, name: "I", role: "kitchen", locations: ["london-soho"] };
 }
 
+/** A closure years ahead of any order the matrix places, so it never closes the day a case orders for. */
+function farClosure() {
+	return { from: "2099-12-25", reason: "Matrix holiday" };
+}
+
+async function removeClosure(id: string): Promise<void> {
+	await send("DELETE", `/api/v1/locations/london-soho/closures/${id}`, undefined, STAFF);
+}
+
 /** A cart owned by the demo customer, holding one flat white. */
 async function customersCart(): Promise<string> {
 	const owner = headers.customer;
@@ -501,6 +510,61 @@ const cases: Case[] = [
 		route: "PUT /locations/{slug}",
 		request: (as) => send("PUT", `/api/v1/locations/test-${crypto.randomUUID().slice(0, 8)}`, locationInput(), as),
 		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 201 },
+	},
+	{
+		route: "POST /locations",
+		request: (as) =>
+			send("POST", "/api/v1/locations", { slug: `new-${crypto.randomUUID().slice(0, 8)}`, ...locationInput() }, as),
+		expect: { ...staffOnly(FORBIDDEN_ROLE, FORBIDDEN_ROLE), admin: 201 },
+	},
+	{
+		route: "PUT /locations/{slug}/opening-hours",
+		request: async (as) => {
+			const { openingHours } = await json<{ openingHours: unknown }>(await call("/api/v1/locations/london-soho"));
+			return send("PUT", "/api/v1/locations/london-soho/opening-hours", { openingHours }, as);
+		},
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
+		route: "GET /locations/{slug}/closures",
+		request: (as) => call("/api/v1/locations/london-soho/closures", { headers: as }),
+		expect: staffOnly(200, 200),
+	},
+	{
+		route: "POST /locations/{slug}/closures",
+		request: async (as) => {
+			const response = await send("POST", "/api/v1/locations/london-soho/closures", farClosure(), as);
+			if (response.status === 201) await removeClosure((await json<{ id: string }>(response.clone())).id);
+			return response;
+		},
+		expect: staffOnly(201, FORBIDDEN_ROLE),
+	},
+	{
+		route: "DELETE /locations/{slug}/closures/{closureId}",
+		request: async (as) => {
+			const { id } = await json<{ id: string }>(
+				await send("POST", "/api/v1/locations/london-soho/closures", farClosure(), STAFF),
+			);
+			const response = await send("DELETE", `/api/v1/locations/london-soho/closures/${id}`, undefined, as);
+			if (response.status !== 204) await removeClosure(id);
+			return response;
+		},
+		expect: staffOnly(204, FORBIDDEN_ROLE),
+	},
+	// Paused only for as long as the call: every pause is resumed at once, so no other case finds Soho paused.
+	{
+		route: "POST /locations/{slug}/pause",
+		request: async (as) => {
+			const response = await send("POST", "/api/v1/locations/london-soho/pause", { reason: "Matrix" }, as);
+			await send("POST", "/api/v1/locations/london-soho/resume", undefined, STAFF);
+			return response;
+		},
+		expect: staffOnly(200, FORBIDDEN_ROLE),
+	},
+	{
+		route: "POST /locations/{slug}/resume",
+		request: (as) => send("POST", "/api/v1/locations/london-soho/resume", undefined, as),
+		expect: staffOnly(200, FORBIDDEN_ROLE),
 	},
 	{
 		route: "POST /staff",

@@ -255,7 +255,7 @@ describe("405 and 404", () => {
 	it("answers 405 with Allow for a known path called with another method", async () => {
 		const response = await request("/api/v1/locations", { method: "DELETE" });
 		expect(response.status).toBe(405);
-		expect(response.headers.get("allow")).toBe("GET, HEAD");
+		expect(response.headers.get("allow")).toBe("GET, HEAD, POST");
 		expect(await errorOf(response)).toMatchObject({ code: "method_not_allowed" });
 	});
 

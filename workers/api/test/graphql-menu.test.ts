@@ -248,6 +248,8 @@ describe("the menu through GraphQL", () => {
 				payAtPickup
 				slotCapacity { orders units }
 				defaultLanguage languages
+				ordering { paused reason since }
+				closures { id from to reason }
 				menu { version categories { id } }
 			}
 		}`;
