@@ -157,11 +157,17 @@ function dailyFigure(
 	return {
 		id: spec.id,
 		title: spec.title,
-		description: t("operations.numbers.chartDescription", {
-			locations: names,
-			from: longDate(intl, stats.from),
-			to: longDate(intl, stats.to),
-		}),
+		description: [
+			t("operations.numbers.chartDescription", {
+				locations: names,
+				from: longDate(intl, stats.from),
+				to: longDate(intl, stats.to),
+			}),
+			// Amounts in different currencies share an axis but not a unit: say so.
+			unit === "money" && currency === null ? t("operations.numbers.ownCurrencies") : "",
+		]
+			.filter(Boolean)
+			.join(". "),
 		config,
 		table: dailyTable(chart, intl, t("operations.numbers.date")),
 	};
