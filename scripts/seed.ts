@@ -1,13 +1,15 @@
 /**
  * Applies migrations to the local D1 databases (the global one and each
  * region's order database) and loads the demo catalogue when the global one is
- * empty, with ten weeks of sales history in each location's region and the
- * forecasts the nightly job makes from it. `npm run db:seed -- --reset` reloads it.
+ * empty, with ten weeks of sales history in each location's region (the last
+ * four weeks as finished orders too, for the back office's daily figures) and
+ * the forecasts the nightly job makes from it. `npm run db:seed -- --reset` reloads it.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { DATABASE, PERSIST_DIR, regionalDatabases, wrangler } from "./local";
 import { DEMO_HISTORY_DAYS, demoHistoryPlan } from "./seed/demo-history";
+import { DEMO_ORDER_DAYS } from "./seed/demo-orders";
 import { demoSeedStatements, demoSlotCapacityStatements } from "./seed/sql";
 import { demoAccountStatements } from "./seed/staff";
 
@@ -46,12 +48,12 @@ if (!seeded) {
 		if (!sales || sales.length === 0) continue;
 		const regionFile = `.wrangler/seed/history-${region}.sql`;
 		writeFileSync(regionFile, `${sales.join("\n")}\n`);
-		// Sales rows already there (orders placed locally) are kept; see seed/demo-history.ts.
+		// Sales rows and demo orders already there (a reseed, orders placed locally) are kept; see seed/demo-history.ts.
 		writes.push(execute(database, regionFile));
 	}
 	await Promise.all(writes);
 	console.log(
-		`Seeded the demo catalogue, ${DEMO_HISTORY_DAYS} days of sales (${history.itemDays} item-days) and ${history.forecastRows} forecasts.`,
+		`Seeded the demo catalogue, ${DEMO_HISTORY_DAYS} days of sales (${history.itemDays} item-days), ${history.orders} finished orders over the last ${DEMO_ORDER_DAYS} days and ${history.forecastRows} forecasts.`,
 	);
 }
 

@@ -4,6 +4,8 @@
  * projections keep them (`daily_item_sales`, and `daily_category_sales` as the
  * sum of its items), and the forecasts the nightly job makes from them, so the
  * kitchen's prep list and the forecast routes have something to show at once.
+ * The last four weeks are finished orders too (`demo-orders.ts`), and those
+ * days' sales are counted from them, for the back office's daily figures.
  *
  * A day's sales follow from the seed, the location and the date alone, so a
  * reseed on a later day writes the same figures for the days both cover.
@@ -20,6 +22,14 @@ import type { SeriesForecast } from "../../workers/api/src/intelligence/domain/f
 import { Random } from "../../workers/api/src/intelligence/domain/synthetic";
 import { localClock, WEEKDAYS, type Weekday } from "../../workers/api/src/menu/domain/availability";
 import { DEMO_LOCATIONS } from "./demo-catalogue";
+import {
+	DEMO_ORDER_DAYS,
+	type DemoOrder,
+	demoDayOrders,
+	demoOrderStatements,
+	itemPairsStatement,
+	type SoldItem,
+} from "./demo-orders";
 import { insert, literal } from "./sql";
 import type { SeedCategory, SeedItem, SeedLocation } from "./types";
 
@@ -86,14 +96,21 @@ function binomial(random: Random, trials: number, probability: number): number {
 export interface SalesHistory {
 	items: Map<string, DailyUnits[]>;
 	categories: Map<string, DailyUnits[]>;
+	/** The finished orders of the last `DEMO_ORDER_DAYS` days, which the sales of those days add up from. */
+	orders: DemoOrder[];
 	/** INSERTs for the location's regional order database. */
 	statements: string[];
 	itemDays: number;
 }
 
 /** The location's sales of the `days` days before `today` (its local date). */
-export function demoSalesHistory(location: SeedLocation, today: string, days = DEMO_HISTORY_DAYS): SalesHistory {
-	const history: SalesHistory = { items: new Map(), categories: new Map(), statements: [], itemDays: 0 };
+export function demoSalesHistory(
+	location: SeedLocation,
+	today: string,
+	days = DEMO_HISTORY_DAYS,
+	orderDays = DEMO_ORDER_DAYS,
+): SalesHistory {
+	const history: SalesHistory = { items: new Map(), categories: new Map(), orders: [], statements: [], itemDays: 0 };
 	const itemRows: Record<string, unknown>[] = [];
 	const categoryRows: Record<string, unknown>[] = [];
 	const means = new Map(
@@ -108,6 +125,9 @@ export function demoSalesHistory(location: SeedLocation, today: string, days = D
 		const random = new Random(hash(`${DEMO_HISTORY_SEED}:${location.slug}:${date}`));
 		// Weather, events: the whole day is up or down together.
 		const day = WEEKLY_PROFILE[weekday] * Math.exp(0.1 * random.normal());
+		const sold: SoldItem[] = [];
+		// The last `orderDays` days' rows are counted from their orders instead (see `demoSalesFromOrders`).
+		const asOrders = offset <= orderDays;
 		for (const category of location.categories) {
 			let quantity = 0;
 			let orders = 0;
@@ -124,16 +144,18 @@ export function demoSalesHistory(location: SeedLocation, today: string, days = D
 				// A few orders take two or more of the same item.
 				const itemOrders = units - binomial(random, units - 1, 0.1);
 				const revenueMinor = units * item.priceMinor;
-				itemRows.push({
-					location_slug: location.slug,
-					business_date: date,
-					item_id: item.id,
-					category_id: category.id,
-					quantity: units,
-					orders: itemOrders,
-					revenue_minor: revenueMinor,
-					currency: location.currency,
-				});
+				sold.push({ item, category, units, orders: itemOrders });
+				if (!asOrders)
+					itemRows.push({
+						location_slug: location.slug,
+						business_date: date,
+						item_id: item.id,
+						category_id: category.id,
+						quantity: units,
+						orders: itemOrders,
+						revenue_minor: revenueMinor,
+						currency: location.currency,
+					});
 				append(history.items, item.id, { date, units });
 				history.itemDays += 1;
 				quantity += units;
@@ -144,24 +166,54 @@ export function demoSalesHistory(location: SeedLocation, today: string, days = D
 			if (quantity === 0) continue;
 			// An order with two items of the category counts once for it.
 			const categoryOrders = orders - binomial(random, orders - busiest, 0.12);
-			categoryRows.push({
-				location_slug: location.slug,
-				business_date: date,
-				category_id: category.id,
-				quantity,
-				orders: categoryOrders,
-				revenue_minor: revenue,
-				currency: location.currency,
-			});
+			if (!asOrders)
+				categoryRows.push({
+					location_slug: location.slug,
+					business_date: date,
+					category_id: category.id,
+					quantity,
+					orders: categoryOrders,
+					revenue_minor: revenue,
+					currency: location.currency,
+				});
 			append(history.categories, category.id, { date, units: quantity });
 		}
+		if (asOrders) history.orders.push(...demoDayOrders(location, date, sold, DEMO_HISTORY_SEED));
 	}
-	// Rows the projections already hold (orders placed locally on those days) are kept as they are.
+	// Older rows the projections already hold (orders placed locally on those days) are kept as they are.
 	history.statements = [
 		...batched("daily_item_sales", itemRows, "(location_slug, business_date, item_id)"),
 		...batched("daily_category_sales", categoryRows, "(location_slug, business_date, category_id)"),
+		...demoOrderStatements(history.orders),
+		...(orderDays > 0 ? demoSalesFromOrders(location.slug, addDays(today, -orderDays), addDays(today, -1)) : []),
 	];
 	return history;
+}
+
+/**
+ * The item and category sales of the location's days from `from` to `to`,
+ * counted again from every order the region holds for them (the demo's and
+ * any placed locally), as the projections count them: an order adds its lines
+ * when placed and takes them back when cancelled or rejected, and counts once
+ * for each of its items and categories. So they agree with the orders whatever
+ * a database held before.
+ */
+function demoSalesFromOrders(slug: string, from: string, to: string): string[] {
+	const on = (table: string) =>
+		`${table}location_slug = ${literal(slug)} AND ${table}business_date BETWEEN ${literal(from)} AND ${literal(to)}`;
+	const days = on("o.");
+	const counted = `FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.counted_in_sales AND ${days}`;
+	const sales = `count(DISTINCT o.id), sum(l.line_total_minor), max(o.currency)`;
+	return [
+		`DELETE FROM daily_item_sales WHERE ${on("")};`,
+		`DELETE FROM daily_category_sales WHERE ${on("")};`,
+		`INSERT INTO daily_item_sales (location_slug, business_date, item_id, category_id, quantity, orders, revenue_minor, currency)
+SELECT o.location_slug, o.business_date, l.item_id, max(l.category_id), sum(l.quantity), ${sales} ${counted}
+GROUP BY o.location_slug, o.business_date, l.item_id;`,
+		`INSERT INTO daily_category_sales (location_slug, business_date, category_id, quantity, orders, revenue_minor, currency)
+SELECT o.location_slug, o.business_date, l.category_id, sum(l.quantity), ${sales} ${counted}
+GROUP BY o.location_slug, o.business_date, l.category_id;`,
+	];
 }
 
 function append(map: Map<string, DailyUnits[]>, key: string, row: DailyUnits): void {
@@ -270,21 +322,28 @@ export interface DemoHistoryPlan {
 	/** SQL for the global database: the forecasts. */
 	global: string[];
 	itemDays: number;
+	/** Demo orders written, of every status. */
+	orders: number;
 	forecastRows: number;
 }
 
 /** The demo history of every location, and its forecasts, as of `now`. */
 export function demoHistoryPlan(now: Date, locations: SeedLocation[] = DEMO_LOCATIONS): DemoHistoryPlan {
-	const plan: DemoHistoryPlan = { regional: new Map(), global: [], itemDays: 0, forecastRows: 0 };
+	const plan: DemoHistoryPlan = { regional: new Map(), global: [], itemDays: 0, orders: 0, forecastRows: 0 };
 	const generatedAt = now.toISOString();
 	for (const location of locations) {
 		const today = localClock(now, location.timeZone).date;
 		const history = demoSalesHistory(location, today);
 		plan.regional.set(location.region, [...(plan.regional.get(location.region) ?? []), ...history.statements]);
 		plan.itemDays += history.itemDays;
+		plan.orders += history.orders.length;
 		const forecasts = demoForecastStatements(location, history, today, generatedAt);
 		plan.global.push(...forecasts.statements);
 		plan.forecastRows += forecasts.rows;
+	}
+	for (const [region, statements] of plan.regional) {
+		const slugs = locations.filter((location) => location.region === region).map((location) => location.slug);
+		statements.push(itemPairsStatement(slugs));
 	}
 	return plan;
 }
