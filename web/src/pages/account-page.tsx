@@ -18,7 +18,7 @@ import { i18n, useI18n } from "../i18n";
 import { errorText, fieldErrors } from "../i18n/errors";
 import { Link, navigate } from "../router";
 import { addToCart, loadCart } from "../state/cart";
-import { isStaff, replaceProfile, session, useSession } from "../state/session";
+import { isStaff, replaceProfile, useSession } from "../state/session";
 import { ResendVerification } from "./verify-email-page";
 
 function ProfileForm({ profile }: { profile: Profile }) {
@@ -205,9 +205,7 @@ function OrderHistory() {
 		myAccount()
 			.then(({ orders, ...profile }) => {
 				// The profile kept since sign-in may be older than this answer (another tab, another device).
-				// Whether the address is verified comes from sign-in's profile should the query not ask for it.
-				const verified = profile.emailVerified ?? session.get().profile?.emailVerified ?? true;
-				replaceProfile({ ...profile, emailVerified: verified });
+				replaceProfile(profile);
 				setOrders(orders);
 			})
 			.catch((failure) => setError(errorText(failure)));
