@@ -9,8 +9,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ACCOUNT_QUERY, type AccountAnswer } from "../../../web/src/api/account-query";
 import { customerRefOf } from "../src/ordering/projections";
-import { countInPlace, countingD1, d1Counter } from "./d1-counting";
 import { verifyEmailOf } from "./accounts-helpers";
+import { countInPlace, countingD1, d1Counter } from "./d1-counting";
 import { bearer, CONTACT, call, json, ORDERABLE, PAY_BY_CARD, PRINCIPALS, registerCustomer, send } from "./helpers";
 
 interface GraphAnswer<T> {
