@@ -11,7 +11,7 @@ import { ErrorMessage, PageHeading } from "../components/page";
 import { useI18n } from "../i18n";
 import { errorText, fieldErrors, type LinkRefusal, linkRefusal } from "../i18n/errors";
 import { navigate, useRoute } from "../router";
-import { session } from "../state/session";
+import { startSession } from "../state/session";
 import { LinkProblem } from "./reset-password-page";
 
 export function AcceptInvitationPage() {
@@ -30,9 +30,8 @@ export function AcceptInvitationPage() {
 		setError(null);
 		setFields({});
 		try {
-			const { account, ...tokens } = await acceptInvitation(token, password);
 			// Signed in as the new staff account, as registering signs a customer in.
-			session.set({ tokens, profile: account });
+			startSession(await acceptInvitation(token, password));
 			navigate("/kitchen");
 		} catch (failure) {
 			const link = linkRefusal(failure);

@@ -568,16 +568,20 @@ export function CheckoutPage({ slug }: { slug: string }) {
 				{fulfilment === "delivery" && (
 					<>
 						<AddressFields address={address} onChange={setAddress} errors={fieldErrors} />
-						{profile?.role === "customer" && (
-							<label class="check">
-								<input
-									type="checkbox"
-									checked={saveAddress}
-									onChange={(event) => setSaveAddress(event.currentTarget.checked)}
-								/>
-								{t("checkout.saveAddress")}
-							</label>
-						)}
+						{/* Saved addresses wait for a verified e-mail address: the API refuses them before. */}
+						{profile?.role === "customer" &&
+							(profile.emailVerified ? (
+								<label class="check">
+									<input
+										type="checkbox"
+										checked={saveAddress}
+										onChange={(event) => setSaveAddress(event.currentTarget.checked)}
+									/>
+									{t("checkout.saveAddress")}
+								</label>
+							) : (
+								<p class="hint">{t("checkout.saveAddressAfterVerifying")}</p>
+							))}
 					</>
 				)}
 

@@ -75,9 +75,14 @@ export async function signIn(email: string, password: string): Promise<Profile> 
 	return start(await api.login(email, password));
 }
 
-export async function signUp(input: { email: string; password: string; name: string; phone?: string }) {
-	const { account, ...tokens } = await api.register(input);
+/** Signs in with the tokens and account an answer brought (registering, accepting an invitation). */
+export function startSession({ account, ...tokens }: Tokens & { account: Profile }): Profile {
 	session.set({ tokens, profile: account });
+	return account;
+}
+
+export async function signUp(input: { email: string; password: string; name: string; phone?: string }) {
+	const account = startSession(await api.register(input));
 	// A new account keeps the language it was created in; should saving fail, the browser keeps the choice.
 	const { language } = languageState.get();
 	api
