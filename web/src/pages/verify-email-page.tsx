@@ -12,7 +12,7 @@ import { useI18n } from "../i18n";
 import { errorText, type LinkRefusal, linkRefusal } from "../i18n/errors";
 import { Link, useRoute } from "../router";
 import { replaceProfile, useSession } from "../state/session";
-import { LinkProblem } from "./reset-password-page";
+import { LinkProblem } from "./link-pages";
 
 /** "Send the link again" for the signed-in account, with what came of it. */
 export function ResendVerification() {
