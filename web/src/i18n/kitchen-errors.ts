@@ -34,3 +34,17 @@ export function kitchenFieldErrors(error: unknown): { fields: Record<string, str
 			: [];
 	return { fields, details };
 }
+
+/** A staff form's refusal: the envelope's message, its details, and the details by field path for the controls. */
+export interface FormError {
+	message: string | null;
+	details: FieldIssue[];
+	fields: Record<string, string>;
+}
+
+export const NO_ERROR: FormError = { message: null, details: [], fields: {} };
+
+/** What a staff form shows when the API refuses it. */
+export function formRefusal(failure: unknown): FormError {
+	return { message: kitchenErrorText(failure), ...kitchenFieldErrors(failure) };
+}

@@ -51,24 +51,11 @@ import {
 import { ErrorMessage } from "../components/page";
 import { formatMoney, formatWindows, tagLabel, toMajor, toMinor } from "../format";
 import { type Translator, useI18n } from "../i18n";
-import { kitchenErrorText, kitchenFieldErrors } from "../i18n/kitchen-errors";
+import { type FormError, formRefusal, kitchenErrorText, kitchenFieldErrors, NO_ERROR } from "../i18n/kitchen-errors";
 import { announce } from "../state/announcer";
 import { canEditMenu } from "../state/session";
 import "../kitchen-editor.css";
 import { KitchenLoading, KitchenShell } from "./kitchen-shell";
-
-/** A form's refusal: the envelope's message, its details, and the details by field path for the controls. */
-interface FormError {
-	message: string | null;
-	details: FieldIssue[];
-	fields: Record<string, string>;
-}
-
-const NO_ERROR: FormError = { message: null, details: [], fields: {} };
-
-function refusalOf(failure: unknown): FormError {
-	return { message: kitchenErrorText(failure), ...kitchenFieldErrors(failure) };
-}
 
 /** Checked before sending: what the browser can tell is not a number. */
 function localRefusal(fields: Record<string, string>, t: Translator["t"]): FormError {
@@ -282,7 +269,7 @@ function ItemEditor({
 			announce(t("kitchen.menu.saved", { name: input.name }));
 			onDone(true);
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -295,7 +282,7 @@ function ItemEditor({
 			announce(t("kitchen.menu.deleted", { name: item.name }));
 			onDone(true);
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		}
 	};
 
@@ -466,7 +453,7 @@ function CategoryEditor({
 			announce(t("kitchen.menu.category.saved", { name: input.name }));
 			onDone(true);
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -479,7 +466,7 @@ function CategoryEditor({
 			announce(t("kitchen.menu.category.deleted", { name: category.name }));
 			onDone(true);
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		}
 	};
 

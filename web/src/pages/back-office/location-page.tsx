@@ -24,23 +24,11 @@ import { Refusal } from "../../components/menu-editor-fields";
 import { ErrorMessage } from "../../components/page";
 import { formatDateTime } from "../../format";
 import { i18n, type Translator, useI18n } from "../../i18n";
-import { kitchenErrorText, kitchenFieldErrors } from "../../i18n/kitchen-errors";
+import { type FormError, formRefusal, kitchenErrorText, kitchenFieldErrors, NO_ERROR } from "../../i18n/kitchen-errors";
 import { Link } from "../../router";
 import { announce } from "../../state/announcer";
 import { KitchenLoading } from "../kitchen-shell";
 import { BackOfficeShell } from "./shell";
-
-interface FormError {
-	message: string | null;
-	details: FieldIssue[];
-	fields: Record<string, string>;
-}
-
-const NO_ERROR: FormError = { message: null, details: [], fields: {} };
-
-function refusalOf(failure: unknown): FormError {
-	return { message: kitchenErrorText(failure), ...kitchenFieldErrors(failure) };
-}
 
 function OrderingSwitch({
 	location,
@@ -71,7 +59,7 @@ function OrderingSwitch({
 			setReason("");
 			onChanged(next);
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -172,7 +160,7 @@ function OpeningHoursEditor({
 			setSaved(t("backOffice.location.hours.saved"));
 			onChanged(next);
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		} finally {
 			setBusy(false);
 		}
@@ -321,7 +309,7 @@ function Closures({ slug, initial }: { slug: string; initial: Closure[] }) {
 			setDraft({ from: "", to: "", reason: "" });
 			await reload();
 		} catch (failure) {
-			setError(refusalOf(failure));
+			setError(formRefusal(failure));
 		} finally {
 			setBusy(false);
 		}
