@@ -15,7 +15,6 @@ import {
 	updateCategory,
 	updateItem,
 } from "../api/endpoints";
-import type { FieldIssue } from "../api/http";
 import { fetchMenuIn, fetchMenuTranslations, imageUrl, type MenuTranslations } from "../api/menu-admin";
 import type {
 	Allergen,
@@ -51,7 +50,7 @@ import {
 import { ErrorMessage } from "../components/page";
 import { formatMoney, formatWindows, tagLabel, toMajor, toMinor } from "../format";
 import { type Translator, useI18n } from "../i18n";
-import { type FormError, formRefusal, kitchenErrorText, kitchenFieldErrors, NO_ERROR } from "../i18n/kitchen-errors";
+import { type FormError, formRefusal, kitchenErrorText, NO_ERROR } from "../i18n/kitchen-errors";
 import { announce } from "../state/announcer";
 import { canEditMenu } from "../state/session";
 import "../kitchen-editor.css";

@@ -17,14 +17,13 @@ import {
 	resumeOrdering,
 	setOpeningHours,
 } from "../../api/back-office";
-import type { FieldIssue } from "../../api/http";
 import type { Profile, WeeklyOpeningHours } from "../../api/types";
 import { TextField } from "../../components/field";
 import { Refusal } from "../../components/menu-editor-fields";
 import { ErrorMessage } from "../../components/page";
 import { formatDateTime } from "../../format";
 import { i18n, type Translator, useI18n } from "../../i18n";
-import { type FormError, formRefusal, kitchenErrorText, kitchenFieldErrors, NO_ERROR } from "../../i18n/kitchen-errors";
+import { type FormError, formRefusal, kitchenErrorText, NO_ERROR } from "../../i18n/kitchen-errors";
 import { Link } from "../../router";
 import { announce } from "../../state/announcer";
 import { KitchenLoading } from "../kitchen-shell";
