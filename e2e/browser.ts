@@ -106,10 +106,11 @@ export async function openPage(
 	context.setDefaultTimeout(15_000);
 	const page = await context.newPage();
 	const problems: string[] = [];
-	page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+	// Each says on which page, so a failed run says where to look.
+	page.on("pageerror", (error) => problems.push(`uncaught at ${page.url()}: ${error.message}\n${error.stack ?? ""}`));
 	page.on("console", (message) => {
 		if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
-			problems.push(`csp: ${message.text()}`);
+			problems.push(`csp at ${page.url()}: ${message.text()}`);
 		}
 	});
 	return { page, problems };
@@ -127,16 +128,37 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
 	throw new Error(`expected text matching ${pattern}, last saw ${JSON.stringify(last)}`);
 }
 
-/** Every <img> in view has loaded; a string, as this file is typed for Node, not the browser. */
-const PHOTOS_IN_VIEW_LOADED = `[...document.querySelectorAll("img")]
-	.filter((img) => { const box = img.getBoundingClientRect(); return box.bottom > 0 && box.top < innerHeight; })
-	.every((img) => img.complete && img.naturalWidth > 0)`;
+/** An <img> as the in-page check reads it; this file is typed for Node, not the browser. */
+interface InPageImage {
+	complete: boolean;
+	naturalWidth: number;
+	getBoundingClientRect(): { top: number; bottom: number };
+}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	// Photos load lazily: give those in view a moment, so the picture does not catch an empty box. Whether
 	// they load at all is for the scenarios to assert; a screenshot is taken either way.
-	await page.waitForFunction(PHOTOS_IN_VIEW_LOADED, undefined, { timeout: 5_000 }).catch(() => undefined);
+	// A function, not a string: a string predicate is polled with eval, which the app's CSP refuses (an uncaught
+	// EvalError in the page whenever the photos are not loaded at the first look).
+	await page
+		.waitForFunction(
+			() => {
+				const view = globalThis as unknown as {
+					innerHeight: number;
+					document: { querySelectorAll(selector: string): Iterable<InPageImage> };
+				};
+				return [...view.document.querySelectorAll("img")]
+					.filter((img) => {
+						const box = img.getBoundingClientRect();
+						return box.bottom > 0 && box.top < view.innerHeight;
+					})
+					.every((img) => img.complete && img.naturalWidth > 0);
+			},
+			undefined,
+			{ timeout: 5_000 },
+		)
+		.catch(() => undefined);
 	// A pointer left over a button would show it hovered.
 	await page.mouse.move(0, 0);
 	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: "disabled", caret: "hide" });
@@ -181,4 +203,33 @@ export async function fillCard(page: Page, cardNumber: string): Promise<void> {
 	await page.getByLabel("Card number").fill(cardNumber);
 	await page.getByLabel("Expiry date (MM/YY)").fill(`12/${nextYear}`);
 	await page.getByLabel("Security code (CVC)").fill("123");
+}
+
+/** The development e-mail sink's messages to one address, newest first (`GET /api/v1/dev/emails`). */
+interface SinkEmails {
+	emails: { subject: string; text: string; createdAt: string }[];
+}
+
+/**
+ * The link to `pathname` (as `/reset-password`) in the newest e-mail to `to`, as a path and query on the
+ * app's own origin, so the page under test opens it. E-mails are sent a moment after the request that
+ * causes them, so the sink is polled.
+ */
+export async function emailedLink(baseURL: string, to: string, pathname: string, timeoutMs = 15_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	let subjects: string[] = [];
+	while (Date.now() < deadline) {
+		const response = await fetch(`${baseURL}/api/v1/dev/emails?to=${encodeURIComponent(to)}`);
+		if (!response.ok) throw new Error(`the e-mail sink answered ${response.status}: ${await response.text()}`);
+		const { emails } = (await response.json()) as SinkEmails;
+		subjects = emails.map((email) => email.subject);
+		for (const email of emails) {
+			for (const [address] of email.text.matchAll(/https?:\/\/[^\s<>"')]+/g)) {
+				const link = new URL(address);
+				if (link.pathname === pathname) return `${link.pathname}${link.search}`;
+			}
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`no e-mail to ${to} with a link to ${pathname}; its e-mails: ${JSON.stringify(subjects)}`);
 }

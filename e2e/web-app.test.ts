@@ -3,7 +3,9 @@
  * the whole platform (edge, api worker, Durable Objects, queues) on a fresh
  * local database: a signed-in customer's delivery order, a guest's pickup order
  * followed live while the kitchen moves it along, an item sold out by a manager,
- * and the Tokyo menu in Japanese with photos, switched to English.
+ * the Tokyo menu in Japanese with photos, switched to English, and the back
+ * office: a new location with its hours, staff and pause, password recovery
+ * by e-mail, and the operations screens.
  *
  * Whatever fails, the run stops what it started (the browser, `wrangler dev`
  * and its workerd) and ends: a failed start abandons the other half of the
@@ -15,6 +17,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Browser, Locator, Page } from "playwright-core";
 import {
 	chooseSlot,
+	emailedLink,
 	fillCard,
 	launchBrowser,
 	londonDate,
@@ -794,4 +797,203 @@ test("a manager refunds part of a handed-over order with a reason; the refunds t
 	await guest.reload();
 	await waitForText(guest.getByRole("list", { name: "Refunds" }), /Refunded £1\.00: Cold coffee/);
 	await waitForText(guest.getByTestId("payment-status"), /£3\.40 captured, £1\.00 refunded/);
+});
+
+/** A back-office tab, by the header's Back office link and the tab's name. */
+async function backOfficeTab(admin: Page, tab: string): Promise<void> {
+	const tabs = admin.getByRole("navigation", { name: "Back office" });
+	if (!(await tabs.count())) await admin.getByRole("link", { name: "Back office" }).click();
+	await tabs.getByRole("link", { name: tab }).click();
+}
+
+const WEEK = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+test("an admin opens a location with opening hours, invites a kitchen account that signs in there, pauses ordering, and a guest sees it paused", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	assert.ok(platform);
+	// Each run opens a location of its own under a new slug.
+	const run = Date.now().toString(36);
+	const name = "GoodFood Hoxton";
+	const slug = `london-hoxton-${run}`;
+	const admin = await page();
+	await signIn(admin, "admin@goodfood.local", "admin-local-only-1");
+	await backOfficeTab(admin, "Locations");
+
+	await admin.getByLabel("Name", { exact: true }).fill(name);
+	await admin.getByLabel("Web address name").fill(slug);
+	await admin.getByLabel("Street").fill("1 Hoxton Square");
+	await admin.getByLabel("City").fill("London");
+	await admin.getByLabel("Postcode").fill("N1 6NU");
+	await admin.getByLabel("Country code").fill("GB");
+	await admin.getByLabel("Latitude").fill("51.5275");
+	await admin.getByLabel("Longitude").fill("-0.0812");
+	await admin.getByLabel("Time zone").selectOption("Europe/London");
+	await admin.getByRole("button", { name: "Create location" }).click();
+	await admin.waitForURL(new RegExp(`/admin/locations/${slug}$`));
+
+	// A new location starts closed every day: open it 08:00–22:00 all week.
+	const hours = admin.getByRole("form", { name: "Opening hours" });
+	for (const day of WEEK) {
+		await hours.getByRole("button", { name: `Add hours on ${day}` }).click();
+		await hours.getByLabel(`${day}, hours 1: opens`).fill("08:00");
+		await hours.getByLabel(`${day}, hours 1: closes`).fill("22:00");
+	}
+	await hours.getByRole("button", { name: "Save opening hours" }).click();
+	await hours.getByText("The opening hours are saved.").waitFor();
+	await admin.reload();
+	assert.equal(await admin.getByLabel("Sunday, hours 1: closes").inputValue(), "22:00", "the hours are kept");
+
+	// A kitchen account for the new location, invited by e-mail.
+	const cook = `cook.${run}@example.com`;
+	await backOfficeTab(admin, "Staff");
+	const invite = admin.getByRole("form", { name: "Invite someone" });
+	await invite.getByLabel("Email").fill(cook);
+	await invite.getByLabel("Name").fill("Hana Hoxton");
+	await invite.getByLabel("Role").selectOption("kitchen");
+	await invite.getByRole("checkbox", { name }).check();
+	await invite.getByRole("button", { name: "Send invitation" }).click();
+	const pending = admin.getByRole("region", { name: "Pending invitations" }).getByRole("listitem").filter({
+		hasText: cook,
+	});
+	await waitForText(pending, new RegExp(`Hana Hoxton.*Kitchen.*${name}.*Link valid until`, "s"));
+	await screenshot(admin, "back-office-staff");
+
+	const invitee = await page();
+	await invitee.goto(await emailedLink(platform.url, cook, "/invitation"));
+	await invitee.getByLabel("Password").fill("hoxton-kitchen-password-1");
+	await invitee.getByRole("button", { name: "Create my account" }).click();
+	await invitee.waitForURL(/\/kitchen/);
+	await invitee.getByRole("heading", { level: 1, name: new RegExp(name) }).waitFor();
+	await invitee.getByRole("button", { name: "Sign out" }).waitFor();
+	// Accepted: no longer pending, and listed among the staff.
+	await admin.reload();
+	await admin.getByRole("region", { name: "Staff accounts" }).getByText(cook).waitFor();
+	assert.equal(await pending.count(), 0, "the invitation is no longer pending");
+
+	// Paused with a reason: the location's menu says so, and nothing can be added.
+	const reason = "Closed for a private party until 9pm";
+	await backOfficeTab(admin, "Locations");
+	await admin.getByRole("link", { name }).click();
+	const ordering = admin.getByRole("form", { name: "Ordering" });
+	await ordering.getByLabel("Reason", { exact: true }).fill(reason);
+	await ordering.getByRole("button", { name: "Pause ordering" }).click();
+	await waitForText(ordering.getByRole("status"), new RegExp(`Ordering is paused since .*: ${reason}`));
+	await screenshot(admin, "back-office-location");
+
+	const guest = await page();
+	await guest.goto(`/locations/${slug}`);
+	await guest.getByRole("heading", { level: 1, name }).waitFor();
+	await waitForText(guest.getByRole("status").filter({ hasText: "Ordering is paused" }), new RegExp(reason));
+	// Only this location is paused: Soho still takes orders.
+	await guest.goto(SOHO_MENU);
+	const flatWhite = guest.getByRole("button", { name: "Add Flat White" });
+	await flatWhite.waitFor();
+	assert.equal(await flatWhite.isDisabled(), false);
+	assert.equal(await guest.getByText("Ordering is paused").count(), 0, "Soho is not paused");
+
+	// Resumed: the notice is gone on the next read of the menu.
+	await ordering.getByRole("button", { name: "Resume ordering" }).click();
+	await waitForText(ordering.getByRole("status"), /^Taking orders/);
+	await guest.goto(`/locations/${slug}`);
+	await guest.getByRole("heading", { level: 1, name }).waitFor();
+	assert.equal(await guest.getByText("Ordering is paused").count(), 0, `${name} takes orders again`);
+});
+
+test("a customer who forgot their password resets it by the e-mailed link, and the link works once", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	assert.ok(platform);
+	// A customer of their own, so the demo customer's password stays as the other scenarios know it. Registered
+	// through the API: signing out straight after registering in the page can race the page's own profile calls.
+	const email = `forgetful.${Date.now().toString(36)}@example.com`;
+	const registered = await fetch(`${platform.url}/api/v1/auth/register`, {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ email, password: "first-password-41", name: "Fran Forgetful" }),
+	});
+	assert.equal(registered.status, 201, await registered.text());
+	const customer = await page();
+	await customer.goto("/sign-in");
+	await customer.getByRole("link", { name: "Forgot your password?" }).click();
+	await customer.getByLabel("Email").fill(email);
+	await customer.getByRole("button", { name: "Send me a link" }).click();
+	await customer.getByText(`If an account uses ${email}, a link to choose a new password is on its way.`).waitFor();
+
+	const link = await emailedLink(platform.url, email, "/reset-password");
+	await customer.goto(link);
+	await customer.getByLabel("New password").fill("second-password-42");
+	await customer.getByRole("button", { name: "Set new password" }).click();
+	await waitForText(customer.getByRole("status").filter({ hasText: "password" }), /Your password is changed\./);
+	await customer.getByRole("link", { name: "Sign in with your new password" }).click();
+	await customer.waitForURL(/\/sign-in/);
+	await signIn(customer, email, "second-password-42");
+	await customer.getByRole("button", { name: "Sign out" }).click();
+	await customer.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).waitFor();
+
+	// The same link again: spent, and the page says where to get another.
+	await customer.goto(link);
+	await customer.getByLabel("New password").fill("third-password-43");
+	await customer.getByRole("button", { name: "Set new password" }).click();
+	await waitForText(customer.getByRole("alert"), /This link has been used already: each link works once\./);
+	await customer.getByRole("link", { name: "Ask for a new link" }).waitFor();
+	// The password is still the one set by the link's one use.
+	await signIn(customer, email, "second-password-42");
+});
+
+test("the back office's numbers, webhooks, dead letters and audit log open for the admin", {
+	timeout: SCENARIO_TIMEOUT_MS,
+}, async () => {
+	const admin = await page();
+	await signIn(admin, "admin@goodfood.local", "admin-local-only-1");
+
+	// The e2e platform seeds no order history: the days before today are empty, today has what earlier scenarios placed.
+	await backOfficeTab(admin, "Numbers");
+	await admin.getByLabel("Location", { exact: true }).selectOption("london-soho");
+	await admin.getByRole("heading", { level: 2, name: /^GoodFood Soho, .* to / }).waitFor();
+	await admin.getByRole("img", { name: /^Orders per day\. GoodFood Soho, / }).waitFor();
+	await admin.getByText("Orders per day: figures as a table").click();
+	const ordersTable = admin.getByRole("table", { name: "Orders per day" });
+	// A row per day of the last 14, today's last with its count.
+	assert.equal(await ordersTable.getByRole("row").count(), 1 + 14);
+	const today = ordersTable.getByRole("row").last();
+	const londonToday = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "Europe/London" });
+	assert.equal(await today.getByRole("rowheader").textContent(), londonToday.format(new Date()));
+	assert.match((await today.getByRole("cell").textContent()) ?? "", /^\d+$/);
+	await admin
+		.getByRole("heading", { level: 2, name: "Demand forecast for the next 7 days at GoodFood Soho" })
+		.waitFor();
+	await admin.evaluate("window.scrollTo(0, 0)");
+	await screenshot(admin, "back-office-numbers");
+
+	// A webhook registered and removed: each is a write the audit log then lists.
+	const receiver = `https://till.example.com/goodfood/${Date.now().toString(36)}`;
+	await backOfficeTab(admin, "Webhooks");
+	await admin.getByLabel("Location", { exact: true }).selectOption("london-soho");
+	await admin.getByLabel("Receiver URL").fill(receiver);
+	await admin.getByRole("button", { name: "Register webhook" }).click();
+	await admin.getByRole("heading", { name: "Webhook registered: copy its signing secret" }).waitFor();
+	assert.match(await admin.getByLabel(`Signing secret for ${receiver}`).inputValue(), /.{16,}/);
+	await admin.getByRole("button", { name: "I have saved the secret" }).click();
+	await admin.getByRole("button", { name: `Remove ${receiver}`, exact: true }).click();
+	await admin.getByRole("button", { name: `Remove ${receiver} for good` }).click();
+	await admin.getByRole("button", { name: `Send test to ${receiver}` }).waitFor({ state: "detached" });
+
+	await backOfficeTab(admin, "Dead letters");
+	await admin.getByLabel("Show").waitFor();
+	await waitForText(admin.locator("main"), /No dead letters waiting|Dead letters: /);
+
+	await backOfficeTab(admin, "Audit log");
+	await admin.getByLabel("Action", { exact: true }).fill("webhooks");
+	await admin.getByRole("button", { name: "Apply filters" }).click();
+	const entries = admin.getByRole("region", { name: "Entries" });
+	const registered = entries
+		.getByRole("article")
+		.filter({ has: admin.getByRole("heading", { name: /^POST .*\/webhooks$/ }) });
+	await waitForText(registered.first(), /admin@goodfood\.local \(admin\).*GoodFood Soho/s);
+	await waitForText(registered.first(), new RegExp(receiver.replaceAll(".", "\\.")));
+	await entries
+		.getByRole("heading", { name: /^DELETE .*\/webhooks\/\S+$/ })
+		.first()
+		.waitFor();
 });
