@@ -47,12 +47,17 @@ setCredentials({
 		if (!refreshToken) return Promise.resolve(false);
 		renewing ??= api
 			.refresh(refreshToken)
-			.then((tokens) => {
-				session.set((current) => ({ ...current, tokens }));
-				return true;
+			.then((renewed) => {
+				// Only the sign-in that asked: after a sign-out (or another sign-in) meanwhile, the answer is stale.
+				session.set((current) =>
+					current.tokens?.refreshToken === refreshToken ? { ...current, tokens: renewed } : current,
+				);
+				return session.get().tokens === renewed;
 			})
 			.catch(() => {
-				session.set({ tokens: null, profile: null });
+				session.set((current) =>
+					current.tokens?.refreshToken === refreshToken ? { tokens: null, profile: null } : current,
+				);
 				return false;
 			})
 			.finally(() => {
@@ -87,7 +92,7 @@ export async function signUp(input: { email: string; password: string; name: str
 	const { language } = languageState.get();
 	api
 		.updateProfile({ language })
-		.then((profile) => session.set((current) => ({ ...current, profile })))
+		.then(replaceProfile)
 		.catch(() => undefined);
 	return account;
 }
@@ -98,8 +103,13 @@ export async function signOut(): Promise<void> {
 	if (refreshToken) await api.logout(refreshToken).catch(() => undefined);
 }
 
+/**
+ * The signed-in account's profile as an answer brought it. An answer that lands
+ * after its session ended (signed out, or another account signed in meanwhile)
+ * is dropped: written back, it would show a signed-out visitor as signed in.
+ */
 export function replaceProfile(profile: Profile): void {
-	session.set((current) => ({ ...current, profile }));
+	session.set((current) => (current.tokens && current.profile?.id === profile.id ? { ...current, profile } : current));
 }
 
 export function useSession(): Session {
