@@ -952,6 +952,10 @@ test("the back office's numbers, webhooks, dead letters and audit log open for t
 	await admin.getByLabel("Location", { exact: true }).selectOption("london-soho");
 	await admin.getByRole("heading", { level: 2, name: /^GoodFood Soho, .* to / }).waitFor();
 	await admin.getByRole("img", { name: /^Orders per day\. GoodFood Soho, / }).waitFor();
+	await admin
+		.getByRole("heading", { level: 2, name: "Demand forecast for the next 7 days at GoodFood Soho" })
+		.waitFor();
+	await screenshot(admin, "back-office-numbers");
 	await admin.getByText("Orders per day: figures as a table").click();
 	const ordersTable = admin.getByRole("table", { name: "Orders per day" });
 	// A row per day of the last 14, today's last with its count.
@@ -960,11 +964,6 @@ test("the back office's numbers, webhooks, dead letters and audit log open for t
 	const londonToday = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "Europe/London" });
 	assert.equal(await today.getByRole("rowheader").textContent(), londonToday.format(new Date()));
 	assert.match((await today.getByRole("cell").textContent()) ?? "", /^\d+$/);
-	await admin
-		.getByRole("heading", { level: 2, name: "Demand forecast for the next 7 days at GoodFood Soho" })
-		.waitFor();
-	await admin.evaluate("window.scrollTo(0, 0)");
-	await screenshot(admin, "back-office-numbers");
 
 	// A webhook registered and removed: each is a write the audit log then lists.
 	const receiver = `https://till.example.com/goodfood/${Date.now().toString(36)}`;
