@@ -5,7 +5,7 @@
  * Admins read it through GET /admin/audit, by who, what, where and when.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
 	bearer,
 	call,
@@ -289,6 +289,36 @@ describe("before and after", () => {
 		});
 		expect(JSON.parse(entry?.before ?? "null")).toEqual({ status: "placed" });
 		expect(JSON.parse(entry?.after ?? "null")).toEqual({ status: "confirmed", estimatedReadyAt: expect.any(String) });
+	});
+
+	it("shows what an order had refunded before a manager's refund, and the refund with the new total", async () => {
+		const cart = await cartWithFlatWhite();
+		const { orderId } = await json<{ orderId: string }>(await checkout(cart.id, PICKUP_TOMORROW()));
+		for (const status of ["confirmed", "preparing", "ready", "picked_up"]) {
+			await send("POST", `/api/v1/orders/${orderId}/status`, { status, etaMinutes: 10 }, STAFF);
+		}
+		await vi.waitFor(
+			async () => {
+				const order = await json<{ payment: { status: string } }>(
+					await call(`/api/v1/orders/${orderId}`, { headers: STAFF }),
+				);
+				expect(order.payment.status).toBe("captured");
+			},
+			{ timeout: 5_000, interval: 50 },
+		);
+		const target = `/api/v1/orders/${orderId}/refunds`;
+		const manager = await bearer(PRINCIPALS.manager);
+		const refund = { amount: 100, reason: "Cold coffee" };
+		const refunded = await send("POST", target, refund, { ...manager, "idempotency-key": crypto.randomUUID() });
+		expect(refunded.status).toBe(201);
+		const [entry] = await entriesFor(target);
+		expect(entry).toMatchObject({ actor_id: PRINCIPALS.manager.id, action: "POST /api/v1/orders/:orderId/refunds" });
+		expect(JSON.parse(entry?.before ?? "null")).toEqual({ refunded: { amount: 0, currency: "GBP" } });
+		expect(JSON.parse(entry?.after ?? "null")).toMatchObject({
+			status: "succeeded",
+			refund: { amount: { amount: 100, currency: "GBP" }, reason: "Cold coffee" },
+			refunded: { amount: 100, currency: "GBP" },
+		});
 	});
 
 	it("shows which photo an item had and has, by id, never the bytes", async () => {

@@ -6,11 +6,27 @@ import { createRouter } from "@goodfood/platform/app";
 import { bearerSecurity } from "@goodfood/platform/auth";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditChange } from "../audit/record";
 import { IdempotencyHeader } from "../cart/schemas";
 import { OrderIdParam } from "../ordering/routes";
 import { receiveWebhook, refundOrder } from "./payment-commands";
 import { PAYMENT_PROVIDERS } from "./providers";
-import { type PaymentsConfig, PaymentsConfig as PaymentsConfigSchema, RefundInput, RefundOutcome } from "./schemas";
+import {
+	type PaymentsConfig,
+	PaymentsConfig as PaymentsConfigSchema,
+	type RefundOutcome as RefundAnswer,
+	RefundInput,
+	RefundOutcome,
+} from "./schemas";
+
+/** The audit log's before and after of a refund: what had been refunded, and the refund with the new total. */
+function refundChange({ status, refund, payment }: RefundAnswer) {
+	const refundedBefore = payment.refunded.amount - (status === "succeeded" && refund ? refund.amount.amount : 0);
+	return {
+		before: { refunded: { amount: refundedBefore, currency: payment.refunded.currency } },
+		after: { status, refund, refunded: payment.refunded },
+	};
+}
 
 /** Where providers send their webhooks, under /api/v1: verified by signature, not rate-limited. */
 export const PAYMENT_WEBHOOKS_PATH = "/payments/webhooks/";
@@ -96,6 +112,7 @@ export const paymentRoutes = createRouter()
 				c.req.valid("header")["idempotency-key"],
 				c.req.valid("json"),
 			);
+			auditChange(c, refundChange(outcome));
 			return outcome.status === "succeeded" ? c.json(outcome, 201) : c.json(outcome, 202);
 		},
 	);
