@@ -96,12 +96,14 @@ export interface LocationDayRows extends DayRows {
 /**
  * Orders of one region by location and local business date, from `from` to
  * `to`: counts, revenue, and each ready order's placed-to-ready seconds and
- * miss against its predicted ready time, as JSON arrays (percentiles need
+ * miss against the ready time it was promised, as JSON arrays (percentiles need
  * every value). Ready is the first `ready` in the status history. One
  * statement; `location` narrows it to one location.
  */
 const DAILY_ROWS = (narrowed: boolean) => `WITH placed AS (
-	SELECT o.location_slug, o.business_date, o.status, o.counted_in_sales, o.subtotal_minor, o.placed_at, o.predicted_ready_at,
+	SELECT o.location_slug, o.business_date, o.status, o.counted_in_sales, o.subtotal_minor, o.placed_at,
+		-- The customer's last promise: the kitchen's ETA once it confirmed, else the prediction at placement.
+		coalesce(o.estimated_ready_at, o.predicted_ready_at) AS promised_ready_at,
 		(SELECT min(h.occurred_at) FROM order_status_history h WHERE h.order_id = o.id AND h.status = 'ready') AS ready_at
 	FROM orders o
 	WHERE o.business_date BETWEEN ?1 AND ?2${narrowed ? " AND o.location_slug = ?3" : ""}
@@ -112,8 +114,8 @@ SELECT location_slug AS location, business_date AS date, count(*) AS orders,
 	sum(CASE WHEN counted_in_sales THEN subtotal_minor ELSE 0 END) AS revenueMinor,
 	json_group_array(round((julianday(ready_at) - julianday(placed_at)) * 86400, 3))
 		FILTER (WHERE ready_at IS NOT NULL) AS prep,
-	json_group_array(round((julianday(ready_at) - julianday(predicted_ready_at)) * 86400, 3))
-		FILTER (WHERE ready_at IS NOT NULL AND predicted_ready_at IS NOT NULL) AS eta
+	json_group_array(round((julianday(ready_at) - julianday(promised_ready_at)) * 86400, 3))
+		FILTER (WHERE ready_at IS NOT NULL AND promised_ready_at IS NOT NULL) AS eta
 FROM placed
 GROUP BY location_slug, business_date`;
 

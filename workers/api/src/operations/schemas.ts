@@ -115,7 +115,7 @@ const DailyFiguresSchema = z
 			})
 			.openapi({
 				description:
-					"How close the ready time came to the ready time predicted at placement, over the day's orders that had a prediction and became ready: the share within five minutes either way, and the mean miss",
+					"How close the ready time came to the ready time the customer was last promised (the kitchen's ETA once it confirmed, else the prediction at placement), over the day's orders that had one and became ready: the share within five minutes either way, and the mean miss",
 			}),
 	})
 	.openapi("DailyFigures");

@@ -26,7 +26,7 @@ export interface DayRows {
 	revenueMinor: number;
 	/** Seconds from placement to ready, one per order that became ready. */
 	prepSeconds: number[];
-	/** Ready time minus the predicted ready time, in seconds, one per order that had a prediction and became ready. */
+	/** Ready time minus the promised ready time (the kitchen's ETA, else the prediction at placement), in seconds, one per order that had one and became ready. */
 	etaErrorSeconds: number[];
 }
 
