@@ -7,7 +7,7 @@ interface InputProps {
 	onValue: (value: string) => void;
 	error?: string;
 	hint?: string;
-	type?: "text" | "email" | "tel" | "password" | "search";
+	type?: "text" | "email" | "tel" | "password" | "search" | "date";
 	autoComplete?: string;
 	inputMode?: "text" | "decimal" | "numeric" | "email" | "tel";
 	required?: boolean;

@@ -191,14 +191,16 @@ function Filters({
 					onChange={set("location")}
 					anyLabel={t("operations.audit.anyLocation")}
 				/>
-				<DateField
+				<TextField
+					type="date"
 					id="audit-from"
 					label={t("operations.audit.from")}
 					value={draft.from}
 					onValue={set("from")}
 					error={fields.from}
 				/>
-				<DateField
+				<TextField
+					type="date"
 					id="audit-to"
 					label={t("operations.audit.to")}
 					value={draft.to}
@@ -222,39 +224,6 @@ function Filters({
 				</button>
 			</div>
 		</form>
-	);
-}
-
-function DateField({
-	id,
-	label,
-	value,
-	onValue,
-	error,
-}: {
-	id: string;
-	label: string;
-	value: string;
-	onValue: (value: string) => void;
-	error?: string;
-}) {
-	return (
-		<div class={`field${error ? " field-invalid" : ""}`}>
-			<label for={id}>{label}</label>
-			<input
-				id={id}
-				type="date"
-				value={value}
-				onInput={(event) => onValue(event.currentTarget.value)}
-				aria-invalid={error ? true : undefined}
-				aria-describedby={error ? `${id}-error` : undefined}
-			/>
-			{error && (
-				<p class="field-error" id={`${id}-error`}>
-					{error}
-				</p>
-			)}
-		</div>
 	);
 }
 

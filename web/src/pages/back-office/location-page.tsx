@@ -349,14 +349,16 @@ function Closures({ slug, initial }: { slug: string; initial: Closure[] }) {
 				<h3 id="closure-add-heading">{t("backOffice.location.closures.new")}</h3>
 				<ErrorMessage message={error.message} takeFocus />
 				<div class="field-row">
-					<DateField
+					<TextField
+						type="date"
 						id="closure-from"
 						label={t("backOffice.location.closures.from")}
 						value={draft.from}
 						onValue={(from) => setDraft({ ...draft, from })}
 						error={error.fields.from}
 					/>
-					<DateField
+					<TextField
+						type="date"
 						id="closure-to"
 						label={t("backOffice.location.closures.to")}
 						hint={t("backOffice.location.closures.to.hint")}
@@ -379,47 +381,6 @@ function Closures({ slug, initial }: { slug: string; initial: Closure[] }) {
 				</button>
 			</form>
 		</section>
-	);
-}
-
-function DateField({
-	id,
-	label,
-	hint,
-	value,
-	onValue,
-	error,
-}: {
-	id: string;
-	label: string;
-	hint?: string;
-	value: string;
-	onValue: (value: string) => void;
-	error?: string;
-}) {
-	const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
-	return (
-		<div class={`field${error ? " field-invalid" : ""}`}>
-			<label for={id}>{label}</label>
-			{hint && (
-				<p class="hint" id={`${id}-hint`}>
-					{hint}
-				</p>
-			)}
-			<input
-				id={id}
-				type="date"
-				value={value}
-				aria-invalid={error ? true : undefined}
-				aria-describedby={described}
-				onInput={(event) => onValue(event.currentTarget.value)}
-			/>
-			{error && (
-				<p class="field-error" id={`${id}-error`}>
-					{error}
-				</p>
-			)}
-		</div>
 	);
 }
 
