@@ -4,6 +4,7 @@
  * closures (holidays, a refit) on local dates. Each change is published to the
  * menu at once, so the storefront shows it on its next read.
  */
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { WEEKDAYS, type Weekday } from "../../../../workers/api/src/menu/domain/availability";
 import {
@@ -130,6 +131,9 @@ function hoursDraft(hours: WeeklyOpeningHours): HoursDraft {
 	) as HoursDraft;
 }
 
+/** The day and range number each time field's label carries for screen readers; sighted users see them in its row. */
+const onlyForScreenReaders = (chunks: ComponentChildren[]) => <span class="visually-hidden">{chunks}</span>;
+
 function OpeningHoursEditor({
 	location,
 	onChanged,
@@ -137,7 +141,7 @@ function OpeningHoursEditor({
 	location: ManagedLocation;
 	onChanged: (next: ManagedLocation) => void;
 }) {
-	const { t } = useI18n();
+	const { t, rich } = useI18n();
 	const [draft, setDraft] = useState<HoursDraft>(() => hoursDraft(location.openingHours));
 	const [error, setError] = useState<FormError>(NO_ERROR);
 	const [busy, setBusy] = useState(false);
@@ -190,7 +194,11 @@ function OpeningHoursEditor({
 								<div key={range.key} class="editor-row hours-range">
 									<div class="field">
 										<label for={`${id}-opens`}>
-											{t("backOffice.location.hours.opens", { day: dayName, n: index + 1 })}
+											{rich("backOffice.location.hours.opens", {
+												day: dayName,
+												n: index + 1,
+												hidden: onlyForScreenReaders,
+											})}
 										</label>
 										<input
 											id={`${id}-opens`}
@@ -203,7 +211,11 @@ function OpeningHoursEditor({
 									</div>
 									<div class="field">
 										<label for={`${id}-closes`}>
-											{t("backOffice.location.hours.closes", { day: dayName, n: index + 1 })}
+											{rich("backOffice.location.hours.closes", {
+												day: dayName,
+												n: index + 1,
+												hidden: onlyForScreenReaders,
+											})}
 										</label>
 										<input
 											id={`${id}-closes`}
@@ -225,7 +237,11 @@ function OpeningHoursEditor({
 											)
 										}
 									>
-										{t("backOffice.location.hours.remove", { day: dayName, n: index + 1 })}
+										{rich("backOffice.location.hours.remove", {
+											day: dayName,
+											n: index + 1,
+											hidden: onlyForScreenReaders,
+										})}
 									</button>
 									{rangeError && (
 										<p class="field-error" id={`${id}-error`}>
