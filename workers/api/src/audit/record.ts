@@ -3,8 +3,7 @@
  * succeeded is recorded with who, what, when, and before and after. A route
  * that knows the state it found and left says so with `auditChange`; for the
  * others `after` is the JSON body the route accepted (secrets redacted), and
- * `before` is absent; an order's status change is read from its answer
- * (domain/answers.ts). A GraphQL request is recorded only when it ran a
+ * `before` is absent. A GraphQL request is recorded only when it ran a
  * mutation, named by the mutation, with its variables as `after`.
  */
 import type { AppEnv, AuditChange } from "@goodfood/platform/app";
@@ -17,13 +16,12 @@ import { routePath } from "hono/route";
 import { database } from "../db/client";
 import * as schema from "../db/schema";
 import { GRAPHQL_PATH } from "../graph/server";
-import { CHANGES_FROM_ANSWERS } from "./domain/answers";
 import { actionOf, auditId, isAudited, locationOfPath, redacted } from "./domain/entry";
 import { graphWrite } from "./domain/graph";
 
-/** Called by a write route: the state it found and the state it left, for the audit log. */
-export function auditChange(c: Context<AppEnv>, change: AuditChange): void {
-	c.set("auditChange", change);
+/** Called by a write route: the state it found and the state it left, for the audit log; undefined says nothing. */
+export function auditChange(c: Context<AppEnv>, change: AuditChange | undefined): void {
+	if (change) c.set("auditChange", change);
 }
 
 /** The JSON body the route read, from Hono's cache; nothing for other bodies (a photo's bytes, say). */
@@ -58,12 +56,10 @@ interface Described {
 	after: unknown;
 }
 
-/** A REST write: the change its route described, or its answer shows, or else the body it accepted. */
+/** A REST write: the change its route described, or else the body it accepted. */
 async function describeRest(c: Context<AppEnv>): Promise<Described> {
-	const action = actionOf(c.req.method, routePath(c));
-	const fromAnswer = CHANGES_FROM_ANSWERS[action];
-	const change = c.get("auditChange") ?? (fromAnswer ? fromAnswer(await jsonAnswer(c)) : undefined);
-	return { action, change, after: change ? change.after : await jsonBody(c) };
+	const change = c.get("auditChange");
+	return { action: actionOf(c.req.method, routePath(c)), change, after: change ? change.after : await jsonBody(c) };
 }
 
 /** A GraphQL request: its mutations that succeeded and their variables; undefined for a read. */

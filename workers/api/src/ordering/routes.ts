@@ -8,6 +8,8 @@ import { createRouter } from "@goodfood/platform/app";
 import { bearerSecurity, requireRole, STAFF_ROLES } from "@goodfood/platform/auth";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { createRoute, z } from "@hono/zod-openapi";
+import { orderStatusChange } from "../audit/domain/answers";
+import { auditChange } from "../audit/record";
 import { ORDER_ID_PATTERN } from "../cart/identity";
 import { IdempotencyHeader, OneShotOrderInput, orderInputHook, PlacedOrderView } from "../cart/schemas";
 import { cancelOrder, changeOrderStatus, placeOneShotOrder, readOrder, readOrderEvents } from "./order-commands";
@@ -86,7 +88,9 @@ export const orderRoutes = createRouter()
 			},
 		}),
 		async (c) => {
-			return c.json(await changeOrderStatus(c, c.req.valid("param").orderId, c.req.valid("json")), 200);
+			const order = await changeOrderStatus(c, c.req.valid("param").orderId, c.req.valid("json"));
+			auditChange(c, orderStatusChange(order));
+			return c.json(order, 200);
 		},
 	)
 	.openapi(
@@ -101,6 +105,8 @@ export const orderRoutes = createRouter()
 		}),
 		async (c) => {
 			const { orderId } = c.req.valid("param");
-			return c.json(await cancelOrder(c, orderId, c.req.valid("query").token, c.req.valid("json").reason), 200);
+			const order = await cancelOrder(c, orderId, c.req.valid("query").token, c.req.valid("json").reason);
+			auditChange(c, orderStatusChange(order));
+			return c.json(order, 200);
 		},
 	);

@@ -1,8 +1,9 @@
 /**
- * Changes read from a route's own answer, for routes that answer with the
+ * Changes read from what a route answers, for routes that answer with the
  * state they left and its history: an order's answer is the order after the
  * change, and its timeline's entry before the last is the status it was in.
- * The log gets before and after without another read of the order.
+ * The status and cancel routes hand it to the log, so it gets before and
+ * after without another read of the order.
  */
 import type { AuditChange } from "@goodfood/platform/app";
 
@@ -29,9 +30,3 @@ export function orderStatusChange(answer: unknown): AuditChange | undefined {
 		locationSlug: typeof order.locationSlug === "string" ? order.locationSlug : undefined,
 	};
 }
-
-/** The routes whose answers say what they changed, by action (`actionOf` in entry.ts). */
-export const CHANGES_FROM_ANSWERS: Record<string, (answer: unknown) => AuditChange | undefined> = {
-	"POST /api/v1/orders/:orderId/status": orderStatusChange,
-	"POST /api/v1/orders/:orderId/cancel": orderStatusChange,
-};
