@@ -6,55 +6,47 @@
  * Shapes are inferred from the api worker's route declarations, as in
  * types.ts, so a changed route fails `npm run typecheck:web` here.
  */
-import type { InferRequestType, InferResponseType } from "hono/client";
-import type { SuccessStatusCode } from "hono/utils/http-status";
-import type { GoodFoodClient } from "../../../workers/api/src/client";
-import { request } from "./http";
-import type { Location, Profile, WeeklyOpeningHours } from "./types";
+import { request, V1 } from "./http";
+import type { Answer, Body, Location, Profile, Routes, WeeklyOpeningHours } from "./types";
 
-type V1 = GoodFoodClient["api"]["v1"];
-type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
-type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
-
-const V1_PATH = "/api/v1";
 const enc = encodeURIComponent;
 
 // Staff
 
-export type StaffList = Answer<V1["staff"]["$get"]>;
-export type StaffPatch = Body<V1["staff"][":accountId"]["$patch"]>;
+export type StaffList = Answer<Routes["staff"]["$get"]>;
+export type StaffPatch = Body<Routes["staff"][":accountId"]["$patch"]>;
 export type StaffRole = StaffPatch["role"];
 export const STAFF_ROLES: readonly StaffRole[] = ["kitchen", "manager", "admin"];
 
 /** A pending invitation to a staff account. */
-export type Invitation = Answer<V1["staff"]["invitations"]["$post"]>;
-export type InvitationList = Answer<V1["staff"]["invitations"]["$get"]>;
-export type InvitationInput = Body<V1["staff"]["invitations"]["$post"]>;
+export type Invitation = Answer<Routes["staff"]["invitations"]["$post"]>;
+export type InvitationList = Answer<Routes["staff"]["invitations"]["$get"]>;
+export type InvitationInput = Body<Routes["staff"]["invitations"]["$post"]>;
 
 export function listStaff(): Promise<StaffList> {
-	return request(`${V1_PATH}/staff`);
+	return request(`${V1}/staff`);
 }
 
 export function changeStaff(accountId: string, patch: StaffPatch): Promise<Profile> {
-	return request(`${V1_PATH}/staff/${enc(accountId)}`, { method: "PATCH", body: patch });
+	return request(`${V1}/staff/${enc(accountId)}`, { method: "PATCH", body: patch });
 }
 
 /** Removes the account; its sessions end at once. */
 export function removeStaff(accountId: string): Promise<void> {
-	return request(`${V1_PATH}/staff/${enc(accountId)}`, { method: "DELETE" });
+	return request(`${V1}/staff/${enc(accountId)}`, { method: "DELETE" });
 }
 
 export function listInvitations(): Promise<InvitationList> {
-	return request(`${V1_PATH}/staff/invitations`);
+	return request(`${V1}/staff/invitations`);
 }
 
 /** Invites someone by e-mail; inviting the same address again replaces the pending invitation. */
 export function invite(input: InvitationInput): Promise<Invitation> {
-	return request(`${V1_PATH}/staff/invitations`, { method: "POST", body: input });
+	return request(`${V1}/staff/invitations`, { method: "POST", body: input });
 }
 
 export function revokeInvitation(invitationId: string): Promise<void> {
-	return request(`${V1_PATH}/staff/invitations/${enc(invitationId)}`, { method: "DELETE" });
+	return request(`${V1}/staff/invitations/${enc(invitationId)}`, { method: "DELETE" });
 }
 
 // Locations
@@ -64,62 +56,62 @@ export type ManagedLocation = Location;
 /** Whether a location takes orders now, and why not. */
 export type Ordering = Location["ordering"];
 /** A day or run of days (local dates, inclusive) the location is closed. */
-export type Closure = Answer<V1["locations"][":slug"]["closures"]["$post"]>;
-export type ClosureList = Answer<V1["locations"][":slug"]["closures"]["$get"]>;
-export type ClosureInput = Body<V1["locations"][":slug"]["closures"]["$post"]>;
+export type Closure = Answer<Routes["locations"][":slug"]["closures"]["$post"]>;
+export type ClosureList = Answer<Routes["locations"][":slug"]["closures"]["$get"]>;
+export type ClosureInput = Body<Routes["locations"][":slug"]["closures"]["$post"]>;
 /** The body of POST /locations: a location's details and the slug it is reached by. */
-export type NewLocation = Body<V1["locations"]["$post"]>;
+export type NewLocation = Body<Routes["locations"]["$post"]>;
 
 export function getLocation(slug: string): Promise<Location> {
-	return request(`${V1_PATH}/locations/${enc(slug)}`);
+	return request(`${V1}/locations/${enc(slug)}`);
 }
 
-export function createLocation(input: NewLocation): Promise<Answer<V1["locations"]["$post"]>> {
-	return request(`${V1_PATH}/locations`, { method: "POST", body: input });
+export function createLocation(input: NewLocation): Promise<Answer<Routes["locations"]["$post"]>> {
+	return request(`${V1}/locations`, { method: "POST", body: input });
 }
 
 export function setOpeningHours(slug: string, openingHours: WeeklyOpeningHours): Promise<Location> {
-	const body: Body<V1["locations"][":slug"]["opening-hours"]["$put"]> = { openingHours };
-	return request(`${V1_PATH}/locations/${enc(slug)}/opening-hours`, { method: "PUT", body });
+	const body: Body<Routes["locations"][":slug"]["opening-hours"]["$put"]> = { openingHours };
+	return request(`${V1}/locations/${enc(slug)}/opening-hours`, { method: "PUT", body });
 }
 
 export function listClosures(slug: string): Promise<ClosureList> {
-	return request(`${V1_PATH}/locations/${enc(slug)}/closures`);
+	return request(`${V1}/locations/${enc(slug)}/closures`);
 }
 
 export function addClosure(slug: string, input: ClosureInput): Promise<Closure> {
-	return request(`${V1_PATH}/locations/${enc(slug)}/closures`, { method: "POST", body: input });
+	return request(`${V1}/locations/${enc(slug)}/closures`, { method: "POST", body: input });
 }
 
 export function removeClosure(slug: string, closureId: string): Promise<void> {
-	return request(`${V1_PATH}/locations/${enc(slug)}/closures/${enc(closureId)}`, { method: "DELETE" });
+	return request(`${V1}/locations/${enc(slug)}/closures/${enc(closureId)}`, { method: "DELETE" });
 }
 
 /** Stops new orders at the location (checkout answers 409 location_paused) until it is resumed. */
 export function pauseOrdering(
 	slug: string,
 	reason: string,
-): Promise<Answer<V1["locations"][":slug"]["pause"]["$post"]>> {
-	return request(`${V1_PATH}/locations/${enc(slug)}/pause`, { method: "POST", body: { reason } });
+): Promise<Answer<Routes["locations"][":slug"]["pause"]["$post"]>> {
+	return request(`${V1}/locations/${enc(slug)}/pause`, { method: "POST", body: { reason } });
 }
 
-export function resumeOrdering(slug: string): Promise<Answer<V1["locations"][":slug"]["resume"]["$post"]>> {
-	return request(`${V1_PATH}/locations/${enc(slug)}/resume`, { method: "POST", body: {} });
+export function resumeOrdering(slug: string): Promise<Answer<Routes["locations"][":slug"]["resume"]["$post"]>> {
+	return request(`${V1}/locations/${enc(slug)}/resume`, { method: "POST", body: {} });
 }
 
 // Account recovery, verification and invitations
 
 /** The API's plain acknowledgement. */
-export type Acknowledged = Answer<V1["auth"]["password-reset"]["$post"]>;
-export type EmailVerified = Answer<V1["auth"]["verify-email"]["$post"]>;
+export type Acknowledged = Answer<Routes["auth"]["password-reset"]["$post"]>;
+export type EmailVerified = Answer<Routes["auth"]["verify-email"]["$post"]>;
 
 /** Asks for a reset link; the answer is the same whether or not an account uses the address. */
 export function requestPasswordReset(email: string): Promise<Acknowledged> {
-	return request(`${V1_PATH}/auth/password-reset`, { method: "POST", body: { email }, authenticated: false });
+	return request(`${V1}/auth/password-reset`, { method: "POST", body: { email }, authenticated: false });
 }
 
 export function completePasswordReset(token: string, password: string): Promise<Acknowledged> {
-	return request(`${V1_PATH}/auth/password-reset/complete`, {
+	return request(`${V1}/auth/password-reset/complete`, {
 		method: "POST",
 		body: { token, password },
 		authenticated: false,
@@ -127,20 +119,20 @@ export function completePasswordReset(token: string, password: string): Promise<
 }
 
 export function verifyEmail(token: string): Promise<EmailVerified> {
-	return request(`${V1_PATH}/auth/verify-email`, { method: "POST", body: { token }, authenticated: false });
+	return request(`${V1}/auth/verify-email`, { method: "POST", body: { token }, authenticated: false });
 }
 
 /** Sends the signed-in account a fresh verification link. */
 export function resendVerification(): Promise<Acknowledged> {
-	return request(`${V1_PATH}/customers/me/verification`, { method: "POST", body: {} });
+	return request(`${V1}/customers/me/verification`, { method: "POST", body: {} });
 }
 
 /** Creates the invited staff account with its password; answers as registering does, signed in. */
 export function acceptInvitation(
 	token: string,
 	password: string,
-): Promise<Answer<V1["auth"]["invitations"]["accept"]["$post"]>> {
-	return request(`${V1_PATH}/auth/invitations/accept`, {
+): Promise<Answer<Routes["auth"]["invitations"]["accept"]["$post"]>> {
+	return request(`${V1}/auth/invitations/accept`, {
 		method: "POST",
 		body: { token, password },
 		authenticated: false,

@@ -1,7 +1,7 @@
 /** The API routes the app calls, one function each (see /api/v1/openapi.json). */
 import { menuLanguage } from "../i18n";
 import { ACCOUNT_QUERY, type AccountAnswer } from "./account-query";
-import { ApiFailure, graphql, request } from "./http";
+import { ApiFailure, graphql, request, V1 } from "./http";
 import type {
 	AddedLine,
 	Cart,
@@ -37,7 +37,6 @@ import type {
 
 export type { NewLine };
 
-const V1 = "/api/v1";
 const enc = encodeURIComponent;
 
 export function listLocations(near?: { latitude: number; longitude: number }): Promise<LocationList> {

@@ -126,7 +126,10 @@ interface GraphAnswer<T> {
 	errors?: { message: string; extensions?: { code?: string; details?: unknown } }[];
 }
 
-const GRAPHQL_PATH = "/api/v1/graphql";
+/** Where every API route the app calls lives. */
+export const V1 = "/api/v1";
+
+const GRAPHQL_PATH = `${V1}/graphql`;
 
 /**
  * One GraphQL operation against /api/v1/graphql. A refusal carries its REST

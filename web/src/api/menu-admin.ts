@@ -2,10 +2,9 @@
  * The menu editor's own calls: the menu in one language, every translation
  * of it as stored, and an item's photo upload and removal.
  */
-import { request } from "./http";
+import { request, V1 } from "./http";
 import type { Menu } from "./types";
 
-const V1 = "/api/v1";
 const enc = encodeURIComponent;
 
 export type MenuLanguage = Menu["language"];

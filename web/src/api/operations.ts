@@ -4,15 +4,11 @@
  * inferred from the api worker's route declarations, as in types.ts, so a
  * changed route fails `npm run typecheck:web` here.
  */
-import type { InferRequestType, InferResponseType } from "hono/client";
-import type { SuccessStatusCode } from "hono/utils/http-status";
-import type { GoodFoodClient } from "../../../workers/api/src/client";
-import { request } from "./http";
+import type { InferRequestType } from "hono/client";
+import { request, V1 } from "./http";
+import type { Answer, Body, Routes } from "./types";
 
-type V1 = GoodFoodClient["api"]["v1"];
-type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
-type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
-type Webhooks = V1["locations"][":slug"]["webhooks"];
+type Webhooks = Routes["locations"][":slug"]["webhooks"];
 
 // Webhooks
 export type WebhookList = Answer<Webhooks["$get"]>;
@@ -30,9 +26,9 @@ export type DeliveryStatus = WebhookDelivery["status"];
 export type WebhookTestResult = Answer<Webhooks[":id"]["test"]["$post"]>;
 
 // Dead letters
-export type DeadLetterState = NonNullable<InferRequestType<V1["admin"]["dead-letters"]["$get"]>["query"]["state"]>;
+export type DeadLetterState = NonNullable<InferRequestType<Routes["admin"]["dead-letters"]["$get"]>["query"]["state"]>;
 
-type DeadLetters = V1["admin"]["dead-letters"];
+type DeadLetters = Routes["admin"]["dead-letters"];
 /** Dead letters from every region, newest first. */
 export type DeadLetterList = Answer<DeadLetters["$get"]>;
 export type DeadLetter = DeadLetterList["deadLetters"][number];
@@ -42,22 +38,21 @@ export type ReplayAllOutcome = Answer<DeadLetters["replay"]["$post"]>;
 
 // Figures
 /** Daily figures per location and local day; shares are 0..1, or null without data. */
-export type DailyStats = Answer<V1["admin"]["stats"]["daily"]["$get"]>;
+export type DailyStats = Answer<Routes["admin"]["stats"]["daily"]["$get"]>;
 export type LocationFigures = DailyStats["locations"][number];
 export type DailyFigures = LocationFigures["days"][number];
 
 /** A location's demand forecasts by date and category, with 80% and 95% intervals. */
-export type ForecastList = Answer<V1["locations"][":slug"]["forecasts"]["$get"]>;
+export type ForecastList = Answer<Routes["locations"][":slug"]["forecasts"]["$get"]>;
 export type Forecast = ForecastList["forecasts"][number];
 
 // Audit log
 /** A page of the audit log, newest first, and the cursor of the older entries after it. */
-export type AuditPage = Answer<V1["admin"]["audit"]["$get"]>;
+export type AuditPage = Answer<Routes["admin"]["audit"]["$get"]>;
 export type AuditEntry = AuditPage["entries"][number];
 /** What the audit log can be narrowed to: actor (id or e-mail), part of the action, location, and dates. */
-export type AuditFilter = Omit<InferRequestType<V1["admin"]["audit"]["$get"]>["query"], "cursor" | "limit">;
+export type AuditFilter = Omit<InferRequestType<Routes["admin"]["audit"]["$get"]>["query"], "cursor" | "limit">;
 
-const V1 = "/api/v1";
 const enc = encodeURIComponent;
 const webhooksPath = (slug: string) => `${V1}/locations/${enc(slug)}/webhooks`;
 

@@ -18,11 +18,12 @@ import type { z } from "zod";
 import type { LiveMessage as LiveMessageSent } from "../../../durable-objects/src/live";
 import type { GoodFoodClient } from "../../../workers/api/src/client";
 
-type V1 = GoodFoodClient["api"]["v1"];
+/** The API's routes under /api/v1, as the typed client declares them. */
+export type Routes = GoodFoodClient["api"]["v1"];
 /** What a route answers when it succeeds, as parsed JSON. */
-type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
+export type Answer<Route> = InferResponseType<Route, SuccessStatusCode>;
 /** The JSON body a route accepts (fields with server defaults may be left out). */
-type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
+export type Body<Route> = InferRequestType<Route> extends { json: infer Json } ? Json : never;
 
 /**
  * The envelope every refusal arrives in. Every route declares its error
@@ -35,10 +36,10 @@ export type ErrorCode = ErrorEnvelope["error"]["code"];
 export type { FieldIssue };
 
 // Locations and menus
-export type Location = Answer<V1["locations"][":slug"]["$get"]>;
-export type LocationList = Answer<V1["locations"]["$get"]>;
+export type Location = Answer<Routes["locations"][":slug"]["$get"]>;
+export type LocationList = Answer<Routes["locations"]["$get"]>;
 /** A location's menu; the edge's `/menu?location=` serves the document the origin publishes. */
-export type Menu = Answer<V1["locations"][":slug"]["menu"]["$get"]>;
+export type Menu = Answer<Routes["locations"][":slug"]["menu"]["$get"]>;
 export type LocationSummary = Menu["location"];
 export type WeeklyOpeningHours = LocationSummary["openingHours"];
 export type MenuCategory = Menu["categories"][number];
@@ -50,31 +51,31 @@ export type AvailabilityWindow = MenuCategory["availability"][number];
 export type Money = MenuItem["price"];
 
 /** A local date's 15-minute slots with the room each has left (GET /locations/{slug}/slots). */
-export type SlotList = Answer<V1["locations"][":slug"]["slots"]["$get"]>;
+export type SlotList = Answer<Routes["locations"][":slug"]["slots"]["$get"]>;
 export type Slot = SlotList["slots"][number];
 
 // Carts and checkout
-export type Cart = Answer<V1["carts"][":cartId"]["$get"]>;
+export type Cart = Answer<Routes["carts"][":cartId"]["$get"]>;
 export type CartLine = Cart["lines"][number];
 export type Totals = Cart["totals"];
 export type Fulfilment = Cart["fulfilment"];
-export type NewLine = Body<V1["carts"][":cartId"]["items"]["$post"]>;
-export type AddedLine = Answer<V1["carts"][":cartId"]["items"]["$post"]>;
-export type LineChange = Body<V1["carts"][":cartId"]["items"][":lineId"]["$patch"]>;
-export type CheckoutInput = Body<V1["carts"][":cartId"]["checkout"]["$post"]>;
+export type NewLine = Body<Routes["carts"][":cartId"]["items"]["$post"]>;
+export type AddedLine = Answer<Routes["carts"][":cartId"]["items"]["$post"]>;
+export type LineChange = Body<Routes["carts"][":cartId"]["items"][":lineId"]["$patch"]>;
+export type CheckoutInput = Body<Routes["carts"][":cartId"]["checkout"]["$post"]>;
 export type DeliveryAddress = NonNullable<CheckoutInput["deliveryAddress"]>;
 export type Contact = CheckoutInput["contact"];
-export type PlacedOrder = Answer<V1["carts"][":cartId"]["checkout"]["$post"]>;
+export type PlacedOrder = Answer<Routes["carts"][":cartId"]["checkout"]["$post"]>;
 /** How a checkout pays: a card (tokenised in the browser) or at the counter. */
 export type PaymentInput = CheckoutInput["payment"];
 export type CardPaymentInput = Extract<PaymentInput, { method: "card" }>;
 
 // Orders
-export type Order = Answer<V1["orders"][":orderId"]["$get"]>;
+export type Order = Answer<Routes["orders"][":orderId"]["$get"]>;
 export type OrderStatus = Order["status"];
 export type TimelineEntry = Order["timeline"][number];
-export type StatusChange = Body<V1["orders"][":orderId"]["status"]["$post"]>;
-export type StaffOrderList = Answer<V1["locations"][":slug"]["orders"]["$get"]>;
+export type StatusChange = Body<Routes["orders"][":orderId"]["status"]["$post"]>;
+export type StaffOrderList = Answer<Routes["locations"][":slug"]["orders"]["$get"]>;
 export type StaffOrder = StaffOrderList["orders"][number];
 
 // Payments
@@ -86,18 +87,18 @@ export type OrderRefund = Payment["refunds"][number];
 /** A staff list entry's payment: its method (null for orders from before payments) and status. */
 export type StaffOrderPayment = StaffOrder["payment"];
 /** A manager's refund of a handed-over order: the whole remainder when `amount` (minor units) is left out. */
-export type RefundInput = Body<V1["orders"][":orderId"]["refunds"]["$post"]>;
+export type RefundInput = Body<Routes["orders"][":orderId"]["refunds"]["$post"]>;
 /** What a refund answers: the refund (null while it is queued for the provider) and the order's payment after it. */
-export type RefundOutcome = Answer<V1["orders"][":orderId"]["refunds"]["$post"]>;
+export type RefundOutcome = Answer<Routes["orders"][":orderId"]["refunds"]["$post"]>;
 /** A location's refunds, newest first, as its managers list them. */
-export type LocationRefunds = Answer<V1["locations"][":slug"]["refunds"]["$get"]>;
+export type LocationRefunds = Answer<Routes["locations"][":slug"]["refunds"]["$get"]>;
 export type LocationRefund = LocationRefunds["refunds"][number];
 /** The payment simulator's view of an intent, for its 3-D Secure page. */
 /** How the storefront takes a card: the simulator's form, or Stripe Elements under the publishable key. */
-export type PaymentsConfig = Answer<V1["payments"]["config"]["$get"]>;
-export type SimulatorIntent = Answer<V1["payments"]["simulator"]["intents"][":intentId"]["$get"]>;
+export type PaymentsConfig = Answer<Routes["payments"]["config"]["$get"]>;
+export type SimulatorIntent = Answer<Routes["payments"]["simulator"]["intents"][":intentId"]["$get"]>;
 export type SimulatorAuthentication = Body<
-	V1["payments"]["simulator"]["intents"][":intentId"]["authenticate"]["$post"]
+	Routes["payments"]["simulator"]["intents"][":intentId"]["authenticate"]["$post"]
 >;
 /**
  * What an order's live socket sends: the order on connect, then each change.
@@ -107,32 +108,32 @@ export type SimulatorAuthentication = Body<
 export type LiveMessage = JSONParsed<LiveMessageSent>;
 
 // Accounts
-export type Tokens = Answer<V1["auth"]["login"]["$post"]>;
-export type Registration = Body<V1["auth"]["register"]["$post"]>;
-export type Registered = Answer<V1["auth"]["register"]["$post"]>;
-export type Profile = Answer<V1["customers"]["me"]["$get"]>;
+export type Tokens = Answer<Routes["auth"]["login"]["$post"]>;
+export type Registration = Body<Routes["auth"]["register"]["$post"]>;
+export type Registered = Answer<Routes["auth"]["register"]["$post"]>;
+export type Profile = Answer<Routes["customers"]["me"]["$get"]>;
 export type Role = Profile["role"];
 export type SavedAddress = Profile["addresses"][number];
-export type ProfilePatch = Body<V1["customers"]["me"]["$patch"]>;
+export type ProfilePatch = Body<Routes["customers"]["me"]["$patch"]>;
 /** The tags and allergens the API knows: profiles and menu writes accept only these. */
 export type DietaryTag = NonNullable<ProfilePatch["dietaryPreferences"]>[number];
 export type Allergen = NonNullable<ProfilePatch["avoidAllergens"]>[number];
-export type OrderHistory = Answer<V1["customers"]["me"]["orders"]["$get"]>;
+export type OrderHistory = Answer<Routes["customers"]["me"]["orders"]["$get"]>;
 export type OrderSummary = OrderHistory["orders"][number];
 
 // Staff menu writes
-export type ItemInput = Body<V1["locations"][":slug"]["items"]["$post"]>;
-export type ItemPatch = Body<V1["locations"][":slug"]["items"][":itemId"]["$patch"]>;
+export type ItemInput = Body<Routes["locations"][":slug"]["items"]["$post"]>;
+export type ItemPatch = Body<Routes["locations"][":slug"]["items"][":itemId"]["$patch"]>;
 export type ModifierGroupInput = NonNullable<ItemInput["modifierGroups"]>[number];
 export type ModifierOptionInput = ModifierGroupInput["options"][number];
-export type CategoryInput = Body<V1["locations"][":slug"]["categories"]["$post"]>;
-export type CategoryPatch = Body<V1["locations"][":slug"]["categories"][":categoryId"]["$patch"]>;
-export type SoldOutChange = Body<V1["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;
+export type CategoryInput = Body<Routes["locations"][":slug"]["categories"]["$post"]>;
+export type CategoryPatch = Body<Routes["locations"][":slug"]["categories"][":categoryId"]["$patch"]>;
+export type SoldOutChange = Body<Routes["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;
 /** What a staff menu write answers. */
-export type MenuWriteResult = Answer<V1["locations"][":slug"]["categories"]["$post"]>;
-export type SoldOutResult = Answer<V1["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;
+export type MenuWriteResult = Answer<Routes["locations"][":slug"]["categories"]["$post"]>;
+export type SoldOutResult = Answer<Routes["locations"][":slug"]["items"][":itemId"]["sold-out"]["$put"]>;
 
 // Recommendations
 /** Items to suggest at a location, best first: for a cart's contents, a customer's taste, or what is popular. */
-export type Recommendations = Answer<V1["recommendations"]["$get"]>;
+export type Recommendations = Answer<Routes["recommendations"]["$get"]>;
 export type Recommendation = Recommendations["recommendations"][number];
