@@ -1,5 +1,5 @@
 /**
- * Three test projects: pure domain rules in Node, and each worker inside
+ * Four test projects: pure domain rules in Node, and each worker inside
  * workerd through @cloudflare/vitest-plugin. The menu edge's tests run against
  * the real api worker as its origin, bundled here with esbuild.
  */
@@ -158,6 +158,29 @@ export default defineConfig({
 					name: "menu-edge",
 					include: ["workers/menu-edge/test/**/*.test.ts"],
 					setupFiles: [path.join(root, "workers/menu-edge/test/setup.ts")],
+				},
+			},
+			{
+				plugins: [
+					cloudflareTest({
+						wrangler: { configPath: path.join(root, "workers/watch/wrangler.toml") },
+						miniflare: {
+							bindings: {
+								TEST_MIGRATIONS: migrations,
+								TEST_REGIONAL_MIGRATIONS: regionalMigrations,
+								PROBE_PASSWORD: "test-probe-password-0123456789",
+							},
+							// The watch's tests answer for the front door themselves; nothing here reaches the other workers.
+							serviceBindings: {
+								FRONT_DOOR: () => new Response("No front door in the watch's tests", { status: 503 }),
+							},
+						},
+					}),
+				],
+				test: {
+					name: "watch",
+					include: ["workers/watch/test/**/*.test.ts"],
+					setupFiles: [path.join(root, "workers/watch/test/setup.ts")],
 				},
 			},
 		],

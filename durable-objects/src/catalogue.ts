@@ -43,6 +43,7 @@ function locationOf(row: Row): LocationSummary {
 		currency: row.currency as string,
 		taxRateBps: row.tax_rate_bps as number,
 		pricesIncludeTax: Boolean(row.prices_include_tax),
+		synthetic: Boolean(row.synthetic),
 		openingHours: JSON.parse(row.opening_hours as string),
 		pickupEnabled: Boolean(row.pickup_enabled),
 		payAtPickup: Boolean(row.pay_at_pickup),

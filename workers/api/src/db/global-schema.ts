@@ -54,6 +54,8 @@ export const locations = sqliteTable("locations", {
 	/** Set while staff have paused ordering ("kitchen overwhelmed"); checkout refuses until they resume. */
 	orderingPausedAt: text("ordering_paused_at"),
 	orderingPausedReason: text("ordering_paused_reason"),
+	/** The synthetic probe's own test location: hidden from every list, figure and forecast (docs/synthetic-probe.md). */
+	synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
 	/** Bumped by every menu change; names the menu document in KV. */
 	menuVersion: integer("menu_version").notNull().default(1),
 	...timestamps,
@@ -187,6 +189,8 @@ export const accounts = sqliteTable(
 		favouriteLocation: text("favourite_location"),
 		/** When the address was shown to be the holder's by a link sent to it; null until then (no saved addresses). */
 		emailVerifiedAt: text("email_verified_at"),
+		/** The synthetic probe's kitchen account: hidden from staff lists (docs/synthetic-probe.md). */
+		synthetic: integer("synthetic", { mode: "boolean" }).notNull().default(false),
 		/** The language the customer reads menus in when a request names none; null leaves it to the browser. */
 		language: text("language").$type<Language>(),
 		notificationPreferences: text("notification_preferences", { mode: "json" })
@@ -401,5 +405,32 @@ export const auditLog = sqliteTable(
 		index("audit_log_at_idx").on(table.at),
 		index("audit_log_actor_idx").on(table.actorId, table.at),
 		index("audit_log_location_idx").on(table.locationSlug, table.at),
+	],
+);
+
+/**
+ * The watch worker's alerts (docs/operations.md#alerts): one row per incident,
+ * opened when a check first fails and resolved when it passes again, so an
+ * alert is sent once per incident rather than once a minute. At most one
+ * incident per alert is open at a time.
+ */
+export const alertIncidents = sqliteTable(
+	"alert_incidents",
+	{
+		/** `inc_<uuid>`. */
+		id: text("id").primaryKey(),
+		/** Which alert: `slo:menu_availability`, `dead_letters`, `payment_capture`, `outbox_stale`, … */
+		alert: text("alert").notNull(),
+		openedAt: text("opened_at").notNull(),
+		lastSeenAt: text("last_seen_at").notNull(),
+		resolvedAt: text("resolved_at"),
+		/** What the check saw when it opened, e.g. "burn rate 15.2 over 1 h and 5 min". */
+		summary: text("summary").notNull(),
+		/** When the alert went out on every channel; null while a send is still owed. */
+		notifiedAt: text("notified_at"),
+	},
+	(table) => [
+		uniqueIndex("alert_incidents_open_idx").on(table.alert).where(sql`resolved_at IS NULL`),
+		index("alert_incidents_opened_idx").on(table.openedAt),
 	],
 );
