@@ -85,6 +85,8 @@ export default defineConfig({
 						"durable-objects/src/**/*.test.ts",
 						"web/src/**/*.test.ts",
 						"scripts/seed/**/*.test.ts",
+						"scripts/release/**/*.test.ts",
+						"scripts/infra/**/*.test.ts",
 					],
 					environment: "node",
 				},
