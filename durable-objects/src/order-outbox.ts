@@ -10,6 +10,7 @@
 import { spanLogger, writeLog } from "@goodfood/platform/log";
 import {
 	outboxDeadLetterDataPoint,
+	outboxStaleDataPoint,
 	type ReconciliationOutcome,
 	reconciliationDataPoint,
 	writeDataPoint,
@@ -67,10 +68,28 @@ function transport(env: OutboxEnv) {
 	};
 }
 
-/** Failed sends and dead letters, each with an error line in the event's own trace; dead letters counted. */
-function sendReport(env: OutboxEnv): OutboxReport {
+/** An event unsent for this long is an alert (docs/operations.md#alert-outbox-stale): customers are waiting on it. */
+export const OUTBOX_STALE_AFTER_MS = 5 * 60_000;
+
+/** Failed sends and dead letters, each with an error line in the event's own trace; dead letters and stale events counted. */
+function sendReport(env: OutboxEnv, now: () => number = Date.now): OutboxReport {
 	return {
-		failed: ({ message, attempts, reason }) => logFailure(envelopeOf(message), "outbox send failed", attempts, reason),
+		failed: ({ message, attempts, reason }) => {
+			const event = envelopeOf(message);
+			logFailure(event, "outbox send failed", attempts, reason);
+			const ageMs = now() - Date.parse(event.occurredAt);
+			if (ageMs < OUTBOX_STALE_AFTER_MS) return;
+			writeDataPoint(
+				env.ORDER_METRICS,
+				outboxStaleDataPoint({
+					eventType: event.type,
+					orderId: event.orderId,
+					sequence: event.sequence,
+					ageSeconds: Math.round(ageMs / 1000),
+					traceId: continueTrace(event.traceparent).traceId,
+				}),
+			);
+		},
 		deadLettered: ({ message, attempts, reason }) => {
 			const event = envelopeOf(message);
 			logFailure(event, "outbox gave up: event sent to the dead-letter queue", attempts, reason);

@@ -21,15 +21,16 @@ describe("Analytics Engine data points", () => {
 				location: "london-soho",
 				colo: "LHR",
 				traceId: TRACE_ID,
+				versionId: "a1b2c3d4-version",
 			}),
 		).toEqual({
 			indexes: ["menu-edge"],
-			blobs: ["menu-edge", "GET", "/menu", "kv", "london-soho", "LHR", TRACE_ID],
+			blobs: ["menu-edge", "GET", "/menu", "kv", "london-soho", "LHR", TRACE_ID, "a1b2c3d4-version"],
 			doubles: [200, 12],
 		});
 		expect(
 			requestDataPoint({ worker: "api", method: "POST", route: "/x", status: 500, durationMs: 1, traceId: "t" }).blobs,
-		).toEqual(["api", "POST", "/x", "", "", "", "t"]);
+		).toEqual(["api", "POST", "/x", "", "", "", "t", ""]);
 	});
 
 	it("lays an order event out as docs/operations.md documents", () => {
@@ -40,12 +41,13 @@ describe("Analytics Engine data points", () => {
 				orderId: "ord_1",
 				sequence: 4,
 				secondsSincePlaced: 840,
+				projectionLagSeconds: 1.5,
 				traceId: TRACE_ID,
 			}),
 		).toEqual({
 			indexes: ["london-soho"],
 			blobs: ["OrderReady", "london-soho", "ord_1", TRACE_ID],
-			doubles: [4, 840],
+			doubles: [4, 840, 1.5],
 		});
 	});
 

@@ -22,6 +22,8 @@ export interface RequestMetric {
 	/** The Cloudflare data centre that served it (`request.cf.colo`). */
 	colo?: string;
 	traceId: string;
+	/** The Worker version that answered (`CF_VERSION_METADATA.id`), so a gradual rollout's gates can compare versions. */
+	versionId?: string;
 }
 
 export interface OrderEventMetric {
@@ -31,13 +33,15 @@ export interface OrderEventMetric {
 	sequence: number;
 	/** Seconds from OrderPlaced to this event: 0 for the placement, placed-to-ready for OrderReady. */
 	secondsSincePlaced: number;
+	/** Seconds from the event's occurrence to its projection into D1: the projection-lag objective's measure. */
+	projectionLagSeconds: number;
 	traceId: string;
 }
 
 /**
  * `index1` worker · `blob1` worker, `blob2` method, `blob3` route, `blob4` cache
- * layer, `blob5` location, `blob6` colo, `blob7` trace id · `double1` status,
- * `double2` latency in ms.
+ * layer, `blob5` location, `blob6` colo, `blob7` trace id, `blob8` Worker version
+ * id · `double1` status, `double2` latency in ms.
  */
 export function requestDataPoint(metric: RequestMetric): AnalyticsEngineDataPoint {
 	return {
@@ -50,6 +54,7 @@ export function requestDataPoint(metric: RequestMetric): AnalyticsEngineDataPoin
 			metric.location ?? "",
 			metric.colo ?? "",
 			metric.traceId,
+			metric.versionId ?? "",
 		],
 		doubles: [metric.status, metric.durationMs],
 	};
@@ -57,13 +62,14 @@ export function requestDataPoint(metric: RequestMetric): AnalyticsEngineDataPoin
 
 /**
  * `index1` location · `blob1` event type, `blob2` location, `blob3` order id,
- * `blob4` trace id · `double1` sequence, `double2` seconds since placed.
+ * `blob4` trace id · `double1` sequence, `double2` seconds since placed,
+ * `double3` projection lag in seconds.
  */
 export function orderEventDataPoint(metric: OrderEventMetric): AnalyticsEngineDataPoint {
 	return {
 		indexes: [metric.locationSlug],
 		blobs: [metric.type, metric.locationSlug, metric.orderId, metric.traceId],
-		doubles: [metric.sequence, metric.secondsSincePlaced],
+		doubles: [metric.sequence, metric.secondsSincePlaced, metric.projectionLagSeconds],
 	};
 }
 
@@ -85,6 +91,29 @@ export function outboxDeadLetterDataPoint(metric: OutboxDeadLetterMetric): Analy
 		indexes: ["outbox"],
 		blobs: ["outbox_dead_lettered", metric.eventType, metric.orderId, metric.traceId],
 		doubles: [metric.sequence, metric.attempts],
+	};
+}
+
+export interface OutboxStaleMetric {
+	eventType: string;
+	orderId: string;
+	sequence: number;
+	/** Seconds since the event happened, still unsent. */
+	ageSeconds: number;
+	traceId: string;
+}
+
+/**
+ * A send that failed again for an event already older than the outbox's
+ * alert age (the watch alerts on any), in the order-events dataset: `index1`
+ * `outbox` · `blob1` `outbox_stale`, `blob2` event type, `blob3` order id,
+ * `blob4` trace id · `double1` sequence, `double2` age in seconds.
+ */
+export function outboxStaleDataPoint(metric: OutboxStaleMetric): AnalyticsEngineDataPoint {
+	return {
+		indexes: ["outbox"],
+		blobs: ["outbox_stale", metric.eventType, metric.orderId, metric.traceId],
+		doubles: [metric.sequence, metric.ageSeconds],
 	};
 }
 

@@ -14,7 +14,11 @@ import { type CallContext, continueTrace, formatTraceparent, TRACEPARENT_HEADER,
 
 /** What request telemetry needs from a worker's app: its settings and metrics binding, the request id and the span. */
 export interface TracedEnv extends HonoEnv {
-	Bindings: TelemetrySettings & { REQUEST_METRICS?: AnalyticsEngineDataset };
+	Bindings: TelemetrySettings & {
+		REQUEST_METRICS?: AnalyticsEngineDataset;
+		/** The Worker version serving this request: the release pipeline's health gates read each version apart. */
+		CF_VERSION_METADATA?: WorkerVersionMetadata;
+	};
 	Variables: { requestId: string; trace: TraceContext };
 }
 
@@ -133,6 +137,7 @@ export function recordRequest(
 			location,
 			colo: request.colo,
 			traceId: trace.traceId,
+			versionId: env.CF_VERSION_METADATA?.id,
 		}),
 	);
 	if (!spanExportEnabled(env)) return;

@@ -422,6 +422,37 @@ describe("a failing outbox send", () => {
 	});
 });
 
+describe("an outbox that cannot send for five minutes", () => {
+	it("counts each failed send of an event older than five minutes as stale, for the watch to alert on", async () => {
+		quietLogs();
+		const { cart, orderId, stub, queue, metrics, restore } = await cartOnFakeQueue();
+		try {
+			queue.mode = "fail";
+			await placeOrder(cart.id, uniqueEmail());
+			await runAlarm(stub);
+			// A fresh event that failed is only retried: nothing to alert on yet.
+			expect(metrics.repairs().filter((point) => point.blobs?.[0] === "outbox_stale")).toEqual([]);
+
+			// Six minutes later the queue still refuses it.
+			const sixMinutesAgo = new Date(Date.now() - 6 * 60_000).toISOString();
+			await runInDurableObject(stub, (_, state) => {
+				state.storage.sql.exec("UPDATE outbox SET message = json_set(message, '$.occurredAt', ?)", sixMinutesAgo);
+			});
+			await timePasses(stub);
+			await runAlarm(stub);
+
+			const stale = metrics.repairs().filter((point) => point.blobs?.[0] === "outbox_stale");
+			expect(stale.map((point) => [point.blobs?.[1], point.blobs?.[2], point.doubles?.[0]])).toEqual([
+				["OrderPlaced", orderId, 1],
+				["PaymentAuthorised", orderId, 2],
+			]);
+			for (const point of stale) expect(point.doubles?.[1]).toBeGreaterThanOrEqual(360);
+		} finally {
+			await restore();
+		}
+	});
+});
+
 describe("the sweep's housekeeping", () => {
 	it("deletes idempotency records older than a day, and keeps younger ones", async () => {
 		const { cart, stub, queue, restore } = await cartOnFakeQueue();

@@ -185,7 +185,17 @@ describe("Analytics Engine", () => {
 		expect(metrics.points).toEqual([
 			{
 				indexes: ["api"],
-				blobs: ["api", "GET", "/api/v1/locations/:slug/menu", "", "london-soho", "", traceId],
+				// blob8: the version serving it, which the release pipeline's gates read each version apart by.
+				blobs: [
+					"api",
+					"GET",
+					"/api/v1/locations/:slug/menu",
+					"",
+					"london-soho",
+					"",
+					traceId,
+					env.CF_VERSION_METADATA.id,
+				],
 				doubles: [200, expect.any(Number)],
 			},
 		]);
@@ -210,19 +220,26 @@ describe("Analytics Engine", () => {
 		captureLogs();
 
 		await handleQueue(batch, { ...env, ORDER_METRICS: metrics.binding });
+		const projectedAt = Date.now();
 
 		expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(3);
+		// double3: seconds from each event to its projection (here, just now), the projection-lag objective's measure.
+		const lag = (occurredAt: number) => expect.closeTo((projectedAt - occurredAt) / 1000, -1);
 		expect(metrics.points).toEqual([
-			{ indexes: ["london-soho"], blobs: ["OrderPlaced", "london-soho", orderId, traceId], doubles: [1, 0] },
+			{
+				indexes: ["london-soho"],
+				blobs: ["OrderPlaced", "london-soho", orderId, traceId],
+				doubles: [1, 0, lag(placedAt.getTime())],
+			},
 			{
 				indexes: ["london-soho"],
 				blobs: ["OrderConfirmed", "london-soho", orderId, expect.stringMatching(/^[0-9a-f]{32}$/)],
-				doubles: [2, 60],
+				doubles: [2, 60, lag(placedAt.getTime() + 60_000)],
 			},
 			{
 				indexes: ["london-soho"],
 				blobs: ["OrderReady", "london-soho", orderId, expect.stringMatching(/^[0-9a-f]{32}$/)],
-				doubles: [3, 870],
+				doubles: [3, 870, lag(placedAt.getTime() + 870_000)],
 			},
 		]);
 

@@ -54,14 +54,20 @@ export interface PlacedOrder {
 	locationSlug: string;
 }
 
-/** A projected event's data point: every event counts, and OrderReady's seconds since placement is the placed-to-ready time. */
+/**
+ * A projected event's data point: every event counts, and OrderReady's seconds since placement is the
+ * placed-to-ready time. Called right after the projection commits, so `projectedAtMs` (now, by default)
+ * less the event's time is its projection lag.
+ */
 export function recordOrderEventMetric(
 	metrics: AnalyticsEngineDataset | undefined,
 	event: OrderEventEnvelope,
 	placed: PlacedOrder,
 	traceId: string,
+	projectedAtMs = Date.now(),
 ): void {
-	const seconds = Math.max(0, (Date.parse(event.occurredAt) - Date.parse(placed.placedAt)) / 1000);
+	const occurredAtMs = Date.parse(event.occurredAt);
+	const seconds = Math.max(0, (occurredAtMs - Date.parse(placed.placedAt)) / 1000);
 	writeDataPoint(
 		metrics,
 		orderEventDataPoint({
@@ -70,6 +76,7 @@ export function recordOrderEventMetric(
 			orderId: event.orderId,
 			sequence: event.sequence,
 			secondsSincePlaced: event.type === "OrderPlaced" ? 0 : seconds,
+			projectionLagSeconds: Math.max(0, (projectedAtMs - occurredAtMs) / 1000),
 			traceId,
 		}),
 	);
