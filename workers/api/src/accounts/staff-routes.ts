@@ -11,10 +11,11 @@ import { ApiError } from "@goodfood/platform/errors";
 import { errorResponses, jsonContent } from "@goodfood/platform/openapi";
 import { requestLogger } from "@goodfood/platform/request-log";
 import { createRoute, z } from "@hono/zod-openapi";
-import { asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import { auditChange } from "../audit/record";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
+import { realAccount, syntheticLocationSlugs } from "../db/synthetic";
 import { findLocation } from "../menu/repository";
 import { invitationEmail } from "./domain/emails";
 import { linkUrl } from "./domain/links";
@@ -104,7 +105,7 @@ export const staffAccountRoutes = createRouter()
 			const rows = await db
 				.select()
 				.from(schema.accounts)
-				.where(ne(schema.accounts.role, "customer"))
+				.where(and(ne(schema.accounts.role, "customer"), realAccount()))
 				.orderBy(asc(schema.accounts.email));
 			return c.json({ staff: rows.filter((row) => managesAssignment(actor, row)).map(profileOf) }, 200);
 		},
@@ -246,9 +247,12 @@ export const staffAccountRoutes = createRouter()
 		}),
 		async (c) => {
 			const actor = signedIn(c);
-			const invitations = (await pendingInvitations(database(c.var.d1)))
+			const db = database(c.var.d1);
+			const [pending, synthetic] = await Promise.all([pendingInvitations(db), syntheticLocationSlugs(db)]);
+			const invitations = pending
 				.map(invitationOf)
-				.filter((invitation) => managesAssignment(actor, invitation));
+				.filter((invitation) => managesAssignment(actor, invitation))
+				.filter((invitation) => !invitation.locations.some((slug) => synthetic.includes(slug)));
 			return c.json({ invitations }, 200);
 		},
 	)

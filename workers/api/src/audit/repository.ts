@@ -6,6 +6,7 @@
 import { and, desc, eq, gte, inArray, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
+import { notAtSyntheticLocation, notBySyntheticAccount } from "../db/synthetic";
 import { type ActorFilter, cursorTime } from "./domain/query";
 
 export interface AuditFilters {
@@ -37,7 +38,11 @@ export interface AuditRow {
 /** Up to `limit` entries matching the filters, newest first. */
 export async function readEntries(db: Database, filters: AuditFilters, limit: number): Promise<AuditRow[]> {
 	const { auditLog, accounts } = schema;
-	const conditions: SQL[] = [];
+	// The synthetic probe's kitchen moves are staff writes too, but no one's work to review.
+	const conditions: (SQL | undefined)[] = [
+		notBySyntheticAccount(db, auditLog.actorId),
+		notAtSyntheticLocation(db, auditLog.locationSlug),
+	];
 	if (filters.actor && "id" in filters.actor) conditions.push(eq(auditLog.actorId, filters.actor.id));
 	if (filters.actor && "email" in filters.actor) {
 		const holder = db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, filters.actor.email));

@@ -10,6 +10,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
+import { realLocation } from "../db/synthetic";
 import type { DailyItemForecast, DailyUnits, DatedForecast } from "./domain/demand";
 import type { CoOccurrence, CustomerHistory, PairCount } from "./domain/recommend";
 import { coOccurrenceFrom, sumCounts } from "./domain/recommend";
@@ -289,12 +290,13 @@ export async function saveForecasts(
 	return rows.length;
 }
 
-/** Every location with its time zone, its region, the ids of its categories and its items (with their category). */
+/** Every real location with its time zone, its region, the ids of its categories and its items (with their category). */
 export async function listLocationCategories(db: IntelligenceDb) {
 	const [locations, categories, items] = await db.batch([
 		db
 			.select({ slug: schema.locations.slug, timeZone: schema.locations.timeZone, region: schema.locations.region })
-			.from(schema.locations),
+			.from(schema.locations)
+			.where(realLocation()),
 		db.select({ id: schema.categories.id, locationSlug: schema.categories.locationSlug }).from(schema.categories),
 		db
 			.select({ id: schema.items.id, locationSlug: schema.items.locationSlug, categoryId: schema.items.categoryId })

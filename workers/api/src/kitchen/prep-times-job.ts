@@ -12,6 +12,7 @@ import { regionNamed } from "@goodfood/platform/regions";
 import { and, eq, gte, isNotNull, isNull } from "drizzle-orm";
 import { type Database, database } from "../db/client";
 import * as schema from "../db/schema";
+import { realLocation } from "../db/synthetic";
 import { localClock } from "../menu/domain/availability";
 import type { PrepTimeModel } from "./domain/eta";
 import { learnPrepTimes, type PastOrder } from "./domain/prep-times";
@@ -92,7 +93,8 @@ export async function learnPrepTimesNightly(
 	const since = new Date(now.getTime() - PREP_HISTORY_DAYS * 86_400_000).toISOString();
 	const locations = await database(env.DB)
 		.select({ slug: schema.locations.slug, timeZone: schema.locations.timeZone, region: schema.locations.region })
-		.from(schema.locations);
+		.from(schema.locations)
+		.where(realLocation());
 	for (const location of locations) {
 		try {
 			const past = await loadPastOrders(

@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
+import { realLocation } from "../db/synthetic";
 import type { WeeklyOpeningHours } from "./domain/availability";
 import type { Closure } from "./domain/closures";
 import type { LocationSummary, MenuCategory, MenuDocument, MenuItem } from "./domain/document";
@@ -174,8 +175,9 @@ export async function countItems(db: Database, slug: string): Promise<number> {
 	return row?.count ?? 0;
 }
 
+/** Every real location, by name: the storefront's list, GraphQL's and the edge's nearest-location index. */
 export async function listLocations(db: Database): Promise<LocationRow[]> {
-	return db.select().from(schema.locations).orderBy(asc(schema.locations.name));
+	return db.select().from(schema.locations).where(realLocation()).orderBy(asc(schema.locations.name));
 }
 
 export async function findLocation(db: Database, slug: string): Promise<LocationRow | undefined> {

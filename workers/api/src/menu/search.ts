@@ -13,6 +13,7 @@
  */
 import { ApiError } from "@goodfood/platform/errors";
 import { database } from "../db/client";
+import { SYNTHETIC_LOCATION_SLUGS_SQL } from "../db/synthetic";
 import type { PresentedMenu } from "./domain/document";
 import { presentMenu } from "./domain/document";
 import { type Language, type LanguageWishes, negotiateLanguage } from "./domain/language";
@@ -99,6 +100,7 @@ export async function searchItems(
 		);
 	}
 	if (locationSlug) conditions.push(`location_slug = ${bind(locationSlug)}`);
+	else conditions.push(`location_slug NOT IN (${SYNTHETIC_LOCATION_SLUGS_SQL})`);
 	const rank = plan.match
 		? `bm25(items_fts, 0, 0, ${WEIGHTS.name}.0, ${WEIGHTS.description}.0, ${WEIGHTS.tags}.0)`
 		: `-(${shortScores.join(" + ")})`;

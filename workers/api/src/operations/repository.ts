@@ -7,6 +7,7 @@
 import { and, asc, count, desc, eq, gte, isNotNull, isNull, notInArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import * as schema from "../db/schema";
+import { excludingLocations, realLocation } from "../db/synthetic";
 import type { OrderStatus } from "../ordering/domain/order";
 import type { DayRows } from "./domain/daily";
 import { UNFULFILLED } from "./domain/stats";
@@ -22,18 +23,21 @@ export interface StatsRows {
  * Orders placed since `since` by status, placement and ready times of orders
  * that became ready since then, and the best-selling items of the fulfilled
  * orders, from one region's database; `location` narrows all three to one
- * location. `top` limits the items, or leaves them all when undefined (a
- * ranking merged across regions needs every region's full counts).
+ * location, else `hidden` (the synthetic locations) are left out. `top`
+ * limits the items, or leaves them all when undefined (a ranking merged
+ * across regions needs every region's full counts).
  */
 export async function readStats(
 	orders: Database,
 	since: string,
 	location: string | undefined,
 	top: number | undefined,
+	hidden: readonly string[] = [],
 ): Promise<StatsRows> {
 	const { orderLines } = schema;
 	const order = schema.orders;
-	const atLocation = (filters: SQL[]) => and(...filters, ...(location ? [eq(order.locationSlug, location)] : []));
+	const atLocation = (filters: SQL[]) =>
+		and(...filters, location ? eq(order.locationSlug, location) : excludingLocations(order.locationSlug, hidden));
 	const placedInWindow = atLocation([gte(order.placedAt, since)]);
 	const quantity = sql<number>`sum(${orderLines.quantity})`.mapWith(Number);
 	const items = orders
@@ -77,13 +81,16 @@ export interface StatsLocation {
 	timeZone: string;
 }
 
-/** One location, or every location (by name) when `slug` is undefined, from the global catalogue. */
+/**
+ * One location, or every real location (by name) when `slug` is undefined, from
+ * the global catalogue; daily figures show these locations' orders only.
+ */
 export function statsLocations(global: Database, slug: string | undefined): Promise<StatsLocation[]> {
 	const { locations } = schema;
 	return global
 		.select({ slug: locations.slug, name: locations.name, currency: locations.currency, timeZone: locations.timeZone })
 		.from(locations)
-		.where(slug ? eq(locations.slug, slug) : undefined)
+		.where(slug ? eq(locations.slug, slug) : realLocation())
 		.orderBy(asc(locations.name), asc(locations.slug));
 }
 

@@ -19,6 +19,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { auditChange } from "../audit/record";
 import { database } from "../db/client";
+import { syntheticLocationSlugs } from "../db/synthetic";
 import { localClock } from "../menu/domain/availability";
 import {
 	dailyFigures,
@@ -117,17 +118,20 @@ export const operationsRoutes = createRouter()
 			const from = new Date(to.getTime() - WINDOW_MS);
 			const since = from.toISOString();
 			let regions: { region: string; session: D1DatabaseSession }[];
+			// Every location's figures leave out the synthetic probe's orders; one location's are that location's.
+			let hidden: string[] = [];
 			if (location) {
 				const region = await regionOfLocation(database(c.var.d1), location);
 				if (!region) throw ApiError.notFound("Location");
 				regions = [{ region, session: c.var.orderData.in(regionNamed(c.env, region)) }];
 			} else {
 				regions = c.var.orderData.everywhere().map(({ region, session }) => ({ region: region.name, session }));
+				hidden = await syntheticLocationSlugs(database(c.var.d1));
 			}
 			// One region's items are ranked in SQL; several regions' are ranked once merged, from their full counts.
 			const itemLimit = regions.length === 1 ? top : undefined;
 			const perRegion = await Promise.all(
-				regions.map(({ session }) => readStats(database(session), since, location, itemLimit)),
+				regions.map(({ session }) => readStats(database(session), since, location, itemLimit, hidden)),
 			);
 			const rows = mergeRegionStats(perRegion, top);
 			const ordersByStatus = countByStatus(rows.byStatus);
