@@ -1,3 +1,4 @@
 -- The daily figures per location are derived from the orders (counted_in_sales), so an order writes no row for them.
+-- contract: drops table daily_location_sales; replaced by a view of the same columns before any deployed database existed (see 0013)
 DROP TABLE `daily_location_sales`;--> statement-breakpoint
 CREATE VIEW `daily_location_sales` AS select "orders"."location_slug" as location_slug, "orders"."business_date" as business_date, sum("orders"."counted_in_sales") as orders, sum(case when "orders"."counted_in_sales" then "orders"."subtotal_minor" else 0 end) as revenue_minor, max("orders"."currency") as currency from "orders" group by "orders"."location_slug", "orders"."business_date";

@@ -1,6 +1,8 @@
 -- Order data moves to a database per region (migrations/regional); the global database keeps the
 -- catalogue, accounts, webhooks and forecasts. No deployment had order data here (the staging and
 -- production databases were not yet created); a local database is re-seeded by `npm run dev`.
+-- contract: drops view daily_location_sales; moved to the regional databases before any deployed database existed
+-- contract: drops tables customer_order_history, daily_category_sales, daily_item_sales, dead_letters, erasure_orders, item_pairs, notification_log, order_lines, order_status_history, orders, processed_events; moved to the regional databases before any deployed database existed
 DROP VIEW `daily_location_sales`;--> statement-breakpoint
 DROP TABLE `customer_order_history`;--> statement-breakpoint
 DROP TABLE `daily_category_sales`;--> statement-breakpoint
