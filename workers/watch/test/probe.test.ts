@@ -5,7 +5,7 @@
  * points, naming the step, and an error for the cron. The whole journey to
  * ready runs against the api in workers/api/test/synthetic-probe.test.ts.
  */
-import { env } from "cloudflare:workers";
+import { env as workerEnv } from "cloudflare:workers";
 import { spanLogger } from "@goodfood/platform/log";
 import { continueTrace } from "@goodfood/platform/trace";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,8 @@ import { probeIds, provisionProbe } from "../src/probe/provision";
 import { type ProbeEnv, probeOnce, runSyntheticProbe } from "../src/probe/run";
 
 const log = spanLogger(continueTrace(undefined));
+// The global Env merges every worker's bindings; this project runs the watch's.
+const env = workerEnv as unknown as WatchEnv;
 
 /** An Analytics Engine dataset that keeps what is written, to read back. */
 function recordingDataset(): AnalyticsEngineDataset & { points: AnalyticsEngineDataPoint[] } {
@@ -21,12 +23,10 @@ function recordingDataset(): AnalyticsEngineDataset & { points: AnalyticsEngineD
 	return { points, writeDataPoint: (point) => void points.push(point ?? {}) };
 }
 
-function probeEnv(
-	overrides: Partial<ProbeEnv> = {},
-): ProbeEnv & { ORDER_METRICS: ReturnType<typeof recordingDataset> } {
-	return { ...env, ORDER_METRICS: recordingDataset(), ...overrides } as ProbeEnv & {
-		ORDER_METRICS: ReturnType<typeof recordingDataset>;
-	};
+type RecordedProbeEnv = ProbeEnv & { ORDER_METRICS: ReturnType<typeof recordingDataset> };
+
+function probeEnv(overrides: Partial<Omit<ProbeEnv, "ORDER_METRICS">> = {}): RecordedProbeEnv {
+	return { ...env, ...overrides, ORDER_METRICS: recordingDataset() };
 }
 
 async function countRows(table: string, column: string, value: string): Promise<number> {
