@@ -6,7 +6,13 @@
  * `npx vitest run --project unit scripts/release/migrations`.
  */
 import { describe, expect, it } from "vitest";
-import { checkMigrationSet, type MigrationFile, type MigrationVerdict, type RunningCodeLookup } from "./compatibility";
+import {
+	checkAppliedMigration,
+	checkMigrationSet,
+	type MigrationFile,
+	type MigrationVerdict,
+	type RunningCodeLookup,
+} from "./compatibility";
 
 /** The schema every case starts from, as drizzle-kit writes it. */
 const BASE: MigrationFile = {
@@ -277,5 +283,23 @@ describe("declared contract steps", () => {
 		const verdicts = checkMigrationSet([...files, pending], { check: new Set([pending.path]) });
 		expect(verdicts.map((verdict) => verdict.path)).toEqual([pending.path]);
 		expect(verdicts[0].refusals[0].reason).toContain("drops column orders.delivery_note");
+	});
+});
+
+describe("migrations the running version already applied", () => {
+	it("may gain comments, such as a contract declaration, but not change a statement", () => {
+		const commented = { ...BASE, sql: `-- contract: nothing; a note\n${BASE.sql.replace("\n", "\n\n")}` };
+		expect(checkAppliedMigration(commented, BASE.sql)).toBeNull();
+
+		const edited = { ...BASE, sql: BASE.sql.replace("`legacy_note` text", "`legacy_note` text NOT NULL") };
+		expect(checkAppliedMigration(edited, BASE.sql)?.refusals).toEqual([
+			expect.objectContaining({
+				line: 1,
+				rule: "applied-migration-changed",
+				statement: expect.stringContaining("CREATE TABLE `orders`"),
+			}),
+		]);
+		const shortened = { ...BASE, sql: BASE.sql.split("--> statement-breakpoint")[0] };
+		expect(checkAppliedMigration(shortened, BASE.sql)?.status).toBe("refused");
 	});
 });

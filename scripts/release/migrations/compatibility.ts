@@ -24,7 +24,8 @@ export type Rule =
 	| "unmatched-declaration"
 	| "invalid-declaration"
 	| "still-used-by-running-version"
-	| "unrecognised-statement";
+	| "unrecognised-statement"
+	| "applied-migration-changed";
 
 export interface Refusal {
 	readonly path: string;
@@ -347,4 +348,28 @@ export function namesInCode(name: string): string[] {
 function listed(files: readonly string[], shown = 4): string {
 	const more = files.length - shown;
 	return more > 0 ? `${files.slice(0, shown).join(", ")} and ${more} more` : files.join(", ");
+}
+
+/**
+ * A migration the running version already has is never applied again (wrangler
+ * tracks them by file name), so a statement changed in it would never reach a
+ * deployed database. Comments may change; statements may not.
+ */
+export function checkAppliedMigration(file: MigrationFile, appliedSql: string): MigrationVerdict | null {
+	const statements = (sql: string) => splitStatements(sql).map((statement) => statement.text.replace(/\s+/g, " "));
+	const applied = statements(appliedSql);
+	const current = statements(file.sql);
+	const changed = current.findIndex((statement, index) => statement !== applied[index]);
+	if (changed === -1 && current.length === applied.length) return null;
+	const statement = splitStatements(file.sql)[changed === -1 ? current.length - 1 : changed];
+	const refusal: Refusal = {
+		path: file.path,
+		line: statement?.line ?? 1,
+		statement: statement === undefined ? "(no statements)" : summarise(statement.text),
+		rule: "applied-migration-changed",
+		reason:
+			"the running version already applied this file, and its statements have changed since: the change would never be applied",
+		instead: "restore the file's statements and put the change in a new migration",
+	};
+	return { path: file.path, status: "refused", contracts: [], rebuilds: [], refusals: [refusal] };
 }

@@ -97,6 +97,23 @@ describe("against a running version in git", () => {
 		]);
 	});
 
+	it("refuses a change to the statements of a migration the running version already applied", () => {
+		write(
+			"migrations/global/0000_orders.sql",
+			"CREATE TABLE `orders` (`id` text PRIMARY KEY NOT NULL, `legacy_note` text, `channel` text);",
+		);
+		try {
+			const check = checkRepository(repository, { running: noLongerUsing });
+			expect(check.verdicts.map((verdict) => [verdict.path, verdict.status])).toEqual([
+				["migrations/global/0000_orders.sql", "refused"],
+				["migrations/global/0001_drop_legacy_note.sql", "contract"],
+			]);
+			expect(check.verdicts[0].refusals[0].rule).toBe("applied-migration-changed");
+		} finally {
+			git("checkout", "-q", "--", "migrations/global/0000_orders.sql");
+		}
+	});
+
 	it("stops with a clear error for a ref that is not a commit", () => {
 		expect(() => checkRepository(repository, { running: "no-such-release" })).toThrow(
 			"no-such-release is not a commit in this repository",

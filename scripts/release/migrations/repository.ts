@@ -6,7 +6,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { checkMigrationSet, type MigrationFile, type MigrationVerdict, type RunningCodeLookup } from "./compatibility";
+import {
+	checkAppliedMigration,
+	checkMigrationSet,
+	type MigrationFile,
+	type MigrationVerdict,
+	type RunningCodeLookup,
+} from "./compatibility";
 
 /** The two sets wrangler applies separately: the global database and each region's order database. */
 export const MIGRATION_SETS = ["migrations/global", "migrations/regional"] as const;
@@ -78,7 +84,8 @@ export interface RepositoryCheck {
 /**
  * Checks both sets. Without a running ref, every migration, declarations only;
  * with one, only the files that ref does not have (the ones the release would
- * apply), declarations and the running code's use of what they remove.
+ * apply), declarations and the running code's use of what they remove, and
+ * any file the ref has whose statements have changed since.
  */
 export function checkRepository(root: string, options: { running?: string } = {}): RepositoryCheck {
 	if (options.running === undefined) {
@@ -90,7 +97,11 @@ export function checkRepository(root: string, options: { running?: string } = {}
 	const verdicts = MIGRATION_SETS.flatMap((set) => {
 		const files = readMigrationSet(root, set);
 		const pending = new Set(files.map((file) => file.path).filter((file) => !applied.has(file)));
-		return checkMigrationSet(files, { check: pending, runningCode });
+		const changed = files
+			.filter((file) => applied.has(file.path))
+			.map((file) => checkAppliedMigration(file, git(root, ["show", `${running}:${file.path}`])))
+			.filter((verdict) => verdict !== null);
+		return [...changed, ...checkMigrationSet(files, { check: pending, runningCode })];
 	});
 	return { running, verdicts };
 }
