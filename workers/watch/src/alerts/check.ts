@@ -1,6 +1,117 @@
 import type { Logger } from "@goodfood/platform/log";
+import {
+	type AnalyticsSettings,
+	analyticsSettings,
+	querySql,
+	signalsOf,
+	signalsQuery,
+	windowCountsOf,
+	windowCountsQuery,
+} from "./analytics";
+import { addCounts, evaluateBurn } from "./burn-rate";
+import { ALERTS, type AlertId } from "./catalogue";
+import { markNotified, markSeen, openIncident, openIncidents, owedNotifications, resolveIncident } from "./incidents";
+import { notify } from "./notify";
+import { OBJECTIVES } from "./objectives";
+import { deadLetterVerdict, objectiveVerdict, signalVerdicts, type Verdict } from "./verdicts";
 
-/** Checks every objective and alert condition once (docs/operations.md#alerts). */
-export async function checkServiceLevels(_env: WatchEnv, _now: Date, _log: Logger): Promise<void> {
-	throw new Error("checkServiceLevels: being built");
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The alerts read from Analytics Engine: unknown where there is no account to ask. */
+const ANALYTICS_ALERTS = (Object.keys(ALERTS) as AlertId[]).filter((alert) => alert !== "dead_letters");
+
+async function objectiveVerdicts(settings: AnalyticsSettings, log: Logger): Promise<Verdict[]> {
+	return Promise.all(
+		OBJECTIVES.map(async (objective): Promise<Verdict> => {
+			try {
+				const parts = await Promise.all(
+					objective.sources.map(async (source) =>
+						windowCountsOf(await querySql(settings, windowCountsQuery(source, settings.datasets[source.dataset]))),
+					),
+				);
+				const decision = evaluateBurn(addCounts(parts), objective.target);
+				log.info("objective checked", { objective: objective.id, rates: decision.rates, firing: !!decision.firing });
+				return objectiveVerdict(objective, decision);
+			} catch (error) {
+				log.error("objective check failed", { objective: objective.id, error: errorText(error) });
+				return { alert: `slo:${objective.id}`, state: "unknown", reason: errorText(error) };
+			}
+		}),
+	);
+}
+
+async function analyticsSignalVerdicts(settings: AnalyticsSettings, log: Logger): Promise<Verdict[]> {
+	try {
+		return signalVerdicts(signalsOf(await querySql(settings, signalsQuery(settings.datasets.orderEvents))));
+	} catch (error) {
+		log.error("signal check failed", { error: errorText(error) });
+		return (["payment_capture", "outbox_stale", "probe_failing"] as const).map((alert) => ({
+			alert,
+			state: "unknown",
+			reason: errorText(error),
+		}));
+	}
+}
+
+/** Pending (never replayed) dead letters in each region's order database. */
+async function deadLettersVerdict(env: WatchEnv, log: Logger): Promise<Verdict> {
+	const regions = { eu: env.ORDERS_EU, us: env.ORDERS_US, apac: env.ORDERS_APAC };
+	const pending: Record<string, number> = {};
+	const unreadable: string[] = [];
+	await Promise.all(
+		Object.entries(regions).map(async ([region, db]) => {
+			try {
+				const row = await db
+					.prepare("SELECT count(*) AS pending FROM dead_letters WHERE replayed_at IS NULL")
+					.first<{ pending: number }>();
+				pending[region] = row?.pending ?? 0;
+			} catch (error) {
+				unreadable.push(region);
+				log.error("dead letters check failed", { region, error: errorText(error) });
+			}
+		}),
+	);
+	const verdict = deadLetterVerdict(pending);
+	// Letters found anywhere are worth an alert; none found while a region is unreadable proves nothing.
+	if (verdict.state === "ok" && unreadable.length > 0) {
+		return { alert: "dead_letters", state: "unknown", reason: `unreadable: ${unreadable.join(", ")}` };
+	}
+	return verdict;
+}
+
+/** Opens, keeps or resolves each alert's incident by its verdict. */
+async function applyVerdicts(db: D1Database, verdicts: Verdict[], now: Date, log: Logger): Promise<void> {
+	const open = new Map((await openIncidents(db)).map((incident) => [incident.alert, incident]));
+	for (const verdict of verdicts) {
+		const incident = open.get(verdict.alert);
+		if (verdict.state === "firing") {
+			if (incident) await markSeen(db, incident.id, now);
+			else if (await openIncident(db, verdict.alert, verdict.summary, now)) {
+				log.warn("alert incident opened", { alert: verdict.alert, summary: verdict.summary });
+			}
+		} else if (verdict.state === "ok" && incident) {
+			if (await resolveIncident(db, incident.id, now)) {
+				log.info("alert incident resolved", { alert: verdict.alert, incident: incident.id });
+			}
+		}
+	}
+}
+
+/**
+ * Checks every objective and alert condition once (docs/operations.md#alerts):
+ * reads, decides each alert's verdict, moves its incident, then sends every
+ * notification still owed (new, resolved, or failed last minute).
+ */
+export async function checkServiceLevels(env: WatchEnv, now: Date, log: Logger): Promise<void> {
+	const settings = analyticsSettings(env);
+	const verdicts: Verdict[] = [await deadLettersVerdict(env, log)];
+	if (settings) {
+		verdicts.push(...(await objectiveVerdicts(settings, log)), ...(await analyticsSignalVerdicts(settings, log)));
+	} else {
+		log.info("analytics checks skipped: CLOUDFLARE_ACCOUNT_ID is empty", { skipped: ANALYTICS_ALERTS });
+	}
+	await applyVerdicts(env.DB, verdicts, now, log);
+	for (const incident of await owedNotifications(env.DB, now)) {
+		if (await notify(env, incident, now, log)) await markNotified(env.DB, incident.id, now);
+	}
 }

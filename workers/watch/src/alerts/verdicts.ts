@@ -1,0 +1,73 @@
+/**
+ * What each check concludes from what it read: firing (with a summary for
+ * the alert), ok, or unknown when it could not read (an unknown leaves an
+ * open incident open: the watch does not resolve what it cannot see).
+ * Pure, apart from the data it is given.
+ */
+import type { Signals } from "./analytics";
+import type { BurnDecision } from "./burn-rate";
+import type { AlertId } from "./catalogue";
+import type { Objective } from "./objectives";
+
+export type Verdict =
+	| { alert: AlertId; state: "firing"; summary: string }
+	| { alert: AlertId; state: "ok" }
+	| { alert: AlertId; state: "unknown"; reason: string };
+
+/** Two failed runs in the window: one can be a blip, two in fifteen minutes is a pattern. */
+export const PROBE_FAILURES_TO_ALERT = 2;
+
+export function objectiveVerdict(objective: Objective, decision: BurnDecision): Verdict {
+	const alert = `slo:${objective.id}` as const;
+	if (!decision.firing) return { alert, state: "ok" };
+	return { alert, state: "firing", summary: `${objective.name} (${objective.target * 100}%): ${decision.summary}` };
+}
+
+export function signalVerdicts(signals: Signals): Verdict[] {
+	const verdicts: Verdict[] = [];
+	verdicts.push(
+		signals.captureFailing > 0
+			? {
+					alert: "payment_capture",
+					state: "firing",
+					summary: `${signals.captureFailing} payment_capture_failing point(s) in the last 15 minutes`,
+				}
+			: { alert: "payment_capture", state: "ok" },
+	);
+	verdicts.push(
+		signals.outboxStale > 0
+			? {
+					alert: "outbox_stale",
+					state: "firing",
+					summary: `${signals.outboxStale} outbox_stale or outbox_reconcile_gave_up point(s) in the last 10 minutes`,
+				}
+			: { alert: "outbox_stale", state: "ok" },
+	);
+	if (signals.probeRuns === 0) {
+		verdicts.push({
+			alert: "probe_failing",
+			state: "firing",
+			summary: "no synthetic probe run in the last 15 minutes",
+		});
+	} else if (signals.probeFailed >= PROBE_FAILURES_TO_ALERT) {
+		verdicts.push({
+			alert: "probe_failing",
+			state: "firing",
+			summary: `${signals.probeFailed} of ${signals.probeRuns} synthetic probe runs failed in the last 15 minutes`,
+		});
+	} else {
+		verdicts.push({ alert: "probe_failing", state: "ok" });
+	}
+	return verdicts;
+}
+
+/** Pending dead letters per region, as read. */
+export function deadLetterVerdict(pendingByRegion: Record<string, number>): Verdict {
+	const regions = Object.entries(pendingByRegion).filter(([, pending]) => pending > 0);
+	if (regions.length === 0) return { alert: "dead_letters", state: "ok" };
+	return {
+		alert: "dead_letters",
+		state: "firing",
+		summary: `pending dead letters: ${regions.map(([region, pending]) => `${pending} in ${region}`).join(", ")}`,
+	};
+}
