@@ -58,7 +58,13 @@ function r2Jurisdictions(desired: readonly DesiredResource[]): string[] {
 /** The whole command; returns the exit code. Injected workers and api make it testable without files or network. */
 export async function runInfra(
 	argv: readonly string[],
-	options: { env?: NodeJS.ProcessEnv; workers?: Worker[]; api?: CloudflareApi; root?: string; log?: Log } = {},
+	options: {
+		env?: Record<string, string | undefined>;
+		workers?: Worker[];
+		api?: CloudflareApi;
+		root?: string;
+		log?: Log;
+	} = {},
 ): Promise<number> {
 	const log = options.log ?? ((line: string) => console.log(line));
 	const variables = options.env ?? process.env;
