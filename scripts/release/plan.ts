@@ -148,6 +148,7 @@ export function planRelease(input: PlanInput): Step[] {
 	// Rollback commands of the workers this run has already moved, newest first.
 	const undo: Arg[][] = [];
 	const undoNotes: string[] = [];
+	const undoNote = () => undoNotes.join(" ") || undefined;
 	for (const worker of ROLLOUT_ORDER) {
 		if (isFirstRelease(worker)) {
 			// Nothing to roll back to: a first release goes out whole, without gates.
@@ -182,12 +183,12 @@ export function planRelease(input: PlanInput): Step[] {
 					creates: worker,
 					shiftsTraffic: worker,
 					onFail: [...undo],
-					failureNote: undoNotes.join(" ") || undefined,
+					failureNote: undoNote(),
 				},
 			);
 			undo.unshift(rollback);
 			undoNotes.unshift(note);
-			gate(100, [...undo], undoNotes.join(" "));
+			gate(100, [...undo], undoNote());
 		} else {
 			const rollback = wrangler(
 				worker,
@@ -211,10 +212,10 @@ export function planRelease(input: PlanInput): Step[] {
 					{
 						shiftsTraffic: worker,
 						onFail: withRollback,
-						failureNote: undoNotes.join(" ") || undefined,
+						failureNote: undoNote(),
 					},
 				);
-				gate(percent, withRollback, undoNotes.join(" ") || undefined);
+				gate(percent, withRollback, undoNote());
 			}
 			undo.unshift(rollback);
 		}
@@ -222,7 +223,7 @@ export function planRelease(input: PlanInput): Step[] {
 			// Queue consumers and crons belong to the worker, not to a version: applied once the new one has it all.
 			command(`triggers ${worker}`, wrangler(worker, "triggers", "deploy"), {
 				onFail: [...undo],
-				failureNote: undoNotes.join(" ") || undefined,
+				failureNote: undoNote(),
 			});
 		}
 	}
