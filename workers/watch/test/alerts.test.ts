@@ -6,6 +6,7 @@
  * the operational signals; and what happens when it cannot see.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { openIncident } from "../src/alerts/incidents";
 import { OBJECTIVES } from "../src/alerts/objectives";
 import {
 	BURNING,
@@ -102,6 +103,17 @@ describe("a burning objective", () => {
 	});
 });
 
+describe("incidents", () => {
+	it("stay one open per alert when two runs open the same one at once", async () => {
+		const [first, second] = await Promise.all([
+			openIncident(env.DB, "outbox_stale", "run one", minute(0)),
+			openIncident(env.DB, "outbox_stale", "run two", minute(0)),
+		]);
+		expect([first, second].sort()).toEqual([false, true]);
+		expect(await incidents("outbox_stale")).toHaveLength(1);
+	});
+});
+
 describe("notifications", () => {
 	it("retries a webhook that failed at the next minute, and sends it once", async () => {
 		const watch = deployedEnv();
@@ -151,6 +163,22 @@ describe("notifications", () => {
 		);
 		expect(await sinkEmails()).toHaveLength(1);
 		expect((await incidents("slo:menu_availability"))[0].notified_at).toBe(minute(0).toISOString());
+	});
+
+	it("keeps a notification owed when the e-mail cannot go, e.g. the sink outside development", async () => {
+		const error = vi.spyOn(console, "error");
+		world.objectives.menu_availability = BURNING;
+		await runMinute(0, deployedEnv({ ENVIRONMENT: "production" }));
+		expect(delivered(world, "slo:menu_availability")).toHaveLength(1);
+		expect(await sinkEmails()).toEqual([]);
+		expect((await incidents("slo:menu_availability"))[0].notified_at).toBeNull();
+		const failures = error.mock.calls.map(([line]) => JSON.parse(String(line)));
+		expect(failures).toContainEqual(
+			expect.objectContaining({
+				message: "alert notification failed; retried next minute",
+				error: "The e-mail sink only runs in development, not in production",
+			}),
+		);
 	});
 });
 

@@ -8,7 +8,7 @@ import {
 	windowCountsOf,
 	windowCountsQuery,
 } from "./analytics";
-import { addCounts, evaluateBurn } from "./burn-rate";
+import { addCounts, type BurnDecision, evaluateBurn } from "./burn-rate";
 import { ALERTS, type AlertId } from "./catalogue";
 import { markNotified, markSeen, openIncident, openIncidents, owedNotifications, resolveIncident } from "./incidents";
 import { notify } from "./notify";
@@ -21,7 +21,8 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 const ANALYTICS_ALERTS = (Object.keys(ALERTS) as AlertId[]).filter((alert) => alert !== "dead_letters");
 
 async function objectiveVerdicts(settings: AnalyticsSettings, log: Logger): Promise<Verdict[]> {
-	return Promise.all(
+	const rates: Record<string, BurnDecision["rates"]> = {};
+	const verdicts = await Promise.all(
 		OBJECTIVES.map(async (objective): Promise<Verdict> => {
 			try {
 				const parts = await Promise.all(
@@ -30,7 +31,7 @@ async function objectiveVerdicts(settings: AnalyticsSettings, log: Logger): Prom
 					),
 				);
 				const decision = evaluateBurn(addCounts(parts), objective.target);
-				log.info("objective checked", { objective: objective.id, rates: decision.rates, firing: !!decision.firing });
+				rates[objective.id] = decision.rates;
 				return objectiveVerdict(objective, decision);
 			} catch (error) {
 				log.error("objective check failed", { objective: objective.id, error: errorText(error) });
@@ -38,6 +39,9 @@ async function objectiveVerdicts(settings: AnalyticsSettings, log: Logger): Prom
 			}
 		}),
 	);
+	// One line a minute with every burn rate, to see how close to paging each objective is.
+	log.info("service levels checked", { burnRates: rates });
+	return verdicts;
 }
 
 async function analyticsSignalVerdicts(settings: AnalyticsSettings, log: Logger): Promise<Verdict[]> {
