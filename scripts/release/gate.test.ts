@@ -130,6 +130,8 @@ describe("the gate's query", () => {
 		expect(sql).toContain("FROM goodfood_requests_staging");
 		expect(sql).toContain(`(blob8 = '${NEW}' OR blob8 = '${OLD}')`);
 		expect(sql).toContain("INTERVAL '302' SECOND");
+		// The edge's relays are the api's requests, gated with the api.
+		expect(sql).toContain("WHERE blob1 = 'menu-edge' AND blob3 != '/*'");
 	});
 
 	it("refuses a version id that is not one, rather than pasting it into SQL", () => {

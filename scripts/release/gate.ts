@@ -118,6 +118,16 @@ export function describeGate(worker: RolloutWorker, soakSeconds: number): string
 	);
 }
 
+/**
+ * Which of a worker's requests its gate reads. The edge relays every API call to the api worker (route
+ * `/*`); those take the api's time and errors, which the api's own gate reads, so the edge is judged on
+ * what it answers itself (menus, photos, health), as the edge-latency objective is.
+ */
+const GATED_REQUESTS: Record<RolloutWorker, string> = {
+	api: "blob1 = 'api'",
+	"menu-edge": "blob1 = 'menu-edge' AND blob3 != '/*'",
+};
+
 const VERSION_ID = /^[0-9a-f-]{36}$/i;
 const DATASET = /^[a-z0-9_]+$/;
 
@@ -145,7 +155,7 @@ export function gateSql({ dataset, worker, candidateVersion, baselineVersion, wi
 		"  sumIf(_sample_interval, double1 >= 500) AS errors,",
 		"  quantileExactWeighted(0.99)(double2, _sample_interval) AS p99_ms",
 		`FROM ${dataset}`,
-		`WHERE blob1 = '${worker}'`,
+		`WHERE ${GATED_REQUESTS[worker]}`,
 		`  AND (blob8 = '${candidateVersion}' OR blob8 = '${baselineVersion}')`,
 		`  AND timestamp > NOW() - INTERVAL '${Math.max(1, Math.ceil(windowSeconds))}' SECOND`,
 		"GROUP BY version",
