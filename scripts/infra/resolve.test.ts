@@ -33,8 +33,9 @@ async function applyThenResolve() {
 	const account = fakeAccount(ACCOUNT);
 	const api = cloudflareApi({ accountId: ACCOUNT, apiToken: "test-token", fetch: account.fetch });
 	const log = () => {};
-	expect(await runInfra(["apply", "--env", "staging"], { workers, api, root, log })).toBe(0);
-	expect(await runInfra(["resolve", "--env", "staging"], { workers, api, root, log })).toBe(0);
+	const env = { CLOUDFLARE_ACCOUNT_ID: ACCOUNT };
+	expect(await runInfra(["apply", "--env", "staging"], { workers, api, root, log, env })).toBe(0);
+	expect(await runInfra(["resolve", "--env", "staging"], { workers, api, root, log, env })).toBe(0);
 	const read = (configPath: string) =>
 		JSON.parse(readFileSync(join(root, generatedConfigPath(configPath, "staging")), "utf8")) as RawConfig & {
 			env: Record<
@@ -72,6 +73,12 @@ describe("resolve", () => {
 				["ORDERS_APAC", d1Id("goodfood-orders-apac-staging")],
 			]);
 		}
+	});
+
+	it("gives the watch the account it is deployed to, for its Analytics Engine queries", async () => {
+		const { watch } = await applyThenResolve();
+		expect((watch.env.staging.vars as Record<string, unknown>).CLOUDFLARE_ACCOUNT_ID).toBe(ACCOUNT);
+		expect((watch.env.production.vars as Record<string, unknown>).CLOUDFLARE_ACCOUNT_ID).toBe("");
 	});
 
 	it("keeps every environment and every other setting as declared", async () => {

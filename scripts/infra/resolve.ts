@@ -23,16 +23,26 @@ export function generatedConfigPath(configPath: string, environment: DeployedEnv
 	return join(dirname(configPath), `wrangler.${environment}.generated.json`);
 }
 
-/** The raw config with the environment's KV and D1 ids filled in, or what could not be found. */
+/**
+ * The raw config with the environment's KV and D1 ids filled in, or what could not be found. A worker
+ * that reads the account's own APIs (the watch, from Analytics Engine) declares a CLOUDFLARE_ACCOUNT_ID
+ * var, left empty in the repository; it gets the account being deployed to, so no id is pasted there either.
+ */
 export function resolveConfig(
 	raw: RawConfig,
 	environment: DeployedEnvironment,
 	existing: Pick<ExistingResources, "d1" | "kv">,
+	accountId?: string,
 ): { config: RawConfig; missing: string[] } {
 	const config = structuredClone(raw);
 	const section = config.env?.[environment];
 	if (!section) return { config, missing: [`no [env.${environment}] section`] };
 	const missing: string[] = [];
+	const vars = section.vars as Record<string, unknown> | undefined;
+	if (vars && "CLOUDFLARE_ACCOUNT_ID" in vars) {
+		if (accountId) vars.CLOUDFLARE_ACCOUNT_ID = accountId;
+		else missing.push("the account id for CLOUDFLARE_ACCOUNT_ID (set CLOUDFLARE_ACCOUNT_ID)");
+	}
 	for (const namespace of section.kv_namespaces ?? []) {
 		const title = kvNamespaceTitle(namespace.binding, environment);
 		const found = existing.kv.find((candidate) => candidate.title === title);
@@ -53,11 +63,12 @@ export async function writeResolvedConfigs(
 	configPaths: readonly string[],
 	environment: DeployedEnvironment,
 	existing: Pick<ExistingResources, "d1" | "kv">,
+	accountId?: string,
 ): Promise<string[]> {
 	const { experimental_readRawConfig } = await import("wrangler");
 	const resolved = configPaths.map((configPath) => {
 		const { rawConfig } = experimental_readRawConfig({ config: resolve(root, configPath) }) as { rawConfig: RawConfig };
-		return { configPath, ...resolveConfig(rawConfig, environment, existing) };
+		return { configPath, ...resolveConfig(rawConfig, environment, existing, accountId) };
 	});
 	const missing = resolved.flatMap(({ configPath, missing }) => missing.map((what) => `${configPath}: ${what}`));
 	if (missing.length > 0) {

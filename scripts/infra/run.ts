@@ -124,6 +124,7 @@ export async function runInfra(
 			workers.map((worker) => worker.configPath),
 			environment,
 			existing,
+			accountId,
 		);
 		for (const path of paths) log(`wrote ${path}`);
 		return 0;
