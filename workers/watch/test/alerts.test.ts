@@ -258,7 +258,35 @@ describe("operational signals", () => {
 		await runMinute(2, watch);
 		expect(delivered(world, "slo:menu_availability").map((post) => post.status)).toEqual(["firing"]);
 		expect((await incidents("slo:menu_availability"))[0].resolved_at).toBeNull();
-		// Unknown is not ok: the signals' alerts were never opened, so nothing else went out either.
-		expect(world.webhookPosts).toHaveLength(1);
+		// Unknown is not ok: the signals' alerts were never opened. What goes out is that the watch is blind, once.
+		expect(world.webhookPosts.map((post) => [post.body.alert, post.body.status])).toEqual([
+			["slo:menu_availability", "firing"],
+			["analytics_unreadable", "firing"],
+		]);
+		expect(delivered(world, "analytics_unreadable")[0].summary).toMatch(/Analytics Engine read\(s\) failed/);
+
+		// It can read again: the blind spot resolves, and the burn it saw before is still open.
+		world.analyticsStatus = 200;
+		await runMinute(3, watch);
+		expect(delivered(world, "analytics_unreadable").map((post) => post.status)).toEqual(["firing", "resolved"]);
+		expect((await incidents("slo:menu_availability"))[0].resolved_at).toBeNull();
+	});
+
+	it("say so when a deployed watch has no account to read Analytics Engine with", async () => {
+		const staging = deployedEnv({
+			CLOUDFLARE_ACCOUNT_ID: "",
+			ENVIRONMENT: "staging",
+			EMAIL_PROVIDER: "resend",
+			RESEND_API_KEY: "re_test_key",
+		});
+		await runMinute(0, staging);
+		await runMinute(1, staging);
+		expect(delivered(world, "analytics_unreadable").map((post) => [post.status, post.summary])).toEqual([
+			["firing", expect.stringContaining("CLOUDFLARE_ACCOUNT_ID is empty outside development")],
+		]);
+		expect(world.resendPosts.map((post) => post.body.subject)).toEqual([
+			"[FIRING] [staging] The watch cannot read Analytics Engine: the objectives are not being checked",
+		]);
+		expect(world.sqlQueries).toEqual([]);
 	});
 });

@@ -6,7 +6,13 @@
  */
 import { OBJECTIVES, type Objective } from "./objectives";
 
-export type AlertId = `slo:${Objective["id"]}` | "dead_letters" | "payment_capture" | "outbox_stale" | "probe_failing";
+export type AlertId =
+	| `slo:${Objective["id"]}`
+	| "dead_letters"
+	| "payment_capture"
+	| "outbox_stale"
+	| "probe_failing"
+	| "analytics_unreadable";
 
 export interface AlertDefinition {
 	id: AlertId;
@@ -83,6 +89,14 @@ export const ALERTS: Record<AlertId, AlertDefinition> = {
 		anchor: "synthetic-probe-failing",
 		firstLook:
 			"The probe's last runs: probe_run blob3 names the failed step, probe_step points each step's latency; then the watch's own logs.",
+	},
+	analytics_unreadable: {
+		id: "analytics_unreadable",
+		title: "The watch cannot read Analytics Engine: the objectives are not being checked",
+		severity: "page",
+		anchor: "analytics-unreadable",
+		firstLook:
+			"The watch's error lines (objective check failed, signal check failed) for the SQL API's answer; then the ANALYTICS_API_TOKEN secret and CLOUDFLARE_ACCOUNT_ID.",
 	},
 };
 

@@ -1,4 +1,5 @@
 import type { Logger } from "@goodfood/platform/log";
+import { parseRegions } from "@goodfood/platform/regions";
 import {
 	type AnalyticsSettings,
 	analyticsSettings,
@@ -13,12 +14,14 @@ import { ALERTS, type AlertId } from "./catalogue";
 import { markNotified, markSeen, openIncident, openIncidents, owedNotifications, resolveIncident } from "./incidents";
 import { notify } from "./notify";
 import { OBJECTIVES } from "./objectives";
-import { deadLetterVerdict, objectiveVerdict, signalVerdicts, type Verdict } from "./verdicts";
+import { analyticsReadVerdict, deadLetterVerdict, objectiveVerdict, signalVerdicts, type Verdict } from "./verdicts";
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The alerts read from Analytics Engine: unknown where there is no account to ask. */
-const ANALYTICS_ALERTS = (Object.keys(ALERTS) as AlertId[]).filter((alert) => alert !== "dead_letters");
+const ANALYTICS_ALERTS = (Object.keys(ALERTS) as AlertId[]).filter(
+	(alert) => alert !== "dead_letters" && alert !== "analytics_unreadable",
+);
 
 async function objectiveVerdicts(settings: AnalyticsSettings, log: Logger): Promise<Verdict[]> {
 	const rates: Record<string, BurnDecision["rates"]> = {};
@@ -57,13 +60,13 @@ async function analyticsSignalVerdicts(settings: AnalyticsSettings, log: Logger)
 	}
 }
 
-/** Pending (never replayed) dead letters in each region's order database. */
+/** Pending (never replayed) dead letters in each region's order database: the regions of `[vars.REGIONS]`, as the api's. */
 async function deadLettersVerdict(env: WatchEnv, log: Logger): Promise<Verdict> {
-	const regions = { eu: env.ORDERS_EU, us: env.ORDERS_US, apac: env.ORDERS_APAC };
+	const regions = parseRegions(env.REGIONS, env as unknown as Record<string, unknown>).all;
 	const pending: Record<string, number> = {};
 	const unreadable: string[] = [];
 	await Promise.all(
-		Object.entries(regions).map(async ([region, db]) => {
+		regions.map(async ({ name: region, orders: db }) => {
 			try {
 				const row = await db
 					.prepare("SELECT count(*) AS pending FROM dead_letters WHERE replayed_at IS NULL")
@@ -110,9 +113,13 @@ export async function checkServiceLevels(env: WatchEnv, now: Date, log: Logger):
 	const settings = analyticsSettings(env);
 	const verdicts: Verdict[] = [await deadLettersVerdict(env, log)];
 	if (settings) {
-		verdicts.push(...(await objectiveVerdicts(settings, log)), ...(await analyticsSignalVerdicts(settings, log)));
+		const read = [...(await objectiveVerdicts(settings, log)), ...(await analyticsSignalVerdicts(settings, log))];
+		const failedReads = read.flatMap((verdict) => (verdict.state === "unknown" ? [verdict.reason] : []));
+		verdicts.push(...read, analyticsReadVerdict(failedReads, true));
 	} else {
 		log.info("analytics checks skipped: CLOUDFLARE_ACCOUNT_ID is empty", { skipped: ANALYTICS_ALERTS });
+		// Only development runs without an account; a deployed watch without one would be blind, and says so.
+		if (env.ENVIRONMENT !== "development") verdicts.push(analyticsReadVerdict([], false));
 	}
 	await applyVerdicts(env.DB, verdicts, now, log);
 	for (const incident of await owedNotifications(env.DB, now)) {

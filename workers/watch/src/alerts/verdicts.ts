@@ -71,3 +71,25 @@ export function deadLetterVerdict(pendingByRegion: Record<string, number>): Verd
 		summary: `pending dead letters: ${regions.map(([region, pending]) => `${pending} in ${region}`).join(", ")}`,
 	};
 }
+
+/**
+ * Whether the watch could read Analytics Engine this run. Every alert read from it stays as it was while it
+ * cannot (unknown is not ok), so a lasting failure — an expired token, a changed answer — would otherwise
+ * silence them all without a word. `reasons` are the failed reads; `configured` is false where no account
+ * is set, which only development may be.
+ */
+export function analyticsReadVerdict(reasons: string[], configured: boolean): Verdict {
+	if (!configured) {
+		return {
+			alert: "analytics_unreadable",
+			state: "firing",
+			summary: "CLOUDFLARE_ACCOUNT_ID is empty outside development: no objective is being checked",
+		};
+	}
+	if (reasons.length === 0) return { alert: "analytics_unreadable", state: "ok" };
+	return {
+		alert: "analytics_unreadable",
+		state: "firing",
+		summary: `${reasons.length} Analytics Engine read(s) failed: ${[...new Set(reasons)].join("; ")}`,
+	};
+}
