@@ -113,6 +113,16 @@ describe("a synthetic probe run through the front door", () => {
 		expect(await count(env.DB, "SELECT count(*) AS n FROM items WHERE location_slug = ?", PROBE_LOCATION)).toBe(1);
 		expect(await count(env.DB, "SELECT count(*) AS n FROM accounts WHERE email = ?", PROBE_EMAIL)).toBe(1);
 	});
+
+	it("signs its kitchen out after each run, leaving no live session behind", async () => {
+		const sessions = await env.DB.prepare(
+			`SELECT count(*) AS signedIn, count(revoked_at) AS signedOut FROM refresh_tokens
+			 WHERE account_id = (SELECT id FROM accounts WHERE email = ?)`,
+		)
+			.bind(PROBE_EMAIL)
+			.first<{ signedIn: number; signedOut: number }>();
+		expect(sessions).toEqual({ signedIn: runs.length, signedOut: runs.length });
+	});
 });
 
 describe("the probe, invisible to staff and customers", () => {

@@ -139,36 +139,47 @@ export async function placeAndFollow(
 		placed(answer.orderId);
 		return answer;
 	});
-	const kitchen = await step("sign_in", async () => {
-		const tokens = await call<{ accessToken: string }>("POST", "/api/v1/auth/login", {
+	const session = await step("sign_in", () =>
+		call<{ accessToken: string; refreshToken: string }>("POST", "/api/v1/auth/login", {
 			body: { email: fixture.email, password: fixture.password },
-		});
-		return { authorization: `Bearer ${tokens.accessToken}` };
-	});
-	await step("kitchen_board", () =>
-		pollUntil(
-			() => call<{ orders: { id: string }[] }>("GET", `/api/v1/locations/${slug}/orders`, { headers: kitchen }),
-			(board) => board.orders.some((found) => found.id === order.orderId),
-			`order ${order.orderId} on the kitchen board`,
-			options,
-		),
+		}),
 	);
-	const move = (body: Record<string, unknown>) =>
-		call("POST", `/api/v1/orders/${order.orderId}/status`, { headers: kitchen, body });
-	await step("confirm", () => move({ status: "confirmed", etaMinutes: PROBE_ETA_MINUTES }));
-	await step("prepare", () => move({ status: "preparing" }));
-	await step("ready", () => move({ status: "ready" }));
-	await step("tracking", () =>
-		pollUntil(
-			() =>
-				call<{ status: string }>("GET", `/api/v1/orders/${order.orderId}`, {
-					headers: { "x-tracking-token": order.trackingToken },
-				}),
-			(tracked) => tracked.status === "ready",
-			`order ${order.orderId} ready on its tracking`,
-			options,
-		),
-	);
-	// Picked up, so the probe's board does not fill with orders left at ready.
-	await step("hand_over", () => move({ status: "picked_up" }));
+	try {
+		await followAsKitchen({ authorization: `Bearer ${session.accessToken}` });
+	} finally {
+		// Every run signs in: signing out again keeps a day's 288 runs from leaving 288 live sessions behind.
+		// Not a step: a failed sign-out says nothing about ordering, and the session expires anyway.
+		await call("POST", "/api/v1/auth/logout", { body: { refreshToken: session.refreshToken }, expect: 204 }).catch(
+			() => undefined,
+		);
+	}
+
+	async function followAsKitchen(kitchen: Record<string, string>): Promise<void> {
+		await step("kitchen_board", () =>
+			pollUntil(
+				() => call<{ orders: { id: string }[] }>("GET", `/api/v1/locations/${slug}/orders`, { headers: kitchen }),
+				(board) => board.orders.some((found) => found.id === order.orderId),
+				`order ${order.orderId} on the kitchen board`,
+				options,
+			),
+		);
+		const move = (body: Record<string, unknown>) =>
+			call("POST", `/api/v1/orders/${order.orderId}/status`, { headers: kitchen, body });
+		await step("confirm", () => move({ status: "confirmed", etaMinutes: PROBE_ETA_MINUTES }));
+		await step("prepare", () => move({ status: "preparing" }));
+		await step("ready", () => move({ status: "ready" }));
+		await step("tracking", () =>
+			pollUntil(
+				() =>
+					call<{ status: string }>("GET", `/api/v1/orders/${order.orderId}`, {
+						headers: { "x-tracking-token": order.trackingToken },
+					}),
+				(tracked) => tracked.status === "ready",
+				`order ${order.orderId} ready on its tracking`,
+				options,
+			),
+		);
+		// Picked up, so the probe's board does not fill with orders left at ready.
+		await step("hand_over", () => move({ status: "picked_up" }));
+	}
 }
