@@ -123,6 +123,6 @@ export async function checkServiceLevels(env: WatchEnv, now: Date, log: Logger):
 	}
 	await applyVerdicts(env.DB, verdicts, now, log);
 	for (const incident of await owedNotifications(env.DB, now)) {
-		if (await notify(env, incident, now, log)) await markNotified(env.DB, incident.id, now);
+		if (await notify(env, incident, log)) await markNotified(env.DB, incident.id, now);
 	}
 }

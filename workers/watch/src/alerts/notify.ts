@@ -6,11 +6,12 @@
  * a log line; one that fails makes the whole notification owed again.
  */
 import type { Logger } from "@goodfood/platform/log";
+import { database } from "../../../api/src/db/client";
+import { developmentSink, type EmailSender, resendSender } from "../../../api/src/notifications/email";
 import { ALERTS, type AlertDefinition, runbookUrl } from "./catalogue";
 import type { Incident } from "./incidents";
 
 const WEBHOOK_TIMEOUT_MS = 5_000;
-const EMAIL_TIMEOUT_MS = 10_000;
 
 export type AlertStatus = "firing" | "resolved";
 
@@ -94,70 +95,41 @@ async function postWebhook(url: string, payload: AlertPayload): Promise<void> {
 	if (!response.ok) throw new Error(`the alert webhook answered ${response.status}`);
 }
 
-async function sendWithResend(env: WatchEnv, email: AlertEmail): Promise<void> {
-	if (!env.RESEND_API_KEY) throw new Error("EMAIL_PROVIDER is resend but the RESEND_API_KEY secret is not set");
-	const response = await fetch(`${env.RESEND_API_URL.replace(/\/+$/, "")}/emails`, {
-		method: "POST",
-		headers: {
-			authorization: `Bearer ${env.RESEND_API_KEY}`,
-			"content-type": "application/json",
-			"idempotency-key": email.idempotencyKey,
-		},
-		body: JSON.stringify({
-			from: env.EMAIL_FROM,
-			to: [env.ALERT_EMAIL_TO],
-			subject: email.subject,
-			text: email.text,
-			html: email.html,
-		}),
-		signal: AbortSignal.timeout(EMAIL_TIMEOUT_MS),
-	});
-	if (!response.ok) throw new Error(`Resend answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-}
-
 /**
- * A `dev_outbox` row as the api's sink writes it (workers/api/src/notifications/
- * repository.ts, `keepInOutboxOnce`): kept once per idempotency key.
+ * The api's own senders (Resend, or locally the `dev_outbox` sink that GET /api/v1/dev/emails reads), so an
+ * alert e-mail goes out exactly as a customer's does, and the provider's rules live in one place.
  */
-async function keepInSink(env: WatchEnv, email: AlertEmail, now: Date): Promise<void> {
-	const environment: string = env.ENVIRONMENT;
-	if (environment !== "development") throw new Error(`The e-mail sink only runs in development, not in ${environment}`);
-	await env.DB.prepare(
-		`INSERT INTO "dev_outbox" (id, to_address, from_address, subject, text, html, idempotency_key, created_at)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM "dev_outbox" WHERE idempotency_key = ?7)`,
-	)
-		.bind(
-			`sink_${crypto.randomUUID()}`,
-			env.ALERT_EMAIL_TO,
-			env.EMAIL_FROM,
-			email.subject,
-			email.text,
-			email.html,
-			email.idempotencyKey,
-			now.toISOString(),
-		)
-		.run();
+function alertSender(env: WatchEnv): EmailSender {
+	const provider: string = env.EMAIL_PROVIDER;
+	if (provider === "resend") {
+		if (!env.RESEND_API_KEY) throw new Error("EMAIL_PROVIDER is resend but the RESEND_API_KEY secret is not set");
+		return resendSender({ apiKey: env.RESEND_API_KEY, from: env.EMAIL_FROM, baseUrl: env.RESEND_API_URL });
+	}
+	if (provider === "sink") {
+		const environment: string = env.ENVIRONMENT;
+		if (environment !== "development")
+			throw new Error(`The e-mail sink only runs in development, not in ${environment}`);
+		return developmentSink(database(env.DB), env.EMAIL_FROM);
+	}
+	throw new Error(`Unknown EMAIL_PROVIDER ${provider}; expected sink or resend`);
 }
 
-async function sendEmail(env: WatchEnv, email: AlertEmail, now: Date): Promise<void> {
-	const provider: string = env.EMAIL_PROVIDER;
-	if (provider === "resend") return sendWithResend(env, email);
-	if (provider === "sink") return keepInSink(env, email, now);
-	throw new Error(`Unknown EMAIL_PROVIDER ${provider}; expected sink or resend`);
+async function sendEmail(env: WatchEnv, email: AlertEmail): Promise<void> {
+	await alertSender(env).send({ to: env.ALERT_EMAIL_TO, ...email });
 }
 
 /**
  * Sends an incident's latest news on every configured channel; answers
  * whether all of them took it. Each channel's failure is logged apart.
  */
-export async function notify(env: WatchEnv, incident: Incident, now: Date, log: Logger): Promise<boolean> {
+export async function notify(env: WatchEnv, incident: Incident, log: Logger): Promise<boolean> {
 	const payload = alertPayload(incident, env);
 	const fields = { alert: payload.alert, incident: payload.incident, status: payload.status };
 	const channels: Promise<void>[] = [];
 	if (env.ALERT_WEBHOOK_URL) channels.push(postWebhook(env.ALERT_WEBHOOK_URL, payload));
 	else log.warn("alert webhook skipped: ALERT_WEBHOOK_URL is not set", fields);
 	const to: string = env.ALERT_EMAIL_TO;
-	if (to) channels.push(sendEmail(env, alertEmail(payload), now));
+	if (to) channels.push(sendEmail(env, alertEmail(payload)));
 	else log.warn("alert e-mail skipped: ALERT_EMAIL_TO is empty", fields);
 	const outcomes = await Promise.allSettled(channels);
 	const failures = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
