@@ -7,10 +7,14 @@
 
 export const CLOUDFLARE_API = "https://api.cloudflare.com/client/v4";
 
+export type ReadReplicationMode = "auto" | "disabled";
+
 export interface ExistingD1 {
 	uuid: string;
 	name: string;
 	jurisdiction?: string | null;
+	/** Read from the database itself (the list does not carry it), and only for databases declared replicated. */
+	readReplication?: ReadReplicationMode;
 }
 export interface ExistingKv {
 	id: string;
@@ -55,7 +59,11 @@ export class CloudflareApiError extends Error {
 }
 
 /** The list calls an account's plan makes, for `--dry-run` to print. */
-export function listCalls(accountId: string, r2Jurisdictions: readonly string[] = []): string[] {
+export function listCalls(
+	accountId: string,
+	r2Jurisdictions: readonly string[] = [],
+	replicatedDatabases: readonly string[] = [],
+): string[] {
 	const account = `/accounts/${accountId}`;
 	return [
 		`GET ${account}/d1/database?per_page=100`,
@@ -63,6 +71,7 @@ export function listCalls(accountId: string, r2Jurisdictions: readonly string[] 
 		`GET ${account}/queues`,
 		`GET ${account}/r2/buckets`,
 		...r2Jurisdictions.map((jurisdiction) => `GET ${account}/r2/buckets (cf-r2-jurisdiction: ${jurisdiction})`),
+		...replicatedDatabases.map((name) => `GET ${account}/d1/database/<id of ${name}> (its read replication)`),
 	];
 }
 
@@ -142,6 +151,21 @@ export function cloudflareApi(options: { accountId: string; apiToken: string; fe
 				name: result.name,
 				jurisdiction: result.jurisdiction ?? placement.jurisdiction ?? null,
 			};
+		},
+
+		/** The database's read replication mode; a database never configured answers without one (disabled). */
+		async readReplicationOf(uuid: string): Promise<ReadReplicationMode> {
+			const { result } = await call<{ read_replication?: { mode?: ReadReplicationMode } }>(
+				`${account}/d1/database/${uuid}`,
+			);
+			return result.read_replication?.mode ?? "disabled";
+		},
+
+		async setReadReplication(uuid: string, mode: ReadReplicationMode): Promise<void> {
+			await call(`${account}/d1/database/${uuid}`, {
+				method: "PUT",
+				body: JSON.stringify({ read_replication: { mode } }),
+			});
 		},
 
 		async createKv(title: string): Promise<ExistingKv> {

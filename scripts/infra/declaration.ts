@@ -26,6 +26,14 @@ export const DATABASE_LOCATIONS: Record<string, Placement> = {
 	DB: { locationHint: "weur" },
 };
 
+/**
+ * Databases served through D1's read replicas. The api reads the global database only through Sessions
+ * API sessions (`withSession`), whose bookmarks keep a client's own writes visible on a replica, and every
+ * region reads it (the catalogue on every menu miss and cart add, accounts on every sign-in). The regional
+ * order databases are read mostly by their own region, so they keep their one copy.
+ */
+export const READ_REPLICATED_DATABASES: readonly string[] = ["DB"];
+
 /** D1's own choices (wrangler's LOCATION_CHOICES and D1's jurisdictions); a Durable Object hint such as `sam` is not one. */
 export const D1_LOCATION_HINTS = ["weur", "eeur", "apac", "oc", "wnam", "enam"] as const;
 export const D1_JURISDICTIONS = ["eu", "fedramp"] as const;
@@ -68,7 +76,7 @@ export interface Worker {
 export type CreatedBy = "script" | "provisioning";
 
 export type DesiredResource =
-	| { type: "d1"; name: string; placement: Placement; boundBy: string[] }
+	| { type: "d1"; name: string; placement: Placement; readReplication?: "auto"; boundBy: string[] }
 	| { type: "kv"; name: string; boundBy: string[] }
 	| { type: "queue"; name: string; createdBy: CreatedBy; boundBy: string[] }
 	| { type: "r2"; name: string; jurisdiction?: string; boundBy: string[] };
@@ -103,7 +111,17 @@ export function desiredResources(workers: readonly Worker[], environment: Deploy
 		for (const database of config.d1_databases ?? []) {
 			if (!database.database_name) continue;
 			const placement = databasePlacement(config, database.binding) ?? {};
-			add({ type: "d1", name: database.database_name, placement, boundBy: [] }, by(database.binding));
+			const replicated = READ_REPLICATED_DATABASES.includes(database.binding);
+			add(
+				{
+					type: "d1",
+					name: database.database_name,
+					placement,
+					...(replicated && { readReplication: "auto" as const }),
+					boundBy: [],
+				},
+				by(database.binding),
+			);
 		}
 		for (const namespace of config.kv_namespaces ?? []) {
 			add({ type: "kv", name: kvNamespaceTitle(namespace.binding, environment), boundBy: [] }, by(namespace.binding));

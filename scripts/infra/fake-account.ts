@@ -48,6 +48,20 @@ export function fakeAccount(accountId: string, initial: Partial<ExistingResource
 			);
 		}
 		const account = `/accounts/${accountId}`;
+		const databaseId = path.match(new RegExp(`^${account}/d1/database/([^/]+)$`))?.[1];
+		const database = databaseId && state.d1.find((candidate) => candidate.uuid === databaseId);
+		if (databaseId && !database) {
+			return new Response(JSON.stringify({ success: false, errors: [{ code: 7404, message: "No such database" }] }), {
+				status: 404,
+			});
+		}
+		if (database && method === "GET") {
+			return ok({ ...database, read_replication: { mode: database.readReplication ?? "disabled" } });
+		}
+		if (database && method === "PUT") {
+			database.readReplication = body.read_replication.mode;
+			return ok({ ...database, read_replication: body.read_replication });
+		}
 		switch (`${method} ${path}`) {
 			case `GET ${account}/d1/database`:
 				return page(state.d1, url);
@@ -83,5 +97,11 @@ export function fakeAccount(accountId: string, initial: Partial<ExistingResource
 		);
 	}
 
-	return { state, calls, fetch, creations: () => calls.filter((call) => call.method === "POST") };
+	return {
+		state,
+		calls,
+		fetch,
+		creations: () => calls.filter((call) => call.method === "POST"),
+		settings: () => calls.filter((call) => call.method === "PUT"),
+	};
 }

@@ -69,9 +69,28 @@ describe("apply", () => {
 		const second = await run(["apply", "--env", "staging"], account);
 		expect(second.code).toBe(0);
 		expect(account.creations()).toHaveLength(created);
-		expect(second.lines).toContain("Nothing to create.");
+		expect(account.settings()).toHaveLength(1);
+		expect(second.lines).toContain("Nothing to change.");
 		const actions = plan(desiredResources(workers, "staging"), account.state, "staging");
 		expect(actions.filter((action) => action.action === "create")).toEqual([]);
+	});
+
+	it("turns on the global database's read replicas, whether it made the database or found it without them", async () => {
+		const account = halfSetUpAccount();
+		account.state.d1.splice(0, 1);
+		await run(["apply", "--env", "staging"], account);
+		const created = account.state.d1.find((database) => database.name === "goodfood-staging");
+		expect(account.settings().map(({ path, body }) => ({ path, body }))).toEqual([
+			{ path: `/accounts/${ACCOUNT}/d1/database/${created?.uuid}`, body: { read_replication: { mode: "auto" } } },
+		]);
+
+		const byHand = halfSetUpAccount();
+		await run(["apply", "--env", "staging"], byHand);
+		expect(byHand.settings().map(({ path }) => path)).toEqual([`/accounts/${ACCOUNT}/d1/database/db-staging`]);
+		// Only the global database: each region's order database keeps its one copy.
+		expect(byHand.state.d1.filter((database) => database.readReplication === "auto").map((d) => d.name)).toEqual([
+			"goodfood-staging",
+		]);
 	});
 
 	it("refuses, creating nothing, when a database is in the wrong jurisdiction", async () => {
@@ -97,7 +116,8 @@ describe("plan", () => {
 			"  create      d1 goodfood-orders-apac-staging (location apac)",
 			"  create      d1 goodfood-orders-eu-staging (jurisdiction eu)",
 			"  create      d1 goodfood-orders-us-staging (location enam)",
-			"  exists      d1 goodfood-staging (location weur) db-staging",
+			// Made by hand, without the read replicas the global database is declared with.
+			"  configure   d1 goodfood-staging (location weur, read replicas auto) db-staging: read replication disabled → auto",
 			"  exists      kv goodfood-menu-kv-staging kv-menu",
 			"  create      kv goodfood-revocations-staging",
 			"  create      queue goodfood-notifications-dlq-staging",
@@ -115,7 +135,9 @@ describe("plan", () => {
 		for (let i = 0; i < 250; i++)
 			account.state.d1.unshift({ uuid: `other-${i}`, name: `another-project-${i}`, jurisdiction: null });
 		const { lines } = await run(["plan", "--env", "staging"], account);
-		expect(lines).toContain("  exists      d1 goodfood-staging (location weur) db-staging");
+		expect(lines).toContain(
+			"  configure   d1 goodfood-staging (location weur, read replicas auto) db-staging: read replication disabled → auto",
+		);
 		expect(account.calls.filter((call) => call.path.endsWith("/d1/database")).length).toBe(3);
 	});
 

@@ -11,6 +11,8 @@ export type Action =
 	/** Missing; wrangler's provisioning creates it on the first deploy (R2 buckets, queues a producer names). */
 	| { action: "provision"; resource: DesiredResource }
 	| { action: "exists"; resource: DesiredResource; id: string }
+	/** Exists, with a setting apply changes in place (a D1 database's read replication). */
+	| { action: "configure"; resource: DesiredResource; id: string; change: string }
 	/** Exists but cannot be fixed in place (a D1 jurisdiction is set only at creation). */
 	| { action: "drift"; resource: DesiredResource; problem: string }
 	/** In the account with this environment's name, declared nowhere: reported, never deleted. */
@@ -64,6 +66,14 @@ function actionFor(resource: DesiredResource, existing: ExistingResources): Acti
 					problem: `D1 ${resource.name} is in jurisdiction ${has ?? "(none)"}, declared ${wants ?? "(none)"}: a jurisdiction is set only when a database is created; move its data to a new database`,
 				};
 			}
+			if (resource.readReplication && database.readReplication !== resource.readReplication) {
+				return {
+					action: "configure",
+					resource,
+					id: database.uuid,
+					change: `read replication ${database.readReplication ?? "disabled"} → ${resource.readReplication}`,
+				};
+			}
 			return { action: "exists", resource, id: database.uuid };
 		}
 		case "kv": {
@@ -109,6 +119,8 @@ export function describe(action: Action): string {
 			return `provision   ${what} (created by wrangler on the first deploy)`;
 		case "exists":
 			return `exists      ${what} ${action.id}`;
+		case "configure":
+			return `configure   ${what} ${action.id}: ${action.change}`;
 		case "drift":
 			return `DRIFT       ${what}: ${action.problem}`;
 	}
@@ -117,7 +129,11 @@ export function describe(action: Action): string {
 export function placementText(resource: DesiredResource): string {
 	if (resource.type === "d1") {
 		const { jurisdiction, locationHint } = resource.placement;
-		return jurisdiction ? ` (jurisdiction ${jurisdiction})` : locationHint ? ` (location ${locationHint})` : "";
+		const parts = [
+			jurisdiction ? `jurisdiction ${jurisdiction}` : locationHint ? `location ${locationHint}` : "",
+			resource.readReplication ? `read replicas ${resource.readReplication}` : "",
+		].filter(Boolean);
+		return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 	}
 	if (resource.type === "r2" && resource.jurisdiction) return ` (jurisdiction ${resource.jurisdiction})`;
 	return "";

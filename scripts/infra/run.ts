@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { type CloudflareApi, cloudflareApi, listCalls } from "./cloudflare-api";
+import { type CloudflareApi, cloudflareApi, type ExistingResources, listCalls } from "./cloudflare-api";
 import {
 	DEPLOYED_ENVIRONMENTS,
 	type DeployedEnvironment,
@@ -21,17 +21,39 @@ import { REPOSITORY_ROOT, readWorkers } from "./workers";
 
 type Log = (line: string) => void;
 
-/** Creates what the plan says to create; each creation is logged as it lands, so a failure part-way shows what was made. */
+/**
+ * Creates what the plan says to create and configures what it says to configure; each change is logged as
+ * it lands, so a failure part-way shows what was made.
+ */
 export async function apply(actions: readonly Action[], api: CloudflareApi, log: Log): Promise<number> {
-	let created = 0;
+	let changed = 0;
 	for (const action of actions) {
-		if (action.action !== "create") continue;
+		if (action.action !== "create" && action.action !== "configure") continue;
 		const { resource } = action;
-		const id = await createResource(resource, api);
-		log(`created     ${resource.type} ${resource.name}${placementText(resource)} ${id}`);
-		created++;
+		const id = action.action === "create" ? await createResource(resource, api) : action.id;
+		if (action.action === "create")
+			log(`created     ${resource.type} ${resource.name}${placementText(resource)} ${id}`);
+		// A new database starts without replicas, like one whose setting drifted.
+		if (resource.type === "d1" && resource.readReplication) {
+			await api.setReadReplication(id, resource.readReplication);
+			log(`configured  d1 ${resource.name} ${id}: read replication ${resource.readReplication}`);
+		}
+		changed++;
 	}
-	return created;
+	return changed;
+}
+
+/** The read replication mode of each declared-replicated database that exists: the list does not say. */
+async function inspectReadReplication(
+	desired: readonly DesiredResource[],
+	existing: ExistingResources,
+	api: CloudflareApi,
+): Promise<void> {
+	for (const resource of desired) {
+		if (resource.type !== "d1" || !resource.readReplication) continue;
+		const database = existing.d1.find((candidate) => candidate.name === resource.name);
+		if (database) database.readReplication = await api.readReplicationOf(database.uuid);
+	}
 }
 
 async function createResource(resource: DesiredResource, api: CloudflareApi): Promise<string> {
@@ -104,7 +126,12 @@ export async function runInfra(
 			);
 		}
 		log("Dry run: no calls made. With a token, plan would check:");
-		for (const call of listCalls(accountId || "<CLOUDFLARE_ACCOUNT_ID>", r2Jurisdictions(desired))) log(`  ${call}`);
+		const replicated = desired.flatMap((resource) =>
+			resource.type === "d1" && resource.readReplication ? [resource.name] : [],
+		);
+		for (const call of listCalls(accountId || "<CLOUDFLARE_ACCOUNT_ID>", r2Jurisdictions(desired), replicated)) {
+			log(`  ${call}`);
+		}
 		return 0;
 	}
 	if (!options.api && !accountId) {
@@ -114,6 +141,7 @@ export async function runInfra(
 	const api = options.api ?? cloudflareApi({ accountId: accountId as string, apiToken: apiToken as string });
 
 	const existing = await api.listExisting(r2Jurisdictions(desired));
+	await inspectReadReplication(desired, existing, api);
 	const actions = plan(desired, existing, environment);
 	const drift = actions.filter((action) => action.action === "drift");
 
@@ -135,8 +163,8 @@ export async function runInfra(
 	if (drift.length > 0) return reportDrift(drift, log);
 	if (command === "plan") return 0;
 
-	const created = await apply(actions, api, log);
-	log(created === 0 ? "Nothing to create." : `Created ${created}.`);
+	const changed = await apply(actions, api, log);
+	log(changed === 0 ? "Nothing to change." : `Changed ${changed}.`);
 	return 0;
 }
 
