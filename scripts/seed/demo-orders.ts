@@ -26,7 +26,12 @@ import {
 	type Weekday,
 } from "../../workers/api/src/menu/domain/availability";
 import type { OrderStatus } from "../../workers/api/src/ordering/domain/order";
-import type { DeliveryAddress, Fulfilment, PaymentMethodKind } from "../../workers/api/src/ordering/events";
+import type {
+	DeliveryAddress,
+	Fulfilment,
+	OrderLineSnapshot,
+	PaymentMethodKind,
+} from "../../workers/api/src/ordering/events";
 import type { PaymentStatus } from "../../workers/api/src/payments/domain/payment";
 import { literal } from "./sql";
 import type { SeedCategory, SeedItem, SeedLocation } from "./types";
@@ -46,16 +51,8 @@ export interface SoldItem {
 	orders: number;
 }
 
-export interface DemoLine {
-	lineId: string;
-	itemId: string;
-	categoryId: string;
-	name: string;
-	quantity: number;
-	unitPrice: number;
-	lineTotal: number;
-	options: { groupId: string; optionId: string; name: string; priceDelta: number }[];
-}
+/** An order line as the projection stores it, without a note (nobody writes one on a demo order). */
+export type DemoLine = Omit<OrderLineSnapshot, "note">;
 
 /** A row of `order_status_history`, as the projection of its event writes it. */
 export interface DemoHistoryRow {

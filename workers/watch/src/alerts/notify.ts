@@ -7,7 +7,13 @@
  */
 import type { Logger } from "@goodfood/platform/log";
 import { database } from "../../../api/src/db/client";
-import { developmentSink, type EmailSender, resendSender } from "../../../api/src/notifications/email";
+import { escapeHtml } from "../../../api/src/notifications/domain/templates";
+import {
+	developmentSink,
+	type EmailMessage,
+	type EmailSender,
+	resendSender,
+} from "../../../api/src/notifications/email";
 import { ALERTS, type AlertDefinition, runbookUrl } from "./catalogue";
 import type { Incident } from "./incidents";
 
@@ -50,15 +56,8 @@ export function alertPayload(
 	};
 }
 
-export interface AlertEmail {
-	subject: string;
-	text: string;
-	html: string;
-	/** One per incident and status, so a retried notification is not e-mailed twice. */
-	idempotencyKey: string;
-}
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+/** An alert e-mail, to ALERT_EMAIL_TO; its idempotency key is one per incident and status, so a retry is not e-mailed twice. */
+export type AlertEmail = Omit<EmailMessage, "to">;
 
 export function alertEmail(payload: AlertPayload): AlertEmail {
 	const status = payload.status === "firing" ? "FIRING" : "RESOLVED";

@@ -7,8 +7,8 @@
  * (workers/api/src/db/synthetic.ts).
  */
 import { eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { hashPassword, verifyPassword } from "../../../api/src/accounts/domain/passwords";
+import { database } from "../../../api/src/db/client";
 import { accounts, categories, items, locations } from "../../../api/src/db/global-schema";
 import type { WeeklyOpeningHours } from "../../../api/src/menu/domain/availability";
 import type { ProbeEnv } from "./run";
@@ -53,7 +53,7 @@ export async function provisionProbe(env: ProbeEnv): Promise<ProbeFixture> {
 	if (!password) throw new Error("PROBE_PASSWORD is not set (wrangler secret put PROBE_PASSWORD)");
 	const slug = env.PROBE_LOCATION;
 	const ids = probeIds(slug);
-	const db = drizzle(env.DB);
+	const db = database(env.DB);
 	await db.batch([
 		db
 			.insert(locations)
