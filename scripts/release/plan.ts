@@ -3,22 +3,23 @@
  * gate, decided from what is running and what changed. Pure: no wrangler, no network, no clock.
  * docs/deploy.md describes the steps and why each change takes the path it does.
  */
+import type { DeployedEnvironment } from "../infra/declaration";
+import { generatedConfigPath } from "../infra/resolve";
 import { describeGate, type RolloutWorker } from "./gate";
 
-export type Environment = "staging" | "production";
+export type Environment = DeployedEnvironment;
 export type WorkerName = RolloutWorker | "watch";
 
-/** Where each worker's config lives, and where `npm run infra -- resolve` writes its resolved copy. */
-export const WORKER_DIRECTORIES: Record<WorkerName, string> = {
-	api: ".",
-	"menu-edge": "workers/menu-edge",
-	watch: "workers/watch",
+/** Where each worker's config lives. */
+export const WORKER_CONFIG_PATHS: Record<WorkerName, string> = {
+	api: "wrangler.toml",
+	"menu-edge": "workers/menu-edge/wrangler.toml",
+	watch: "workers/watch/wrangler.toml",
 };
 
-const join = (directory: string, file: string) => (directory === "." ? file : `${directory}/${file}`);
-export const sourceConfig = (worker: WorkerName) => join(WORKER_DIRECTORIES[worker], "wrangler.toml");
-export const generatedConfig = (worker: WorkerName, env: Environment) =>
-	join(WORKER_DIRECTORIES[worker], `wrangler.${env}.generated.json`);
+export const sourceConfig = (worker: WorkerName) => WORKER_CONFIG_PATHS[worker];
+/** The copy with the environment's ids that `npm run infra -- resolve` writes beside it. */
+export const generatedConfig = (worker: WorkerName, env: Environment) => generatedConfigPath(sourceConfig(worker), env);
 
 /** A value known only while the release runs: filled in by the executor, shown as a placeholder until then. */
 export interface Ref {
